@@ -1,0 +1,194 @@
+//! `morsel check`: load packs and report every problem, as a compiler would or as one JSON document.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::pack::{self, Diagnostic, LoadReport, Severity};
+
+/// Loads every pack; returns the reports in the order given.
+pub fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
+    paths.iter().map(|p| pack::load(p)).collect()
+}
+
+/// Whether any report holds an error.
+pub fn any_errors(reports: &[LoadReport]) -> bool {
+    reports.iter().any(LoadReport::has_errors)
+}
+
+/// Writes the reports as text: each diagnostic with its source line and a caret, then a summary line per pack.
+pub fn write_text(reports: &[LoadReport], color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let (mut errors, mut warnings) = (0, 0);
+    for report in reports {
+        for diagnostic in &report.diagnostics {
+            writeln!(out, "{}\n", render(&renderer, &report.root, diagnostic))?;
+        }
+        let e = report.errors().count();
+        let w = report.warnings().count();
+        errors += e;
+        warnings += w;
+        writeln!(out, "{}", summary(report, e, w))?;
+    }
+    if reports.len() > 1 {
+        writeln!(
+            out,
+            "{} packs checked: {}, {}",
+            reports.len(),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )?;
+    }
+    Ok(())
+}
+
+fn render(renderer: &Renderer, root: &Path, d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let message = d.message();
+    let path = root.join(&d.site.file).display().to_string();
+    let group: Group = match &d.site.excerpt {
+        Some(excerpt) => level.primary_title(&message).element(
+            Snippet::source(excerpt.line.as_str())
+                .line_start(d.site.position.line)
+                .path(path.as_str())
+                .annotation(AnnotationKind::Primary.span(excerpt.highlight.clone())),
+        ),
+        None => level
+            .primary_title(&message)
+            .element(Origin::path(path.as_str())),
+    };
+    renderer.render(&[group])
+}
+
+fn summary(report: &LoadReport, errors: usize, warnings: usize) -> String {
+    let bites: usize = report.lessons.iter().map(|l| l.bites.len()).sum();
+    let questions: usize = report.lessons.iter().map(|l| l.questions().count()).sum();
+    let cards: usize = report.lessons.iter().map(|l| l.cards().count()).sum();
+    let minutes: f64 = report.lessons.iter().map(|l| l.minutes).sum();
+    let verdict = if errors + warnings == 0 {
+        "ok".to_string()
+    } else {
+        format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    };
+    format!(
+        "{}: {}, {}, {}, {}, about {} min: {verdict}",
+        report.root.display(),
+        plural(report.lessons.len(), "lesson"),
+        plural(bites, "bite"),
+        plural(questions, "question"),
+        plural(cards, "card"),
+        minutes.round()
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    packs: Vec<JsonPack<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPack<'a> {
+    path: String,
+    course: Option<JsonCourse<'a>>,
+    lessons: Vec<JsonLesson<'a>>,
+    diagnostics: Vec<JsonDiagnostic>,
+}
+
+#[derive(Serialize)]
+struct JsonCourse<'a> {
+    id: &'a str,
+    title: &'a str,
+    pass_mark: f64,
+}
+
+#[derive(Serialize)]
+struct JsonLesson<'a> {
+    id: &'a str,
+    title: &'a str,
+    file: String,
+    bites: usize,
+    questions: usize,
+    cards: usize,
+    minutes: f64,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    severity: &'static str,
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// Writes the reports as one JSON document (shape documented in `docs/pack-format.md`).
+pub fn write_json(reports: &[LoadReport], out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonReport {
+        packs: reports
+            .iter()
+            .map(|r| JsonPack {
+                path: r.root.display().to_string(),
+                course: r.course.as_ref().map(|c| JsonCourse {
+                    id: &c.id,
+                    title: &c.title,
+                    pass_mark: c.pass_mark,
+                }),
+                lessons: r
+                    .lessons
+                    .iter()
+                    .map(|l| JsonLesson {
+                        id: &l.id,
+                        title: &l.title,
+                        file: slash_path(&l.file),
+                        bites: l.bites.len(),
+                        questions: l.questions().count(),
+                        cards: l.cards().count(),
+                        minutes: (l.minutes * 100.0).round() / 100.0,
+                    })
+                    .collect(),
+                diagnostics: r
+                    .diagnostics
+                    .iter()
+                    .map(|d| JsonDiagnostic {
+                        severity: d.severity.as_str(),
+                        file: slash_path(&d.site.file),
+                        line: d.site.position.line,
+                        column: d.site.position.column,
+                        message: d.message(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// A relative path with `/` separators on every OS, for JSON consumers.
+fn slash_path(path: &Path) -> String {
+    path.iter()
+        .map(|p| p.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,233 @@
+//! Problems found in a pack, each with the file, line and column where it was found.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use super::source::{Position, SourceFile};
+
+/// How bad a problem is: an error stops the pack from being played; a warning does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What is wrong. Each message says what was expected; the position says where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    #[error("`{0}` is not a directory holding a pack")]
+    NotADirectory(String),
+    #[error("no course.toml: a pack is a directory holding course.toml and its lessons")]
+    MissingCourseToml,
+    #[error("cannot read this file: {0}")]
+    Unreadable(String),
+    #[error("this file is not valid UTF-8 (first bad byte here); save it as UTF-8")]
+    NotUtf8,
+    #[error("invalid TOML: {0}")]
+    Toml(String),
+    #[error("unknown key `{key}` in {table}{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownKey {
+        key: String,
+        table: &'static str,
+        suggestion: Option<&'static str>,
+    },
+    #[error("missing key `{key}` in {table}")]
+    MissingKey {
+        key: &'static str,
+        table: &'static str,
+    },
+    #[error("`{key}` must be {expected}, not {found}")]
+    WrongType {
+        key: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error(
+        "`{0}` is not a valid id: use 1 to 64 characters from a-z, 0-9 and `-`, starting with a letter or digit"
+    )]
+    BadId(String),
+    #[error(
+        "pack format {found} is newer than this morsel understands (up to {supported}); update morsel to play it"
+    )]
+    FormatTooNew { found: i64, supported: i64 },
+    #[error("`format` must be 1 or more, not {0}")]
+    FormatTooOld(i64),
+    #[error("`pass_mark` must be above 0 and at most 1, not {0}")]
+    PassMarkOutOfRange(f64),
+    #[error("`minutes` must be a positive number, not {0}")]
+    BadMinutes(f64),
+    #[error("lesson path `{0}` leaves the pack directory; lessons must live inside the pack")]
+    LessonOutsidePack(String),
+    #[error("lesson file `{0}` does not exist")]
+    LessonNotFound(String),
+    #[error("lesson file `{0}` is listed twice")]
+    LessonListedTwice(String),
+    #[error(
+        "this pack has no lessons: list them in `lessons`, or put *.md files in the pack or in lessons/"
+    )]
+    NoLessons,
+    #[error(
+        "front matter opened by `+++` on line 1 is never closed by a line that is exactly `+++`"
+    )]
+    UnclosedFrontMatter,
+    #[error("the file stem `{0}` is not a valid lesson id; set `id` in the front matter")]
+    BadDefaultId(String),
+    #[error("lesson id `{id}` is used again; it is already the id of {other}")]
+    DuplicateLessonId { id: String, other: String },
+    #[error("{what} id `{id}` is used again; it is already the id of the {what} at {other}")]
+    DuplicateId {
+        what: &'static str,
+        id: String,
+        other: String,
+    },
+    #[error(
+        "unknown question kind `{0}`; expected \"choice\", \"truefalse\", \"text\" or \"order\""
+    )]
+    UnknownKind(String),
+    #[error("`{key}` does not apply to a {kind} question")]
+    KeyNotForKind { key: String, kind: &'static str },
+    #[error("a choice question needs at least 2 choices, this one has {0}")]
+    TooFewChoices(usize),
+    #[error("no choice is marked `correct = true`; at least one must be")]
+    NoCorrectChoice,
+    #[error("an order question needs at least 2 items, this one has {0}")]
+    TooFewItems(usize),
+    #[error("a text question needs at least one accepted answer in `answers`")]
+    NoAnswers,
+    #[error("`{0}` must not be empty")]
+    Empty(&'static str),
+    #[error("this lesson has no content")]
+    EmptyLesson,
+    #[error("link target `{0}` does not exist in the pack")]
+    BrokenLink(String),
+    #[error(
+        "link target `{0}` points outside the pack, so it will be missing when the pack is shared"
+    )]
+    LinkOutsidePack(String),
+    #[error(
+        "this bite takes about {minutes:.1} minutes to read ({words} words); bites should take under 2 minutes, so cut it with `---`"
+    )]
+    LongBite { minutes: f64, words: usize },
+    #[error("this question has no `explain`; a learner who gets it wrong will not learn why")]
+    NoExplain,
+    #[error("`pass_mark` {0} is below 0.6: passing then says little about what was learned")]
+    LowPassMark(f64),
+}
+
+/// A place in a file of a pack: where a problem is, or where something it refers to is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Path relative to the pack's root.
+    pub file: PathBuf,
+    pub position: Position,
+    /// The source line and the part of it to point at; `None` for a problem with a file as a whole.
+    pub excerpt: Option<Excerpt>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excerpt {
+    pub line: String,
+    /// Byte range within `line`.
+    pub highlight: Range<usize>,
+}
+
+impl Site {
+    /// The start of a file, for a problem with the file as a whole.
+    pub fn whole_file(file: impl Into<PathBuf>) -> Self {
+        Self {
+            file: file.into(),
+            position: Position { line: 1, column: 1 },
+            excerpt: None,
+        }
+    }
+
+    /// A byte range of a source file; a range running past the end of its first line is cut there.
+    pub fn at(source: &SourceFile, span: Range<usize>) -> Self {
+        let line = source.line_range(span.start);
+        let start = span.start.clamp(line.start, line.end);
+        let end = span.end.clamp(start, line.end);
+        Self {
+            file: source.path.clone(),
+            position: source.position(start),
+            excerpt: Some(Excerpt {
+                line: source.text[line.clone()].to_string(),
+                highlight: start - line.start..end - line.start,
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}",
+            self.file.display(),
+            self.position.line,
+            self.position.column
+        )
+    }
+}
+
+/// One problem at one place in one file of a pack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub site: Site,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    pub fn error(site: Site, problem: Problem) -> Self {
+        Self {
+            severity: Severity::Error,
+            site,
+            problem,
+        }
+    }
+
+    pub fn warning(site: Site, problem: Problem) -> Self {
+        Self {
+            severity: Severity::Warning,
+            site,
+            problem,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
+}
+
+/// Collects the diagnostics of one source file.
+pub struct Sink<'a> {
+    pub source: &'a SourceFile,
+    pub out: &'a mut Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    pub fn site(&self, span: Range<usize>) -> Site {
+        Site::at(self.source, span)
+    }
+
+    pub fn error(&mut self, span: Range<usize>, problem: Problem) {
+        self.out.push(Diagnostic::error(self.site(span), problem));
+    }
+
+    pub fn warn(&mut self, span: Range<usize>, problem: Problem) {
+        self.out.push(Diagnostic::warning(self.site(span), problem));
+    }
+}

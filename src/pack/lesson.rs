@@ -1,0 +1,404 @@
+//! One lesson file: its front matter, its body cut into bites at top-level thematic breaks, and the `quiz` and `card`
+//! blocks in each bite.
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use toml::Spanned;
+
+use super::diagnostic::{Problem, Sink, Site};
+use super::fields::{self, Fields, Origin};
+use super::question::{self, Block, BlockKind};
+use super::{
+    Bite, Exercise, Lesson, MAX_BITE_MINUTES, MINUTES_PER_QUESTION, WORDS_PER_MINUTE, is_valid_id,
+};
+
+const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
+
+/// The Markdown extensions of the pack format: CommonMark with GitHub's tables, task lists, strikethrough,
+/// footnotes and autolinks (pulldown-cmark links bare URLs only inside `<…>`, as CommonMark does).
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+}
+
+/// Where an id stands, so that a duplicate can name both places.
+pub struct IdSite {
+    pub what: &'static str,
+    pub id: String,
+    pub site: Site,
+}
+
+pub struct ParsedLesson {
+    pub lesson: Lesson,
+    /// The lesson's own id first, then each question's and card's.
+    pub ids: Vec<IdSite>,
+}
+
+/// A link or image target to check once the pack's layout is known.
+pub struct LinkTarget {
+    pub target: String,
+    pub site: Site,
+}
+
+/// Parses a lesson; `None` when its front matter is unusable. Problems go to `sink`; relative link targets to `links`.
+pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesson> {
+    let text = sink.source.text.as_str();
+    let (front, body_start) = front_matter(text, sink)?;
+    let stem = sink
+        .source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+
+    let (id, id_span) = match front.id {
+        Some(id) => {
+            let span = id.span();
+            (id.into_inner(), span)
+        }
+        None => {
+            if !is_valid_id(&stem) {
+                sink.error(0..0, Problem::BadDefaultId(stem));
+                return None;
+            }
+            (stem.clone(), 0..0)
+        }
+    };
+
+    let body = cut(text, body_start, &id, sink, links);
+    let words: usize = body.bites.iter().map(|b| b.words).sum();
+    let questions = body
+        .bites
+        .iter()
+        .map(|b| b.questions().count())
+        .sum::<usize>();
+    let minutes = front.minutes.unwrap_or_else(|| {
+        words as f64 / WORDS_PER_MINUTE + questions as f64 * MINUTES_PER_QUESTION
+    });
+    if body.bites.is_empty() {
+        sink.warn(body_start..body_start, Problem::EmptyLesson);
+    }
+
+    let mut ids = vec![IdSite {
+        what: "lesson",
+        id: id.clone(),
+        site: sink.site(id_span),
+    }];
+    ids.extend(body.ids);
+    Some(ParsedLesson {
+        lesson: Lesson {
+            id,
+            title: front.title.or(body.first_heading).unwrap_or(stem),
+            file: sink.source.path.clone(),
+            minutes,
+            bites: body.bites,
+        },
+        ids,
+    })
+}
+
+#[derive(Default)]
+struct FrontMatter {
+    id: Option<Spanned<String>>,
+    title: Option<String>,
+    minutes: Option<f64>,
+}
+
+/// Reads the front matter, if any, and returns it with the offset where the body starts.
+fn front_matter(text: &str, sink: &mut Sink) -> Option<(FrontMatter, usize)> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end_matches(['\n', '\r']) != "+++" {
+        return Some((FrontMatter::default(), 0));
+    }
+    let mut offset = first_line_end;
+    let close = loop {
+        if offset >= text.len() {
+            sink.error(0..3, Problem::UnclosedFrontMatter);
+            return None;
+        }
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        if text[offset..end].trim_end_matches(['\n', '\r']) == "+++" {
+            break offset..end;
+        }
+        offset = end;
+    };
+    let toml = &text[first_line_end..close.start];
+    let origin = Origin::at(first_line_end);
+    let table = fields::parse(toml, &origin, sink)?;
+    let mut f = Fields::new(table.get_ref(), &origin, 0..3, "the front matter");
+    let id = f.string(sink, "id");
+    let title = f.string(sink, "title");
+    let minutes = f.number(sink, "minutes");
+    f.finish(sink, FRONT_MATTER_KEYS);
+
+    let mut ok = true;
+    if let Some(id) = &id
+        && !is_valid_id(id.get_ref())
+    {
+        sink.error(id.span(), Problem::BadId(id.get_ref().clone()));
+        ok = false;
+    }
+    if let Some(title) = &title
+        && title.get_ref().trim().is_empty()
+    {
+        sink.error(title.span(), Problem::Empty("title"));
+    }
+    let minutes = match minutes {
+        Some(m) if !(m.get_ref().is_finite() && *m.get_ref() > 0.0) => {
+            sink.error(m.span(), Problem::BadMinutes(*m.get_ref()));
+            None
+        }
+        m => m.map(Spanned::into_inner),
+    };
+    ok.then_some((
+        FrontMatter {
+            id,
+            title: title
+                .map(Spanned::into_inner)
+                .filter(|t| !t.trim().is_empty()),
+            minutes,
+        },
+        close.end,
+    ))
+}
+
+struct Body {
+    bites: Vec<Bite>,
+    ids: Vec<IdSite>,
+    first_heading: Option<String>,
+}
+
+/// A bite being gathered between two cuts.
+#[derive(Default)]
+struct Draft {
+    /// Offset of the first event of the bite; `None` while the bite is still empty.
+    start: Option<usize>,
+    end: usize,
+    words: usize,
+    /// Spans of the `quiz` and `card` blocks, left out of the bite's Markdown.
+    blocks: Vec<Range<usize>>,
+    exercises: Vec<Exercise>,
+}
+
+/// A `quiz` or `card` block being read.
+struct OpenBlock {
+    kind: BlockKind,
+    span: Range<usize>,
+    toml: String,
+    pieces: Vec<(usize, usize)>,
+}
+
+/// Cuts the body (from `body_start`) into bites and reads their blocks. Works on pulldown-cmark's flat event stream
+/// with a depth counter, so that nesting of any depth costs no recursion.
+fn cut(
+    text: &str,
+    body_start: usize,
+    lesson_id: &str,
+    sink: &mut Sink,
+    links: &mut Vec<LinkTarget>,
+) -> Body {
+    let mut body = Body {
+        bites: Vec::new(),
+        ids: Vec::new(),
+        first_heading: None,
+    };
+    let mut draft = Draft::default();
+    let mut depth = 0usize;
+    let mut block: Option<OpenBlock> = None;
+    let mut heading: Option<String> = None;
+
+    let parser = Parser::new_ext(&text[body_start..], markdown_options()).into_offset_iter();
+    for (event, range) in parser {
+        let range = range.start + body_start..range.end + body_start;
+        if let Some(open) = &mut block {
+            match event {
+                Event::Text(t) => {
+                    open.pieces.push((open.toml.len(), range.start));
+                    open.toml.push_str(&t);
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    depth -= 1;
+                    if let Some(open) = block.take() {
+                        finish_block(open, lesson_id, sink, &mut draft, &mut body.ids);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::Rule if depth == 0 => {
+                close_bite(&mut draft, text, &mut body.bites, sink);
+                continue;
+            }
+            Event::Start(tag) => {
+                depth += 1;
+                match tag {
+                    Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
+                        if let Some(kind) = BlockKind::from_info(info) {
+                            block = Some(OpenBlock {
+                                kind,
+                                span: range.clone(),
+                                toml: String::new(),
+                                pieces: Vec::new(),
+                            });
+                        }
+                    }
+                    Tag::Heading {
+                        level: HeadingLevel::H1,
+                        ..
+                    } if body.first_heading.is_none() => {
+                        heading = Some(String::new());
+                    }
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }
+                        if is_local(dest_url) =>
+                    {
+                        links.push(LinkTarget {
+                            target: dest_url.to_string(),
+                            site: sink.site(range.clone()),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                if matches!(tag, TagEnd::Heading(HeadingLevel::H1))
+                    && let Some(h) = heading.take()
+                {
+                    body.first_heading = Some(h.trim().to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                draft.words += t.split_whitespace().count();
+                if let Some(h) = &mut heading {
+                    h.push_str(t);
+                }
+            }
+            _ => {}
+        }
+        draft.start.get_or_insert(range.start);
+        draft.end = draft.end.max(range.end);
+    }
+    if let Some(open) = block.take() {
+        finish_block(open, lesson_id, sink, &mut draft, &mut body.ids);
+    }
+    close_bite(&mut draft, text, &mut body.bites, sink);
+    body
+}
+
+fn finish_block(
+    open: OpenBlock,
+    lesson_id: &str,
+    sink: &mut Sink,
+    draft: &mut Draft,
+    ids: &mut Vec<IdSite>,
+) {
+    draft.start.get_or_insert(open.span.start);
+    draft.end = draft.end.max(open.span.end);
+    draft.blocks.push(open.span.clone());
+    let block = Block {
+        kind: open.kind,
+        toml: &open.toml,
+        origin: Origin::from_pieces(open.pieces),
+        line: sink.source.position(open.span.start).line,
+        span: open.span,
+    };
+    if let Some(parsed) = question::parse(&block, lesson_id, sink) {
+        let (what, id) = match &parsed.exercise {
+            Exercise::Question(q) => ("question", q.id.clone()),
+            Exercise::Card(c) => ("card", c.id.clone()),
+        };
+        ids.push(IdSite {
+            what,
+            id,
+            site: sink.site(parsed.id_span),
+        });
+        draft.exercises.push(parsed.exercise);
+    }
+}
+
+fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut Sink) {
+    let done = std::mem::take(draft);
+    let Some(start) = done.start else {
+        return;
+    };
+    let mut markdown = String::with_capacity(done.end - start);
+    let mut at = start;
+    for block in &done.blocks {
+        markdown.push_str(&text[at..block.start]);
+        at = block.end;
+    }
+    markdown.push_str(&text[at..done.end]);
+    let minutes = done.words as f64 / WORDS_PER_MINUTE;
+    if minutes > MAX_BITE_MINUTES {
+        sink.warn(
+            start..start,
+            Problem::LongBite {
+                minutes,
+                words: done.words,
+            },
+        );
+    }
+    bites.push(Bite {
+        number: bites.len() + 1,
+        markdown: markdown.trim().to_string(),
+        line: sink.source.position(start).line,
+        words: done.words,
+        exercises: done.exercises,
+    });
+}
+
+/// Whether a link target names a file of the pack (no scheme, no fragment-only link).
+fn is_local(target: &str) -> bool {
+    if target.is_empty() || target.starts_with('#') || target.starts_with("//") {
+        return false;
+    }
+    // A scheme is letters, digits, `+`, `-` or `.` before the first `:`, as in `https:` or `mailto:`.
+    match target.find(':') {
+        Some(colon) => {
+            let scheme = &target[..colon];
+            scheme.is_empty()
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => true,
+    }
+}
+
+/// The file a local link target names, relative to the pack root, or `None` if it leaves the pack.
+pub fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathBuf> {
+    let path = target.split(['#', '?']).next().unwrap_or(target);
+    let mut out = std::path::PathBuf::new();
+    let base = if path.starts_with('/') {
+        Path::new("")
+    } else {
+        lesson_file.parent().unwrap_or(Path::new(""))
+    };
+    for part in base
+        .iter()
+        .chain(Path::new(path.trim_start_matches('/')).iter())
+    {
+        match part.to_str() {
+            Some(".") => {}
+            Some("..") => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            _ => out.push(part),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests;

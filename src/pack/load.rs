@@ -1,0 +1,222 @@
+//! Loading a pack directory: `course.toml`, the lesson files, and the checks that need the whole pack (unique ids,
+//! link targets).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::course::{self, CourseFile};
+use super::diagnostic::{Diagnostic, Problem, Sink, Site};
+use super::discover::{self, LessonFile};
+use super::lesson::{self, LinkTarget, ParsedLesson};
+use super::source::SourceFile;
+use super::{Course, Lesson, Pack};
+
+/// Everything made of a pack directory: the course and lessons that could be read, and every problem found.
+#[derive(Debug, Clone)]
+pub struct LoadReport {
+    /// The pack's directory, as given.
+    pub root: PathBuf,
+    /// `None` when `course.toml` is missing or unusable.
+    pub course: Option<Course>,
+    pub lessons: Vec<Lesson>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadReport {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+
+    /// The pack, if it has no errors; otherwise the report itself, to show.
+    pub fn into_pack(self) -> Result<Pack, Box<LoadReport>> {
+        match self.course {
+            Some(course) if !self.diagnostics.iter().any(Diagnostic::is_error) => Ok(Pack {
+                root: self.root,
+                course,
+                lessons: self.lessons,
+            }),
+            _ => Err(Box::new(self)),
+        }
+    }
+}
+
+/// Loads the pack in `root`, reporting every problem found rather than stopping at the first.
+pub fn load(root: &Path) -> LoadReport {
+    let mut report = LoadReport {
+        root: root.to_path_buf(),
+        course: None,
+        lessons: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let real_root = match root.canonicalize() {
+        Ok(real) if real.is_dir() => real,
+        _ => {
+            report.diagnostics.push(Diagnostic::error(
+                Site::whole_file(""),
+                Problem::NotADirectory(root.display().to_string()),
+            ));
+            return report;
+        }
+    };
+    let out = &mut report.diagnostics;
+
+    let course_path = real_root.join("course.toml");
+    let (course_file, files) = if course_path.is_file() {
+        match read_source(&course_path, Path::new("course.toml"), out) {
+            Some(source) => {
+                let mut sink = Sink {
+                    source: &source,
+                    out,
+                };
+                let CourseFile { course, lessons } = course::parse(&mut sink);
+                let files = match &lessons {
+                    Some(entries) => discover::listed(&real_root, entries, &mut sink),
+                    None => discover::discovered(&real_root, out),
+                };
+                (course, files)
+            }
+            None => (None, discover::discovered(&real_root, out)),
+        }
+    } else {
+        out.push(Diagnostic::error(
+            Site::whole_file("course.toml"),
+            Problem::MissingCourseToml,
+        ));
+        (None, discover::discovered(&real_root, out))
+    };
+    report.course = course_file;
+    if files.is_empty() && !out.iter().any(|d| d.is_error()) {
+        out.push(Diagnostic::error(
+            Site::whole_file("course.toml"),
+            Problem::NoLessons,
+        ));
+    }
+
+    let parsed = parse_lessons(&files);
+    let mut ids: HashMap<(&'static str, String), Site> = HashMap::new();
+    for (lesson, diagnostics, links) in parsed {
+        out.extend(diagnostics);
+        check_links(&real_root, &links, out);
+        let Some(ParsedLesson { lesson, ids: sites }) = lesson else {
+            continue;
+        };
+        for site in sites {
+            match ids.get(&(site.what, site.id.clone())) {
+                Some(first) => {
+                    let problem = if site.what == "lesson" {
+                        Problem::DuplicateLessonId {
+                            id: site.id,
+                            other: first.file.display().to_string(),
+                        }
+                    } else {
+                        Problem::DuplicateId {
+                            what: site.what,
+                            id: site.id,
+                            other: first.to_string(),
+                        }
+                    };
+                    out.push(Diagnostic::error(site.site, problem));
+                }
+                None => {
+                    ids.insert((site.what, site.id), site.site);
+                }
+            }
+        }
+        report.lessons.push(lesson);
+    }
+    report
+}
+
+type Parsed = (Option<ParsedLesson>, Vec<Diagnostic>, Vec<LinkTarget>);
+
+/// Reads and parses lesson files, on as many threads as there are cores: lessons are independent until ids are
+/// compared, and a pack of thousands of lessons is mostly reading and Markdown parsing.
+fn parse_lessons(files: &[LessonFile]) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(64);
+    if files.len() <= chunk {
+        return files.iter().map(parse_lesson).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(parse_lesson).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+fn parse_lesson(file: &LessonFile) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let mut links = Vec::new();
+    let lesson = read_source(&file.real, &file.relative, &mut diagnostics).and_then(|source| {
+        lesson::parse(
+            &mut Sink {
+                source: &source,
+                out: &mut diagnostics,
+            },
+            &mut links,
+        )
+    });
+    (lesson, diagnostics, links)
+}
+
+/// Reads a file as UTF-8; a file that is not gets an error at its first bad byte.
+fn read_source(real: &Path, relative: &Path, out: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let bytes = match std::fs::read(real) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            out.push(Diagnostic::error(
+                Site::whole_file(relative),
+                Problem::Unreadable(e.to_string()),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile::new(relative.to_path_buf(), text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let end = prefix.len();
+            let source = SourceFile::new(relative.to_path_buf(), prefix);
+            let mut site = Site::at(&source, end..end);
+            if let Some(excerpt) = &mut site.excerpt {
+                excerpt.highlight = excerpt.line.len()..excerpt.line.len();
+            }
+            out.push(Diagnostic::error(site, Problem::NotUtf8));
+            None
+        }
+    }
+}
+
+fn check_links(root: &Path, links: &[LinkTarget], out: &mut Vec<Diagnostic>) {
+    for link in links {
+        let problem = match lesson::resolve_link(&link.site.file, &link.target) {
+            None => Some(Problem::LinkOutsidePack(link.target.clone())),
+            Some(path) => match root.join(&path).canonicalize() {
+                Ok(real) if real.starts_with(root) => None,
+                Ok(_) => Some(Problem::LinkOutsidePack(link.target.clone())),
+                Err(_) => Some(Problem::BrokenLink(link.target.clone())),
+            },
+        };
+        if let Some(problem) = problem {
+            out.push(Diagnostic::warning(link.site.clone(), problem));
+        }
+    }
+}

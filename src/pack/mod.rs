@@ -1,0 +1,195 @@
+//! Lesson packs, parsed once into typed values: `Pack → Lesson → Bite → Exercise (Question | Card)`.
+//!
+//! This module knows no terminal and no database. `load` reads a pack directory and returns everything it could make
+//! of it together with every problem found, each with its file, line and column.
+
+mod course;
+pub mod diagnostic;
+mod discover;
+mod fields;
+mod lesson;
+mod load;
+mod question;
+pub mod source;
+
+use std::path::PathBuf;
+
+pub use diagnostic::{Diagnostic, Problem, Severity, Site};
+pub use load::{LoadReport, load};
+
+/// The newest pack format this morsel understands.
+pub const FORMAT_VERSION: i64 = 1;
+/// The default share of a lesson's questions that must be right on the first try.
+pub const DEFAULT_PASS_MARK: f64 = 0.8;
+/// Reading speed used for estimates, in words per minute.
+pub const WORDS_PER_MINUTE: f64 = 200.0;
+/// Minutes added to a lesson's estimate for each question.
+pub const MINUTES_PER_QUESTION: f64 = 0.25;
+/// A bite that takes longer than this to read gets a warning.
+pub const MAX_BITE_MINUTES: f64 = 2.0;
+
+/// A pack with no errors, ready to play.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// The pack's directory, as given.
+    pub root: PathBuf,
+    pub course: Course,
+    pub lessons: Vec<Lesson>,
+}
+
+/// What `course.toml` says about the course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    pub format: i64,
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub language: String,
+    pub tags: Vec<String>,
+    pub pass_mark: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    /// Path relative to the pack's root.
+    pub file: PathBuf,
+    /// Estimated minutes: given in the front matter, or computed from reading time and questions.
+    pub minutes: f64,
+    pub bites: Vec<Bite>,
+}
+
+impl Lesson {
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.bites.iter().flat_map(Bite::questions)
+    }
+
+    pub fn cards(&self) -> impl Iterator<Item = &Card> {
+        self.bites.iter().flat_map(Bite::cards)
+    }
+}
+
+/// One screenful of learning: the Markdown between two top-level thematic breaks, and the exercises in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bite {
+    /// 1-based; a bite is addressed `LESSON_ID#NUMBER`.
+    pub number: usize,
+    /// The bite's Markdown, without its `quiz` and `card` blocks.
+    pub markdown: String,
+    /// The line in the lesson file where the bite starts.
+    pub line: usize,
+    pub words: usize,
+    /// Questions and cards in the order they stand in the bite.
+    pub exercises: Vec<Exercise>,
+}
+
+impl Bite {
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.exercises.iter().filter_map(|e| match e {
+            Exercise::Question(q) => Some(q),
+            Exercise::Card(_) => None,
+        })
+    }
+
+    pub fn cards(&self) -> impl Iterator<Item = &Card> {
+        self.exercises.iter().filter_map(|e| match e {
+            Exercise::Card(c) => Some(c),
+            Exercise::Question(_) => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Exercise {
+    Question(Question),
+    Card(Card),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    /// Stable id, unique in the pack: given by the author, or derived from the lesson id and the prompt.
+    pub id: String,
+    pub prompt: String,
+    pub kind: QuestionKind,
+    pub explain: Option<String>,
+    pub hint: Option<String>,
+    /// The line of the block's opening fence in the lesson file.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionKind {
+    /// Pick one, or, when more than one choice is correct, pick all that apply.
+    Choice {
+        choices: Vec<Choice>,
+        shuffle: bool,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    Text {
+        answers: Vec<String>,
+        case_sensitive: bool,
+    },
+    /// Items in their right order; shown shuffled.
+    Order {
+        items: Vec<String>,
+    },
+}
+
+impl QuestionKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            QuestionKind::Choice { .. } => "choice",
+            QuestionKind::TrueFalse { .. } => "truefalse",
+            QuestionKind::Text { .. } => "text",
+            QuestionKind::Order { .. } => "order",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    pub correct: bool,
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: String,
+    pub front: String,
+    pub back: String,
+    pub line: usize,
+}
+
+/// Whether `id` is a valid course, lesson, question or card id: `[a-z0-9][a-z0-9-]{0,63}`.
+pub fn is_valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    (1..=64).contains(&bytes.len())
+        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_id;
+
+    #[test]
+    fn id_syntax() {
+        assert!(is_valid_id("git-in-bites"));
+        assert!(is_valid_id("01-why"));
+        assert!(is_valid_id(&"a".repeat(64)));
+        assert!(!is_valid_id(&"a".repeat(65)));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id("-lead"));
+        assert!(!is_valid_id("Upper"));
+        assert!(!is_valid_id("under_score"));
+        assert!(!is_valid_id("é"));
+    }
+}

@@ -1,0 +1,515 @@
+//! `quiz` and `card` blocks: the TOML inside a fenced block, read into a `Question` or a `Card`.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::DeTable;
+
+use super::diagnostic::{Problem, Sink};
+use super::fields::{self, Fields, Origin};
+use super::{Card, Choice, Exercise, Question, QuestionKind, is_valid_id};
+
+const COMMON_KEYS: &[&str] = &["kind", "prompt", "id", "explain", "hint"];
+const KIND_KEYS: &[(&str, &[&str])] = &[
+    ("choice", &["choices", "shuffle"]),
+    ("truefalse", &["answer"]),
+    ("text", &["answers", "case_sensitive"]),
+    ("order", &["items"]),
+];
+const ALL_QUESTION_KEYS: &[&str] = &[
+    "kind",
+    "prompt",
+    "id",
+    "explain",
+    "hint",
+    "choices",
+    "shuffle",
+    "answer",
+    "answers",
+    "case_sensitive",
+    "items",
+];
+const CHOICE_KEYS: &[&str] = &["text", "correct", "feedback"];
+const CARD_KEYS: &[&str] = &["id", "front", "back"];
+
+/// Which kind of block a fenced code block is, by the first word of its info string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Quiz,
+    Card,
+}
+
+impl BlockKind {
+    pub fn from_info(info: &str) -> Option<Self> {
+        match info.split_whitespace().next() {
+            Some("quiz") => Some(BlockKind::Quiz),
+            Some("card") => Some(BlockKind::Card),
+            _ => None,
+        }
+    }
+}
+
+/// A `quiz` or `card` block as found in a lesson.
+pub struct Block<'a> {
+    pub kind: BlockKind,
+    pub toml: &'a str,
+    pub origin: Origin,
+    /// The whole block, fences included, in the lesson file.
+    pub span: Range<usize>,
+    pub line: usize,
+}
+
+/// An exercise read from a block, with the span of its id (or of its block, when the id is derived).
+pub struct Parsed {
+    pub exercise: Exercise,
+    pub id_span: Range<usize>,
+}
+
+pub fn parse(block: &Block, lesson_id: &str, sink: &mut Sink) -> Option<Parsed> {
+    let table = fields::parse(block.toml, &block.origin, sink)?;
+    let fence = block.span.start..block.span.start + 3;
+    match block.kind {
+        BlockKind::Quiz => parse_question(table.get_ref(), block, fence, lesson_id, sink),
+        BlockKind::Card => parse_card(table.get_ref(), block, fence, lesson_id, sink),
+    }
+}
+
+fn parse_question(
+    table: &DeTable,
+    block: &Block,
+    fence: Range<usize>,
+    lesson_id: &str,
+    sink: &mut Sink,
+) -> Option<Parsed> {
+    let mut f = Fields::new(table, &block.origin, fence.clone(), "a quiz block");
+    let kind_name = f.required_string(sink, "kind");
+    let prompt = f.required_string(sink, "prompt");
+    let id = f.string(sink, "id");
+    let explain = f.string(sink, "explain");
+    let hint = f.string(sink, "hint");
+    non_empty(&prompt, "prompt", sink);
+
+    let kind_name = kind_name?;
+    let Some(&(kind_str, kind_keys)) = KIND_KEYS.iter().find(|(k, _)| *k == kind_name.get_ref())
+    else {
+        sink.error(
+            kind_name.span(),
+            Problem::UnknownKind(kind_name.into_inner()),
+        );
+        return None;
+    };
+    let kind = match kind_str {
+        "choice" => parse_choices(&mut f, sink, fence.clone()),
+        "truefalse" => f
+            .required_boolean(sink, "answer")
+            .map(|a| QuestionKind::TrueFalse {
+                answer: a.into_inner(),
+            }),
+        "text" => parse_text(&mut f, sink, fence.clone()),
+        _ => parse_order(&mut f, sink, fence.clone()),
+    };
+
+    for (key, span) in f.leftovers() {
+        if ALL_QUESTION_KEYS.contains(&key.as_str()) {
+            sink.error(
+                span,
+                Problem::KeyNotForKind {
+                    key,
+                    kind: kind_str,
+                },
+            );
+        } else {
+            let known: Vec<&'static str> = COMMON_KEYS.iter().chain(kind_keys).copied().collect();
+            sink.error(
+                span,
+                Problem::UnknownKey {
+                    suggestion: fields::closest(&key, &known),
+                    key,
+                    table: "a quiz block",
+                },
+            );
+        }
+    }
+    if explain.is_none() {
+        sink.warn(fence, Problem::NoExplain);
+    }
+
+    let prompt = prompt?;
+    let (id, id_span) = resolve_id(id, lesson_id, prompt.get_ref(), &block.span, sink)?;
+    Some(Parsed {
+        exercise: Exercise::Question(Question {
+            id,
+            prompt: prompt.into_inner(),
+            kind: kind?,
+            explain: explain.map(Spanned::into_inner),
+            hint: hint.map(Spanned::into_inner),
+            line: block.line,
+        }),
+        id_span,
+    })
+}
+
+fn parse_choices(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<QuestionKind> {
+    let shuffle = f.boolean(sink, "shuffle").is_some_and(Spanned::into_inner);
+    if !f.has("choices") {
+        sink.error(
+            fence,
+            Problem::MissingKey {
+                key: "choices",
+                table: "a choice question",
+            },
+        );
+        return None;
+    }
+    let tables = f.tables(sink, "choices")?;
+    let mut choices = Vec::with_capacity(tables.len());
+    let mut ok = true;
+    for (table, span) in &tables {
+        let mut c = Fields::new(table, f.origin(), span.clone(), "a choice");
+        let text = c.required_string(sink, "text");
+        let correct = c.boolean(sink, "correct").is_some_and(Spanned::into_inner);
+        let feedback = c.string(sink, "feedback");
+        c.finish(sink, CHOICE_KEYS);
+        match text {
+            Some(text) => choices.push(Choice {
+                text: text.into_inner(),
+                correct,
+                feedback: feedback.map(Spanned::into_inner),
+            }),
+            None => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if choices.len() < 2 {
+        sink.error(fence, Problem::TooFewChoices(choices.len()));
+        return None;
+    }
+    if !choices.iter().any(|c| c.correct) {
+        sink.error(fence, Problem::NoCorrectChoice);
+        return None;
+    }
+    Some(QuestionKind::Choice { choices, shuffle })
+}
+
+fn parse_text(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<QuestionKind> {
+    let case_sensitive = f
+        .boolean(sink, "case_sensitive")
+        .is_some_and(Spanned::into_inner);
+    if !f.has("answers") {
+        sink.error(fence, Problem::NoAnswers);
+        return None;
+    }
+    let answers = f.strings(sink, "answers")?;
+    let span = answers.span();
+    let answers: Vec<String> = answers
+        .into_inner()
+        .into_iter()
+        .map(Spanned::into_inner)
+        .filter(|a| !a.trim().is_empty())
+        .collect();
+    if answers.is_empty() {
+        sink.error(span, Problem::NoAnswers);
+        return None;
+    }
+    Some(QuestionKind::Text {
+        answers,
+        case_sensitive,
+    })
+}
+
+fn parse_order(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<QuestionKind> {
+    if !f.has("items") {
+        sink.error(
+            fence,
+            Problem::MissingKey {
+                key: "items",
+                table: "an order question",
+            },
+        );
+        return None;
+    }
+    let items = f.strings(sink, "items")?;
+    let span = items.span();
+    let items: Vec<String> = items
+        .into_inner()
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    if items.len() < 2 {
+        sink.error(span, Problem::TooFewItems(items.len()));
+        return None;
+    }
+    Some(QuestionKind::Order { items })
+}
+
+fn parse_card(
+    table: &DeTable,
+    block: &Block,
+    fence: Range<usize>,
+    lesson_id: &str,
+    sink: &mut Sink,
+) -> Option<Parsed> {
+    let mut f = Fields::new(table, &block.origin, fence, "a card block");
+    let id = f.string(sink, "id");
+    let front = f.required_string(sink, "front");
+    let back = f.required_string(sink, "back");
+    non_empty(&front, "front", sink);
+    non_empty(&back, "back", sink);
+    f.finish(sink, CARD_KEYS);
+    let (front, back) = (front?, back?);
+    let (id, id_span) = resolve_id(id, lesson_id, front.get_ref(), &block.span, sink)?;
+    Some(Parsed {
+        exercise: Exercise::Card(Card {
+            id,
+            front: front.into_inner(),
+            back: back.into_inner(),
+            line: block.line,
+        }),
+        id_span,
+    })
+}
+
+fn non_empty(value: &Option<Spanned<String>>, key: &'static str, sink: &mut Sink) {
+    if let Some(v) = value
+        && v.get_ref().trim().is_empty()
+    {
+        sink.error(v.span(), Problem::Empty(key));
+    }
+}
+
+/// The author's id if valid, else an id derived from the lesson id and the text, stable across runs and machines.
+fn resolve_id(
+    id: Option<Spanned<String>>,
+    lesson_id: &str,
+    text: &str,
+    block: &Range<usize>,
+    sink: &mut Sink,
+) -> Option<(String, Range<usize>)> {
+    match id {
+        Some(id) if is_valid_id(id.get_ref()) => {
+            let span = id.span();
+            Some((id.into_inner(), span))
+        }
+        Some(id) => {
+            sink.error(id.span(), Problem::BadId(id.into_inner()));
+            None
+        }
+        None => Some((derived_id(lesson_id, text), block.start..block.start + 3)),
+    }
+}
+
+/// `LESSON_ID-XXXXXXXX`, the hex digits a 32-bit FNV-1a hash of the text: a fixed function, so that ids stay the same
+/// across morsel versions and machines (the standard library's hasher promises neither).
+pub fn derived_id(lesson_id: &str, text: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.trim().bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    let mut id = format!("{lesson_id}-{hash:08x}");
+    if id.len() > 64 {
+        id.replace_range(..id.len() - 64, "");
+        id = id.trim_start_matches('-').to_string();
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::pack::diagnostic::Diagnostic;
+    use crate::pack::source::SourceFile;
+
+    fn parse_block(kind: BlockKind, toml: &str) -> (Option<Exercise>, Vec<Diagnostic>) {
+        // The block stands in a file whose first line is the fence.
+        let text = format!("```x\n{toml}```\n");
+        let source = SourceFile::new(PathBuf::from("l.md"), text.clone());
+        let block = Block {
+            kind,
+            toml: &source.text[5..5 + toml.len()],
+            origin: Origin::at(5),
+            span: 0..text.len() - 1,
+            line: 1,
+        };
+        let mut out = Vec::new();
+        let parsed = parse(
+            &block,
+            "l",
+            &mut Sink {
+                source: &source,
+                out: &mut out,
+            },
+        );
+        (parsed.map(|p| p.exercise), out)
+    }
+
+    fn question(toml: &str) -> Question {
+        match parse_block(BlockKind::Quiz, toml) {
+            (Some(Exercise::Question(q)), d) if d.is_empty() => q,
+            other => panic!("expected a clean question, got {:?}", other.1),
+        }
+    }
+
+    fn errors(kind: BlockKind, toml: &str) -> Vec<(usize, String)> {
+        parse_block(kind, toml)
+            .1
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|d| (d.site.position.line, d.message()))
+            .collect()
+    }
+
+    #[test]
+    fn choice_with_feedback_and_pick_all() {
+        let q = question(
+            "kind = \"choice\"\nprompt = \"P\"\nexplain = \"E\"\nchoices = [\n  { text = \"a\", correct = true },\n  { text = \"b\", feedback = \"no\" },\n  { text = \"c\", correct = true },\n]\n",
+        );
+        let QuestionKind::Choice { choices, shuffle } = q.kind else {
+            panic!("not a choice")
+        };
+        assert!(!shuffle);
+        assert_eq!(choices.iter().filter(|c| c.correct).count(), 2);
+        assert_eq!(choices[1].feedback.as_deref(), Some("no"));
+    }
+
+    #[test]
+    fn every_kind_parses() {
+        let tf =
+            question("kind = \"truefalse\"\nprompt = \"P\"\nanswer = false\nexplain = \"E\"\n");
+        assert_eq!(tf.kind, QuestionKind::TrueFalse { answer: false });
+        let text = question(
+            "kind = \"text\"\nprompt = \"P\"\nanswers = [\"a\", \"b\"]\ncase_sensitive = true\nexplain = \"E\"\n",
+        );
+        assert_eq!(
+            text.kind,
+            QuestionKind::Text {
+                answers: vec!["a".into(), "b".into()],
+                case_sensitive: true
+            }
+        );
+        let order = question(
+            "kind = \"order\"\nprompt = \"P\"\nitems = [\"1\", \"2\", \"3\"]\nexplain = \"E\"\nhint = \"H\"\n",
+        );
+        assert_eq!(
+            order.kind,
+            QuestionKind::Order {
+                items: vec!["1".into(), "2".into(), "3".into()]
+            }
+        );
+        assert_eq!(order.hint.as_deref(), Some("H"));
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_explicit_ids_win() {
+        let q =
+            question("kind = \"truefalse\"\nprompt = \"Is it?\"\nanswer = true\nexplain = \"E\"\n");
+        assert_eq!(q.id, derived_id("l", "Is it?"));
+        // FNV-1a 32 of "Is it?" is 0xfeb21cd7 (checked against an independent implementation). A change here would
+        // orphan every learner's saved answers.
+        assert_eq!(derived_id("l", "Is it?"), "l-feb21cd7");
+        let q = question(
+            "id = \"mine\"\nkind = \"truefalse\"\nprompt = \"Is it?\"\nanswer = true\nexplain = \"E\"\n",
+        );
+        assert_eq!(q.id, "mine");
+    }
+
+    #[test]
+    fn errors_point_at_the_line_in_the_markdown_file() {
+        // Line 1 is the fence, so the TOML's line 2 is the file's line 3.
+        let e = errors(
+            BlockKind::Quiz,
+            "kind = \"choice\"\nprompt = \"P\"\nchoices = 3\nexplain = \"E\"\n",
+        );
+        assert_eq!(
+            e,
+            vec![(
+                4,
+                "`choices` must be an array of tables, not integer".to_string()
+            )]
+        );
+        let e = errors(
+            BlockKind::Quiz,
+            "kind = \"choice\"\nprompt = \"P\"\nexplain = \"E\"\nchoices = [{ text = \"a\" }, { text = \"b\" }]\n",
+        );
+        assert_eq!(
+            e,
+            vec![(
+                1,
+                "no choice is marked `correct = true`; at least one must be".to_string()
+            )]
+        );
+        let e = errors(BlockKind::Quiz, "kind = \"essay\"\nprompt = \"P\"\n");
+        assert_eq!(e[0].0, 2);
+        assert!(e[0].1.contains("unknown question kind `essay`"));
+    }
+
+    #[test]
+    fn keys_of_another_kind_and_typos_are_named() {
+        let e = errors(
+            BlockKind::Quiz,
+            "kind = \"truefalse\"\nprompt = \"P\"\nanswer = true\nexplain = \"E\"\nchoices = []\nexplian = \"x\"\n",
+        );
+        assert_eq!(
+            e,
+            vec![
+                (
+                    6,
+                    "`choices` does not apply to a truefalse question".to_string()
+                ),
+                (
+                    7,
+                    "unknown key `explian` in a quiz block; did you mean `explain`?".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_pieces_are_errors() {
+        assert!(
+            errors(
+                BlockKind::Quiz,
+                "kind = \"text\"\nprompt = \"P\"\nexplain = \"E\"\n"
+            )[0]
+            .1
+            .contains("at least one accepted answer")
+        );
+        assert!(
+            errors(
+                BlockKind::Quiz,
+                "kind = \"order\"\nprompt = \"P\"\nitems = [\"x\"]\nexplain = \"E\"\n"
+            )[0]
+            .1
+            .contains("at least 2 items")
+        );
+        assert!(errors(BlockKind::Quiz, "kind = \"choice\"\nprompt = \"P\"\nchoices = [{ text = \"a\", correct = true }]\nexplain = \"E\"\n")[0].1.contains("at least 2 choices"));
+        assert!(
+            errors(BlockKind::Card, "front = \"F\"\n")[0]
+                .1
+                .contains("missing key `back`")
+        );
+    }
+
+    #[test]
+    fn a_question_without_explain_warns() {
+        let (q, d) = parse_block(
+            BlockKind::Quiz,
+            "kind = \"truefalse\"\nprompt = \"P\"\nanswer = true\n",
+        );
+        assert!(q.is_some());
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+        assert!(d[0].message().contains("no `explain`"));
+    }
+
+    #[test]
+    fn toml_syntax_errors_are_placed_in_the_markdown_file() {
+        let e = errors(BlockKind::Card, "front = \"F\"\nback = \"unterminated\n");
+        assert_eq!(e[0].0, 3);
+        assert!(e[0].1.starts_with("invalid TOML"));
+    }
+}
