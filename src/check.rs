@@ -73,7 +73,11 @@ fn summary(report: &LoadReport, errors: usize, warnings: usize) -> String {
     let bites: usize = report.lessons.iter().map(|l| l.bites.len()).sum();
     let questions: usize = report.lessons.iter().map(|l| l.questions().count()).sum();
     let cards: usize = report.lessons.iter().map(|l| l.cards().count()).sum();
-    let minutes: f64 = report.lessons.iter().map(|l| l.minutes).sum();
+    let minutes = report
+        .lessons
+        .iter()
+        .fold(0.0, |sum, l| sum + l.minutes)
+        .ceil();
     let verdict = if errors + warnings == 0 {
         "ok".to_string()
     } else {
@@ -90,7 +94,7 @@ fn summary(report: &LoadReport, errors: usize, warnings: usize) -> String {
         plural(bites, "bite"),
         plural(questions, "question"),
         plural(cards, "card"),
-        minutes.round()
+        minutes
     )
 }
 

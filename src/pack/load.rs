@@ -102,9 +102,10 @@ pub fn load(root: &Path) -> LoadReport {
 
     let parsed = parse_lessons(&files);
     let mut ids: HashMap<(&'static str, String), Site> = HashMap::new();
-    for (lesson, diagnostics, links) in parsed {
+    for (lesson, mut diagnostics, links) in parsed {
+        check_links(&real_root, &links, &mut diagnostics);
+        diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
         out.extend(diagnostics);
-        check_links(&real_root, &links, out);
         let Some(ParsedLesson { lesson, ids: sites }) = lesson else {
             continue;
         };
@@ -190,16 +191,21 @@ fn read_source(real: &Path, relative: &Path, out: &mut Vec<Diagnostic>) -> Optio
     match String::from_utf8(bytes) {
         Ok(text) => Some(SourceFile::new(relative.to_path_buf(), text)),
         Err(e) => {
+            // Point at the first bad byte, showing its line with the bad bytes replaced.
             let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            let end = prefix.len();
-            let source = SourceFile::new(relative.to_path_buf(), prefix);
-            let mut site = Site::at(&source, end..end);
-            if let Some(excerpt) = &mut site.excerpt {
-                excerpt.highlight = excerpt.line.len()..excerpt.line.len();
-            }
-            out.push(Diagnostic::error(site, Problem::NotUtf8));
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let bom = if text.starts_with('\u{feff}') {
+                '\u{feff}'.len_utf8()
+            } else {
+                0
+            };
+            let source = SourceFile::new(relative.to_path_buf(), text);
+            let at = valid - bom;
+            let bad = source.text[at..].chars().next().map_or(0, char::len_utf8);
+            out.push(Diagnostic::error(
+                Site::at(&source, at..at + bad),
+                Problem::NotUtf8,
+            ));
             None
         }
     }

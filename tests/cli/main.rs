@@ -1,0 +1,31 @@
+//! End-to-end tests of the `morsel` binary against fixture packs. One test binary, several modules.
+
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+mod check;
+mod hostile;
+
+use std::path::PathBuf;
+
+pub fn morsel() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built")
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// Runs `morsel check --format json` and returns the parsed document.
+pub fn check_json(paths: &[PathBuf]) -> (Option<i32>, serde_json::Value) {
+    let output = morsel()
+        .arg("check")
+        .arg("--format")
+        .arg("json")
+        .args(paths)
+        .output()
+        .expect("morsel runs");
+    let doc = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    (output.status.code(), doc)
+}
