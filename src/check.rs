@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::pack::{self, Diagnostic, LoadReport, Severity};
@@ -62,9 +62,8 @@ fn render(renderer: &Renderer, root: &Path, d: &Diagnostic) -> String {
                 .path(path.as_str())
                 .annotation(AnnotationKind::Primary.span(excerpt.highlight.clone())),
         ),
-        None => level
-            .primary_title(&message)
-            .element(Origin::path(path.as_str())),
+        // A problem with a file as a whole: the file alone, as rustc names a file it cannot read.
+        None => return format!("{}: {message}\n --> {path}", d.severity.as_str()),
     };
     renderer.render(&[group])
 }

@@ -23,6 +23,8 @@ const KEYS: &[&str] = &[
 pub struct CourseFile {
     pub course: Option<Course>,
     pub lessons: Option<Vec<Spanned<String>>>,
+    /// The pack is of a newer format: nothing more of it should be read.
+    pub too_new: bool,
 }
 
 pub fn parse(sink: &mut Sink) -> CourseFile {
@@ -32,6 +34,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
         return CourseFile {
             course: None,
             lessons: None,
+            too_new: false,
         };
     };
     let mut f = Fields::new(table.get_ref(), &origin, 0..0, "course.toml");
@@ -51,6 +54,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
             return CourseFile {
                 course: None,
                 lessons: None,
+                too_new: true,
             };
         }
         if found < 1 {
@@ -113,7 +117,11 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
         }),
         _ => None,
     };
-    CourseFile { course, lessons }
+    CourseFile {
+        course,
+        lessons,
+        too_new: false,
+    }
 }
 
 #[cfg(test)]

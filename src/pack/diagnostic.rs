@@ -69,6 +69,8 @@ pub enum Problem {
     LessonOutsidePack(String),
     #[error("lesson file `{0}` does not exist")]
     LessonNotFound(String),
+    #[error("lesson path `{0}` is not a file")]
+    LessonNotAFile(String),
     #[error("lesson file `{0}` is listed twice")]
     LessonListedTwice(String),
     #[error(
@@ -83,17 +85,18 @@ pub enum Problem {
     BadDefaultId(String),
     #[error("lesson id `{id}` is used again; it is already the id of {other}")]
     DuplicateLessonId { id: String, other: String },
-    #[error("{what} id `{id}` is used again; it is already the id of the {what} at {other}")]
+    #[error("{what} id `{id}` is used again; it is already the id of the {other_what} at {other}")]
     DuplicateId {
         what: &'static str,
         id: String,
+        other_what: &'static str,
         other: String,
     },
     #[error(
         "unknown question kind `{0}`; expected \"choice\", \"truefalse\", \"text\" or \"order\""
     )]
     UnknownKind(String),
-    #[error("`{key}` does not apply to a {kind} question")]
+    #[error("`{key}` does not apply to {kind} questions")]
     KeyNotForKind { key: String, kind: &'static str },
     #[error("a choice question needs at least 2 choices, this one has {0}")]
     TooFewChoices(usize),

@@ -21,26 +21,19 @@ pub fn listed(root: &Path, entries: &[Spanned<String>], sink: &mut Sink) -> Vec<
     let mut files = Vec::with_capacity(entries.len());
     for entry in entries {
         let name = entry.get_ref();
-        let relative = Path::new(name);
-        let escapes = relative
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-        if escapes || name.is_empty() {
+        let Some(relative) = normalised(Path::new(name)) else {
             sink.error(entry.span(), Problem::LessonOutsidePack(name.clone()));
             continue;
-        }
-        match contained(root, relative) {
+        };
+        match contained(root, &relative) {
             Ok(real) if real.is_file() => {
                 if seen.insert(real.clone()) {
-                    files.push(LessonFile {
-                        relative: normalised(relative),
-                        real,
-                    });
+                    files.push(LessonFile { relative, real });
                 } else {
                     sink.error(entry.span(), Problem::LessonListedTwice(name.clone()));
                 }
             }
-            Ok(_) => sink.error(entry.span(), Problem::LessonNotFound(name.clone())),
+            Ok(_) => sink.error(entry.span(), Problem::LessonNotAFile(name.clone())),
             Err(problem) => sink.error(entry.span(), problem),
         }
     }
@@ -102,9 +95,41 @@ fn contained(root: &Path, relative: &Path) -> Result<PathBuf, Problem> {
     }
 }
 
-fn normalised(relative: &Path) -> PathBuf {
-    relative
-        .components()
-        .filter(|c| matches!(c, Component::Normal(_)))
-        .collect()
+/// `relative` with `.` and `..` resolved lexically; `None` if it is absolute, empty, or climbs out of the pack.
+fn normalised(relative: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for component in relative.components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_paths_are_normalised_or_refused() {
+        assert_eq!(
+            normalised(Path::new("./a/../b.md")),
+            Some(PathBuf::from("b.md"))
+        );
+        assert_eq!(
+            normalised(Path::new("lessons/x.md")),
+            Some(PathBuf::from("lessons/x.md"))
+        );
+        assert_eq!(normalised(Path::new("../x.md")), None);
+        assert_eq!(normalised(Path::new("a/../../x.md")), None);
+        assert_eq!(normalised(Path::new("/etc/passwd")), None);
+        assert_eq!(normalised(Path::new("")), None);
+    }
 }

@@ -49,12 +49,13 @@ pub struct LinkTarget {
 pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesson> {
     let text = sink.source.text.as_str();
     let (front, body_start) = front_matter(text, sink)?;
-    let stem = sink
+    let file_stem = sink
         .source
         .path
         .file_stem()
-        .map(|s| s.to_string_lossy().to_lowercase())
+        .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let stem = file_stem.to_lowercase();
 
     let (id, id_span) = match front.id {
         Some(id) => {
@@ -93,7 +94,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     Some(ParsedLesson {
         lesson: Lesson {
             id,
-            title: front.title.or(body.first_heading).unwrap_or(stem),
+            title: front.title.or(body.first_heading).unwrap_or(file_stem),
             file: sink.source.path.clone(),
             minutes,
             bites: body.bites,
@@ -316,6 +317,7 @@ fn finish_block(
             Exercise::Question(q) => ("question", q.id.clone()),
             Exercise::Card(c) => ("card", c.id.clone()),
         };
+        // Questions and cards share one namespace: progress is keyed by these ids.
         ids.push(IdSite {
             what,
             id,
@@ -376,7 +378,8 @@ fn is_local(target: &str) -> bool {
 
 /// The file a local link target names, relative to the pack root, or `None` if it leaves the pack.
 pub fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathBuf> {
-    let path = target.split(['#', '?']).next().unwrap_or(target);
+    let path = percent_decoded(target.split(['#', '?']).next().unwrap_or(target));
+    let path = path.as_str();
     let mut out = std::path::PathBuf::new();
     let base = if path.starts_with('/') {
         Path::new("")
@@ -398,6 +401,30 @@ pub fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathB
         }
     }
     Some(out)
+}
+
+/// `%XX` escapes decoded, as a URL path would be (`my%20notes.txt` names `my notes.txt`).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 #[cfg(test)]

@@ -76,7 +76,15 @@ pub fn load(root: &Path) -> LoadReport {
                     source: &source,
                     out,
                 };
-                let CourseFile { course, lessons } = course::parse(&mut sink);
+                let CourseFile {
+                    course,
+                    lessons,
+                    too_new,
+                } = course::parse(&mut sink);
+                if too_new {
+                    // Lessons of a newer format follow rules this morsel does not know: read none of them.
+                    return report_with(report, course);
+                }
                 let files = match &lessons {
                     Some(entries) => discover::listed(&real_root, entries, &mut sink),
                     None => discover::discovered(&real_root, out),
@@ -101,7 +109,8 @@ pub fn load(root: &Path) -> LoadReport {
     }
 
     let parsed = parse_lessons(&files);
-    let mut ids: HashMap<(&'static str, String), Site> = HashMap::new();
+    // Lesson ids in one namespace; question and card ids together in another.
+    let mut ids: HashMap<(bool, String), (&'static str, Site)> = HashMap::new();
     for (lesson, mut diagnostics, links) in parsed {
         check_links(&real_root, &links, &mut diagnostics);
         diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
@@ -110,8 +119,9 @@ pub fn load(root: &Path) -> LoadReport {
             continue;
         };
         for site in sites {
-            match ids.get(&(site.what, site.id.clone())) {
-                Some(first) => {
+            let key = (site.what == "lesson", site.id.clone());
+            match ids.get(&key) {
+                Some((first_what, first)) => {
                     let problem = if site.what == "lesson" {
                         Problem::DuplicateLessonId {
                             id: site.id,
@@ -121,18 +131,24 @@ pub fn load(root: &Path) -> LoadReport {
                         Problem::DuplicateId {
                             what: site.what,
                             id: site.id,
+                            other_what: first_what,
                             other: first.to_string(),
                         }
                     };
                     out.push(Diagnostic::error(site.site, problem));
                 }
                 None => {
-                    ids.insert((site.what, site.id), site.site);
+                    ids.insert(key, (site.what, site.site));
                 }
             }
         }
         report.lessons.push(lesson);
     }
+    report
+}
+
+fn report_with(mut report: LoadReport, course: Option<Course>) -> LoadReport {
+    report.course = course;
     report
 }
 

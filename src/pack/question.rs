@@ -458,7 +458,7 @@ mod tests {
             vec![
                 (
                     6,
-                    "`choices` does not apply to a truefalse question".to_string()
+                    "`choices` does not apply to truefalse questions".to_string()
                 ),
                 (
                     7,

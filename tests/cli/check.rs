@@ -368,3 +368,39 @@ fn a_closed_pipe_is_not_an_error() {
         "no panic message"
     );
 }
+
+#[test]
+fn a_newer_format_is_the_only_thing_reported() {
+    let (code, doc) = check_json(&[fixture("invalid/format-too-new")]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        doc["packs"][0]["lessons"].as_array().unwrap().len(),
+        0,
+        "no lesson is read by old rules"
+    );
+    assert_eq!(doc["packs"][0]["diagnostics"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn questions_and_cards_share_one_id_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "id = \"n\"\ntitle = \"N\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "```quiz\nid = \"same\"\nkind = \"truefalse\"\nprompt = \"P\"\nanswer = true\nexplain = \"E\"\n```\n\n```card\nid = \"same\"\nfront = \"F\"\nback = \"B\"\n```\n",
+    )
+    .unwrap();
+    let (code, doc) = check_json(&[dir.path().to_path_buf()]);
+    assert_eq!(code, Some(1));
+    let d = diagnostics(&doc["packs"][0]);
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].2, d[0].3), (10, 6));
+    assert_eq!(
+        d[0].4,
+        "card id `same` is used again; it is already the id of the question at a.md:2:6"
+    );
+}

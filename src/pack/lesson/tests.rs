@@ -92,7 +92,7 @@ fn defaults_come_from_file_stem_and_first_heading() {
     assert_eq!(l.id, "01-intro");
     assert_eq!(l.title, "The Title");
     let l = lesson("No heading here.\n");
-    assert_eq!(l.title, "01-intro");
+    assert_eq!(l.title, "01-Intro", "the stem as written");
 }
 
 #[test]
@@ -235,4 +235,8 @@ fn link_resolution_stays_inside_the_pack() {
         Some(PathBuf::from("top.md"))
     );
     assert_eq!(resolve_link(lesson, "../../etc/passwd"), None);
+    assert_eq!(
+        resolve_link(lesson, "my%20notes.txt"),
+        Some(PathBuf::from("lessons/my notes.txt"))
+    );
 }
