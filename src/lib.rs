@@ -2,5 +2,10 @@
 
 pub mod check;
 pub mod cli;
+pub mod clock;
+pub mod grade;
+pub mod journal;
 pub mod pack;
+pub mod progress;
+pub mod session;
 pub mod synth;

@@ -259,7 +259,8 @@ fn parse_card(
     non_empty(&back, "back", sink);
     f.finish(sink, CARD_KEYS);
     let (front, back) = (front?, back?);
-    let (id, id_span) = resolve_id(id, lesson_id, front.get_ref(), &block.span, sink)?;
+    let card_prefix = format!("{lesson_id}-card");
+    let (id, id_span) = resolve_id(id, &card_prefix, front.get_ref(), &block.span, sink)?;
     Some(Parsed {
         exercise: Exercise::Card(Card {
             id,
@@ -415,6 +416,14 @@ mod tests {
             "id = \"mine\"\nkind = \"truefalse\"\nprompt = \"Is it?\"\nanswer = true\nexplain = \"E\"\n",
         );
         assert_eq!(q.id, "mine");
+        let (card, _) = parse_block(BlockKind::Card, "front = \"Is it?\"\nback = \"B\"\n");
+        let Some(Exercise::Card(card)) = card else {
+            panic!("a card")
+        };
+        assert_eq!(
+            card.id, "l-card-feb21cd7",
+            "a card never takes the id of a question with the same text"
+        );
     }
 
     #[test]

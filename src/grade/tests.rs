@@ -1,0 +1,183 @@
+use super::*;
+use crate::pack::Choice;
+
+fn choice(correct: &[bool]) -> QuestionKind {
+    QuestionKind::Choice {
+        choices: correct
+            .iter()
+            .enumerate()
+            .map(|(i, &correct)| Choice {
+                text: format!("c{i}"),
+                correct,
+                feedback: None,
+            })
+            .collect(),
+        shuffle: false,
+    }
+}
+
+fn text(answers: &[&str], case_sensitive: bool) -> QuestionKind {
+    QuestionKind::Text {
+        answers: answers.iter().map(|a| a.to_string()).collect(),
+        case_sensitive,
+    }
+}
+
+fn order(n: usize) -> QuestionKind {
+    QuestionKind::Order {
+        items: (0..n).map(|i| format!("item {i}")).collect(),
+    }
+}
+
+#[test]
+fn single_choice() {
+    let q = choice(&[false, true, false]);
+    assert!(is_correct(&q, &Response::Choices(vec![1])));
+    assert!(!is_correct(&q, &Response::Choices(vec![0])));
+    assert!(!is_correct(&q, &Response::Choices(vec![])));
+    assert!(!is_correct(&q, &Response::Choices(vec![0, 1])));
+}
+
+#[test]
+fn pick_all_needs_exactly_the_correct_set() {
+    let q = choice(&[true, false, true]);
+    assert!(is_correct(&q, &Response::Choices(vec![2, 0])));
+    assert!(
+        is_correct(&q, &Response::Choices(vec![0, 2, 2])),
+        "a repeated pick is one pick"
+    );
+    assert!(
+        !is_correct(&q, &Response::Choices(vec![0])),
+        "a subset is wrong"
+    );
+    assert!(
+        !is_correct(&q, &Response::Choices(vec![0, 1, 2])),
+        "a superset is wrong"
+    );
+}
+
+#[test]
+fn true_false() {
+    let q = QuestionKind::TrueFalse { answer: false };
+    assert!(is_correct(&q, &Response::Bool(false)));
+    assert!(!is_correct(&q, &Response::Bool(true)));
+}
+
+#[test]
+fn text_folds_space_and_case() {
+    let q = text(&["git  commit", "commit"], false);
+    assert!(is_correct(&q, &Response::Text("  Git\tCOMMIT \n".into())));
+    assert!(is_correct(&q, &Response::Text("commit".into())));
+    assert!(!is_correct(&q, &Response::Text("git commits".into())));
+    assert!(!is_correct(&q, &Response::Text("".into())));
+    assert!(!is_correct(&q, &Response::Text("   ".into())));
+}
+
+#[test]
+fn text_uses_full_unicode_case_folding() {
+    assert!(is_correct(
+        &text(&["straße"], false),
+        &Response::Text("STRASSE".into())
+    ));
+    assert!(is_correct(
+        &text(&["σίσυφος"], false),
+        &Response::Text("ΣΊΣΥΦΟΣ".into())
+    ));
+    assert!(is_correct(
+        &text(&["ÉCOLE"], false),
+        &Response::Text("école".into())
+    ));
+}
+
+#[test]
+fn case_sensitive_text() {
+    let q = text(&["HEAD"], true);
+    assert!(is_correct(&q, &Response::Text(" HEAD ".into())));
+    assert!(!is_correct(&q, &Response::Text("head".into())));
+}
+
+#[test]
+fn order_is_exact() {
+    let q = order(3);
+    assert!(is_correct(&q, &Response::Order(vec![0, 1, 2])));
+    assert!(!is_correct(&q, &Response::Order(vec![1, 0, 2])));
+    assert!(!is_correct(&q, &Response::Order(vec![0, 1])));
+}
+
+#[test]
+fn a_response_of_another_kind_is_wrong() {
+    assert!(!is_correct(&order(2), &Response::Choices(vec![0, 1])));
+    assert!(!is_correct(
+        &QuestionKind::TrueFalse { answer: true },
+        &Response::Text("true".into())
+    ));
+}
+
+#[test]
+fn typed_choices_map_through_the_shown_order() {
+    let q = choice(&[true, false, true]);
+    // Shown as: 1 → c2, 2 → c0, 3 → c1.
+    let shown = [2, 0, 1];
+    assert_eq!(
+        parse_input(&q, &shown, "1 2"),
+        Ok(Response::Choices(vec![0, 2]))
+    );
+    assert_eq!(
+        parse_input(&q, &shown, "12"),
+        Ok(Response::Choices(vec![0, 2]))
+    );
+    assert_eq!(
+        parse_input(&q, &shown, "1,3"),
+        Ok(Response::Choices(vec![1, 2]))
+    );
+    assert_eq!(
+        parse_input(&q, &shown, "4"),
+        Err(InputError::ChoiceOutOfRange(3))
+    );
+    assert_eq!(parse_input(&q, &shown, " "), Err(InputError::Empty));
+    let single = choice(&[true, false]);
+    assert_eq!(
+        parse_input(&single, &[0, 1], "1 2"),
+        Err(InputError::OneChoiceOnly)
+    );
+}
+
+#[test]
+fn typed_order_and_true_false() {
+    let q = order(3);
+    let shown = [2, 0, 1];
+    // The learner typed the shown numbers in the right order: item 0 is shown 2nd, item 1 3rd, item 2 1st.
+    assert_eq!(
+        parse_input(&q, &shown, "2 3 1"),
+        Ok(Response::Order(vec![0, 1, 2]))
+    );
+    assert!(matches!(
+        parse_input(&q, &shown, "2 2 1"),
+        Err(InputError::BadOrder(_))
+    ));
+    assert!(matches!(
+        parse_input(&q, &shown, "2 3"),
+        Err(InputError::BadOrder(_))
+    ));
+    let tf = QuestionKind::TrueFalse { answer: true };
+    assert_eq!(parse_input(&tf, &[], "T"), Ok(Response::Bool(true)));
+    assert_eq!(parse_input(&tf, &[], "no"), Ok(Response::Bool(false)));
+    assert_eq!(
+        parse_input(&tf, &[], "maybe"),
+        Err(InputError::NotTrueFalse)
+    );
+}
+
+#[test]
+fn responses_are_described_in_the_authors_words() {
+    let q = choice(&[true, false, true]);
+    assert_eq!(Response::Choices(vec![0, 2]).describe(&q), r#"["c0","c2"]"#);
+    assert_eq!(
+        Response::Order(vec![1, 0]).describe(&order(2)),
+        r#"["item 1","item 0"]"#
+    );
+    assert_eq!(
+        Response::Text(" As typed ".into()).describe(&text(&["x"], false)),
+        " As typed "
+    );
+}

@@ -1,0 +1,92 @@
+//! What the session asks to be saved. The session hands each event to a `Journal` and continues only once the
+//! journal has kept it; the SQLite store is the real journal, `MemoryJournal` the one tests read back.
+
+/// One thing a learner did, or where they are. Times are UTC milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    CourseOpened {
+        course_id: String,
+        title: String,
+        pack_path: String,
+        version: Option<String>,
+        at: i64,
+    },
+    /// The learner is at this bite and scroll offset; the bite counts as seen.
+    Position {
+        course_id: String,
+        lesson_id: String,
+        bite: usize,
+        scroll: u16,
+        at: i64,
+    },
+    Answer(AnswerRecord),
+    CardRated {
+        course_id: String,
+        lesson_id: String,
+        card_id: String,
+        /// 1 Again, 2 Hard, 3 Good, 4 Easy.
+        rating: u8,
+        at: i64,
+        duration_ms: i64,
+    },
+    /// Time on task, from `started_at` to `ended_at`; a later record with the same start extends it.
+    Active {
+        course_id: String,
+        lesson_id: String,
+        started_at: i64,
+        ended_at: i64,
+    },
+    CourseFinished {
+        course_id: String,
+        at: i64,
+    },
+}
+
+/// One answer attempt, or a skip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRecord {
+    pub course_id: String,
+    pub lesson_id: String,
+    pub question_id: String,
+    pub kind: &'static str,
+    /// The response as given, in the author's words (empty for a skip).
+    pub response: String,
+    pub correct: bool,
+    pub skipped: bool,
+    /// 1 for the first pass, +1 for each retry of missed questions.
+    pub round: u32,
+    /// 1-based attempt within the round.
+    pub attempt: u32,
+    pub hint_used: bool,
+    pub shown_at: i64,
+    pub answered_at: i64,
+}
+
+/// Keeps records durably. `record` returns only once all of `records` are kept, together or not at all.
+pub trait Journal {
+    type Error;
+    fn record(&mut self, records: &[Record]) -> Result<(), Self::Error>;
+}
+
+/// A journal in memory, for tests and dry runs.
+#[derive(Debug, Default)]
+pub struct MemoryJournal {
+    pub records: Vec<Record>,
+}
+
+impl Journal for MemoryJournal {
+    type Error = std::convert::Infallible;
+    fn record(&mut self, records: &[Record]) -> Result<(), Self::Error> {
+        self.records.extend_from_slice(records);
+        Ok(())
+    }
+}
+
+impl MemoryJournal {
+    pub fn answers(&self) -> impl Iterator<Item = &AnswerRecord> {
+        self.records.iter().filter_map(|r| match r {
+            Record::Answer(a) => Some(a),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,153 @@
+//! What a learner has done in a course, as the store saves it, and what follows from it: which lessons are complete
+//! and mastered. Pure data and rules; the store fills it, the session and `stats` read it.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::journal::Record;
+use crate::pack::{Exercise, Lesson};
+
+/// The place to come back to: lesson, bite (1-based) and scroll offset in lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedPosition {
+    pub lesson: String,
+    pub bite: usize,
+    pub scroll: u16,
+}
+
+/// Where a question stands: its latest round (1 for the first pass, +1 for each retry) and how that round went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuestionProgress {
+    pub round: u32,
+    /// The first attempt of the latest round was right (a skip is not).
+    pub first_try_right: bool,
+    /// Attempts in the latest round.
+    pub attempts: u32,
+}
+
+/// Everything saved about one course.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    pub position: Option<SavedPosition>,
+    /// `(lesson id, bite number)` of every bite reached.
+    pub bites_seen: HashSet<(String, usize)>,
+    /// By question id (unique in a pack).
+    pub questions: HashMap<String, QuestionProgress>,
+    /// Card ids that have been rated at least once.
+    pub cards_rated: HashSet<String>,
+    /// The course was played to its end at least once.
+    pub finished: bool,
+}
+
+/// A lesson's state, as `stats` and the lesson summary show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonStatus {
+    pub bites: usize,
+    pub bites_seen: usize,
+    pub questions: usize,
+    /// Questions answered or skipped.
+    pub answered: usize,
+    pub first_try_right: usize,
+    /// Every bite seen and every question answered or skipped.
+    pub complete: bool,
+    /// Complete, and the share of questions right on the first try is at least the pass mark.
+    pub mastered: bool,
+    /// Ids of the questions not right on the first try of their latest round, in lesson order.
+    pub missed: Vec<String>,
+}
+
+impl LessonStatus {
+    /// The share of questions right on the first try (1 for a lesson without questions).
+    pub fn score(&self) -> f64 {
+        if self.questions == 0 {
+            1.0
+        } else {
+            self.first_try_right as f64 / self.questions as f64
+        }
+    }
+}
+
+impl Progress {
+    /// What a record means for progress: the store keeps the same facts in SQL, and its tests check that loading
+    /// gives what applying the records gives.
+    pub fn apply(&mut self, record: &Record) {
+        match record {
+            Record::Position {
+                lesson_id,
+                bite,
+                scroll,
+                ..
+            } => {
+                self.position = Some(SavedPosition {
+                    lesson: lesson_id.clone(),
+                    bite: *bite,
+                    scroll: *scroll,
+                });
+                self.bites_seen.insert((lesson_id.clone(), *bite));
+            }
+            Record::Answer(a) => {
+                let entry =
+                    self.questions
+                        .entry(a.question_id.clone())
+                        .or_insert(QuestionProgress {
+                            round: a.round,
+                            first_try_right: a.correct,
+                            attempts: 0,
+                        });
+                if a.round > entry.round || (a.round == entry.round && a.attempt == 1) {
+                    *entry = QuestionProgress {
+                        round: a.round,
+                        first_try_right: a.correct,
+                        attempts: 0,
+                    };
+                }
+                if a.round == entry.round {
+                    entry.attempts = entry.attempts.max(a.attempt);
+                }
+            }
+            Record::CardRated { card_id, .. } => {
+                self.cards_rated.insert(card_id.clone());
+            }
+            Record::CourseFinished { .. } => self.finished = true,
+            Record::CourseOpened { .. } | Record::Active { .. } => {}
+        }
+    }
+
+    pub fn lesson_status(&self, lesson: &Lesson, pass_mark: f64) -> LessonStatus {
+        let bites_seen = lesson
+            .bites
+            .iter()
+            .filter(|b| self.bites_seen.contains(&(lesson.id.clone(), b.number)))
+            .count();
+        let mut status = LessonStatus {
+            bites: lesson.bites.len(),
+            bites_seen,
+            questions: 0,
+            answered: 0,
+            first_try_right: 0,
+            complete: false,
+            mastered: false,
+            missed: Vec::new(),
+        };
+        for exercise in lesson.bites.iter().flat_map(|b| &b.exercises) {
+            let Exercise::Question(q) = exercise else {
+                continue;
+            };
+            status.questions += 1;
+            match self.questions.get(&q.id) {
+                Some(p) => {
+                    status.answered += 1;
+                    if p.first_try_right {
+                        status.first_try_right += 1;
+                    } else {
+                        status.missed.push(q.id.clone());
+                    }
+                }
+                None => status.missed.push(q.id.clone()),
+            }
+        }
+        status.complete = status.bites_seen == status.bites && status.answered == status.questions;
+        // A small tolerance, so that 4 of 5 meets a pass mark of 0.8 despite floating point.
+        status.mastered = status.complete && status.score() + 1e-9 >= pass_mark;
+        status
+    }
+}

@@ -1,0 +1,536 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::*;
+use crate::clock::ManualClock;
+use crate::journal::MemoryJournal;
+use crate::pack::Pack;
+use crate::progress::SavedPosition;
+
+const T0: i64 = 1_700_000_000_000;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const TF: &str = "```quiz\nid = \"q1\"\nkind = \"truefalse\"\nprompt = \"True?\"\nanswer = true\nexplain = \"Yes.\"\nhint = \"It is.\"\n```\n";
+const CARD: &str = "```card\nid = \"c1\"\nfront = \"Front\"\nback = \"Back\"\n```\n";
+const CHOICE: &str = "```quiz\nid = \"q2\"\nkind = \"choice\"\nprompt = \"Pick\"\nchoices = [\n  { text = \"right\", correct = true },\n  { text = \"wrong\", feedback = \"Not this one.\" },\n]\nexplain = \"E\"\n```\n";
+const TEXT: &str = "```quiz\nid = \"q3\"\nkind = \"text\"\nprompt = \"Say hi\"\nanswers = [\"hi\"]\nexplain = \"E\"\n```\n";
+
+/// Lesson `a`: a text bite; a bite with q1 and card c1; a bite with q2. Lesson `b`: one bite with q3.
+fn pack(pass_mark: f64) -> Pack {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "course.toml",
+        &format!("id = \"t\"\ntitle = \"T\"\npass_mark = {pass_mark}\n"),
+    );
+    write(
+        dir.path(),
+        "a.md",
+        &format!(
+            "+++\nid = \"a\"\n+++\nOne.\n\n---\n\nTwo.\n\n{TF}\n{CARD}\n---\n\nThree.\n\n{CHOICE}"
+        ),
+    );
+    write(
+        dir.path(),
+        "b.md",
+        &format!("+++\nid = \"b\"\n+++\nFour.\n\n{TEXT}"),
+    );
+    crate::pack::load(dir.path())
+        .into_pack()
+        .map_err(|r| r.diagnostics)
+        .unwrap()
+}
+
+struct Harness {
+    session: Session,
+    journal: MemoryJournal,
+    clock: ManualClock,
+}
+
+impl Harness {
+    fn open(pack: Pack, progress: Progress, options: &OpenOptions) -> Self {
+        let clock = ManualClock::at(T0);
+        let mut journal = MemoryJournal::default();
+        let mut session = Session::open(
+            pack,
+            progress,
+            Box::new(clock.clone()),
+            options,
+            &mut journal,
+        )
+        .unwrap();
+        session.seed(7);
+        Self {
+            session,
+            journal,
+            clock,
+        }
+    }
+
+    fn new() -> Self {
+        Self::open(pack(0.8), Progress::default(), &OpenOptions::default())
+    }
+
+    fn advance(&mut self) -> Advance {
+        self.session.advance(&mut self.journal).unwrap()
+    }
+
+    fn answer(&mut self, r: Response) -> Verdict {
+        self.session
+            .answer(&r, &mut self.journal)
+            .unwrap()
+            .expect("a question was waiting")
+    }
+
+    /// The progress a fresh start would load: every record applied in order.
+    fn saved(&self) -> Progress {
+        let mut p = Progress::default();
+        for r in &self.journal.records {
+            p.apply(r);
+        }
+        p
+    }
+
+    fn reopen(&self, options: &OpenOptions) -> Harness {
+        Harness::open(self.session.pack().clone(), self.saved(), options)
+    }
+
+    fn at(&self) -> (&str, usize) {
+        (
+            self.session.lesson().id.as_str(),
+            self.session.bite().number,
+        )
+    }
+
+    /// Active seconds: each span counted once, at its latest end.
+    fn active_secs(&self) -> i64 {
+        let mut spans = BTreeMap::new();
+        for r in &self.journal.records {
+            if let Record::Active {
+                started_at,
+                ended_at,
+                ..
+            } = r
+            {
+                let end = spans.entry(*started_at).or_insert(*ended_at);
+                *end = (*end).max(*ended_at);
+            }
+        }
+        spans.iter().map(|(s, e)| e - s).sum::<i64>() / 1000
+    }
+}
+
+#[test]
+fn a_new_course_starts_at_its_first_bite_and_records_it() {
+    let h = Harness::new();
+    assert_eq!(h.at(), ("a", 1));
+    assert_eq!(h.session.stage(), &Stage::Reading);
+    assert!(matches!(h.journal.records[0], Record::CourseOpened { .. }));
+    assert_eq!(
+        h.saved().position,
+        Some(SavedPosition {
+            lesson: "a".into(),
+            bite: 1,
+            scroll: 0
+        })
+    );
+}
+
+#[test]
+fn moving_past_a_bite_needs_its_questions_answered_or_skipped() {
+    let mut h = Harness::new();
+    assert_eq!(h.advance(), Advance::NextBite);
+    assert_eq!(
+        h.advance(),
+        Advance::Exercise,
+        "the bite's text first, then its question"
+    );
+    assert_eq!(h.advance(), Advance::NeedsAnswer);
+    assert_eq!(h.advance(), Advance::NeedsAnswer);
+    assert!(h.answer(Response::Bool(true)).correct);
+    assert_eq!(h.advance(), Advance::Exercise, "then its card");
+    assert_eq!(
+        h.advance(),
+        Advance::NeedsAnswer,
+        "a card needs a rating or a skip"
+    );
+    assert!(
+        !h.session.rate(3, &mut h.journal).unwrap(),
+        "rating needs the back shown first"
+    );
+    assert!(h.session.reveal());
+    assert!(h.session.rate(3, &mut h.journal).unwrap());
+    assert_eq!(h.advance(), Advance::NextBite);
+    assert_eq!(h.at(), ("a", 3));
+}
+
+#[test]
+fn wrong_then_right_stores_both_attempts_and_only_the_first_counts() {
+    let mut h = Harness::new();
+    let _ = (h.advance(), h.advance());
+    h.clock.advance_secs(4);
+    assert_eq!(h.session.hint().as_deref(), Some("It is."));
+    let wrong = h.answer(Response::Bool(false));
+    assert!(!wrong.correct);
+    assert!(h.session.try_again());
+    h.clock.advance_secs(2);
+    assert!(h.answer(Response::Bool(true)).correct);
+    let answers: Vec<_> = h.journal.answers().cloned().collect();
+    assert_eq!(answers.len(), 2);
+    assert_eq!(
+        (answers[0].attempt, answers[0].correct, answers[0].hint_used),
+        (1, false, true)
+    );
+    assert_eq!((answers[1].attempt, answers[1].correct), (2, true));
+    assert_eq!(answers[0].answered_at - answers[0].shown_at, 4000);
+    assert_eq!(answers[1].response, "true");
+    assert_eq!(answers[1].kind, "truefalse");
+    let q1 = h.session.progress().questions["q1"];
+    assert_eq!((q1.first_try_right, q1.attempts), (false, 2));
+    assert!(!h.session.try_again(), "no retry after a right answer");
+}
+
+#[test]
+fn choice_feedback_is_the_chosen_options() {
+    let mut h = Harness::open(
+        pack(0.8),
+        Progress::default(),
+        &OpenOptions {
+            lesson: None,
+            restart: false,
+        },
+    );
+    for _ in 0..2 {
+        let _ = h.advance();
+    }
+    let _ = h.answer(Response::Bool(true));
+    let _ = h.advance();
+    assert!(
+        h.session.skip(&mut h.journal).unwrap(),
+        "a card can be passed without a rating"
+    );
+    assert_eq!(h.advance(), Advance::NextBite);
+    assert_eq!(h.advance(), Advance::Exercise);
+    let v = h.answer(Response::Choices(vec![1]));
+    assert_eq!(v.feedback, ["Not this one."]);
+    assert!(
+        !h.saved().cards_rated.contains("c1"),
+        "a skipped card is not rated"
+    );
+}
+
+#[test]
+fn a_skip_is_recorded_and_counts_as_not_right() {
+    let mut h = Harness::new();
+    let _ = (h.advance(), h.advance());
+    assert!(h.session.skip(&mut h.journal).unwrap());
+    let skip = h.journal.answers().next().unwrap().clone();
+    assert!(skip.skipped && !skip.correct);
+    assert_eq!(skip.response, "");
+    let q1 = h.session.progress().questions["q1"];
+    assert!(!q1.first_try_right, "a skip is not right");
+    let status = h.saved().lesson_status(&h.session.pack().lessons[0], 0.8);
+    assert_eq!(
+        (status.answered, status.first_try_right),
+        (1, 0),
+        "but it counts as answered"
+    );
+}
+
+/// Plays lesson `a` answering q1 with `q1` and q2 with `q2`, rating the card, up to its summary.
+fn play_lesson_a(h: &mut Harness, q1: bool, q2: usize) -> LessonStatus {
+    let _ = (h.advance(), h.advance());
+    let _ = h.answer(Response::Bool(q1));
+    let _ = h.advance();
+    h.session.reveal();
+    h.session.rate(4, &mut h.journal).unwrap();
+    let _ = (h.advance(), h.advance());
+    let _ = h.answer(Response::Choices(vec![q2]));
+    match h.advance() {
+        Advance::LessonDone(status) => status,
+        other => panic!("expected the lesson summary, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_lesson_is_mastered_at_the_pass_mark() {
+    let mut h = Harness::new();
+    let status = play_lesson_a(&mut h, true, 0);
+    assert!(status.complete && status.mastered);
+    assert_eq!((status.first_try_right, status.questions), (2, 2));
+    assert!(status.missed.is_empty());
+
+    let mut h = Harness::new();
+    let status = play_lesson_a(&mut h, true, 1);
+    assert!(status.complete && !status.mastered, "1 of 2 is below 0.8");
+    assert_eq!(status.score(), 0.5);
+    assert_eq!(status.missed, ["q2"]);
+
+    let mut h = Harness::open(pack(0.5), Progress::default(), &OpenOptions::default());
+    assert!(
+        play_lesson_a(&mut h, true, 1).mastered,
+        "1 of 2 meets a pass mark of 0.5"
+    );
+}
+
+#[test]
+fn retrying_missed_questions_can_master_the_lesson_and_keeps_history() {
+    let mut h = Harness::new();
+    let status = play_lesson_a(&mut h, false, 1);
+    assert_eq!(status.missed, ["q1", "q2"]);
+    assert!(h.session.retry_missed(&mut h.journal).unwrap());
+    let mut retried = Vec::new();
+    loop {
+        let (exercise, state) = h.session.exercise().expect("a retried question");
+        let Exercise::Question(q) = exercise else {
+            panic!("only questions are retried")
+        };
+        assert_eq!(state.round, 2);
+        retried.push(q.id.clone());
+        let right = if q.id == "q1" {
+            Response::Bool(true)
+        } else {
+            Response::Choices(vec![0])
+        };
+        assert!(h.answer(right).correct);
+        if let Advance::LessonDone(status) = h.advance() {
+            assert!(status.mastered, "right on the retry's first try");
+            break;
+        }
+    }
+    retried.sort();
+    assert_eq!(retried, ["q1", "q2"]);
+    let rounds: Vec<_> = h
+        .journal
+        .answers()
+        .map(|a| (a.question_id.as_str(), a.round, a.correct))
+        .collect();
+    assert_eq!(rounds.len(), 4, "the history keeps both rounds: {rounds:?}");
+    assert!(
+        h.saved()
+            .lesson_status(&h.session.pack().lessons[0], 0.8)
+            .mastered,
+        "and a reopen agrees"
+    );
+}
+
+#[test]
+fn no_retry_when_nothing_was_missed() {
+    let mut h = Harness::new();
+    let _ = play_lesson_a(&mut h, true, 0);
+    assert!(!h.session.retry_missed(&mut h.journal).unwrap());
+    assert_eq!(h.advance(), Advance::NextLesson);
+    assert_eq!(h.at(), ("b", 1));
+}
+
+#[test]
+fn resume_after_reopen_is_exact() {
+    let mut h = Harness::new();
+    let _ = h.advance();
+    h.session.scroll_to(12, &mut h.journal).unwrap();
+    let again = h.reopen(&OpenOptions::default());
+    assert_eq!(again.at(), ("a", 2));
+    assert_eq!(again.session.scroll(), 12);
+    assert_eq!(again.session.stage(), &Stage::Reading);
+}
+
+#[test]
+fn answered_questions_are_not_asked_again_after_reopen() {
+    let mut h = Harness::new();
+    let _ = (h.advance(), h.advance());
+    let _ = h.answer(Response::Bool(true));
+    let mut again = h.reopen(&OpenOptions::default());
+    assert_eq!(again.at(), ("a", 2));
+    assert_eq!(again.advance(), Advance::Exercise);
+    assert!(
+        matches!(again.session.exercise(), Some((Exercise::Card(_), _))),
+        "q1 is done; the card is next"
+    );
+}
+
+#[test]
+fn a_saved_position_beyond_the_pack_is_clamped() {
+    let progress = Progress {
+        position: Some(SavedPosition {
+            lesson: "a".into(),
+            bite: 9,
+            scroll: 40,
+        }),
+        ..Progress::default()
+    };
+    let h = Harness::open(pack(0.8), progress, &OpenOptions::default());
+    assert_eq!(h.at(), ("a", 3));
+    assert_eq!(
+        h.session.scroll(),
+        0,
+        "the scroll belonged to a bite that is gone"
+    );
+
+    let gone = Progress {
+        position: Some(SavedPosition {
+            lesson: "removed".into(),
+            bite: 2,
+            scroll: 0,
+        }),
+        ..Progress::default()
+    };
+    assert_eq!(
+        Harness::open(pack(0.8), gone, &OpenOptions::default()).at(),
+        ("a", 1)
+    );
+}
+
+#[test]
+fn a_finished_course_resumes_at_its_first_unmastered_lesson() {
+    let mut h = Harness::new();
+    let _ = play_lesson_a(&mut h, true, 1); // not mastered
+    assert_eq!(h.advance(), Advance::NextLesson);
+    let _ = h.advance();
+    let _ = h.answer(Response::Text("hi".into()));
+    assert!(matches!(h.advance(), Advance::LessonDone(s) if s.mastered));
+    assert_eq!(h.advance(), Advance::CourseDone);
+    assert_eq!(h.session.stage(), &Stage::CourseDone);
+    assert_eq!(h.advance(), Advance::CourseDone);
+    let again = h.reopen(&OpenOptions::default());
+    assert_eq!(again.at(), ("a", 1));
+}
+
+#[test]
+fn lesson_and_restart_options_override_the_saved_position() {
+    let mut h = Harness::new();
+    let _ = h.advance();
+    assert_eq!(
+        h.reopen(&OpenOptions {
+            lesson: Some("b".into()),
+            restart: false
+        })
+        .at(),
+        ("b", 1)
+    );
+    assert_eq!(
+        h.reopen(&OpenOptions {
+            lesson: None,
+            restart: true
+        })
+        .at(),
+        ("a", 1)
+    );
+    let err = Session::open(
+        h.session.pack().clone(),
+        Progress::default(),
+        Box::new(ManualClock::at(T0)),
+        &OpenOptions {
+            lesson: Some("zzz".into()),
+            restart: false,
+        },
+        &mut MemoryJournal::default(),
+    );
+    assert!(matches!(err, Err(OpenError::NoSuchLesson(id)) if id == "zzz"));
+}
+
+#[test]
+fn back_goes_to_text_then_previous_bites_and_lessons() {
+    let mut h = Harness::open(
+        pack(0.8),
+        Progress::default(),
+        &OpenOptions {
+            lesson: Some("b".into()),
+            restart: false,
+        },
+    );
+    assert_eq!(h.advance(), Advance::Exercise);
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::ToText);
+    assert_eq!(
+        h.session.back(&mut h.journal).unwrap(),
+        Back::PreviousLesson
+    );
+    assert_eq!(h.at(), ("a", 3));
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::PreviousBite);
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::PreviousBite);
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::AtStart);
+    assert_eq!(h.at(), ("a", 1));
+}
+
+#[test]
+fn paused_time_is_not_time_on_task() {
+    let mut h = Harness::new();
+    h.clock.advance_secs(10);
+    let _ = h.advance();
+    h.clock.advance_secs(10);
+    h.session.pause(&mut h.journal).unwrap();
+    assert!(h.session.is_paused());
+    h.clock.advance_secs(600);
+    h.session.resume(&mut h.journal).unwrap();
+    h.clock.advance_secs(5);
+    let _ = h.advance();
+    h.clock.advance_secs(5);
+    h.session.close(&mut h.journal).unwrap();
+    assert_eq!(h.active_secs(), 30);
+}
+
+#[test]
+fn an_idle_pause_ends_the_span_at_the_last_action() {
+    let mut h = Harness::new();
+    h.clock.advance_secs(20);
+    let _ = h.advance();
+    h.clock.advance_secs(300);
+    h.session.pause_idle(&mut h.journal).unwrap();
+    h.clock.advance_secs(1000);
+    h.session.close(&mut h.journal).unwrap();
+    assert_eq!(h.active_secs(), 20);
+}
+
+#[test]
+fn a_key_while_paused_resumes_the_clock() {
+    let mut h = Harness::new();
+    h.session.pause(&mut h.journal).unwrap();
+    h.clock.advance_secs(100);
+    let _ = h.advance();
+    assert!(!h.session.is_paused());
+    h.clock.advance_secs(7);
+    h.session.close(&mut h.journal).unwrap();
+    assert_eq!(h.active_secs(), 7);
+}
+
+#[test]
+fn time_is_split_by_lesson() {
+    let mut h = Harness::new();
+    h.clock.advance_secs(30);
+    let _ = play_lesson_a(&mut h, true, 0);
+    let _ = h.advance(); // to lesson b
+    h.clock.advance_secs(12);
+    h.session.close(&mut h.journal).unwrap();
+    let mut by_lesson: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut latest: BTreeMap<i64, (&str, i64)> = BTreeMap::new();
+    for r in &h.journal.records {
+        if let Record::Active {
+            lesson_id,
+            started_at,
+            ended_at,
+            ..
+        } = r
+        {
+            latest.insert(*started_at, (lesson_id.as_str(), *ended_at));
+        }
+    }
+    for (start, (lesson, end)) in latest {
+        *by_lesson.entry(lesson).or_default() += (end - start) / 1000;
+    }
+    assert_eq!(by_lesson, BTreeMap::from([("a", 30), ("b", 12)]));
+}
+
+#[test]
+fn order_items_are_never_shown_in_the_right_order() {
+    let kind = QuestionKind::Order {
+        items: vec!["a".into(), "b".into()],
+    };
+    let mut rng = fastrand::Rng::with_seed(1);
+    for _ in 0..50 {
+        assert_eq!(shown_order(&kind, &mut rng), [1, 0]);
+    }
+}
