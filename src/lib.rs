@@ -6,6 +6,8 @@ pub mod clock;
 pub mod grade;
 pub mod journal;
 pub mod pack;
+pub mod paths;
 pub mod progress;
 pub mod session;
+pub mod store;
 pub mod synth;

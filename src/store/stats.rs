@@ -1,0 +1,72 @@
+//! Read-only queries for `stats` and `list`: the courses a learner has played and their time on task.
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+
+/// A course as the store knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseRow {
+    pub id: String,
+    pub title: String,
+    pub pack_path: String,
+    pub first_played_at: i64,
+    pub last_played_at: i64,
+    pub finished: bool,
+}
+
+/// Active time in seconds: in all, since local midnight, and in the last 7 days (168 hours).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActiveTime {
+    pub total: i64,
+    pub today: i64,
+    pub last_7_days: i64,
+}
+
+impl Store {
+    /// Every course played, most recently played first.
+    pub fn courses(&self) -> Result<Vec<CourseRow>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<CourseRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, title, pack_path, first_played_at, last_played_at, finished_at IS NOT NULL
+                 FROM courses ORDER BY last_played_at DESC, id",
+            )?;
+            stmt.query_map([], |r| {
+                Ok(CourseRow {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    pack_path: r.get(2)?,
+                    first_played_at: r.get(3)?,
+                    last_played_at: r.get(4)?,
+                    finished: r.get(5)?,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.error(e))
+    }
+
+    /// Time on task in a course, as of `now` (UTC ms). "Today" starts at local midnight.
+    pub fn active_time(&self, course_id: &str, now: i64) -> Result<ActiveTime, StoreError> {
+        let run = || -> rusqlite::Result<ActiveTime> {
+            self.conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(ended_at - started_at), 0),
+                            coalesce(sum(CASE WHEN date(started_at / 1000, 'unixepoch', 'localtime')
+                                              = date(?2 / 1000, 'unixepoch', 'localtime')
+                                         THEN ended_at - started_at END), 0),
+                            coalesce(sum(CASE WHEN started_at >= ?2 - 7 * 86400000
+                                         THEN ended_at - started_at END), 0)
+                     FROM active_spans WHERE course_id = ?1",
+                )?
+                .query_row(params![course_id, now], |r| {
+                    Ok(ActiveTime {
+                        total: r.get::<_, i64>(0)? / 1000,
+                        today: r.get::<_, i64>(1)? / 1000,
+                        last_7_days: r.get::<_, i64>(2)? / 1000,
+                    })
+                })
+        };
+        run().map_err(|e| self.error(e))
+    }
+}

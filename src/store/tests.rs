@@ -1,0 +1,317 @@
+use super::*;
+use crate::journal::AnswerRecord;
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/dir/progress.db");
+    (dir, path)
+}
+
+fn opened(course: &str, at: i64) -> Record {
+    Record::CourseOpened {
+        course_id: course.into(),
+        title: "T".into(),
+        pack_path: "/packs/t".into(),
+        version: Some("1.0".into()),
+        at,
+    }
+}
+
+fn answer(
+    course: &str,
+    question: &str,
+    round: u32,
+    attempt: u32,
+    correct: bool,
+    at: i64,
+) -> Record {
+    Record::Answer(AnswerRecord {
+        course_id: course.into(),
+        lesson_id: "l1".into(),
+        question_id: question.into(),
+        kind: "truefalse",
+        response: correct.to_string(),
+        correct,
+        skipped: false,
+        round,
+        attempt,
+        hint_used: false,
+        shown_at: at - 1500,
+        answered_at: at,
+    })
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_new_file_gets_the_whole_schema_in_wal_mode() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
+    let mode: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store
+        .conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    for table in [
+        "courses",
+        "positions",
+        "bites_seen",
+        "answers",
+        "question_progress",
+        "card_ratings",
+        "active_spans",
+    ] {
+        let n = count(
+            &store,
+            &format!(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"
+            ),
+        );
+        assert_eq!(n, 1, "table {table}");
+    }
+    drop(store);
+    // Opening again migrates nothing and keeps the data.
+    let mut store = Store::open(&path).unwrap();
+    store.record(&[opened("c", 1)]).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.courses().unwrap().len(), 1);
+}
+
+#[test]
+fn a_database_from_a_newer_morsel_is_refused_untouched() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains(&path.display().to_string()));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "not one byte changed"
+    );
+    assert!(
+        !path.with_extension("db-wal").exists(),
+        "no WAL file was created"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_untouched() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let text = "These are my notes, not a database.\n".repeat(200);
+    std::fs::write(&path, &text).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("left untouched"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn a_damaged_database_is_refused_untouched() {
+    let (_dir, path) = temp_db();
+    Store::open(&path)
+        .unwrap()
+        .record(&[opened("c", 1)])
+        .unwrap();
+    // Fold the WAL back into the file, then damage the first page after its 100-byte header.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+        .unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[100..1024] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn progress_loaded_from_the_store_equals_progress_from_the_records() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let records = vec![
+        opened("c", 1),
+        Record::Position {
+            course_id: "c".into(),
+            lesson_id: "l1".into(),
+            bite: 1,
+            scroll: 0,
+            at: 2,
+        },
+        Record::Position {
+            course_id: "c".into(),
+            lesson_id: "l1".into(),
+            bite: 2,
+            scroll: 7,
+            at: 3,
+        },
+        answer("c", "q1", 1, 1, false, 10),
+        answer("c", "q1", 1, 2, true, 11),
+        answer("c", "q2", 1, 1, true, 12),
+        answer("c", "q1", 2, 1, true, 20),
+        answer("c", "q3", 1, 1, false, 21),
+        answer("c", "q3", 2, 1, false, 22),
+        answer("c", "q3", 2, 2, true, 23),
+        Record::CardRated {
+            course_id: "c".into(),
+            lesson_id: "l1".into(),
+            card_id: "k1".into(),
+            rating: 3,
+            at: 30,
+            duration_ms: 900,
+        },
+        Record::CourseFinished {
+            course_id: "c".into(),
+            at: 40,
+        },
+        // Another course's records stay apart.
+        opened("other", 50),
+        answer("other", "q1", 1, 1, true, 51),
+    ];
+    let mut expected = Progress::default();
+    for record in &records {
+        store.record(std::slice::from_ref(record)).unwrap();
+        if !matches!(record, Record::CourseOpened { course_id, .. } | Record::Answer(AnswerRecord { course_id, .. }) if course_id == "other")
+        {
+            expected.apply(record);
+        }
+    }
+    let loaded = store.progress("c").unwrap();
+    assert_eq!(loaded, expected);
+    assert_eq!(
+        loaded.questions["q1"],
+        QuestionProgress {
+            round: 2,
+            first_try_right: true,
+            attempts: 1
+        }
+    );
+    assert_eq!(
+        loaded.questions["q3"],
+        QuestionProgress {
+            round: 2,
+            first_try_right: false,
+            attempts: 2
+        }
+    );
+    assert_eq!(
+        loaded.position,
+        Some(SavedPosition {
+            lesson: "l1".into(),
+            bite: 2,
+            scroll: 7
+        })
+    );
+    assert!(loaded.finished);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM answers WHERE course_id = 'c'"),
+        7,
+        "every attempt is kept"
+    );
+    assert_eq!(store.progress("never-played").unwrap(), Progress::default());
+}
+
+#[test]
+fn a_failed_transaction_keeps_nothing_of_it() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    store.record(&[opened("c", 1)]).unwrap();
+    // The answer is fine, the rating breaks a CHECK: neither may stay.
+    let bad = Record::CardRated {
+        course_id: "c".into(),
+        lesson_id: "l".into(),
+        card_id: "k".into(),
+        rating: 9,
+        at: 5,
+        duration_ms: 0,
+    };
+    assert!(
+        store
+            .record(&[answer("c", "q1", 1, 1, true, 4), bad])
+            .is_err()
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM answers"), 0);
+}
+
+#[test]
+fn active_time_sums_spans_and_extensions_count_once() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let day = 86_400_000;
+    // 12:30 UTC: the same local day as half a minute before, in every time zone.
+    let now = 100 * day + 12 * 3_600_000 + 30 * 60_000;
+    let span = |start: i64, end: i64| Record::Active {
+        course_id: "c".into(),
+        lesson_id: "l".into(),
+        started_at: start,
+        ended_at: end,
+    };
+    store.record(&[opened("c", 1)]).unwrap();
+    store.record(&[span(now - 60_000, now - 50_000)]).unwrap();
+    store.record(&[span(now - 60_000, now - 30_000)]).unwrap(); // the same span, extended: 30 s
+    store
+        .record(&[span(now - 3 * day, now - 3 * day + 20_000)])
+        .unwrap(); // 20 s, three days ago
+    store
+        .record(&[span(now - 30 * day, now - 30 * day + 100_000)])
+        .unwrap(); // 100 s, a month ago
+    let t = store.active_time("c", now).unwrap();
+    assert_eq!((t.total, t.last_7_days), (150, 50));
+    assert!(t.today == 30, "today: {}", t.today);
+}
+
+#[test]
+fn two_connections_can_write_at_once() {
+    let (_dir, path) = temp_db();
+    Store::open(&path)
+        .unwrap()
+        .record(&[opened("c", 1)])
+        .unwrap();
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                for i in 0..200 {
+                    store
+                        .record(&[answer("c", &format!("w{w}-q{i}"), 1, 1, true, 10 + i)])
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(count(&store, "SELECT count(*) FROM answers"), 400);
+    assert_eq!(count(&store, "SELECT count(*) FROM question_progress"), 400);
+    let check: String = store
+        .conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}
