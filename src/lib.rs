@@ -1,10 +1,11 @@
 //! morsel: a terminal micro-course player. The library behind the `morsel` binary.
 
-pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod grade;
 pub mod journal;
+pub mod overview;
 pub mod pack;
 pub mod paths;
 pub mod progress;

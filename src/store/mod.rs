@@ -98,6 +98,15 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the database if the file exists; `None` if it does not, so that read-only commands create nothing.
+    pub fn open_existing(path: &Path) -> Result<Option<Self>, StoreError> {
+        if path.exists() {
+            Self::open(path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -12,6 +12,8 @@ pub struct CourseRow {
     pub pack_path: String,
     pub first_played_at: i64,
     pub last_played_at: i64,
+    /// `last_played_at` as local time, `YYYY-MM-DD HH:MM`.
+    pub last_played_local: String,
     pub finished: bool,
 }
 
@@ -28,7 +30,8 @@ impl Store {
     pub fn courses(&self) -> Result<Vec<CourseRow>, StoreError> {
         let run = || -> rusqlite::Result<Vec<CourseRow>> {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT id, title, pack_path, first_played_at, last_played_at, finished_at IS NOT NULL
+                "SELECT id, title, pack_path, first_played_at, last_played_at, finished_at IS NOT NULL,
+                        strftime('%Y-%m-%d %H:%M', last_played_at / 1000, 'unixepoch', 'localtime')
                  FROM courses ORDER BY last_played_at DESC, id",
             )?;
             stmt.query_map([], |r| {
@@ -39,6 +42,7 @@ impl Store {
                     first_played_at: r.get(3)?,
                     last_played_at: r.get(4)?,
                     finished: r.get(5)?,
+                    last_played_local: r.get(6)?,
                 })
             })?
             .collect()

@@ -4,6 +4,7 @@
 
 mod check;
 mod hostile;
+mod progress;
 
 use std::path::PathBuf;
 

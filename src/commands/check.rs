@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use super::plural;
 use crate::pack::{self, Diagnostic, LoadReport, Severity};
 
 /// Loads every pack; returns the reports in the order given.
@@ -95,14 +96,6 @@ fn summary(report: &LoadReport, errors: usize, warnings: usize) -> String {
         plural(cards, "card"),
         minutes
     )
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,130 @@
+//! `morsel list`: the courses on the course path, with the learner's progress in each.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::minutes;
+use crate::overview::{self, CourseOverview};
+use crate::paths::Paths;
+use crate::store::{Store, StoreError};
+
+/// Every pack on the course path, in course-path order; a broken pack is listed with its first error.
+pub fn gather(
+    paths: &Paths,
+    store: Option<&Store>,
+    now: i64,
+) -> Result<Vec<CourseOverview>, StoreError> {
+    paths
+        .packs()
+        .iter()
+        .map(|path| overview::overview(&overview::load_pack(path), path, store, now))
+        .collect()
+}
+
+/// A bar of `width` cells, filled in proportion.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width + total / 2).checked_div(total).unwrap_or(0);
+    format!(
+        "{}{}",
+        "█".repeat(filled.min(width)),
+        "░".repeat(width - filled.min(width))
+    )
+}
+
+pub fn write_text(
+    courses: &[CourseOverview],
+    paths: &Paths,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if courses.is_empty() {
+        let looked: Vec<String> = paths
+            .courses
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        writeln!(out, "No courses found in {}.", looked.join(", "))?;
+        writeln!(
+            out,
+            "Put a pack there, or point --courses (or MORSEL_COURSES) at a folder of packs."
+        )?;
+        return Ok(());
+    }
+    let id_width = courses
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in courses {
+        if let Some(error) = &c.error {
+            writeln!(out, "{:id_width$}  {}  ! {error}", c.id, c.path.display())?;
+            continue;
+        }
+        let total = c.lessons.len();
+        let last = c.played.as_ref().map_or_else(
+            || "not started".to_string(),
+            |p| p.last_played_local.clone(),
+        );
+        writeln!(
+            out,
+            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min  {last}  {}",
+            c.id,
+            bar(c.complete(), total, 10),
+            c.complete(),
+            c.mastered(),
+            minutes(c.active.total),
+            c.title,
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonList<'a> {
+    courses: Vec<JsonCourse<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCourse<'a> {
+    id: &'a str,
+    title: &'a str,
+    path: String,
+    error: Option<&'a str>,
+    lessons: usize,
+    complete: usize,
+    mastered: usize,
+    active_seconds: i64,
+    last_played: Option<i64>,
+}
+
+pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonList {
+        courses: courses
+            .iter()
+            .map(|c| JsonCourse {
+                id: &c.id,
+                title: &c.title,
+                path: c.path.display().to_string(),
+                error: c.error.as_deref(),
+                lessons: c.lessons.len(),
+                complete: c.complete(),
+                mastered: c.mastered(),
+                active_seconds: c.active.total,
+                last_played: c.played.as_ref().map(|p| p.last_played_at),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bars_fill_in_proportion() {
+        assert_eq!(super::bar(0, 7, 10), "░░░░░░░░░░");
+        assert_eq!(super::bar(7, 7, 10), "██████████");
+        assert_eq!(super::bar(3, 6, 10), "█████░░░░░");
+        assert_eq!(super::bar(0, 0, 4), "░░░░");
+    }
+}

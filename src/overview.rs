@@ -1,0 +1,114 @@
+//! Where a learner stands in each course, gathered from the packs and the store: what `stats`, `list` and the
+//! library screen show.
+
+use std::path::{Path, PathBuf};
+
+use crate::pack::{self, Pack};
+use crate::progress::{LessonStatus, Progress, SavedPosition};
+use crate::store::{ActiveTime, CourseRow, Store, StoreError};
+
+/// One course: its pack (if it could be loaded), the learner's progress in it, and time on task.
+#[derive(Debug, Clone)]
+pub struct CourseOverview {
+    pub id: String,
+    pub title: String,
+    /// Where the pack was found, or was last played from.
+    pub path: PathBuf,
+    /// The first error of a pack that does not load, as `file:line:col: message`.
+    pub error: Option<String>,
+    /// Each lesson's id and status; empty when the pack could not be loaded.
+    pub lessons: Vec<(String, LessonStatus)>,
+    pub position: Option<SavedPosition>,
+    pub active: ActiveTime,
+    /// What the store knows of the course, if it was ever played.
+    pub played: Option<CourseRow>,
+}
+
+impl CourseOverview {
+    pub fn complete(&self) -> usize {
+        self.lessons.iter().filter(|(_, s)| s.complete).count()
+    }
+
+    pub fn mastered(&self) -> usize {
+        self.lessons.iter().filter(|(_, s)| s.mastered).count()
+    }
+
+    /// Questions right on the first try, of those answered.
+    pub fn accuracy(&self) -> Option<(usize, usize)> {
+        let answered: usize = self.lessons.iter().map(|(_, s)| s.answered).sum();
+        let right: usize = self.lessons.iter().map(|(_, s)| s.first_try_right).sum();
+        (answered > 0).then_some((right, answered))
+    }
+}
+
+/// The outcome of loading a pack for an overview: the pack, or its first error.
+pub enum Loaded {
+    Pack(Box<Pack>),
+    Broken {
+        id: Option<String>,
+        title: Option<String>,
+        error: String,
+    },
+}
+
+pub fn load_pack(path: &Path) -> Loaded {
+    let report = pack::load(path);
+    let first_error = report
+        .errors()
+        .next()
+        .map(|d| format!("{}: {}", d.site, d.message()));
+    let (id, title) = report.course.as_ref().map_or((None, None), |c| {
+        (Some(c.id.clone()), Some(c.title.clone()))
+    });
+    match report.into_pack() {
+        Ok(pack) => Loaded::Pack(Box::new(pack)),
+        Err(_) => Loaded::Broken {
+            id,
+            title,
+            error: first_error.unwrap_or_else(|| "the pack has errors".to_string()),
+        },
+    }
+}
+
+/// The overview of a course from a loaded pack (or a broken one) and the store.
+pub fn overview(
+    loaded: &Loaded,
+    path: &Path,
+    store: Option<&Store>,
+    now: i64,
+) -> Result<CourseOverview, StoreError> {
+    let (id, title, error) = match loaded {
+        Loaded::Pack(p) => (p.course.id.clone(), p.course.title.clone(), None),
+        Loaded::Broken { id, title, error } => (
+            id.clone().unwrap_or_default(),
+            title.clone().unwrap_or_else(|| path.display().to_string()),
+            Some(error.clone()),
+        ),
+    };
+    let (progress, active, played) = match store {
+        Some(store) if !id.is_empty() => (
+            store.progress(&id)?,
+            store.active_time(&id, now)?,
+            store.courses()?.into_iter().find(|c| c.id == id),
+        ),
+        _ => (Progress::default(), ActiveTime::default(), None),
+    };
+    let lessons = match loaded {
+        Loaded::Pack(p) => p
+            .lessons
+            .iter()
+            .map(|l| (l.id.clone(), progress.lesson_status(l, p.course.pass_mark)))
+            .collect(),
+        Loaded::Broken { .. } => Vec::new(),
+    };
+    Ok(CourseOverview {
+        id,
+        title,
+        path: path.to_path_buf(),
+        error,
+        lessons,
+        position: progress.position,
+        active,
+        played,
+    })
+}
