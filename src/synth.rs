@@ -52,6 +52,12 @@ pub fn write_pack(dir: &Path, shape: Shape) -> io::Result<()> {
     Ok(())
 }
 
+/// The id synth gives question `k` (0-based) of lesson `n` (1-based).
+pub fn question_id(n: usize, shape: Shape, k: usize) -> String {
+    let bites = shape.bites_per_lesson.max(1);
+    format!("q-{n:05}-{}-{k}", bites - k % bites)
+}
+
 /// The Markdown of synthetic lesson `n`.
 pub fn lesson(n: usize, shape: Shape, seed: &mut u32) -> String {
     let bites = shape.bites_per_lesson.max(1);
@@ -68,13 +74,14 @@ pub fn lesson(n: usize, shape: Shape, seed: &mut u32) -> String {
             out.push(if w % 12 == 11 { '\n' } else { ' ' });
         }
         out.push_str("\n\n");
-        let questions_here = (b + shape.questions_per_lesson).saturating_sub(bites);
-        for q in 0..questions_here.min(shape.questions_per_lesson) {
+        // Question k goes to bite `bites - k % bites`: one per bite, from the last bite back.
+        for k in (0..shape.questions_per_lesson).filter(|k| bites - k % bites == b) {
             let _ = write!(
                 out,
-                "```quiz\nid = \"q-{n:05}-{b}-{q}\"\nkind = \"choice\"\nprompt = \"Which word is in bite {b}?\"\n\
+                "```quiz\nid = \"{}\"\nkind = \"choice\"\nprompt = \"Which word is in bite {b}?\"\n\
                  choices = [\n  {{ text = \"bite\", correct = true }},\n  {{ text = \"byte\", feedback = \"Close.\" }},\n]\n\
-                 explain = \"Every bite says bite.\"\n```\n\n"
+                 explain = \"Every bite says bite.\"\n```\n\n",
+                question_id(n, shape, k)
             );
         }
     }
@@ -96,11 +103,47 @@ mod tests {
         let report = crate::pack::load(dir.path());
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         assert_eq!(report.lessons.len(), 12);
-        for lesson in &report.lessons {
+        for (n, lesson) in report.lessons.iter().enumerate() {
             assert_eq!(lesson.bites.len(), 5);
             assert_eq!(lesson.questions().count(), 1);
+            let last = lesson.bites[4].questions().next().map(|q| q.id.clone());
+            assert_eq!(
+                last,
+                Some(question_id(n + 1, shape, 0)),
+                "the one question is in the last bite"
+            );
             let words: usize = lesson.bites.iter().map(|b| b.words).sum();
             assert!((290..=320).contains(&words), "{words} words");
         }
+    }
+
+    #[test]
+    fn several_questions_spread_over_the_last_bites() {
+        let shape = Shape {
+            lessons: 1,
+            questions_per_lesson: 7,
+            ..Shape::default()
+        };
+        let mut seed = 1;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("course.toml"),
+            "id = \"s\"\ntitle = \"S\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.md"), lesson(1, shape, &mut seed)).unwrap();
+        let report = crate::pack::load(dir.path());
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let ids: Vec<_> = report.lessons[0]
+            .questions()
+            .map(|q| q.id.clone())
+            .collect();
+        assert_eq!(ids.len(), 7);
+        let expected: std::collections::BTreeSet<_> =
+            (0..7).map(|k| question_id(1, shape, k)).collect();
+        assert_eq!(
+            ids.into_iter().collect::<std::collections::BTreeSet<_>>(),
+            expected
+        );
     }
 }
