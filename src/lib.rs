@@ -9,6 +9,7 @@ pub mod overview;
 pub mod pack;
 pub mod paths;
 pub mod progress;
+pub mod render;
 pub mod session;
 pub mod store;
 pub mod synth;

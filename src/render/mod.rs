@@ -1,0 +1,1 @@
+//! Rendering pack Markdown for the terminal: styled, wrapped lines, with every control character made visible.
