@@ -1,1 +1,6 @@
 //! Rendering pack Markdown for the terminal: styled, wrapped lines, with every control character made visible.
+
+mod sanitize;
+mod wrap;
+
+pub use sanitize::sanitize;
