@@ -1,5 +1,6 @@
 //! Rendering pack Markdown for the terminal: styled, wrapped lines, with every control character made visible.
 
+mod highlight;
 mod sanitize;
 mod wrap;
 

@@ -1,0 +1,393 @@
+//! Syntax highlighting of fenced code with syntect, loaded once and only when a known language first appears.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, OnceLock};
+
+use ratatui::style::{Color, Modifier, Style};
+use syntect::easy::HighlightLines;
+use syntect::highlighting::{FontStyle, ThemeSet};
+use syntect::parsing::{SyntaxDefinition, SyntaxSet, SyntaxSetBuilder};
+use syntect::util::LinesWithEndings;
+
+use super::wrap::Run;
+
+/// A language that can be highlighted, and which syntax set holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Language {
+    /// One of syntect's bundled syntaxes, by name.
+    Bundled(&'static str),
+    /// TOML, which syntect does not bundle: a small syntax of our own.
+    Toml,
+}
+
+/// Info-string words (compared without case) and the bundled syntax each names.
+const ALIASES: &[(&str, &str)] = &[
+    ("rust", "Rust"),
+    ("rs", "Rust"),
+    ("python", "Python"),
+    ("py", "Python"),
+    ("python3", "Python"),
+    ("sh", "Bourne Again Shell (bash)"),
+    ("bash", "Bourne Again Shell (bash)"),
+    ("shell", "Bourne Again Shell (bash)"),
+    ("zsh", "Bourne Again Shell (bash)"),
+    ("json", "JSON"),
+    ("sql", "SQL"),
+    ("js", "JavaScript"),
+    ("javascript", "JavaScript"),
+    ("mjs", "JavaScript"),
+    ("c", "C"),
+    ("h", "C"),
+    ("cpp", "C++"),
+    ("c++", "C++"),
+    ("cc", "C++"),
+    ("hpp", "C++"),
+    ("cs", "C#"),
+    ("csharp", "C#"),
+    ("go", "Go"),
+    ("golang", "Go"),
+    ("java", "Java"),
+    ("ruby", "Ruby"),
+    ("rb", "Ruby"),
+    ("yaml", "YAML"),
+    ("yml", "YAML"),
+    ("html", "HTML"),
+    ("xml", "XML"),
+    ("css", "CSS"),
+    ("diff", "Diff"),
+    ("patch", "Diff"),
+    ("make", "Makefile"),
+    ("makefile", "Makefile"),
+    ("lua", "Lua"),
+    ("perl", "Perl"),
+    ("php", "PHP"),
+    ("haskell", "Haskell"),
+    ("hs", "Haskell"),
+    ("markdown", "Markdown"),
+    ("md", "Markdown"),
+    ("r", "R"),
+    ("scala", "Scala"),
+    ("clojure", "Clojure"),
+    ("erlang", "Erlang"),
+    ("ocaml", "OCaml"),
+    ("latex", "LaTeX"),
+    ("tex", "LaTeX"),
+];
+
+/// The language a code block's info string names by its first word (`rust`, `rust,ignore`, `{.python}`), if it is
+/// one we highlight. Loads nothing.
+pub(crate) fn language(info: &str) -> Option<Language> {
+    let word = info
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}'))
+        .map(|w| w.trim_start_matches('.'))
+        .find(|w| !w.is_empty())?;
+    if word.eq_ignore_ascii_case("toml") {
+        return Some(Language::Toml);
+    }
+    ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(word))
+        .map(|&(_, name)| Language::Bundled(name))
+}
+
+static BUNDLED: OnceLock<SyntaxSet> = OnceLock::new();
+static TOML: OnceLock<Option<SyntaxSet>> = OnceLock::new();
+static THEMES: OnceLock<ThemeSet> = OnceLock::new();
+
+/// A small TOML syntax: comments, table headers, keys, strings, numbers, dates and booleans.
+const TOML_SYNTAX: &str = r##"%YAML 1.2
+---
+name: TOML
+file_extensions: [toml]
+scope: source.toml
+contexts:
+  main:
+    - match: '#.*'
+      scope: comment.line.number-sign.toml
+    - match: '^\s*(\[\[?)([^\]#]*)(\]\]?)'
+      captures:
+        1: punctuation.section.brackets.toml
+        2: entity.name.section.toml
+        3: punctuation.section.brackets.toml
+    - match: '((?:[A-Za-z0-9_-]+|"[^"\n]*"|''[^''\n]*'')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|''[^''\n]*''))*)\s*(=)'
+      captures:
+        1: entity.name.tag.toml
+        2: keyword.operator.assignment.toml
+    - match: '"""'
+      push: multiline_basic
+    - match: "'''"
+      push: multiline_literal
+    - match: '"'
+      push: basic
+    - match: "'"
+      push: literal
+    - match: '\b(?:true|false)\b'
+      scope: constant.language.toml
+    - match: '\b\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?'
+      scope: constant.other.date.toml
+    - match: '[+-]?\b(?:0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?|inf|nan)\b'
+      scope: constant.numeric.toml
+  basic:
+    - meta_scope: string.quoted.double.toml
+    - match: '\\(?:[btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})'
+      scope: constant.character.escape.toml
+    - match: '"'
+      pop: true
+    - match: '\n'
+      pop: true
+  literal:
+    - meta_scope: string.quoted.single.toml
+    - match: "'"
+      pop: true
+    - match: '\n'
+      pop: true
+  multiline_basic:
+    - meta_scope: string.quoted.triple.toml
+    - match: '\\(?:[btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})'
+      scope: constant.character.escape.toml
+    - match: '"""'
+      pop: true
+  multiline_literal:
+    - meta_scope: string.quoted.triple.toml
+    - match: "'''"
+      pop: true
+"##;
+
+fn toml_set() -> Option<SyntaxSet> {
+    let definition = SyntaxDefinition::load_from_str(TOML_SYNTAX, true, None).ok()?;
+    let mut builder = SyntaxSetBuilder::new();
+    builder.add(definition);
+    Some(builder.build())
+}
+
+/// Converts syntect's style for a token to ours, on top of `base`: the foreground colour and the font style; the
+/// theme's background is left to the terminal.
+fn token_style(token: syntect::highlighting::Style, base: Style) -> Style {
+    let mut style = base;
+    let fg = token.foreground;
+    if fg.a > 0 {
+        style = style.fg(Color::Rgb(fg.r, fg.g, fg.b));
+    }
+    for (font, modifier) in [
+        (FontStyle::BOLD, Modifier::BOLD),
+        (FontStyle::ITALIC, Modifier::ITALIC),
+        (FontStyle::UNDERLINE, Modifier::UNDERLINED),
+    ] {
+        if token.font_style.contains(font) {
+            style = style.add_modifier(modifier);
+        }
+    }
+    style
+}
+
+/// Whether any of syntect's syntaxes or themes has been loaded in this process.
+#[cfg(test)]
+pub(crate) fn loaded() -> bool {
+    BUNDLED.get().is_some() || TOML.get().is_some() || THEMES.get().is_some()
+}
+
+/// How many highlighted blocks are kept, so that drawing the same bite again (a redraw, a resize) skips syntect.
+const CACHE_SIZE: usize = 32;
+
+/// A highlighted block, with everything it was highlighted from.
+struct Cached {
+    language: Language,
+    theme: String,
+    base: Style,
+    code: String,
+    lines: Vec<Vec<Run>>,
+}
+
+static CACHE: Mutex<VecDeque<Cached>> = Mutex::new(VecDeque::new());
+
+/// Highlights `code` as `language` with the syntect theme named `theme`, each token styled on top of `base`.
+///
+/// Returns one list of runs per line, without line endings and not yet sanitised; `None` when the theme is unknown
+/// or syntect fails, so that the caller shows the code plain. The first call for a language loads its syntax set
+/// (tens of milliseconds); the last few blocks highlighted are kept and given again without highlighting anew.
+pub(crate) fn highlight(
+    code: &str,
+    language: Language,
+    theme: &str,
+    base: Style,
+) -> Option<Vec<Vec<Run>>> {
+    let same =
+        |c: &Cached| c.language == language && c.theme == theme && c.base == base && c.code == code;
+    if let Ok(cache) = CACHE.lock()
+        && let Some(hit) = cache.iter().find(|c| same(c))
+    {
+        return Some(hit.lines.clone());
+    }
+    let lines = highlight_anew(code, language, theme, base)?;
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= CACHE_SIZE {
+            cache.pop_front();
+        }
+        let (theme, code, kept) = (theme.to_owned(), code.to_owned(), lines.clone());
+        cache.push_back(Cached {
+            language,
+            theme,
+            base,
+            code,
+            lines: kept,
+        });
+    }
+    Some(lines)
+}
+
+fn highlight_anew(
+    code: &str,
+    language: Language,
+    theme: &str,
+    base: Style,
+) -> Option<Vec<Vec<Run>>> {
+    let theme = THEMES
+        .get_or_init(ThemeSet::load_defaults)
+        .themes
+        .get(theme)?;
+    let (set, syntax) = match language {
+        Language::Bundled(name) => {
+            let set = BUNDLED.get_or_init(SyntaxSet::load_defaults_newlines);
+            (set, set.find_syntax_by_name(name)?)
+        }
+        Language::Toml => {
+            let set = TOML.get_or_init(toml_set).as_ref()?;
+            (set, set.find_syntax_by_name("TOML")?)
+        }
+    };
+    let mut highlighter = HighlightLines::new(syntax, theme);
+    let mut lines = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let mut left = body.len();
+        let mut runs = Vec::new();
+        for (token, text) in highlighter.highlight_line(line, set).ok()? {
+            let kept = &text[..text.len().min(left)];
+            left -= kept.len();
+            if !kept.is_empty() {
+                runs.push((token_style(token, base), kept.to_owned()));
+            }
+        }
+        lines.push(runs);
+    }
+    Some(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(lines: &[Vec<Run>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn info_strings_name_languages_by_their_first_word() {
+        assert_eq!(language("rust"), Some(Language::Bundled("Rust")));
+        assert_eq!(language("Rust,ignore"), Some(Language::Bundled("Rust")));
+        assert_eq!(
+            language("  py title=\"x\""),
+            Some(Language::Bundled("Python"))
+        );
+        assert_eq!(
+            language("{.bash}"),
+            Some(Language::Bundled("Bourne Again Shell (bash)"))
+        );
+        assert_eq!(language("toml"), Some(Language::Toml));
+        assert_eq!(language("brainfuck"), None);
+        assert_eq!(language(""), None);
+    }
+
+    #[test]
+    fn every_alias_names_a_bundled_syntax() {
+        let set = BUNDLED.get_or_init(SyntaxSet::load_defaults_newlines);
+        for (alias, name) in ALIASES {
+            assert!(set.find_syntax_by_name(name).is_some(), "{alias} → {name}");
+        }
+    }
+
+    #[test]
+    fn the_toml_syntax_loads_and_tells_keys_from_values() {
+        let lines = highlight(
+            "[package]\nname = \"morsel\" # the name\nversion = 1\n",
+            Language::Toml,
+            "base16-ocean.dark",
+            Style::default(),
+        );
+        let lines = lines.expect("TOML highlights");
+        assert_eq!(
+            joined(&lines),
+            ["[package]", "name = \"morsel\" # the name", "version = 1"]
+        );
+        let style_of = |line: usize, text: &str| {
+            lines[line]
+                .iter()
+                .find(|(_, t)| t.contains(text))
+                .map(|(s, _)| s.fg)
+        };
+        assert_ne!(style_of(1, "name"), style_of(1, "\"morsel\""));
+        assert_ne!(style_of(1, "\"morsel\""), style_of(1, "# the name"));
+    }
+
+    #[test]
+    fn rust_is_coloured_and_line_endings_dropped() {
+        let lines = highlight(
+            "fn main() {}\r\n",
+            Language::Bundled("Rust"),
+            "InspiredGitHub",
+            Style::default(),
+        )
+        .expect("Rust highlights");
+        assert_eq!(joined(&lines), ["fn main() {}"]);
+        assert!(
+            lines[0]
+                .iter()
+                .all(|(s, _)| matches!(s.fg, Some(Color::Rgb(..))))
+        );
+        assert!(lines[0].len() > 1, "{:?}", lines[0]);
+    }
+
+    #[test]
+    fn a_block_highlighted_again_comes_from_the_cache() {
+        let code = "def cached(): return 42  # only in this test\n";
+        let first = highlight(
+            code,
+            Language::Bundled("Python"),
+            "base16-ocean.dark",
+            Style::default(),
+        );
+        let in_cache = |cache: &VecDeque<Cached>| cache.iter().any(|c| c.code == code);
+        assert!(CACHE.lock().is_ok_and(|cache| in_cache(&cache)));
+        let again = highlight(
+            code,
+            Language::Bundled("Python"),
+            "base16-ocean.dark",
+            Style::default(),
+        );
+        assert_eq!(first, again);
+        let other = highlight(
+            code,
+            Language::Bundled("Python"),
+            "InspiredGitHub",
+            Style::default(),
+        );
+        assert_ne!(first, other);
+    }
+
+    #[test]
+    fn an_unknown_theme_gives_up() {
+        assert_eq!(
+            highlight(
+                "x = 1",
+                Language::Bundled("Python"),
+                "no such theme",
+                Style::default()
+            ),
+            None
+        );
+    }
+}
