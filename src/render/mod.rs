@@ -2,6 +2,7 @@
 
 mod highlight;
 mod sanitize;
+mod table;
 mod wrap;
 
 pub use sanitize::sanitize;
