@@ -1,0 +1,611 @@
+//! The block renderer: pulldown-cmark's flat event stream walked with explicit stacks (no recursion, so nesting depth
+//! costs no stack), each block laid out under the prefixes of the containers around it.
+
+use std::mem;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd,
+};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::highlight::{self, Language};
+use super::nesting::{Container, MIN_TEXT, Nesting, Which};
+use super::sanitize::{self, Piece};
+use super::table::{Table, TableStyles};
+use super::wrap::{self, Run, Spans};
+use super::{MARKDOWN_OPTIONS, Styles};
+
+/// How much of the Markdown's block structure is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A whole bite: headings styled, blocks one blank line apart.
+    Document,
+    /// A prompt, a choice or a title: no blank lines between blocks and no heading styles.
+    Inline,
+}
+
+/// Bullets of unordered lists, by nesting depth.
+const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
+
+/// Starts each continuation of a code line too long for the screen.
+pub(crate) const CONTINUATION: &str = "↪ ";
+
+/// Indents code blocks when the width allows.
+const CODE_INDENT: &str = "  ";
+
+/// The block being gathered, for blocks rendered whole at their end.
+#[derive(Debug, Default)]
+enum Leaf {
+    #[default]
+    None,
+    Code {
+        language: Option<Language>,
+        text: String,
+    },
+    Html(String),
+    Table(Table),
+}
+
+/// Where a link or image began in the inline runs: the number of runs and the length of the last.
+type Mark = (usize, usize);
+
+struct Renderer<'s> {
+    styles: &'s Styles,
+    width: usize,
+    mode: Mode,
+    out: Vec<Line<'static>>,
+    nesting: Nesting,
+    pending_gap: bool,
+    quote_depth: usize,
+    list_depth: usize,
+    inline: Vec<Run>,
+    style_stack: Vec<Style>,
+    links: Vec<(Mark, String, LinkType)>,
+    images: Vec<(Mark, String)>,
+    leaf: Leaf,
+}
+
+/// Renders `text` to lines no wider than `width` (at least 1).
+pub(crate) fn render(text: &str, width: usize, styles: &Styles, mode: Mode) -> Vec<Line<'static>> {
+    let mut renderer = Renderer {
+        styles,
+        width: width.max(1),
+        mode,
+        out: Vec::new(),
+        nesting: Nesting::new(width.max(1)),
+        pending_gap: false,
+        quote_depth: 0,
+        list_depth: 0,
+        inline: Vec::new(),
+        style_stack: Vec::new(),
+        links: Vec::new(),
+        images: Vec::new(),
+        leaf: Leaf::None,
+    };
+    for event in Parser::new_ext(text, MARKDOWN_OPTIONS) {
+        renderer.event(event);
+    }
+    renderer.flush_inline();
+    renderer.out
+}
+
+/// Appends `text` to `runs`, into the last run when the style is the same.
+fn push_run(runs: &mut Vec<Run>, style: Style, text: &str) {
+    match runs.last_mut() {
+        Some((last, run)) if *last == style => run.push_str(text),
+        _ => runs.push((style, text.to_owned())),
+    }
+}
+
+/// Sanitises `text` onto `runs`: control pictures in `control` style, tabs as spaces. Returns the column after it.
+fn push_sanitized(
+    runs: &mut Vec<Run>,
+    text: &str,
+    column: usize,
+    style: Style,
+    control: Style,
+) -> usize {
+    sanitize::visit(text, column, |piece| match piece {
+        Piece::Text(t) => push_run(runs, style, t),
+        Piece::Control(c) => push_run(runs, control, c.encode_utf8(&mut [0; 4])),
+        Piece::Spaces(n) => push_run(runs, style, &" ".repeat(n)),
+    })
+}
+
+/// The lines of literal text, without their line endings, each as one run.
+fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            vec![(style, line.to_owned())]
+        })
+        .collect()
+}
+
+fn quote_label(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "Note",
+        BlockQuoteKind::Tip => "Tip",
+        BlockQuoteKind::Important => "Important",
+        BlockQuoteKind::Warning => "Warning",
+        BlockQuoteKind::Caution => "Caution",
+    }
+}
+
+impl Renderer<'_> {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => match &mut self.leaf {
+                Leaf::Code { text: code, .. } => code.push_str(&text),
+                Leaf::Html(html) => html.push_str(&text),
+                _ => self.push_text(&text, self.style()),
+            },
+            Event::Code(code) => self.push_text(&code, self.style().patch(self.styles.code_inline)),
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                self.push_text(&math, self.style().patch(self.styles.code_inline));
+            }
+            Event::Html(html) => match &mut self.leaf {
+                Leaf::Html(block) => block.push_str(&html),
+                _ => self.push_text(&html, self.style().patch(self.styles.html)),
+            },
+            Event::InlineHtml(html) => self.push_text(&html, self.style().patch(self.styles.html)),
+            Event::FootnoteReference(label) => {
+                self.push_text(
+                    &format!("[^{label}]"),
+                    self.style().patch(self.styles.footnote),
+                );
+            }
+            Event::SoftBreak => {
+                let style = self.style();
+                push_run(&mut self.inline, style, " ");
+            }
+            Event::HardBreak => {
+                let style = self.style();
+                push_run(&mut self.inline, style, "\n");
+            }
+            Event::Rule => {
+                self.start_block();
+                let rule = "─".repeat(self.block_width());
+                self.emit(vec![Span::styled(rule, self.styles.rule)]);
+                self.pending_gap = true;
+            }
+            Event::TaskListMarker(done) => {
+                let mark = if done { "☑ " } else { "☐ " };
+                let style = self.style().patch(self.styles.list_marker);
+                push_run(&mut self.inline, style, mark);
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {
+                self.nesting.mark_list_loose();
+                self.start_block();
+            }
+            Tag::Heading { level, .. } => {
+                self.start_block();
+                let style = match (self.mode, level) {
+                    (Mode::Inline, _) => Style::default(),
+                    (_, HeadingLevel::H1) => self.styles.heading[0],
+                    (_, HeadingLevel::H2) => self.styles.heading[1],
+                    _ => self.styles.heading[2],
+                };
+                self.push_style(style);
+            }
+            Tag::BlockQuote(kind) => {
+                self.start_block();
+                self.push_container(Container::Quote);
+                self.quote_depth += 1;
+                if let Some(kind) = kind.filter(|_| self.mode == Mode::Document) {
+                    let style = self.styles.quote.patch(self.styles.strong);
+                    self.emit(vec![Span::styled(quote_label(kind), style)]);
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.start_block();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => highlight::language(&info),
+                    CodeBlockKind::Indented => None,
+                };
+                self.leaf = Leaf::Code {
+                    language,
+                    text: String::new(),
+                };
+            }
+            Tag::MetadataBlock(_) => {
+                self.start_block();
+                self.leaf = Leaf::Code {
+                    language: None,
+                    text: String::new(),
+                };
+            }
+            Tag::HtmlBlock => {
+                self.start_block();
+                self.leaf = Leaf::Html(String::new());
+            }
+            Tag::List(start) => {
+                self.start_block();
+                self.list_depth += 1;
+                let depth = self.list_depth;
+                self.push_container(Container::List {
+                    next: start,
+                    depth,
+                    loose: false,
+                    items: 0,
+                });
+            }
+            Tag::Item => self.start_item(),
+            Tag::FootnoteDefinition(label) => {
+                self.start_block();
+                let marker = format!("[^{}]: ", sanitize::sanitize(&label));
+                let indent = " ".repeat(marker.width().min(4));
+                self.push_container(Container::Footnote { marker, indent });
+            }
+            Tag::DefinitionList => self.start_block(),
+            Tag::DefinitionListTitle => {
+                self.start_block();
+                self.push_style(self.styles.strong);
+            }
+            Tag::DefinitionListDefinition => {
+                self.start_block();
+                self.push_container(Container::Item {
+                    marker: ": ".to_owned(),
+                    indent: "  ".to_owned(),
+                });
+            }
+            Tag::Table(alignments) => {
+                self.start_block();
+                self.leaf = Leaf::Table(Table::new(alignments));
+            }
+            Tag::TableHead => {
+                if let Leaf::Table(table) = &mut self.leaf {
+                    table.start_head();
+                }
+                self.push_style(self.styles.table_header);
+            }
+            Tag::TableRow => {
+                if let Leaf::Table(table) = &mut self.leaf {
+                    table.start_row();
+                }
+            }
+            Tag::TableCell => self.inline.clear(),
+            Tag::Emphasis => self.push_style(self.styles.emphasis),
+            Tag::Strong => self.push_style(self.styles.strong),
+            Tag::Strikethrough => self.push_style(self.styles.strike),
+            Tag::Superscript | Tag::Subscript => self.push_style(Style::default()),
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                self.links
+                    .push((self.mark(), dest_url.into_string(), link_type));
+                self.push_style(self.styles.link);
+            }
+            Tag::Image { dest_url, .. } => {
+                self.images.push((self.mark(), dest_url.into_string()));
+                self.push_style(self.styles.link);
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.flush_inline();
+                self.pending_gap = true;
+            }
+            TagEnd::Heading(_) | TagEnd::DefinitionListTitle => {
+                self.flush_inline();
+                self.style_stack.pop();
+                self.pending_gap = tag != TagEnd::DefinitionListTitle;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.end_container();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+                self.pending_gap = true;
+            }
+            TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => {
+                if let Leaf::Code { language, text } = mem::take(&mut self.leaf) {
+                    self.code_block(&text, language);
+                }
+                self.pending_gap = true;
+            }
+            TagEnd::HtmlBlock => {
+                if let Leaf::Html(html) = mem::take(&mut self.leaf) {
+                    let lines = plain_lines(&html, self.styles.html);
+                    self.literal_lines(lines, "");
+                }
+                self.pending_gap = true;
+            }
+            TagEnd::List(_) => {
+                self.flush_inline();
+                self.pop_container();
+                self.list_depth = self.list_depth.saturating_sub(1);
+                self.pending_gap = true;
+            }
+            TagEnd::Item => self.end_container(),
+            TagEnd::FootnoteDefinition | TagEnd::DefinitionListDefinition => {
+                self.end_container();
+                self.pending_gap = true;
+            }
+            TagEnd::DefinitionList => self.pending_gap = true,
+            TagEnd::Table => {
+                if let Leaf::Table(table) = mem::take(&mut self.leaf) {
+                    let styles = TableStyles {
+                        border: self.styles.table_border,
+                        header: self.base().patch(self.styles.table_header),
+                    };
+                    for line in table.render(self.block_width(), styles) {
+                        self.emit(line);
+                    }
+                }
+                self.pending_gap = true;
+            }
+            TagEnd::TableHead => {
+                if let Leaf::Table(table) = &mut self.leaf {
+                    table.end_head();
+                }
+                self.style_stack.pop();
+            }
+            TagEnd::TableRow => {}
+            TagEnd::TableCell => {
+                let cell = mem::take(&mut self.inline);
+                if let Leaf::Table(table) = &mut self.leaf {
+                    table.push_cell(cell);
+                }
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {
+                self.style_stack.pop();
+            }
+            TagEnd::Link => self.end_link(),
+            TagEnd::Image => self.end_image(),
+        }
+    }
+
+    fn start_item(&mut self) {
+        let mut tight_follower = false;
+        let marker = match self.nesting.innermost_mut() {
+            Some(Container::List {
+                next,
+                depth,
+                loose,
+                items,
+            }) => {
+                tight_follower = *items > 0 && !*loose;
+                *items += 1;
+                match next {
+                    Some(n) => {
+                        let marker = format!("{n}. ");
+                        *n = n.saturating_add(1);
+                        marker
+                    }
+                    None => BULLETS[depth.saturating_sub(1) % BULLETS.len()].to_owned(),
+                }
+            }
+            _ => BULLETS[0].to_owned(),
+        };
+        if tight_follower {
+            // Items of a tight list follow each other without blank lines, whatever they hold.
+            self.pending_gap = false;
+        }
+        let indent = " ".repeat(marker.width());
+        self.push_container(Container::Item { marker, indent });
+    }
+
+    // ---- inline content ----
+
+    fn base(&self) -> Style {
+        if self.quote_depth > 0 {
+            self.styles.quote
+        } else {
+            Style::default()
+        }
+    }
+
+    fn style(&self) -> Style {
+        self.style_stack
+            .last()
+            .copied()
+            .unwrap_or_else(|| self.base())
+    }
+
+    fn push_style(&mut self, style: Style) {
+        let style = self.style().patch(style);
+        self.style_stack.push(style);
+    }
+
+    fn push_text(&mut self, text: &str, style: Style) {
+        let control = style.patch(self.styles.control);
+        push_sanitized(&mut self.inline, text, 0, style, control);
+    }
+
+    fn mark(&self) -> Mark {
+        (
+            self.inline.len(),
+            self.inline.last().map_or(0, |(_, text)| text.len()),
+        )
+    }
+
+    /// The inline text put out since `mark`.
+    fn text_since(&self, (runs, len): Mark) -> String {
+        let mut text = String::new();
+        if let Some((_, run)) = runs.checked_sub(1).and_then(|last| self.inline.get(last)) {
+            text.push_str(run.get(len..).unwrap_or_default());
+        }
+        for (_, run) in self.inline.iter().skip(runs) {
+            text.push_str(run);
+        }
+        text
+    }
+
+    fn end_link(&mut self) {
+        self.style_stack.pop();
+        let Some((mark, url, link_type)) = self.links.pop() else {
+            return;
+        };
+        let text = self.text_since(mark);
+        let url = sanitize::sanitize(&url);
+        let shown = text == *url || url.strip_prefix("mailto:") == Some(text.as_str());
+        if url.is_empty() || shown || matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            return;
+        }
+        let style = self.style();
+        push_run(&mut self.inline, style, " ");
+        self.push_text(&format!("⟨{url}⟩"), style.patch(self.styles.link_url));
+    }
+
+    fn end_image(&mut self) {
+        self.style_stack.pop();
+        let Some(((runs, len), url)) = self.images.pop() else {
+            return;
+        };
+        let alt = self.text_since((runs, len));
+        self.inline.truncate(runs);
+        if let Some((_, last)) = runs
+            .checked_sub(1)
+            .and_then(|last| self.inline.get_mut(last))
+        {
+            last.truncate(len);
+        }
+        let style = self.style();
+        let label = if alt.trim().is_empty() {
+            "[image]".to_owned()
+        } else {
+            format!("[image: {alt}]")
+        };
+        push_run(&mut self.inline, style.patch(self.styles.link), &label);
+        if !url.is_empty() {
+            push_run(&mut self.inline, style, " ");
+            self.push_text(&format!("({url})"), style.patch(self.styles.link_url));
+        }
+    }
+
+    // ---- blocks and containers ----
+
+    fn push_container(&mut self, container: Container) {
+        self.nesting.push(container);
+    }
+
+    fn pop_container(&mut self) {
+        self.nesting.pop();
+    }
+
+    /// Closes the innermost container, showing its marker alone if nothing inside it has.
+    fn end_container(&mut self) {
+        self.flush_inline();
+        if self.nesting.innermost_unstarted() {
+            self.emit(Vec::new());
+        }
+        self.pop_container();
+    }
+
+    /// Before a block: puts out inline text gathered so far (a tight list item's), then the blank line owed.
+    fn start_block(&mut self) {
+        self.flush_inline();
+        self.emit_gap();
+    }
+
+    fn emit_gap(&mut self) {
+        if !mem::take(&mut self.pending_gap) || self.mode == Mode::Inline || self.out.is_empty() {
+            return;
+        }
+        let mut line = self.nesting.spans(Which::Gap, self.styles);
+        wrap::trim_end(&mut line);
+        self.out.push(Line::from(line));
+    }
+
+    fn flush_inline(&mut self) {
+        if self.inline.is_empty() {
+            return;
+        }
+        self.emit_gap();
+        let runs = mem::take(&mut self.inline);
+        let first = self.width.saturating_sub(self.prefix_width(Which::Next));
+        let rest = self.width.saturating_sub(self.prefix_width(Which::Later));
+        for line in wrap::wrap(&runs, first, rest) {
+            self.emit(line);
+        }
+        self.inline = runs;
+        self.inline.clear();
+    }
+
+    fn code_block(&mut self, code: &str, language: Option<Language>) {
+        let base = self.styles.code_block;
+        let highlighted = match language {
+            Some(language) if self.styles.color => {
+                highlight::highlight(code, language, self.styles.syntax_theme, base)
+            }
+            _ => None,
+        };
+        let lines = highlighted.unwrap_or_else(|| plain_lines(code, base));
+        let indent = if self.block_width() >= 3 * MIN_TEXT / 2 {
+            CODE_INDENT
+        } else {
+            ""
+        };
+        self.literal_lines(lines, indent);
+    }
+
+    /// Puts out lines of code or HTML as they are, sanitised, each hard-wrapped with a continuation marker.
+    fn literal_lines(&mut self, lines: Vec<Vec<Run>>, indent: &str) {
+        let width = self.block_width().saturating_sub(indent.width()).max(1);
+        for raw in lines {
+            let mut runs = Vec::with_capacity(raw.len());
+            let mut column = 0;
+            for (style, text) in &raw {
+                column = push_sanitized(
+                    &mut runs,
+                    text,
+                    column,
+                    *style,
+                    style.patch(self.styles.control),
+                );
+            }
+            for piece in wrap::wrap_code(&runs, width, CONTINUATION, self.styles.continuation) {
+                let mut line = Vec::with_capacity(piece.len() + 1);
+                if !indent.is_empty() {
+                    line.push(Span::raw(indent.to_owned()));
+                }
+                line.extend(piece);
+                self.emit(line);
+            }
+        }
+    }
+
+    // ---- prefixes and lines ----
+
+    /// The width left for a block drawn whole (code, a table, a rule) on every one of its lines.
+    fn block_width(&self) -> usize {
+        let prefix = self
+            .prefix_width(Which::Next)
+            .max(self.prefix_width(Which::Later));
+        self.width.saturating_sub(prefix).max(1)
+    }
+
+    fn prefix_width(&self, which: Which) -> usize {
+        self.nesting.width(which, self.styles)
+    }
+
+    /// Puts out one line of content under the current prefix; every open container has then started.
+    fn emit(&mut self, content: Spans) {
+        let mut line = self.nesting.spans(Which::Next, self.styles);
+        line.extend(content);
+        wrap::trim_end(&mut line);
+        self.out.push(Line::from(line));
+        self.nesting.all_started();
+    }
+}
+
+#[cfg(test)]
+mod tests;
