@@ -93,6 +93,78 @@ fn no_line_is_wider_than_asked() {
     }
 }
 
+/// Pieces of Markdown, of text in many scripts, and of hostile bytes, to put together at random.
+const PIECES: &[&str] = &[
+    "# ",
+    "## ",
+    "> ",
+    "- ",
+    "1. ",
+    "  ",
+    "    ",
+    "\n",
+    "\n\n",
+    " ",
+    "```rust\n",
+    "```\n",
+    "```toml\n",
+    "| a | b |\n|:-|-:|\n| c | d |\n",
+    "**",
+    "*",
+    "~~",
+    "`",
+    "[link](https://example.com/path)",
+    "![alt](p.png)",
+    "<https://example.com>",
+    "[^1]",
+    "[^1]: note\n",
+    "---\n",
+    "<div>\n",
+    "<b>",
+    "- [ ] ",
+    "- [x] ",
+    "\\",
+    "word ",
+    "another ",
+    "supercalifragilisticexpialidocious",
+    "漢字かな",
+    "中文",
+    "👩‍💻",
+    "🇫🇷",
+    "e\u{301}",
+    "\u{20DD}",
+    "\x1b[31m",
+    "\x1b]52;c;QQ\x07",
+    "\u{9b}",
+    "\t",
+    "\r\n",
+    "\x7f",
+    "\u{0}",
+];
+
+#[test]
+fn random_documents_keep_every_line_within_the_width() {
+    let mut rng = fastrand::Rng::with_seed(0x6d6f7273656c);
+    let styles = Styles::dark();
+    for _ in 0..400 {
+        let doc: String = (0..rng.usize(1..60))
+            .map(|_| PIECES[rng.usize(..PIECES.len())])
+            .collect();
+        let width = rng.u16(1..90);
+        for lines in [markdown(&doc, width, &styles), inline(&doc, width, &styles)] {
+            for line in &lines {
+                assert!(
+                    line.width() <= usize::from(width),
+                    "{doc:?} at {width}: {:?}",
+                    texts(&lines)
+                );
+            }
+            assert_inert(&lines, &doc);
+            assert!(only_sgr_escapes(&to_terminal_text(&lines, true)), "{doc:?}");
+        }
+    }
+}
+
 #[test]
 fn width_zero_gives_nothing() {
     assert!(markdown("text", 0, &Styles::dark()).is_empty());
