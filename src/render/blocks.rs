@@ -51,18 +51,28 @@ enum Leaf {
 /// Where a link or image began in the inline runs: the number of runs and the length of the last.
 type Mark = (usize, usize);
 
+/// The state of one rendering: every stack is explicit, so no Markdown nests the Rust stack.
 struct Renderer<'s> {
     styles: &'s Styles,
     width: usize,
     mode: Mode,
+    /// The lines put out so far.
     out: Vec<Line<'static>>,
+    /// The open quotes, lists, items and footnotes.
     nesting: Nesting,
+    /// Whether a blank line is owed before the next block.
     pending_gap: bool,
+    /// How many quotes are open: their text takes the quote style.
     quote_depth: usize,
+    /// How many lists are open: it picks the bullet.
     list_depth: usize,
+    /// The inline text of the paragraph, heading, item or table cell being gathered.
     inline: Vec<Run>,
+    /// The inline style at each open span (emphasis, link, heading…), each on top of the one before.
     style_stack: Vec<Style>,
+    /// Open links: where their text began, their destination and kind.
     links: Vec<(Mark, String, LinkType)>,
+    /// Open images: where their alt text began, and their path.
     images: Vec<(Mark, String)>,
     leaf: Leaf,
 }
