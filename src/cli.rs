@@ -7,10 +7,17 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use std::rc::Rc;
+
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, list, stats};
+use crate::commands::{check, list, print, stats};
+use crate::config::{Config, ThemeName};
 use crate::paths::Paths;
+use crate::render::Styles;
+use crate::session::{OpenOptions, Session};
 use crate::store::Store;
+use crate::tui::Settings;
+use crate::tui::keymap::Keymap;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -72,6 +79,38 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Play a course: a pack directory, or the id of a course on the course path.
+    Play {
+        #[arg(value_name = "PATH|COURSE_ID")]
+        target: String,
+        /// Start at the first bite of this lesson.
+        #[arg(long, value_name = "ID")]
+        lesson: Option<String>,
+        /// Start at the course's first bite, whatever was saved.
+        #[arg(long)]
+        restart: bool,
+        /// Plain lines on stdout and commands on stdin, for screen readers and scripts.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Print lessons to stdout as the player renders them.
+    Print {
+        /// A pack directory.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Only this lesson.
+        #[arg(long, value_name = "ID")]
+        lesson: Option<String>,
+        /// Text width in columns.
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=400))]
+        width: u16,
+        /// Show the answers, the explanations and the backs of cards.
+        #[arg(long)]
+        answers: bool,
+        /// When to style the output.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
     /// Print where morsel keeps its database and config, and where it looks for courses.
     Paths,
 }
@@ -116,11 +155,97 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let now = SystemClock.now_ms();
     let code = match cli.command {
         None => {
-            writeln!(
-                out,
-                "{}",
-                <Cli as clap::CommandFactory>::command().render_help()
-            )?;
+            drop(out);
+            let (settings, store) = setup(&cli.global)?;
+            require_terminal()?;
+            crate::tui::run(crate::tui::Start::Library, settings, store)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Play {
+            target,
+            lesson,
+            restart,
+            plain,
+        }) => {
+            let options = OpenOptions { lesson, restart };
+            let (settings, mut store) = setup(&cli.global)?;
+            if plain {
+                let path = resolve_course(&settings.paths, &target);
+                let pack = match crate::pack::load(&path).into_pack() {
+                    Ok(pack) => pack,
+                    Err(report) => {
+                        for d in report.errors() {
+                            eprintln!(
+                                "error: {}: {}",
+                                path.join(&d.site.file).display(),
+                                d.message()
+                            );
+                        }
+                        anyhow::bail!(
+                            "{} cannot be played until its errors are fixed",
+                            path.display()
+                        );
+                    }
+                };
+                let progress = store.progress(&pack.course.id)?;
+                let mut session =
+                    Session::open(pack, progress, Rc::new(SystemClock), &options, &mut store)?;
+                let stdin = io::stdin();
+                crate::plain::run(&mut session, &mut store, &mut stdin.lock(), &mut out)?;
+                ExitCode::SUCCESS
+            } else {
+                drop(out);
+                require_terminal()?;
+                crate::tui::run(
+                    crate::tui::Start::Course { target, options },
+                    settings,
+                    store,
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+        Some(Command::Print {
+            path,
+            lesson,
+            width,
+            answers,
+            color,
+        }) => {
+            let pack = match crate::pack::load(&path).into_pack() {
+                Ok(pack) => pack,
+                Err(report) => {
+                    for d in report.errors() {
+                        eprintln!(
+                            "error: {}: {}",
+                            path.join(&d.site.file).display(),
+                            d.message()
+                        );
+                    }
+                    anyhow::bail!(
+                        "{} has errors; `morsel check {}` shows them in full",
+                        path.display(),
+                        path.display()
+                    );
+                }
+            };
+            let lessons: Vec<_> = pack
+                .lessons
+                .iter()
+                .filter(|l| lesson.as_ref().is_none_or(|id| &l.id == id))
+                .collect();
+            if lessons.is_empty() {
+                anyhow::bail!(
+                    "{} has no lesson `{}`",
+                    path.display(),
+                    lesson.unwrap_or_default()
+                );
+            }
+            let options = print::Options {
+                width,
+                answers,
+                ansi: color.enabled(&io::stdout()),
+            };
+            print::write(&pack, &lessons, &options, &mut out)?;
             ExitCode::SUCCESS
         }
         Some(Command::Check {
@@ -189,6 +314,61 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     out.flush().context("writing to stdout")?;
     Ok(code)
+}
+
+/// Paths, config, keys, theme and the store, for the commands that play.
+fn setup(global: &Global) -> anyhow::Result<(Settings, Store)> {
+    let paths = Paths::resolve(
+        global.db.clone(),
+        global.config.clone(),
+        global.courses.clone(),
+    )?;
+    let config = Config::load(&paths.config)?;
+    let keymap =
+        Keymap::new(&config.keys).with_context(|| format!("in {}", paths.config.display()))?;
+    let styles = match config.theme {
+        ThemeName::Dark => Styles::dark(),
+        ThemeName::Light => Styles::light(),
+        ThemeName::HighContrast => Styles::high_contrast(),
+    };
+    let styles = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        styles.without_color()
+    } else {
+        styles
+    };
+    let store = Store::open(&paths.db)?;
+    Ok((
+        Settings {
+            config,
+            keymap,
+            styles,
+            paths,
+        },
+        store,
+    ))
+}
+
+fn require_terminal() -> anyhow::Result<()> {
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "the player needs a terminal; for plain lines on stdout use `morsel play --plain COURSE`"
+        )
+    }
+}
+
+/// A pack directory, or the pack on the course path whose course has this id.
+pub fn resolve_course(paths: &Paths, target: &str) -> PathBuf {
+    let as_path = PathBuf::from(target);
+    if as_path.join("course.toml").is_file() {
+        return as_path;
+    }
+    paths
+        .packs()
+        .into_iter()
+        .find(|p| matches!(crate::overview::load_pack(p), crate::overview::Loaded::Pack(pack) if pack.course.id == target))
+        .unwrap_or(as_path)
 }
 
 #[cfg(test)]

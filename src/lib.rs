@@ -3,13 +3,16 @@
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod grade;
 pub mod journal;
 pub mod overview;
 pub mod pack;
 pub mod paths;
+pub mod plain;
 pub mod progress;
 pub mod render;
 pub mod session;
 pub mod store;
 pub mod synth;
+pub mod tui;

@@ -102,7 +102,7 @@ struct Retry {
 pub struct Session {
     pack: Pack,
     progress: Progress,
-    clock: Box<dyn Clock>,
+    clock: std::rc::Rc<dyn Clock>,
     rng: fastrand::Rng,
     lesson: usize,
     bite: usize,
@@ -113,6 +113,9 @@ pub struct Session {
     /// Start of the current span of active time, if the clock is running.
     active_since: Option<i64>,
     last_activity: i64,
+    /// `(complete, mastered)` of every lesson, kept current as events happen, so that showing the course's progress
+    /// costs nothing however many lessons the pack has.
+    standing: Vec<(bool, bool)>,
 }
 
 impl Session {
@@ -121,7 +124,7 @@ impl Session {
     pub fn open<J: Journal>(
         pack: Pack,
         progress: Progress,
-        clock: Box<dyn Clock>,
+        clock: std::rc::Rc<dyn Clock>,
         options: &OpenOptions,
         journal: &mut J,
     ) -> Result<Self, OpenError<J::Error>> {
@@ -143,6 +146,7 @@ impl Session {
             paused: false,
             active_since: Some(now),
             last_activity: now,
+            standing: Vec::new(),
         };
         let opened = Record::CourseOpened {
             course_id: session.pack.course.id.clone(),
@@ -153,6 +157,9 @@ impl Session {
         };
         let position = session.position_record(now);
         session.mark_seen();
+        session.standing = (0..session.pack.lessons.len())
+            .map(|i| session.standing_of(i))
+            .collect();
         journal
             .record(&[opened, position, session.active_record(now)])
             .map_err(OpenError::Journal)?;
@@ -216,13 +223,26 @@ impl Session {
         }
     }
 
-    /// Status of every lesson, in order.
-    pub fn lesson_statuses(&self) -> Vec<LessonStatus> {
-        self.pack
-            .lessons
-            .iter()
-            .map(|l| self.progress.lesson_status(l, self.pack.course.pass_mark))
-            .collect()
+    /// How many lessons are complete, and how many mastered.
+    pub fn course_standing(&self) -> (usize, usize) {
+        let complete = self.standing.iter().filter(|s| s.0).count();
+        let mastered = self.standing.iter().filter(|s| s.1).count();
+        (complete, mastered)
+    }
+
+    fn standing_of(&self, lesson: usize) -> (bool, bool) {
+        let status = self
+            .progress
+            .lesson_status(&self.pack.lessons[lesson], self.pack.course.pass_mark);
+        (status.complete, status.mastered)
+    }
+
+    /// Brings the current lesson's standing up to date after an event.
+    fn restand(&mut self) {
+        let standing = self.standing_of(self.lesson);
+        if let Some(slot) = self.standing.get_mut(self.lesson) {
+            *slot = standing;
+        }
     }
 
     /// The time of the learner's last action, for the idle auto-pause.
@@ -434,6 +454,7 @@ impl Session {
         };
         journal.record(&[record, self.active_record(now)])?;
         self.progress.cards_rated.insert(card.id);
+        self.restand();
         if let Stage::Exercise(state) = &mut self.stage {
             state.verdict = Some(Verdict {
                 correct: rating >= 3,
@@ -557,7 +578,9 @@ impl Session {
 
     fn mark_seen(&mut self) {
         let key = (self.lesson().id.clone(), self.bite + 1);
-        self.progress.bites_seen.insert(key);
+        if self.progress.bites_seen.insert(key) {
+            self.restand();
+        }
     }
 
     /// Shows a bite's text and records the position, moving the span of active time to the new lesson if needed.
@@ -708,6 +731,7 @@ impl Session {
             };
         }
         progress.attempts = progress.attempts.max(attempt);
+        self.restand();
         if let Stage::Exercise(state) = &mut self.stage {
             state.verdict = Some(verdict.clone());
         }

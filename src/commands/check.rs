@@ -1,13 +1,15 @@
 //! `morsel check`: load packs and report every problem, as a compiler would or as one JSON document.
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use super::plural;
 use crate::pack::{self, Diagnostic, LoadReport, Severity};
+use crate::render::sanitize;
 
 /// Loads every pack; returns the reports in the order given.
 pub fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
@@ -54,19 +56,41 @@ fn render(renderer: &Renderer, root: &Path, d: &Diagnostic) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let message = d.message();
-    let path = root.join(&d.site.file).display().to_string();
-    let group: Group = match &d.site.excerpt {
-        Some(excerpt) => level.primary_title(&message).element(
-            Snippet::source(excerpt.line.as_str())
-                .line_start(d.site.position.line)
-                .path(path.as_str())
-                .annotation(AnnotationKind::Primary.span(excerpt.highlight.clone())),
-        ),
+    // Pack text never reaches the terminal as control sequences, diagnostics included.
+    let message = sanitize(&d.message()).into_owned();
+    let path = sanitize(&root.join(&d.site.file).display().to_string()).into_owned();
+    match &d.site.excerpt {
+        Some(excerpt) => {
+            let (line, highlight) = sanitize_excerpt(&excerpt.line, excerpt.highlight.clone());
+            renderer.render(&[level.primary_title(&message).element(
+                Snippet::source(line.as_str())
+                    .line_start(d.site.position.line)
+                    .path(path.as_str())
+                    .annotation(AnnotationKind::Primary.span(highlight)),
+            )])
+        }
         // A problem with a file as a whole: the file alone, as rustc names a file it cannot read.
-        None => return format!("{}: {message}\n --> {path}", d.severity.as_str()),
-    };
-    renderer.render(&[group])
+        None => format!("{}: {message}\n --> {path}", d.severity.as_str()),
+    }
+}
+
+/// The line with its control characters made visible, and the highlighted byte range moved to match.
+fn sanitize_excerpt(line: &str, highlight: Range<usize>) -> (String, Range<usize>) {
+    let mut out = String::with_capacity(line.len());
+    let (mut start, mut end) = (None, None);
+    for (i, c) in line.char_indices() {
+        if i == highlight.start {
+            start = Some(out.len());
+        }
+        if i == highlight.end {
+            end = Some(out.len());
+        }
+        let mut buf = [0u8; 4];
+        out.push_str(&sanitize(c.encode_utf8(&mut buf)));
+    }
+    let start = start.unwrap_or(out.len());
+    let end = end.unwrap_or(out.len()).max(start);
+    (out, start..end)
 }
 
 fn summary(report: &LoadReport, errors: usize, warnings: usize) -> String {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod list;
+pub mod print;
 pub mod stats;
 
 /// "1 lesson", "2 lessons".

@@ -15,6 +15,7 @@ pub mod source;
 use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, Problem, Severity, Site};
+pub use fields::closest as closest_key;
 pub use load::{LoadReport, load};
 
 /// The newest pack format this morsel understands.

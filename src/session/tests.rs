@@ -59,7 +59,7 @@ impl Harness {
         let mut session = Session::open(
             pack,
             progress,
-            Box::new(clock.clone()),
+            std::rc::Rc::new(clock.clone()),
             options,
             &mut journal,
         )
@@ -423,7 +423,7 @@ fn lesson_and_restart_options_override_the_saved_position() {
     let err = Session::open(
         h.session.pack().clone(),
         Progress::default(),
-        Box::new(ManualClock::at(T0)),
+        std::rc::Rc::new(ManualClock::at(T0)),
         &OpenOptions {
             lesson: Some("zzz".into()),
             restart: false,
@@ -533,4 +533,25 @@ fn order_items_are_never_shown_in_the_right_order() {
     for _ in 0..50 {
         assert_eq!(shown_order(&kind, &mut rng), [1, 0]);
     }
+}
+
+#[test]
+fn course_standing_follows_events() {
+    let mut h = Harness::new();
+    assert_eq!(h.session.course_standing(), (0, 0));
+    let _ = play_lesson_a(&mut h, true, 1);
+    assert_eq!(
+        h.session.course_standing(),
+        (1, 0),
+        "complete, not mastered"
+    );
+    let _ = h.session.retry_missed(&mut h.journal).unwrap();
+    let _ = h.answer(Response::Choices(vec![0]));
+    let _ = h.advance();
+    assert_eq!(h.session.course_standing(), (1, 1));
+    // A reopen computes the same from the saved progress.
+    assert_eq!(
+        h.reopen(&OpenOptions::default()).session.course_standing(),
+        (1, 1)
+    );
 }

@@ -67,3 +67,112 @@ fn a_twenty_megabyte_lesson_loads_and_warns_of_long_bites() {
             .contains("words")
     );
 }
+
+/// Every ESC in `text` starts an SGR sequence (`ESC [ digits;… m`), the only kind morsel writes itself.
+fn only_sgr(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{1b}') {
+        let after = &rest[i + 1..];
+        let Some(body) = after.strip_prefix('[') else {
+            return false;
+        };
+        let end = body
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(body.len());
+        if !body[end..].starts_with('m') {
+            return false;
+        }
+        rest = &body[end + 1..];
+    }
+    true
+}
+
+fn no_controls(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+#[test]
+fn print_makes_every_control_character_visible_and_inert() {
+    let pack = crate::fixture("valid/hostile");
+    let plain = crate::morsel()
+        .args(["print", "--answers"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let text = String::from_utf8(plain.stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    for visible in [
+        "␛]0;pwned",
+        "␛]52;c;",
+        "␛[2J",
+        "␇",
+        "Choice ␛]52;c;eA==",
+        "Explain ␛[?1049l",
+        "Back ␇",
+    ] {
+        assert!(
+            text.contains(visible),
+            "`{visible}` should be shown:\n{text}"
+        );
+    }
+    let styled = crate::morsel()
+        .args(["print", "--answers", "--color", "always"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(styled.stdout).unwrap();
+    assert!(text.contains("\u{1b}["), "styled output uses SGR");
+    assert!(only_sgr(&text), "no escape but morsel's own SGR: {text:?}");
+}
+
+#[test]
+fn check_output_shows_control_characters_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "id = \"h\"\ntitle = \"H\"\n\"bad\\u001b]52;c;eA==\\u0007\" = 1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.md"), "Text\n").unwrap();
+    let output = crate::morsel()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    assert!(text.contains("unknown key `bad␛]52;c;eA==␇`"), "{text}");
+}
+
+#[test]
+fn plain_play_makes_every_control_character_visible_and_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = crate::morsel()
+        .args([
+            "--db",
+            dir.path().join("p.db").to_str().unwrap(),
+            "play",
+            "--plain",
+        ])
+        .arg(crate::fixture("valid/hostile"))
+        .write_stdin("next\n:hint\n1\nnext\nnext\n3\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    for visible in [
+        "Evil ␛]0;pwned",
+        "Bell␇ and ␛[31mred",
+        "Prompt ␛[7m",
+        "Hint ␛c",
+        "Feedback ␇",
+        "Front ␛[31m",
+        "Back ␇",
+    ] {
+        assert!(
+            text.contains(visible),
+            "`{visible}` should be shown:\n{text}"
+        );
+    }
+}

@@ -4,7 +4,10 @@
 
 mod check;
 mod hostile;
+mod plain;
+mod player;
 mod progress;
+mod screens;
 
 use std::path::PathBuf;
 

@@ -44,7 +44,7 @@ fn play_first_lesson(db: &Path) -> usize {
     let mut session = Session::open(
         git_pack(),
         progress,
-        Box::new(SystemClock),
+        std::rc::Rc::new(SystemClock),
         &OpenOptions::default(),
         &mut store,
     )

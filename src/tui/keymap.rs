@@ -1,0 +1,344 @@
+//! Keys to actions: the defaults, overridden per action by the config file. Keys an answer needs (digits, t/f,
+//! typed text) are not actions, so a binding can never steal them while an answer is being typed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Next,
+    Back,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Pause,
+    Help,
+    Quit,
+    Hint,
+    Skip,
+    Retry,
+    Filter,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::Next,
+        Action::Back,
+        Action::Down,
+        Action::Up,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Pause,
+        Action::Help,
+        Action::Quit,
+        Action::Hint,
+        Action::Skip,
+        Action::Retry,
+        Action::Filter,
+    ];
+
+    /// The name used in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Next => "next",
+            Action::Back => "back",
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::PageDown => "page-down",
+            Action::PageUp => "page-up",
+            Action::Pause => "pause",
+            Action::Help => "help",
+            Action::Quit => "quit",
+            Action::Hint => "hint",
+            Action::Skip => "skip",
+            Action::Retry => "retry",
+            Action::Filter => "filter",
+        }
+    }
+
+    /// What the action does, for the help screen.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Next => "next: continue, submit an answer",
+            Action::Back => "back: the previous bite, or from a question to its text",
+            Action::Down => "scroll down",
+            Action::Up => "scroll up",
+            Action::PageDown => "scroll down a page",
+            Action::PageUp => "scroll up a page",
+            Action::Pause => "pause: hide the lesson and stop the clock",
+            Action::Help => "this help",
+            Action::Quit => "save and quit",
+            Action::Hint => "show the question's hint",
+            Action::Skip => "skip the question (recorded as not right)",
+            Action::Retry => "try again after a wrong answer; retry missed questions",
+            Action::Filter => "filter the library",
+        }
+    }
+
+    fn defaults(self) -> &'static [&'static str] {
+        match self {
+            Action::Next => &["Right", "l", "Space", "Enter"],
+            Action::Back => &["Left", "h"],
+            Action::Down => &["Down", "j"],
+            Action::Up => &["Up", "k"],
+            Action::PageDown => &["PageDown"],
+            Action::PageUp => &["PageUp"],
+            Action::Pause => &["p"],
+            Action::Help => &["?"],
+            Action::Quit => &["q", "Ctrl-c"],
+            Action::Hint => &["i"],
+            Action::Skip => &["s"],
+            Action::Retry => &["r"],
+            Action::Filter => &["/"],
+        }
+    }
+}
+
+type Key = (KeyCode, KeyModifiers);
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    keys: HashMap<Key, Action>,
+    names: BTreeMap<Action, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("[keys]: unknown action `{name}`{}", suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownAction {
+        name: String,
+        suggestion: Option<&'static str>,
+    },
+    #[error(
+        "[keys] {action}: `{key}` is not a key name (try \"x\", \"Enter\", \"Ctrl-c\", \"PageDown\")"
+    )]
+    BadKey { action: String, key: String },
+    #[error("[keys]: `{key}` is bound to both {first} and {second}")]
+    Clash {
+        key: String,
+        first: &'static str,
+        second: &'static str,
+    },
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self::new(&BTreeMap::new())
+            .unwrap_or_else(|_| unreachable!("the default keys are valid (tested)"))
+    }
+}
+
+impl Keymap {
+    /// The default keys, with each action named in `overrides` bound to the keys given instead.
+    pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> Result<Self, KeymapError> {
+        let names: Vec<&'static str> = Action::ALL.iter().map(|a| a.name()).collect();
+        for name in overrides.keys() {
+            if !names.contains(&name.as_str()) {
+                return Err(KeymapError::UnknownAction {
+                    name: name.clone(),
+                    suggestion: crate::pack::closest_key(name, &names),
+                });
+            }
+        }
+        let mut keys = HashMap::new();
+        let mut shown = BTreeMap::new();
+        for action in Action::ALL {
+            let list: Vec<String> = match overrides.get(action.name()) {
+                Some(list) => list.clone(),
+                None => action.defaults().iter().map(|s| s.to_string()).collect(),
+            };
+            for name in &list {
+                let key = parse_key(name).ok_or_else(|| KeymapError::BadKey {
+                    action: action.name().to_string(),
+                    key: name.clone(),
+                })?;
+                if let Some(first) = keys.insert(key, action)
+                    && first != action
+                {
+                    return Err(KeymapError::Clash {
+                        key: name.clone(),
+                        first: first.name(),
+                        second: action.name(),
+                    });
+                }
+            }
+            shown.insert(action, list);
+        }
+        Ok(Self { keys, names: shown })
+    }
+
+    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+        let mut modifiers = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        // Shifted characters arrive as the character itself ('?' or 'H'): ignore SHIFT for them.
+        if !matches!(key.code, KeyCode::Char(_)) {
+            modifiers |= key.modifiers & KeyModifiers::SHIFT;
+        }
+        self.keys.get(&(key.code, modifiers)).copied()
+    }
+
+    /// The keys of an action as written in the config, e.g. `["Right", "l"]`.
+    pub fn keys_of(&self, action: Action) -> &[String] {
+        self.names.get(&action).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first key of an action, for the footer: `→`, `p`, `?`.
+    pub fn label(&self, action: Action) -> String {
+        self.keys_of(action)
+            .first()
+            .map_or_else(String::new, |k| display(k))
+    }
+}
+
+/// A key name as shown on screen.
+pub fn display(name: &str) -> String {
+    match name {
+        "Right" => "→".into(),
+        "Left" => "←".into(),
+        "Up" => "↑".into(),
+        "Down" => "↓".into(),
+        "Enter" => "Enter".into(),
+        "Space" => "Space".into(),
+        "PageDown" => "PgDn".into(),
+        "PageUp" => "PgUp".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Parses `x`, `Enter`, `Ctrl-c`, `Alt-Left`, `F5`…
+pub fn parse_key(name: &str) -> Option<Key> {
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = name;
+    loop {
+        if let Some(r) = rest
+            .strip_prefix("Ctrl-")
+            .or_else(|| rest.strip_prefix("C-"))
+        {
+            modifiers |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest
+            .strip_prefix("Alt-")
+            .or_else(|| rest.strip_prefix("M-"))
+        {
+            modifiers |= KeyModifiers::ALT;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "Enter" | "Return" => KeyCode::Enter,
+        "Space" => KeyCode::Char(' '),
+        "Tab" => KeyCode::Tab,
+        "Esc" | "Escape" => KeyCode::Esc,
+        "Backspace" => KeyCode::Backspace,
+        "Left" => KeyCode::Left,
+        "Right" => KeyCode::Right,
+        "Up" => KeyCode::Up,
+        "Down" => KeyCode::Down,
+        "PageUp" | "PgUp" => KeyCode::PageUp,
+        "PageDown" | "PgDn" => KeyCode::PageDown,
+        "Home" => KeyCode::Home,
+        "End" => KeyCode::End,
+        f if f.starts_with('F') && f.len() > 1 => {
+            KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?)
+        }
+        c if c.chars().count() == 1 => {
+            let ch = c.chars().next()?;
+            KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) {
+                ch.to_ascii_lowercase()
+            } else {
+                ch
+            })
+        }
+        _ => return None,
+    };
+    Some((code, modifiers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_default_keys_are_valid_and_as_documented() {
+        let map = Keymap::new(&BTreeMap::new()).unwrap();
+        assert_eq!(map.action(&key(KeyCode::Right)), Some(Action::Next));
+        assert_eq!(map.action(&key(KeyCode::Char(' '))), Some(Action::Next));
+        assert_eq!(map.action(&key(KeyCode::Enter)), Some(Action::Next));
+        assert_eq!(map.action(&key(KeyCode::Char('h'))), Some(Action::Back));
+        assert_eq!(map.action(&key(KeyCode::PageDown)), Some(Action::PageDown));
+        assert_eq!(
+            map.action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            map.action(&key(KeyCode::Char('1'))),
+            None,
+            "digits belong to answers"
+        );
+        assert_eq!(
+            map.action(&key(KeyCode::Char('t'))),
+            None,
+            "t and f belong to answers"
+        );
+        // The embedded config documents the same defaults.
+        for action in Action::ALL {
+            let line = format!(
+                "# {} = [{}]",
+                action.name(),
+                action
+                    .defaults()
+                    .iter()
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            assert!(
+                crate::config::DEFAULT_CONFIG.contains(&line),
+                "default.toml lacks `{line}`"
+            );
+        }
+    }
+
+    #[test]
+    fn an_override_replaces_only_its_action() {
+        let overrides = BTreeMap::from([(
+            "quit".to_string(),
+            vec!["x".to_string(), "Ctrl-q".to_string()],
+        )]);
+        let map = Keymap::new(&overrides).unwrap();
+        assert_eq!(map.action(&key(KeyCode::Char('x'))), Some(Action::Quit));
+        assert_eq!(
+            map.action(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(map.action(&key(KeyCode::Char('q'))), None);
+        assert_eq!(map.action(&key(KeyCode::Char('p'))), Some(Action::Pause));
+    }
+
+    #[test]
+    fn bad_overrides_are_explained() {
+        let typo = BTreeMap::from([("quti".to_string(), vec!["x".to_string()])]);
+        assert_eq!(
+            Keymap::new(&typo).unwrap_err().to_string(),
+            "[keys]: unknown action `quti`; did you mean `quit`?"
+        );
+        let bad = BTreeMap::from([("quit".to_string(), vec!["Hyper-x".to_string()])]);
+        assert!(matches!(Keymap::new(&bad), Err(KeymapError::BadKey { .. })));
+        let clash = BTreeMap::from([("pause".to_string(), vec!["q".to_string()])]);
+        assert!(matches!(
+            Keymap::new(&clash),
+            Err(KeymapError::Clash { .. })
+        ));
+    }
+}

@@ -1,0 +1,129 @@
+//! The full-screen player: one loop, one channel. Terminal events, a one-second tick and termination signals
+//! arrive as one `Event`; `App::handle` changes state; `draw` paints it. The terminal is restored on every way out,
+//! including a panic, whose details go to a log file rather than the screen.
+
+pub mod app;
+pub mod draw;
+pub mod keymap;
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context;
+use crossterm::event::{self as ct, Event as CtEvent};
+
+pub use app::{App, Effect, Event, Settings, Start};
+
+use crate::clock::SystemClock;
+use crate::store::Store;
+
+/// Runs the player until the learner quits or the process is told to stop.
+pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()> {
+    install_panic_log(&settings.paths.data_dir);
+    let (tx, rx) = mpsc::channel::<Event>();
+    spawn_input(tx.clone());
+    spawn_ticks(tx.clone());
+    spawn_signals(tx)?;
+
+    let mut terminal = ratatui::init();
+    let result = (|| -> anyhow::Result<()> {
+        let size = terminal.size().context("reading the terminal size")?;
+        let mut app = App::new(
+            start,
+            settings,
+            store,
+            Rc::new(SystemClock),
+            (size.width, size.height),
+        );
+        terminal.draw(|f| draw::draw(&app, f)).context("drawing")?;
+        while let Ok(event) = rx.recv() {
+            if app.handle(event) == Effect::Quit {
+                break;
+            }
+            // Draw only when nothing else is waiting, so that a burst of keys or resizes costs one frame.
+            if let Ok(more) = rx.try_recv()
+                && app.handle(more) == Effect::Quit
+            {
+                break;
+            }
+            terminal.draw(|f| draw::draw(&app, f)).context("drawing")?;
+        }
+        Ok(())
+    })();
+    ratatui::restore();
+    result
+}
+
+fn spawn_input(tx: mpsc::Sender<Event>) {
+    std::thread::spawn(move || {
+        loop {
+            let event = match ct::read() {
+                Ok(CtEvent::Key(key)) => Event::Key(key),
+                Ok(CtEvent::Resize(w, h)) => Event::Resize(w, h),
+                Ok(_) => continue,
+                // The terminal is gone: save and leave.
+                Err(_) => Event::Terminate,
+            };
+            let stop = matches!(event, Event::Terminate);
+            if tx.send(event).is_err() || stop {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_ticks(tx: mpsc::Sender<Event>) {
+    std::thread::spawn(move || {
+        while tx.send(Event::Tick).is_ok() {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+}
+
+/// SIGTERM and SIGHUP (the terminal closed) become `Event::Terminate`, so the loop saves and restores the terminal.
+fn spawn_signals(tx: mpsc::Sender<Event>) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])
+            .context("listening for signals")?;
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                let _ = tx.send(Event::Terminate);
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = tx;
+    Ok(())
+}
+
+/// On a panic: restore the terminal (ratatui's hook), write the details to `morsel.log` in the data directory,
+/// and say where it is. Progress is safe: every move was committed as it happened.
+fn install_panic_log(data_dir: &Path) {
+    let log: PathBuf = data_dir.join("morsel.log");
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        let backtrace = std::backtrace::Backtrace::force_capture();
+        let written =
+            std::fs::create_dir_all(log.parent().unwrap_or(Path::new("."))).and_then(|()| {
+                std::fs::write(
+                    &log,
+                    format!(
+                        "morsel {} crashed: {info}\n\n{backtrace}\n",
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                )
+            });
+        match written {
+            Ok(()) => eprintln!(
+                "morsel crashed, sorry. Your progress is saved. Details are in {}; please include them in a bug report.",
+                log.display()
+            ),
+            Err(_) => previous(info),
+        }
+    }));
+}

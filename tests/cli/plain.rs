@@ -1,0 +1,245 @@
+//! `morsel play --plain` end to end: a course played to its end through stdin and stdout, as a screen reader user
+//! or a script would, then checked with `morsel stats`.
+
+use std::io::{Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use crate::fixture;
+
+struct Plain {
+    child: Child,
+    stdin: ChildStdin,
+    output: Receiver<String>,
+    transcript: String,
+}
+
+impl Plain {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0
+                    || tx
+                        .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                        .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take().unwrap();
+        Self {
+            child,
+            stdin,
+            output,
+            transcript: String::new(),
+        }
+    }
+
+    /// Output up to the next prompt.
+    fn screen(&mut self) -> String {
+        let mut text = String::new();
+        while !(text.ends_with("\n> ") || text == "> ") {
+            match self.output.recv_timeout(Duration::from_secs(20)) {
+                Ok(chunk) => text.push_str(&chunk),
+                Err(_) => panic!("no prompt; transcript so far:\n{}{text}", self.transcript),
+            }
+        }
+        self.transcript.push_str(&text);
+        text
+    }
+
+    fn send(&mut self, line: &str) -> String {
+        writeln!(self.stdin, "{line}").unwrap();
+        self.transcript.push_str(line);
+        self.transcript.push('\n');
+        self.screen()
+    }
+}
+
+/// The number a choice or item was shown with: lines like `2. text`.
+fn shown_number(screen: &str, text: &str) -> String {
+    screen
+        .lines()
+        .find_map(|l| {
+            l.strip_suffix(text)
+                .and_then(|n| n.strip_suffix(". "))
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| panic!("`{text}` not shown in:\n{screen}"))
+}
+
+#[test]
+fn a_course_played_to_its_end_with_plain_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plain.db");
+    let pack = fixture("valid/every-construct");
+    let args = [
+        "--db",
+        db.to_str().unwrap(),
+        "play",
+        "--plain",
+        pack.to_str().unwrap(),
+    ];
+    let mut p = Plain::start(&args);
+
+    let first = p.screen();
+    assert!(
+        first.contains("Every construct, lesson 1 of 3: Markdown, all of it. Bite 1 of 3."),
+        "{first}"
+    );
+    assert!(first.contains("Heading one"));
+    assert!(
+        !first.contains('\u{1b}'),
+        "plain output has no escape sequences"
+    );
+    p.send("");
+    p.send("");
+    // After the last bite, `next` shows the lesson summary; one more opens the next lesson.
+    let summary = p.send("next");
+    assert!(
+        summary.contains("End of lesson: Markdown, all of it."),
+        "{summary}"
+    );
+    let next_lesson = p.send("next");
+    assert!(
+        next_lesson.contains("lesson 2 of 3: Questions of every kind"),
+        "{next_lesson}"
+    );
+
+    let q = p.send("next");
+    assert!(q.contains("Question: Which is a pointer?"), "{q}");
+    let hint = p.send(":hint");
+    assert!(hint.contains("Hint: Cheap to create."), "{hint}");
+    let n = shown_number(&q, "A branch");
+    let verdict = p.send(&n);
+    assert!(
+        verdict.contains("Right.") && verdict.contains("Branches are pointers."),
+        "{verdict}"
+    );
+    p.send("next");
+    let all = p.send("next");
+    assert!(all.contains("Pick all that apply"), "{all}");
+    assert!(p.send("1").contains("Not quite."));
+    let again = p.send("retry");
+    assert!(again.contains("Which are even?"), "{again}");
+    assert!(p.send("1 3").contains("Right."));
+    p.send("next");
+    assert!(p.send("true").contains("Right."));
+    p.send("next");
+    let text = p.send("next");
+    assert!(
+        text.contains("Name the command that records a snapshot."),
+        "{text}"
+    );
+    assert!(
+        p.send("Git  Commit").contains("Right."),
+        "folded white space and case"
+    );
+    p.send("next");
+    assert!(p.send("HEAD").contains("Right."));
+    let order = p.send("next");
+    let typed = format!(
+        "{} {} {}",
+        shown_number(&order, "edit"),
+        shown_number(&order, "add"),
+        shown_number(&order, "commit")
+    );
+    assert!(p.send(&typed).contains("Right."), "{}", p.transcript);
+    p.send("next");
+    let skipped = p.send(":skip");
+    assert!(skipped.contains("Skipped."), "{skipped}");
+    let summary = p.send("next");
+    assert!(
+        summary.contains("Right on the first try: 5 of 7. Pass mark: 75 percent."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Not mastered yet.") && summary.contains("Missed 2."),
+        "{summary}"
+    );
+
+    // Retry the two missed questions, in whatever order they come, and master the lesson.
+    let mut question = p.send("retry");
+    assert!(
+        question.contains("Retrying the missed questions."),
+        "{question}"
+    );
+    for _ in 0..2 {
+        let answer = if question.contains("Which are even?") {
+            "1 3"
+        } else {
+            "true"
+        };
+        assert!(
+            question.contains("Which are even?") || question.contains("Derived ids work."),
+            "{question}"
+        );
+        assert!(p.send(answer).contains("Right."), "{}", p.transcript);
+        question = p.send("next");
+    }
+    let summary = question;
+    assert!(
+        summary.contains("Right on the first try: 7 of 7."),
+        "{summary}"
+    );
+    assert!(summary.contains("Mastered."), "{summary}");
+
+    let cards = p.send("next");
+    assert!(cards.contains("lesson 3 of 3: Cards"), "{cards}");
+    let card = p.send("next");
+    assert!(card.contains("Card: What is HEAD?"), "{card}");
+    assert!(p.send("next").contains("Back: The current branch"));
+    let rated = p.send("good");
+    assert!(
+        rated.contains("Rated.") && rated.contains("Card: A card with a derived id"),
+        "{rated}"
+    );
+    assert!(
+        p.send("next").contains("Back: Its id comes from"),
+        "{}",
+        p.transcript
+    );
+    p.send("3");
+    let done = p.send("next");
+    assert!(
+        done.contains("Course complete: Every construct. Lessons mastered: 3 of 3."),
+        "{}",
+        p.transcript
+    );
+    writeln!(p.stdin, "quit").unwrap();
+    assert!(p.child.wait().unwrap().success());
+
+    let output = crate::morsel()
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "stats",
+            "every-construct",
+            "--format",
+            "json",
+        ])
+        .env("MORSEL_COURSES", fixture("valid").to_str().unwrap())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lessons = doc["courses"][0]["lessons"].as_array().unwrap();
+    assert!(
+        lessons
+            .iter()
+            .all(|l| l["complete"] == true && l["mastered"] == true),
+        "{doc}"
+    );
+    assert_eq!(doc["courses"][0]["finished"], true);
+}

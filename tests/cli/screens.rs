@@ -1,0 +1,134 @@
+//! Snapshots of every screen at 80×24 and at a narrow 40×12, drawn to ratatui's `TestBackend` from a pack that
+//! uses every construct. Review changes with `cargo insta review`, or `INSTA_UPDATE=always cargo test` and git diff.
+
+use std::path::PathBuf;
+
+use morsel::session::OpenOptions;
+use morsel::tui::app::{Event, Start};
+
+use crate::fixture;
+use crate::player::{Player, every_construct, player, press, screen};
+
+/// The screen with this checkout's path replaced, so that snapshots hold on every machine.
+fn shot(p: &Player) -> String {
+    screen(&p.app).replace(env!("CARGO_MANIFEST_DIR"), "[repo]")
+}
+
+/// Every screen of the player, in the order a learner meets them, at one size.
+fn screens(size: (u16, u16)) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let courses = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses");
+    let library = player(Start::Library, &courses, size);
+    out.push(("library", shot(&library)));
+
+    let mut p = every_construct(size);
+    out.push(("bite-markdown", shot(&p)));
+    press(&mut p.app, "<PgDn>");
+    out.push(("bite-scrolled", shot(&p)));
+    press(&mut p.app, "<Right>");
+    out.push(("bite-unicode-and-table", shot(&p)));
+    press(&mut p.app, "<Right><Right><Right>");
+    out.push(("lesson-summary-no-questions", shot(&p)));
+    press(&mut p.app, "<Right><Right>");
+    out.push(("question-choice", shot(&p)));
+    press(&mut p.app, "i");
+    out.push(("question-choice-hint", shot(&p)));
+    press(&mut p.app, "2<Enter>");
+    out.push(("question-choice-answered", shot(&p)));
+    press(&mut p.app, "<Right><Right>1");
+    out.push(("question-pick-all-toggled", shot(&p)));
+    press(&mut p.app, "<Enter>");
+    out.push(("question-pick-all-wrong", shot(&p)));
+    press(&mut p.app, "<Right>");
+    out.push(("question-true-false", shot(&p)));
+    press(&mut p.app, "t<Right><Right>");
+    out.push(("question-text", shot(&p)));
+    press(&mut p.app, "git comm");
+    out.push(("question-text-typing", shot(&p)));
+    press(&mut p.app, "it<Enter><Right>HEAD<Enter><Right>");
+    out.push(("question-order", shot(&p)));
+    press(&mut p.app, "<Esc>");
+    out.push(("question-order-more-keys", shot(&p)));
+    press(&mut p.app, "s<Right>s<Right>");
+    out.push(("lesson-summary", shot(&p)));
+    press(&mut p.app, "<Right><Right>");
+    out.push(("card-front", shot(&p)));
+    press(&mut p.app, "<Space>");
+    out.push(("card-back", shot(&p)));
+    press(&mut p.app, "3<Right><Space>4<Right>");
+    out.push(("lesson-summary-last", shot(&p)));
+    press(&mut p.app, "<Right>");
+    out.push(("course-summary", shot(&p)));
+    press(&mut p.app, "?");
+    out.push(("help", shot(&p)));
+    press(&mut p.app, "<Esc>p");
+    out.push(("pause", shot(&p)));
+
+    let broken = player(
+        Start::Course {
+            target: fixture("invalid/bad-questions").display().to_string(),
+            options: OpenOptions::default(),
+        },
+        &fixture("invalid"),
+        size,
+    );
+    out.push(("broken-pack", shot(&broken)));
+    out
+}
+
+#[test]
+fn every_screen_at_80_by_24() {
+    for (name, text) in screens((80, 24)) {
+        insta::assert_snapshot!(format!("80x24-{name}"), text);
+    }
+}
+
+#[test]
+fn every_screen_at_40_by_12() {
+    for (name, text) in screens((40, 12)) {
+        insta::assert_snapshot!(format!("40x12-{name}"), text);
+    }
+}
+
+#[test]
+fn a_terminal_too_small_to_use() {
+    let mut p = every_construct((80, 24));
+    let _ = p.app.handle(Event::Resize(30, 8));
+    insta::assert_snapshot!("30x8-too-small", shot(&p));
+}
+
+#[test]
+fn hostile_text_is_visible_and_inert_on_every_screen() {
+    let start = Start::Course {
+        target: fixture("valid/hostile").display().to_string(),
+        options: OpenOptions::default(),
+    };
+    let mut p = player(start, &fixture("valid"), (100, 40));
+    let mut seen = String::new();
+    for keys in [
+        "", "<Right>", "i", "1<Enter>", "<Right>", "<Space>", "3<Right>",
+    ] {
+        press(&mut p.app, keys);
+        let text = screen(&p.app);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        seen.push_str(&text);
+    }
+    for visible in [
+        "Evil ␛]0;pwned",
+        "␛[2J",
+        "␛]52;c;",
+        "Prompt ␛[7m",
+        "Hint ␛c",
+        "Feedback ␇",
+        "Front ␛[31m",
+        "Back ␇",
+    ] {
+        assert!(
+            seen.contains(visible),
+            "`{visible}` should be shown:\n{seen}"
+        );
+    }
+}
