@@ -71,7 +71,9 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
         }
     };
 
-    let body = cut(text, body_start, &id, sink, links);
+    let mut body = cut(text, body_start, &id, sink, links);
+    // A pack of thousands of lessons is held whole while it plays: no spare capacity.
+    body.bites.shrink_to_fit();
     let words: usize = body.bites.iter().map(|b| b.words).sum();
     let questions = body
         .bites
@@ -354,7 +356,11 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
         markdown: markdown.trim().to_string(),
         line: sink.source.position(start).line,
         words: done.words,
-        exercises: done.exercises,
+        exercises: {
+            let mut exercises = done.exercises;
+            exercises.shrink_to_fit();
+            exercises
+        },
     });
 }
 

@@ -110,7 +110,8 @@ pub fn load(root: &Path) -> LoadReport {
 
     let parsed = parse_lessons(&files);
     // Lesson ids in one namespace; question and card ids together in another.
-    let mut ids: HashMap<(bool, String), (&'static str, Site)> = HashMap::new();
+    // The first place of each id is kept as `file:line:col` only: it is named in a message, never shown with source.
+    let mut ids: HashMap<(bool, String), (&'static str, String)> = HashMap::new();
     for (lesson, mut diagnostics, links) in parsed {
         check_links(&real_root, &links, &mut diagnostics);
         diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
@@ -125,26 +126,34 @@ pub fn load(root: &Path) -> LoadReport {
                     let problem = if site.what == "lesson" {
                         Problem::DuplicateLessonId {
                             id: site.id,
-                            other: first.file.display().to_string(),
+                            other: first_file(first),
                         }
                     } else {
                         Problem::DuplicateId {
                             what: site.what,
                             id: site.id,
                             other_what: first_what,
-                            other: first.to_string(),
+                            other: first.clone(),
                         }
                     };
                     out.push(Diagnostic::error(site.site, problem));
                 }
                 None => {
-                    ids.insert(key, (site.what, site.site));
+                    ids.insert(key, (site.what, site.site.to_string()));
                 }
             }
         }
         report.lessons.push(lesson);
     }
     report
+}
+
+/// The file of a `file:line:col` place.
+fn first_file(place: &str) -> String {
+    let mut parts = place.rsplitn(3, ':');
+    let _column = parts.next();
+    let _line = parts.next();
+    parts.next().unwrap_or(place).to_string()
 }
 
 fn report_with(mut report: LoadReport, course: Option<Course>) -> LoadReport {

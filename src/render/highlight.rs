@@ -1,6 +1,7 @@
 //! Syntax highlighting of fenced code with syntect, loaded once and only when a known language first appears.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use ratatui::style::{Color, Modifier, Style};
@@ -91,6 +92,23 @@ pub(crate) fn language(info: &str) -> Option<Language> {
 }
 
 static BUNDLED: OnceLock<SyntaxSet> = OnceLock::new();
+/// Set by `defer_loading`: until `preload` has finished, code is shown plain rather than loaded in the frame.
+static DEFERRED: AtomicBool = AtomicBool::new(false);
+static READY: AtomicBool = AtomicBool::new(false);
+
+/// From now on a frame never waits for syntect to load (tens of milliseconds): code is shown plain until `preload`,
+/// run on another thread, has loaded it. For the interactive player; `print` and tests keep highlighting at once.
+pub fn defer_loading() {
+    DEFERRED.store(true, Ordering::Release);
+}
+
+/// Loads the syntaxes and themes, so that the next highlight finds them ready.
+pub fn preload() {
+    THEMES.get_or_init(ThemeSet::load_defaults);
+    BUNDLED.get_or_init(SyntaxSet::load_defaults_newlines);
+    TOML.get_or_init(toml_set);
+    READY.store(true, Ordering::Release);
+}
 static TOML: OnceLock<Option<SyntaxSet>> = OnceLock::new();
 static THEMES: OnceLock<ThemeSet> = OnceLock::new();
 
@@ -241,6 +259,9 @@ fn highlight_anew(
     theme: &str,
     base: Style,
 ) -> Option<Vec<Vec<Run>>> {
+    if DEFERRED.load(Ordering::Acquire) && !READY.load(Ordering::Acquire) {
+        return None;
+    }
     let theme = THEMES
         .get_or_init(ThemeSet::load_defaults)
         .themes

@@ -21,6 +21,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
 pub use ansi::to_terminal_text;
+pub use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
 pub use sanitize::sanitize;
 
 /// The pack format's Markdown dialect: the same flags as the pack loader parses bites with.

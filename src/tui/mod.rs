@@ -23,6 +23,13 @@ use crate::store::Store;
 pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()> {
     install_panic_log(&settings.paths.data_dir);
     let (tx, rx) = mpsc::channel::<Event>();
+    // The first frame must not wait for syntax highlighting to load: code shows plain until it has, then redraws.
+    crate::render::defer_highlighting();
+    let ready = tx.clone();
+    std::thread::spawn(move || {
+        crate::render::preload_highlighting();
+        let _ = ready.send(Event::Tick);
+    });
     spawn_input(tx.clone());
     spawn_ticks(tx.clone());
     spawn_signals(tx)?;

@@ -404,3 +404,65 @@ fn questions_and_cards_share_one_id_namespace() {
         "card id `same` is used again; it is already the id of the question at a.md:2:6"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn print_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let courses = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+        .args(["print", "--answers"])
+        .arg(courses.join("git-in-bites"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "like `morsel print … | head`"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn print_shows_bites_questions_and_hides_answers_unless_asked() {
+    let pack = fixture("valid/every-construct");
+    let hidden = morsel()
+        .args(["print", "--lesson", "questions", "--width", "60"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(hidden.stdout).unwrap();
+    assert!(text.starts_with("Every construct\n"), "{text}");
+    assert!(text.contains("── bite 1/3 ─"), "{text}");
+    assert!(
+        text.contains("Question (choice): Which is a pointer?"),
+        "{text}"
+    );
+    assert!(text.contains("  1. A branch\n  2. A clone\n"), "{text}");
+    assert!(
+        !text.contains('✓') && !text.contains("Why:") && !text.contains("Accepted:"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+    let shown = morsel()
+        .args(["print", "--lesson", "questions", "--answers"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(shown.stdout).unwrap();
+    assert!(text.contains("  1. A branch ✓\n"), "{text}");
+    assert!(text.contains("  Accepted: git commit | commit"), "{text}");
+    assert!(text.contains("  Why: Branches are pointers."), "{text}");
+    morsel()
+        .args(["print", "--lesson", "nope"])
+        .arg(&pack)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no lesson `nope`"));
+}
