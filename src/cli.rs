@@ -13,7 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::commands::{check, list, print, stats};
 use crate::config::{Config, ThemeName};
 use crate::paths::Paths;
-use crate::render::Styles;
+use crate::render::{Styles, sanitize};
 use crate::session::{OpenOptions, Session};
 use crate::store::Store;
 use crate::tui::Settings;
@@ -176,9 +176,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Err(report) => {
                         for d in report.errors() {
                             eprintln!(
-                                "error: {}: {}",
-                                path.join(&d.site.file).display(),
-                                d.message()
+                                "error: {}",
+                                sanitize(&format!(
+                                    "{}: {}",
+                                    path.join(&d.site.file).display(),
+                                    d.message()
+                                ))
                             );
                         }
                         anyhow::bail!(
@@ -216,9 +219,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(report) => {
                     for d in report.errors() {
                         eprintln!(
-                            "error: {}: {}",
-                            path.join(&d.site.file).display(),
-                            d.message()
+                            "error: {}",
+                            sanitize(&format!(
+                                "{}: {}",
+                                path.join(&d.site.file).display(),
+                                d.message()
+                            ))
                         );
                     }
                     anyhow::bail!(

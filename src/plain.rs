@@ -2,7 +2,8 @@
 //! (which cannot follow a full-screen TUI) and for scripts and tests.
 //!
 //! When a question waits for an answer, a line is the answer; otherwise it is a command. A command can always be
-//! written with a leading `:` (`:skip`, `:quit`), which is how to give one while a question waits.
+//! written with a leading `:` (`:skip`, `:quit`), which is how to give one while a question waits; an answer that
+//! itself starts with `:` is written with two (`::wq` answers `:wq`).
 
 use std::io::{BufRead, Write};
 
@@ -37,12 +38,14 @@ where
         if input.read_line(&mut line)? == 0 {
             break;
         }
-        let text = line.trim_end_matches(['\n', '\r']);
+        let line_text = line.trim_end_matches(['\n', '\r']);
         let waiting = waiting_for_answer(session);
-        let command = match text.strip_prefix(':') {
-            Some(command) => Some(command.trim().to_lowercase()),
-            None if waiting && !text.trim().is_empty() => None,
-            None => Some(text.trim().to_lowercase()),
+        // `::x` is the answer `:x`; `:x` is the command x; while a question waits, anything else is the answer.
+        let (command, text) = match line_text.strip_prefix(':') {
+            Some(rest) if rest.starts_with(':') => (None, rest),
+            Some(command) => (Some(command.trim().to_lowercase()), line_text),
+            None if waiting && !line_text.trim().is_empty() => (None, line_text),
+            None => (Some(line_text.trim().to_lowercase()), line_text),
         };
         if session.is_paused()
             && command.as_deref() != Some("quit")

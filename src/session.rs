@@ -245,6 +245,12 @@ impl Session {
         }
     }
 
+    /// Notes a key that changes nothing in the session (a typed letter, a picked choice), so that the idle pause
+    /// and time on task count it.
+    pub fn note_activity(&mut self) {
+        self.touch();
+    }
+
     /// The time of the learner's last action, for the idle auto-pause.
     pub fn last_activity(&self) -> i64 {
         self.last_activity
@@ -293,13 +299,13 @@ impl Session {
                     self.go_to(self.lesson + 1, 0, journal, now)?;
                     Ok(Advance::NextLesson)
                 } else {
-                    self.stage = Stage::CourseDone;
-                    self.progress.finished = true;
                     let finished = Record::CourseFinished {
                         course_id: self.pack.course.id.clone(),
                         at: now,
                     };
                     journal.record(&[finished, self.active_record(now)])?;
+                    self.stage = Stage::CourseDone;
+                    self.progress.finished = true;
                     Ok(Advance::CourseDone)
                 }
             }
@@ -591,19 +597,35 @@ impl Session {
         journal: &mut J,
         now: i64,
     ) -> Result<(), J::Error> {
+        // The records first, from the new place; the state changes only once they are committed.
+        let course_id = self.pack.course.id.clone();
+        let lesson_id = self.pack.lessons[lesson].id.clone();
         let mut records = Vec::with_capacity(3);
+        let mut since = self.active_since.unwrap_or(now);
         if lesson != self.lesson {
             records.push(self.active_record(now));
-            self.active_since = Some(now);
+            since = now;
         }
+        records.push(Record::Position {
+            course_id: course_id.clone(),
+            lesson_id: lesson_id.clone(),
+            bite: bite + 1,
+            scroll: 0,
+            at: now,
+        });
+        records.push(Record::Active {
+            course_id,
+            lesson_id,
+            started_at: since,
+            ended_at: now.max(since),
+        });
+        journal.record(&records)?;
+        self.active_since = Some(since);
         self.lesson = lesson;
         self.bite = bite;
         self.scroll = 0;
         self.stage = Stage::Reading;
         self.retry = None;
-        records.push(self.position_record(now));
-        records.push(self.active_record(now));
-        journal.record(&records)?;
         self.mark_seen();
         Ok(())
     }
@@ -757,16 +779,20 @@ fn start_point<E>(
     if options.restart {
         return Ok((0, 0, 0));
     }
-    if progress.finished {
+    let Some(saved) = &progress.position else {
+        return Ok((0, 0, 0));
+    };
+    // A course finished and left at its end starts again at its first lesson not mastered; once the learner has
+    // moved from the end, the saved place wins as always.
+    let last = pack.lessons.last();
+    let at_end = last.is_some_and(|l| l.id == saved.lesson && saved.bite >= l.bites.len());
+    if progress.finished && at_end {
         let unmastered = pack
             .lessons
             .iter()
             .position(|l| !progress.lesson_status(l, pack.course.pass_mark).mastered);
         return Ok((unmastered.unwrap_or(0), 0, 0));
     }
-    let Some(saved) = &progress.position else {
-        return Ok((0, 0, 0));
-    };
     match pack.lessons.iter().position(|l| l.id == saved.lesson) {
         Some(index) => {
             let bites = pack.lessons[index].bites.len().max(1);

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::minutes;
 use crate::overview::{self, CourseOverview};
 use crate::paths::Paths;
+use crate::render::sanitize;
 use crate::store::{Store, StoreError};
 
 /// Every pack on the course path, in course-path order; a broken pack is listed with its first error.
@@ -57,7 +58,14 @@ pub fn write_text(
         .unwrap_or(0);
     for c in courses {
         if let Some(error) = &c.error {
-            writeln!(out, "{:id_width$}  {}  ! {error}", c.id, c.path.display())?;
+            let path = c.path.display().to_string();
+            writeln!(
+                out,
+                "{:id_width$}  {}  ! {}",
+                sanitize(&c.id),
+                sanitize(&path),
+                sanitize(error)
+            )?;
             continue;
         }
         let total = c.lessons.len();
@@ -68,12 +76,12 @@ pub fn write_text(
         writeln!(
             out,
             "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min  {last}  {}",
-            c.id,
+            sanitize(&c.id),
             bar(c.complete(), total, 10),
             c.complete(),
             c.mastered(),
             minutes(c.active.total),
-            c.title,
+            sanitize(&c.title),
         )?;
     }
     Ok(())

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{minutes, plural};
 use crate::overview::{self, CourseOverview, Loaded};
 use crate::paths::Paths;
+use crate::render::sanitize;
 use crate::store::{Store, StoreError};
 
 /// Overviews of the played courses (or only `course`), most recently played first. A pack is looked for on the
@@ -69,9 +70,9 @@ pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{} ({})", c.title, c.id)?;
+        writeln!(out, "{} ({})", sanitize(&c.title), sanitize(&c.id))?;
         if let Some(error) = &c.error {
-            writeln!(out, "  pack      {error}")?;
+            writeln!(out, "  pack      {}", sanitize(error))?;
         }
         if !c.lessons.is_empty() {
             writeln!(
@@ -105,7 +106,12 @@ pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
                 .find(|(id, _)| *id == p.lesson)
                 .map(|(_, s)| format!(" of {}", s.bites))
                 .unwrap_or_default();
-            writeln!(out, "  position  {}, bite {}{of}", p.lesson, p.bite)?;
+            writeln!(
+                out,
+                "  position  {}, bite {}{of}",
+                sanitize(&p.lesson),
+                p.bite
+            )?;
         }
         if let Some(played) = &c.played {
             writeln!(out, "  last      {}", played.last_played_local)?;

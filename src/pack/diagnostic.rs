@@ -100,6 +100,10 @@ pub enum Problem {
     KeyNotForKind { key: String, kind: &'static str },
     #[error("a choice question needs at least 2 choices, this one has {0}")]
     TooFewChoices(usize),
+    #[error(
+        "a choice question has at most 9 choices (they are picked with the keys 1 to 9), this one has {0}"
+    )]
+    TooManyChoices(usize),
     #[error("no choice is marked `correct = true`; at least one must be")]
     NoCorrectChoice,
     #[error("an order question needs at least 2 items, this one has {0}")]
@@ -108,7 +112,7 @@ pub enum Problem {
     NoAnswers,
     #[error("`{0}` must not be empty")]
     Empty(&'static str),
-    #[error("this lesson has no content")]
+    #[error("this lesson has no content: a lesson needs at least one bite")]
     EmptyLesson,
     #[error("link target `{0}` does not exist in the pack")]
     BrokenLink(String),

@@ -84,7 +84,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
         words as f64 / WORDS_PER_MINUTE + questions as f64 * MINUTES_PER_QUESTION
     });
     if body.bites.is_empty() {
-        sink.warn(body_start..body_start, Problem::EmptyLesson);
+        sink.error(body_start..body_start, Problem::EmptyLesson);
     }
 
     let mut ids = vec![IdSite {

@@ -186,6 +186,10 @@ fn parse_choices(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option
         sink.error(fence, Problem::TooFewChoices(choices.len()));
         return None;
     }
+    if choices.len() > 9 {
+        sink.error(fence, Problem::TooManyChoices(choices.len()));
+        return None;
+    }
     if !choices.iter().any(|c| c.correct) {
         sink.error(fence, Problem::NoCorrectChoice);
         return None;
@@ -501,6 +505,20 @@ mod tests {
                 .1
                 .contains("missing key `back`")
         );
+    }
+
+    #[test]
+    fn ten_choices_are_too_many_to_pick_with_one_key() {
+        let choices: Vec<String> = (0..10)
+            .map(|i| format!("{{ text = \"c{i}\", correct = {} }}", i == 0))
+            .collect();
+        let toml = format!(
+            "kind = \"choice\"\nprompt = \"P\"\nexplain = \"E\"\nchoices = [{}]\n",
+            choices.join(", ")
+        );
+        let e = errors(BlockKind::Quiz, &toml);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].1.contains("at most 9 choices"), "{e:?}");
     }
 
     #[test]

@@ -396,8 +396,11 @@ fn a_finished_course_resumes_at_its_first_unmastered_lesson() {
     assert_eq!(h.advance(), Advance::CourseDone);
     assert_eq!(h.session.stage(), &Stage::CourseDone);
     assert_eq!(h.advance(), Advance::CourseDone);
-    let again = h.reopen(&OpenOptions::default());
+    let mut again = h.reopen(&OpenOptions::default());
     assert_eq!(again.at(), ("a", 1));
+    // Once the learner has moved on from the end, the saved place wins again.
+    let _ = again.advance();
+    assert_eq!(again.reopen(&OpenOptions::default()).at(), ("a", 2));
 }
 
 #[test]

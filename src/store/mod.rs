@@ -74,12 +74,16 @@ impl Store {
         // Read before writing anything: this is where a file that is not SQLite is found out.
         let version = store.user_version()?;
         // The schema page too: a file whose header survived but whose first page did not is damaged.
-        store
+        let tables: i64 = store
             .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .map_err(|e| store.error(e))?;
+        // Another program's SQLite database (tables, but no morsel schema version) is not ours to change.
+        if version == 0 && tables > 0 {
+            return Err(StoreError::NotADatabase {
+                path: store.path.clone(),
+            });
+        }
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: store.path.clone(),

@@ -127,6 +127,22 @@ fn a_file_that_is_not_a_database_is_refused_untouched() {
 }
 
 #[test]
+fn another_programs_sqlite_database_is_refused_untouched() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('https://example.com');")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!path.with_extension("db-wal").exists());
+}
+
+#[test]
 fn a_damaged_database_is_refused_untouched() {
     let (_dir, path) = temp_db();
     Store::open(&path)

@@ -83,8 +83,10 @@ pub struct Player {
     pub session: Session,
     /// What is typed for a text or order answer.
     pub input: String,
-    /// The learner left the answer field with Esc: keys are actions again until they type or press Enter.
+    /// The learner left the answer field with Esc: keys are actions (s, i, ?, q…) until Enter goes back into it.
     pub input_left: bool,
+    /// How far an exercise or a summary is scrolled (a bite's own scroll is saved by the session).
+    pub view_scroll: u16,
     /// Shown numbers (1-based) picked for a choice question.
     pub picked: BTreeSet<usize>,
     /// The hint, once asked for.
@@ -120,9 +122,18 @@ pub struct App {
     /// Terminal size in columns and rows.
     pub size: (u16, u16),
     pub help: bool,
-    /// A problem saving progress: shown until the next key, and the app stops moving forward.
+    /// A problem saving progress: shown until the next key. The move that could not be saved did not happen, so the
+    /// learner can try it again.
     pub error: Option<String>,
 }
+
+/// Lesson, bite, stage and exercise (with whether it is answered and revealed): a change is a new view.
+type Place = (
+    usize,
+    usize,
+    std::mem::Discriminant<Stage>,
+    Option<(usize, usize, bool, bool)>,
+);
 
 /// Below this the player says the terminal is too small instead of drawing.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
@@ -178,7 +189,7 @@ impl App {
 
     /// Rows for the bite's text: all but the header (2), the footer (2) and the margins.
     pub fn text_height(&self) -> u16 {
-        self.size.1.saturating_sub(5).max(1)
+        self.size.1.saturating_sub(4).max(1)
     }
 
     pub fn show_library(&mut self) {
@@ -232,6 +243,7 @@ impl App {
                     session,
                     input: String::new(),
                     input_left: false,
+                    view_scroll: 0,
                     picked: BTreeSet::new(),
                     hint: None,
                     notice: None,
@@ -389,12 +401,45 @@ impl App {
     }
 
     fn player_key(&mut self, key: KeyEvent) -> Effect {
+        let before = self.place();
+        let effect = self.player_key_inner(key);
+        if self.place() != before
+            && let Screen::Player(p) = &mut self.screen
+        {
+            p.view_scroll = 0;
+        }
+        effect
+    }
+
+    /// What is on screen, coarsely: a change means a new view, scrolled to its top.
+    fn place(&self) -> Option<Place> {
+        let Screen::Player(p) = &self.screen else {
+            return None;
+        };
+        let s = &p.session;
+        let exercise = match s.stage() {
+            Stage::Exercise(e) => Some((e.bite, e.index, e.verdict.is_some(), e.revealed)),
+            _ => None,
+        };
+        Some((
+            s.lesson_index(),
+            s.bite().number,
+            std::mem::discriminant(s.stage()),
+            exercise,
+        ))
+    }
+
+    fn player_key_inner(&mut self, key: KeyEvent) -> Effect {
         let typing = self.typing();
         let action = self.keymap.action(&key);
         let Screen::Player(p) = &mut self.screen else {
             return Effect::Redraw;
         };
         p.notice = None;
+        // Every key counts as activity, typed letters included, for the idle pause and time on task.
+        if !p.session.is_paused() {
+            p.session.note_activity();
+        }
 
         // Paused: only pause (to resume) and quit do anything; the screen stays hidden until then.
         if p.session.is_paused() {
@@ -552,6 +597,18 @@ impl App {
                 p.hint = None;
                 return self.after(result);
             }
+            Action::Down | Action::Up | Action::PageDown | Action::PageUp
+                if !matches!(p.session.stage(), Stage::Reading) =>
+            {
+                // Exercises and summaries scroll on screen only; draw keeps the offset within the text.
+                p.view_scroll = match action {
+                    Action::Down => p.view_scroll.saturating_add(1),
+                    Action::Up => p.view_scroll.saturating_sub(1),
+                    Action::PageDown => p.view_scroll.saturating_add(page),
+                    _ => p.view_scroll.saturating_sub(page),
+                }
+                .min(1000);
+            }
             Action::Down | Action::Up | Action::PageDown | Action::PageUp => {
                 let now = p.session.scroll();
                 let to = match action {
@@ -567,8 +624,9 @@ impl App {
                 }
             }
             Action::Hint => {
+                let waiting = matches!(p.session.exercise(), Some((Exercise::Question(_), s)) if s.verdict.is_none());
                 p.hint = p.session.hint();
-                if p.hint.is_none() {
+                if p.hint.is_none() && waiting {
                     p.notice = Some("no hint for this one".into());
                 }
             }

@@ -451,6 +451,13 @@ fn player(app: &App, p: &Player, frame: &mut Frame, area: Rect) {
             (lines, 0, vec![("Enter".to_string(), done)])
         }
     };
+    let scroll = if matches!(session.stage(), Stage::Reading) {
+        scroll
+    } else {
+        // Exercises and summaries: the learner's offset, kept within the text.
+        p.view_scroll
+            .min((lines.len() as u16).saturating_sub(body_col.height))
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -484,7 +491,6 @@ type Body = (Vec<Line<'static>>, u16, Vec<(String, &'static str)>);
 
 fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
     let session = &p.session;
-    let bite = session.bite();
     let styles = &app.styles;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut keys: Vec<(String, &'static str)> = Vec::new();
@@ -550,7 +556,7 @@ fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
                 }
                 QuestionKind::Text { .. } => {
                     lines.push(input_line(p, state, "Your answer: "));
-                    if state.verdict.is_none() {
+                    if app.typing() {
                         keys.push(("Enter".to_string(), "submit"));
                     }
                 }
@@ -580,7 +586,7 @@ fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
                     }
                     lines.push(Line::default());
                     lines.push(input_line(p, state, "Your order: "));
-                    if state.verdict.is_none() {
+                    if app.typing() {
                         keys.push(("Enter".to_string(), "submit"));
                     }
                 }
@@ -650,23 +656,32 @@ fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
                 lines.push(Line::styled("─".repeat(width.min(20) as usize), dim()));
                 lines.extend(render::markdown(&card.back, width, styles));
                 lines.push(Line::default());
-                if state.verdict.is_none() {
-                    lines.push(Line::raw(
-                        "How well did you remember?  1 Again  2 Hard  3 Good  4 Easy",
+            }
+            match (&state.verdict, state.revealed) {
+                (Some(verdict), _) => {
+                    lines.push(Line::styled(
+                        if verdict.skipped {
+                            "Skipped."
+                        } else {
+                            "Rated."
+                        },
+                        dim(),
                     ));
-                    keys.push(("1-4".to_string(), "rate"));
-                    keys.push((key(app, Action::Skip), "skip"));
-                } else {
-                    lines.push(Line::styled("Rated.", dim()));
                     keys.push((key(app, Action::Next), "next"));
                 }
-            } else {
-                keys.push((display("Space"), "show the back"));
-                keys.push((key(app, Action::Skip), "skip"));
+                (None, true) => {
+                    lines.push(Line::raw("How well did you remember?"));
+                    lines.push(Line::raw("1 Again  2 Hard  3 Good  4 Easy"));
+                    keys.push(("1-4".to_string(), "rate"));
+                    keys.push((key(app, Action::Skip), "skip"));
+                }
+                (None, false) => {
+                    keys.push((display("Space"), "show the back"));
+                    keys.push((key(app, Action::Skip), "skip"));
+                }
             }
         }
     }
-    let _ = bite;
     (lines, 0, keys)
 }
 

@@ -115,6 +115,10 @@ pub enum KeymapError {
         "[keys] {action}: `{key}` is not a key name (try \"x\", \"Enter\", \"Ctrl-c\", \"PageDown\")"
     )]
     BadKey { action: String, key: String },
+    #[error(
+        "[keys] {action}: `{key}` is kept for answers (digits, t, f, Esc, Tab, Backspace) and cannot be bound"
+    )]
+    Reserved { action: &'static str, key: String },
     #[error("[keys]: `{key}` is bound to both {first} and {second}")]
     Clash {
         key: String,
@@ -154,6 +158,19 @@ impl Keymap {
                     action: action.name().to_string(),
                     key: name.clone(),
                 })?;
+                let reserved = match key {
+                    (KeyCode::Char(c), KeyModifiers::NONE) => {
+                        c.is_ascii_digit() || c == 't' || c == 'f'
+                    }
+                    (KeyCode::Esc | KeyCode::Tab | KeyCode::Backspace, _) => true,
+                    _ => false,
+                };
+                if reserved {
+                    return Err(KeymapError::Reserved {
+                        action: action.name(),
+                        key: name.clone(),
+                    });
+                }
                 if let Some(first) = keys.insert(key, action)
                     && first != action
                 {
@@ -335,6 +352,11 @@ mod tests {
         );
         let bad = BTreeMap::from([("quit".to_string(), vec!["Hyper-x".to_string()])]);
         assert!(matches!(Keymap::new(&bad), Err(KeymapError::BadKey { .. })));
+        let reserved = BTreeMap::from([("next".to_string(), vec!["1".to_string()])]);
+        assert!(matches!(
+            Keymap::new(&reserved),
+            Err(KeymapError::Reserved { .. })
+        ));
         let clash = BTreeMap::from([("pause".to_string(), vec!["q".to_string()])]);
         assert!(matches!(
             Keymap::new(&clash),

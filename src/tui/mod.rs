@@ -49,10 +49,15 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
             if app.handle(event) == Effect::Quit {
                 break;
             }
-            // Draw only when nothing else is waiting, so that a burst of keys or resizes costs one frame.
-            if let Ok(more) = rx.try_recv()
-                && app.handle(more) == Effect::Quit
-            {
+            // Draw once for everything already waiting, so that a burst of keys or resizes costs one frame.
+            let mut quit = false;
+            while let Ok(more) = rx.try_recv() {
+                if app.handle(more) == Effect::Quit {
+                    quit = true;
+                    break;
+                }
+            }
+            if quit {
                 break;
             }
             terminal.draw(|f| draw::draw(&app, f)).context("drawing")?;

@@ -410,10 +410,16 @@ fn questions_and_cards_share_one_id_namespace() {
 fn print_into_a_closed_pipe_ends_quietly() {
     use std::io::Read;
     use std::process::{Command, Stdio};
-    let courses = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses");
+    // A pack whose printout is far larger than a pipe's buffer, so that writing must fail once the reader is gone.
+    let dir = tempfile::tempdir().unwrap();
+    let shape = morsel::synth::Shape {
+        lessons: 400,
+        ..Default::default()
+    };
+    morsel::synth::write_pack(dir.path(), shape).unwrap();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
         .args(["print", "--answers"])
-        .arg(courses.join("git-in-bites"))
+        .arg(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

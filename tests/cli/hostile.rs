@@ -176,3 +176,37 @@ fn plain_play_makes_every_control_character_visible_and_inert() {
         );
     }
 }
+
+#[test]
+fn stats_and_list_show_control_characters_inert() {
+    use morsel::journal::{Journal, Record};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut store = morsel::store::Store::open(&db).unwrap();
+    store
+        .record(&[Record::CourseOpened {
+            course_id: "hostile".into(),
+            title: "Evil \u{1b}]0;pwned\u{1b}\\ title".into(),
+            pack_path: crate::fixture("valid/hostile").display().to_string(),
+            version: None,
+            at: 1,
+        }])
+        .unwrap();
+    drop(store);
+    let courses = crate::fixture("valid");
+    for args in [vec!["stats"], vec!["list"]] {
+        let output = crate::morsel()
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--courses",
+                courses.to_str().unwrap(),
+            ])
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(no_controls(&text), "{args:?}: {text:?}");
+        assert!(text.contains("Evil ␛]0;pwned"), "{args:?}: {text}");
+    }
+}

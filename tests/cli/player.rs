@@ -381,20 +381,19 @@ fn too_small_a_terminal_says_so() {
 
 #[test]
 fn ctrl_c_and_terminate_save_and_quit() {
-    let mut p = every_construct((80, 24));
-    press(&mut p.app, "<Right>");
-    assert_eq!(
-        p.app.handle(Event::Key(KeyEvent::new(
-            KeyCode::Char('c'),
-            KeyModifiers::CONTROL
-        ))),
-        morsel::tui::app::Effect::Quit
-    );
-    assert_eq!(
-        p.app.handle(Event::Terminate),
-        morsel::tui::app::Effect::Quit
-    );
-    assert_eq!(query(&p.db, "SELECT bite FROM positions")[0][0], "2");
+    for quit in [
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Event::Terminate,
+    ] {
+        let mut p = every_construct((80, 24));
+        press(&mut p.app, "<Right>");
+        p.clock.advance_secs(9);
+        assert_eq!(p.app.handle(quit), morsel::tui::app::Effect::Quit);
+        assert_eq!(query(&p.db, "SELECT bite FROM positions")[0][0], "2");
+        // Quitting saved the end of the time on task: now, 9 seconds after the last key.
+        let end = query(&p.db, "SELECT max(ended_at) FROM active_spans");
+        assert_eq!(end[0][0], (T0 + 9000).to_string());
+    }
 }
 
 #[test]
@@ -414,5 +413,66 @@ fn help_lists_every_key_and_does_not_steal_typed_answers() {
     assert!(
         !screen(&p.app).contains("save and quit"),
         "any key closes help"
+    );
+    // In a text answer, `?`, `q`, `p` and `s` are text.
+    press(
+        &mut p.app,
+        "<Right><Right><Right><Enter><Right>1<Enter><Right><Right>1<Enter><Right>t<Right><Right>",
+    );
+    assert!(
+        screen(&p.app).contains("Name the command that records a snapshot."),
+        "{}",
+        screen(&p.app)
+    );
+    press(&mut p.app, "q?ps");
+    let typed = screen(&p.app);
+    assert!(typed.contains("Your answer: q?ps"), "{typed}");
+    assert!(
+        !typed.contains("save and quit") && !typed.contains("Paused"),
+        "{typed}"
+    );
+}
+
+#[test]
+fn typing_an_answer_is_activity_for_the_idle_pause() {
+    let mut p = every_construct((80, 24));
+    press(&mut p.app, "<Right><Right><Right><Enter><Right>");
+    // A choice question: picking is activity too, each key a few minutes apart.
+    for _ in 0..3 {
+        p.clock.advance_secs(4 * 60);
+        press(&mut p.app, "1");
+        let _ = p.app.handle(Event::Tick);
+        assert!(
+            !screen(&p.app).contains("Paused"),
+            "a key a few minutes ago is not idleness"
+        );
+    }
+    press(&mut p.app, "q");
+    let active = query(&p.db, "SELECT sum(ended_at - started_at) FROM active_spans");
+    assert_eq!(active[0][0], "720000", "the 12 minutes of picking count");
+}
+
+#[test]
+fn exercises_scroll_when_they_do_not_fit() {
+    let mut p = every_construct((40, 12));
+    press(&mut p.app, "<Right><Right><Right><Enter><Right>2<Enter>");
+    // Prompt, choices, verdict, feedback and explanation are taller than the 8 rows a 40×12 screen has for them.
+    let answered = screen(&p.app);
+    assert!(answered.contains("Which is a pointer?"), "{answered}");
+    press(&mut p.app, "<Down><Down><Down>");
+    let scrolled = screen(&p.app);
+    assert!(
+        !scrolled.contains("Which is a pointer?"),
+        "the prompt scrolled away:\n{scrolled}"
+    );
+    assert!(
+        scrolled.contains("Branches are pointers."),
+        "the explanation came into view:\n{scrolled}"
+    );
+    press(&mut p.app, "<Right><Right>");
+    assert!(
+        screen(&p.app).contains("Which are even?"),
+        "a new view starts at its top:\n{}",
+        screen(&p.app)
     );
 }

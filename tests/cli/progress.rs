@@ -132,7 +132,18 @@ fn stats_and_list_show_a_played_lesson() {
     assert_eq!(course["lessons"][1]["complete"], false);
     assert_eq!(course["position"]["lesson"], pack.lessons[1].id.as_str());
     assert_eq!(course["position"]["bite"], 1);
-    assert!(course["active_seconds"].as_i64().unwrap() >= 0);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT coalesce(sum(ended_at - started_at), 0) / 1000 FROM active_spans",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        course["active_seconds"], stored,
+        "stats reports the stored time on task"
+    );
 
     // The same through the environment, with the course id as a filter, as text.
     let output = morsel()

@@ -198,6 +198,13 @@ fn a_stem_that_is_no_id_needs_an_explicit_one() {
 }
 
 #[test]
+fn a_lesson_without_content_is_an_error() {
+    let r = parse_at("l.md", "+++\nid = \"x\"\n+++\n\n---\n\n");
+    assert!(r.diags[0].is_error());
+    assert!(r.diags[0].message().contains("no content"));
+}
+
+#[test]
 fn long_bites_warn_at_their_start() {
     let long = "word ".repeat(450);
     let r = parse_at("l.md", &format!("short\n\n---\n\n{long}\n"));
