@@ -12,6 +12,7 @@ use std::rc::Rc;
 use crate::clock::{Clock, SystemClock};
 use crate::commands::{check, list, print, stats};
 use crate::config::{Config, ThemeName};
+use crate::overview;
 use crate::paths::Paths;
 use crate::render::{Styles, sanitize};
 use crate::session::{OpenOptions, Session};
@@ -170,7 +171,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = OpenOptions { lesson, restart };
             let (settings, mut store) = setup(&cli.global)?;
             if plain {
-                let path = resolve_course(&settings.paths, &target);
+                let path = overview::find_course(&settings.paths, &target);
                 let pack = match crate::pack::load(&path).into_pack() {
                     Ok(pack) => pack,
                     Err(report) => {
@@ -295,7 +296,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::List { format }) => {
             let paths = paths()?;
             let store = Store::open_existing(&paths.db)?;
-            let courses = list::gather(&paths, store.as_ref(), now)?;
+            let courses = overview::on_course_path(&paths, store.as_ref(), now)?;
             match format {
                 Format::Text => list::write_text(&courses, &paths, &mut out)?,
                 Format::Json => list::write_json(&courses, &mut out)?,
@@ -362,19 +363,6 @@ fn require_terminal() -> anyhow::Result<()> {
             "the player needs a terminal; for plain lines on stdout use `morsel play --plain COURSE`"
         )
     }
-}
-
-/// A pack directory, or the pack on the course path whose course has this id.
-pub fn resolve_course(paths: &Paths, target: &str) -> PathBuf {
-    let as_path = PathBuf::from(target);
-    if as_path.join("course.toml").is_file() {
-        return as_path;
-    }
-    paths
-        .packs()
-        .into_iter()
-        .find(|p| matches!(crate::overview::load_pack(p), crate::overview::Loaded::Pack(pack) if pack.course.id == target))
-        .unwrap_or(as_path)
 }
 
 #[cfg(test)]

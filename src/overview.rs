@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::pack::{self, Pack};
+use crate::paths::Paths;
 use crate::progress::{LessonStatus, Progress, SavedPosition};
 use crate::store::{ActiveTime, CourseRow, Store, StoreError};
 
@@ -111,4 +112,30 @@ pub fn overview(
         active,
         played,
     })
+}
+
+/// Every pack on the course path, in course-path order; a broken pack is listed with its first error.
+pub fn on_course_path(
+    paths: &Paths,
+    store: Option<&Store>,
+    now: i64,
+) -> Result<Vec<CourseOverview>, StoreError> {
+    paths
+        .packs()
+        .iter()
+        .map(|path| overview(&load_pack(path), path, store, now))
+        .collect()
+}
+
+/// A pack directory, or the pack on the course path whose course has this id (the path itself when none has).
+pub fn find_course(paths: &Paths, target: &str) -> PathBuf {
+    let as_path = PathBuf::from(target);
+    if as_path.join("course.toml").is_file() {
+        return as_path;
+    }
+    paths
+        .packs()
+        .into_iter()
+        .find(|p| matches!(load_pack(p), Loaded::Pack(pack) if pack.course.id == target))
+        .unwrap_or(as_path)
 }

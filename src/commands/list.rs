@@ -5,23 +5,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::minutes;
-use crate::overview::{self, CourseOverview};
+use crate::overview::CourseOverview;
 use crate::paths::Paths;
 use crate::render::sanitize;
-use crate::store::{Store, StoreError};
-
-/// Every pack on the course path, in course-path order; a broken pack is listed with its first error.
-pub fn gather(
-    paths: &Paths,
-    store: Option<&Store>,
-    now: i64,
-) -> Result<Vec<CourseOverview>, StoreError> {
-    paths
-        .packs()
-        .iter()
-        .map(|path| overview::overview(&overview::load_pack(path), path, store, now))
-        .collect()
-}
 
 /// A bar of `width` cells, filled in proportion.
 pub fn bar(done: usize, total: usize, width: usize) -> String {

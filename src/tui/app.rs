@@ -172,7 +172,7 @@ impl App {
         match start {
             Start::Library => app.show_library(),
             Start::Course { target, options } => {
-                let path = crate::cli::resolve_course(&app.paths, &target);
+                let path = crate::overview::find_course(&app.paths, &target);
                 app.open_course(path, &options, false);
             }
         }
@@ -194,8 +194,8 @@ impl App {
 
     pub fn show_library(&mut self) {
         let now = self.clock.now_ms();
-        let mut courses =
-            crate::commands::list::gather(&self.paths, Some(&self.store), now).unwrap_or_default();
+        let mut courses = crate::overview::on_course_path(&self.paths, Some(&self.store), now)
+            .unwrap_or_default();
         // The most recently played first; then the course path's order.
         courses.sort_by_key(|c| {
             std::cmp::Reverse(c.played.as_ref().map_or(i64::MIN, |p| p.last_played_at))
