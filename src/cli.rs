@@ -172,25 +172,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (settings, mut store) = setup(&cli.global)?;
             if plain {
                 let path = overview::find_course(&settings.paths, &target);
-                let pack = match crate::pack::load(&path).into_pack() {
-                    Ok(pack) => pack,
-                    Err(report) => {
-                        for d in report.errors() {
-                            eprintln!(
-                                "error: {}",
-                                sanitize(&format!(
-                                    "{}: {}",
-                                    path.join(&d.site.file).display(),
-                                    d.message()
-                                ))
-                            );
-                        }
-                        anyhow::bail!(
-                            "{} cannot be played until its errors are fixed",
-                            path.display()
-                        );
-                    }
-                };
+                let pack = playable(&path)?;
                 let progress = store.progress(&pack.course.id)?;
                 let mut session =
                     Session::open(pack, progress, Rc::new(SystemClock), &options, &mut store)?;
@@ -215,26 +197,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             answers,
             color,
         }) => {
-            let pack = match crate::pack::load(&path).into_pack() {
-                Ok(pack) => pack,
-                Err(report) => {
-                    for d in report.errors() {
-                        eprintln!(
-                            "error: {}",
-                            sanitize(&format!(
-                                "{}: {}",
-                                path.join(&d.site.file).display(),
-                                d.message()
-                            ))
-                        );
-                    }
-                    anyhow::bail!(
-                        "{} has errors; `morsel check {}` shows them in full",
-                        path.display(),
-                        path.display()
-                    );
-                }
-            };
+            let pack = playable(&path)?;
             let lessons: Vec<_> = pack
                 .lessons
                 .iter()
@@ -321,6 +284,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     out.flush().context("writing to stdout")?;
     Ok(code)
+}
+
+/// The pack at `path`, or its errors on stderr (sanitised) and a failure naming `morsel check`.
+fn playable(path: &std::path::Path) -> anyhow::Result<crate::pack::Pack> {
+    crate::pack::load(path).into_pack().map_err(|report| {
+        for d in report.errors() {
+            let message = format!("{}: {}", path.join(&d.site.file).display(), d.message());
+            eprintln!("error: {}", sanitize(&message));
+        }
+        anyhow::anyhow!(
+            "{} has errors; `morsel check {}` shows them in full",
+            path.display(),
+            path.display()
+        )
+    })
 }
 
 /// Paths, config, keys, theme and the store, for the commands that play.
