@@ -243,3 +243,185 @@ fn a_course_played_to_its_end_with_plain_lines() {
     );
     assert_eq!(doc["courses"][0]["finished"], true);
 }
+
+fn plain_once(args: &[&str], input: &str) -> (Option<i32>, String, String) {
+    let output = crate::morsel()
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn play_options_choose_where_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let db = db.to_str().unwrap();
+    let valid = fixture("valid");
+    let courses = valid.to_str().unwrap();
+    // By course id on the course path, starting at a lesson.
+    let (code, out, _) = plain_once(
+        &[
+            "--db",
+            db,
+            "--courses",
+            courses,
+            "play",
+            "--plain",
+            "every-construct",
+            "--lesson",
+            "cards",
+        ],
+        "quit\n",
+    );
+    assert_eq!(code, Some(0));
+    assert!(out.contains("lesson 3 of 3: Cards. Bite 1 of 1."), "{out}");
+    // Moving on saves the place; the next start resumes there; --restart starts over.
+    let (_, out, _) = plain_once(
+        &[
+            "--db",
+            db,
+            "--courses",
+            courses,
+            "play",
+            "--plain",
+            "every-construct",
+        ],
+        "next\nquit\n",
+    );
+    assert!(
+        out.contains("lesson 3 of 3: Cards"),
+        "resumed where the last run left: {out}"
+    );
+    let (_, out, _) = plain_once(
+        &[
+            "--db",
+            db,
+            "--courses",
+            courses,
+            "play",
+            "--plain",
+            "every-construct",
+            "--restart",
+        ],
+        "quit\n",
+    );
+    assert!(
+        out.contains("lesson 1 of 3: Markdown, all of it. Bite 1 of 3."),
+        "{out}"
+    );
+    // Mistakes are named.
+    let (code, _, err) = plain_once(
+        &[
+            "--db",
+            db,
+            "--courses",
+            courses,
+            "play",
+            "--plain",
+            "every-construct",
+            "--lesson",
+            "nope",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("this course has no lesson `nope`"), "{err}");
+    let (code, _, err) = plain_once(
+        &[
+            "--db",
+            db,
+            "play",
+            "--plain",
+            fixture("invalid/unknown-key").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("unknown key `pass_mak`") && err.contains("has errors"),
+        "{err}"
+    );
+}
+
+#[test]
+fn plain_commands_back_pause_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let pack = fixture("valid/every-construct");
+    let (code, out, _) = plain_once(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "play",
+            "--plain",
+            pack.to_str().unwrap(),
+        ],
+        "help\nnext\nback\nback\npause\nanything\nquit\n",
+    );
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("Commands: next (or an empty line), back"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Bite 2 of 3.") && out.matches("Bite 1 of 3.").count() == 3,
+        "{out}"
+    );
+    assert!(out.contains("This is the first bite."), "{out}");
+    assert!(
+        out.contains("Paused; the clock is stopped.") && out.contains("Resumed."),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("Saved. Bye."), "{out}");
+}
+
+#[test]
+fn a_bad_config_file_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "theme = \"dark\"\nidle_pause = 3\n").unwrap();
+    let (code, _, err) = plain_once(
+        &[
+            "--db",
+            dir.path().join("p.db").to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "play",
+            "--plain",
+            fixture("valid/minimal").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!(
+            "{}:2:1: unknown field `idle_pause`",
+            config.display()
+        )),
+        "{err}"
+    );
+    std::fs::write(&config, "[keys]\nnext = [\"1\"]\n").unwrap();
+    let (code, _, err) = plain_once(
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            dir.path().join("p.db").to_str().unwrap(),
+            "play",
+            "--plain",
+            "x",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("kept for answers") && err.contains(&config.display().to_string()),
+        "{err}"
+    );
+}
