@@ -498,8 +498,12 @@ impl Session {
     pub fn scroll_to<J: Journal>(&mut self, scroll: u16, journal: &mut J) -> Result<(), J::Error> {
         let now = self.touch();
         if scroll != self.scroll {
-            self.scroll = scroll;
-            journal.record(&[self.position_record(now), self.active_record(now)])?;
+            let before = std::mem::replace(&mut self.scroll, scroll);
+            if let Err(e) = journal.record(&[self.position_record(now), self.active_record(now)]) {
+                // Not saved, so not moved.
+                self.scroll = before;
+                return Err(e);
+            }
         }
         Ok(())
     }

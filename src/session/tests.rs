@@ -558,3 +558,39 @@ fn course_standing_follows_events() {
         (1, 1)
     );
 }
+
+/// A journal that refuses every write, as a full disk would.
+struct FailingJournal;
+
+impl Journal for FailingJournal {
+    type Error = &'static str;
+    fn record(&mut self, _: &[Record]) -> Result<(), Self::Error> {
+        Err("disk full")
+    }
+}
+
+#[test]
+fn a_move_that_cannot_be_saved_does_not_happen() {
+    let mut h = Harness::new();
+    assert_eq!(h.session.advance(&mut FailingJournal), Err("disk full"));
+    assert_eq!(h.at(), ("a", 1), "still on the first bite");
+    assert_eq!(
+        h.session.scroll_to(5, &mut FailingJournal),
+        Err("disk full")
+    );
+    assert_eq!(h.session.scroll(), 0);
+    let _ = (h.advance(), h.advance());
+    assert!(
+        h.session
+            .answer(&Response::Bool(true), &mut FailingJournal)
+            .is_err()
+    );
+    assert!(
+        !h.session.progress().questions.contains_key("q1"),
+        "an unsaved answer is not progress"
+    );
+    assert!(
+        h.session.exercise().unwrap().1.verdict.is_none(),
+        "and the question still waits"
+    );
+}

@@ -506,7 +506,9 @@ fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
         Exercise::Question(q) => {
             lines.push(Line::styled(label, dim()));
             lines.extend(render::inline(&q.prompt, width, styles));
-            lines.push(Line::default());
+            if !(matches!(q.kind, QuestionKind::TrueFalse { .. }) && state.verdict.is_some()) {
+                lines.push(Line::default());
+            }
             match &q.kind {
                 QuestionKind::Choice { choices, .. } => {
                     let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
