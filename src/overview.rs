@@ -90,7 +90,7 @@ pub fn overview(
         Some(store) if !id.is_empty() => (
             store.progress(&id)?,
             store.active_time(&id, now)?,
-            store.courses()?.into_iter().find(|c| c.id == id),
+            store.course(&id)?,
         ),
         _ => (Progress::default(), ActiveTime::default(), None),
     };

@@ -61,7 +61,7 @@ pub fn write_text(
         );
         writeln!(
             out,
-            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min  {last}  {}",
+            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min  {last:<16}  {}",
             sanitize(&c.id),
             bar(c.complete(), total, 10),
             c.complete(),

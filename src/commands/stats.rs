@@ -19,18 +19,31 @@ pub fn gather(
     course: Option<&str>,
     now: i64,
 ) -> Result<Vec<CourseOverview>, StoreError> {
-    let on_path: Vec<_> = paths.packs();
+    let rows: Vec<_> = store
+        .courses()?
+        .into_iter()
+        .filter(|row| course.is_none_or(|c| c == row.id))
+        .collect();
+    // Each pack on the course path is loaded once, however many courses are reported.
+    let mut on_path: Vec<(std::path::PathBuf, Loaded)> = if rows.is_empty() {
+        Vec::new()
+    } else {
+        paths
+            .packs()
+            .into_iter()
+            .map(|p| {
+                let loaded = overview::load_pack(&p);
+                (p, loaded)
+            })
+            .collect()
+    };
     let mut out = Vec::new();
-    for row in store.courses()? {
-        if course.is_some_and(|c| c != row.id) {
-            continue;
-        }
+    for row in rows {
         let found = on_path
             .iter()
-            .map(|p| (p, overview::load_pack(p)))
-            .find(|(_, l)| matches!(l, Loaded::Pack(p) if p.course.id == row.id));
+            .position(|(_, l)| matches!(l, Loaded::Pack(p) if p.course.id == row.id));
         let (path, loaded) = match found {
-            Some((path, loaded)) => (path.clone(), loaded),
+            Some(index) => on_path.swap_remove(index),
             None => {
                 let path = std::path::PathBuf::from(&row.pack_path);
                 let loaded = overview::load_pack(&path);

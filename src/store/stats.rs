@@ -28,13 +28,23 @@ pub struct ActiveTime {
 impl Store {
     /// Every course played, most recently played first.
     pub fn courses(&self) -> Result<Vec<CourseRow>, StoreError> {
+        self.course_rows(None)
+    }
+
+    /// One course, if it was ever played.
+    pub fn course(&self, id: &str) -> Result<Option<CourseRow>, StoreError> {
+        Ok(self.course_rows(Some(id))?.pop())
+    }
+
+    /// Every course, or the one with this id.
+    fn course_rows(&self, id: Option<&str>) -> Result<Vec<CourseRow>, StoreError> {
         let run = || -> rusqlite::Result<Vec<CourseRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, title, pack_path, first_played_at, last_played_at, finished_at IS NOT NULL,
                         strftime('%Y-%m-%d %H:%M', last_played_at / 1000, 'unixepoch', 'localtime')
-                 FROM courses ORDER BY last_played_at DESC, id",
+                 FROM courses WHERE ?1 IS NULL OR id = ?1 ORDER BY last_played_at DESC, id",
             )?;
-            stmt.query_map([], |r| {
+            stmt.query_map([id], |r| {
                 Ok(CourseRow {
                     id: r.get(0)?,
                     title: r.get(1)?,

@@ -87,7 +87,8 @@ fn only_sgr(text: &str) -> bool {
     true
 }
 
-fn no_controls(text: &str) -> bool {
+/// No control character but the newline: nothing in `text` can act on a terminal.
+pub fn no_controls(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() && c != '\n')
 }
 
@@ -102,20 +103,18 @@ fn print_makes_every_control_character_visible_and_inert() {
     assert!(plain.status.success());
     let text = String::from_utf8(plain.stdout).unwrap();
     assert!(no_controls(&text), "{text:?}");
-    for visible in [
-        "␛]0;pwned",
-        "␛]52;c;",
-        "␛[2J",
-        "␇",
-        "Choice ␛]52;c;eA==",
-        "Explain ␛[?1049l",
-        "Back ␇",
-    ] {
-        assert!(
-            text.contains(visible),
-            "`{visible}` should be shown:\n{text}"
-        );
-    }
+    assert_shown(
+        &text,
+        &[
+            "␛]0;pwned",
+            "␛]52;c;",
+            "␛[2J",
+            "␇",
+            "Choice ␛]52;c;eA==",
+            "Explain ␛[?1049l",
+            "Back ␇",
+        ],
+    );
     let styled = crate::morsel()
         .args(["print", "--answers", "--color", "always"])
         .arg(&pack)
@@ -161,20 +160,18 @@ fn plain_play_makes_every_control_character_visible_and_inert() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(no_controls(&text), "{text:?}");
-    for visible in [
-        "Evil ␛]0;pwned",
-        "Bell␇ and ␛[31mred",
-        "Prompt ␛[7m",
-        "Hint ␛c",
-        "Feedback ␇",
-        "Front ␛[31m",
-        "Back ␇",
-    ] {
-        assert!(
-            text.contains(visible),
-            "`{visible}` should be shown:\n{text}"
-        );
-    }
+    assert_shown(
+        &text,
+        &[
+            "Evil ␛]0;pwned",
+            "Bell␇ and ␛[31mred",
+            "Prompt ␛[7m",
+            "Hint ␛c",
+            "Feedback ␇",
+            "Front ␛[31m",
+            "Back ␇",
+        ],
+    );
 }
 
 #[test]
@@ -208,5 +205,12 @@ fn stats_and_list_show_control_characters_inert() {
         let text = String::from_utf8(output.stdout).unwrap();
         assert!(no_controls(&text), "{args:?}: {text:?}");
         assert!(text.contains("Evil ␛]0;pwned"), "{args:?}: {text}");
+    }
+}
+
+/// Every string of `visible` (a control character shown as its symbol) is in `text`.
+pub fn assert_shown(text: &str, visible: &[&str]) {
+    for v in visible {
+        assert!(text.contains(v), "`{v}` should be shown:\n{text}");
     }
 }

@@ -261,87 +261,37 @@ fn plain_once(args: &[&str], input: &str) -> (Option<i32>, String, String) {
 fn play_options_choose_where_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
-    let db = db.to_str().unwrap();
     let valid = fixture("valid");
-    let courses = valid.to_str().unwrap();
+    let base = [
+        "--db",
+        db.to_str().unwrap(),
+        "--courses",
+        valid.to_str().unwrap(),
+        "play",
+        "--plain",
+    ];
+    let play = |extra: &[&str], input: &str| plain_once(&[&base[..], extra].concat(), input);
+
     // By course id on the course path, starting at a lesson.
-    let (code, out, _) = plain_once(
-        &[
-            "--db",
-            db,
-            "--courses",
-            courses,
-            "play",
-            "--plain",
-            "every-construct",
-            "--lesson",
-            "cards",
-        ],
-        "quit\n",
-    );
+    let (code, out, _) = play(&["every-construct", "--lesson", "cards"], "quit\n");
     assert_eq!(code, Some(0));
     assert!(out.contains("lesson 3 of 3: Cards. Bite 1 of 1."), "{out}");
     // Moving on saves the place; the next start resumes there; --restart starts over.
-    let (_, out, _) = plain_once(
-        &[
-            "--db",
-            db,
-            "--courses",
-            courses,
-            "play",
-            "--plain",
-            "every-construct",
-        ],
-        "next\nquit\n",
-    );
+    let (_, out, _) = play(&["every-construct"], "next\nquit\n");
     assert!(
         out.contains("lesson 3 of 3: Cards"),
         "resumed where the last run left: {out}"
     );
-    let (_, out, _) = plain_once(
-        &[
-            "--db",
-            db,
-            "--courses",
-            courses,
-            "play",
-            "--plain",
-            "every-construct",
-            "--restart",
-        ],
-        "quit\n",
-    );
+    let (_, out, _) = play(&["every-construct", "--restart"], "quit\n");
     assert!(
         out.contains("lesson 1 of 3: Markdown, all of it. Bite 1 of 3."),
         "{out}"
     );
     // Mistakes are named.
-    let (code, _, err) = plain_once(
-        &[
-            "--db",
-            db,
-            "--courses",
-            courses,
-            "play",
-            "--plain",
-            "every-construct",
-            "--lesson",
-            "nope",
-        ],
-        "",
-    );
+    let (code, _, err) = play(&["every-construct", "--lesson", "nope"], "");
     assert_eq!(code, Some(2));
     assert!(err.contains("this course has no lesson `nope`"), "{err}");
-    let (code, _, err) = plain_once(
-        &[
-            "--db",
-            db,
-            "play",
-            "--plain",
-            fixture("invalid/unknown-key").to_str().unwrap(),
-        ],
-        "",
-    );
+    let (code, _, err) = play(&[fixture("invalid/unknown-key").to_str().unwrap()], "");
     assert_eq!(code, Some(2));
     assert!(
         err.contains("unknown key `pass_mak`") && err.contains("has errors"),
