@@ -19,7 +19,7 @@ use morsel::session::OpenOptions;
 use morsel::store::Store;
 use morsel::synth::{self, Shape};
 use morsel::tui::app::{App, Settings, Start};
-use morsel::tui::draw::draw;
+use morsel::tui::draw;
 use morsel::tui::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -81,11 +81,16 @@ fn main() {
 
     // 1. One typical bite (prose, a code block, a list) rendered and drawn at 80×24.
     let small = app(&git, &courses, &dir.path().join("small.db"));
+    let morsel::tui::app::Screen::Player(player) = &small.screen else {
+        panic!("git-in-bites opens in the player")
+    };
+    let markdown = player.session.bite().markdown.clone();
     let bite = median(
         (0..1000)
             .map(|_| {
                 let start = Instant::now();
-                let lines = small.bite_lines();
+                let lines =
+                    morsel::render::markdown(&markdown, small.ctx.text_width(), &small.ctx.styles);
                 std::hint::black_box(lines);
                 start.elapsed()
             })

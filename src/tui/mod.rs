@@ -3,8 +3,9 @@
 //! including a panic, whose details go to a log file rather than the screen.
 
 pub mod app;
-pub mod draw;
+pub mod command;
 pub mod keymap;
+pub mod screens;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -14,7 +15,7 @@ use std::time::Duration;
 use anyhow::Context;
 use crossterm::event::{self as ct, Event as CtEvent};
 
-pub use app::{App, Effect, Event, Settings, Start};
+pub use app::{App, Effect, Event, Settings, Start, draw};
 
 use crate::clock::SystemClock;
 use crate::store::Store;
@@ -28,7 +29,7 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
     let ready = tx.clone();
     std::thread::spawn(move || {
         crate::render::preload_highlighting();
-        let _ = ready.send(Event::Tick);
+        let _ = ready.send(Event::HighlightingReady);
     });
     spawn_input(tx.clone());
     spawn_ticks(tx.clone());
@@ -44,23 +45,26 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
             Rc::new(SystemClock),
             (size.width, size.height),
         );
-        terminal.draw(|f| draw::draw(&app, f)).context("drawing")?;
+        terminal.draw(|f| draw(&app, f)).context("drawing")?;
         while let Ok(event) = rx.recv() {
-            if app.handle(event) == Effect::Quit {
-                break;
+            // Handle everything already waiting, then draw once if anything changed, so that a burst of keys or
+            // resizes costs one frame and a quiet tick costs none.
+            let mut effect = app.handle(event);
+            while effect != Effect::Quit
+                && let Ok(more) = rx.try_recv()
+            {
+                effect = match app.handle(more) {
+                    Effect::Unchanged => effect,
+                    other => other,
+                };
             }
-            // Draw once for everything already waiting, so that a burst of keys or resizes costs one frame.
-            let mut quit = false;
-            while let Ok(more) = rx.try_recv() {
-                if app.handle(more) == Effect::Quit {
-                    quit = true;
-                    break;
+            match effect {
+                Effect::Quit => break,
+                Effect::Redraw => {
+                    terminal.draw(|f| draw(&app, f)).context("drawing")?;
                 }
+                Effect::Unchanged => {}
             }
-            if quit {
-                break;
-            }
-            terminal.draw(|f| draw::draw(&app, f)).context("drawing")?;
         }
         Ok(())
     })();

@@ -1,0 +1,376 @@
+//! An exercise on the player's screen: a question of any kind, or a flashcard. Which answer keys it takes, the
+//! commands it offers, how they answer it, and how it is drawn, with the verdict, the feedback and the
+//! explanation after an answer.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::player::Player;
+use super::{Next, bold, dim};
+use crate::grade::{self, Response};
+use crate::pack::{Exercise, QuestionKind};
+use crate::render::{self, sanitize};
+use crate::session::{ExerciseState, Session};
+use crate::tui::app::Context;
+use crate::tui::command::{Binding, Command, Input};
+use crate::tui::keymap::Action;
+
+/// A text or order question waiting for its answer: it takes typed text.
+pub fn takes_text(session: &Session) -> bool {
+    matches!(
+        session.exercise(),
+        Some((Exercise::Question(q), state))
+            if state.verdict.is_none() && matches!(q.kind, QuestionKind::Text { .. } | QuestionKind::Order { .. })
+    )
+}
+
+/// The answer keys the exercise takes now (text fields are the player's: see `Player::input`).
+pub fn input(session: &Session) -> Input {
+    match session.exercise() {
+        Some((Exercise::Question(q), state)) if state.verdict.is_none() => match q.kind {
+            QuestionKind::Choice { .. } => Input::Choices,
+            QuestionKind::TrueFalse { .. } => Input::TrueFalse,
+            _ => Input::Keys,
+        },
+        Some((Exercise::Card(_), state)) if state.revealed && state.verdict.is_none() => {
+            Input::Ratings
+        }
+        _ => Input::Keys,
+    }
+}
+
+pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
+    let keymap = &ctx.keymap;
+    let mut c = Vec::new();
+    let Some((exercise, state)) = p.session.exercise() else {
+        return c;
+    };
+    match (exercise, &state.verdict) {
+        (Exercise::Question(q), None) => {
+            match &q.kind {
+                QuestionKind::Choice { choices, .. } => {
+                    let n = choices.len().min(9);
+                    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
+                    c.push(
+                        Binding::fixed(
+                            Command::Pick(1),
+                            &format!("1-{n}"),
+                            if pick_all { "toggle" } else { "pick" },
+                        )
+                        .described(if pick_all {
+                            "pick or unpick a choice: all that apply"
+                        } else {
+                            "pick a choice"
+                        }),
+                    );
+                    c.push(Binding::action(keymap, Action::Next, "submit"));
+                }
+                QuestionKind::TrueFalse { .. } => {
+                    c.push(Binding::fixed(Command::TrueFalse(true), "t/f", "answer"));
+                }
+                QuestionKind::Text { .. } | QuestionKind::Order { .. } if p.typing() => {
+                    c.push(Binding::fixed(Command::Type('a'), "type", "the answer").help_only());
+                    c.push(Binding::fixed(Command::Erase, "Backspace", "erase").help_only());
+                    c.push(Binding::fixed(Command::Submit, "Enter", "submit"));
+                    c.push(Binding::fixed(Command::Leave, "Esc", "more keys"));
+                    if q.hint.is_some() && p.hint.is_none() {
+                        c.push(Binding::fixed(Command::Action(Action::Hint), "Tab", "hint"));
+                    }
+                    return c;
+                }
+                QuestionKind::Text { .. } | QuestionKind::Order { .. } => {
+                    c.push(Binding::action(keymap, Action::Next, "type the answer"));
+                }
+            }
+            if q.hint.is_some() && p.hint.is_none() {
+                c.push(Binding::action(keymap, Action::Hint, "hint"));
+            }
+            c.push(
+                Binding::action(keymap, Action::Skip, "skip")
+                    .described("skip the question (recorded as not right)"),
+            );
+            c.push(Binding::action(keymap, Action::Back, "back to the text").help_only());
+        }
+        (Exercise::Question(_), Some(verdict)) => {
+            if !verdict.correct {
+                c.push(Binding::action(keymap, Action::Retry, "try again"));
+            }
+            c.push(Binding::action(keymap, Action::Next, "next"));
+            c.push(Binding::action(keymap, Action::Back, "back to the text").help_only());
+        }
+        (Exercise::Card(_), None) if !state.revealed => {
+            c.push(Binding::action(keymap, Action::Next, "show the back"));
+            c.push(Binding::action(keymap, Action::Skip, "skip"));
+        }
+        (Exercise::Card(_), None) => {
+            c.push(
+                Binding::fixed(Command::Rate(3), "1-4", "rate")
+                    .described("rate your recall: 1 again, 2 hard, 3 good, 4 easy"),
+            );
+            c.push(Binding::action(keymap, Action::Skip, "skip"));
+        }
+        (Exercise::Card(_), Some(_)) => {
+            c.push(Binding::action(keymap, Action::Next, "next"));
+            c.push(Binding::action(keymap, Action::Back, "back to the text").help_only());
+        }
+    }
+    c
+}
+
+pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
+    match command {
+        Command::Type(c) => p.input.push(c),
+        Command::Erase => {
+            p.input.pop();
+        }
+        Command::Submit => submit_typed(p, ctx),
+        Command::Pick(n) => pick(p, n),
+        Command::TrueFalse(value) => {
+            let result = p.session.answer(&Response::Bool(value), &mut ctx.store);
+            ctx.saved(result);
+        }
+        Command::Rate(rating) => {
+            let result = p.session.rate(rating, &mut ctx.store);
+            ctx.saved(result);
+        }
+        Command::Action(Action::Hint) => {
+            let waiting = matches!(p.session.exercise(), Some((Exercise::Question(_), s)) if s.verdict.is_none());
+            p.hint = p.session.hint();
+            if p.hint.is_none() && waiting {
+                p.notice = Some("no hint for this one".into());
+            }
+        }
+        Command::Action(Action::Skip) => {
+            let result = p.session.skip(&mut ctx.store);
+            if let Some(false) = ctx.saved(result) {
+                p.notice = Some("nothing to skip here".into());
+            }
+        }
+        Command::Action(Action::Retry) if p.session.try_again() => p.clear_answer(),
+        _ => {}
+    }
+    Next::Stay
+}
+
+fn pick(p: &mut Player, n: usize) {
+    let Some((Exercise::Question(q), _)) = p.session.exercise() else {
+        return;
+    };
+    let QuestionKind::Choice { choices, .. } = &q.kind else {
+        return;
+    };
+    if n > choices.len() {
+        p.notice = Some(format!("type a number from 1 to {}", choices.len()));
+        return;
+    }
+    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
+    if !pick_all {
+        p.picked.clear();
+    }
+    if !p.picked.remove(&n) {
+        p.picked.insert(n);
+    }
+}
+
+fn submit_typed(p: &mut Player, ctx: &mut Context) {
+    let Some((Exercise::Question(q), state)) = p.session.exercise() else {
+        return;
+    };
+    match grade::parse_input(&q.kind, &state.shown, &p.input) {
+        Ok(response) => {
+            let result = p.session.answer(&response, &mut ctx.store);
+            ctx.saved(result);
+        }
+        Err(e) => p.notice = Some(e.to_string()),
+    }
+}
+
+/// Next on an exercise that waits: submit the picked choices, show a card's back, or go back into the field.
+pub fn next(p: &mut Player, ctx: &mut Context) -> Next {
+    let Some((exercise, state)) = p.session.exercise() else {
+        return Next::Stay;
+    };
+    match exercise {
+        Exercise::Question(q) => match q.kind {
+            QuestionKind::Choice { .. } if p.picked.is_empty() => {
+                p.notice = Some("pick a number first (s skips)".into());
+            }
+            QuestionKind::Choice { .. } => {
+                let picked: Vec<usize> = p.picked.iter().map(|n| state.shown[n - 1]).collect();
+                let result = p.session.answer(&Response::Choices(picked), &mut ctx.store);
+                ctx.saved(result);
+            }
+            QuestionKind::TrueFalse { .. } => p.notice = Some("press t or f (s skips)".into()),
+            _ => p.input_left = false,
+        },
+        Exercise::Card(_) if !state.revealed => {
+            p.session.reveal();
+        }
+        Exercise::Card(_) => p.notice = Some("rate it 1 to 4 (s skips)".into()),
+    }
+    Next::Stay
+}
+
+pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Vec<Line<'static>> {
+    let session = &p.session;
+    let styles = &ctx.styles;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let Some((exercise, _)) = session.exercise() else {
+        return lines;
+    };
+    let label = if session.in_retry() {
+        "Retry"
+    } else {
+        "Question"
+    };
+    match exercise {
+        Exercise::Question(q) => {
+            lines.push(Line::styled(label, dim()));
+            lines.extend(render::inline(&q.prompt, width, styles));
+            if !(matches!(q.kind, QuestionKind::TrueFalse { .. }) && state.verdict.is_some()) {
+                lines.push(Line::default());
+            }
+            match &q.kind {
+                QuestionKind::Choice { choices, .. } => {
+                    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
+                    if pick_all && state.verdict.is_none() {
+                        lines.push(Line::styled("Pick all that apply.", dim()));
+                    }
+                    for (n, &index) in state.shown.iter().enumerate() {
+                        let picked = p.picked.contains(&(n + 1));
+                        let mark = match (pick_all, picked) {
+                            (true, true) => "[x]",
+                            (true, false) => "[ ]",
+                            (false, true) => "(•)",
+                            (false, false) => "( )",
+                        };
+                        let style = if picked { styles.strong } else { Style::new() };
+                        numbered(
+                            &mut lines,
+                            &format!("{} {mark} ", n + 1),
+                            &choices[index].text,
+                            style,
+                            width,
+                            ctx,
+                        );
+                    }
+                }
+                QuestionKind::TrueFalse { .. } => {
+                    if state.verdict.is_none() {
+                        lines.push(Line::raw("t  true      f  false"));
+                    }
+                }
+                QuestionKind::Text { .. } => {
+                    lines.push(input_line(p, state, "Your answer: "));
+                }
+                QuestionKind::Order { items } => {
+                    lines.push(Line::styled(
+                        "Put these in order: type their numbers, e.g. 3 1 2.",
+                        dim(),
+                    ));
+                    for (n, &index) in state.shown.iter().enumerate() {
+                        numbered(
+                            &mut lines,
+                            &format!("{}. ", n + 1),
+                            &items[index],
+                            Style::new(),
+                            width,
+                            ctx,
+                        );
+                    }
+                    lines.push(Line::default());
+                    lines.push(input_line(p, state, "Your order: "));
+                }
+            }
+            if let Some(hint) = &p.hint
+                && state.verdict.is_none()
+            {
+                lines.push(Line::default());
+                numbered(&mut lines, "Hint: ", hint, dim(), width, ctx);
+            }
+            if let Some(verdict) = &state.verdict {
+                lines.push(Line::default());
+                let (text, style) = if verdict.skipped {
+                    ("Skipped.", dim())
+                } else if verdict.correct {
+                    ("✓ Right.", styles.strong)
+                } else {
+                    ("✗ Not quite.", styles.strong)
+                };
+                lines.push(Line::styled(text, style));
+                for feedback in &verdict.feedback {
+                    lines.extend(render::inline(feedback, width, styles));
+                }
+                if let Some(explain) = &q.explain {
+                    lines.push(Line::default());
+                    lines.extend(render::markdown(explain, width, styles));
+                }
+            }
+        }
+        Exercise::Card(card) => {
+            lines.push(Line::styled("Card", dim()));
+            lines.extend(render::markdown(&card.front, width, styles));
+            lines.push(Line::default());
+            if state.revealed {
+                lines.push(Line::styled("─".repeat(width.min(20) as usize), dim()));
+                lines.extend(render::markdown(&card.back, width, styles));
+                lines.push(Line::default());
+            }
+            match (&state.verdict, state.revealed) {
+                (Some(verdict), _) => lines.push(Line::styled(
+                    if verdict.skipped {
+                        "Skipped."
+                    } else {
+                        "Rated."
+                    },
+                    dim(),
+                )),
+                (None, true) => {
+                    lines.push(Line::raw("How well did you remember?"));
+                    lines.push(Line::raw("1 Again  2 Hard  3 Good  4 Easy"));
+                }
+                (None, false) => {}
+            }
+        }
+    }
+    lines
+}
+
+/// `lead` then `text` (inline Markdown) wrapped at `width`, its continuation lines indented under the text.
+fn numbered(
+    lines: &mut Vec<Line<'static>>,
+    lead: &str,
+    text: &str,
+    style: Style,
+    width: u16,
+    ctx: &Context,
+) {
+    let lead_width = unicode_width::UnicodeWidthStr::width(lead);
+    let indent = " ".repeat(lead_width);
+    for (i, line) in render::inline(text, width.saturating_sub(lead_width as u16), &ctx.styles)
+        .into_iter()
+        .enumerate()
+    {
+        let first = if i == 0 {
+            lead.to_string()
+        } else {
+            indent.clone()
+        };
+        let mut spans = vec![Span::styled(first, style)];
+        spans.extend(line.spans);
+        lines.push(Line::from(spans));
+    }
+}
+
+fn input_line(p: &Player, state: &ExerciseState, label: &str) -> Line<'static> {
+    let cursor = if state.verdict.is_none() && !p.input_left {
+        "▏"
+    } else {
+        ""
+    };
+    Line::from(vec![
+        Span::styled(label.to_string(), dim()),
+        Span::styled(sanitize(&p.input).into_owned(), bold()),
+        Span::raw(cursor),
+    ])
+}

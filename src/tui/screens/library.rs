@@ -1,0 +1,253 @@
+//! The library: the courses on the course path with their progress, the most recently played first; a filter; a
+//! broken pack listed with its first problem; a problem reading progress shown, not hidden.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Next, column, dim, footer, frame_rows, notice_line};
+use crate::commands::{list::bar, minutes};
+use crate::overview::{self, CourseOverview};
+use crate::render::sanitize;
+use crate::tui::app::Context;
+use crate::tui::command::{Binding, Command, Input};
+use crate::tui::keymap::Action;
+
+pub struct Library {
+    pub courses: Vec<CourseOverview>,
+    /// Index into `visible()`.
+    pub selected: usize,
+    pub filter: String,
+    /// The filter is being typed.
+    pub filtering: bool,
+    /// Progress could not be read: the courses are listed without it, and this says why.
+    pub error: Option<String>,
+}
+
+impl Library {
+    /// The courses on the course path, the most recently played first, then in the course path's order.
+    pub fn load(ctx: &Context) -> Self {
+        let now = ctx.clock.now_ms();
+        let (mut courses, error) = match overview::on_course_path(&ctx.paths, Some(&ctx.store), now)
+        {
+            Ok(courses) => (courses, None),
+            Err(e) => (
+                overview::on_course_path(&ctx.paths, None, now).unwrap_or_default(),
+                Some(format!("progress could not be read: {e}")),
+            ),
+        };
+        courses.sort_by_key(|c| {
+            std::cmp::Reverse(c.played.as_ref().map_or(i64::MIN, |p| p.last_played_at))
+        });
+        Self {
+            courses,
+            selected: 0,
+            filter: String::new(),
+            filtering: false,
+            error,
+        }
+    }
+
+    /// The courses matching the filter (title or id, ignoring case).
+    pub fn visible(&self) -> Vec<&CourseOverview> {
+        let needle = self.filter.to_lowercase();
+        self.courses
+            .iter()
+            .filter(|c| {
+                needle.is_empty()
+                    || c.title.to_lowercase().contains(&needle)
+                    || c.id.contains(&needle)
+            })
+            .collect()
+    }
+
+    pub fn input(&self) -> Input {
+        if self.filtering {
+            Input::Field
+        } else {
+            Input::Keys
+        }
+    }
+
+    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+        let keymap = &ctx.keymap;
+        if self.filtering {
+            return vec![
+                Binding::fixed(Command::Type(' '), "type", "filter by title or id").help_only(),
+                Binding::fixed(Command::Erase, "Backspace", "erase").help_only(),
+                Binding::fixed(Command::Submit, "Enter", "done"),
+                Binding::fixed(Command::Leave, "Esc", "clear"),
+                Binding::pair(keymap, Action::Down, Action::Up, "select"),
+                Binding::action(keymap, Action::Up, "select the one above").help_only(),
+            ];
+        }
+        let mut commands = vec![
+            Binding::pair(keymap, Action::Down, Action::Up, "select"),
+            Binding::action(keymap, Action::Up, "select the one above").help_only(),
+            Binding::action(keymap, Action::PageDown, "ten down").help_only(),
+            Binding::action(keymap, Action::PageUp, "ten up").help_only(),
+        ];
+        if !self.visible().is_empty() {
+            commands.push(
+                Binding::action(keymap, Action::Next, "open")
+                    .preferring(keymap, "Enter")
+                    .described("open the selected course where you left it"),
+            );
+        }
+        commands.push(
+            Binding::action(keymap, Action::Filter, "filter").described("filter by title or id"),
+        );
+        if !self.filter.is_empty() {
+            commands.push(Binding::fixed(Command::Leave, "Esc", "clear the filter"));
+        }
+        commands
+    }
+
+    pub fn update(&mut self, command: Command) -> Next {
+        let count = self.visible().len();
+        let last = count.saturating_sub(1);
+        match command {
+            Command::Type(c) => {
+                self.filter.push(c);
+                self.selected = 0;
+            }
+            Command::Erase => {
+                self.filter.pop();
+                self.selected = 0;
+            }
+            Command::Submit => self.filtering = false,
+            Command::Leave => {
+                self.filtering = false;
+                self.filter.clear();
+                self.selected = 0;
+            }
+            Command::Action(action) => {
+                self.filtering = false;
+                match action {
+                    Action::Filter => self.filtering = true,
+                    Action::Down => self.selected = (self.selected + 1).min(last),
+                    Action::Up => self.selected = self.selected.saturating_sub(1),
+                    Action::PageDown => self.selected = (self.selected + 10).min(last),
+                    Action::PageUp => self.selected = self.selected.saturating_sub(10),
+                    Action::Next => {
+                        if let Some(course) = self.visible().get(self.selected) {
+                            return Next::Open(course.path.clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        Next::Stay
+    }
+
+    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+        let [head, body, notice, foot] = frame_rows(area);
+        let col = column(area, 100.min(area.width.saturating_sub(2)));
+        let heading = ctx.styles.heading[0];
+        let title = if self.filtering || !self.filter.is_empty() {
+            Line::from(vec![
+                Span::styled("morsel  ", heading),
+                Span::styled("filter: ", dim()),
+                Span::raw(sanitize(&self.filter).into_owned()),
+                Span::styled(if self.filtering { "▏" } else { "" }, dim()),
+            ])
+        } else {
+            Line::from(vec![
+                Span::styled("morsel  ", heading),
+                Span::styled("your courses", dim()),
+            ])
+        };
+        frame.render_widget(
+            Paragraph::new(title),
+            Rect {
+                height: 1,
+                ..column(head, col.width)
+            },
+        );
+
+        let visible = self.visible();
+        let mut lines: Vec<Line> = Vec::new();
+        if visible.is_empty() {
+            if self.filter.is_empty() {
+                let looked: Vec<String> = ctx
+                    .paths
+                    .courses
+                    .iter()
+                    .map(|p| sanitize(&p.display().to_string()).into_owned())
+                    .collect();
+                lines.push(Line::raw(format!(
+                    "No courses found in {}.",
+                    looked.join(", ")
+                )));
+                lines.push(Line::styled(
+                    "Add a pack there, or start morsel with --courses DIR.",
+                    dim(),
+                ));
+            } else {
+                lines.push(Line::raw("No course matches the filter."));
+                lines.push(Line::styled("Esc clears it.", dim()));
+            }
+        }
+        for (i, c) in visible.iter().enumerate() {
+            lines.push(Line::from(vec![
+                Span::styled(if i == self.selected { "▸ " } else { "  " }, heading),
+                Span::styled(
+                    sanitize(&c.title).into_owned(),
+                    if i == self.selected {
+                        heading
+                    } else {
+                        Style::new()
+                    },
+                ),
+            ]));
+            lines.push(detail(ctx, c, col.width));
+        }
+        // Keep the selection on screen: two lines a course.
+        let first = (self.selected * 2 + 2).saturating_sub(body.height as usize);
+        let shown: Vec<Line> = lines.into_iter().skip(first).collect();
+        frame.render_widget(Paragraph::new(shown), column(body, col.width));
+        frame.render_widget(
+            Paragraph::new(notice_line(ctx, self.error.as_deref())),
+            column(notice, col.width),
+        );
+        frame.render_widget(
+            Paragraph::new(footer(commands, col.width)),
+            column(foot, col.width),
+        );
+    }
+}
+
+/// The line under a course's title: its progress bar and figures, or its first problem.
+fn detail(ctx: &Context, c: &CourseOverview, width: u16) -> Line<'static> {
+    if let Some(error) = &c.error {
+        return Line::styled(format!("    ! {}", sanitize(error)), ctx.styles.strong);
+    }
+    let total = c.lessons.len();
+    let last = c.played.as_ref().map_or_else(
+        || "not started".to_string(),
+        |p| format!("last {}", p.last_played_local),
+    );
+    let detail = if width >= 70 {
+        format!(
+            "  {}/{total} complete · {} mastered · {} min · {last}",
+            c.complete(),
+            c.mastered(),
+            minutes(c.active.total)
+        )
+    } else {
+        format!(
+            "  {}/{total} · {} min",
+            c.complete(),
+            minutes(c.active.total)
+        )
+    };
+    Line::from(vec![
+        Span::raw("    "),
+        Span::styled(bar(c.complete(), total, 10), ctx.styles.heading[0]),
+        Span::styled(detail, dim()),
+    ])
+}

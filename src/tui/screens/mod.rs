@@ -1,0 +1,145 @@
+//! The screens of the player, each with its state, the commands it offers now, how a command changes it, and how
+//! it is drawn; and the pieces of drawing they share (layout, footer, notices). A new screen is one new file here.
+
+pub mod broken;
+pub mod exercise;
+pub mod help;
+pub mod library;
+pub mod player;
+pub mod summary;
+
+use std::path::PathBuf;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_truncate::UnicodeTruncateStr;
+
+use super::app::Context;
+use super::command::Binding;
+use crate::render::sanitize;
+
+/// Where a command leads beyond its own screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum Next {
+    Stay,
+    Quit,
+    /// Back to the library (the session, if any, is closed first).
+    Library,
+    /// Open the pack at this path.
+    Open(PathBuf),
+}
+
+pub fn dim() -> Style {
+    Style::new().add_modifier(Modifier::DIM)
+}
+
+pub fn bold() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+/// A centred column `width` wide inside `area`.
+pub fn column(area: Rect, width: u16) -> Rect {
+    let width = width.min(area.width);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        width,
+        ..area
+    }
+}
+
+/// Header, body, notice and footer rows of a screen.
+pub fn frame_rows(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// The footer's bindings fitted to `width`: in full; else without the minor ones (help lists them); else keys
+/// alone.
+pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
+    let render = |keys: &[&Binding], words: bool| {
+        let mut spans = Vec::new();
+        for (i, b) in keys.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(if words { "  " } else { " " }, dim()));
+            }
+            spans.push(Span::styled(b.keys.clone(), bold()));
+            if words {
+                spans.push(Span::styled(format!(" {}", b.what), dim()));
+            }
+        }
+        Line::from(spans)
+    };
+    let all: Vec<&Binding> = bindings.iter().filter(|b| b.footer).collect();
+    let full = render(&all, true);
+    if full.width() <= width as usize {
+        return full;
+    }
+    let essential: Vec<&Binding> = all.iter().copied().filter(|b| b.essential).collect();
+    let fewer = render(&essential, true);
+    if fewer.width() <= width as usize {
+        return fewer;
+    }
+    render(&all, false)
+}
+
+/// The notice row: a problem saving progress first, else the screen's own notice.
+pub fn notice_line(ctx: &Context, notice: Option<&str>) -> Line<'static> {
+    match (&ctx.error, notice) {
+        (Some(error), _) => Line::styled(
+            sanitize(error).into_owned(),
+            bold().add_modifier(Modifier::REVERSED),
+        ),
+        (None, Some(notice)) => Line::styled(sanitize(notice).into_owned(), ctx.styles.strong),
+        (None, None) => Line::default(),
+    }
+}
+
+/// `text` cut to `width` display columns, with `…` when something was cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let (cut, _) = text.unicode_truncate(width.saturating_sub(1));
+    format!("{cut}…")
+}
+
+/// Text that is not Markdown (a path, a message) wrapped at `width`, sanitised like pack text: every ASCII
+/// punctuation character is escaped, so that nothing in it is read as Markdown.
+pub fn plain_text(text: &str, width: u16, ctx: &Context) -> Vec<Line<'static>> {
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    crate::render::inline(&escaped, width, &ctx.styles)
+}
+
+/// How far a view of `len` lines in `height` rows can scroll.
+pub fn max_scroll(len: usize, height: u16) -> u16 {
+    u16::try_from(len)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_counts_display_width_not_characters() {
+        assert_eq!(truncate("日本語のタイトル", 7), "日本語…");
+        assert_eq!(truncate("short", 10), "short");
+        assert!(
+            unicode_width::UnicodeWidthStr::width(truncate("日本語のタイトル", 8).as_str()) <= 8
+        );
+    }
+}

@@ -1,0 +1,422 @@
+//! The player: a course's bites one at a time, with the header (where the learner is), the bite's text (rendered
+//! once per bite and width, scrolled by the session so that resume lands on the same line), and the stage's own
+//! view: an exercise (`exercise`), a lesson or course summary (`summary`), or the pause screen.
+
+use std::collections::BTreeSet;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{
+    Next, bold, column, dim, exercise, footer, frame_rows, max_scroll, notice_line, summary,
+    truncate,
+};
+use crate::commands::list::bar;
+use crate::render;
+use crate::session::{Advance, Session, Stage};
+use crate::tui::app::Context;
+use crate::tui::command::{Binding, Command, Input, scroll_bindings};
+use crate::tui::keymap::Action;
+
+pub struct Player {
+    pub session: Session,
+    /// What is typed for a text or order answer.
+    pub input: String,
+    /// The learner left the answer field with Esc: keys are actions (s, i, ?, q…) until Enter goes back into it.
+    pub input_left: bool,
+    /// How far an exercise or a summary is scrolled (a bite's own scroll is saved by the session).
+    pub view_scroll: u16,
+    /// Shown numbers (1-based) picked for a choice question.
+    pub picked: BTreeSet<usize>,
+    /// The hint, once asked for.
+    pub hint: Option<String>,
+    /// A one-line message about the last key ("answer first", an input error…).
+    pub notice: Option<String>,
+    pub from_library: bool,
+    /// The current bite's lines, rendered for `(lesson, bite, width)`.
+    rendered: ((usize, usize, u16), Vec<Line<'static>>),
+}
+
+/// Lesson, bite, stage and exercise (with whether it is answered and revealed): a change is a new view.
+type Place = (
+    usize,
+    usize,
+    std::mem::Discriminant<Stage>,
+    Option<(usize, usize, bool, bool)>,
+);
+
+impl Player {
+    pub fn new(session: Session, from_library: bool, ctx: &Context) -> Self {
+        let mut player = Self {
+            session,
+            input: String::new(),
+            input_left: false,
+            view_scroll: 0,
+            picked: BTreeSet::new(),
+            hint: None,
+            notice: None,
+            from_library,
+            rendered: ((usize::MAX, 0, 0), Vec::new()),
+        };
+        player.refresh(ctx);
+        player
+    }
+
+    /// Renders the bite if the bite or the width changed since it was last rendered; `force` renders it anyway
+    /// (code highlighting became available).
+    pub fn refresh_with(&mut self, ctx: &Context, force: bool) {
+        let key = (
+            self.session.lesson_index(),
+            self.session.bite().number,
+            ctx.text_width(),
+        );
+        if force || self.rendered.0 != key {
+            let lines = render::markdown(&self.session.bite().markdown, key.2, &ctx.styles);
+            self.rendered = (key, lines);
+        }
+    }
+
+    pub fn refresh(&mut self, ctx: &Context) {
+        self.refresh_with(ctx, false);
+    }
+
+    /// The bite's rendered lines at the current width.
+    pub fn bite_lines(&self) -> &[Line<'static>] {
+        &self.rendered.1
+    }
+
+    fn max_scroll(&self, ctx: &Context) -> u16 {
+        max_scroll(self.rendered.1.len(), ctx.text_height())
+    }
+
+    /// Whether keys go to an answer being typed: a text or order question waiting for its answer.
+    pub fn typing(&self) -> bool {
+        !self.input_left && !self.session.is_paused() && exercise::takes_text(&self.session)
+    }
+
+    pub fn input(&self) -> Input {
+        if self.session.is_paused() {
+            Input::Keys
+        } else if self.typing() {
+            Input::Field
+        } else {
+            exercise::input(&self.session)
+        }
+    }
+
+    /// The commands of this moment, in footer order (the app adds help and quit).
+    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+        let keymap = &ctx.keymap;
+        if self.session.is_paused() {
+            return vec![Binding::action(keymap, Action::Pause, "continue")];
+        }
+        let mut commands = match self.session.stage() {
+            Stage::Reading => {
+                let more = self.session.scroll() < self.max_scroll(ctx);
+                let mut c = vec![
+                    Binding::action(keymap, Action::Next, if more { "read on" } else { "next" })
+                        .described(if more {
+                            "read on: the rest of this bite, a page at a time"
+                        } else {
+                            "next: the bite's questions, or the next bite"
+                        }),
+                    Binding::action(keymap, Action::Back, "back").described("the previous bite"),
+                ];
+                let mut scroll = scroll_bindings(keymap);
+                if self.max_scroll(ctx) == 0 {
+                    scroll = scroll.into_iter().map(Binding::help_only).collect();
+                }
+                c.extend(scroll);
+                c
+            }
+            Stage::Exercise(_) => exercise::commands(self, ctx),
+            Stage::Summary(_) | Stage::CourseDone => summary::commands(self, ctx),
+        };
+        if !matches!(self.session.stage(), Stage::Reading) {
+            // Exercises and summaries scroll when they do not fit; the notice row says when there is more.
+            commands.extend(scroll_bindings(keymap).into_iter().map(Binding::help_only));
+        }
+        if !matches!(self.session.stage(), Stage::Exercise(_)) && self.from_library {
+            commands.push(
+                Binding::fixed(Command::Leave, "Esc", "library")
+                    .described("back to the library")
+                    .minor(),
+            );
+        }
+        if !self.typing() {
+            commands.push(
+                Binding::action(keymap, Action::Pause, "pause")
+                    .described("pause: hide the lesson and stop the clock")
+                    .minor(),
+            );
+        }
+        commands
+    }
+
+    pub fn update(&mut self, command: Command, ctx: &mut Context) -> Next {
+        if !self.session.is_paused() {
+            // Every key counts as activity, typed letters included, for the idle pause and time on task.
+            self.session.note_activity();
+        }
+        self.notice = None;
+        let before = self.place();
+        let next = self.apply(command, ctx);
+        if self.place() != before {
+            self.view_scroll = 0;
+        }
+        self.refresh(ctx);
+        next
+    }
+
+    fn apply(&mut self, command: Command, ctx: &mut Context) -> Next {
+        if self.session.is_paused() {
+            if command == Command::Action(Action::Pause) {
+                let result = self.session.resume(&mut ctx.store);
+                ctx.saved(result);
+            }
+            return Next::Stay;
+        }
+        match command {
+            Command::Action(Action::Pause) => {
+                let result = self.session.pause(&mut ctx.store);
+                ctx.saved(result);
+                Next::Stay
+            }
+            Command::Action(Action::Next) => self.next(ctx),
+            Command::Action(Action::Back) => {
+                let result = self.session.back(&mut ctx.store);
+                if ctx.saved(result).is_some() {
+                    self.clear_answer();
+                }
+                Next::Stay
+            }
+            Command::Action(
+                action @ (Action::Down | Action::Up | Action::PageDown | Action::PageUp),
+            ) => {
+                self.scroll(action, ctx);
+                Next::Stay
+            }
+            Command::Leave if matches!(self.session.stage(), Stage::Exercise(_)) => {
+                // Esc in an exercise only ever leaves the answer field: never a jump away from the question.
+                self.input_left = true;
+                Next::Stay
+            }
+            Command::Leave if self.from_library => Next::Library,
+            _ if matches!(self.session.stage(), Stage::Exercise(_)) => {
+                exercise::update(self, command, ctx)
+            }
+            _ => summary::update(self, command, ctx),
+        }
+    }
+
+    /// Forgets what was typed, picked or hinted for the exercise that was showing.
+    pub fn clear_answer(&mut self) {
+        self.picked.clear();
+        self.input.clear();
+        self.input_left = false;
+        self.hint = None;
+    }
+
+    fn scroll(&mut self, action: Action, ctx: &mut Context) {
+        let page = ctx.text_height().saturating_sub(2).max(1);
+        let step = |now: u16| match action {
+            Action::Down => now.saturating_add(1),
+            Action::Up => now.saturating_sub(1),
+            Action::PageDown => now.saturating_add(page),
+            _ => now.saturating_sub(page),
+        };
+        if matches!(self.session.stage(), Stage::Reading) {
+            let to = step(self.session.scroll()).min(self.max_scroll(ctx));
+            if to != self.session.scroll() {
+                let result = self.session.scroll_to(to, &mut ctx.store);
+                ctx.saved(result);
+            }
+        } else {
+            // Exercises and summaries scroll on screen only; draw keeps the offset within the text.
+            self.view_scroll = step(self.view_scroll).min(1000);
+        }
+    }
+
+    /// Next: on a long bite, read on as a pager does; then submit, reveal, or move on.
+    fn next(&mut self, ctx: &mut Context) -> Next {
+        match self.session.stage() {
+            Stage::Reading if self.session.scroll() < self.max_scroll(ctx) => {
+                self.scroll(Action::PageDown, ctx);
+                return Next::Stay;
+            }
+            Stage::Exercise(state) if state.verdict.is_none() => {
+                return exercise::next(self, ctx);
+            }
+            Stage::CourseDone => {
+                return if self.from_library {
+                    Next::Library
+                } else {
+                    Next::Quit
+                };
+            }
+            _ => {}
+        }
+        let result = self.session.advance(&mut ctx.store);
+        if let Some(advance) = ctx.saved(result) {
+            self.clear_answer();
+            if advance == Advance::NeedsAnswer {
+                self.notice = Some("answer first (s skips)".into());
+            }
+        }
+        Next::Stay
+    }
+
+    /// Keeps the scroll offset on the page after a resize.
+    pub fn resized(&mut self, ctx: &mut Context) {
+        self.refresh(ctx);
+        let max = self.max_scroll(ctx);
+        if self.session.scroll() > max && matches!(self.session.stage(), Stage::Reading) {
+            let result = self.session.scroll_to(max, &mut ctx.store);
+            ctx.saved(result);
+        }
+    }
+
+    /// What is on screen, coarsely: a change means a new view, scrolled to its top.
+    fn place(&self) -> Place {
+        let s = &self.session;
+        let exercise = match s.stage() {
+            Stage::Exercise(e) => Some((e.bite, e.index, e.verdict.is_some(), e.revealed)),
+            _ => None,
+        };
+        (
+            s.lesson_index(),
+            s.bite().number,
+            std::mem::discriminant(s.stage()),
+            exercise,
+        )
+    }
+
+    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+        if self.session.is_paused() {
+            return paused(ctx, commands, frame, area);
+        }
+        let [head, body, notice, foot] = frame_rows(area);
+        let width = ctx.text_width();
+        header(self, ctx, frame, head);
+
+        let body_col = column(body, width);
+        let (lines, scroll) = match self.session.stage() {
+            Stage::Reading => (self.bite_lines().to_vec(), self.session.scroll()),
+            Stage::Exercise(state) => (exercise::lines(self, state, ctx, width), self.view_scroll),
+            Stage::Summary(status) => (summary::lesson(self, status, ctx, width), self.view_scroll),
+            Stage::CourseDone => (summary::course(self, ctx), self.view_scroll),
+        };
+        // Exercises and summaries: the learner's offset, kept within the text.
+        let scroll = scroll.min(max_scroll(lines.len(), body_col.height));
+        let below = lines.len() > usize::from(body_col.height) + usize::from(scroll);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            body_col,
+        );
+        let cue = below.then_some("↓ more below");
+        frame.render_widget(
+            Paragraph::new(notice_line(ctx, self.notice.as_deref().or(cue))),
+            column(notice, width),
+        );
+        frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
+    }
+}
+
+/// Where the learner is: course and lesson on the left, bite, lesson, reading time and the course's progress on
+/// the right. It uses the terminal's whole width (less a margin), not just the text's.
+fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
+    let session = &p.session;
+    let lesson = session.lesson();
+    let lessons = session.pack().lessons.len();
+    let (complete, _) = session.course_standing();
+    let head_col = column(head, head.width.saturating_sub(4).max(10));
+    let wide = head_col.width >= 60;
+    let title = if wide {
+        format!(
+            "{} › {}",
+            render::sanitize(&session.pack().course.title),
+            render::sanitize(&lesson.title)
+        )
+    } else {
+        render::sanitize(&lesson.title).into_owned()
+    };
+    let bar_width = if wide { 10 } else { 0 };
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let place = if wide {
+        let counts = format!(
+            "bite {}/{} · lesson {}/{}",
+            session.bite().number,
+            lesson.bites.len(),
+            session.lesson_index() + 1,
+            lessons,
+        );
+        // The lesson's reading time when the title still fits beside it.
+        let timed = format!("{counts} · {} ", reading_time(lesson.minutes));
+        if width(&title) + width(&timed) + bar_width + 2 <= usize::from(head_col.width) {
+            timed
+        } else {
+            format!("{counts} ")
+        }
+    } else {
+        format!("{}/{}", session.bite().number, lesson.bites.len())
+    };
+    let right_width = (width(&place) + bar_width + 1) as u16;
+    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)])
+        .areas(Rect {
+            height: 1,
+            ..head_col
+        });
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            truncate(&title, left.width.saturating_sub(1) as usize),
+            ctx.styles.heading[0],
+        )),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(place, dim()),
+            Span::styled(bar(complete, lessons, bar_width), ctx.styles.heading[0]),
+        ]))
+        .alignment(Alignment::Right),
+        right,
+    );
+}
+
+/// A reading time as the library and the header show it: `4 min`, `<1 min`.
+pub fn reading_time(minutes: f64) -> String {
+    if minutes < 0.5 {
+        "<1 min".to_string()
+    } else {
+        format!("{:.0} min", minutes.round())
+    }
+}
+
+fn paused(ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    let resume = commands
+        .iter()
+        .find(|b| b.command == Command::Action(Action::Pause))
+        .map_or_else(String::new, |b| b.keys.clone());
+    let text = Text::from(vec![
+        Line::styled("Paused", bold()),
+        Line::default(),
+        Line::styled(
+            format!(
+                "{resume} to continue  ·  {} to quit",
+                ctx.keymap.label(Action::Quit)
+            ),
+            dim(),
+        ),
+    ]);
+    let rows = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas::<3>(area);
+    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), rows[1]);
+}
