@@ -96,9 +96,9 @@ pub enum Command {
     },
     /// Print lessons to stdout as the player renders them.
     Print {
-        /// A pack directory.
-        #[arg(value_name = "PATH")]
-        path: PathBuf,
+        /// A pack directory, or the id of a course on the course path.
+        #[arg(value_name = "PATH|COURSE_ID")]
+        target: String,
         /// Only this lesson.
         #[arg(long, value_name = "ID")]
         lesson: Option<String>,
@@ -157,7 +157,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         None => {
             drop(out);
-            let (settings, store) = setup(&cli.global)?;
+            let settings = settings(&cli.global)?;
+            let store = Store::open(&settings.paths.db)?;
             require_terminal()?;
             crate::tui::run(crate::tui::Start::Library, settings, store)?;
             return Ok(ExitCode::SUCCESS);
@@ -168,11 +169,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             restart,
             plain,
         }) => {
+            let settings = settings(&cli.global)?;
+            let path = overview::find_course(&settings.paths, &target)?;
+            let report = crate::pack::load(&path);
+            if let Some(course) = &report.course
+                && report.errors().next().is_none()
+            {
+                overview::require_lesson(&course.id, &report.lessons, lesson.as_deref())?;
+            }
             let options = OpenOptions { lesson, restart };
-            let (settings, mut store) = setup(&cli.global)?;
+            let mut store = Store::open(&settings.paths.db)?;
             if plain {
-                let path = overview::find_course(&settings.paths, &target);
-                let pack = playable(&path)?;
+                let pack = playable(report)?;
                 let progress = store.progress(&pack.course.id)?;
                 let mut session =
                     Session::open(pack, progress, Rc::new(SystemClock), &options, &mut store)?;
@@ -182,34 +190,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 drop(out);
                 require_terminal()?;
-                crate::tui::run(
-                    crate::tui::Start::Course { target, options },
-                    settings,
-                    store,
-                )?;
+                let start = crate::tui::Start::Loaded {
+                    report: Box::new(report),
+                    options,
+                };
+                crate::tui::run(start, settings, store)?;
                 return Ok(ExitCode::SUCCESS);
             }
         }
         Some(Command::Print {
-            path,
+            target,
             lesson,
             width,
             answers,
             color,
         }) => {
-            let pack = playable(&path)?;
+            let path = overview::find_course(&paths()?, &target)?;
+            let pack = playable(crate::pack::load(&path))?;
+            overview::require_lesson(&pack.course.id, &pack.lessons, lesson.as_deref())?;
             let lessons: Vec<_> = pack
                 .lessons
                 .iter()
                 .filter(|l| lesson.as_ref().is_none_or(|id| &l.id == id))
                 .collect();
-            if lessons.is_empty() {
-                anyhow::bail!(
-                    "{} has no lesson `{}`",
-                    path.display(),
-                    lesson.unwrap_or_default()
-                );
-            }
             let options = print::Options {
                 width,
                 answers,
@@ -286,9 +289,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// The pack at `path`, or its errors on stderr (sanitised) and a failure naming `morsel check`.
-fn playable(path: &std::path::Path) -> anyhow::Result<crate::pack::Pack> {
-    crate::pack::load(path).into_pack().map_err(|report| {
+/// The loaded pack, or its errors on stderr (sanitised) and a failure naming `morsel check`.
+fn playable(report: crate::pack::LoadReport) -> anyhow::Result<crate::pack::Pack> {
+    let path = report.root.clone();
+    report.into_pack().map_err(|report| {
         for d in report.errors() {
             let message = format!("{}: {}", path.join(&d.site.file).display(), d.message());
             eprintln!("error: {}", sanitize(&message));
@@ -301,8 +305,8 @@ fn playable(path: &std::path::Path) -> anyhow::Result<crate::pack::Pack> {
     })
 }
 
-/// Paths, config, keys, theme and the store, for the commands that play.
-fn setup(global: &Global) -> anyhow::Result<(Settings, Store)> {
+/// Paths, config, keys and theme, for the commands that play (the store is opened once the course is known).
+fn settings(global: &Global) -> anyhow::Result<Settings> {
     let paths = Paths::resolve(
         global.db.clone(),
         global.config.clone(),
@@ -321,16 +325,12 @@ fn setup(global: &Global) -> anyhow::Result<(Settings, Store)> {
     } else {
         styles
     };
-    let store = Store::open(&paths.db)?;
-    Ok((
-        Settings {
-            config,
-            keymap,
-            styles,
-            paths,
-        },
-        store,
-    ))
+    Ok(Settings {
+        config,
+        keymap,
+        styles,
+        paths,
+    })
 }
 
 fn require_terminal() -> anyhow::Result<()> {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::pack::{self, Pack};
 use crate::paths::Paths;
 use crate::progress::{LessonStatus, Progress, SavedPosition};
+use crate::render::sanitize;
 use crate::store::{ActiveTime, CourseRow, Store, StoreError};
 
 /// One course: its pack (if it could be loaded), the learner's progress in it, and time on task.
@@ -127,15 +128,81 @@ pub fn on_course_path(
         .collect()
 }
 
-/// A pack directory, or the pack on the course path whose course has this id (the path itself when none has).
-pub fn find_course(paths: &Paths, target: &str) -> PathBuf {
-    let as_path = PathBuf::from(target);
-    if as_path.join("course.toml").is_file() {
-        return as_path;
+/// A course asked for by a name that is neither a folder nor the id of a course on the course path.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "no course `{}`: it is not a folder, and no course on the course path ({}) has that id; {}",
+    sanitize(target),
+    sanitize(&searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")),
+    if ids.is_empty() {
+        "there are none there (--courses DIR or MORSEL_COURSES adds a folder)".to_string()
+    } else {
+        listed("the courses there are", ids)
     }
-    paths
-        .packs()
-        .into_iter()
-        .find(|p| matches!(load_pack(p), Loaded::Pack(pack) if pack.course.id == target))
-        .unwrap_or(as_path)
+)]
+pub struct NoCourse {
+    pub target: String,
+    pub ids: Vec<String>,
+    pub searched: Vec<PathBuf>,
+}
+
+/// A lesson asked for by an id the pack does not have.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "course `{}` has no lesson `{}`; {}",
+    sanitize(course),
+    sanitize(lesson),
+    listed("its lessons are", ids)
+)]
+pub struct NoLesson {
+    pub course: String,
+    pub lesson: String,
+    pub ids: Vec<String>,
+}
+
+fn listed(what: &str, ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "it has none".to_string();
+    }
+    let ids: Vec<String> = ids.iter().map(|id| sanitize(id).into_owned()).collect();
+    format!("{what}: {}", ids.join(", "))
+}
+
+/// A pack folder (any folder: a folder that is not a pack is the loader's to explain), or the pack on the course
+/// path whose course has this id.
+pub fn find_course(paths: &Paths, target: &str) -> Result<PathBuf, NoCourse> {
+    let as_path = PathBuf::from(target);
+    if as_path.is_dir() {
+        return Ok(as_path);
+    }
+    let mut ids = Vec::new();
+    for path in paths.packs() {
+        if let Loaded::Pack(pack) = load_pack(&path) {
+            if pack.course.id == target {
+                return Ok(path);
+            }
+            ids.push(pack.course.id);
+        }
+    }
+    Err(NoCourse {
+        target: target.to_string(),
+        ids,
+        searched: paths.courses.clone(),
+    })
+}
+
+/// `Ok` when `lesson` is none or one of the course's lessons.
+pub fn require_lesson(
+    course: &str,
+    lessons: &[pack::Lesson],
+    lesson: Option<&str>,
+) -> Result<(), NoLesson> {
+    match lesson {
+        Some(id) if !lessons.iter().any(|l| l.id == id) => Err(NoLesson {
+            course: course.to_string(),
+            lesson: id.to_string(),
+            ids: lessons.iter().map(|l| l.id.clone()).collect(),
+        }),
+        _ => Ok(()),
+    }
 }

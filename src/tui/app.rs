@@ -17,7 +17,7 @@ use super::keymap::{Action, Keymap};
 use super::screens::{Next, broken::Broken, help, library::Library, player::Player};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::pack::Pack;
+use crate::pack::{LoadReport, Pack};
 use crate::paths::Paths;
 use crate::render::Styles;
 use crate::session::{OpenOptions, Session};
@@ -53,6 +53,11 @@ pub enum Start {
     /// A pack directory or a course id on the course path.
     Course {
         target: String,
+        options: OpenOptions,
+    },
+    /// A pack the command line has loaded already (and checked the lesson asked for).
+    Loaded {
+        report: Box<LoadReport>,
         options: OpenOptions,
     },
 }
@@ -153,9 +158,15 @@ impl App {
             ctx,
             help: false,
         };
-        if let Start::Course { target, options } = start {
-            let path = crate::overview::find_course(&app.ctx.paths, &target);
-            app.open_course(path, &options, false);
+        match start {
+            Start::Library => {}
+            Start::Course { target, options } => {
+                match crate::overview::find_course(&app.ctx.paths, &target) {
+                    Ok(path) => app.open_course(path, &options, false),
+                    Err(e) => app.ctx.error = Some(e.to_string()),
+                }
+            }
+            Start::Loaded { report, options } => app.open_report(*report, &options, false),
         }
         app
     }
@@ -280,7 +291,11 @@ impl App {
     }
 
     fn open_course(&mut self, path: PathBuf, options: &OpenOptions, from_library: bool) {
-        let report = crate::pack::load(&path);
+        self.open_report(crate::pack::load(&path), options, from_library);
+    }
+
+    fn open_report(&mut self, report: LoadReport, options: &OpenOptions, from_library: bool) {
+        let path = report.root.clone();
         let title = report
             .course
             .as_ref()

@@ -30,7 +30,10 @@ fn a_rebound_next_key_is_what_the_library_footer_shows_and_what_opens() {
     assert!(footer(&library).contains("n open"), "{library}");
     assert!(!library.contains("Enter"), "{library}");
     press(&mut p.app, "<Enter>");
-    assert!(matches!(p.app.screen, Screen::Library(_)), "Enter is not bound");
+    assert!(
+        matches!(p.app.screen, Screen::Library(_)),
+        "Enter is not bound"
+    );
     press(&mut p.app, "n");
     assert!(matches!(p.app.screen, Screen::Player(_)), "n opens");
 }
@@ -41,7 +44,10 @@ fn enter_finishes_the_library_filter_and_only_then_opens() {
     press(&mut p.app, "/regex");
     assert!(footer(&screen(&p.app)).contains("Enter done"));
     press(&mut p.app, "<Enter>");
-    assert!(matches!(p.app.screen, Screen::Library(_)), "Enter ends the filter");
+    assert!(
+        matches!(p.app.screen, Screen::Library(_)),
+        "Enter ends the filter"
+    );
     assert!(screen(&p.app).contains("filter: regex"));
     assert!(footer(&screen(&p.app)).contains("Enter open"));
     press(&mut p.app, "<Enter>");
@@ -116,7 +122,11 @@ fn esc_after_a_typed_answer_stays_on_the_question() {
 fn a_quiet_tick_draws_nothing_and_the_header_uses_a_wide_terminal() {
     let mut p = every_construct((160, 24));
     assert_eq!(p.app.handle(Event::Tick), Effect::Unchanged);
-    let head = screen(&p.app).lines().next().unwrap_or_default().to_string();
+    let head = screen(&p.app)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     assert!(
         head.contains("Every construct › Markdown, all of it") && head.contains("3 min"),
         "{head}"
@@ -144,5 +154,8 @@ fn a_broken_pack_shows_every_problem_with_its_line_and_column_and_scrolls() {
     for place in ["a.md:3:1", "a.md:11:8", "a.md:15:1"] {
         assert!(seen.contains(place), "{place}:\n{seen}");
     }
-    assert!(!screen(&p.app).contains("↓ more below"), "scrolled to the end");
+    assert!(
+        !screen(&p.app).contains("↓ more below"),
+        "scrolled to the end"
+    );
 }

@@ -9,6 +9,7 @@ mod plain;
 mod player;
 mod progress;
 mod screens;
+mod targets;
 
 use std::path::PathBuf;
 

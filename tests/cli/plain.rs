@@ -290,7 +290,10 @@ fn play_options_choose_where_to_start() {
     // Mistakes are named.
     let (code, _, err) = play(&["every-construct", "--lesson", "nope"], "");
     assert_eq!(code, Some(2));
-    assert!(err.contains("this course has no lesson `nope`"), "{err}");
+    assert!(
+        err.contains("course `every-construct` has no lesson `nope`; its lessons are: intro, questions, cards"),
+        "{err}"
+    );
     let (code, _, err) = play(&[fixture("invalid/unknown-key").to_str().unwrap()], "");
     assert_eq!(code, Some(2));
     assert!(
