@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod check;
+mod courses;
 mod hostile;
 mod plain;
 mod player;
