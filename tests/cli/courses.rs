@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use morsel::grade::{Response, is_correct};
-use morsel::pack::{Pack, Question};
+use morsel::pack::{Pack, Question, QuestionKind};
 
 fn courses() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses")
@@ -92,6 +92,43 @@ fn backreference_question_accepts_the_group_number() {
         "backref-number",
         &["\\2", "2"],
         &["\\1", "1", "\\3"],
+    );
+}
+
+/// The learner's steps as item indices: each step is the index of the item that mentions it. A step that falls in
+/// the same item as the step before adds nothing (an item may name two steps that can come in either order).
+fn steps(items: &[String], steps: &[&str]) -> Vec<usize> {
+    let mut order: Vec<usize> = Vec::new();
+    for step in steps {
+        let index = items
+            .iter()
+            .position(|item| item.contains(step))
+            .unwrap_or_else(|| panic!("no item mentions `{step}` in {items:?}"));
+        if order.last() != Some(&index) {
+            order.push(index);
+        }
+    }
+    order
+}
+
+#[test]
+fn bisect_question_accepts_good_before_bad() {
+    let q = question(&pack("git-in-bites"), "find-bisect-order");
+    let QuestionKind::Order { items } = &q.kind else {
+        panic!("find-bisect-order is an order question");
+    };
+    let graded = |order: &[&str]| is_correct(&q.kind, &Response::Order(steps(items, order)));
+    let (start, bad, good) = ("bisect start", "bisect bad", "bisect good");
+    let (test, reset) = ("Test each commit", "bisect reset");
+    assert!(graded(&[start, bad, good, test, reset]), "bad, then good");
+    assert!(
+        graded(&[start, good, bad, test, reset]),
+        "good, then bad: git accepts the marks in either order"
+    );
+    assert!(!graded(&[reset, start, bad, good, test]), "reset first");
+    assert!(
+        !graded(&[start, test, bad, good, reset]),
+        "testing before any commit is marked"
     );
 }
 
