@@ -1,10 +1,12 @@
 //! The bundled courses teach what is true: questions accept the answers their prompts allow and still refuse wrong
-//! ones.
+//! ones, and what a course says about scoring is what the player does.
 
 use std::path::{Path, PathBuf};
 
 use morsel::grade::{Response, is_correct};
+use morsel::journal::{AnswerRecord, Record};
 use morsel::pack::{Pack, Question, QuestionKind};
+use morsel::progress::Progress;
 
 fn courses() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses")
@@ -132,3 +134,85 @@ fn bisect_question_accepts_good_before_bad() {
     );
 }
 
+fn answer(question: &str, round: u32, attempt: u32, correct: bool) -> Record {
+    Record::Answer(AnswerRecord {
+        course_id: "writing-packs".into(),
+        lesson_id: "what-is-a-pack".into(),
+        question_id: question.into(),
+        kind: "choice",
+        response: String::new(),
+        correct,
+        skipped: false,
+        round,
+        attempt,
+        hint_used: false,
+        shown_at: 0,
+        answered_at: 0,
+    })
+}
+
+/// writing-packs teaches the mastery rule; it must be the rule the player applies: a try again straight after a
+/// miss is practice, and retrying the missed questions from the summary starts a new round whose first try counts.
+#[test]
+fn writing_packs_states_the_mastery_rule_the_player_applies() {
+    let pack = pack("writing-packs");
+    let lesson = pack
+        .lessons
+        .iter()
+        .find(|l| l.id == "what-is-a-pack")
+        .unwrap();
+    let pass_mark = pack.course.pass_mark;
+    let mut progress = Progress::default();
+    for bite in &lesson.bites {
+        progress.apply(&Record::Position {
+            course_id: "writing-packs".into(),
+            lesson_id: lesson.id.clone(),
+            bite: bite.number,
+            scroll: 0,
+            at: 0,
+        });
+    }
+    let ids: Vec<String> = lesson.questions().map(|q| q.id.clone()).collect();
+    assert!(ids.len() >= 2);
+    for id in &ids {
+        progress.apply(&answer(id, 1, 1, false));
+        progress.apply(&answer(id, 1, 2, true));
+    }
+    let status = progress.lesson_status(lesson, pass_mark);
+    assert!(status.complete);
+    assert_eq!(
+        status.first_try_right, 0,
+        "a try again after a miss is practice"
+    );
+    assert!(!status.mastered);
+    for id in &ids {
+        progress.apply(&answer(id, 2, 1, true));
+    }
+    let status = progress.lesson_status(lesson, pass_mark);
+    assert!(
+        status.mastered,
+        "the first try of a retry round from the summary counts"
+    );
+
+    let text: String = lesson
+        .bites
+        .iter()
+        .map(|b| b.markdown.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("`r`") && text.contains("new round"),
+        "the pass-mark bite says that `r` is practice and that a retry from the summary starts a new round"
+    );
+    let q = question(&pack, "pass-mark-meaning");
+    let QuestionKind::Choice { choices, .. } = &q.kind else {
+        panic!("pass-mark-meaning is a choice question");
+    };
+    for choice in choices {
+        let feedback = choice.feedback.as_deref().unwrap_or_default();
+        assert!(
+            !feedback.contains("only first tries"),
+            "feedback `{feedback}` claims that only first tries ever count"
+        );
+    }
+}
