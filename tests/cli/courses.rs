@@ -1,6 +1,8 @@
 //! The bundled courses teach what is true: questions accept the answers their prompts allow and still refuse wrong
-//! ones, and what a course says about scoring is what the player does.
+//! ones, choice questions do not give their answer away by its position, and what a course says about scoring is
+//! what the player does.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use morsel::grade::{Response, is_correct};
@@ -21,6 +23,16 @@ fn load(dir: &Path) -> Pack {
 
 fn pack(id: &str) -> Pack {
     load(&courses().join(id))
+}
+
+fn bundled() -> Vec<Pack> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(courses())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.iter().map(|d| load(d)).collect()
 }
 
 fn question(pack: &Pack, id: &str) -> Question {
@@ -132,6 +144,53 @@ fn bisect_question_accepts_good_before_bad() {
         !graded(&[start, test, bad, good, reset]),
         "testing before any commit is marked"
     );
+}
+
+#[test]
+fn unshuffled_choices_do_not_give_the_answer_away_by_position() {
+    let mut total = 0;
+    let mut overall: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for pack in bundled() {
+        let mut questions = 0;
+        let mut by_position: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for q in pack.lessons.iter().flat_map(|l| l.questions()) {
+            let QuestionKind::Choice {
+                choices,
+                shuffle: false,
+            } = &q.kind
+            else {
+                continue;
+            };
+            questions += 1;
+            for (position, _) in choices.iter().enumerate().filter(|(_, c)| c.correct) {
+                by_position
+                    .entry(position + 1)
+                    .or_default()
+                    .push(q.id.clone());
+            }
+        }
+        for (position, ids) in &by_position {
+            assert!(
+                ids.len() * 2 <= questions,
+                "{}: choice {position} is right in {} of {questions} unshuffled choice questions: {ids:?}",
+                pack.course.id,
+                ids.len()
+            );
+            overall.entry(*position).or_default().extend(ids.clone());
+        }
+        total += questions;
+    }
+    assert!(
+        total > 0,
+        "the bundled courses have unshuffled choice questions"
+    );
+    for (position, ids) in &overall {
+        assert!(
+            ids.len() * 2 <= total,
+            "choice {position} is right in {} of {total} unshuffled choice questions: {ids:?}",
+            ids.len()
+        );
+    }
 }
 
 fn answer(question: &str, round: u32, attempt: u32, correct: bool) -> Record {
