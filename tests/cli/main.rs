@@ -4,6 +4,7 @@
 
 mod check;
 mod commands;
+mod courses;
 mod hostile;
 mod plain;
 mod player;
