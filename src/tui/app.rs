@@ -15,7 +15,7 @@ use crate::overview::CourseOverview;
 use crate::pack::{Exercise, Pack, QuestionKind};
 use crate::paths::Paths;
 use crate::render::{self, Styles};
-use crate::session::{Advance, OpenOptions, Session, Stage};
+use crate::session::{Advance, OpenOptions, Rating, Session, Stage};
 use crate::store::{Store, StoreError};
 
 /// Everything the loop feeds the app.
@@ -523,8 +523,7 @@ impl App {
                         p.notice = Some(format!("type a number from 1 to {}", choices.len()));
                         return true;
                     }
-                    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
-                    if pick_all {
+                    if q.kind.picks_several() {
                         if !p.picked.remove(&n) {
                             p.picked.insert(n);
                         }
@@ -543,7 +542,8 @@ impl App {
             },
             Exercise::Card(_) if state.revealed => match c {
                 '1'..='4' => {
-                    let result = p.session.rate(c as u8 - b'0', &mut self.store);
+                    let rating = Rating::ALL[usize::from(c as u8 - b'1')];
+                    let result = p.session.rate(rating, &mut self.store);
                     let _ = self.after(result);
                     true
                 }

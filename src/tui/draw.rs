@@ -511,9 +511,11 @@ fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
             }
             match &q.kind {
                 QuestionKind::Choice { choices, .. } => {
-                    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
-                    if pick_all && state.verdict.is_none() {
-                        lines.push(Line::styled("Pick all that apply.", dim()));
+                    let pick_all = q.kind.picks_several();
+                    if let Some(note) = q.pick_all_note()
+                        && state.verdict.is_none()
+                    {
+                        lines.push(Line::styled(note, dim()));
                     }
                     for (n, &index) in state.shown.iter().enumerate() {
                         let picked = p.picked.contains(&(n + 1));
@@ -637,7 +639,7 @@ fn exercise(app: &App, p: &Player, state: &ExerciseState, width: u16) -> Body {
                     };
                     lines.push(Line::styled(text, style));
                     for feedback in &verdict.feedback {
-                        lines.extend(render::inline(feedback, width, styles));
+                        lines.extend(render::inline(&feedback.text, width, styles));
                     }
                     if let Some(explain) = &q.explain {
                         lines.push(Line::default());

@@ -130,8 +130,13 @@ fn a_course_played_to_its_end_with_plain_lines() {
     );
     p.send("next");
     let all = p.send("next");
-    assert!(all.contains("Pick all that apply"), "{all}");
-    assert!(p.send("1").contains("Not quite."));
+    assert_eq!(all.matches("Pick all that apply").count(), 1, "{all}");
+    // A wrong answer states the learner's answer, the right one and the right choice missed, by number and text.
+    let wrong = p.send("1");
+    assert!(wrong.contains("Not quite."), "{wrong}");
+    assert!(wrong.contains("Your answer: 1. 2."), "{wrong}");
+    assert!(wrong.contains("The right answer: 1. 2; 3. 4."), "{wrong}");
+    assert!(wrong.contains("Missed: 3. 4."), "{wrong}");
     let again = p.send("retry");
     assert!(again.contains("Which are even?"), "{again}");
     assert!(p.send("1 3").contains("Right."));
@@ -159,14 +164,19 @@ fn a_course_played_to_its_end_with_plain_lines() {
     assert!(p.send(&typed).contains("Right."), "{}", p.transcript);
     p.send("next");
     let skipped = p.send(":skip");
-    assert!(skipped.contains("Skipped."), "{skipped}");
+    assert!(
+        skipped.contains("Skipped.") && skipped.contains("The right answer: true."),
+        "{skipped}"
+    );
     let summary = p.send("next");
     assert!(
-        summary.contains("Right on the first try: 5 of 7. Pass mark: 75 percent."),
+        summary.contains("Right on the first try: 5 of 7 (71%). Pass mark: 75%."),
         "{summary}"
     );
+    // The missed questions are listed, by their prompts.
     assert!(
-        summary.contains("Not mastered yet.") && summary.contains("Missed 2."),
+        summary.contains("Not mastered yet: retry the missed questions")
+            && summary.contains("Missed 2:\n- Which are even?\n- Derived ids work.\n"),
         "{summary}"
     );
 
@@ -191,7 +201,7 @@ fn a_course_played_to_its_end_with_plain_lines() {
     }
     let summary = question;
     assert!(
-        summary.contains("Right on the first try: 7 of 7."),
+        summary.contains("Right on the first try: 7 of 7 (100%)."),
         "{summary}"
     );
     assert!(summary.contains("Mastered."), "{summary}");
@@ -214,7 +224,9 @@ fn a_course_played_to_its_end_with_plain_lines() {
     p.send("3");
     let done = p.send("next");
     assert!(
-        done.contains("Course complete: Every construct. Lessons mastered: 3 of 3."),
+        done.contains(
+            "Course complete: Every construct.\nLessons complete: 3 of 3. Mastered: 3 of 3."
+        ),
         "{}",
         p.transcript
     );
