@@ -891,3 +891,15 @@ fn an_idle_pause_says_it_was_not_asked_for() {
     assert_eq!(h.session.paused(), Some(Pause::Asked));
     assert!(h.session.is_paused());
 }
+
+#[test]
+fn opening_a_course_that_cannot_be_saved_fails() {
+    let opened = Session::open(
+        pack(0.8),
+        Progress::default(),
+        std::rc::Rc::new(ManualClock::at(T0)),
+        &OpenOptions::default(),
+        &mut FailingJournal,
+    );
+    assert!(matches!(opened, Err(OpenError::Journal("disk full"))));
+}

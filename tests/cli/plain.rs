@@ -387,3 +387,44 @@ fn a_bad_config_file_is_named_with_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_bite_with_only_a_question_opens_at_the_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"q\"\ntitle = \"Q\"\n").unwrap();
+    std::fs::write(
+        pack.join("one.md"),
+        "+++\nid = \"one\"\ntitle = \"One\"\n+++\nSome text.\n\n---\n\n```quiz\nid = \"tf\"\nkind = \"truefalse\"\nprompt = \"Is this the only question?\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let args = [
+        "--db",
+        db.to_str().unwrap(),
+        "play",
+        "--plain",
+        pack.to_str().unwrap(),
+    ];
+    let (code, out, _) = plain_once(&args, "next\nfalse\n");
+    assert_eq!(code, Some(0));
+    let second = out.split("> ").nth(1).unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        second.starts_with(
+            "\nQ, lesson 1 of 1: One. Bite 2 of 2.\n\nQuestion: Is this the only question?"
+        ),
+        "where the learner is, then the question, with no empty page between: {second:?}"
+    );
+    assert!(
+        out.contains("Not quite.\nYour answer: false.\nThe right answer: true.\n"),
+        "{out}"
+    );
+    // The next start is saved on that bite; with its question answered there is nothing on it left to show, so it
+    // opens at what comes next: the lesson's summary, not an empty page.
+    let (_, out, _) = plain_once(&args, "quit\n");
+    assert!(
+        out.starts_with("\nEnd of lesson: One.") && !out.contains("Question:"),
+        "{out}"
+    );
+}
