@@ -449,7 +449,6 @@ impl Session {
         state.verdict = None;
         state.attempt += 1;
         state.shown_at = now;
-        state.hint_used = false;
         state.shown = shown_order(&kind, &mut self.rng, Some(&state.shown));
         self.settle(to, now);
         true
