@@ -632,10 +632,10 @@ impl Session {
         Ok(())
     }
 
-    /// A move with nothing to record (a hint, a card's back, a retry of the same question): it cannot fail.
+    /// A move with nothing to record (a hint, a card's back, a retry of the same question): `commit` with no
+    /// records, which cannot fail.
     fn settle(&mut self, to: At, now: i64) {
-        self.at = to;
-        self.last_activity = now;
+        let Ok(()) = self.commit(Vec::new(), to, Some(now), &mut NothingToKeep);
     }
 
     /// Where the session stands for a move made at `now`: as now, with a paused clock started again (the move's
@@ -872,6 +872,16 @@ impl Session {
         let active = self.active_record(&to, now);
         self.commit(vec![record, active], to, Some(now), journal)?;
         Ok(verdict)
+    }
+}
+
+/// The journal of moves with nothing to record: it is never asked to keep anything.
+struct NothingToKeep;
+
+impl Journal for NothingToKeep {
+    type Error = std::convert::Infallible;
+    fn record(&mut self, _: &[Record]) -> Result<(), Self::Error> {
+        Ok(())
     }
 }
 
