@@ -428,3 +428,37 @@ fn a_bite_with_only_a_question_opens_at_the_question() {
         "{out}"
     );
 }
+
+#[test]
+fn pick_all_that_apply_is_said_once_when_the_prompt_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"k\"\ntitle = \"K\"\n").unwrap();
+    std::fs::write(
+        pack.join("one.md"),
+        "+++\nid = \"one\"\n+++\nNumbers.\n\n```quiz\nid = \"even\"\nkind = \"choice\"\nprompt = \"Which are even? Pick all that apply.\"\nchoices = [\n  { text = \"two\", correct = true },\n  { text = \"three\", feedback = \"Odd.\" },\n  { text = \"four\", correct = true },\n]\n```\n",
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let (code, out, _) = plain_once(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "play",
+            "--plain",
+            pack.to_str().unwrap(),
+        ],
+        "next\n1 2\n",
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out.to_lowercase().matches("all that apply").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("Your answer: 1. two; 2. three.\nThe right answer: 1. two; 3. four.\nMissed: 3. four.\n2. three: Odd.\n"),
+        "{out}"
+    );
+}
