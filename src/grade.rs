@@ -1,10 +1,194 @@
-//! Grading answers against the pack format's rules. Pure functions: no state, no clock, no terminal.
+//! Grading answers against the pack format's rules, and stating the verdict: what the learner gave, what is right,
+//! the feedback of each picked choice and the right choices missed. Pure functions: no state, no clock, no terminal.
+//!
+//! The one "pick all that apply" rule lives here too: [`QuestionKind::picks_several`] says whether several choices
+//! may be picked, and [`Question::pick_all_note`] is the line screens show for it.
 
 use std::collections::BTreeSet;
 
 use unicase::UniCase;
 
-use crate::pack::QuestionKind;
+use crate::pack::{Question, QuestionKind};
+
+/// The line that asks for every right choice, shown under a pick-all question's prompt.
+pub const PICK_ALL: &str = "Pick all that apply.";
+
+impl QuestionKind {
+    /// Whether several choices may be picked: a choice question with more than one right choice ("pick all that
+    /// apply"). Grading, typed input, `--plain` and the TUI all ask this.
+    pub fn picks_several(&self) -> bool {
+        matches!(self, QuestionKind::Choice { choices, .. } if choices.iter().filter(|c| c.correct).count() > 1)
+    }
+}
+
+impl Question {
+    /// The line to show under the prompt of a pick-all question ([`PICK_ALL`]); `None` for any other question, and
+    /// when the prompt already says it, so that it is never said twice.
+    pub fn pick_all_note(&self) -> Option<&'static str> {
+        let said = self.prompt.to_lowercase().contains("all that apply");
+        (self.kind.picks_several() && !said).then_some(PICK_ALL)
+    }
+}
+
+/// A choice or an order item as the learner saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// Its number on screen, from 1.
+    pub number: usize,
+    /// Its index among the pack's choices or items, as the author wrote them.
+    pub index: usize,
+    /// Its text as the pack has it: Markdown, to render (and so sanitise) before showing.
+    pub text: String,
+}
+
+/// An answer, stated: the learner's, or the right one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stated {
+    /// Choices, in the order they were shown.
+    Choices(Vec<Shown>),
+    Bool(bool),
+    /// Text as typed; for the right answer, the first accepted answer.
+    Text(String),
+    /// Items in the order given (or the right order).
+    Order(Vec<Shown>),
+}
+
+/// The feedback an author wrote for a choice, with the choice it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    pub choice: Shown,
+    /// Markdown.
+    pub text: String,
+}
+
+/// The result of an answer, a skip or a card's rating, with everything a screen needs to say why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub correct: bool,
+    pub skipped: bool,
+    /// The learner's answer; `None` for a skip and for a card.
+    pub given: Option<Stated>,
+    /// The right answer; `None` for a card.
+    pub right: Option<Stated>,
+    /// The feedback of each picked choice that has one, in the order shown.
+    pub feedback: Vec<Feedback>,
+    /// The right choices not picked, in the order shown (empty unless the answer was a wrong or partial pick).
+    pub missed: Vec<Shown>,
+}
+
+impl Verdict {
+    /// A verdict with nothing to state: a card rated (`correct` when recalled) or passed.
+    pub fn bare(correct: bool, skipped: bool) -> Self {
+        Self {
+            correct,
+            skipped,
+            given: None,
+            right: None,
+            feedback: Vec::new(),
+            missed: Vec::new(),
+        }
+    }
+}
+
+/// Grades `response` to a question of this kind shown in the order `shown` (as `ExerciseState::shown`: `shown[n]`
+/// is the author's index shown as number `n + 1`) and states the verdict.
+pub fn verdict(kind: &QuestionKind, shown: &[usize], response: &Response) -> Verdict {
+    let mut verdict = skipped(kind, shown);
+    verdict.skipped = false;
+    verdict.correct = is_correct(kind, response);
+    match (kind, response) {
+        (QuestionKind::Choice { choices, .. }, Response::Choices(picked)) => {
+            let picked: BTreeSet<usize> = picked.iter().copied().collect();
+            let in_shown_order = |keep: &dyn Fn(usize) -> bool| -> Vec<Shown> {
+                display_order(shown, choices.len())
+                    .filter(|&(_, i)| keep(i))
+                    .map(|(number, index)| Shown {
+                        number,
+                        index,
+                        text: choices[index].text.clone(),
+                    })
+                    .collect()
+            };
+            let given = in_shown_order(&|i| picked.contains(&i));
+            verdict.feedback = given
+                .iter()
+                .filter_map(|choice| {
+                    let text = choices[choice.index].feedback.clone()?;
+                    Some(Feedback {
+                        choice: choice.clone(),
+                        text,
+                    })
+                })
+                .collect();
+            verdict.missed = in_shown_order(&|i| choices[i].correct && !picked.contains(&i));
+            verdict.given = Some(Stated::Choices(given));
+        }
+        (QuestionKind::Order { items }, Response::Order(order)) => {
+            verdict.given = Some(Stated::Order(
+                order
+                    .iter()
+                    .filter(|&&i| i < items.len())
+                    .map(|&index| Shown {
+                        number: number_of(shown, index),
+                        index,
+                        text: items[index].clone(),
+                    })
+                    .collect(),
+            ));
+        }
+        (_, Response::Bool(b)) => verdict.given = Some(Stated::Bool(*b)),
+        (_, Response::Text(t)) => verdict.given = Some(Stated::Text(t.clone())),
+        _ => {}
+    }
+    verdict
+}
+
+/// The verdict of a skipped question: not right, nothing given, the right answer stated.
+pub fn skipped(kind: &QuestionKind, shown: &[usize]) -> Verdict {
+    let right = match kind {
+        QuestionKind::Choice { choices, .. } => Stated::Choices(
+            display_order(shown, choices.len())
+                .filter(|&(_, i)| choices[i].correct)
+                .map(|(number, index)| Shown {
+                    number,
+                    index,
+                    text: choices[index].text.clone(),
+                })
+                .collect(),
+        ),
+        QuestionKind::TrueFalse { answer } => Stated::Bool(*answer),
+        QuestionKind::Text { answers, .. } => {
+            Stated::Text(answers.first().cloned().unwrap_or_default())
+        }
+        QuestionKind::Order { items } => Stated::Order(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, text)| Shown {
+                    number: number_of(shown, index),
+                    index,
+                    text: text.clone(),
+                })
+                .collect(),
+        ),
+    };
+    Verdict {
+        right: Some(right),
+        ..Verdict::bare(false, true)
+    }
+}
+
+/// `(number on screen, author's index)` of each of `len` choices or items, in the order shown; the author's order
+/// when `shown` does not cover them.
+fn display_order(shown: &[usize], len: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let own = shown.len() != len;
+    (0..len).map(move |n| (n + 1, if own { n } else { shown[n] }))
+}
+
+/// The number on screen of the author's choice or item `index`.
+fn number_of(shown: &[usize], index: usize) -> usize {
+    shown.iter().position(|&i| i == index).unwrap_or(index) + 1
+}
 
 /// A learner's answer, in the author's terms: indices are into the question's `choices` or `items` as written in
 /// the pack, whatever order they were shown in.
@@ -113,15 +297,14 @@ pub fn parse_input(
 ) -> Result<Response, InputError> {
     let input = input.trim();
     match kind {
-        QuestionKind::Choice { choices, .. } => {
+        QuestionKind::Choice { .. } => {
             let numbers =
                 numbers(input, shown.len()).ok_or(InputError::ChoiceOutOfRange(shown.len()))?;
             if numbers.is_empty() {
                 return Err(InputError::Empty);
             }
-            let single = choices.iter().filter(|c| c.correct).count() == 1;
             let picked: BTreeSet<usize> = numbers.iter().map(|&n| shown[n - 1]).collect();
-            if single && picked.len() > 1 {
+            if !kind.picks_several() && picked.len() > 1 {
                 return Err(InputError::OneChoiceOnly);
             }
             Ok(Response::Choices(picked.into_iter().collect()))

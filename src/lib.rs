@@ -14,5 +14,6 @@ pub mod progress;
 pub mod render;
 pub mod session;
 pub mod store;
+pub mod summary;
 pub mod synth;
 pub mod tui;

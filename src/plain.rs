@@ -7,11 +7,12 @@
 
 use std::io::{BufRead, Write};
 
-use crate::grade;
-use crate::journal::Journal;
-use crate::pack::{Exercise, QuestionKind};
+use crate::grade::{self, Shown, Stated, Verdict};
+use crate::journal::{Journal, Rating};
+use crate::pack::{Exercise, Question, QuestionKind};
 use crate::render::{self, Styles};
 use crate::session::{Advance, Back, Session, Stage};
+use crate::summary::{CourseSummary, LessonSummary};
 
 const WIDTH: u16 = 80;
 
@@ -29,7 +30,7 @@ where
     J::Error: std::error::Error + Send + Sync + 'static,
 {
     let styles = Styles::dark().without_color();
-    show(session, &styles, out)?;
+    show(session, true, &styles, out)?;
     let mut line = String::new();
     loop {
         write!(out, "> ")?;
@@ -53,7 +54,7 @@ where
         {
             session.resume(journal)?;
             writeln!(out, "Resumed.")?;
-            show(session, &styles, out)?;
+            show(session, true, &styles, out)?;
             continue;
         }
         match command.as_deref() {
@@ -70,7 +71,8 @@ where
             Some("resume") => writeln!(out, "Not paused.")?,
             Some("back" | "b") => match session.back(journal)? {
                 Back::AtStart => writeln!(out, "This is the first bite.")?,
-                _ => show(session, &styles, out)?,
+                Back::ToText => show(session, false, &styles, out)?,
+                Back::PreviousBite | Back::PreviousLesson => show(session, true, &styles, out)?,
             },
             Some("hint") => match session.hint() {
                 Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
@@ -78,30 +80,32 @@ where
             },
             Some("skip" | "s") => {
                 if session.skip(journal)? {
-                    writeln!(out, "Skipped. Type next to go on.")?;
+                    if let Some((Exercise::Question(q), state)) = session.exercise()
+                        && let Some(verdict) = &state.verdict
+                    {
+                        verdict_lines(q, verdict, &styles, out)?;
+                    } else {
+                        writeln!(out, "Skipped.")?;
+                    }
+                    writeln!(out, "Type next to go on.")?;
                 } else {
                     writeln!(out, "Nothing to skip here.")?;
                 }
             }
             Some("retry" | "r") => {
                 if session.try_again() {
-                    show(session, &styles, out)?;
+                    show(session, false, &styles, out)?;
                 } else if session.retry_missed(journal)? {
                     writeln!(out, "Retrying the missed questions.")?;
-                    show(session, &styles, out)?;
+                    show(session, false, &styles, out)?;
                 } else {
                     writeln!(out, "Nothing to retry.")?;
                 }
             }
             Some("" | "next" | "n") => step(session, journal, &styles, out)?,
-            Some(rating @ ("1" | "2" | "3" | "4" | "again" | "hard" | "good" | "easy")) => {
-                let n = match rating {
-                    "1" | "again" => 1,
-                    "2" | "hard" => 2,
-                    "3" | "good" => 3,
-                    _ => 4,
-                };
-                if session.rate(n, journal)? {
+            Some(word) if rating(word).is_some() => {
+                let rating = rating(word).unwrap_or(Rating::Good);
+                if session.rate(rating, journal)? {
                     writeln!(out, "Rated.")?;
                     step(session, journal, &styles, out)?;
                 } else {
@@ -114,6 +118,13 @@ where
     session.close(journal)?;
     writeln!(out, "Saved. Bye.")?;
     Ok(())
+}
+
+/// A rating as typed: its number or its name.
+fn rating(word: &str) -> Option<Rating> {
+    Rating::ALL
+        .into_iter()
+        .find(|r| word == r.number().to_string() || word.eq_ignore_ascii_case(r.name()))
 }
 
 fn waiting_for_answer(session: &Session) -> bool {
@@ -150,7 +161,10 @@ where
     }
     match session.advance(journal)? {
         Advance::NeedsAnswer => writeln!(out, "Answer first, or type :skip.")?,
-        _ => show(session, styles, out)?,
+        Advance::NextBite | Advance::NextLesson => show(session, true, styles, out)?,
+        Advance::Exercise | Advance::LessonDone(_) | Advance::CourseDone => {
+            show(session, false, styles, out)?
+        }
     }
     Ok(())
 }
@@ -175,122 +189,183 @@ where
             return Ok(());
         }
     };
-    let explain = q.explain.clone();
+    let question = q.clone();
     let Some(verdict) = session.answer(&response, journal)? else {
         return Ok(());
     };
-    writeln!(
-        out,
-        "{}",
-        if verdict.correct {
-            "Right."
-        } else {
-            "Not quite."
-        }
-    )?;
-    for feedback in &verdict.feedback {
-        writeln!(out, "{}", plain(feedback, styles))?;
-    }
-    if let Some(explain) = explain {
-        writeln!(out, "{}", plain(&explain, styles))?;
-    }
+    verdict_lines(&question, &verdict, styles, out)?;
     if !verdict.correct {
         writeln!(out, "Type retry to try again, or next to go on.")?;
     }
     Ok(())
 }
 
-/// Prints what is on screen now.
-fn show(session: &Session, styles: &Styles, out: &mut dyn Write) -> anyhow::Result<()> {
-    let lesson = session.lesson();
-    match session.stage() {
-        Stage::Reading => {
+/// A verdict in words: right or not; after a wrong answer or a skip, the learner's answer and the right one (and
+/// for a pick-all question the right choices missed); the feedback of each picked choice, named; the explanation.
+fn verdict_lines(
+    question: &Question,
+    verdict: &Verdict,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let head = if verdict.correct {
+        "Right."
+    } else if verdict.skipped {
+        "Skipped."
+    } else {
+        "Not quite."
+    };
+    writeln!(out, "{head}")?;
+    if !verdict.correct {
+        if let Some(given) = &verdict.given {
+            writeln!(out, "{}", stated("Your answer", "Your order", given))?;
+        }
+        if let Some(right) = &verdict.right {
             writeln!(
                 out,
-                "\n{}, lesson {} of {}: {}. Bite {} of {}.\n",
-                render::sanitize(&session.pack().course.title),
-                session.lesson_index() + 1,
-                session.pack().lessons.len(),
-                render::sanitize(&lesson.title),
-                session.bite().number,
-                lesson.bites.len()
+                "{}",
+                stated("The right answer", "The right order", right)
             )?;
+        }
+        if question.kind.picks_several() && !verdict.skipped && !verdict.missed.is_empty() {
+            writeln!(out, "Missed: {}.", choices(&verdict.missed))?;
+        }
+    }
+    for feedback in &verdict.feedback {
+        writeln!(
+            out,
+            "{}: {}",
+            choices(std::slice::from_ref(&feedback.choice)),
+            plain(&feedback.text, styles)
+        )?;
+    }
+    if let Some(explain) = &question.explain {
+        writeln!(out, "{}", plain(explain, styles))?;
+    }
+    Ok(())
+}
+
+/// An answer in one line: `Your answer: 2. text`, `The right order: 3 1 2 (first; second; third)`.
+fn stated(answer: &str, order: &str, stated: &Stated) -> String {
+    match stated {
+        Stated::Choices(picked) if picked.is_empty() => format!("{answer}: none."),
+        Stated::Choices(picked) => format!("{answer}: {}.", choices(picked)),
+        Stated::Bool(b) => format!("{answer}: {b}."),
+        Stated::Text(t) => format!("{answer}: {}", render::sanitize(t)),
+        Stated::Order(items) => {
+            let numbers: Vec<String> = items.iter().map(|i| i.number.to_string()).collect();
+            let texts: Vec<String> = items.iter().map(|i| inline(&i.text)).collect();
+            format!("{order}: {} ({}).", numbers.join(" "), texts.join("; "))
+        }
+    }
+}
+
+/// Choices by number and text: `1. text; 3. text`.
+fn choices(shown: &[Shown]) -> String {
+    shown
+        .iter()
+        .map(|c| format!("{}. {}", c.number, inline(&c.text)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Inline pack Markdown as one line of plain text.
+fn inline(markdown: &str) -> String {
+    let styles = Styles::dark().without_color();
+    render::to_terminal_text(&render::inline(markdown, 1000, &styles), false)
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Prints what is on screen now; `arrived` when the learner has just come to this bite, so that a bite opening at
+/// its exercise (it has no text) still says where it is.
+fn show(
+    session: &Session,
+    arrived: bool,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let lesson = session.lesson();
+    let place = || {
+        format!(
+            "\n{}, lesson {} of {}: {}. Bite {} of {}.",
+            render::sanitize(&session.pack().course.title),
+            session.lesson_index() + 1,
+            session.pack().lessons.len(),
+            render::sanitize(&lesson.title),
+            session.bite().number,
+            lesson.bites.len()
+        )
+    };
+    match session.stage() {
+        Stage::Reading => {
+            writeln!(out, "{}\n", place())?;
             writeln!(out, "{}", plain(&session.bite().markdown, styles))?;
             let left = session.bite().exercises.len();
             if left > 0 {
                 writeln!(out, "\n(next: the questions of this bite)")?;
             }
         }
-        Stage::Exercise(state) => match session.exercise() {
-            Some((Exercise::Question(q), _)) => {
-                writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
-                match &q.kind {
-                    QuestionKind::Choice { choices, .. } => {
-                        if choices.iter().filter(|c| c.correct).count() > 1 {
-                            writeln!(out, "Pick all that apply: type their numbers, as in 1 3.")?;
-                        } else {
-                            writeln!(out, "Type the number of your choice.")?;
+        Stage::Exercise(state) => {
+            if arrived {
+                writeln!(out, "{}", place())?;
+            }
+            match session.exercise() {
+                Some((Exercise::Question(q), _)) => {
+                    writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+                    match &q.kind {
+                        QuestionKind::Choice { choices, .. } => {
+                            if let Some(note) = q.pick_all_note() {
+                                writeln!(out, "{note}")?;
+                            }
+                            if q.kind.picks_several() {
+                                writeln!(out, "Type the numbers of your choices, as in 1 3.")?;
+                            } else {
+                                writeln!(out, "Type the number of your choice.")?;
+                            }
+                            for (n, &i) in state.shown.iter().enumerate() {
+                                writeln!(out, "{}. {}", n + 1, plain(&choices[i].text, styles))?;
+                            }
                         }
-                        for (n, &i) in state.shown.iter().enumerate() {
-                            writeln!(out, "{}. {}", n + 1, plain(&choices[i].text, styles))?;
-                        }
-                    }
-                    QuestionKind::TrueFalse { .. } => writeln!(out, "Type true or false.")?,
-                    QuestionKind::Text { .. } => writeln!(out, "Type your answer.")?,
-                    QuestionKind::Order { items } => {
-                        writeln!(
-                            out,
-                            "Put these in order: type their numbers in the right order, as in 3 1 2."
-                        )?;
-                        for (n, &i) in state.shown.iter().enumerate() {
-                            writeln!(out, "{}. {}", n + 1, plain(&items[i], styles))?;
+                        QuestionKind::TrueFalse { .. } => writeln!(out, "Type true or false.")?,
+                        QuestionKind::Text { .. } => writeln!(out, "Type your answer.")?,
+                        QuestionKind::Order { items } => {
+                            writeln!(
+                                out,
+                                "Put these in order: type their numbers in the right order, as in 3 1 2."
+                            )?;
+                            for (n, &i) in state.shown.iter().enumerate() {
+                                writeln!(out, "{}. {}", n + 1, plain(&items[i], styles))?;
+                            }
                         }
                     }
                 }
+                Some((Exercise::Card(card), _)) => {
+                    writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
+                    writeln!(out, "Type next to see the back.")?;
+                }
+                None => {}
             }
-            Some((Exercise::Card(card), _)) => {
-                writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
-                writeln!(out, "Type next to see the back.")?;
-            }
-            None => {}
-        },
+        }
         Stage::Summary(status) => {
-            writeln!(out, "\nEnd of lesson: {}.", render::sanitize(&lesson.title))?;
-            if status.questions > 0 {
-                writeln!(
-                    out,
-                    "Right on the first try: {} of {}. Pass mark: {:.0} percent.",
-                    status.first_try_right,
-                    status.questions,
-                    session.pack().course.pass_mark * 100.0
-                )?;
+            let summary = LessonSummary::new(lesson, status, session.pack().course.pass_mark);
+            writeln!(out)?;
+            for line in summary.lines() {
+                writeln!(out, "{line}")?;
             }
-            writeln!(
-                out,
-                "{}",
-                if status.mastered {
-                    "Mastered."
-                } else {
-                    "Not mastered yet."
-                }
-            )?;
-            if !status.missed.is_empty() {
-                writeln!(
-                    out,
-                    "Missed {}. Type retry to try them again, or next to go on.",
-                    status.missed.len()
-                )?;
+            if !summary.missed.is_empty() {
+                writeln!(out, "Type retry to try them again, or next to go on.")?;
             }
         }
         Stage::CourseDone => {
-            let (_, mastered) = session.course_standing();
-            writeln!(
-                out,
-                "\nCourse complete: {}. Lessons mastered: {} of {}. Type quit to leave.",
-                render::sanitize(&session.pack().course.title),
-                mastered,
-                session.pack().lessons.len()
-            )?;
+            let summary = CourseSummary::new(session.pack(), session.course_standing());
+            writeln!(out)?;
+            for line in summary.lines() {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "Type quit to leave.")?;
         }
     }
     Ok(())

@@ -1,5 +1,7 @@
 //! What a learner has done in a course, as the store saves it, and what follows from it: which lessons are complete
-//! and mastered. Pure data and rules; the store fills it, the session and `stats` read it.
+//! and mastered. Pure data and rules; the store fills it, the session and `stats` read it. `apply` is the one
+//! statement of what each record does to progress (the round/attempt rule of answers included): the session applies
+//! its own records with it, and the store's SQL is tested against it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -67,6 +69,17 @@ impl LessonStatus {
 }
 
 impl Progress {
+    /// The round an answer to question `id` belongs to when it is asked in the lesson's flow: its latest round,
+    /// or 1 for a question never answered.
+    pub fn round(&self, id: &str) -> u32 {
+        self.questions.get(id).map_or(1, |p| p.round)
+    }
+
+    /// The round of a retry of question `id`: one after its latest, or 1 for a question never answered.
+    pub fn next_round(&self, id: &str) -> u32 {
+        self.questions.get(id).map_or(1, |p| p.round + 1)
+    }
+
     /// What a record means for progress: the store keeps the same facts in SQL, and its tests check that loading
     /// gives what applying the records gives.
     pub fn apply(&mut self, record: &Record) {

@@ -1,12 +1,20 @@
 //! The playing session: where the learner is in a course, what is left to answer in the current bite, pausing and
-//! the clock, and what each move leads to. Pure domain: every event goes to a `Journal` before the move completes,
-//! and every outcome is returned as a value.
+//! the clock, and what each move leads to. Pure domain: every outcome is returned as a value.
+//!
+//! Every move goes through one path, `commit`: the move builds the records it makes and the place it leads to, the
+//! `Journal` keeps the records, `Progress::apply` applies them, and only then does the session move. A move whose
+//! records cannot be kept changes nothing. A bite with no text of its own opens at its first exercise that waits
+//! (on advance, on back and on resume); one with nothing left to do is passed over.
+
+use std::rc::Rc;
 
 use crate::clock::Clock;
 use crate::grade::{self, Response};
+pub use crate::grade::{Feedback, Shown, Stated, Verdict};
+pub use crate::journal::Rating;
 use crate::journal::{AnswerRecord, Journal, Record};
-use crate::pack::{Bite, Card, Exercise, Lesson, Pack, Question, QuestionKind};
-use crate::progress::{LessonStatus, Progress, QuestionProgress};
+use crate::pack::{Bite, Exercise, Lesson, Pack, Question, QuestionKind};
+use crate::progress::{LessonStatus, Progress};
 
 /// How to open a course.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +39,7 @@ pub enum OpenError<E> {
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub enum Advance {
-    /// The next bite's text is showing.
+    /// The next bite is showing: its text, or for a bite with no text its first exercise.
     NextBite,
     /// An exercise of this bite (or of the retry) is showing.
     Exercise,
@@ -39,7 +47,7 @@ pub enum Advance {
     NeedsAnswer,
     /// The last bite of the lesson is done; the lesson summary is showing.
     LessonDone(LessonStatus),
-    /// The first bite of the next lesson is showing.
+    /// The next lesson's first bite is showing (its text, or its first exercise).
     NextLesson,
     /// The course summary is showing.
     CourseDone,
@@ -49,21 +57,13 @@ pub enum Advance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub enum Back {
-    /// From an exercise or a summary back to the bite's text.
+    /// From an exercise or a summary back to the bite's text (for a bite with no text, from a summary to its
+    /// exercise still waiting).
     ToText,
     PreviousBite,
     PreviousLesson,
-    /// Already at the first bite of the course.
+    /// Already at the first bite of the course: nothing moved.
     AtStart,
-}
-
-/// The result of an answer, a skip or a rating.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    pub correct: bool,
-    pub skipped: bool,
-    /// The feedback of each chosen choice that has one.
-    pub feedback: Vec<String>,
 }
 
 /// What is on screen, as far as the domain cares.
@@ -92,6 +92,25 @@ pub struct ExerciseState {
     pub revealed: bool,
 }
 
+/// Why the clock is stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pause {
+    /// The learner paused, or the session was closed.
+    Asked,
+    /// The learner was idle: the player paused itself, as of the last key ("Paused after 5 minutes without a key").
+    Idle,
+}
+
+/// The clock of time on task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    /// Counting since `since`.
+    Running {
+        since: i64,
+    },
+    Paused(Pause),
+}
+
 /// Missed questions being asked again, in a shuffled order.
 #[derive(Debug, Clone, PartialEq)]
 struct Retry {
@@ -99,19 +118,24 @@ struct Retry {
     at: usize,
 }
 
-pub struct Session {
-    pack: Pack,
-    progress: Progress,
-    clock: std::rc::Rc<dyn Clock>,
-    rng: fastrand::Rng,
+/// Everything a move changes: the place, what is on screen, the retry and the clock. A move builds the `At` it
+/// leads to and hands it to `commit` with its records.
+#[derive(Debug, Clone, PartialEq)]
+struct At {
     lesson: usize,
     bite: usize,
     scroll: u16,
     stage: Stage,
     retry: Option<Retry>,
-    paused: bool,
-    /// Start of the current span of active time, if the clock is running.
-    active_since: Option<i64>,
+    timer: Timer,
+}
+
+pub struct Session {
+    pack: Pack,
+    progress: Progress,
+    clock: Rc<dyn Clock>,
+    rng: fastrand::Rng,
+    at: At,
     last_activity: i64,
     /// `(complete, mastered)` of every lesson, kept current as events happen, so that showing the course's progress
     /// costs nothing however many lessons the pack has.
@@ -120,11 +144,12 @@ pub struct Session {
 
 impl Session {
     /// Opens a course where the learner left it: the saved lesson, bite and scroll offset; a finished course at its
-    /// first unmastered lesson; `options` can ask for a lesson or a restart instead.
+    /// first unmastered lesson; `options` can ask for a lesson or a restart instead. A bite with no text opens at
+    /// its first exercise that waits.
     pub fn open<J: Journal>(
         pack: Pack,
         progress: Progress,
-        clock: std::rc::Rc<dyn Clock>,
+        clock: Rc<dyn Clock>,
         options: &OpenOptions,
         journal: &mut J,
     ) -> Result<Self, OpenError<J::Error>> {
@@ -138,30 +163,35 @@ impl Session {
             pack,
             progress,
             clock,
-            lesson,
-            bite,
-            scroll,
-            stage: Stage::Reading,
-            retry: None,
-            paused: false,
-            active_since: Some(now),
+            at: At {
+                lesson,
+                bite,
+                scroll,
+                stage: Stage::Reading,
+                retry: None,
+                timer: Timer::Running { since: now },
+            },
             last_activity: now,
             standing: Vec::new(),
         };
-        let opened = Record::CourseOpened {
-            course_id: session.pack.course.id.clone(),
-            title: session.pack.course.title.clone(),
-            pack_path: session.pack.root.display().to_string(),
-            version: session.pack.course.version.clone(),
-            at: now,
-        };
-        let position = session.position_record(now);
-        session.mark_seen();
         session.standing = (0..session.pack.lessons.len())
             .map(|i| session.standing_of(i))
             .collect();
-        journal
-            .record(&[opened, position, session.active_record(now)])
+        let mut to = session.at.clone();
+        let mut records = vec![
+            Record::CourseOpened {
+                course_id: session.pack.course.id.clone(),
+                title: session.pack.course.title.clone(),
+                pack_path: session.pack.root.display().to_string(),
+                version: session.pack.course.version.clone(),
+                at: now,
+            },
+            session.position_record(&to, now),
+        ];
+        session.land_forward(&mut to, &mut records, now);
+        records.push(session.active_record(&to, now));
+        session
+            .commit(records, to, Some(now), journal)
             .map_err(OpenError::Journal)?;
         Ok(session)
     }
@@ -180,41 +210,49 @@ impl Session {
     }
 
     pub fn lesson(&self) -> &Lesson {
-        &self.pack.lessons[self.lesson]
+        &self.pack.lessons[self.at.lesson]
     }
 
     pub fn lesson_index(&self) -> usize {
-        self.lesson
+        self.at.lesson
     }
 
     /// The bite on screen (during a retry, the bite of the question being retried).
     pub fn bite(&self) -> &Bite {
-        let index = match &self.stage {
+        let index = match &self.at.stage {
             Stage::Exercise(state) => state.bite,
-            _ => self.bite,
+            _ => self.at.bite,
         };
         &self.lesson().bites[index]
     }
 
     pub fn scroll(&self) -> u16 {
-        self.scroll
+        self.at.scroll
     }
 
     pub fn stage(&self) -> &Stage {
-        &self.stage
+        &self.at.stage
     }
 
     pub fn is_paused(&self) -> bool {
-        self.paused
+        matches!(self.at.timer, Timer::Paused(_))
+    }
+
+    /// Why the clock is stopped, if it is: asked for, or after the learner was idle.
+    pub fn paused(&self) -> Option<Pause> {
+        match self.at.timer {
+            Timer::Paused(why) => Some(why),
+            Timer::Running { .. } => None,
+        }
     }
 
     pub fn in_retry(&self) -> bool {
-        self.retry.is_some()
+        self.at.retry.is_some()
     }
 
     /// The exercise on screen with its state.
     pub fn exercise(&self) -> Option<(&Exercise, &ExerciseState)> {
-        match &self.stage {
+        match &self.at.stage {
             Stage::Exercise(state) => Some((
                 &self.lesson().bites[state.bite].exercises[state.index],
                 state,
@@ -237,18 +275,11 @@ impl Session {
         (status.complete, status.mastered)
     }
 
-    /// Brings the current lesson's standing up to date after an event.
-    fn restand(&mut self) {
-        let standing = self.standing_of(self.lesson);
-        if let Some(slot) = self.standing.get_mut(self.lesson) {
-            *slot = standing;
-        }
-    }
-
     /// Notes a key that changes nothing in the session (a typed letter, a picked choice), so that the idle pause
     /// and time on task count it.
     pub fn note_activity(&mut self) {
-        self.touch();
+        let now = self.clock.now_ms();
+        self.settle(self.resumed(now), now);
     }
 
     /// The time of the learner's last action, for the idle auto-pause.
@@ -259,83 +290,107 @@ impl Session {
     /// Moves forward: from a bite's text to its exercises, from one exercise to the next, from bite to bite, and at
     /// the end of a lesson to its summary. An unanswered question holds the learner until answered or skipped.
     pub fn advance<J: Journal>(&mut self, journal: &mut J) -> Result<Advance, J::Error> {
-        let now = self.touch();
-        match &self.stage {
-            Stage::Reading => match self.next_pending(self.bite, 0) {
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let mut records = Vec::new();
+        let outcome = match &self.at.stage {
+            Stage::Reading => match self.next_pending(to.lesson, to.bite, 0) {
                 Some(index) => {
-                    self.show_exercise(self.bite, index, None, now);
-                    self.heartbeat(journal, now)?;
-                    Ok(Advance::Exercise)
+                    to.stage = self.show(to.lesson, to.bite, index, false, now);
+                    Advance::Exercise
                 }
-                None => self.next_bite(journal, now),
+                None => self.next_bite(&mut to, &mut records, now),
             },
             Stage::Exercise(state) => {
                 if state.verdict.is_none() {
+                    self.settle(to, now);
                     return Ok(Advance::NeedsAnswer);
                 }
                 let (bite, index) = (state.bite, state.index);
-                if let Some(retry) = &mut self.retry {
+                if let Some(retry) = &mut to.retry {
                     retry.at += 1;
-                    if let Some(&(bite, index)) = retry.queue.get(retry.at) {
-                        let round = self.retry_round(bite, index);
-                        self.show_exercise(bite, index, Some(round), now);
-                        self.heartbeat(journal, now)?;
-                        return Ok(Advance::Exercise);
+                    match retry.queue.get(retry.at).copied() {
+                        Some((bite, index)) => {
+                            to.stage = self.show(to.lesson, bite, index, true, now);
+                            Advance::Exercise
+                        }
+                        None => {
+                            to.retry = None;
+                            to.stage = self.summary(to.lesson);
+                            Advance::LessonDone(self.status(to.lesson))
+                        }
                     }
-                    self.retry = None;
-                    return self.lesson_done(journal, now);
-                }
-                match self.next_pending(bite, index + 1) {
-                    Some(next) => {
-                        self.show_exercise(bite, next, None, now);
-                        self.heartbeat(journal, now)?;
-                        Ok(Advance::Exercise)
+                } else {
+                    match self.next_pending(to.lesson, bite, index + 1) {
+                        Some(next) => {
+                            to.stage = self.show(to.lesson, bite, next, false, now);
+                            Advance::Exercise
+                        }
+                        None => self.next_bite(&mut to, &mut records, now),
                     }
-                    None => self.next_bite(journal, now),
                 }
             }
             Stage::Summary(_) => {
-                if self.lesson + 1 < self.pack.lessons.len() {
-                    self.go_to(self.lesson + 1, 0, journal, now)?;
-                    Ok(Advance::NextLesson)
+                if to.lesson + 1 < self.pack.lessons.len() {
+                    let next = to.lesson + 1;
+                    self.move_to(&mut to, &mut records, next, 0, 0, now);
+                    self.land_forward(&mut to, &mut records, now);
+                    Advance::NextLesson
                 } else {
-                    let finished = Record::CourseFinished {
+                    records.push(Record::CourseFinished {
                         course_id: self.pack.course.id.clone(),
                         at: now,
-                    };
-                    journal.record(&[finished, self.active_record(now)])?;
-                    self.stage = Stage::CourseDone;
-                    self.progress.finished = true;
-                    Ok(Advance::CourseDone)
+                    });
+                    to.stage = Stage::CourseDone;
+                    Advance::CourseDone
                 }
             }
-            Stage::CourseDone => Ok(Advance::CourseDone),
-        }
+            Stage::CourseDone => {
+                self.settle(to, now);
+                return Ok(Advance::CourseDone);
+            }
+        };
+        records.push(self.active_record(&to, now));
+        self.commit(records, to, Some(now), journal)?;
+        Ok(match (outcome, &self.at.stage) {
+            // The summary as committed, with every record of the move applied.
+            (Advance::LessonDone(_), Stage::Summary(status)) => Advance::LessonDone(status.clone()),
+            (outcome, _) => outcome,
+        })
     }
 
-    /// Moves back: from an exercise or a summary to the bite's text, from a bite to the one before.
+    /// Moves back: from an exercise or a summary to the bite's text, from a bite to the one before. Bites with no
+    /// text and nothing waiting are passed over.
     pub fn back<J: Journal>(&mut self, journal: &mut J) -> Result<Back, J::Error> {
-        let now = self.touch();
-        self.retry = None;
-        match self.stage {
-            Stage::Exercise(_) | Stage::Summary(_) | Stage::CourseDone => {
-                self.stage = Stage::Reading;
-                Ok(Back::ToText)
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        to.retry = None;
+        let mut records = Vec::new();
+        let here = (self.at.lesson, self.at.bite);
+        let prose = has_prose(&self.pack.lessons[here.0].bites[here.1]);
+        let outcome = match &self.at.stage {
+            Stage::Exercise(_) | Stage::Summary(_) | Stage::CourseDone if prose => {
+                to.stage = Stage::Reading;
+                Some(Back::ToText)
             }
-            Stage::Reading if self.bite > 0 => {
-                self.go_to(self.lesson, self.bite - 1, journal, now)?;
-                Ok(Back::PreviousBite)
-            }
-            Stage::Reading if self.lesson > 0 => {
-                let last = self.pack.lessons[self.lesson - 1]
-                    .bites
-                    .len()
-                    .saturating_sub(1);
-                self.go_to(self.lesson - 1, last, journal, now)?;
-                Ok(Back::PreviousLesson)
-            }
-            Stage::Reading => Ok(Back::AtStart),
+            Stage::Summary(_) | Stage::CourseDone => match self.next_pending(here.0, here.1, 0) {
+                Some(index) => {
+                    to.stage = self.show(here.0, here.1, index, false, now);
+                    Some(Back::ToText)
+                }
+                None => self.land_back(&mut to, &mut records, here, now),
+            },
+            Stage::Exercise(_) | Stage::Reading => self.land_back(&mut to, &mut records, here, now),
+        };
+        let Some(outcome) = outcome else {
+            self.settle(self.resumed(now), now);
+            return Ok(Back::AtStart);
+        };
+        if !records.is_empty() {
+            records.push(self.active_record(&to, now));
         }
+        self.commit(records, to, Some(now), journal)?;
+        Ok(outcome)
     }
 
     /// Grades an answer to the question on screen and records it. `None` when no question is waiting for one.
@@ -344,318 +399,396 @@ impl Session {
         response: &Response,
         journal: &mut J,
     ) -> Result<Option<Verdict>, J::Error> {
-        let Some(question) = self.waiting_question().cloned() else {
+        let Some((question, state)) = self.waiting_question() else {
             return Ok(None);
         };
-        let correct = grade::is_correct(&question.kind, response);
-        let feedback = match (&question.kind, response) {
-            (QuestionKind::Choice { choices, .. }, Response::Choices(picked)) => picked
-                .iter()
-                .filter_map(|&i| choices.get(i).and_then(|c| c.feedback.clone()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let verdict = Verdict {
-            correct,
-            skipped: false,
-            feedback,
-        };
-        self.record_answer(
-            &question,
-            response.describe(&question.kind),
-            verdict,
-            journal,
-        )
-        .map(Some)
+        let verdict = grade::verdict(&question.kind, &state.shown, response);
+        let described = response.describe(&question.kind);
+        let question = question.clone();
+        self.record_answer(&question, described, verdict, journal)
+            .map(Some)
     }
 
     /// Skips the question on screen (recorded, and counted as not right), or a card without rating it.
     pub fn skip<J: Journal>(&mut self, journal: &mut J) -> Result<bool, J::Error> {
-        if let Some(question) = self.waiting_question().cloned() {
-            let verdict = Verdict {
-                correct: false,
-                skipped: true,
-                feedback: Vec::new(),
-            };
+        if let Some((question, state)) = self.waiting_question() {
+            let verdict = grade::skipped(&question.kind, &state.shown);
+            let question = question.clone();
             self.record_answer(&question, String::new(), verdict, journal)?;
             return Ok(true);
         }
-        self.touch();
-        if let Some((Exercise::Card(_), _)) = self.exercise()
-            && let Stage::Exercise(state) = &mut self.stage
-            && state.verdict.is_none()
-        {
-            state.verdict = Some(Verdict {
-                correct: false,
-                skipped: true,
-                feedback: Vec::new(),
-            });
-            return Ok(true);
-        }
-        Ok(false)
-    }
-
-    /// After a wrong answer, asks the same question again. Only the first attempt counts toward mastery.
-    pub fn try_again(&mut self) -> bool {
-        let now = self.touch();
-        let is_question = matches!(self.exercise(), Some((Exercise::Question(_), _)));
-        match &mut self.stage {
-            Stage::Exercise(state)
-                if is_question && state.verdict.as_ref().is_some_and(|v| !v.correct) =>
-            {
-                state.verdict = None;
-                state.attempt += 1;
-                state.shown_at = now;
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let is_card = matches!(self.exercise(), Some((Exercise::Card(_), _)));
+        let skipped = match &mut to.stage {
+            Stage::Exercise(state) if is_card && state.verdict.is_none() => {
+                state.verdict = Some(Verdict::bare(false, true));
                 true
             }
             _ => false,
+        };
+        self.settle(to, now);
+        Ok(skipped)
+    }
+
+    /// After a wrong answer, asks the same question again, its shuffled choices or items in a new order. Only the
+    /// first attempt counts toward mastery.
+    pub fn try_again(&mut self) -> bool {
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let kind = match self.exercise() {
+            Some((Exercise::Question(q), _)) => q.kind.clone(),
+            _ => return false,
+        };
+        let Stage::Exercise(state) = &mut to.stage else {
+            return false;
+        };
+        if state.verdict.as_ref().is_none_or(|v| v.correct) {
+            return false;
         }
+        state.verdict = None;
+        state.attempt += 1;
+        state.shown_at = now;
+        state.shown = shown_order(&kind, &mut self.rng, Some(&state.shown));
+        self.settle(to, now);
+        true
     }
 
     /// The hint of the question waiting for an answer; asking for it is recorded with the answer.
     pub fn hint(&mut self) -> Option<String> {
-        self.touch();
-        let hint = self.waiting_question()?.hint.clone()?;
-        if let Stage::Exercise(state) = &mut self.stage {
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let hint = self.waiting_question().and_then(|(q, _)| q.hint.clone());
+        if hint.is_some()
+            && let Stage::Exercise(state) = &mut to.stage
+        {
             state.hint_used = true;
         }
-        Some(hint)
+        self.settle(to, now);
+        hint
     }
 
     /// Shows the back of the card on screen.
     pub fn reveal(&mut self) -> bool {
-        self.touch();
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
         let is_card = matches!(self.exercise(), Some((Exercise::Card(_), _)));
-        match &mut self.stage {
+        let revealed = match &mut to.stage {
             Stage::Exercise(state) if is_card => {
                 state.revealed = true;
                 true
             }
             _ => false,
-        }
+        };
+        self.settle(to, now);
+        revealed
     }
 
-    /// Rates recall of the card on screen, 1 (Again) to 4 (Easy), once its back is showing.
-    pub fn rate<J: Journal>(&mut self, rating: u8, journal: &mut J) -> Result<bool, J::Error> {
-        let now = self.touch();
-        let card: Option<Card> = match self.exercise() {
+    /// Rates recall of the card on screen, once its back is showing. `false` when no card waits for a rating.
+    pub fn rate<J: Journal>(&mut self, rating: Rating, journal: &mut J) -> Result<bool, J::Error> {
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let card_id = match self.exercise() {
             Some((Exercise::Card(card), state)) if state.revealed && state.verdict.is_none() => {
-                Some(card.clone())
+                card.id.clone()
             }
-            _ => None,
+            _ => {
+                self.settle(to, now);
+                return Ok(false);
+            }
         };
-        let (Some(card), true) = (card, (1..=4).contains(&rating)) else {
-            return Ok(false);
-        };
-        let Stage::Exercise(state) = &self.stage else {
+        let Stage::Exercise(state) = &mut to.stage else {
             return Ok(false);
         };
         let record = Record::CardRated {
             course_id: self.pack.course.id.clone(),
             lesson_id: self.lesson().id.clone(),
-            card_id: card.id.clone(),
+            card_id,
             rating,
             at: now,
             duration_ms: now - state.shown_at,
         };
-        journal.record(&[record, self.active_record(now)])?;
-        self.progress.cards_rated.insert(card.id);
-        self.restand();
-        if let Stage::Exercise(state) = &mut self.stage {
-            state.verdict = Some(Verdict {
-                correct: rating >= 3,
-                skipped: false,
-                feedback: Vec::new(),
-            });
-        }
+        state.verdict = Some(Verdict::bare(rating.remembered(), false));
+        let active = self.active_record(&to, now);
+        self.commit(vec![record, active], to, Some(now), journal)?;
         Ok(true)
     }
 
     /// At a lesson summary, asks the missed questions again, shuffled. `false` when nothing was missed.
     pub fn retry_missed<J: Journal>(&mut self, journal: &mut J) -> Result<bool, J::Error> {
-        let now = self.touch();
-        let Stage::Summary(status) = &self.stage else {
-            return Ok(false);
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let mut queue: Vec<(usize, usize)> = match &self.at.stage {
+            Stage::Summary(status) => status
+                .missed
+                .iter()
+                .filter_map(|id| self.find_question(id))
+                .collect(),
+            _ => Vec::new(),
         };
-        let mut queue: Vec<(usize, usize)> = status
-            .missed
-            .iter()
-            .filter_map(|id| self.find_question(id))
-            .collect();
         if queue.is_empty() {
+            self.settle(to, now);
             return Ok(false);
         }
         self.rng.shuffle(&mut queue);
         let (bite, index) = queue[0];
-        self.retry = Some(Retry { queue, at: 0 });
-        let round = self.retry_round(bite, index);
-        self.show_exercise(bite, index, Some(round), now);
-        self.heartbeat(journal, now)?;
+        to.retry = Some(Retry { queue, at: 0 });
+        to.stage = self.show(to.lesson, bite, index, true, now);
+        let active = self.active_record(&to, now);
+        self.commit(vec![active], to, Some(now), journal)?;
         Ok(true)
     }
 
     /// Saves a new scroll offset of the bite's text.
     pub fn scroll_to<J: Journal>(&mut self, scroll: u16, journal: &mut J) -> Result<(), J::Error> {
-        let now = self.touch();
-        if scroll != self.scroll {
-            let before = std::mem::replace(&mut self.scroll, scroll);
-            if let Err(e) = journal.record(&[self.position_record(now), self.active_record(now)]) {
-                // Not saved, so not moved.
-                self.scroll = before;
-                return Err(e);
-            }
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        if scroll == to.scroll {
+            self.settle(to, now);
+            return Ok(());
         }
-        Ok(())
+        to.scroll = scroll;
+        let records = vec![self.position_record(&to, now), self.active_record(&to, now)];
+        self.commit(records, to, Some(now), journal)
     }
 
     /// Stops the clock: time paused is not time on task.
     pub fn pause<J: Journal>(&mut self, journal: &mut J) -> Result<(), J::Error> {
         let now = self.clock.now_ms();
-        self.stop_clock(now, journal)
+        self.stop_clock(now, Pause::Asked, journal)
     }
 
-    /// Pauses as of the last action, after the learner has been idle: the idle minutes are not time on task.
+    /// Pauses as of the last action, after the learner has been idle: the idle minutes are not time on task, and
+    /// `paused()` says the pause was not asked for.
     pub fn pause_idle<J: Journal>(&mut self, journal: &mut J) -> Result<(), J::Error> {
-        self.stop_clock(self.last_activity, journal)
+        self.stop_clock(self.last_activity, Pause::Idle, journal)
     }
 
     /// Starts the clock again.
     pub fn resume<J: Journal>(&mut self, journal: &mut J) -> Result<(), J::Error> {
-        let now = self.touch();
-        if self.paused {
-            self.paused = false;
-            self.active_since = Some(now);
-            journal.record(&[self.active_record(now)])?;
-        }
-        Ok(())
+        let now = self.clock.now_ms();
+        let to = self.resumed(now);
+        let records = if self.is_paused() {
+            vec![self.active_record(&to, now)]
+        } else {
+            Vec::new()
+        };
+        self.commit(records, to, Some(now), journal)
     }
 
     /// Saves the end of the current span of active time, before quitting.
     pub fn close<J: Journal>(&mut self, journal: &mut J) -> Result<(), J::Error> {
         let now = self.clock.now_ms();
-        self.stop_clock(now, journal)
+        self.stop_clock(now, Pause::Asked, journal)
     }
 
-    fn stop_clock<J: Journal>(&mut self, end: i64, journal: &mut J) -> Result<(), J::Error> {
-        if let Some(start) = self.active_since {
-            let record = Record::Active {
-                course_id: self.pack.course.id.clone(),
-                lesson_id: self.lesson().id.clone(),
-                started_at: start,
-                ended_at: end.max(start),
-            };
-            journal.record(&[record])?;
+    fn stop_clock<J: Journal>(
+        &mut self,
+        end: i64,
+        why: Pause,
+        journal: &mut J,
+    ) -> Result<(), J::Error> {
+        let Timer::Running { since } = self.at.timer else {
+            return Ok(());
+        };
+        let record = Record::Active {
+            course_id: self.pack.course.id.clone(),
+            lesson_id: self.lesson().id.clone(),
+            started_at: since,
+            ended_at: end.max(since),
+        };
+        let mut to = self.at.clone();
+        to.timer = Timer::Paused(why);
+        self.commit(vec![record], to, None, journal)
+    }
+
+    /// The one way a move happens: the journal keeps `records` (all or none), progress applies them, and only then
+    /// does the session stand at `to`. `activity` is the time of the learner's action, if the move is one.
+    fn commit<J: Journal>(
+        &mut self,
+        records: Vec<Record>,
+        mut to: At,
+        activity: Option<i64>,
+        journal: &mut J,
+    ) -> Result<(), J::Error> {
+        if !records.is_empty() {
+            journal.record(&records)?;
         }
-        self.paused = true;
-        self.active_since = None;
+        for record in &records {
+            self.progress.apply(record);
+        }
+        if let Stage::Summary(status) = &mut to.stage {
+            *status = self.status(to.lesson);
+        }
+        let before = self.at.lesson;
+        self.at = to;
+        if !records.is_empty() {
+            self.restand(before);
+            self.restand(self.at.lesson);
+        }
+        if let Some(now) = activity {
+            self.last_activity = now;
+        }
         Ok(())
     }
 
-    /// Notes an action: it resumes a paused clock silently (the next record carries the span).
-    fn touch(&mut self) -> i64 {
-        let now = self.clock.now_ms();
-        self.last_activity = now;
-        if self.paused {
-            self.paused = false;
-            self.active_since = Some(now);
+    /// A move with nothing to record (a hint, a card's back, a retry of the same question): `commit` with no
+    /// records, which cannot fail.
+    fn settle(&mut self, to: At, now: i64) {
+        let Ok(()) = self.commit(Vec::new(), to, Some(now), &mut NothingToKeep);
+    }
+
+    /// Where the session stands for a move made at `now`: as now, with a paused clock started again (the move's
+    /// records carry the new span).
+    fn resumed(&self, now: i64) -> At {
+        let mut at = self.at.clone();
+        if let Timer::Paused(_) = at.timer {
+            at.timer = Timer::Running { since: now };
         }
-        now
+        at
     }
 
-    fn heartbeat<J: Journal>(&self, journal: &mut J, now: i64) -> Result<(), J::Error> {
-        journal.record(&[self.active_record(now)])
+    /// Brings a lesson's standing up to date after an event.
+    fn restand(&mut self, lesson: usize) {
+        let standing = self.standing_of(lesson);
+        if let Some(slot) = self.standing.get_mut(lesson) {
+            *slot = standing;
+        }
     }
 
-    fn active_record(&self, now: i64) -> Record {
-        let start = self.active_since.unwrap_or(now);
+    fn status(&self, lesson: usize) -> LessonStatus {
+        self.progress
+            .lesson_status(&self.pack.lessons[lesson], self.pack.course.pass_mark)
+    }
+
+    /// The summary of `lesson`; `commit` brings its status up to date once the move's records are applied.
+    fn summary(&self, lesson: usize) -> Stage {
+        Stage::Summary(self.status(lesson))
+    }
+
+    fn active_record(&self, at: &At, now: i64) -> Record {
+        let start = match at.timer {
+            Timer::Running { since } => since,
+            Timer::Paused(_) => now,
+        };
         Record::Active {
             course_id: self.pack.course.id.clone(),
-            lesson_id: self.lesson().id.clone(),
+            lesson_id: self.pack.lessons[at.lesson].id.clone(),
             started_at: start,
             ended_at: now.max(start),
         }
     }
 
-    fn position_record(&self, now: i64) -> Record {
+    fn position_record(&self, at: &At, now: i64) -> Record {
         Record::Position {
             course_id: self.pack.course.id.clone(),
-            lesson_id: self.lesson().id.clone(),
-            bite: self.bite + 1,
-            scroll: self.scroll,
+            lesson_id: self.pack.lessons[at.lesson].id.clone(),
+            bite: at.bite + 1,
+            scroll: at.scroll,
             at: now,
         }
     }
 
-    fn mark_seen(&mut self) {
-        let key = (self.lesson().id.clone(), self.bite + 1);
-        if self.progress.bites_seen.insert(key) {
-            self.restand();
-        }
-    }
-
-    /// Shows a bite's text and records the position, moving the span of active time to the new lesson if needed.
-    fn go_to<J: Journal>(
-        &mut self,
+    /// Moves `to` to a bite's text and records the position; a new lesson closes the span of active time of the
+    /// one before and starts its own.
+    fn move_to(
+        &self,
+        to: &mut At,
+        records: &mut Vec<Record>,
         lesson: usize,
         bite: usize,
-        journal: &mut J,
+        scroll: u16,
         now: i64,
-    ) -> Result<(), J::Error> {
-        // The records first, from the new place; the state changes only once they are committed.
-        let course_id = self.pack.course.id.clone();
-        let lesson_id = self.pack.lessons[lesson].id.clone();
-        let mut records = Vec::with_capacity(3);
-        let mut since = self.active_since.unwrap_or(now);
-        if lesson != self.lesson {
-            records.push(self.active_record(now));
-            since = now;
+    ) {
+        if lesson != to.lesson {
+            records.push(self.active_record(to, now));
+            to.timer = Timer::Running { since: now };
+            to.lesson = lesson;
         }
-        records.push(Record::Position {
-            course_id: course_id.clone(),
-            lesson_id: lesson_id.clone(),
-            bite: bite + 1,
-            scroll: 0,
-            at: now,
-        });
-        records.push(Record::Active {
-            course_id,
-            lesson_id,
-            started_at: since,
-            ended_at: now.max(since),
-        });
-        journal.record(&records)?;
-        self.active_since = Some(since);
-        self.lesson = lesson;
-        self.bite = bite;
-        self.scroll = 0;
-        self.stage = Stage::Reading;
-        self.retry = None;
-        self.mark_seen();
-        Ok(())
+        to.bite = bite;
+        to.scroll = scroll;
+        to.stage = Stage::Reading;
+        to.retry = None;
+        records.push(self.position_record(to, now));
     }
 
-    fn next_bite<J: Journal>(&mut self, journal: &mut J, now: i64) -> Result<Advance, J::Error> {
-        if self.bite + 1 < self.lesson().bites.len() {
-            self.go_to(self.lesson, self.bite + 1, journal, now)?;
-            Ok(Advance::NextBite)
+    /// After arriving at `to`'s bite going forward: a bite with text shows it; one without shows its first exercise
+    /// that waits, or is passed over to the next bite, or at the lesson's end to its summary. `false` when it ends
+    /// at the summary.
+    fn land_forward(&mut self, to: &mut At, records: &mut Vec<Record>, now: i64) -> bool {
+        loop {
+            let bites = &self.pack.lessons[to.lesson].bites;
+            if has_prose(&bites[to.bite]) {
+                return true;
+            }
+            if let Some(index) = self.next_pending(to.lesson, to.bite, 0) {
+                to.stage = self.show(to.lesson, to.bite, index, false, now);
+                return true;
+            }
+            if to.bite + 1 < bites.len() {
+                let (lesson, bite) = (to.lesson, to.bite + 1);
+                self.move_to(to, records, lesson, bite, 0, now);
+            } else {
+                to.stage = self.summary(to.lesson);
+                return false;
+            }
+        }
+    }
+
+    /// Going back from `from`: the nearest bite before it with text, or with an exercise that waits (shown at
+    /// once). `None` when there is none: already at the start.
+    fn land_back(
+        &mut self,
+        to: &mut At,
+        records: &mut Vec<Record>,
+        from: (usize, usize),
+        now: i64,
+    ) -> Option<Back> {
+        let (mut lesson, mut bite) = from;
+        loop {
+            if bite > 0 {
+                bite -= 1;
+            } else if lesson > 0 {
+                lesson -= 1;
+                bite = self.pack.lessons[lesson].bites.len().checked_sub(1)?;
+            } else {
+                return None;
+            }
+            let pending = self.next_pending(lesson, bite, 0);
+            if has_prose(&self.pack.lessons[lesson].bites[bite]) || pending.is_some() {
+                self.move_to(to, records, lesson, bite, 0, now);
+                if !has_prose(&self.pack.lessons[lesson].bites[bite])
+                    && let Some(index) = pending
+                {
+                    to.stage = self.show(lesson, bite, index, false, now);
+                }
+                return Some(if lesson == from.0 {
+                    Back::PreviousBite
+                } else {
+                    Back::PreviousLesson
+                });
+            }
+        }
+    }
+
+    fn next_bite(&mut self, to: &mut At, records: &mut Vec<Record>, now: i64) -> Advance {
+        let bites = self.pack.lessons[to.lesson].bites.len();
+        if to.bite + 1 < bites {
+            let (lesson, bite) = (to.lesson, to.bite + 1);
+            self.move_to(to, records, lesson, bite, 0, now);
+            if self.land_forward(to, records, now) {
+                return Advance::NextBite;
+            }
         } else {
-            self.lesson_done(journal, now)
+            to.stage = self.summary(to.lesson);
         }
+        Advance::LessonDone(self.status(to.lesson))
     }
 
-    fn lesson_done<J: Journal>(&mut self, journal: &mut J, now: i64) -> Result<Advance, J::Error> {
-        let status = self
-            .progress
-            .lesson_status(self.lesson(), self.pack.course.pass_mark);
-        self.stage = Stage::Summary(status.clone());
-        self.heartbeat(journal, now)?;
-        Ok(Advance::LessonDone(status))
-    }
-
-    /// The first exercise of bite `bite` from `from` on that still waits: a question never answered or skipped, or a
+    /// The first exercise of a bite from `from` on that still waits: a question never answered or skipped, or a
     /// card never rated.
-    fn next_pending(&self, bite: usize, from: usize) -> Option<usize> {
-        let exercises = &self.lesson().bites[bite].exercises;
+    fn next_pending(&self, lesson: usize, bite: usize, from: usize) -> Option<usize> {
+        let exercises = &self.pack.lessons[lesson].bites[bite].exercises;
         (from..exercises.len()).find(|&i| match &exercises[i] {
             Exercise::Question(q) => !self.progress.questions.contains_key(&q.id),
             Exercise::Card(c) => !self.progress.cards_rated.contains(&c.id),
@@ -675,28 +808,21 @@ impl Session {
             })
     }
 
-    fn retry_round(&self, bite: usize, index: usize) -> u32 {
-        match &self.lesson().bites[bite].exercises[index] {
-            Exercise::Question(q) => self
-                .progress
-                .questions
-                .get(&q.id)
-                .map_or(1, |p| p.round + 1),
-            Exercise::Card(_) => 1,
-        }
-    }
-
-    fn show_exercise(&mut self, bite: usize, index: usize, round: Option<u32>, now: i64) {
-        let exercise = &self.pack.lessons[self.lesson].bites[bite].exercises[index];
-        let shown = match exercise {
-            Exercise::Question(q) => shown_order(&q.kind, &mut self.rng),
-            Exercise::Card(_) => Vec::new(),
+    /// The stage showing an exercise, its choices or items in a fresh order. A question's round comes from
+    /// progress: its latest round in the lesson's flow, the one after in a retry.
+    fn show(&mut self, lesson: usize, bite: usize, index: usize, retry: bool, now: i64) -> Stage {
+        let (shown, round) = match &self.pack.lessons[lesson].bites[bite].exercises[index] {
+            Exercise::Question(q) => (
+                shown_order(&q.kind, &mut self.rng, None),
+                if retry {
+                    self.progress.next_round(&q.id)
+                } else {
+                    self.progress.round(&q.id)
+                },
+            ),
+            Exercise::Card(_) => (Vec::new(), 1),
         };
-        let round = round.unwrap_or_else(|| match exercise {
-            Exercise::Question(q) => self.progress.questions.get(&q.id).map_or(1, |p| p.round),
-            Exercise::Card(_) => 1,
-        });
-        self.stage = Stage::Exercise(ExerciseState {
+        Stage::Exercise(ExerciseState {
             bite,
             index,
             shown,
@@ -706,12 +832,12 @@ impl Session {
             round,
             verdict: None,
             revealed: false,
-        });
+        })
     }
 
-    fn waiting_question(&self) -> Option<&Question> {
+    fn waiting_question(&self) -> Option<(&Question, &ExerciseState)> {
         match self.exercise() {
-            Some((Exercise::Question(q), state)) if state.verdict.is_none() => Some(q),
+            Some((Exercise::Question(q), state)) if state.verdict.is_none() => Some((q, state)),
             _ => None,
         }
     }
@@ -723,8 +849,9 @@ impl Session {
         verdict: Verdict,
         journal: &mut J,
     ) -> Result<Verdict, J::Error> {
-        let now = self.touch();
-        let Stage::Exercise(state) = &self.stage else {
+        let now = self.clock.now_ms();
+        let mut to = self.resumed(now);
+        let Stage::Exercise(state) = &mut to.stage else {
             return Ok(verdict);
         };
         let record = Record::Answer(AnswerRecord {
@@ -741,28 +868,26 @@ impl Session {
             shown_at: state.shown_at,
             answered_at: now,
         });
-        let (round, attempt) = (state.round, state.attempt);
-        journal.record(&[record, self.active_record(now)])?;
-        let entry = self.progress.questions.entry(question.id.clone());
-        let progress = entry.or_insert(QuestionProgress {
-            round,
-            first_try_right: verdict.correct,
-            attempts: 0,
-        });
-        if progress.round != round {
-            *progress = QuestionProgress {
-                round,
-                first_try_right: verdict.correct,
-                attempts: 0,
-            };
-        }
-        progress.attempts = progress.attempts.max(attempt);
-        self.restand();
-        if let Stage::Exercise(state) = &mut self.stage {
-            state.verdict = Some(verdict.clone());
-        }
+        state.verdict = Some(verdict.clone());
+        let active = self.active_record(&to, now);
+        self.commit(vec![record, active], to, Some(now), journal)?;
         Ok(verdict)
     }
+}
+
+/// The journal of moves with nothing to record: it is never asked to keep anything.
+struct NothingToKeep;
+
+impl Journal for NothingToKeep {
+    type Error = std::convert::Infallible;
+    fn record(&mut self, _: &[Record]) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// Whether a bite has text of its own to read, besides its questions and cards.
+fn has_prose(bite: &Bite) -> bool {
+    !bite.markdown.trim().is_empty()
 }
 
 /// Where to start: an asked-for lesson, a restart, the saved position (clamped to the pack as it is now), or for
@@ -821,27 +946,34 @@ fn start_point<E>(
 }
 
 /// The order to show a question's choices or items in: choices shuffled when the author asks; order items always
-/// shuffled, and never shown already in the right order.
-fn shown_order(kind: &QuestionKind, rng: &mut fastrand::Rng) -> Vec<usize> {
-    match kind {
-        QuestionKind::Choice { choices, shuffle } => {
-            let mut order: Vec<usize> = (0..choices.len()).collect();
-            if *shuffle {
-                rng.shuffle(&mut order);
-            }
-            order
-        }
-        QuestionKind::Order { items } => {
-            let mut order: Vec<usize> = (0..items.len()).collect();
-            if items.len() > 1 {
-                while order.iter().enumerate().all(|(i, &o)| i == o) {
-                    rng.shuffle(&mut order);
-                }
-            }
-            order
-        }
-        QuestionKind::TrueFalse { .. } | QuestionKind::Text { .. } => Vec::new(),
+/// shuffled, and never shown already in the right order. With `before` (a retry of the same question), a shuffled
+/// order differs from the one shown before whenever it can.
+fn shown_order(
+    kind: &QuestionKind,
+    rng: &mut fastrand::Rng,
+    before: Option<&[usize]>,
+) -> Vec<usize> {
+    let (len, shuffled) = match kind {
+        QuestionKind::Choice { choices, shuffle } => (choices.len(), *shuffle),
+        QuestionKind::Order { items } => (items.len(), true),
+        QuestionKind::TrueFalse { .. } | QuestionKind::Text { .. } => return Vec::new(),
+    };
+    let mut order: Vec<usize> = (0..len).collect();
+    if !shuffled || len < 2 {
+        return order;
     }
+    let is_order = matches!(kind, QuestionKind::Order { .. });
+    // Two items have one order that is neither the right one nor the same as before: keep it.
+    let bad = |order: &[usize]| {
+        let in_place = order.iter().enumerate().all(|(i, &o)| i == o);
+        let same = before == Some(order) && !(is_order && len == 2);
+        (is_order && in_place) || same
+    };
+    rng.shuffle(&mut order);
+    while bad(&order) {
+        rng.shuffle(&mut order);
+    }
+    order
 }
 
 #[cfg(test)]

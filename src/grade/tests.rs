@@ -1,5 +1,5 @@
 use super::*;
-use crate::pack::Choice;
+use crate::pack::{Choice, Question};
 
 fn choice(correct: &[bool]) -> QuestionKind {
     QuestionKind::Choice {
@@ -180,4 +180,112 @@ fn responses_are_described_in_the_authors_words() {
         Response::Text(" As typed ".into()).describe(&text(&["x"], false)),
         " As typed "
     );
+}
+
+fn question(prompt: &str, kind: QuestionKind) -> Question {
+    Question {
+        id: "q".into(),
+        prompt: prompt.into(),
+        kind,
+        explain: None,
+        hint: None,
+        line: 1,
+    }
+}
+
+#[test]
+fn one_rule_says_whether_several_choices_may_be_picked() {
+    assert!(choice(&[true, false, true]).picks_several());
+    assert!(!choice(&[true, false, false]).picks_several());
+    assert!(!QuestionKind::TrueFalse { answer: true }.picks_several());
+    assert_eq!(
+        parse_input(&choice(&[true, false, false]), &[0, 1, 2], "1 2"),
+        Err(InputError::OneChoiceOnly)
+    );
+    assert_eq!(
+        parse_input(&choice(&[true, false, true]), &[0, 1, 2], "1 3"),
+        Ok(Response::Choices(vec![0, 2]))
+    );
+}
+
+#[test]
+fn pick_all_that_apply_is_said_once() {
+    let q = question("Which are even?", choice(&[true, false, true]));
+    assert_eq!(q.pick_all_note(), Some(PICK_ALL));
+    let q = question(
+        "Which are even? Pick all that apply.",
+        choice(&[true, false, true]),
+    );
+    assert_eq!(q.pick_all_note(), None, "the prompt says it already");
+    let q = question("Which is even?", choice(&[true, false, false]));
+    assert_eq!(q.pick_all_note(), None);
+}
+
+fn shown(number: usize, index: usize, text: &str) -> Shown {
+    Shown {
+        number,
+        index,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn a_wrong_answer_states_the_right_one_by_what_was_shown() {
+    // c1 is right, shown first; c0 shown second; c2 third.
+    let kind = choice(&[false, true, false]);
+    let v = verdict(&kind, &[1, 0, 2], &Response::Choices(vec![2]));
+    assert!(!v.correct && !v.skipped);
+    assert_eq!(v.given, Some(Stated::Choices(vec![shown(3, 2, "c2")])));
+    assert_eq!(v.right, Some(Stated::Choices(vec![shown(1, 1, "c1")])));
+    assert_eq!(v.missed, [shown(1, 1, "c1")]);
+
+    let v = verdict(
+        &QuestionKind::TrueFalse { answer: true },
+        &[],
+        &Response::Bool(false),
+    );
+    assert_eq!(
+        (v.given, v.right),
+        (Some(Stated::Bool(false)), Some(Stated::Bool(true)))
+    );
+
+    let v = verdict(
+        &text(&["git commit", "commit"], false),
+        &[],
+        &Response::Text("git add".into()),
+    );
+    assert_eq!(
+        (v.given, v.right),
+        (
+            Some(Stated::Text("git add".into())),
+            Some(Stated::Text("git commit".into()))
+        )
+    );
+
+    // Items shown as 2 0 1: the right order 0 1 2 is typed 2 3 1.
+    let v = verdict(&order(3), &[2, 0, 1], &Response::Order(vec![2, 0, 1]));
+    assert_eq!(
+        v.right,
+        Some(Stated::Order(vec![
+            shown(2, 0, "item 0"),
+            shown(3, 1, "item 1"),
+            shown(1, 2, "item 2")
+        ]))
+    );
+    assert_eq!(
+        v.given,
+        Some(Stated::Order(vec![
+            shown(1, 2, "item 2"),
+            shown(2, 0, "item 0"),
+            shown(3, 1, "item 1")
+        ]))
+    );
+}
+
+#[test]
+fn a_skip_states_the_right_answer_and_nothing_given() {
+    let v = skipped(&choice(&[true, false]), &[1, 0]);
+    assert!(v.skipped && !v.correct);
+    assert_eq!(v.given, None);
+    assert_eq!(v.right, Some(Stated::Choices(vec![shown(2, 0, "c0")])));
 }

@@ -160,11 +160,11 @@ fn moving_past_a_bite_needs_its_questions_answered_or_skipped() {
         "a card needs a rating or a skip"
     );
     assert!(
-        !h.session.rate(3, &mut h.journal).unwrap(),
+        !h.session.rate(Rating::Good, &mut h.journal).unwrap(),
         "rating needs the back shown first"
     );
     assert!(h.session.reveal());
-    assert!(h.session.rate(3, &mut h.journal).unwrap());
+    assert!(h.session.rate(Rating::Good, &mut h.journal).unwrap());
     assert_eq!(h.advance(), Advance::NextBite);
     assert_eq!(h.at(), ("a", 3));
 }
@@ -217,7 +217,8 @@ fn choice_feedback_is_the_chosen_options() {
     assert_eq!(h.advance(), Advance::NextBite);
     assert_eq!(h.advance(), Advance::Exercise);
     let v = h.answer(Response::Choices(vec![1]));
-    assert_eq!(v.feedback, ["Not this one."]);
+    let feedback: Vec<_> = v.feedback.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(feedback, ["Not this one."]);
     assert!(
         !h.saved().cards_rated.contains("c1"),
         "a skipped card is not rated"
@@ -248,7 +249,7 @@ fn play_lesson_a(h: &mut Harness, q1: bool, q2: usize) -> LessonStatus {
     let _ = h.answer(Response::Bool(q1));
     let _ = h.advance();
     h.session.reveal();
-    h.session.rate(4, &mut h.journal).unwrap();
+    h.session.rate(Rating::Easy, &mut h.journal).unwrap();
     let _ = (h.advance(), h.advance());
     let _ = h.answer(Response::Choices(vec![q2]));
     match h.advance() {
@@ -534,7 +535,8 @@ fn order_items_are_never_shown_in_the_right_order() {
     };
     let mut rng = fastrand::Rng::with_seed(1);
     for _ in 0..50 {
-        assert_eq!(shown_order(&kind, &mut rng), [1, 0]);
+        assert_eq!(shown_order(&kind, &mut rng, None), [1, 0]);
+        assert_eq!(shown_order(&kind, &mut rng, Some(&[1, 0])), [1, 0]);
     }
 }
 
@@ -593,4 +595,311 @@ fn a_move_that_cannot_be_saved_does_not_happen() {
         h.session.exercise().unwrap().1.verdict.is_none(),
         "and the question still waits"
     );
+}
+
+/// Everything a move may change, to compare before and after.
+fn snapshot(s: &Session) -> (Stage, usize, usize, u16, Progress, Option<Pause>, bool) {
+    (
+        s.stage().clone(),
+        s.lesson_index(),
+        s.bite().number,
+        s.scroll(),
+        s.progress().clone(),
+        s.paused(),
+        s.in_retry(),
+    )
+}
+
+/// Runs `the_move` against a journal that refuses every write: the move must fail and leave the session as it was.
+fn refused<T: std::fmt::Debug>(
+    h: &mut Harness,
+    what: &str,
+    the_move: impl FnOnce(&mut Session, &mut FailingJournal) -> Result<T, &'static str>,
+) {
+    let before = snapshot(&h.session);
+    let result = the_move(&mut h.session, &mut FailingJournal);
+    assert_eq!(
+        result.map(|_| ()),
+        Err("disk full"),
+        "{what}: the journal's error is returned"
+    );
+    assert_eq!(
+        snapshot(&h.session),
+        before,
+        "{what}: nothing moved, since nothing was saved"
+    );
+}
+
+#[test]
+fn every_move_that_cannot_be_saved_leaves_the_session_as_it_was() {
+    let mut h = Harness::new();
+    refused(&mut h, "advance to the next bite", |s, j| s.advance(j));
+    let _ = h.advance();
+    refused(&mut h, "advance to an exercise", |s, j| s.advance(j));
+    refused(&mut h, "back to the previous bite", |s, j| s.back(j));
+    refused(&mut h, "scroll", |s, j| s.scroll_to(3, j));
+    let _ = h.advance();
+    refused(&mut h, "answer", |s, j| s.answer(&Response::Bool(false), j));
+    refused(&mut h, "skip", |s, j| s.skip(j));
+    let _ = h.answer(Response::Bool(false));
+    refused(&mut h, "advance to the next exercise", |s, j| s.advance(j));
+    let _ = h.advance();
+    assert!(h.session.reveal());
+    refused(&mut h, "rate", |s, j| s.rate(Rating::Good, j));
+    h.session.rate(Rating::Good, &mut h.journal).unwrap();
+    let _ = (h.advance(), h.advance());
+    let _ = h.answer(Response::Choices(vec![1]));
+    refused(&mut h, "advance to the lesson's summary", |s, j| {
+        s.advance(j)
+    });
+    assert!(matches!(h.advance(), Advance::LessonDone(_)));
+    refused(&mut h, "retry the missed questions", |s, j| {
+        s.retry_missed(j)
+    });
+    refused(&mut h, "advance to the next lesson", |s, j| s.advance(j));
+    refused(&mut h, "pause", |s, j| s.pause(j));
+    refused(&mut h, "pause when idle", |s, j| s.pause_idle(j));
+    refused(&mut h, "close", |s, j| s.close(j));
+    h.session.pause(&mut h.journal).unwrap();
+    refused(&mut h, "resume", |s, j| s.resume(j));
+    refused(&mut h, "advance while paused", |s, j| s.advance(j));
+    h.session.resume(&mut h.journal).unwrap();
+    assert_eq!(h.advance(), Advance::NextLesson);
+    refused(&mut h, "back to the previous lesson", |s, j| s.back(j));
+    let _ = h.advance();
+    let _ = h.answer(Response::Text("hi".into()));
+    let _ = h.advance();
+    refused(&mut h, "finish the course", |s, j| s.advance(j));
+    assert_eq!(h.advance(), Advance::CourseDone);
+    assert!(
+        h.saved().finished && h.session.progress().finished,
+        "what was saved is what the session holds"
+    );
+}
+
+#[test]
+fn the_session_holds_what_a_reopen_would_load() {
+    let mut h = Harness::new();
+    let _ = play_lesson_a(&mut h, false, 1);
+    let _ = h.session.retry_missed(&mut h.journal).unwrap();
+    let _ = h.answer(Response::Bool(true));
+    assert_eq!(h.session.progress(), &h.saved());
+}
+
+/// Lesson `p`: a text bite; a bite with only q1 in it; a bite with only card c1; a text bite.
+fn pack_without_prose() -> Pack {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "course.toml", "id = \"p\"\ntitle = \"P\"\n");
+    write(
+        dir.path(),
+        "p.md",
+        &format!("+++\nid = \"p\"\n+++\nOne.\n\n---\n\n{TF}\n---\n\n{CARD}\n---\n\nFour.\n"),
+    );
+    crate::pack::load(dir.path())
+        .into_pack()
+        .map_err(|r| r.diagnostics)
+        .unwrap()
+}
+
+fn showing(h: &Harness) -> Option<String> {
+    h.session.exercise().map(|(e, _)| match e {
+        Exercise::Question(q) => q.id.clone(),
+        Exercise::Card(c) => c.id.clone(),
+    })
+}
+
+#[test]
+fn a_bite_without_text_opens_at_its_exercise() {
+    let mut h = Harness::open(
+        pack_without_prose(),
+        Progress::default(),
+        &OpenOptions::default(),
+    );
+    assert_eq!(h.advance(), Advance::NextBite);
+    assert_eq!(h.at(), ("p", 2));
+    assert_eq!(
+        showing(&h).as_deref(),
+        Some("q1"),
+        "no empty page before the question"
+    );
+    // Back from the question goes to the bite before, not to an empty page.
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::PreviousBite);
+    assert_eq!((h.at(), h.session.stage()), (("p", 1), &Stage::Reading));
+    let _ = h.advance();
+    // Resuming on it opens at the question too.
+    let again = h.reopen(&OpenOptions::default());
+    assert_eq!(again.at(), ("p", 2));
+    assert_eq!(showing(&again).as_deref(), Some("q1"));
+
+    let _ = h.answer(Response::Bool(true));
+    assert_eq!(h.advance(), Advance::NextBite);
+    assert_eq!((h.at(), showing(&h).as_deref()), (("p", 3), Some("c1")));
+    h.session.reveal();
+    h.session.rate(Rating::Hard, &mut h.journal).unwrap();
+    assert_eq!(h.advance(), Advance::NextBite);
+    assert_eq!((h.at(), h.session.stage()), (("p", 4), &Stage::Reading));
+    // Going back, bites without text whose exercises are done are passed over.
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::PreviousBite);
+    assert_eq!((h.at(), h.session.stage()), (("p", 1), &Stage::Reading));
+    // And so on resume: a saved place on one of them opens at what comes next.
+    let progress = Progress {
+        position: Some(SavedPosition {
+            lesson: "p".into(),
+            bite: 3,
+            scroll: 0,
+        }),
+        ..h.saved()
+    };
+    let again = Harness::open(h.session.pack().clone(), progress, &OpenOptions::default());
+    assert_eq!(
+        (again.at(), again.session.stage()),
+        (("p", 4), &Stage::Reading)
+    );
+}
+
+#[test]
+fn a_rating_is_recorded_as_given() {
+    let mut h = Harness::open(
+        pack_without_prose(),
+        Progress::default(),
+        &OpenOptions::default(),
+    );
+    let _ = h.advance();
+    let _ = h.session.skip(&mut h.journal).unwrap();
+    let _ = h.advance();
+    assert!(h.session.reveal());
+    assert!(h.session.rate(Rating::Easy, &mut h.journal).unwrap());
+    assert!(
+        h.session
+            .exercise()
+            .unwrap()
+            .1
+            .verdict
+            .as_ref()
+            .unwrap()
+            .correct
+    );
+    let ratings: Vec<_> = h
+        .journal
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::CardRated { rating, .. } => Some(*rating),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ratings, [Rating::Easy]);
+    assert!(!Rating::Again.remembered() && Rating::Good.remembered());
+    assert_eq!(Rating::from_number(0), None);
+    assert_eq!(Rating::from_number(5), None);
+    assert!(
+        Rating::ALL
+            .iter()
+            .all(|&r| Rating::from_number(r.number()) == Some(r))
+    );
+}
+
+const PICK_ALL: &str = "```quiz\nid = \"q9\"\nkind = \"choice\"\nprompt = \"Which are even?\"\nshuffle = true\nchoices = [\n  { text = \"two\", correct = true, feedback = \"Two is even.\" },\n  { text = \"three\", feedback = \"Three is odd.\" },\n  { text = \"four\", correct = true },\n  { text = \"five\" },\n]\nexplain = \"E\"\n```\n";
+
+fn pick_all_pack() -> Pack {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "course.toml", "id = \"k\"\ntitle = \"K\"\n");
+    write(
+        dir.path(),
+        "k.md",
+        &format!("+++\nid = \"k\"\n+++\nNumbers.\n\n{PICK_ALL}"),
+    );
+    crate::pack::load(dir.path())
+        .into_pack()
+        .map_err(|r| r.diagnostics)
+        .unwrap()
+}
+
+#[test]
+fn a_wrong_pick_all_answer_states_every_choice_it_concerns() {
+    let mut h = Harness::open(
+        pick_all_pack(),
+        Progress::default(),
+        &OpenOptions::default(),
+    );
+    assert_eq!(h.advance(), Advance::Exercise);
+    let shown = h.session.exercise().unwrap().1.shown.clone();
+    let number = |index: usize| shown.iter().position(|&i| i == index).unwrap() + 1;
+    // "two" (right) and "three" (wrong) picked; "four" missed.
+    let v = h.answer(Response::Choices(vec![0, 1]));
+    assert!(!v.correct);
+    let feedback: Vec<_> = v
+        .feedback
+        .iter()
+        .map(|f| (f.choice.number, f.choice.text.as_str(), f.text.as_str()))
+        .collect();
+    let mut expected = vec![
+        (number(0), "two", "Two is even."),
+        (number(1), "three", "Three is odd."),
+    ];
+    expected.sort();
+    assert_eq!(feedback, expected, "each feedback with its choice");
+    let missed: Vec<_> = v
+        .missed
+        .iter()
+        .map(|c| (c.number, c.text.as_str()))
+        .collect();
+    assert_eq!(missed, [(number(2), "four")]);
+    let Some(Stated::Choices(right)) = &v.right else {
+        panic!("the right choices are stated: {v:?}")
+    };
+    let mut right: Vec<_> = right.iter().map(|c| c.text.as_str()).collect();
+    right.sort();
+    assert_eq!(right, ["four", "two"]);
+    let Some(Stated::Choices(given)) = &v.given else {
+        panic!("the learner's choices are kept: {v:?}")
+    };
+    assert_eq!(given.len(), 2);
+}
+
+#[test]
+fn trying_again_shows_shuffled_choices_in_a_new_order() {
+    let mut h = Harness::open(
+        pick_all_pack(),
+        Progress::default(),
+        &OpenOptions::default(),
+    );
+    let _ = h.advance();
+    for _ in 0..5 {
+        let before = h.session.exercise().unwrap().1.shown.clone();
+        let _ = h.answer(Response::Choices(vec![1]));
+        assert!(h.session.try_again());
+        let after = &h.session.exercise().unwrap().1.shown;
+        assert_ne!(
+            after, &before,
+            "the same order would let the position be remembered"
+        );
+        let mut sorted = after.clone();
+        sorted.sort();
+        assert_eq!(sorted, [0, 1, 2, 3]);
+    }
+}
+
+#[test]
+fn an_idle_pause_says_it_was_not_asked_for() {
+    let mut h = Harness::new();
+    assert_eq!(h.session.paused(), None);
+    h.session.pause_idle(&mut h.journal).unwrap();
+    assert_eq!(h.session.paused(), Some(Pause::Idle));
+    h.session.resume(&mut h.journal).unwrap();
+    h.session.pause(&mut h.journal).unwrap();
+    assert_eq!(h.session.paused(), Some(Pause::Asked));
+    assert!(h.session.is_paused());
+}
+
+#[test]
+fn opening_a_course_that_cannot_be_saved_fails() {
+    let opened = Session::open(
+        pack(0.8),
+        Progress::default(),
+        std::rc::Rc::new(ManualClock::at(T0)),
+        &OpenOptions::default(),
+        &mut FailingJournal,
+    );
+    assert!(matches!(opened, Err(OpenError::Journal("disk full"))));
 }

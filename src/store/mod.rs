@@ -316,7 +316,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
                 "INSERT INTO card_ratings (course_id, lesson_id, card_id, rating, rated_at, duration_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![course_id, lesson_id, card_id, rating, at, duration_ms])?;
+            .execute(params![course_id, lesson_id, card_id, rating.number(), at, duration_ms])?;
             touch_course(tx, course_id, *at)?;
         }
         Record::Active {

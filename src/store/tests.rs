@@ -195,7 +195,7 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
             course_id: "c".into(),
             lesson_id: "l1".into(),
             card_id: "k1".into(),
-            rating: 3,
+            rating: crate::journal::Rating::Good,
             at: 30,
             duration_ms: 900,
         },
@@ -255,14 +255,12 @@ fn a_failed_transaction_keeps_nothing_of_it() {
     let (_dir, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     store.record(&[opened("c", 1)]).unwrap();
-    // The answer is fine, the rating breaks a CHECK: neither may stay.
-    let bad = Record::CardRated {
+    // The answer is fine, the span ending before it starts breaks a CHECK: neither may stay.
+    let bad = Record::Active {
         course_id: "c".into(),
         lesson_id: "l".into(),
-        card_id: "k".into(),
-        rating: 9,
-        at: 5,
-        duration_ms: 0,
+        started_at: 5,
+        ended_at: 4,
     };
     assert!(
         store

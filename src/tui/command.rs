@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::keymap::{Action, Keymap, display};
+use crate::journal::Rating;
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +26,8 @@ pub enum Command {
     Pick(usize),
     /// True or false.
     TrueFalse(bool),
-    /// A card's rating, 1 (again) to 4 (easy).
-    Rate(u8),
+    /// A card's rating.
+    Rate(Rating),
 }
 
 /// How the screen reads keys now.
@@ -66,7 +67,7 @@ pub fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command>
             return Some(Command::TrueFalse(c == 't'));
         }
         (Input::Ratings, KeyCode::Char(c @ '1'..='4')) if plain => {
-            return Some(Command::Rate(c as u8 - b'0'));
+            return Rating::from_number(c as u8 - b'0').map(Command::Rate);
         }
         _ => {}
     }
@@ -223,7 +224,7 @@ mod tests {
         );
         assert_eq!(
             resolve(&key(KeyCode::Char('2')), Input::Ratings, &keymap),
-            Some(Command::Rate(2))
+            Some(Command::Rate(Rating::Hard))
         );
     }
 

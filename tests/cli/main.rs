@@ -11,6 +11,7 @@ mod player;
 mod progress;
 mod screens;
 mod targets;
+mod verdicts;
 
 use std::path::PathBuf;
 

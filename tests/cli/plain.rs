@@ -130,8 +130,13 @@ fn a_course_played_to_its_end_with_plain_lines() {
     );
     p.send("next");
     let all = p.send("next");
-    assert!(all.contains("Pick all that apply"), "{all}");
-    assert!(p.send("1").contains("Not quite."));
+    assert_eq!(all.matches("Pick all that apply").count(), 1, "{all}");
+    // A wrong answer states the learner's answer, the right one and the right choice missed, by number and text.
+    let wrong = p.send("1");
+    assert!(wrong.contains("Not quite."), "{wrong}");
+    assert!(wrong.contains("Your answer: 1. 2."), "{wrong}");
+    assert!(wrong.contains("The right answer: 1. 2; 3. 4."), "{wrong}");
+    assert!(wrong.contains("Missed: 3. 4."), "{wrong}");
     let again = p.send("retry");
     assert!(again.contains("Which are even?"), "{again}");
     assert!(p.send("1 3").contains("Right."));
@@ -159,14 +164,19 @@ fn a_course_played_to_its_end_with_plain_lines() {
     assert!(p.send(&typed).contains("Right."), "{}", p.transcript);
     p.send("next");
     let skipped = p.send(":skip");
-    assert!(skipped.contains("Skipped."), "{skipped}");
+    assert!(
+        skipped.contains("Skipped.") && skipped.contains("The right answer: true."),
+        "{skipped}"
+    );
     let summary = p.send("next");
     assert!(
-        summary.contains("Right on the first try: 5 of 7. Pass mark: 75 percent."),
+        summary.contains("Right on the first try: 5 of 7 (71%). Pass mark: 75%."),
         "{summary}"
     );
+    // The missed questions are listed, by their prompts.
     assert!(
-        summary.contains("Not mastered yet.") && summary.contains("Missed 2."),
+        summary.contains("Not mastered yet: retry the missed questions")
+            && summary.contains("Missed 2:\n- Which are even?\n- Derived ids work.\n"),
         "{summary}"
     );
 
@@ -191,7 +201,7 @@ fn a_course_played_to_its_end_with_plain_lines() {
     }
     let summary = question;
     assert!(
-        summary.contains("Right on the first try: 7 of 7."),
+        summary.contains("Right on the first try: 7 of 7 (100%)."),
         "{summary}"
     );
     assert!(summary.contains("Mastered."), "{summary}");
@@ -214,7 +224,9 @@ fn a_course_played_to_its_end_with_plain_lines() {
     p.send("3");
     let done = p.send("next");
     assert!(
-        done.contains("Course complete: Every construct. Lessons mastered: 3 of 3."),
+        done.contains(
+            "Course complete: Every construct.\nLessons complete: 3 of 3. Mastered: 3 of 3."
+        ),
         "{}",
         p.transcript
     );
@@ -376,5 +388,80 @@ fn a_bad_config_file_is_named_with_its_line() {
     assert!(
         err.contains("kept for answers") && err.contains(&config.display().to_string()),
         "{err}"
+    );
+}
+
+#[test]
+fn a_bite_with_only_a_question_opens_at_the_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"q\"\ntitle = \"Q\"\n").unwrap();
+    std::fs::write(
+        pack.join("one.md"),
+        "+++\nid = \"one\"\ntitle = \"One\"\n+++\nSome text.\n\n---\n\n```quiz\nid = \"tf\"\nkind = \"truefalse\"\nprompt = \"Is this the only question?\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let args = [
+        "--db",
+        db.to_str().unwrap(),
+        "play",
+        "--plain",
+        pack.to_str().unwrap(),
+    ];
+    let (code, out, _) = plain_once(&args, "next\nfalse\n");
+    assert_eq!(code, Some(0));
+    let second = out.split("> ").nth(1).unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        second.starts_with(
+            "\nQ, lesson 1 of 1: One. Bite 2 of 2.\n\nQuestion: Is this the only question?"
+        ),
+        "where the learner is, then the question, with no empty page between: {second:?}"
+    );
+    assert!(
+        out.contains("Not quite.\nYour answer: false.\nThe right answer: true.\n"),
+        "{out}"
+    );
+    // The next start is saved on that bite; with its question answered there is nothing on it left to show, so it
+    // opens at what comes next: the lesson's summary, not an empty page.
+    let (_, out, _) = plain_once(&args, "quit\n");
+    assert!(
+        out.starts_with("\nEnd of lesson: One.") && !out.contains("Question:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn pick_all_that_apply_is_said_once_when_the_prompt_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"k\"\ntitle = \"K\"\n").unwrap();
+    std::fs::write(
+        pack.join("one.md"),
+        "+++\nid = \"one\"\n+++\nNumbers.\n\n```quiz\nid = \"even\"\nkind = \"choice\"\nprompt = \"Which are even? Pick all that apply.\"\nchoices = [\n  { text = \"two\", correct = true },\n  { text = \"three\", feedback = \"Odd.\" },\n  { text = \"four\", correct = true },\n]\n```\n",
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let (code, out, _) = plain_once(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "play",
+            "--plain",
+            pack.to_str().unwrap(),
+        ],
+        "next\n1 2\n",
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out.to_lowercase().matches("all that apply").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("Your answer: 1. two; 2. three.\nThe right answer: 1. two; 3. four.\nMissed: 3. four.\n2. three: Odd.\n"),
+        "{out}"
     );
 }

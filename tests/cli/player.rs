@@ -134,7 +134,7 @@ pub fn press_until(app: &mut App, key: &str, needle: &str) {
 
 /// Reads through the fixture's first lesson (prose only) to its summary.
 pub fn through_intro(app: &mut App) {
-    press_until(app, "<Right>", "End of “Markdown, all of it”");
+    press_until(app, "<Right>", "End of lesson: Markdown, all of it.");
 }
 
 /// The screen as text, one line per row, trailing spaces trimmed.
@@ -179,7 +179,7 @@ fn a_whole_lesson_by_keys_leaves_every_answer_in_the_store() {
     // Lesson 1 (intro) has three bites and no exercises.
     through_intro(&mut p.app);
     assert!(
-        screen(&p.app).contains("End of “Markdown, all of it”"),
+        screen(&p.app).contains("End of lesson: Markdown, all of it."),
         "{}",
         screen(&p.app)
     );
@@ -244,7 +244,7 @@ fn a_whole_lesson_by_keys_leaves_every_answer_in_the_store() {
 
     let summary = screen(&p.app);
     assert!(
-        summary.contains("End of “Questions of every kind”"),
+        summary.contains("End of lesson: Questions of every kind."),
         "{summary}"
     );
     assert!(

@@ -67,7 +67,11 @@ fn play_first_lesson(db: &Path) -> usize {
         }
         if matches!(session.exercise(), Some((Exercise::Card(_), s)) if s.verdict.is_none()) {
             session.reveal();
-            assert!(session.rate(3, &mut store).unwrap());
+            assert!(
+                session
+                    .rate(morsel::journal::Rating::Good, &mut store)
+                    .unwrap()
+            );
         }
         match session.advance(&mut store).unwrap() {
             Advance::LessonDone(status) => {

@@ -57,14 +57,14 @@ fn screens(size: (u16, u16)) -> Vec<(&'static str, String)> {
     press(&mut p.app, "s");
     press_until(&mut p.app, "<Right>", "Derived ids work.");
     press(&mut p.app, "s");
-    press_until(&mut p.app, "<Right>", "End of “Questions");
+    press_until(&mut p.app, "<Right>", "End of lesson: Questions");
     out.push(("lesson-summary", shot(&p)));
     press_until(&mut p.app, "<Right>", "What is HEAD?");
     out.push(("card-front", shot(&p)));
     press(&mut p.app, "<Space>");
     out.push(("card-back", shot(&p)));
     press(&mut p.app, "3<Right><Space>4");
-    press_until(&mut p.app, "<Right>", "End of “Cards”");
+    press_until(&mut p.app, "<Right>", "End of lesson: Cards.");
     out.push(("lesson-summary-last", shot(&p)));
     press(&mut p.app, "<Right>");
     out.push(("course-summary", shot(&p)));

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 
 use super::player::Player;
 use super::{Next, bold, dim};
-use crate::grade::{self, Response};
+use crate::grade::{self, Response, Shown, Stated, Verdict};
+use crate::journal::Rating;
 use crate::pack::{Exercise, QuestionKind};
 use crate::render::{self, sanitize};
 use crate::session::{ExerciseState, Session};
@@ -50,7 +51,7 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
             match &q.kind {
                 QuestionKind::Choice { choices, .. } => {
                     let n = choices.len().min(9);
-                    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
+                    let pick_all = q.kind.picks_several();
                     c.push(
                         Binding::fixed(
                             Command::Pick(1),
@@ -104,7 +105,7 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
         }
         (Exercise::Card(_), None) => {
             c.push(
-                Binding::fixed(Command::Rate(3), "1-4", "rate")
+                Binding::fixed(Command::Rate(Rating::Good), "1-4", "rate")
                     .described("rate your recall: 1 again, 2 hard, 3 good, 4 easy"),
             );
             c.push(Binding::action(keymap, Action::Skip, "skip"));
@@ -163,8 +164,7 @@ fn pick(p: &mut Player, n: usize) {
         p.notice = Some(format!("type a number from 1 to {}", choices.len()));
         return;
     }
-    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
-    if !pick_all {
+    if !q.kind.picks_several() {
         p.picked.clear();
     }
     if !p.picked.remove(&n) {
@@ -232,10 +232,13 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
             }
             match &q.kind {
                 QuestionKind::Choice { choices, .. } => {
-                    let pick_all = choices.iter().filter(|c| c.correct).count() > 1;
-                    if pick_all && state.verdict.is_none() {
-                        lines.push(Line::styled("Pick all that apply.", dim()));
+                    let pick_all = q.kind.picks_several();
+                    if let Some(note) = q.pick_all_note()
+                        && state.verdict.is_none()
+                    {
+                        lines.push(Line::styled(note, dim()));
                     }
+                    let right = right_choices(state.verdict.as_ref());
                     for (n, &index) in state.shown.iter().enumerate() {
                         let picked = p.picked.contains(&(n + 1));
                         let mark = match (pick_all, picked) {
@@ -244,11 +247,19 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
                             (false, true) => "(•)",
                             (false, false) => "( )",
                         };
+                        // After an answer, the right choices are marked, and a wrong pick too.
+                        let verdict_mark = match (&state.verdict, right.contains(&index), picked) {
+                            (None, _, _) => "",
+                            (Some(_), true, _) => "  ✓",
+                            (Some(_), false, true) => "  ✗",
+                            (Some(_), false, false) => "",
+                        };
                         let style = if picked { styles.strong } else { Style::new() };
+                        let text = format!("{}{verdict_mark}", choices[index].text);
                         numbered(
                             &mut lines,
                             &format!("{} {mark} ", n + 1),
-                            &choices[index].text,
+                            &text,
                             style,
                             width,
                             ctx,
@@ -298,8 +309,12 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
                     ("✗ Not quite.", styles.strong)
                 };
                 lines.push(Line::styled(text, style));
+                if !verdict.correct {
+                    stated_lines(&mut lines, verdict, width, ctx);
+                }
                 for feedback in &verdict.feedback {
-                    lines.extend(render::inline(feedback, width, styles));
+                    let lead = format!("{}: ", feedback.choice.number);
+                    numbered(&mut lines, &lead, &feedback.text, dim(), width, ctx);
                 }
                 if let Some(explain) = &q.explain {
                     lines.push(Line::default());
@@ -334,6 +349,70 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
         }
     }
     lines
+}
+
+/// The author's indices of the right choices, once a verdict states them.
+fn right_choices(verdict: Option<&Verdict>) -> Vec<usize> {
+    match verdict.and_then(|v| v.right.as_ref()) {
+        Some(Stated::Choices(right)) => right.iter().map(|c| c.index).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// After a wrong answer or a skip, what the right answer is (the choices are marked in place instead), and the
+/// learner's own answer where the screen no longer shows it.
+fn stated_lines(lines: &mut Vec<Line<'static>>, verdict: &Verdict, width: u16, ctx: &Context) {
+    let numbers = |items: &[Shown]| {
+        items
+            .iter()
+            .map(|i| i.number.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match (&verdict.given, &verdict.right) {
+        (_, Some(Stated::Choices(_))) if !verdict.missed.is_empty() && !verdict.skipped => {
+            let missed: Vec<String> = verdict
+                .missed
+                .iter()
+                .map(|c| c.number.to_string())
+                .collect();
+            lines.push(Line::styled(
+                format!("Missed: {} (marked ✓ above).", missed.join(", ")),
+                dim(),
+            ));
+        }
+        (given, Some(Stated::Bool(right))) => {
+            let yours = match given {
+                Some(Stated::Bool(b)) => format!("You answered {b}; "),
+                _ => String::new(),
+            };
+            lines.push(Line::raw(format!("{yours}it is {right}.")));
+        }
+        (_, Some(Stated::Text(right))) => {
+            numbered(
+                lines,
+                "An accepted answer: ",
+                &format!("`{}`", right.replace('`', "")),
+                dim(),
+                width,
+                ctx,
+            );
+        }
+        (_, Some(Stated::Order(right))) => {
+            lines.push(Line::raw(format!("The right order: {}", numbers(right))));
+            for (i, item) in right.iter().enumerate() {
+                numbered(
+                    lines,
+                    &format!("  {}. ", i + 1),
+                    &item.text,
+                    dim(),
+                    width,
+                    ctx,
+                );
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `lead` then `text` (inline Markdown) wrapped at `width`, its continuation lines indented under the text.

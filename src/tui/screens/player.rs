@@ -15,7 +15,7 @@ use super::{
 };
 use crate::commands::list::bar;
 use crate::render;
-use crate::session::{Advance, Session, Stage};
+use crate::session::{Advance, Pause, Session, Stage};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
 use crate::tui::keymap::Action;
@@ -295,7 +295,7 @@ impl Player {
 
     pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         if self.session.is_paused() {
-            return paused(ctx, commands, frame, area);
+            return paused(self, ctx, commands, frame, area);
         }
         let [head, body, notice, foot] = frame_rows(area);
         let width = ctx.text_width();
@@ -396,13 +396,22 @@ pub fn reading_time(minutes: f64) -> String {
     }
 }
 
-fn paused(ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+fn paused(p: &Player, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
     let resume = commands
         .iter()
         .find(|b| b.command == Command::Action(Action::Pause))
         .map_or_else(String::new, |b| b.keys.clone());
+    let why = match p.session.paused() {
+        Some(Pause::Idle) => format!(
+            "Paused by itself after {} minutes without a key: the clock stopped at the last key.",
+            ctx.config.idle_pause_minutes
+        ),
+        _ => "The clock is stopped.".to_string(),
+    };
     let text = Text::from(vec![
         Line::styled("Paused", bold()),
+        Line::default(),
+        Line::styled(why, dim()),
         Line::default(),
         Line::styled(
             format!(
@@ -414,9 +423,14 @@ fn paused(ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
     ]);
     let rows = Layout::vertical([
         Constraint::Fill(1),
-        Constraint::Length(3),
+        Constraint::Length(6),
         Constraint::Fill(1),
     ])
     .areas::<3>(area);
-    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), rows[1]);
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        column(rows[1], area.width.saturating_sub(4)),
+    );
 }

@@ -5,8 +5,9 @@ use ratatui::text::{Line, Span};
 use super::player::Player;
 use super::{Next, dim};
 use crate::progress::LessonStatus;
-use crate::render::{self, sanitize};
+use crate::render;
 use crate::session::Stage;
+use crate::summary::{CourseSummary, LessonSummary};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -49,45 +50,21 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     Next::Stay
 }
 
+/// The lesson's summary, in the words `--plain` uses (`crate::summary`), with the missed questions rendered.
 pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> Vec<Line<'static>> {
     let session = &p.session;
-    let lesson = session.lesson();
+    let summary = LessonSummary::new(session.lesson(), status, session.pack().course.pass_mark);
     let mut lines = vec![
-        Line::styled(
-            format!("End of “{}”", sanitize(&lesson.title)),
-            ctx.styles.heading[0],
-        ),
+        Line::styled(summary.heading(), ctx.styles.heading[0]),
         Line::default(),
     ];
-    let mark = session.pack().course.pass_mark;
-    if status.questions > 0 {
-        lines.push(Line::raw(format!(
-            "Right on the first try: {} of {} ({:.0}%). Pass mark: {:.0}%.",
-            status.first_try_right,
-            status.questions,
-            status.score() * 100.0,
-            mark * 100.0
-        )));
-    }
-    lines.push(Line::styled(
-        if status.mastered {
-            "Mastered.".to_string()
-        } else if status.complete {
-            "Not mastered yet: retry the missed questions, now or another time.".to_string()
-        } else {
-            "Not complete yet: some bites or questions were left out.".to_string()
-        },
-        ctx.styles.strong,
-    ));
-    if !status.missed.is_empty() {
+    lines.extend(summary.score_line().map(Line::raw));
+    lines.push(Line::styled(summary.standing.sentence(), ctx.styles.strong));
+    if let Some(heading) = summary.missed_heading() {
         lines.push(Line::default());
-        lines.push(Line::styled("Missed:", dim()));
-        for id in &status.missed {
-            let prompt = lesson
-                .questions()
-                .find(|q| &q.id == id)
-                .map_or_else(|| id.clone(), |q| q.prompt.clone());
-            for (i, line) in render::inline(&prompt, width.saturating_sub(2), &ctx.styles)
+        lines.push(Line::styled(heading, dim()));
+        for missed in &summary.missed {
+            for (i, line) in render::inline(&missed.prompt, width.saturating_sub(2), &ctx.styles)
                 .into_iter()
                 .enumerate()
             {
@@ -100,27 +77,18 @@ pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> V
     lines
 }
 
+/// The course's end, in the words `--plain` uses.
 pub fn course(p: &Player, ctx: &Context) -> Vec<Line<'static>> {
     let session = &p.session;
-    let lessons = session.pack().lessons.len();
-    let (complete, mastered) = session.course_standing();
-    vec![
-        Line::styled(
-            format!("{} — done", sanitize(&session.pack().course.title)),
-            ctx.styles.heading[0],
-        ),
-        Line::default(),
-        Line::raw(format!(
-            "Lessons complete: {complete} of {lessons}. Mastered: {mastered} of {lessons}."
-        )),
-        Line::default(),
-        Line::styled(
-            if mastered < lessons {
-                "Next time, morsel opens this course at its first lesson not yet mastered."
-            } else {
-                "Every lesson mastered. Well done."
-            },
-            dim(),
-        ),
-    ]
+    let summary = CourseSummary::new(session.pack(), session.course_standing());
+    let mut lines = Vec::new();
+    for (i, line) in summary.lines().into_iter().enumerate() {
+        lines.push(match i {
+            0 => Line::styled(line, ctx.styles.heading[0]),
+            2 => Line::styled(line, dim()),
+            _ => Line::raw(line),
+        });
+        lines.push(Line::default());
+    }
+    lines
 }

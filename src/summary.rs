@@ -1,0 +1,321 @@
+//! One presentation of a lesson's and a course's standing, shared by the TUI's summary screens and `--plain`, so
+//! that they say the same thing in the same words. Pure: pack data and progress in, typed values and text out.
+//!
+//! API:
+//!
+//! - [`LessonSummary::new`]`(lesson, status, pass_mark)` turns a [`LessonStatus`] into a value: the score and the
+//!   pass mark as whole percentages, the [`Standing`] (mastered, complete but not mastered, not complete) and the
+//!   missed questions, each by the first line of its prompt. Its parts as text: [`LessonSummary::heading`],
+//!   [`LessonSummary::score_line`] (`None` for a lesson without questions), [`Standing::sentence`] and
+//!   [`LessonSummary::missed_heading`]; [`LessonSummary::lines`] gives them all as plain lines, the missed prompts
+//!   as `- text`.
+//! - [`CourseSummary::new`]`(pack, (complete, mastered))` (the pair is `Session::course_standing`) does the same for
+//!   the course's end: [`CourseSummary::lines`].
+//! - [`percent`] is the one rounding rule for a score (down, so that a score below the pass mark never shows as
+//!   reaching it) and [`pass_percent`] the one for a pass mark (to the nearest whole percent).
+//!
+//! Pack text in the typed values (a title, a prompt's line) is Markdown as the pack has it: render it with
+//! `render::inline`, which also sanitises it. Every line from `lines()` and the `*_line` methods is plain text that
+//! has been through the renderer or `render::sanitize` already.
+
+use crate::pack::{Lesson, Pack};
+use crate::progress::LessonStatus;
+use crate::render::{self, Styles};
+
+/// `part` of `whole` as a whole percentage, rounded down (100 when `whole` is 0: nothing to get wrong).
+pub fn percent(part: usize, whole: usize) -> u32 {
+    if whole == 0 {
+        return 100;
+    }
+    u32::try_from(part.min(whole) * 100 / whole).unwrap_or(100)
+}
+
+/// A pass mark (0 to 1) as a whole percentage, rounded to the nearest.
+pub fn pass_percent(pass_mark: f64) -> u32 {
+    (pass_mark.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+/// Where a lesson stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Complete, and the first-try score reaches the pass mark.
+    Mastered,
+    /// Complete, below the pass mark.
+    NotMastered,
+    /// Some bites not seen or questions not answered.
+    Incomplete,
+}
+
+impl Standing {
+    pub fn of(status: &LessonStatus) -> Self {
+        if status.mastered {
+            Standing::Mastered
+        } else if status.complete {
+            Standing::NotMastered
+        } else {
+            Standing::Incomplete
+        }
+    }
+
+    /// The standing in one sentence.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Standing::Mastered => "Mastered.",
+            Standing::NotMastered => {
+                "Not mastered yet: retry the missed questions, now or another time."
+            }
+            Standing::Incomplete => "Not complete yet: some bites or questions were left out.",
+        }
+    }
+}
+
+/// A question not right on the first try of its latest round (or not answered yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missed {
+    pub id: String,
+    /// The first non-blank line of its prompt, Markdown as written.
+    pub prompt: String,
+}
+
+/// A lesson's summary, as the end of a lesson shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonSummary {
+    /// The lesson's title, as the pack has it.
+    pub title: String,
+    pub questions: usize,
+    pub first_try_right: usize,
+    /// The first-try score, in whole percent ([`percent`]).
+    pub score: u32,
+    /// The course's pass mark, in whole percent ([`pass_percent`]).
+    pub pass_mark: u32,
+    pub standing: Standing,
+    /// In lesson order.
+    pub missed: Vec<Missed>,
+}
+
+impl LessonSummary {
+    pub fn new(lesson: &Lesson, status: &LessonStatus, pass_mark: f64) -> Self {
+        let missed = status
+            .missed
+            .iter()
+            .map(|id| {
+                let prompt = lesson
+                    .questions()
+                    .find(|q| &q.id == id)
+                    .and_then(|q| q.prompt.lines().find(|l| !l.trim().is_empty()))
+                    .map_or_else(|| id.clone(), |line| line.trim().to_string());
+                Missed {
+                    id: id.clone(),
+                    prompt,
+                }
+            })
+            .collect();
+        Self {
+            title: lesson.title.clone(),
+            questions: status.questions,
+            first_try_right: status.first_try_right,
+            score: percent(status.first_try_right, status.questions),
+            pass_mark: pass_percent(pass_mark),
+            standing: Standing::of(status),
+            missed,
+        }
+    }
+
+    /// `End of lesson: TITLE.`
+    pub fn heading(&self) -> String {
+        format!("End of lesson: {}.", text(&self.title))
+    }
+
+    /// `Right on the first try: 5 of 7 (71%). Pass mark: 80%.`; `None` for a lesson without questions.
+    pub fn score_line(&self) -> Option<String> {
+        (self.questions > 0).then(|| {
+            format!(
+                "Right on the first try: {} of {} ({}%). Pass mark: {}%.",
+                self.first_try_right, self.questions, self.score, self.pass_mark
+            )
+        })
+    }
+
+    /// `Missed 2:`, the line above the list of missed questions; `None` when none was missed.
+    pub fn missed_heading(&self) -> Option<String> {
+        (!self.missed.is_empty()).then(|| format!("Missed {}:", self.missed.len()))
+    }
+
+    /// The whole summary as plain lines: heading, score, standing, then the missed questions as `- prompt`.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![self.heading()];
+        lines.extend(self.score_line());
+        lines.push(self.standing.sentence().to_string());
+        if let Some(heading) = self.missed_heading() {
+            lines.push(heading);
+            lines.extend(self.missed.iter().map(|m| format!("- {}", text(&m.prompt))));
+        }
+        lines
+    }
+}
+
+/// A course's summary, as its end shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseSummary {
+    /// The course's title, as the pack has it.
+    pub title: String,
+    pub lessons: usize,
+    pub complete: usize,
+    pub mastered: usize,
+}
+
+impl CourseSummary {
+    /// `standing` is `(complete, mastered)`, as `Session::course_standing` gives it.
+    pub fn new(pack: &Pack, standing: (usize, usize)) -> Self {
+        Self {
+            title: pack.course.title.clone(),
+            lessons: pack.lessons.len(),
+            complete: standing.0,
+            mastered: standing.1,
+        }
+    }
+
+    /// `Course complete: TITLE.`, the counts, and what the next start does.
+    pub fn lines(&self) -> Vec<String> {
+        let n = self.lessons;
+        vec![
+            format!("Course complete: {}.", text(&self.title)),
+            format!(
+                "Lessons complete: {} of {n}. Mastered: {} of {n}.",
+                self.complete, self.mastered
+            ),
+            if self.mastered < n {
+                "Next time, morsel opens this course at its first lesson not yet mastered."
+            } else {
+                "Every lesson mastered. Well done."
+            }
+            .to_string(),
+        ]
+    }
+}
+
+/// Pack Markdown (a title, a prompt's line) as one line of plain text: markup rendered away, control characters
+/// made visible.
+fn text(markdown: &str) -> String {
+    let styles = Styles::dark().without_color();
+    render::inline(markdown, 1000, &styles)
+        .iter()
+        .map(|line| {
+            line.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::{Bite, Exercise, Question, QuestionKind};
+
+    fn lesson(prompts: &[&str]) -> Lesson {
+        let exercises = prompts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                Exercise::Question(Question {
+                    id: format!("q{i}"),
+                    prompt: p.to_string(),
+                    kind: QuestionKind::TrueFalse { answer: true },
+                    explain: None,
+                    hint: None,
+                    line: 1,
+                })
+            })
+            .collect();
+        Lesson {
+            id: "l".into(),
+            title: "Branches *are* pointers".into(),
+            file: "l.md".into(),
+            minutes: 1.0,
+            bites: vec![Bite {
+                number: 1,
+                markdown: "Text.".into(),
+                line: 1,
+                words: 1,
+                exercises,
+            }],
+        }
+    }
+
+    fn status(questions: usize, right: usize, complete: bool, missed: &[&str]) -> LessonStatus {
+        LessonStatus {
+            bites: 1,
+            bites_seen: 1,
+            questions,
+            answered: questions,
+            first_try_right: right,
+            complete,
+            mastered: complete && (questions == 0 || right as f64 / questions as f64 >= 0.8),
+            missed: missed.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_score_rounds_down_and_a_pass_mark_to_the_nearest() {
+        assert_eq!(percent(2, 3), 66);
+        assert_eq!(
+            percent(199, 200),
+            99,
+            "never 100% unless every answer was right"
+        );
+        assert_eq!(percent(0, 0), 100);
+        assert_eq!(pass_percent(0.29), 29, "0.29 × 100 is 28.999…");
+        assert_eq!(pass_percent(0.8), 80);
+    }
+
+    #[test]
+    fn an_incomplete_lesson_is_not_called_not_mastered() {
+        let l = lesson(&["A?", "B?"]);
+        let s = LessonSummary::new(&l, &status(2, 1, false, &["q1"]), 0.8);
+        assert_eq!(s.standing, Standing::Incomplete);
+        assert!(
+            s.lines()
+                .contains(&"Not complete yet: some bites or questions were left out.".to_string()),
+            "{:?}",
+            s.lines()
+        );
+        let s = LessonSummary::new(&l, &status(2, 1, true, &["q1"]), 0.8);
+        assert_eq!(s.standing, Standing::NotMastered);
+    }
+
+    #[test]
+    fn missed_questions_are_listed_by_their_prompts_first_line() {
+        let l = lesson(&[
+            "Which is `HEAD`?\n\n```\ncode\n```",
+            "\n  Second \u{1b}[31mred?",
+        ]);
+        let s = LessonSummary::new(&l, &status(2, 0, true, &["q0", "q1"]), 0.8);
+        assert_eq!(
+            s.lines(),
+            [
+                "End of lesson: Branches are pointers.",
+                "Right on the first try: 0 of 2 (0%). Pass mark: 80%.",
+                "Not mastered yet: retry the missed questions, now or another time.",
+                "Missed 2:",
+                "- Which is HEAD?",
+                "- Second ␛[31mred?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lesson_without_questions_has_no_score_line() {
+        let l = lesson(&[]);
+        let s = LessonSummary::new(&l, &status(0, 0, true, &[]), 0.8);
+        assert_eq!(s.score_line(), None);
+        assert_eq!(
+            s.lines(),
+            ["End of lesson: Branches are pointers.", "Mastered."]
+        );
+    }
+}
