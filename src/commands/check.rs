@@ -33,8 +33,7 @@ pub fn write_text(reports: &[LoadReport], color: bool, out: &mut dyn Write) -> i
         for diagnostic in &report.diagnostics {
             writeln!(out, "{}\n", render(&renderer, &report.root, diagnostic))?;
         }
-        let e = report.errors().count();
-        let w = report.warnings().count();
+        let (e, w) = report.counts();
         errors += e;
         warnings += w;
         writeln!(out, "{}", summary(report, e, w))?;
@@ -61,7 +60,7 @@ fn render(renderer: &Renderer, root: &Path, d: &Diagnostic) -> String {
     let path = sanitize(&root.join(&d.site.file).display().to_string()).into_owned();
     match &d.site.excerpt {
         Some(excerpt) => {
-            let (line, highlight) = sanitize_excerpt(&excerpt.line, excerpt.highlight.clone());
+            let (line, highlight) = sanitize_excerpt(excerpt.line(), excerpt.highlight.clone());
             renderer.render(&[level.primary_title(&message).element(
                 Snippet::source(line.as_str())
                     .line_start(d.site.position.line)

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::course::{self, CourseFile};
-use super::diagnostic::{Diagnostic, Problem, Sink, Site};
+use super::diagnostic::{self, Diagnostic, Problem, Sink, Site};
 use super::discover::{self, LessonFile};
 use super::lesson::{self, LinkTarget, ParsedLesson};
 use super::source::SourceFile;
@@ -33,6 +33,14 @@ impl LoadReport {
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+
+    /// The number of errors and warnings found, those not shown past the limit per file included.
+    pub fn counts(&self) -> (usize, usize) {
+        self.diagnostics
+            .iter()
+            .map(Diagnostic::counts)
+            .fold((0, 0), |(e, w), (de, dw)| (e + de, w + dw))
     }
 
     /// The pack, if it has no errors; otherwise the report itself, to show.
@@ -145,6 +153,7 @@ pub fn load(root: &Path) -> LoadReport {
         }
         report.lessons.push(lesson);
     }
+    report.diagnostics = diagnostic::cap_per_file(std::mem::take(&mut report.diagnostics));
     report
 }
 

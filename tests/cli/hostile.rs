@@ -39,13 +39,13 @@ fn twenty_thousand_nested_list_levels() {
 }
 
 #[test]
-fn a_twenty_megabyte_lesson_loads_and_warns_of_long_bites() {
+fn a_seven_megabyte_lesson_loads_and_warns_of_long_bites() {
     let dir = tempfile::tempdir().unwrap();
     let paragraph =
         "All work and no play makes a very long lesson that nobody should write. ".repeat(14);
-    let mut body = String::with_capacity(21 << 20);
+    let mut body = String::with_capacity(8 << 20);
     let mut bites = 0;
-    while body.len() < 20 << 20 {
+    while body.len() < 7 << 20 {
         for _ in 0..40 {
             body.push_str(&paragraph);
             body.push_str("\n\n");
@@ -59,12 +59,19 @@ fn a_twenty_megabyte_lesson_loads_and_warns_of_long_bites() {
     let lesson = &doc["packs"][0]["lessons"][0];
     assert_eq!(lesson["bites"], bites);
     let diagnostics = doc["packs"][0]["diagnostics"].as_array().unwrap();
-    assert_eq!(diagnostics.len(), bites, "one long-bite warning per bite");
+    assert_eq!(diagnostics.len(), 51, "50 long-bite warnings, then a count");
     assert!(
         diagnostics[0]["message"]
             .as_str()
             .unwrap()
             .contains("words")
+    );
+    assert_eq!(diagnostics[50]["severity"], "warning");
+    assert!(
+        diagnostics[50]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("and {} more in this file", bites - 50))
     );
 }
 
@@ -213,4 +220,84 @@ pub fn assert_shown(text: &str, visible: &[&str]) {
     for v in visible {
         assert!(text.contains(v), "`{v}` should be shown:\n{text}");
     }
+}
+
+/// A 64 KB line that a TOML parser recovering from errors reads as one mistake per character.
+fn flood_line() -> String {
+    format!("x = {}", "-".repeat(64 << 10))
+}
+
+/// Runs `morsel check --format json` on `dir` and returns its stdout, its length bounding the work done.
+fn check_json_text(dir: &Path) -> String {
+    let output = crate::morsel()
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_long_bad_line_in_any_toml_block_is_one_error() {
+    let line = flood_line();
+    let quiz = format!("Text\n\n```quiz\nkind = \"truefalse\"\n{line}\n```\n");
+    let card = format!("Text\n\n```card\nfront = \"F\"\n{line}\n```\n");
+    let front = format!("+++\n{line}\n+++\nText\n");
+    for (course, lesson) in [
+        (
+            format!("id = \"h\"\ntitle = \"H\"\n{line}\n"),
+            "Text\n".to_string(),
+        ),
+        ("id = \"h\"\ntitle = \"H\"\n".to_string(), quiz),
+        ("id = \"h\"\ntitle = \"H\"\n".to_string(), card),
+        ("id = \"h\"\ntitle = \"H\"\n".to_string(), front),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("course.toml"), &course).unwrap();
+        std::fs::write(dir.path().join("a.md"), &lesson).unwrap();
+        let text = check_json_text(dir.path());
+        assert!(text.len() < 4096, "{} bytes of JSON", text.len());
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let diagnostics = doc["packs"][0]["diagnostics"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid TOML"),
+            "{diagnostics:?}"
+        );
+    }
+}
+
+#[test]
+fn a_file_with_500_problems_shows_50_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: String = (0..500).map(|i| format!("unknown{i} = 1\n")).collect();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        format!("id = \"h\"\ntitle = \"H\"\n{keys}"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.md"), "Text\n").unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&check_json_text(dir.path())).unwrap();
+    let diagnostics = doc["packs"][0]["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 51);
+    assert_eq!(diagnostics[49]["line"], 52, "the first 50 in order");
+    assert_eq!(
+        diagnostics[50]["message"],
+        "and 450 more in this file (450 errors, 0 warnings), not shown: fix the ones above first"
+    );
+    let output = crate::morsel()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text.matches("error: unknown key").count(), 50);
+    assert!(
+        text.trim_end().ends_with(": 500 errors, 0 warnings"),
+        "the summary counts every problem: {text}"
+    );
 }
