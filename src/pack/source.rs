@@ -23,12 +23,18 @@ pub struct SourceFile {
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("not a regular file")]
+    #[error("not a regular file, so it is not read")]
     NotAFile,
-    #[error("larger than the limit of {} MiB", MAX_FILE_BYTES >> 20)]
+    #[error("larger than the limit of {} MiB, so it is not read", MAX_FILE_BYTES >> 20)]
     TooLarge,
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
+    #[error("cannot read: {0}")]
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
 }
 
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]. A FIFO, a device such as `/dev/zero` or a directory is refused

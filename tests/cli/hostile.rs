@@ -301,3 +301,101 @@ fn a_file_with_500_problems_shows_50_and_counts_the_rest() {
         "the summary counts every problem: {text}"
     );
 }
+
+/// A file of `len` bytes that takes no room on disk.
+fn sparse(path: &Path, len: u64) {
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
+#[test]
+fn an_oversized_lesson_or_course_toml_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    pack_with_lesson(dir.path(), "Text\n");
+    sparse(&dir.path().join("a.md"), 9 << 20);
+    let (code, doc) = check_json(&[dir.path().to_path_buf()]);
+    assert_eq!(code, Some(1));
+    let d = &doc["packs"][0]["diagnostics"][0];
+    assert_eq!(d["file"], "a.md");
+    assert_eq!(
+        d["message"],
+        "this file is larger than the limit of 8 MiB for pack files"
+    );
+    let output = crate::morsel()
+        .args(["print"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("a.md"), "{stderr}");
+    assert!(stderr.contains("limit of 8 MiB"), "{stderr}");
+
+    sparse(&dir.path().join("course.toml"), 9 << 20);
+    let (_, doc) = check_json(&[dir.path().to_path_buf()]);
+    let d = &doc["packs"][0]["diagnostics"][0];
+    assert_eq!(d["file"], "course.toml");
+    assert!(d["message"].as_str().unwrap().contains("limit of 8 MiB"));
+}
+
+/// `morsel play --plain PACK` with `config` as the config file: its exit code and stderr.
+fn play_with_config(config: &Path) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = crate::morsel()
+        .arg("--db")
+        .arg(dir.path().join("p.db"))
+        .arg("--config")
+        .arg(config)
+        .args(["play", "--plain"])
+        .arg(crate::fixture("valid/minimal"))
+        // A guard against the hang this test is about, not a measure of speed.
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (output.status.code(), String::from_utf8(output.stderr).unwrap())
+}
+
+#[test]
+fn a_device_or_fifo_or_oversized_config_is_refused_unread() {
+    let (code, stderr) = play_with_config(Path::new("/dev/zero"));
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("config file /dev/zero: not a regular file, so it is not read"),
+        "{stderr}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, stderr) = play_with_config(&fifo);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+
+    let big = dir.path().join("big.toml");
+    sparse(&big, 9 << 20);
+    let (code, stderr) = play_with_config(&big);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("big.toml: larger than the limit of 8 MiB, so it is not read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_fifo_named_course_toml_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), "Text\n").unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("course.toml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, doc) = check_json(&[dir.path().to_path_buf()]);
+    assert_eq!(code, Some(1));
+    let d = &doc["packs"][0]["diagnostics"][0];
+    assert_eq!(d["file"], "course.toml");
+    assert_eq!(d["message"], "this path is not a regular file");
+}
