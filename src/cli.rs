@@ -268,15 +268,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Paths) => {
             let paths = paths()?;
-            writeln!(out, "database  {}", paths.db.display())?;
-            writeln!(out, "config    {}", paths.config.display())?;
-            writeln!(out, "data      {}", paths.data_dir.display())?;
+            // Paths come from flags and the environment: sanitised like every other outside text.
+            let shown = |path: &std::path::Path| sanitize(&path.display().to_string()).into_owned();
+            writeln!(out, "database  {}", shown(&paths.db))?;
+            writeln!(out, "config    {}", shown(&paths.config))?;
+            writeln!(out, "data      {}", shown(&paths.data_dir))?;
             for (i, dir) in paths.courses.iter().enumerate() {
                 writeln!(
                     out,
                     "{}{}",
                     if i == 0 { "courses   " } else { "          " },
-                    dir.display()
+                    shown(dir)
                 )?;
             }
             ExitCode::SUCCESS

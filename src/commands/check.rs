@@ -36,7 +36,8 @@ pub fn write_text(reports: &[LoadReport], color: bool, out: &mut dyn Write) -> i
         let (e, w) = report.counts();
         errors += e;
         warnings += w;
-        writeln!(out, "{}", summary(report, e, w))?;
+        // The summary names the pack's folder, which is outside text like the pack's own.
+        writeln!(out, "{}", sanitize(&summary(report, e, w)))?;
     }
     if reports.len() > 1 {
         writeln!(

@@ -351,7 +351,10 @@ fn play_with_config(config: &Path) -> (Option<i32>, String) {
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .unwrap();
-    (output.status.code(), String::from_utf8(output.stderr).unwrap())
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
 }
 
 #[test]
@@ -398,4 +401,102 @@ fn a_fifo_named_course_toml_is_refused_unread() {
     let d = &doc["packs"][0]["diagnostics"][0];
     assert_eq!(d["file"], "course.toml");
     assert_eq!(d["message"], "this path is not a regular file");
+}
+
+/// Outside text with an ESC sequence, a BEL and a C1 CSI in it.
+const EVIL: &str = "e\u{1b}[2Jv\u{7}i\u{9b}31ml";
+/// `EVIL` as a TOML string's body.
+const EVIL_TOML: &str = "e\\u001b[2Jv\\u0007i\\u009b31ml";
+/// `EVIL` as morsel shows it.
+const EVIL_SHOWN: &str = "e␛[2Jv␇i\u{FFFD}31ml";
+
+#[test]
+fn check_sanitises_the_pack_folder_in_its_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join(EVIL);
+    std::fs::create_dir(&pack).unwrap();
+    pack_with_lesson(&pack, "Text\n");
+    let output = crate::morsel().arg("check").arg(&pack).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    assert!(text.contains(&format!("{EVIL_SHOWN}: 1 lesson")), "{text}");
+}
+
+#[test]
+fn paths_sanitises_db_config_and_course_path_entries() {
+    let output = crate::morsel()
+        .args([
+            "--db",
+            &format!("/db/{EVIL}"),
+            "--config",
+            &format!("/c/{EVIL}"),
+        ])
+        .arg("paths")
+        .env("MORSEL_COURSES", format!("/a/{EVIL}:/b/{EVIL}"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    assert_eq!(text.matches(EVIL_SHOWN).count(), 4, "{text}");
+}
+
+/// Runs morsel with `args` and returns its stderr, which must hold no control character and show `EVIL`.
+fn assert_error_sanitised(args: &[&str], envs: &[(&str, &str)]) {
+    let output = crate::morsel()
+        .args(args)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    let text = String::from_utf8(output.stderr).unwrap();
+    assert!(no_controls(&text), "{args:?}: {text:?}");
+    assert!(text.contains(EVIL_SHOWN), "{args:?}: {text}");
+}
+
+#[test]
+fn errors_sanitise_ids_paths_and_config_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let db = db.to_str().unwrap();
+    let pack = crate::fixture("valid/minimal");
+    let pack = pack.to_str().unwrap();
+    // An id in "no progress saved for course".
+    assert_error_sanitised(&["--db", db, "stats", EVIL], &[]);
+    // A --db path in a database error: a file that is not a database, and a folder that is a file.
+    let not_db = dir.path().join(format!("{EVIL}.db"));
+    std::fs::write(&not_db, vec![b'x'; 4096]).unwrap();
+    assert_error_sanitised(&["--db", not_db.to_str().unwrap(), "stats"], &[]);
+    let under_a_file = not_db.join("p.db");
+    let under_a_file = under_a_file.to_str().unwrap();
+    assert_error_sanitised(&["--db", under_a_file, "play", "--plain", pack], &[]);
+    // Config keys, values and key names, and the config's own path.
+    for (name, text) in [
+        ("key.toml", format!("\"{EVIL_TOML}\" = 1\n")),
+        ("value.toml", format!("theme = \"{EVIL_TOML}\"\n")),
+        (
+            "keyname.toml",
+            format!("[keys]\nnext = [\"{EVIL_TOML}\"]\n"),
+        ),
+        (
+            "action.toml",
+            format!("[keys]\n\"{EVIL_TOML}\" = [\"x\"]\n"),
+        ),
+        (EVIL, "theme = 1\n".to_string()),
+    ] {
+        let config = dir.path().join(name);
+        std::fs::write(&config, text).unwrap();
+        let config = config.to_str().unwrap();
+        assert_error_sanitised(
+            &["--db", db, "--config", config, "play", "--plain", pack],
+            &[],
+        );
+    }
+    // A pack path that is not a pack, also on the course path (MORSEL_COURSES).
+    let target = format!("/nowhere/{EVIL}");
+    assert_error_sanitised(
+        &["--db", db, "play", "--plain", &target],
+        &[("MORSEL_COURSES", &target)],
+    );
 }
