@@ -201,8 +201,7 @@ pub fn write_json(reports: &[LoadReport], out: &mut dyn Write) -> io::Result<()>
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    super::write_json(&doc, out)
 }
 
 /// A relative path with `/` separators on every OS, for JSON consumers.

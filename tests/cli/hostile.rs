@@ -500,3 +500,67 @@ fn errors_sanitise_ids_paths_and_config_text() {
         &[("MORSEL_COURSES", &target)],
     );
 }
+
+/// A title with a C1 CSI, a NEL and a DEL, which serde_json alone writes raw.
+const C1_TITLE: &str = "C1 \u{9b}31m \u{85} \u{7f} title";
+
+/// `stdout` holds no C1 control and no DEL, shows them escaped, and parses back to `C1_TITLE` at `title`.
+fn assert_json_escapes_c1(
+    stdout: Vec<u8>,
+    title: impl Fn(&serde_json::Value) -> &serde_json::Value,
+) {
+    let text = String::from_utf8(stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    assert!(
+        text.contains("C1 \\u009b31m \\u0085 \\u007f title"),
+        "{text}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(title(&doc), C1_TITLE);
+}
+
+#[test]
+fn json_of_check_list_and_stats_escapes_c1_controls() {
+    use morsel::journal::{Journal, Record};
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("courses").join("c1");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(
+        pack.join("course.toml"),
+        "id = \"c1\"\ntitle = \"C1 \\u009b31m \\u0085 \\u007f title\"\n",
+    )
+    .unwrap();
+    std::fs::write(pack.join("a.md"), "Text\n").unwrap();
+
+    let output = crate::morsel()
+        .args(["check", "--format", "json"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert_json_escapes_c1(output.stdout, |doc| &doc["packs"][0]["course"]["title"]);
+
+    let db = dir.path().join("p.db");
+    let mut store = morsel::store::Store::open(&db).unwrap();
+    store
+        .record(&[Record::CourseOpened {
+            course_id: "c1".into(),
+            title: C1_TITLE.into(),
+            pack_path: pack.display().to_string(),
+            version: None,
+            at: 1,
+        }])
+        .unwrap();
+    drop(store);
+    for command in ["list", "stats"] {
+        let output = crate::morsel()
+            .arg("--db")
+            .arg(&db)
+            .arg("--courses")
+            .arg(dir.path().join("courses"))
+            .args([command, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{command}");
+        assert_json_escapes_c1(output.stdout, |doc| &doc["courses"][0]["title"]);
+    }
+}
