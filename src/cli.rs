@@ -292,8 +292,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn playable(path: &std::path::Path) -> anyhow::Result<crate::pack::Pack> {
     crate::pack::load(path).into_pack().map_err(|report| {
         for d in report.errors() {
-            let message = format!("{}: {}", path.join(&d.site.file).display(), d.message());
-            eprintln!("error: {}", sanitize(&message));
+            eprintln!("{}", d.one_line(path));
         }
         anyhow::anyhow!(
             "{} has errors; `morsel check {}` shows them in full",

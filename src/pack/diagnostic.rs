@@ -1,7 +1,7 @@
 //! Problems found in a pack, each with the file, line and column where it was found.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::source::{Position, SourceFile};
@@ -249,6 +249,30 @@ impl Diagnostic {
         self.problem.to_string()
     }
 
+    /// The diagnostic as one line, sanitised and ready for a terminal: `PATH:LINE:COL: error: MESSAGE`, or
+    /// `PATH: error: MESSAGE` for a problem with a file as a whole. `PATH` is the file under `root` (the pack's
+    /// folder as given; an empty `root` keeps it relative to the pack). What `play` and `print` write on stderr,
+    /// the library and `list` show for a broken pack, and the broken-pack screen draws.
+    pub fn one_line(&self, root: &Path) -> String {
+        let file = if self.site.file.as_os_str().is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&self.site.file)
+        };
+        let mut line = file.display().to_string();
+        if self.site.excerpt.is_some() {
+            line.push_str(&format!(
+                ":{}:{}",
+                self.site.position.line, self.site.position.column
+            ));
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&format!("{}: {}", self.severity.as_str(), self.problem));
+        crate::render::sanitize(&line).into_owned()
+    }
+
     /// How many errors and warnings this diagnostic stands for: one, or those a [`Problem::MoreProblems`] hides.
     pub fn counts(&self) -> (usize, usize) {
         match (&self.problem, self.severity) {
@@ -329,5 +353,45 @@ impl Sink<'_> {
 
     pub fn warn(&mut self, span: Range<usize>, problem: Problem) {
         self.out.push(Diagnostic::warning(self.site(span), problem));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_names_file_line_and_column_and_is_sanitised() {
+        let source = SourceFile::new(
+            PathBuf::from("lessons/a.md"),
+            "x\n\"bad\u{1b}[2J\" = 1\n".to_string(),
+        );
+        let d = Diagnostic::error(
+            Site::at(&source, 2..12),
+            Problem::UnknownKey {
+                key: "bad\u{1b}[2J".into(),
+                table: "a quiz block",
+                suggestion: None,
+            },
+        );
+        assert_eq!(
+            d.one_line(Path::new("pack")),
+            "pack/lessons/a.md:2:1: error: unknown key `bad␛[2J` in a quiz block"
+        );
+        assert_eq!(
+            d.one_line(Path::new("")),
+            "lessons/a.md:2:1: error: unknown key `bad␛[2J` in a quiz block"
+        );
+        let whole = Diagnostic::warning(Site::whole_file("course.toml"), Problem::NoLessons);
+        assert!(
+            whole
+                .one_line(Path::new("p\u{9b}"))
+                .starts_with("p\u{FFFD}/course.toml: warning: this pack has no lessons")
+        );
+        let nowhere = Diagnostic::error(Site::whole_file(""), Problem::NotADirectory("x".into()));
+        assert_eq!(
+            nowhere.one_line(Path::new("")),
+            "error: `x` is not a directory holding a pack"
+        );
     }
 }
