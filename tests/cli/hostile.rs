@@ -564,3 +564,19 @@ fn json_of_check_list_and_stats_escapes_c1_controls() {
         assert_json_escapes_c1(output.stdout, |doc| &doc["courses"][0]["title"]);
     }
 }
+
+#[test]
+fn list_sanitises_the_course_path_entries_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = crate::morsel()
+        .arg("--db")
+        .arg(dir.path().join("p.db"))
+        .arg("list")
+        .env("MORSEL_COURSES", format!("/nowhere/{EVIL}"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(no_controls(&text), "{text:?}");
+    assert!(text.contains(&format!("/nowhere/{EVIL_SHOWN}")), "{text}");
+}
