@@ -1,5 +1,6 @@
-//! Hostile input: deep nesting and very large lessons give a clear result and no crash. Their speed is measured
-//! by `scripts/bench-check.sh`, not here.
+//! Hostile input: deep nesting, very large or long-lined files, FIFOs and devices give a clear result and no crash,
+//! bounded by output size rather than timed (speed is measured by `scripts/bench-check.sh`); control characters in
+//! any outside text (pack text, paths, ids, config) reach no terminal and no JSON document raw.
 
 use std::path::Path;
 
