@@ -254,7 +254,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             match format {
-                Format::Text => stats::write_text(&courses, &mut out)?,
+                Format::Text => {
+                    let mut lines = SanitisedLines::new(&mut out);
+                    stats::write_text(&courses, &mut lines)?;
+                    lines.flush()?;
+                }
                 Format::Json => stats::write_json(&courses, &mut out)?,
             }
             ExitCode::SUCCESS
@@ -264,13 +268,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = Store::open_existing(&paths.db)?;
             let courses = overview::on_course_path(&paths, store.as_ref(), now)?;
             match format {
-                Format::Text => list::write_text(&courses, &paths, &mut out)?,
+                Format::Text => {
+                    let mut lines = SanitisedLines::new(&mut out);
+                    list::write_text(&courses, &paths, &mut lines)?;
+                    lines.flush()?;
+                }
                 Format::Json => list::write_json(&courses, &mut out)?,
             }
             ExitCode::SUCCESS
         }
         Some(Command::Paths) => {
             let paths = paths()?;
+            // Paths come from flags and the environment: outside text like any other.
+            let mut out = SanitisedLines::new(&mut out);
             writeln!(out, "database  {}", paths.db.display())?;
             writeln!(out, "config    {}", paths.config.display())?;
             writeln!(out, "data      {}", paths.data_dir.display())?;
@@ -282,6 +292,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     dir.display()
                 )?;
             }
+            out.flush()?;
             ExitCode::SUCCESS
         }
     };
@@ -289,13 +300,53 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// The edge of the commands whose output is plain text (`list`, `stats`, `paths`): every line written through it
+/// passes through `render::sanitize`, so that none can carry a control sequence, whoever wrote it and whatever it
+/// quotes (a course path entry, a title, an id). Lines are sanitised whole, so a character split between two writes
+/// is kept; what follows the last newline is written by `flush`.
+struct SanitisedLines<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> SanitisedLines<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_sanitised(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        self.inner.write_all(sanitize(&text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for SanitisedLines<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let rest = self.pending.split_off(end + 1);
+            let lines = std::mem::replace(&mut self.pending, rest);
+            self.write_sanitised(&lines)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        self.write_sanitised(&rest)?;
+        self.inner.flush()
+    }
+}
+
 /// The loaded pack, or its errors on stderr (sanitised) and a failure naming `morsel check`.
 fn playable(report: crate::pack::LoadReport) -> anyhow::Result<crate::pack::Pack> {
     let path = report.root.clone();
     report.into_pack().map_err(|report| {
         for d in report.errors() {
-            let message = format!("{}: {}", path.join(&d.site.file).display(), d.message());
-            eprintln!("error: {}", sanitize(&message));
+            eprintln!("{}", d.one_line(&path));
         }
         anyhow::anyhow!(
             "{} has errors; `morsel check {}` shows them in full",
@@ -345,8 +396,22 @@ fn require_terminal() -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     #[test]
     fn cli_definition_is_valid() {
         <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn sanitised_lines_keep_characters_split_between_writes() {
+        let mut out = Vec::new();
+        let mut lines = super::SanitisedLines::new(&mut out);
+        let text = "a\u{1b}[2J é\u{9b}\nlast\u{7}";
+        for byte in text.as_bytes() {
+            lines.write_all(&[*byte]).unwrap();
+        }
+        lines.flush().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a␛[2J é\u{FFFD}\nlast␇");
     }
 }

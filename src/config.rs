@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::pack::source::{self, ReadError, SourceFile};
+
 /// The defaults, embedded: also the documentation of every setting.
 pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
 
@@ -50,36 +52,46 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
-    #[error("{path}: cannot read: {source}")]
-    Unreadable {
-        path: String,
-        source: std::io::Error,
-    },
+    /// Not named `source`, so that the reason is said once, not again as the error's cause.
+    #[error("config file {path}: {reason}")]
+    Unreadable { path: String, reason: ReadError },
 }
 
 impl Config {
-    /// Reads the config file; a missing file means the defaults.
+    /// Reads the config file; a missing file means the defaults. Only a regular file of at most
+    /// [`MAX_FILE_BYTES`](crate::pack::source::MAX_FILE_BYTES) is read: a FIFO or a device such as `/dev/zero` is
+    /// refused before it is opened.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Unreadable {
-                path: path.display().to_string(),
-                source,
-            }),
+        let unreadable = |reason| ConfigError::Unreadable {
+            path: path.display().to_string(),
+            reason,
+        };
+        match source::read_regular(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Self::parse(&text, &path.display().to_string()),
+                Err(_) => Err(unreadable(ReadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "the file is not valid UTF-8",
+                )))),
+            },
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Self::default())
+            }
+            Err(reason) => Err(unreadable(reason)),
         }
     }
 
     pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
+        // `SourceFile` drops a byte-order mark: drop it first, so that toml's offsets are offsets in its text.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The same line and column counting as a pack's diagnostics.
+            let source = SourceFile::new(path.into(), text.to_string());
+            let at = source.position(e.span().map_or(0, |s| s.start));
             ConfigError::Invalid {
                 path: path.to_string(),
-                line,
-                column,
+                line: at.line,
+                column: at.column,
                 message: e.message().to_string(),
             }
         })

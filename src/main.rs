@@ -11,7 +11,9 @@ fn main() -> ExitCode {
         // `morsel check … | head` closing the pipe early is not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("morsel: {e:#}");
+            // Every error passes here, whatever it quotes (a path, an id, a config key or value): sanitised once at
+            // the edge, so that none can reach the terminal as a control sequence.
+            eprintln!("morsel: {}", morsel::render::sanitize(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -16,7 +16,7 @@ pub struct CourseOverview {
     pub title: String,
     /// Where the pack was found, or was last played from.
     pub path: PathBuf,
-    /// The first error of a pack that does not load, as `file:line:col: message`.
+    /// The first error of a pack that does not load, as `file:line:col: error: message` (`Diagnostic::one_line`).
     pub error: Option<String>,
     /// Each lesson's id and status; empty when the pack could not be loaded.
     pub lessons: Vec<(String, LessonStatus)>,
@@ -55,10 +55,7 @@ pub enum Loaded {
 
 pub fn load_pack(path: &Path) -> Loaded {
     let report = pack::load(path);
-    let first_error = report
-        .errors()
-        .next()
-        .map(|d| format!("{}: {}", d.site, d.message()));
+    let first_error = report.errors().next().map(|d| d.one_line(Path::new("")));
     let (id, title) = report.course.as_ref().map_or((None, None), |c| {
         (Some(c.id.clone()), Some(c.title.clone()))
     });

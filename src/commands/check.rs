@@ -33,11 +33,11 @@ pub fn write_text(reports: &[LoadReport], color: bool, out: &mut dyn Write) -> i
         for diagnostic in &report.diagnostics {
             writeln!(out, "{}\n", render(&renderer, &report.root, diagnostic))?;
         }
-        let e = report.errors().count();
-        let w = report.warnings().count();
+        let (e, w) = report.counts();
         errors += e;
         warnings += w;
-        writeln!(out, "{}", summary(report, e, w))?;
+        // The summary names the pack's folder, which is outside text like the pack's own.
+        writeln!(out, "{}", sanitize(&summary(report, e, w)))?;
     }
     if reports.len() > 1 {
         writeln!(
@@ -61,7 +61,7 @@ fn render(renderer: &Renderer, root: &Path, d: &Diagnostic) -> String {
     let path = sanitize(&root.join(&d.site.file).display().to_string()).into_owned();
     match &d.site.excerpt {
         Some(excerpt) => {
-            let (line, highlight) = sanitize_excerpt(&excerpt.line, excerpt.highlight.clone());
+            let (line, highlight) = sanitize_excerpt(excerpt.line(), excerpt.highlight.clone());
             renderer.render(&[level.primary_title(&message).element(
                 Snippet::source(line.as_str())
                     .line_start(d.site.position.line)
@@ -201,8 +201,7 @@ pub fn write_json(reports: &[LoadReport], out: &mut dyn Write) -> io::Result<()>
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    super::write_json(&doc, out)
 }
 
 /// A relative path with `/` separators on every OS, for JSON consumers.

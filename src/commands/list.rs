@@ -108,8 +108,7 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    super::write_json(&doc, out)
 }
 
 #[cfg(test)]

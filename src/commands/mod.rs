@@ -5,6 +5,27 @@ pub mod list;
 pub mod print;
 pub mod stats;
 
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// Writes `doc` as one pretty JSON document and a newline: the one JSON writer of `check`, `list` and `stats`.
+/// serde_json escapes C0 controls but writes DEL and the C1 controls (U+0080..=U+009F, which some terminals obey
+/// like ESC: U+009B is CSI) as they are; these are escaped too (`\u009b`). Outside its strings JSON is ASCII, so
+/// every such character stands in a string.
+pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(doc)?;
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match u32::from(c) {
+            code @ 0x7F..=0x9F => escaped.push_str(&format!("\\u{code:04x}")),
+            _ => escaped.push(c),
+        }
+    }
+    out.write_all(escaped.as_bytes())?;
+    writeln!(out)
+}
+
 /// "1 lesson", "2 lessons".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {

@@ -209,6 +209,5 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    super::write_json(&doc, out)
 }

@@ -28,7 +28,7 @@ pub struct CourseFile {
 }
 
 pub fn parse(sink: &mut Sink) -> CourseFile {
-    let text = sink.source.text.as_str();
+    let text = &*sink.source.text;
     let origin = Origin::at(0);
     let Some(table) = fields::parse(text, &origin, sink) else {
         return CourseFile {

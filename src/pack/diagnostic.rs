@@ -1,7 +1,8 @@
 //! Problems found in a pack, each with the file, line and column where it was found.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::source::{Position, SourceFile};
 
@@ -128,6 +129,25 @@ pub enum Problem {
     NoExplain,
     #[error("`pass_mark` {0} is below 0.6: passing then says little about what was learned")]
     LowPassMark(f64),
+    #[error("this file is larger than the limit of {} MiB for pack files", super::source::MAX_FILE_BYTES >> 20)]
+    TooLarge,
+    #[error("this path is not a regular file")]
+    NotARegularFile,
+    #[error(
+        "and {} more in this file ({}, {}), not shown: fix the ones above first",
+        errors + warnings,
+        plural(*errors, "error"),
+        plural(*warnings, "warning")
+    )]
+    MoreProblems { errors: usize, warnings: usize },
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// A place in a file of a pack: where a problem is, or where something it refers to is.
@@ -142,9 +162,19 @@ pub struct Site {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Excerpt {
-    pub line: String,
-    /// Byte range within `line`.
+    /// The whole file, shared with every other excerpt of it: a thousand problems on one long line cost one copy.
+    text: Arc<str>,
+    /// Byte range of the line within `text`.
+    line: Range<usize>,
+    /// Byte range within the line.
     pub highlight: Range<usize>,
+}
+
+impl Excerpt {
+    /// The source line, without its line ending.
+    pub fn line(&self) -> &str {
+        &self.text[self.line.clone()]
+    }
 }
 
 impl Site {
@@ -166,8 +196,9 @@ impl Site {
             file: source.path.clone(),
             position: source.position(start),
             excerpt: Some(Excerpt {
-                line: source.text[line.clone()].to_string(),
+                text: Arc::clone(&source.text),
                 highlight: start - line.start..end - line.start,
+                line,
             }),
         }
     }
@@ -217,6 +248,92 @@ impl Diagnostic {
     pub fn message(&self) -> String {
         self.problem.to_string()
     }
+
+    /// The diagnostic as one line, sanitised and ready for a terminal: `PATH:LINE:COL: error: MESSAGE`, or
+    /// `PATH: error: MESSAGE` for a problem with a file as a whole. `PATH` is the file under `root` (the pack's
+    /// folder as given; an empty `root` keeps it relative to the pack). What `play` and `print` write on stderr,
+    /// the library and `list` show for a broken pack, and the broken-pack screen draws.
+    pub fn one_line(&self, root: &Path) -> String {
+        let file = if self.site.file.as_os_str().is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&self.site.file)
+        };
+        let mut line = file.display().to_string();
+        if self.site.excerpt.is_some() {
+            line.push_str(&format!(
+                ":{}:{}",
+                self.site.position.line, self.site.position.column
+            ));
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&format!("{}: {}", self.severity.as_str(), self.problem));
+        crate::render::sanitize(&line).into_owned()
+    }
+
+    /// How many errors and warnings this diagnostic stands for: one, or those a [`Problem::MoreProblems`] hides.
+    pub fn counts(&self) -> (usize, usize) {
+        match (&self.problem, self.severity) {
+            (Problem::MoreProblems { errors, warnings }, _) => (*errors, *warnings),
+            (_, Severity::Error) => (1, 0),
+            (_, Severity::Warning) => (0, 1),
+        }
+    }
+}
+
+/// The most diagnostics shown for one file; the rest are counted in one [`Problem::MoreProblems`].
+pub const MAX_PER_FILE: usize = 50;
+
+/// Keeps the first [`MAX_PER_FILE`] diagnostics of each file, in order, and puts after the last one kept a note of
+/// how many errors and warnings of that file are not shown (an error if any of them is).
+pub fn cap_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    // Per file: diagnostics seen, then hidden errors and warnings.
+    let mut seen: HashMap<&std::path::Path, usize> = HashMap::new();
+    let mut hidden: HashMap<&std::path::Path, (usize, usize)> = HashMap::new();
+    for d in &diagnostics {
+        let n = seen.entry(&d.site.file).or_default();
+        *n += 1;
+        if *n > MAX_PER_FILE {
+            let (e, w) = hidden.entry(&d.site.file).or_default();
+            let (de, dw) = d.counts();
+            *e += de;
+            *w += dw;
+        }
+    }
+    if hidden.is_empty() {
+        return diagnostics;
+    }
+    let hidden: HashMap<PathBuf, (usize, usize)> = hidden
+        .into_iter()
+        .map(|(file, counts)| (file.to_path_buf(), counts))
+        .collect();
+    let mut kept: HashMap<PathBuf, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(diagnostics.len().min(MAX_PER_FILE * (hidden.len() + 1)));
+    for d in diagnostics {
+        let n = kept.entry(d.site.file.clone()).or_default();
+        *n += 1;
+        if *n > MAX_PER_FILE {
+            continue;
+        }
+        let note = (*n == MAX_PER_FILE)
+            .then(|| hidden.get(&d.site.file))
+            .flatten()
+            .map(|&(errors, warnings)| Diagnostic {
+                severity: if errors > 0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                site: Site::whole_file(d.site.file.clone()),
+                problem: Problem::MoreProblems { errors, warnings },
+            });
+        out.push(d);
+        out.extend(note);
+    }
+    out
 }
 
 /// Collects the diagnostics of one source file.
@@ -236,5 +353,45 @@ impl Sink<'_> {
 
     pub fn warn(&mut self, span: Range<usize>, problem: Problem) {
         self.out.push(Diagnostic::warning(self.site(span), problem));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_names_file_line_and_column_and_is_sanitised() {
+        let source = SourceFile::new(
+            PathBuf::from("lessons/a.md"),
+            "x\n\"bad\u{1b}[2J\" = 1\n".to_string(),
+        );
+        let d = Diagnostic::error(
+            Site::at(&source, 2..12),
+            Problem::UnknownKey {
+                key: "bad\u{1b}[2J".into(),
+                table: "a quiz block",
+                suggestion: None,
+            },
+        );
+        assert_eq!(
+            d.one_line(Path::new("pack")),
+            "pack/lessons/a.md:2:1: error: unknown key `bad␛[2J` in a quiz block"
+        );
+        assert_eq!(
+            d.one_line(Path::new("")),
+            "lessons/a.md:2:1: error: unknown key `bad␛[2J` in a quiz block"
+        );
+        let whole = Diagnostic::warning(Site::whole_file("course.toml"), Problem::NoLessons);
+        assert!(
+            whole
+                .one_line(Path::new("p\u{9b}"))
+                .starts_with("p\u{FFFD}/course.toml: warning: this pack has no lessons")
+        );
+        let nowhere = Diagnostic::error(Site::whole_file(""), Problem::NotADirectory("x".into()));
+        assert_eq!(
+            nowhere.one_line(Path::new("")),
+            "error: `x` is not a directory holding a pack"
+        );
     }
 }

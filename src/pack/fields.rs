@@ -46,21 +46,21 @@ impl Origin {
     }
 }
 
-/// Parses a TOML document, reporting every syntax error. Returns `None` when there was any, so that no half-read
-/// table causes a cascade of confusing follow-up errors.
+/// Parses a TOML document, reporting its first syntax error only and returning `None` when there is one: what a
+/// parser recovering from a mistake finds next is mostly noise (one long bad line gave one error per character),
+/// and no half-read table should cause a cascade of confusing follow-up errors.
 pub fn parse<'i>(text: &'i str, origin: &Origin, sink: &mut Sink) -> Option<Spanned<DeTable<'i>>> {
-    let (table, errors) = DeTable::parse_recoverable(text);
-    if errors.is_empty() {
-        return Some(table);
+    match DeTable::parse(text) {
+        Ok(table) => Some(table),
+        Err(error) => {
+            let span = error.span().unwrap_or(0..0);
+            sink.error(
+                origin.span(span),
+                Problem::Toml(error.message().trim().to_string()),
+            );
+            None
+        }
     }
-    for error in errors {
-        let span = error.span().unwrap_or(0..0);
-        sink.error(
-            origin.span(span),
-            Problem::Toml(error.message().trim().to_string()),
-        );
-    }
-    None
 }
 
 /// One TOML table being read: values are taken by key, and `finish` reports the keys nobody took.

@@ -47,7 +47,7 @@ pub struct LinkTarget {
 
 /// Parses a lesson; `None` when its front matter is unusable. Problems go to `sink`; relative link targets to `links`.
 pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesson> {
-    let text = sink.source.text.as_str();
+    let text = &*sink.source.text;
     let (front, body_start) = front_matter(text, sink)?;
     let file_stem = sink
         .source

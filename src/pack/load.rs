@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::course::{self, CourseFile};
-use super::diagnostic::{Diagnostic, Problem, Sink, Site};
+use super::diagnostic::{self, Diagnostic, Problem, Sink, Site};
 use super::discover::{self, LessonFile};
 use super::lesson::{self, LinkTarget, ParsedLesson};
-use super::source::SourceFile;
+use super::source::{self, ReadError, SourceFile};
 use super::{Course, Lesson, Pack};
 
 /// Everything made of a pack directory: the course and lessons that could be read, and every problem found.
@@ -33,6 +33,14 @@ impl LoadReport {
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+
+    /// The number of errors and warnings found, those not shown past the limit per file included.
+    pub fn counts(&self) -> (usize, usize) {
+        self.diagnostics
+            .iter()
+            .map(Diagnostic::counts)
+            .fold((0, 0), |(e, w), (de, dw)| (e + de, w + dw))
     }
 
     /// The pack, if it has no errors; otherwise the report itself, to show.
@@ -69,7 +77,8 @@ pub fn load(root: &Path) -> LoadReport {
     let out = &mut report.diagnostics;
 
     let course_path = real_root.join("course.toml");
-    let (course_file, files) = if course_path.is_file() {
+    // Anything named course.toml is read, or refused by `read_source` if it is not a regular file.
+    let (course_file, files) = if course_path.exists() {
         match read_source(&course_path, Path::new("course.toml"), out) {
             Some(source) => {
                 let mut sink = Sink {
@@ -145,6 +154,7 @@ pub fn load(root: &Path) -> LoadReport {
         }
         report.lessons.push(lesson);
     }
+    report.diagnostics = diagnostic::cap_per_file(std::mem::take(&mut report.diagnostics));
     report
 }
 
@@ -201,15 +211,18 @@ fn parse_lesson(file: &LessonFile) -> Parsed {
     (lesson, diagnostics, links)
 }
 
-/// Reads a file as UTF-8; a file that is not gets an error at its first bad byte.
+/// Reads a regular file of at most `MAX_FILE_BYTES` as UTF-8; a file that is not UTF-8 gets an error at its first bad
+/// byte.
 fn read_source(real: &Path, relative: &Path, out: &mut Vec<Diagnostic>) -> Option<SourceFile> {
-    let bytes = match std::fs::read(real) {
+    let bytes = match source::read_regular(real) {
         Ok(bytes) => bytes,
         Err(e) => {
-            out.push(Diagnostic::error(
-                Site::whole_file(relative),
-                Problem::Unreadable(e.to_string()),
-            ));
+            let problem = match e {
+                ReadError::NotAFile => Problem::NotARegularFile,
+                ReadError::TooLarge => Problem::TooLarge,
+                ReadError::Io(e) => Problem::Unreadable(e.to_string()),
+            };
+            out.push(Diagnostic::error(Site::whole_file(relative), problem));
             return None;
         }
     };

@@ -1,16 +1,66 @@
-//! A source file of a pack held in memory, with byte offsets mapped to 1-based line and column.
+//! A source file of a pack (or the config) held in memory, with byte offsets mapped to 1-based line and column;
+//! and reading such a file safely: only a regular file, and only up to [`MAX_FILE_BYTES`].
 
+use std::io::Read;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The largest lesson, `course.toml` or config file morsel reads: 8 MiB. A larger file is refused unread.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The text of one file of a pack, with an index of where each line starts.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the pack's root, as shown in diagnostics.
     pub path: PathBuf,
-    /// The text, without a leading byte-order mark.
-    pub text: String,
+    /// The text, without a leading byte-order mark. Shared by the excerpts of its diagnostics, so that many
+    /// problems on one long line cost one copy of it.
+    pub text: Arc<str>,
     line_starts: Vec<usize>,
+}
+
+/// Why a file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("not a regular file, so it is not read")]
+    NotAFile,
+    #[error("larger than the limit of {} MiB, so it is not read", MAX_FILE_BYTES >> 20)]
+    TooLarge,
+    #[error("cannot read: {0}")]
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. A FIFO, a device such as `/dev/zero` or a directory is refused
+/// before it is opened (opening a FIFO would wait for a writer); the opened file is checked again, in case the path
+/// was swapped in between, and no more than the limit and one byte is ever read.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
+    check_metadata(&std::fs::metadata(path)?)?;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    check_metadata(&metadata)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+fn check_metadata(metadata: &std::fs::Metadata) -> Result<(), ReadError> {
+    if !metadata.is_file() {
+        Err(ReadError::NotAFile)
+    } else if metadata.len() > MAX_FILE_BYTES {
+        Err(ReadError::TooLarge)
+    } else {
+        Ok(())
+    }
 }
 
 /// A 1-based line and column (the column counts characters, not bytes).
@@ -25,6 +75,7 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
+        let text: Arc<str> = text.into();
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();

@@ -472,3 +472,31 @@ fn print_shows_bites_questions_and_hides_answers_unless_asked() {
         .code(2)
         .stderr(predicate::str::contains("has no lesson `nope`"));
 }
+
+#[test]
+fn print_and_list_name_a_broken_pack_s_errors_as_file_line_column() {
+    let pack = fixture("invalid/unknown-key");
+    let output = morsel().arg("print").arg(&pack).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let line = format!(
+        "{}:3:1: error: unknown key `pass_mak` in course.toml; did you mean `pass_mark`?\n",
+        pack.join("course.toml").display()
+    );
+    assert!(stderr.starts_with(&line), "{stderr}");
+
+    let db = tempfile::tempdir().unwrap();
+    let output = morsel()
+        .arg("--db")
+        .arg(db.path().join("p.db"))
+        .arg("--courses")
+        .arg(&pack)
+        .arg("list")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("! course.toml:3:1: error: unknown key `pass_mak`"),
+        "{stdout}"
+    );
+}

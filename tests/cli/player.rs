@@ -350,7 +350,7 @@ fn a_broken_pack_is_a_screen_and_the_library_lists_it() {
     let mut p = player(Start::Library, &fixture("invalid"), (100, 30));
     let library = screen(&p.app);
     assert!(
-        library.contains("! course.toml:3:1: unknown key `pass_mak`"),
+        library.contains("! course.toml:3:1: error: unknown key `pass_mak`"),
         "{library}"
     );
     let rows = library

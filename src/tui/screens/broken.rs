@@ -68,26 +68,24 @@ impl Broken {
         ))];
         for d in &self.problems {
             lines.push(Line::default());
-            let place = format!(
-                "{}:{}:{}",
-                self.path.join(&d.site.file).display(),
-                d.site.position.line,
-                d.site.position.column
-            );
-            lines.extend(
-                plain_text(&place, width, ctx)
-                    .into_iter()
-                    .map(|l| l.style(bold())),
-            );
-            lines.extend(
-                plain_text(&d.message(), width.saturating_sub(2), ctx)
-                    .into_iter()
-                    .map(|l| {
-                        let mut spans = vec![Span::raw("  ")];
-                        spans.extend(l.spans);
-                        Line::from(spans)
-                    }),
-            );
+            // The one-line form every command prints, with the place in bold.
+            let line = d.one_line(&self.path);
+            let split = line.find(": ").map_or(0, |i| i + 1);
+            let (place, message) = line.split_at(split);
+            for (i, l) in plain_text(&line, width, ctx).into_iter().enumerate() {
+                lines.push(if i == 0 && !place.is_empty() && !message.is_empty() {
+                    let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                    match text.strip_prefix(place) {
+                        Some(rest) => Line::from(vec![
+                            Span::styled(place.to_string(), bold()),
+                            Span::raw(rest.to_string()),
+                        ]),
+                        None => l,
+                    }
+                } else {
+                    l
+                });
+            }
         }
         lines.push(Line::default());
         lines.push(Line::styled(
