@@ -15,7 +15,8 @@ use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::sanitize::{self, Piece};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
-use super::{MARKDOWN_OPTIONS, Styles};
+use super::Styles;
+use crate::pack;
 
 /// How much of the Markdown's block structure is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +95,7 @@ pub(crate) fn render(text: &str, width: usize, styles: &Styles, mode: Mode) -> V
         images: Vec::new(),
         leaf: Leaf::None,
     };
-    for event in Parser::new_ext(text, MARKDOWN_OPTIONS) {
+    for event in Parser::new_ext(text, pack::markdown_options()) {
         renderer.event(event);
     }
     renderer.flush_inline();

@@ -16,20 +16,12 @@ mod sanitize;
 mod table;
 mod wrap;
 
-use pulldown_cmark::Options;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
 pub use ansi::to_terminal_text;
 pub use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
 pub use sanitize::sanitize;
-
-/// The pack format's Markdown dialect: the same flags as the pack loader parses bites with.
-pub const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
-    .union(Options::ENABLE_TASKLISTS)
-    .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_FOOTNOTES)
-    .union(Options::ENABLE_GFM);
 
 /// Styles of each Markdown element.
 ///

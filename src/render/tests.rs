@@ -375,17 +375,6 @@ fn light_and_high_contrast_render_the_same_text() {
     );
 }
 
-#[test]
-fn the_dialect_has_the_pack_loaders_flags() {
-    use pulldown_cmark::Options;
-    let loader = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_GFM;
-    assert_eq!(MARKDOWN_OPTIONS, loader);
-}
-
 /// Set for the child process of [`syntect_loads_only_for_a_known_language`].
 const LAZY_CHILD: &str = "MORSEL_RENDER_LAZY_CHILD";
 
