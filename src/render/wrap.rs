@@ -45,6 +45,25 @@ pub(crate) fn measure(runs: &[Run]) -> usize {
     widest
 }
 
+/// The width of the widest word of `runs`: the least width at which [`wrap`] breaks no word. Words end at spaces and
+/// '\n', and a wide (CJK) character is a word of its own, as lines may break around it.
+pub(crate) fn longest_word(runs: &[Run]) -> usize {
+    let mut widest = 0;
+    let mut word = 0;
+    for (_, text) in runs {
+        for (cluster, w) in clusters(text) {
+            if cluster == " " || cluster == "\n" || w >= 2 {
+                word = 0;
+                widest = widest.max(w);
+            } else {
+                word += w;
+                widest = widest.max(word);
+            }
+        }
+    }
+    widest
+}
+
 /// Appends `text` to `line`, into its last span when the style is the same.
 pub(crate) fn push_span(line: &mut Spans, style: Style, text: &str) {
     if let Some(last) = line.last_mut()
@@ -541,6 +560,17 @@ mod tests {
         let mut line = vec![Span::raw("a "), Span::raw("  ")];
         trim_end(&mut line);
         assert_eq!(line, vec![Span::raw("a")]);
+    }
+
+    #[test]
+    fn the_longest_word_is_measured_across_runs_and_around_wide_characters() {
+        let runs = vec![
+            (Style::default(), "a disc".to_owned()),
+            (Style::default(), "overy b\nlonger".to_owned()),
+        ];
+        assert_eq!(longest_word(&runs), 9);
+        assert_eq!(longest_word(&plain("漢字かな ab")), 2);
+        assert_eq!(longest_word(&plain("")), 0);
     }
 
     #[test]
