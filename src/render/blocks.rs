@@ -1,6 +1,7 @@
 //! The block renderer: pulldown-cmark's flat event stream walked with explicit stacks (no recursion, so nesting depth
 //! costs no stack), each block laid out under the prefixes of the containers around it.
 
+use std::collections::HashMap;
 use std::mem;
 
 use pulldown_cmark::{
@@ -76,6 +77,12 @@ struct Renderer<'s> {
     /// Open images: where their alt text began, and their path.
     images: Vec<(Mark, String)>,
     leaf: Leaf,
+    /// Footnote labels and their numbers, given in order of first appearance (a reference or a definition).
+    footnote_numbers: HashMap<String, usize>,
+    /// Open footnote definitions: their number, where their lines begin in `out`, and the gap owed before them.
+    open_notes: Vec<(usize, usize, bool)>,
+    /// Footnote definitions rendered so far, with their numbers: they are put out at the end.
+    notes: Vec<(usize, Vec<Line<'static>>)>,
 }
 
 /// Renders `text` to lines no wider than `width` (at least 1).
@@ -94,13 +101,20 @@ pub(crate) fn render(text: &str, width: usize, styles: &Styles, mode: Mode) -> V
         links: Vec::new(),
         images: Vec::new(),
         leaf: Leaf::None,
+        footnote_numbers: HashMap::new(),
+        open_notes: Vec::new(),
+        notes: Vec::new(),
     };
     for event in Parser::new_ext(text, pack::markdown_options()) {
         renderer.event(event);
     }
     renderer.flush_inline();
+    renderer.put_notes();
     renderer.out
 }
+
+/// Separates the footnotes at the end from the text above them.
+const NOTES_RULE: usize = 8;
 
 /// Appends `text` to `runs`, into the last run when the style is the same.
 fn push_run(runs: &mut Vec<Run>, style: Style, text: &str) {
@@ -166,10 +180,9 @@ impl Renderer<'_> {
             },
             Event::InlineHtml(html) => self.push_text(&html, self.style().patch(self.styles.html)),
             Event::FootnoteReference(label) => {
-                self.push_text(
-                    &format!("[^{label}]"),
-                    self.style().patch(self.styles.footnote),
-                );
+                let number = self.footnote_number(&label);
+                let style = self.style().patch(self.styles.footnote);
+                push_run(&mut self.inline, style, &format!("[{number}]"));
             }
             Event::SoftBreak => {
                 let style = self.style();
@@ -253,9 +266,13 @@ impl Renderer<'_> {
             }
             Tag::Item => self.start_item(),
             Tag::FootnoteDefinition(label) => {
-                self.start_block();
-                let marker = format!("[^{}]: ", sanitize::sanitize(&label));
-                let indent = " ".repeat(marker.width().min(4));
+                // Rendered in place, then moved to the end of the bite.
+                self.flush_inline();
+                let number = self.footnote_number(&label);
+                let gap = mem::take(&mut self.pending_gap);
+                self.open_notes.push((number, self.out.len(), gap));
+                let marker = format!("[{number}] ");
+                let indent = " ".repeat(marker.width());
                 self.push_container(Container::Footnote { marker, indent });
             }
             Tag::DefinitionList => self.start_block(),
@@ -342,7 +359,15 @@ impl Renderer<'_> {
                 self.pending_gap = true;
             }
             TagEnd::Item => self.end_container(),
-            TagEnd::FootnoteDefinition | TagEnd::DefinitionListDefinition => {
+            TagEnd::FootnoteDefinition => {
+                self.end_container();
+                if let Some((number, start, gap)) = self.open_notes.pop() {
+                    let lines = self.out.split_off(start.min(self.out.len()));
+                    self.notes.push((number, lines));
+                    self.pending_gap = gap;
+                }
+            }
+            TagEnd::DefinitionListDefinition => {
                 self.end_container();
                 self.pending_gap = true;
             }
@@ -499,6 +524,36 @@ impl Renderer<'_> {
         if !url.is_empty() {
             push_run(&mut self.inline, style, " ");
             self.push_text(&format!("({url})"), style.patch(self.styles.link_url));
+        }
+    }
+
+    // ---- footnotes ----
+
+    /// The number of the footnote `label`: the next one when it is new.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnote_numbers.len() + 1;
+        *self
+            .footnote_numbers
+            .entry(label.to_owned())
+            .or_insert(next)
+    }
+
+    /// Puts out the footnote definitions, in the order of their numbers, under a short rule.
+    fn put_notes(&mut self) {
+        if self.notes.is_empty() {
+            return;
+        }
+        let mut notes = mem::take(&mut self.notes);
+        notes.sort_by_key(|&(number, _)| number);
+        self.pending_gap = true;
+        self.emit_gap();
+        let rule = "─".repeat(NOTES_RULE.min(self.width));
+        self.out.push(Line::from(Span::styled(rule, self.styles.rule)));
+        for (_, lines) in notes {
+            if self.mode == Mode::Document {
+                self.out.push(Line::default());
+            }
+            self.out.extend(lines);
         }
     }
 

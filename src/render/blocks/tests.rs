@@ -245,14 +245,40 @@ fn images_show_alt_and_path() {
 }
 
 #[test]
-fn footnotes_stand_where_they_are() {
+fn footnotes_are_numbered_and_their_definitions_put_at_the_end() {
     let styles = Styles::dark();
-    let rendered = lines_with("Text[^n].\n\n[^n]: The note.", 40, &styles);
+    let md = "Text[^ext] and more[^b], again[^ext].\n\n[^b]: Second, \n    two paragraphs.\n\n    The second.\n\n\
+              [^ext]: The first note.\n\nAfter the notes.";
+    let rendered = lines_with(md, 40, &styles);
     assert_eq!(
         rendered.iter().map(text).collect::<Vec<_>>(),
-        ["Text[^n].", "", "[^n]: The note."]
+        [
+            "Text[1] and more[2], again[1].",
+            "",
+            "After the notes.",
+            "",
+            "────────",
+            "",
+            "[1] The first note.",
+            "",
+            "[2] Second, two paragraphs.",
+            "",
+            "    The second.",
+        ]
     );
-    assert_eq!(style_of(&rendered, "[^n]"), Some(styles.footnote));
+    assert_eq!(style_of(&rendered, "[1]"), Some(styles.footnote));
+    assert_eq!(style_of(&rendered, "─"), Some(styles.rule));
+    // A definition wraps under its own indent, and none of the raw syntax shows.
+    let narrow = lines("A note[^long].\n\n[^long]: words enough to wrap at this width.", 20);
+    assert_eq!(
+        narrow,
+        ["A note[1].", "", "────────", "", "[1] words enough to", "    wrap at this", "    width."]
+    );
+}
+
+#[test]
+fn a_reference_without_a_definition_stays_text() {
+    assert_eq!(lines("See [^nothing].", 40), ["See [^nothing]."]);
 }
 
 #[test]
