@@ -150,6 +150,31 @@ fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
         .collect()
 }
 
+/// Whether a link's destination is a URL (`https:`, `mailto:`, `//host`) rather than a path inside the pack, which
+/// a learner at a terminal cannot open. A scheme has at least two characters, so `C:` is a path.
+fn is_url(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    scheme.len() >= 2
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The lesson a pack path names, by its file name without `.md`: `02-branches.md#merging` → `02-branches`.
+fn lesson_name(path: &str) -> Option<&str> {
+    let path = path.split(['#', '?']).next().unwrap_or_default();
+    let file = path.rsplit(['/', '\\']).next().unwrap_or_default();
+    let dot = file.rfind('.')?;
+    let (stem, extension) = (&file[..dot], &file[dot + 1..]);
+    let markdown = extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown");
+    (markdown && !stem.is_empty()).then_some(stem)
+}
+
 fn quote_label(kind: BlockQuoteKind) -> &'static str {
     match kind {
         BlockQuoteKind::Note => "Note",
@@ -490,6 +515,15 @@ impl Renderer<'_> {
         let Some((mark, url, link_type)) = self.links.pop() else {
             return;
         };
+        if !is_url(&url) {
+            // A path inside the pack: its text alone, and which lesson it leads to.
+            if let Some(lesson) = lesson_name(&url) {
+                let style = self.style();
+                push_run(&mut self.inline, style, " ");
+                self.push_text(&format!("(lesson {lesson})"), style.patch(self.styles.link_url));
+            }
+            return;
+        }
         let text = self.text_since(mark);
         let url = sanitize::sanitize(&url);
         let shown = text == *url || url.strip_prefix("mailto:") == Some(text.as_str());
@@ -521,7 +555,7 @@ impl Renderer<'_> {
             format!("[image: {alt}]")
         };
         push_run(&mut self.inline, style.patch(self.styles.link), &label);
-        if !url.is_empty() {
+        if is_url(&url) {
             push_run(&mut self.inline, style, " ");
             self.push_text(&format!("({url})"), style.patch(self.styles.link_url));
         }

@@ -232,15 +232,40 @@ fn links_show_their_url_once() {
 }
 
 #[test]
-fn images_show_alt_and_path() {
-    assert_eq!(
-        lines("![a *crab*](img/ferris.png)", 40),
-        ["[image: a crab] (img/ferris.png)"]
+fn links_to_pack_files_show_their_text_and_name_a_lesson() {
+    let styles = Styles::dark();
+    let rendered = lines_with(
+        "Read [next lesson](02-branches.md), [merging](../lessons/03-merge.md#rebase) and [the layout](../assets/layout.txt).",
+        80,
+        &styles,
     );
-    assert_eq!(lines("![](x.png)", 40), ["[image] (x.png)"]);
+    assert_eq!(
+        rendered.iter().map(text).collect::<Vec<_>>(),
+        ["Read next lesson (lesson 02-branches), merging (lesson 03-merge) and the layout."]
+    );
+    assert_eq!(style_of(&rendered, "next lesson"), Some(styles.link));
+    assert_eq!(style_of(&rendered, "(lesson 02"), Some(styles.link_url));
+    assert_eq!(lines("[above](#moves) and [C](C:/x.md)", 80), ["above and C (lesson x)"]);
+    assert_eq!(
+        lines("[site](//x.org/a) [mail](mailto:me@x.org) [ftp](ftp://x.org/f.md)", 80),
+        ["site ⟨//x.org/a⟩ mail ⟨mailto:me@x.org⟩ ftp ⟨ftp://x.org/f.md⟩"]
+    );
+}
+
+#[test]
+fn images_show_alt_and_a_url_but_no_pack_path() {
+    assert_eq!(
+        lines("![a *crab*](../images/ferris.png)", 40),
+        ["[image: a crab]"]
+    );
+    assert_eq!(lines("![](x.png)", 40), ["[image]"]);
+    assert_eq!(
+        lines("![logo](https://x.org/l.png)", 60),
+        ["[image: logo] (https://x.org/l.png)"]
+    );
     assert_eq!(
         lines("[![logo](l.png)](https://x.org)", 60),
-        ["[image: logo] (l.png) ⟨https://x.org⟩"]
+        ["[image: logo] ⟨https://x.org⟩"]
     );
 }
 
