@@ -11,12 +11,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use super::Styles;
 use super::highlight::{self, Language};
 use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::sanitize::{self, Piece};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
-use super::Styles;
 use crate::pack;
 
 /// How much of the Markdown's block structure is drawn.
@@ -139,6 +139,13 @@ fn push_sanitized(
     })
 }
 
+/// `text` sanitised into runs: itself in `style`, control pictures in `control`.
+pub(crate) fn sanitized_runs(text: &str, style: Style, control: Style) -> Vec<Run> {
+    let mut runs = Vec::new();
+    push_sanitized(&mut runs, text, 0, style, control);
+    runs
+}
+
 /// The lines of literal text, without their line endings, each as one run.
 fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
     text.split_inclusive('\n')
@@ -171,7 +178,8 @@ fn lesson_name(path: &str) -> Option<&str> {
     let file = path.rsplit(['/', '\\']).next().unwrap_or_default();
     let dot = file.rfind('.')?;
     let (stem, extension) = (&file[..dot], &file[dot + 1..]);
-    let markdown = extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown");
+    let markdown =
+        extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown");
     (markdown && !stem.is_empty()).then_some(stem)
 }
 
@@ -520,7 +528,10 @@ impl Renderer<'_> {
             if let Some(lesson) = lesson_name(&url) {
                 let style = self.style();
                 push_run(&mut self.inline, style, " ");
-                self.push_text(&format!("(lesson {lesson})"), style.patch(self.styles.link_url));
+                self.push_text(
+                    &format!("(lesson {lesson})"),
+                    style.patch(self.styles.link_url),
+                );
             }
             return;
         }
@@ -582,7 +593,8 @@ impl Renderer<'_> {
         self.pending_gap = true;
         self.emit_gap();
         let rule = "─".repeat(NOTES_RULE.min(self.width));
-        self.out.push(Line::from(Span::styled(rule, self.styles.rule)));
+        self.out
+            .push(Line::from(Span::styled(rule, self.styles.rule)));
         for (_, lines) in notes {
             if self.mode == Mode::Document {
                 self.out.push(Line::default());

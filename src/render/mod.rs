@@ -223,6 +223,20 @@ pub fn markdown(text: &str, width: u16, styles: &Styles) -> Vec<Line<'static>> {
     blocks::render(text, usize::from(width), styles, blocks::Mode::Document)
 }
 
+/// Plain text, not Markdown (a title, an accepted answer), wrapped at spaces to lines no wider than `width`;
+/// control characters are shown as visible symbols in `styles.control`, and '\n' breaks a line.
+pub fn plain(text: &str, width: u16, styles: &Styles) -> Vec<Line<'static>> {
+    if width == 0 {
+        return Vec::new();
+    }
+    let runs = blocks::sanitized_runs(text, Style::default(), styles.control);
+    let width = usize::from(width);
+    wrap::wrap(&runs, width, width)
+        .into_iter()
+        .map(Line::from)
+        .collect()
+}
+
 /// Plain inline Markdown (a prompt, a choice, a title) rendered as wrapped lines at `width`: inline styles only, no
 /// heading styles and no blank lines between blocks; list markers and quote bars are kept, as they carry meaning.
 pub fn inline(text: &str, width: u16, styles: &Styles) -> Vec<Line<'static>> {

@@ -346,19 +346,48 @@ mod tests {
             &["key", "type", "default", "meaning"],
             &[
                 &["format", "integer", "1", "pack format version"],
-                &["id", "string", "required", "the course's id; progress is keyed by it"],
+                &[
+                    "id",
+                    "string",
+                    "required",
+                    "the course's id; progress is keyed by it",
+                ],
                 &["authors", "array of strings", "none", ""],
-                &["language", "string", "\"en\"", "a BCP 47 tag such as \"de\" or \"pt-BR\""],
-                &["pass_mark", "float in (0, 1]", "0.8", "explained two bites on"],
-                &["lessons", "array of paths", "discovery", "lesson files in playing order"],
+                &[
+                    "language",
+                    "string",
+                    "\"en\"",
+                    "a BCP 47 tag such as \"de\" or \"pt-BR\"",
+                ],
+                &[
+                    "pass_mark",
+                    "float in (0, 1]",
+                    "0.8",
+                    "explained two bites on",
+                ],
+                &[
+                    "lessons",
+                    "array of paths",
+                    "discovery",
+                    "lesson files in playing order",
+                ],
             ],
         );
         for width in [60, 70, 80] {
             let lines = texts(&t.render(width, styles()));
-            assert!(lines.iter().all(|l| l.chars().count() <= width), "{lines:#?}");
-            assert!(lines.iter().any(|l| l.contains("│ discovery ")), "{width}: {lines:#?}");
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= width),
+                "{lines:#?}"
+            );
+            assert!(
+                lines.iter().any(|l| l.contains("│ discovery ")),
+                "{width}: {lines:#?}"
+            );
             for word in ["pass_mark", "language", "explained", "playing"] {
-                assert!(lines.iter().any(|l| l.contains(word)), "{width}: {lines:#?}");
+                assert!(
+                    lines.iter().any(|l| l.contains(word)),
+                    "{width}: {lines:#?}"
+                );
             }
         }
         // Too narrow for whole words: words are broken rather than the grid given up.

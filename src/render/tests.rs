@@ -521,7 +521,10 @@ fn a_code_block_over_the_line_limit_is_shown_plain_without_syntect() {
         .flat_map(|l| &l.spans)
         .filter(|s| s.content.contains("compute"))
         .collect();
-    assert!(code.iter().all(|s| s.style == styles.code_block), "{code:?}");
+    assert!(
+        code.iter().all(|s| s.style == styles.code_block),
+        "{code:?}"
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod check;
 mod hostile;
 mod plain;
 mod player;
+mod print;
 mod progress;
 mod screens;
 

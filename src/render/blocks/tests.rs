@@ -245,9 +245,15 @@ fn links_to_pack_files_show_their_text_and_name_a_lesson() {
     );
     assert_eq!(style_of(&rendered, "next lesson"), Some(styles.link));
     assert_eq!(style_of(&rendered, "(lesson 02"), Some(styles.link_url));
-    assert_eq!(lines("[above](#moves) and [C](C:/x.md)", 80), ["above and C (lesson x)"]);
     assert_eq!(
-        lines("[site](//x.org/a) [mail](mailto:me@x.org) [ftp](ftp://x.org/f.md)", 80),
+        lines("[above](#moves) and [C](C:/x.md)", 80),
+        ["above and C (lesson x)"]
+    );
+    assert_eq!(
+        lines(
+            "[site](//x.org/a) [mail](mailto:me@x.org) [ftp](ftp://x.org/f.md)",
+            80
+        ),
         ["site ⟨//x.org/a⟩ mail ⟨mailto:me@x.org⟩ ftp ⟨ftp://x.org/f.md⟩"]
     );
 }
@@ -294,10 +300,21 @@ fn footnotes_are_numbered_and_their_definitions_put_at_the_end() {
     assert_eq!(style_of(&rendered, "[1]"), Some(styles.footnote));
     assert_eq!(style_of(&rendered, "─"), Some(styles.rule));
     // A definition wraps under its own indent, and none of the raw syntax shows.
-    let narrow = lines("A note[^long].\n\n[^long]: words enough to wrap at this width.", 20);
+    let narrow = lines(
+        "A note[^long].\n\n[^long]: words enough to wrap at this width.",
+        20,
+    );
     assert_eq!(
         narrow,
-        ["A note[1].", "", "────────", "", "[1] words enough to", "    wrap at this", "    width."]
+        [
+            "A note[1].",
+            "",
+            "────────",
+            "",
+            "[1] words enough to",
+            "    wrap at this",
+            "    width."
+        ]
     );
 }
 
