@@ -158,18 +158,18 @@ fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
 }
 
 /// Whether a link's destination is a URL (`https:`, `mailto:`, `//host`) rather than a path inside the pack, which
-/// a learner at a terminal cannot open. A scheme has at least two characters, so `C:` is a path.
+/// a learner at a terminal cannot open. The same rule as the pack loader's link check: a scheme is letters, digits,
+/// `+`, `-` or `.` before the first `:`.
 fn is_url(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
-    let Some((scheme, _)) = dest.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    scheme.len() >= 2
-        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// The lesson a pack path names, by its file name without `.md`: `02-branches.md#merging` → `02-branches`.

@@ -246,8 +246,11 @@ fn links_to_pack_files_show_their_text_and_name_a_lesson() {
     assert_eq!(style_of(&rendered, "next lesson"), Some(styles.link));
     assert_eq!(style_of(&rendered, "(lesson 02"), Some(styles.link_url));
     assert_eq!(
-        lines("[above](#moves) and [C](C:/x.md)", 80),
-        ["above and C (lesson x)"]
+        lines(
+            "[above](#moves), [root](/lessons/x.md?v=1) and [C](C:/x.md)",
+            80
+        ),
+        ["above, root (lesson x) and C ⟨C:/x.md⟩"]
     );
     assert_eq!(
         lines(
