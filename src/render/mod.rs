@@ -1,8 +1,8 @@
 //! Rendering pack Markdown for the terminal: styled, wrapped lines, with every control character made visible.
 //!
-//! [`markdown`] renders a bite, [`inline`] a prompt, a choice or a title; both return ratatui lines no wider than the
-//! width asked for. [`to_terminal_text`] turns lines into text for stdout. Nothing a pack holds reaches the
-//! terminal as a control sequence: all of it goes through [`sanitize`].
+//! [`markdown`] renders a bite, [`inline`] a prompt, a choice or a title, [`plain`] text that is not Markdown; all
+//! return ratatui lines no wider than the width asked for. [`to_terminal_text`] turns lines into text for stdout.
+//! Nothing a pack holds reaches the terminal as a control sequence: all of it goes through [`sanitize`].
 //!
 //! The files: `blocks` walks the Markdown events, `nesting` keeps the open quotes and lists and their line prefixes,
 //! `wrap` breaks text into lines, `table` lays out tables, `highlight` colours code, `sanitize` neutralises control
