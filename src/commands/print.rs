@@ -1,15 +1,126 @@
 //! `morsel print PATH`: lessons rendered to stdout as the player shows them, bites separated visibly, questions
-//! with their choices (answers only with `--answers`).
+//! with their choices (answers only with `--answers`). Every line fits the width asked for: a labelled line
+//! (`Question (choice): `, `  Why: `, `  1. `) wraps under its text, not under its label.
 
 use std::io::{self, Write};
 
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
 use crate::pack::{Exercise, Lesson, Pack, QuestionKind};
 use crate::render::{self, Styles};
+
+/// The narrowest width printed at: a narrower `--width` is taken as this.
+pub const MIN_WIDTH: u16 = 20;
+
+/// A label keeps its text beside it only when that leaves the text this many columns; else the text goes below.
+const MIN_BESIDE: usize = 12;
+
+/// The indent of text put below its label.
+const BELOW: &str = "  ";
 
 pub struct Options {
     pub width: u16,
     pub answers: bool,
     pub ansi: bool,
+}
+
+/// Lines for one lesson, built at one width in one set of styles.
+struct Printer {
+    width: u16,
+    styles: Styles,
+}
+
+impl Printer {
+    /// A bite's or a prompt's Markdown at `width`.
+    fn markdown(&self, text: &str, width: u16) -> Vec<Line<'static>> {
+        render::markdown(text, width, &self.styles)
+    }
+
+    /// Plain text (an accepted answer, a title) wrapped at `width`.
+    fn plain(&self, text: &str, width: u16) -> Vec<Line<'static>> {
+        render::plain(text, width, &self.styles)
+    }
+
+    /// `label` before the first line of `body`, which is rendered at the width the label leaves, its later lines
+    /// indented under its first; when the label leaves too little, the label stands alone and the body goes below
+    /// it, indented two more than the label.
+    fn labelled(
+        &self,
+        label: &str,
+        body: impl Fn(u16) -> Vec<Line<'static>>,
+    ) -> Vec<Line<'static>> {
+        let width = usize::from(self.width);
+        let label_width = label.width();
+        if label_width + MIN_BESIDE <= width {
+            let lines = body(narrower(self.width, label_width));
+            if lines.is_empty() {
+                return vec![Line::from(label.trim_end().to_owned())];
+            }
+            let indent = " ".repeat(label_width);
+            return lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let lead = if i == 0 {
+                        label.to_owned()
+                    } else {
+                        indent.clone()
+                    };
+                    prefixed(lead, line)
+                })
+                .collect();
+        }
+        let text = label.trim_start();
+        let lead = &label[..label.len() - text.len()];
+        let mut lines: Vec<Line<'static>> = self
+            .plain(text.trim_end(), narrower(self.width, lead.width()))
+            .into_iter()
+            .map(|l| prefixed(lead.to_owned(), l))
+            .collect();
+        let indent = format!("{lead}{BELOW}");
+        let below = body(narrower(self.width, indent.width()));
+        lines.extend(below.into_iter().map(|l| prefixed(indent.clone(), l)));
+        lines
+    }
+
+    /// A rule with `label` in it: `── label ─────`, the label wrapped under itself when it is too long.
+    fn rule(&self, label: &str) -> Vec<Line<'static>> {
+        let width = usize::from(self.width);
+        let mut lines = self.labelled("── ", |w| self.plain(label, w.saturating_sub(1).max(1)));
+        if let [line] = lines.as_mut_slice() {
+            let fill = width.saturating_sub(line.width() + 1);
+            if fill > 0 {
+                line.spans.push(Span::raw(format!(" {}", "─".repeat(fill))));
+            }
+        }
+        lines
+    }
+}
+
+/// `width` less `by` columns, never under 1.
+fn narrower(width: u16, by: usize) -> u16 {
+    let by = u16::try_from(by).unwrap_or(u16::MAX);
+    width.saturating_sub(by).max(1)
+}
+
+/// `line` with `lead` before it.
+fn prefixed(lead: String, line: Line<'static>) -> Line<'static> {
+    let mut spans = vec![Span::raw(lead)];
+    spans.extend(line.spans);
+    Line::from(spans)
+}
+
+/// `lines` with `mark` after the last, or `lines` alone when there are none.
+fn marked(mut lines: Vec<Line<'static>>, mark: &str) -> Vec<Line<'static>> {
+    // Trailing blank lines of a rendered block are dropped, so that the mark follows the text.
+    while lines.last().is_some_and(|l| l.width() == 0) {
+        lines.pop();
+    }
+    if let Some(last) = lines.last_mut() {
+        last.spans.push(Span::raw(mark.to_owned()));
+    }
+    lines
 }
 
 pub fn write(
@@ -23,84 +134,40 @@ pub fn write(
     } else {
         Styles::dark().without_color()
     };
-    let width = options.width.max(20);
-    let text = |markdown: &str| {
-        render::to_terminal_text(&render::markdown(markdown, width, &styles), options.ansi)
+    let printer = Printer {
+        width: options.width.max(MIN_WIDTH),
+        styles,
     };
-    let rule = |label: String| {
-        let fill = (width as usize).saturating_sub(label.chars().count() + 4);
-        format!("── {label} {}\n", "─".repeat(fill))
+    let width = printer.width;
+    let mut put = |lines: Vec<Line<'static>>| -> io::Result<()> {
+        out.write_all(render::to_terminal_text(&lines, options.ansi).as_bytes())
     };
-    writeln!(out, "{}", render::sanitize(&pack.course.title))?;
+    put(printer.plain(&pack.course.title, width))?;
     for lesson in lessons {
-        write!(
-            out,
-            "\n{}",
-            rule(format!(
-                "{} ({})",
-                render::sanitize(&lesson.title),
-                render::sanitize(&lesson.id)
-            ))
-        )?;
+        put(vec![Line::default()])?;
+        put(printer.rule(&format!("{} ({})", lesson.title, lesson.id)))?;
         for bite in &lesson.bites {
-            write!(
-                out,
-                "\n{}",
-                rule(format!("bite {}/{}", bite.number, lesson.bites.len()))
-            )?;
-            write!(out, "\n{}", text(&bite.markdown))?;
+            put(vec![Line::default()])?;
+            put(printer.rule(&format!("bite {}/{}", bite.number, lesson.bites.len())))?;
+            put(vec![Line::default()])?;
+            put(printer.markdown(&bite.markdown, width))?;
             for exercise in &bite.exercises {
+                put(vec![Line::default()])?;
                 match exercise {
                     Exercise::Question(q) => {
-                        write!(out, "\nQuestion ({}): {}", q.kind.name(), text(&q.prompt))?;
-                        match &q.kind {
-                            QuestionKind::Choice { choices, .. } => {
-                                for (n, c) in choices.iter().enumerate() {
-                                    let mark = if options.answers && c.correct {
-                                        " ✓"
-                                    } else {
-                                        ""
-                                    };
-                                    writeln!(
-                                        out,
-                                        "  {}. {}{mark}",
-                                        n + 1,
-                                        text(&c.text).trim_end()
-                                    )?;
-                                }
-                            }
-                            QuestionKind::TrueFalse { answer } if options.answers => {
-                                writeln!(out, "  Answer: {answer}")?;
-                            }
-                            QuestionKind::Text { answers, .. } if options.answers => {
-                                let list: Vec<String> = answers
-                                    .iter()
-                                    .map(|a| render::sanitize(a).into_owned())
-                                    .collect();
-                                writeln!(out, "  Accepted: {}", list.join(" | "))?;
-                            }
-                            QuestionKind::Order { items } => {
-                                // Shown in the author's order only with --answers; otherwise sorted, so as not to tell.
-                                let mut shown: Vec<&String> = items.iter().collect();
-                                if !options.answers {
-                                    shown.sort();
-                                }
-                                for (n, item) in shown.iter().enumerate() {
-                                    writeln!(out, "  {}. {}", n + 1, text(item).trim_end())?;
-                                }
-                            }
-                            _ => {}
-                        }
+                        let label = format!("Question ({}): ", q.kind.name());
+                        put(printer.labelled(&label, |w| printer.markdown(&q.prompt, w)))?;
+                        put(question_body(&printer, &q.kind, options.answers))?;
                         if options.answers
                             && let Some(explain) = &q.explain
                         {
-                            write!(out, "  Why: {}", text(explain))?;
+                            put(printer.labelled("  Why: ", |w| printer.markdown(explain, w)))?;
                         }
                     }
                     Exercise::Card(card) => {
-                        write!(out, "\nCard: {}", text(&card.front))?;
+                        put(printer.labelled("Card: ", |w| printer.markdown(&card.front, w)))?;
                         if options.answers {
-                            write!(out, "  Back: {}", text(&card.back))?;
+                            put(printer.labelled("  Back: ", |w| printer.markdown(&card.back, w)))?;
                         }
                     }
                 }
@@ -108,4 +175,44 @@ pub fn write(
         }
     }
     Ok(())
+}
+
+/// A question's choices or items, and with `answers` its answer.
+fn question_body(printer: &Printer, kind: &QuestionKind, answers: bool) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut numbered = |n: usize, text: &str, mark: &str| {
+        let label = format!("  {}. ", n + 1);
+        lines.extend(printer.labelled(&label, |w| {
+            marked(printer.markdown(text, narrower(w, mark.width())), mark)
+        }));
+    };
+    match kind {
+        QuestionKind::Choice { choices, .. } => {
+            for (n, c) in choices.iter().enumerate() {
+                let mark = if answers && c.correct { " ✓" } else { "" };
+                numbered(n, &c.text, mark);
+            }
+        }
+        QuestionKind::Order { items } => {
+            // Shown in the author's order only with --answers; otherwise sorted, so as not to tell.
+            let mut shown: Vec<&String> = items.iter().collect();
+            if !answers {
+                shown.sort();
+            }
+            for (n, item) in shown.iter().enumerate() {
+                numbered(n, item, "");
+            }
+        }
+        QuestionKind::TrueFalse { answer } if answers => {
+            lines.extend(printer.labelled("  Answer: ", |w| printer.plain(&answer.to_string(), w)));
+        }
+        QuestionKind::Text {
+            answers: accepted, ..
+        } if answers => {
+            let list = accepted.join(" | ");
+            lines.extend(printer.labelled("  Accepted: ", |w| printer.plain(&list, w)));
+        }
+        _ => {}
+    }
+    lines
 }

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
+pub use lesson::markdown_options;
 pub use load::{LoadReport, load};
 
 /// The newest pack format this morsel understands.

@@ -1,6 +1,7 @@
 //! The block renderer: pulldown-cmark's flat event stream walked with explicit stacks (no recursion, so nesting depth
 //! costs no stack), each block laid out under the prefixes of the containers around it.
 
+use std::collections::HashMap;
 use std::mem;
 
 use pulldown_cmark::{
@@ -10,12 +11,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use super::Styles;
 use super::highlight::{self, Language};
 use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::sanitize::{self, Piece};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
-use super::{MARKDOWN_OPTIONS, Styles};
+use crate::pack;
 
 /// How much of the Markdown's block structure is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,12 @@ struct Renderer<'s> {
     /// Open images: where their alt text began, and their path.
     images: Vec<(Mark, String)>,
     leaf: Leaf,
+    /// Footnote labels and their numbers, given in order of first appearance (a reference or a definition).
+    footnote_numbers: HashMap<String, usize>,
+    /// Open footnote definitions: their number, where their lines begin in `out`, and the gap owed before them.
+    open_notes: Vec<(usize, usize, bool)>,
+    /// Footnote definitions rendered so far, with their numbers: they are put out at the end.
+    notes: Vec<(usize, Vec<Line<'static>>)>,
 }
 
 /// Renders `text` to lines no wider than `width` (at least 1).
@@ -93,13 +101,20 @@ pub(crate) fn render(text: &str, width: usize, styles: &Styles, mode: Mode) -> V
         links: Vec::new(),
         images: Vec::new(),
         leaf: Leaf::None,
+        footnote_numbers: HashMap::new(),
+        open_notes: Vec::new(),
+        notes: Vec::new(),
     };
-    for event in Parser::new_ext(text, MARKDOWN_OPTIONS) {
+    for event in Parser::new_ext(text, pack::markdown_options()) {
         renderer.event(event);
     }
     renderer.flush_inline();
+    renderer.put_notes();
     renderer.out
 }
+
+/// Separates the footnotes at the end from the text above them.
+const NOTES_RULE: usize = 8;
 
 /// Appends `text` to `runs`, into the last run when the style is the same.
 fn push_run(runs: &mut Vec<Run>, style: Style, text: &str) {
@@ -124,6 +139,13 @@ fn push_sanitized(
     })
 }
 
+/// `text` sanitised into runs: itself in `style`, control pictures in `control`.
+pub(crate) fn sanitized_runs(text: &str, style: Style, control: Style) -> Vec<Run> {
+    let mut runs = Vec::new();
+    push_sanitized(&mut runs, text, 0, style, control);
+    runs
+}
+
 /// The lines of literal text, without their line endings, each as one run.
 fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
     text.split_inclusive('\n')
@@ -133,6 +155,32 @@ fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
             vec![(style, line.to_owned())]
         })
         .collect()
+}
+
+/// Whether a link's destination is a URL (`https:`, `mailto:`, `//host`) rather than a path inside the pack, which
+/// a learner at a terminal cannot open. The same rule as the pack loader's link check: a scheme is letters, digits,
+/// `+`, `-` or `.` before the first `:`.
+fn is_url(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// The lesson a pack path names, by its file name without `.md`: `02-branches.md#merging` → `02-branches`.
+fn lesson_name(path: &str) -> Option<&str> {
+    let path = path.split(['#', '?']).next().unwrap_or_default();
+    let file = path.rsplit(['/', '\\']).next().unwrap_or_default();
+    let dot = file.rfind('.')?;
+    let (stem, extension) = (&file[..dot], &file[dot + 1..]);
+    let markdown =
+        extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown");
+    (markdown && !stem.is_empty()).then_some(stem)
 }
 
 fn quote_label(kind: BlockQuoteKind) -> &'static str {
@@ -165,10 +213,9 @@ impl Renderer<'_> {
             },
             Event::InlineHtml(html) => self.push_text(&html, self.style().patch(self.styles.html)),
             Event::FootnoteReference(label) => {
-                self.push_text(
-                    &format!("[^{label}]"),
-                    self.style().patch(self.styles.footnote),
-                );
+                let number = self.footnote_number(&label);
+                let style = self.style().patch(self.styles.footnote);
+                push_run(&mut self.inline, style, &format!("[{number}]"));
             }
             Event::SoftBreak => {
                 let style = self.style();
@@ -252,9 +299,13 @@ impl Renderer<'_> {
             }
             Tag::Item => self.start_item(),
             Tag::FootnoteDefinition(label) => {
-                self.start_block();
-                let marker = format!("[^{}]: ", sanitize::sanitize(&label));
-                let indent = " ".repeat(marker.width().min(4));
+                // Rendered in place, then moved to the end of the bite.
+                self.flush_inline();
+                let number = self.footnote_number(&label);
+                let gap = mem::take(&mut self.pending_gap);
+                self.open_notes.push((number, self.out.len(), gap));
+                let marker = format!("[{number}] ");
+                let indent = " ".repeat(marker.width());
                 self.push_container(Container::Footnote { marker, indent });
             }
             Tag::DefinitionList => self.start_block(),
@@ -341,7 +392,15 @@ impl Renderer<'_> {
                 self.pending_gap = true;
             }
             TagEnd::Item => self.end_container(),
-            TagEnd::FootnoteDefinition | TagEnd::DefinitionListDefinition => {
+            TagEnd::FootnoteDefinition => {
+                self.end_container();
+                if let Some((number, start, gap)) = self.open_notes.pop() {
+                    let lines = self.out.split_off(start.min(self.out.len()));
+                    self.notes.push((number, lines));
+                    self.pending_gap = gap;
+                }
+            }
+            TagEnd::DefinitionListDefinition => {
                 self.end_container();
                 self.pending_gap = true;
             }
@@ -464,6 +523,18 @@ impl Renderer<'_> {
         let Some((mark, url, link_type)) = self.links.pop() else {
             return;
         };
+        if !is_url(&url) {
+            // A path inside the pack: its text alone, and which lesson it leads to.
+            if let Some(lesson) = lesson_name(&url) {
+                let style = self.style();
+                push_run(&mut self.inline, style, " ");
+                self.push_text(
+                    &format!("(lesson {lesson})"),
+                    style.patch(self.styles.link_url),
+                );
+            }
+            return;
+        }
         let text = self.text_since(mark);
         let url = sanitize::sanitize(&url);
         let shown = text == *url || url.strip_prefix("mailto:") == Some(text.as_str());
@@ -495,9 +566,40 @@ impl Renderer<'_> {
             format!("[image: {alt}]")
         };
         push_run(&mut self.inline, style.patch(self.styles.link), &label);
-        if !url.is_empty() {
+        if is_url(&url) {
             push_run(&mut self.inline, style, " ");
             self.push_text(&format!("({url})"), style.patch(self.styles.link_url));
+        }
+    }
+
+    // ---- footnotes ----
+
+    /// The number of the footnote `label`: the next one when it is new.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnote_numbers.len() + 1;
+        *self
+            .footnote_numbers
+            .entry(label.to_owned())
+            .or_insert(next)
+    }
+
+    /// Puts out the footnote definitions, in the order of their numbers, under a short rule.
+    fn put_notes(&mut self) {
+        if self.notes.is_empty() {
+            return;
+        }
+        let mut notes = mem::take(&mut self.notes);
+        notes.sort_by_key(|&(number, _)| number);
+        self.pending_gap = true;
+        self.emit_gap();
+        let rule = "─".repeat(NOTES_RULE.min(self.width));
+        self.out
+            .push(Line::from(Span::styled(rule, self.styles.rule)));
+        for (_, lines) in notes {
+            if self.mode == Mode::Document {
+                self.out.push(Line::default());
+            }
+            self.out.extend(lines);
         }
     }
 

@@ -204,6 +204,25 @@ pub(crate) fn loaded() -> bool {
     BUNDLED.get().is_some() || TOML.get().is_some() || THEMES.get().is_some()
 }
 
+/// A code block with more lines than this is shown plain: syntect takes about a third of a millisecond a line.
+pub(crate) const MAX_LINES: usize = 1_000;
+
+/// A code block of more bytes than this is shown plain, however few its lines.
+pub(crate) const MAX_BYTES: usize = 64 * 1024;
+
+/// Whether `code` is small enough to highlight: at most [`MAX_LINES`] lines and [`MAX_BYTES`] bytes.
+fn within_limits(code: &str) -> bool {
+    code.len() <= MAX_BYTES
+        && code.bytes().filter(|&b| b == b'\n').count() + usize::from(!code.ends_with('\n'))
+            <= MAX_LINES
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Lines handed to syntect on this thread, so that tests can bound the work a rendering does.
+    pub(crate) static LINES_HIGHLIGHTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// How many highlighted blocks are kept, so that drawing the same bite again (a redraw, a resize) skips syntect.
 const CACHE_SIZE: usize = 32;
 
@@ -220,8 +239,9 @@ static CACHE: Mutex<VecDeque<Cached>> = Mutex::new(VecDeque::new());
 
 /// Highlights `code` as `language` with the syntect theme named `theme`, each token styled on top of `base`.
 ///
-/// Returns one list of runs per line, without line endings and not yet sanitised; `None` when the theme is unknown
-/// or syntect fails, so that the caller shows the code plain. The first call for a language loads its syntax set
+/// Returns one list of runs per line, without line endings and not yet sanitised; `None` when the block is over
+/// [`MAX_LINES`] or [`MAX_BYTES`], the theme is unknown or syntect fails, so that the caller shows the code plain.
+/// Each line goes through syntect once, in order, the state carried from line to line. The first call for a language loads its syntax set
 /// (tens of milliseconds); the last few blocks highlighted are kept and given again without highlighting anew.
 pub(crate) fn highlight(
     code: &str,
@@ -229,6 +249,9 @@ pub(crate) fn highlight(
     theme: &str,
     base: Style,
 ) -> Option<Vec<Vec<Run>>> {
+    if !within_limits(code) {
+        return None;
+    }
     let same =
         |c: &Cached| c.language == language && c.theme == theme && c.base == base && c.code == code;
     if let Ok(cache) = CACHE.lock()
@@ -283,6 +306,8 @@ fn highlight_anew(
         let body = body.strip_suffix('\r').unwrap_or(body);
         let mut left = body.len();
         let mut runs = Vec::new();
+        #[cfg(test)]
+        LINES_HIGHLIGHTED.with(|n| n.set(n.get() + 1));
         for (token, text) in highlighter.highlight_line(line, set).ok()? {
             let kept = &text[..text.len().min(left)];
             left -= kept.len();

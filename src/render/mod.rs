@@ -1,8 +1,8 @@
 //! Rendering pack Markdown for the terminal: styled, wrapped lines, with every control character made visible.
 //!
-//! [`markdown`] renders a bite, [`inline`] a prompt, a choice or a title; both return ratatui lines no wider than the
-//! width asked for. [`to_terminal_text`] turns lines into text for stdout. Nothing a pack holds reaches the
-//! terminal as a control sequence: all of it goes through [`sanitize`].
+//! [`markdown`] renders a bite, [`inline`] a prompt, a choice or a title, [`plain`] text that is not Markdown; all
+//! return ratatui lines no wider than the width asked for. [`to_terminal_text`] turns lines into text for stdout.
+//! Nothing a pack holds reaches the terminal as a control sequence: all of it goes through [`sanitize`].
 //!
 //! The files: `blocks` walks the Markdown events, `nesting` keeps the open quotes and lists and their line prefixes,
 //! `wrap` breaks text into lines, `table` lays out tables, `highlight` colours code, `sanitize` neutralises control
@@ -16,20 +16,12 @@ mod sanitize;
 mod table;
 mod wrap;
 
-use pulldown_cmark::Options;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
 pub use ansi::to_terminal_text;
 pub use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
 pub use sanitize::sanitize;
-
-/// The pack format's Markdown dialect: the same flags as the pack loader parses bites with.
-pub const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
-    .union(Options::ENABLE_TASKLISTS)
-    .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_FOOTNOTES)
-    .union(Options::ENABLE_GFM);
 
 /// Styles of each Markdown element.
 ///
@@ -229,6 +221,20 @@ pub fn markdown(text: &str, width: u16, styles: &Styles) -> Vec<Line<'static>> {
         return Vec::new();
     }
     blocks::render(text, usize::from(width), styles, blocks::Mode::Document)
+}
+
+/// Plain text, not Markdown (a title, an accepted answer), wrapped at spaces to lines no wider than `width`;
+/// control characters are shown as visible symbols in `styles.control`, and '\n' breaks a line.
+pub fn plain(text: &str, width: u16, styles: &Styles) -> Vec<Line<'static>> {
+    if width == 0 {
+        return Vec::new();
+    }
+    let runs = blocks::sanitized_runs(text, Style::default(), styles.control);
+    let width = usize::from(width);
+    wrap::wrap(&runs, width, width)
+        .into_iter()
+        .map(Line::from)
+        .collect()
 }
 
 /// Plain inline Markdown (a prompt, a choice, a title) rendered as wrapped lines at `width`: inline styles only, no

@@ -38,7 +38,7 @@ pub(crate) enum Container {
     },
     /// A list item (or a definition): the marker on its first line, as many spaces on the others.
     Item { marker: String, indent: String },
-    /// A footnote definition: `[^label]: ` on its first line, an indent on the others.
+    /// A footnote definition: its number (`[1] `) on its first line, an indent on the others.
     Footnote { marker: String, indent: String },
 }
 

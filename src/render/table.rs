@@ -69,6 +69,14 @@ impl Table {
         }
     }
 
+    /// The header cell and body cells of column `i`.
+    fn column_cells(&self, i: usize) -> impl Iterator<Item = &Vec<Run>> {
+        self.header
+            .get(i)
+            .into_iter()
+            .chain(self.rows.iter().filter_map(move |r| r.get(i)))
+    }
+
     /// Each column's width inside its borders, or `None` when even the narrowest columns do not fit.
     fn column_widths(&self, width: usize) -> Option<Vec<usize>> {
         let n = self.columns();
@@ -77,13 +85,11 @@ impl Table {
         }
         let natural: Vec<usize> = (0..n)
             .map(|i| {
-                let header = self.header.get(i).map_or(0, |c| wrap::measure(c));
-                let cells = self
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.get(i))
-                    .map(|c| wrap::measure(c));
-                cells.fold(header, usize::max).max(1)
+                self.column_cells(i)
+                    .map(|c| wrap::measure(c))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
             })
             .collect();
         let budget = width.checked_sub(3 * n + 1)?;
@@ -91,6 +97,20 @@ impl Table {
             return Some(natural);
         }
         let least: Vec<usize> = natural.iter().map(|&w| w.min(MIN_COLUMN)).collect();
+        // Each column keeps its longest word whole when the table fits that way; only then are words broken.
+        let whole_words: Vec<usize> = (0..n)
+            .map(|i| {
+                let longest = self
+                    .column_cells(i)
+                    .map(|c| wrap::longest_word(c))
+                    .max()
+                    .unwrap_or(0);
+                least[i].max(longest)
+            })
+            .collect();
+        if let Some(extra) = budget.checked_sub(whole_words.iter().sum()) {
+            return Some(shrink(&natural, &whole_words, extra));
+        }
         let extra = budget.checked_sub(least.iter().sum())?;
         Some(shrink(&natural, &least, extra))
     }
@@ -315,6 +335,65 @@ mod tests {
                 "└────────┴───────────────────┘",
             ]
         );
+    }
+
+    #[test]
+    fn columns_keep_their_longest_word_whole_when_the_table_fits_that_way() {
+        // writing-packs 01-what-is-a-pack: "discovery" came out as "discover" / "y" at 80 columns while the last
+        // column had room to spare.
+        let t = table(
+            vec![Alignment::None; 4],
+            &["key", "type", "default", "meaning"],
+            &[
+                &["format", "integer", "1", "pack format version"],
+                &[
+                    "id",
+                    "string",
+                    "required",
+                    "the course's id; progress is keyed by it",
+                ],
+                &["authors", "array of strings", "none", ""],
+                &[
+                    "language",
+                    "string",
+                    "\"en\"",
+                    "a BCP 47 tag such as \"de\" or \"pt-BR\"",
+                ],
+                &[
+                    "pass_mark",
+                    "float in (0, 1]",
+                    "0.8",
+                    "explained two bites on",
+                ],
+                &[
+                    "lessons",
+                    "array of paths",
+                    "discovery",
+                    "lesson files in playing order",
+                ],
+            ],
+        );
+        for width in [60, 70, 80] {
+            let lines = texts(&t.render(width, styles()));
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= width),
+                "{lines:#?}"
+            );
+            assert!(
+                lines.iter().any(|l| l.contains("│ discovery ")),
+                "{width}: {lines:#?}"
+            );
+            for word in ["pass_mark", "language", "explained", "playing"] {
+                assert!(
+                    lines.iter().any(|l| l.contains(word)),
+                    "{width}: {lines:#?}"
+                );
+            }
+        }
+        // Too narrow for whole words: words are broken rather than the grid given up.
+        let lines = texts(&t.render(40, styles()));
+        assert!(lines[0].starts_with('┌'), "{lines:#?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:#?}");
     }
 
     #[test]

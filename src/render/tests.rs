@@ -375,17 +375,6 @@ fn light_and_high_contrast_render_the_same_text() {
     );
 }
 
-#[test]
-fn the_dialect_has_the_pack_loaders_flags() {
-    use pulldown_cmark::Options;
-    let loader = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_GFM;
-    assert_eq!(MARKDOWN_OPTIONS, loader);
-}
-
 /// Set for the child process of [`syntect_loads_only_for_a_known_language`].
 const LAZY_CHILD: &str = "MORSEL_RENDER_LAZY_CHILD";
 
@@ -476,4 +465,74 @@ fn typical_bite_timing() {
     let no_colour = styles.clone().without_color();
     let uncoloured: std::time::Duration = (0..runs).map(|_| time(&bite, &no_colour)).sum();
     println!("without colour: {:?} each", uncoloured / runs);
+}
+
+/// Lines handed to syntect on this thread so far.
+fn lines_highlighted() -> usize {
+    highlight::LINES_HIGHLIGHTED.with(std::cell::Cell::get)
+}
+
+/// A fenced Rust block of `lines` lines, unique to `tag` so that no other test's cached highlighting is reused.
+fn rust_block(tag: &str, lines: usize) -> String {
+    let body: String = (0..lines)
+        .map(|i| format!("let {tag}_{i} = compute({i});\n"))
+        .collect();
+    format!("```rust\n{body}```\n")
+}
+
+/// Whether any span of the rendered code carries a colour of syntect's (an RGB one).
+fn highlighted(lines: &[Line]) -> bool {
+    lines
+        .iter()
+        .flat_map(|l| &l.spans)
+        .any(|s| matches!(s.style.fg, Some(Color::Rgb(..))))
+}
+
+#[test]
+fn a_code_block_within_the_limits_is_highlighted_once_per_line() {
+    let block = rust_block("within", 40);
+    let before = lines_highlighted();
+    let lines = markdown(&block, 20, &Styles::dark());
+    assert!(highlighted(&lines), "{:?}", texts(&lines));
+    assert!(lines.len() > 40, "long lines wrap: {}", lines.len());
+    assert_eq!(lines_highlighted() - before, 40, "each line once");
+    // The same block at another width (a resize) goes to syntect no more.
+    let again = markdown(&block, 80, &Styles::dark());
+    assert!(highlighted(&again));
+    assert_eq!(lines_highlighted() - before, 40);
+}
+
+#[test]
+fn a_code_block_over_the_line_limit_is_shown_plain_without_syntect() {
+    let styles = Styles::dark();
+    let at_limit = rust_block("at_limit", highlight::MAX_LINES);
+    let before = lines_highlighted();
+    assert!(highlighted(&markdown(&at_limit, 80, &styles)));
+    assert_eq!(lines_highlighted() - before, highlight::MAX_LINES);
+
+    let over = rust_block("over_limit", highlight::MAX_LINES + 1);
+    let before = lines_highlighted();
+    let lines = markdown(&over, 80, &styles);
+    assert_eq!(lines_highlighted(), before, "no line went to syntect");
+    assert!(!highlighted(&lines));
+    assert_eq!(lines.len(), highlight::MAX_LINES + 1);
+    let code: Vec<_> = lines
+        .iter()
+        .flat_map(|l| &l.spans)
+        .filter(|s| s.content.contains("compute"))
+        .collect();
+    assert!(
+        code.iter().all(|s| s.style == styles.code_block),
+        "{code:?}"
+    );
+}
+
+#[test]
+fn a_code_block_over_the_byte_limit_is_shown_plain_however_few_its_lines() {
+    let line = format!("let long = \"{}\";\n", "x".repeat(highlight::MAX_BYTES / 4));
+    let block = format!("```rust\n{}```\n", line.repeat(5));
+    let before = lines_highlighted();
+    let lines = markdown(&block, 80, &Styles::dark());
+    assert_eq!(lines_highlighted(), before);
+    assert!(!highlighted(&lines));
 }

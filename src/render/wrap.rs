@@ -1,8 +1,10 @@
-//! Wrapping styled text by display width: clusters kept whole, prose broken at spaces, code hard-wrapped with a marker.
+//! Wrapping styled text by display width: grapheme clusters (unicode-segmentation) kept whole, prose broken at spaces,
+//! code hard-wrapped with a marker.
 
 use ratatui::style::Style;
 use ratatui::text::Span;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// A run of sanitised text in one style: what the block renderer hands to the wrapper.
 pub(crate) type Run = (Style, String);
@@ -13,61 +15,17 @@ pub(crate) type Spans = Vec<Span<'static>>;
 /// What a cluster wider than a whole line is shown as (a CJK character in a one-column space).
 pub(crate) const TOO_WIDE: &str = "\u{FFFD}";
 
-const ZERO_WIDTH_JOINER: char = '\u{200D}';
-
-fn is_regional_indicator(c: char) -> bool {
-    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
-}
-
-fn is_emoji_modifier(c: char) -> bool {
-    ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
-}
-
-/// The clusters of `text` with their display widths. A cluster is a character with the zero-width characters that
-/// follow it (combining marks, variation selectors, joiners), emoji joined by ZWJ or followed by a skin-tone
-/// modifier, or a pair of regional indicators (a flag). '\n' is a cluster of its own, of width 0.
-pub(crate) fn clusters(text: &str) -> Clusters<'_> {
-    Clusters { rest: text }
-}
-
-/// Iterator returned by [`clusters`].
-pub(crate) struct Clusters<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Iterator for Clusters<'a> {
-    type Item = (&'a str, usize);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut chars = self.rest.char_indices();
-        let (_, first) = chars.next()?;
-        let mut end = first.len_utf8();
-        if first != '\n' {
-            let mut prev = first;
-            let mut flag_half = is_regional_indicator(first);
-            for (i, c) in chars {
-                let joins = c != '\n'
-                    && (prev == ZERO_WIDTH_JOINER
-                        || is_emoji_modifier(c)
-                        || (flag_half && is_regional_indicator(c))
-                        || c.width() == Some(0));
-                if !joins {
-                    break;
-                }
-                flag_half = false;
-                end = i + c.len_utf8();
-                prev = c;
-            }
-        }
-        let (cluster, rest) = self.rest.split_at(end);
-        self.rest = rest;
+/// The grapheme clusters of `text` (extended, as UAX #29 defines them: a letter with its marks, a Hangul syllable
+/// of jamo, an emoji ZWJ sequence, a flag) with their display widths. '\n' is a cluster of its own, of width 0.
+pub(crate) fn clusters(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    text.graphemes(true).map(|cluster| {
         let width = match cluster.as_bytes() {
             b"\n" => 0,
             [b] if b.is_ascii_graphic() || *b == b' ' => 1,
             _ => cluster.width(),
         };
-        Some((cluster, width))
-    }
+        (cluster, width)
+    })
 }
 
 /// The width of the widest line of `runs` (lines end at '\n').
@@ -81,6 +39,25 @@ pub(crate) fn measure(runs: &[Run]) -> usize {
             } else {
                 line += w;
                 widest = widest.max(line);
+            }
+        }
+    }
+    widest
+}
+
+/// The width of the widest word of `runs`: the least width at which [`wrap`] breaks no word. Words end at spaces and
+/// '\n', and a wide (CJK) character is a word of its own, as lines may break around it.
+pub(crate) fn longest_word(runs: &[Run]) -> usize {
+    let mut widest = 0;
+    let mut word = 0;
+    for (_, text) in runs {
+        for (cluster, w) in clusters(text) {
+            if cluster == " " || cluster == "\n" || w >= 2 {
+                word = 0;
+                widest = widest.max(w);
+            } else {
+                word += w;
+                widest = widest.max(word);
             }
         }
     }
@@ -424,6 +401,34 @@ mod tests {
     }
 
     #[test]
+    fn clusters_are_whole_graphemes_where_marks_of_width_one_follow() {
+        // A spacing vowel sign (Devanagari, Thai), a Hangul syllable spelt in conjoining jamo, a keycap, and an
+        // emoji ZWJ sequence through a presentation selector.
+        let hindi = "\u{915}\u{93F}"; // कि
+        let thai = "\u{E01}\u{E33}"; // กำ
+        let jamo = "\u{1100}\u{1100}\u{1161}"; // ᄀ가
+        let keycap = "1\u{FE0F}\u{20E3}";
+        let heart = "\u{2764}\u{FE0F}\u{200D}\u{1F525}"; // ❤️‍🔥
+        let text = format!("{hindi}{thai}{jamo}{keycap}{heart}");
+        let got: Vec<&str> = clusters(&text).map(|(c, _)| c).collect();
+        assert_eq!(got, [hindi, thai, jamo, keycap, heart]);
+    }
+
+    #[test]
+    fn a_long_word_breaks_between_graphemes_only() {
+        let hindi = "\u{915}\u{93F}";
+        let word = hindi.repeat(5);
+        for width in 1..=6 {
+            for line in texts(&wrap(&plain(&word), width, width)) {
+                assert!(
+                    line.is_empty() || line == TOO_WIDE || line.split(hindi).all(str::is_empty),
+                    "width {width}: {line:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn words_wrap_at_spaces() {
         let lines = wrap(&plain("the quick brown fox jumps over"), 10, 10);
         assert_eq!(texts(&lines), ["the quick", "brown fox", "jumps over"]);
@@ -555,6 +560,17 @@ mod tests {
         let mut line = vec![Span::raw("a "), Span::raw("  ")];
         trim_end(&mut line);
         assert_eq!(line, vec![Span::raw("a")]);
+    }
+
+    #[test]
+    fn the_longest_word_is_measured_across_runs_and_around_wide_characters() {
+        let runs = vec![
+            (Style::default(), "a disc".to_owned()),
+            (Style::default(), "overy b\nlonger".to_owned()),
+        ];
+        assert_eq!(longest_word(&runs), 9);
+        assert_eq!(longest_word(&plain("漢字かな ab")), 2);
+        assert_eq!(longest_word(&plain("")), 0);
     }
 
     #[test]

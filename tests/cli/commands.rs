@@ -82,7 +82,7 @@ fn each_screen_helps_with_its_own_keys() {
 
 #[test]
 fn next_reads_on_through_a_long_bite_before_it_moves_on() {
-    let mut p = every_construct((40, 12));
+    let mut p = every_construct((40, 10));
     let first = screen(&p.app);
     assert!(first.contains("↓ more below"), "{first}");
     assert!(footer(&first).contains("→ read on"), "{first}");

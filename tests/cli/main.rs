@@ -8,6 +8,7 @@ mod courses;
 mod hostile;
 mod plain;
 mod player;
+mod print;
 mod progress;
 mod screens;
 mod targets;

@@ -232,27 +232,98 @@ fn links_show_their_url_once() {
 }
 
 #[test]
-fn images_show_alt_and_path() {
-    assert_eq!(
-        lines("![a *crab*](img/ferris.png)", 40),
-        ["[image: a crab] (img/ferris.png)"]
+fn links_to_pack_files_show_their_text_and_name_a_lesson() {
+    let styles = Styles::dark();
+    let rendered = lines_with(
+        "Read [next lesson](02-branches.md), [merging](../lessons/03-merge.md#rebase) and [the layout](../assets/layout.txt).",
+        80,
+        &styles,
     );
-    assert_eq!(lines("![](x.png)", 40), ["[image] (x.png)"]);
     assert_eq!(
-        lines("[![logo](l.png)](https://x.org)", 60),
-        ["[image: logo] (l.png) ⟨https://x.org⟩"]
+        rendered.iter().map(text).collect::<Vec<_>>(),
+        ["Read next lesson (lesson 02-branches), merging (lesson 03-merge) and the layout."]
+    );
+    assert_eq!(style_of(&rendered, "next lesson"), Some(styles.link));
+    assert_eq!(style_of(&rendered, "(lesson 02"), Some(styles.link_url));
+    assert_eq!(
+        lines(
+            "[above](#moves), [root](/lessons/x.md?v=1) and [C](C:/x.md)",
+            80
+        ),
+        ["above, root (lesson x) and C ⟨C:/x.md⟩"]
+    );
+    assert_eq!(
+        lines(
+            "[site](//x.org/a) [mail](mailto:me@x.org) [ftp](ftp://x.org/f.md)",
+            80
+        ),
+        ["site ⟨//x.org/a⟩ mail ⟨mailto:me@x.org⟩ ftp ⟨ftp://x.org/f.md⟩"]
     );
 }
 
 #[test]
-fn footnotes_stand_where_they_are() {
+fn images_show_alt_and_a_url_but_no_pack_path() {
+    assert_eq!(
+        lines("![a *crab*](../images/ferris.png)", 40),
+        ["[image: a crab]"]
+    );
+    assert_eq!(lines("![](x.png)", 40), ["[image]"]);
+    assert_eq!(
+        lines("![logo](https://x.org/l.png)", 60),
+        ["[image: logo] (https://x.org/l.png)"]
+    );
+    assert_eq!(
+        lines("[![logo](l.png)](https://x.org)", 60),
+        ["[image: logo] ⟨https://x.org⟩"]
+    );
+}
+
+#[test]
+fn footnotes_are_numbered_and_their_definitions_put_at_the_end() {
     let styles = Styles::dark();
-    let rendered = lines_with("Text[^n].\n\n[^n]: The note.", 40, &styles);
+    let md = "Text[^ext] and more[^b], again[^ext].\n\n[^b]: Second, \n    two paragraphs.\n\n    The second.\n\n\
+              [^ext]: The first note.\n\nAfter the notes.";
+    let rendered = lines_with(md, 40, &styles);
     assert_eq!(
         rendered.iter().map(text).collect::<Vec<_>>(),
-        ["Text[^n].", "", "[^n]: The note."]
+        [
+            "Text[1] and more[2], again[1].",
+            "",
+            "After the notes.",
+            "",
+            "────────",
+            "",
+            "[1] The first note.",
+            "",
+            "[2] Second, two paragraphs.",
+            "",
+            "    The second.",
+        ]
     );
-    assert_eq!(style_of(&rendered, "[^n]"), Some(styles.footnote));
+    assert_eq!(style_of(&rendered, "[1]"), Some(styles.footnote));
+    assert_eq!(style_of(&rendered, "─"), Some(styles.rule));
+    // A definition wraps under its own indent, and none of the raw syntax shows.
+    let narrow = lines(
+        "A note[^long].\n\n[^long]: words enough to wrap at this width.",
+        20,
+    );
+    assert_eq!(
+        narrow,
+        [
+            "A note[1].",
+            "",
+            "────────",
+            "",
+            "[1] words enough to",
+            "    wrap at this",
+            "    width."
+        ]
+    );
+}
+
+#[test]
+fn a_reference_without_a_definition_stays_text() {
+    assert_eq!(lines("See [^nothing].", 40), ["See [^nothing]."]);
 }
 
 #[test]
