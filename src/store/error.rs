@@ -36,31 +36,52 @@ impl fmt::Display for FileState {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{}: not a morsel progress database (it is not SQLite, or it belongs to another program){state}. Move it aside, or choose another file with --db", shown(path))]
+    #[error(
+        "{}: not a morsel progress database (it is not SQLite, or it belongs to another program){state}. Move it aside, or choose another file with --db",
+        shown(path)
+    )]
     NotADatabase { path: PathBuf, state: FileState },
-    #[error("{}: the progress database is damaged ({detail}){state}. Move it aside (or restore a copy), or choose another file with --db", shown(path))]
+    #[error(
+        "{}: the progress database is damaged ({detail}){state}. Move it aside (or restore a copy), or choose another file with --db",
+        shown(path)
+    )]
     Damaged {
         path: PathBuf,
         detail: String,
         state: FileState,
     },
-    #[error("{}: written by a newer morsel (schema {found}; this morsel knows up to {SCHEMA_VERSION}){state}. Update morsel to use it", shown(path))]
+    #[error(
+        "{}: written by a newer morsel (schema {found}; this morsel knows up to {SCHEMA_VERSION}){state}. Update morsel to use it",
+        shown(path)
+    )]
     TooNew {
         path: PathBuf,
         found: i64,
         state: FileState,
     },
-    #[error("{}: unknown schema version {found} (this morsel expects 0 to {SCHEMA_VERSION}){state}. Move it aside, or choose another file with --db", shown(path))]
+    #[error(
+        "{}: unknown schema version {found} (this morsel expects 0 to {SCHEMA_VERSION}){state}. Move it aside, or choose another file with --db",
+        shown(path)
+    )]
     UnknownVersion {
         path: PathBuf,
         found: i64,
         state: FileState,
     },
-    #[error("{}: written by an older morsel (schema {found}, this morsel uses {SCHEMA_VERSION}); `morsel play` upgrades it, read-only commands do not", shown(path))]
+    #[error(
+        "{}: written by an older morsel (schema {found}, this morsel uses {SCHEMA_VERSION}); `morsel play` upgrades it, read-only commands do not",
+        shown(path)
+    )]
     TooOld { path: PathBuf, found: i64 },
-    #[error("{}: disk full: no space left on the device to write the progress database{state}. Free some space, or choose another file with --db", shown(path))]
+    #[error(
+        "{}: disk full: no space left on the device to write the progress database{state}. Free some space, or choose another file with --db",
+        shown(path)
+    )]
     DiskFull { path: PathBuf, state: FileState },
-    #[error("{}: cannot write the progress database: the file or its folder is read-only{state}. Choose another file with --db", shown(path))]
+    #[error(
+        "{}: cannot write the progress database: the file or its folder is read-only{state}. Choose another file with --db",
+        shown(path)
+    )]
     ReadOnly { path: PathBuf, state: FileState },
     #[error("{}: cannot create its folder: {cause}", shown(path))]
     CreateDir {
@@ -82,9 +103,8 @@ fn shown(path: &Path) -> String {
 /// SQLite's own words for an error, once, without the SQL it was running.
 pub(super) fn describe(e: &rusqlite::Error) -> String {
     match e {
-        rusqlite::Error::SqliteFailure(_, Some(msg)) | rusqlite::Error::SqlInputError { msg, .. } => {
-            msg.clone()
-        }
+        rusqlite::Error::SqliteFailure(_, Some(msg))
+        | rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         rusqlite::Error::SqliteFailure(err, None) => err.to_string(),
         other => other.to_string(),
     }
@@ -131,7 +151,11 @@ pub(super) fn classify(path: &Path, state: FileState, e: &rusqlite::Error) -> St
 /// Whether the file, or the folder it would be created in, refuses writes.
 fn is_read_only(path: &Path) -> bool {
     let meta = std::fs::metadata(path).or_else(|_| {
-        std::fs::metadata(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+        std::fs::metadata(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
     });
     meta.is_ok_and(|m| m.permissions().readonly())
 }

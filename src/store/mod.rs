@@ -135,7 +135,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
                  ON CONFLICT (id) DO UPDATE SET title = excluded.title, pack_path = excluded.pack_path,
                      version = excluded.version, last_played_at = excluded.last_played_at",
             )?
-            .execute(params![course_id, title, pack_path, version, at])?;
+            .execute(params![course_id, title, canonical(pack_path), version, at])?;
         }
         Record::Position {
             course_id,
@@ -239,6 +239,13 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
         }
     }
     Ok(())
+}
+
+/// The pack's real path, so that `stats` finds it from any folder; the path as given when it cannot be resolved.
+fn canonical(pack_path: &str) -> String {
+    std::fs::canonicalize(pack_path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| pack_path.to_string())
 }
 
 fn touch_course(tx: &rusqlite::Transaction, course_id: &str, at: i64) -> rusqlite::Result<()> {

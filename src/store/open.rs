@@ -146,7 +146,9 @@ fn create(path: &Path, tune: Tune) -> Result<bool, StoreError> {
         }),
         Err(_) => Ok(false),
     });
-    for file in std::iter::once(private.clone()).chain(SIDECARS.iter().map(|s| sibling(&private, s))) {
+    for file in
+        std::iter::once(private.clone()).chain(SIDECARS.iter().map(|s| sibling(&private, s)))
+    {
         let _ = std::fs::remove_file(file);
     }
     linked
@@ -222,7 +224,8 @@ fn prepare(path: &Path, conn: &Connection, tune: Tune) -> Result<(), StoreError>
         .map_err(error)?;
     // One transaction from the first read to the last migration, holding the write lock: another morsel starting
     // at the same moment waits, then finds the schema complete.
-    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(error)?;
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(error)?;
     let (version, tables) = version_and_tables(&tx).map_err(error)?;
     check_version(path, version, tables)?;
     // Before the first write: a damaged page found now is refused with the file as it was.
@@ -316,7 +319,11 @@ fn immutable_uri(path: &Path) -> String {
     let bytes = std::os::unix::ffi::OsStrExt::as_bytes(absolute.as_os_str()).to_vec();
     #[cfg(not(unix))]
     let bytes = absolute.to_string_lossy().replace('\\', "/").into_bytes();
-    let mut uri = String::from(if bytes.first() == Some(&b'/') { "file://" } else { "file:///" });
+    let mut uri = String::from(if bytes.first() == Some(&b'/') {
+        "file://"
+    } else {
+        "file:///"
+    });
     for b in bytes {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
             uri.push(b as char);
