@@ -1,12 +1,48 @@
 //! Where a learner stands in each course, gathered from the packs and the store: what `stats`, `list` and the
-//! library screen show.
+//! library screen show. The rounding of scores and reading minutes lives here, so that every screen agrees.
 
 use std::path::{Path, PathBuf};
 
 use crate::pack::{self, Pack};
 use crate::paths::Paths;
 use crate::progress::{LessonStatus, Progress, SavedPosition};
+use crate::session::{OpenOptions, start_point};
 use crate::store::{ActiveTime, CourseRow, Store, StoreError};
+
+/// A share of questions right on the first try as a whole percentage, rounded down: a lesson shown at the pass
+/// mark's percentage has reached it (4 of 5 is 80%, 79.6% is 79%, never 80%). A lesson without questions is 100%.
+/// Every place that prints a score (the lesson summary, `--plain`, `stats`) goes through this.
+pub fn score_percent(status: &LessonStatus) -> usize {
+    (status.first_try_right * 100)
+        .checked_div(status.questions)
+        .unwrap_or(100)
+}
+
+/// Reading minutes as shown to a learner: the pack's estimate rounded up ("about 3 min", as `check` says).
+pub fn reading_minutes(minutes: f64) -> u64 {
+    if minutes.is_finite() && minutes > 0.0 {
+        minutes.ceil() as u64
+    } else {
+        0
+    }
+}
+
+/// One lesson of a course: its id and title, the pack's reading estimate, and the learner's status in it.
+#[derive(Debug, Clone)]
+pub struct LessonOverview {
+    pub id: String,
+    pub title: String,
+    /// The pack's estimate in minutes (front matter, or counted from words and questions at load).
+    pub minutes: f64,
+    pub status: LessonStatus,
+}
+
+/// Where `play` will open a course: a lesson and a 1-based bite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextPosition {
+    pub lesson: String,
+    pub bite: usize,
+}
 
 /// One course: its pack (if it could be loaded), the learner's progress in it, and time on task.
 #[derive(Debug, Clone)]
@@ -18,8 +54,12 @@ pub struct CourseOverview {
     /// The first error of a pack that does not load, as `file:line:col: message`.
     pub error: Option<String>,
     /// Each lesson's id and status; empty when the pack could not be loaded.
-    pub lessons: Vec<(String, LessonStatus)>,
+    pub lessons: Vec<LessonOverview>,
+    /// The position saved in the store, as it was written.
     pub position: Option<SavedPosition>,
+    /// Where `play` will really open the course (the saved place clamped to the pack as it is now, or where a
+    /// finished course starts again); `None` when the pack could not be loaded.
+    pub next: Option<NextPosition>,
     pub active: ActiveTime,
     /// What the store knows of the course, if it was ever played.
     pub played: Option<CourseRow>,
@@ -27,18 +67,23 @@ pub struct CourseOverview {
 
 impl CourseOverview {
     pub fn complete(&self) -> usize {
-        self.lessons.iter().filter(|(_, s)| s.complete).count()
+        self.lessons.iter().filter(|l| l.status.complete).count()
     }
 
     pub fn mastered(&self) -> usize {
-        self.lessons.iter().filter(|(_, s)| s.mastered).count()
+        self.lessons.iter().filter(|l| l.status.mastered).count()
     }
 
     /// Questions right on the first try, of those answered.
     pub fn accuracy(&self) -> Option<(usize, usize)> {
-        let answered: usize = self.lessons.iter().map(|(_, s)| s.answered).sum();
-        let right: usize = self.lessons.iter().map(|(_, s)| s.first_try_right).sum();
+        let answered: usize = self.lessons.iter().map(|l| l.status.answered).sum();
+        let right: usize = self.lessons.iter().map(|l| l.status.first_try_right).sum();
         (answered > 0).then_some((right, answered))
+    }
+
+    /// The course's reading minutes, rounded up once over the sum (as `check`'s summary line does).
+    pub fn reading_minutes(&self) -> u64 {
+        reading_minutes(self.lessons.iter().map(|l| l.minutes).sum())
     }
 }
 
@@ -94,13 +139,31 @@ pub fn overview(
         ),
         _ => (Progress::default(), ActiveTime::default(), None),
     };
-    let lessons = match loaded {
-        Loaded::Pack(p) => p
-            .lessons
-            .iter()
-            .map(|l| (l.id.clone(), progress.lesson_status(l, p.course.pass_mark)))
-            .collect(),
-        Loaded::Broken { .. } => Vec::new(),
+    let (lessons, next) = match loaded {
+        Loaded::Pack(p) => {
+            let lessons = p
+                .lessons
+                .iter()
+                .map(|l| LessonOverview {
+                    id: l.id.clone(),
+                    title: l.title.clone(),
+                    minutes: l.minutes,
+                    status: progress.lesson_status(l, p.course.pass_mark),
+                })
+                .collect();
+            // The session's own rule, so that `stats` names the bite `play` opens.
+            let next =
+                start_point::<std::convert::Infallible>(p, &progress, &OpenOptions::default())
+                    .ok()
+                    .and_then(|(lesson, bite, _)| {
+                        Some(NextPosition {
+                            lesson: p.lessons.get(lesson)?.id.clone(),
+                            bite: bite + 1,
+                        })
+                    });
+            (lessons, next)
+        }
+        Loaded::Broken { .. } => (Vec::new(), None),
     };
     Ok(CourseOverview {
         id,
@@ -109,6 +172,7 @@ pub fn overview(
         error,
         lessons,
         position: progress.position,
+        next,
         active,
         played,
     })

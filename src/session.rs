@@ -767,7 +767,7 @@ impl Session {
 
 /// Where to start: an asked-for lesson, a restart, the saved position (clamped to the pack as it is now), or for
 /// a finished course its first unmastered lesson.
-fn start_point<E>(
+pub fn start_point<E>(
     pack: &Pack,
     progress: &Progress,
     options: &OpenOptions,
