@@ -282,7 +282,13 @@ fn check_version(path: &Path, version: i64, tables: i64) -> Result<(), StoreErro
 /// The first problem `PRAGMA quick_check` finds, if any.
 fn quick_check(conn: &Connection) -> rusqlite::Result<Option<String>> {
     let first: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-    Ok((first != "ok").then_some(first))
+    // "*** in database main ***\nTree 7 page 7: …" on one line, without the banner.
+    let lines: Vec<&str> = first
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("***"))
+        .collect();
+    Ok((first != "ok").then(|| lines.join("; ")))
 }
 
 /// Applies the migrations after `version`, each with its version bump, inside the caller's transaction.

@@ -8,6 +8,7 @@ mod plain;
 mod player;
 mod progress;
 mod screens;
+mod store;
 
 use std::path::PathBuf;
 
