@@ -203,3 +203,38 @@ pub fn find_course(paths: &Paths, target: &str) -> PathBuf {
         .find(|p| matches!(load_pack(p), Loaded::Pack(pack) if pack.course.id == target))
         .unwrap_or(as_path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(first_try_right: usize, questions: usize) -> LessonStatus {
+        LessonStatus {
+            bites: 1,
+            bites_seen: 1,
+            questions,
+            answered: questions,
+            first_try_right,
+            complete: true,
+            mastered: false,
+            missed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn scores_round_down_so_that_the_pass_mark_shown_is_the_pass_mark_met() {
+        assert_eq!(score_percent(&status(4, 5)), 80);
+        assert_eq!(score_percent(&status(2, 3)), 66);
+        assert_eq!(score_percent(&status(39, 49)), 79); // 79.6%: not yet 80
+        assert_eq!(score_percent(&status(3, 3)), 100);
+        assert_eq!(score_percent(&status(0, 0)), 100);
+    }
+
+    #[test]
+    fn reading_minutes_round_up() {
+        assert_eq!(reading_minutes(2.1), 3);
+        assert_eq!(reading_minutes(3.0), 3);
+        assert_eq!(reading_minutes(0.0), 0);
+        assert_eq!(reading_minutes(f64::NAN), 0);
+    }
+}
