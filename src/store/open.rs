@@ -192,10 +192,17 @@ fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreE
             path: path.to_path_buf(),
         }),
         Err(mut e) => {
-            // The connection is closed: SQLite has removed the -wal and -shm it made, unless another morsel uses
-            // them. A -shm without its -wal serves nobody.
-            if !sidecars_before[1] && !sibling(path, "-wal").exists() {
-                let _ = std::fs::remove_file(sibling(path, "-shm"));
+            // The connection is closed, and SQLite has removed the -wal and -shm it made unless it could not (a full
+            // disk) or another morsel uses them. Neither existed when this morsel came, so no morsel was using the
+            // database then; an empty -wal holds nothing committed, and a -shm without its -wal serves nobody.
+            let (wal, shm) = (sibling(path, "-wal"), sibling(path, "-shm"));
+            if !sidecars_before[0] && !sidecars_before[1] {
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() == 0) {
+                    let _ = std::fs::remove_file(&wal);
+                }
+                if !wal.exists() {
+                    let _ = std::fs::remove_file(&shm);
+                }
             }
             let after = stamp(path);
             let state = if before.is_some() && after == before {
