@@ -539,3 +539,21 @@ fn errors_say_their_cause_once() {
         "{message}"
     );
 }
+
+#[test]
+fn a_full_disk_when_migrating_an_empty_file_leaves_it_as_it_was() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "").unwrap();
+    let full = |conn: &Connection| conn.execute_batch("PRAGMA max_page_count = 1");
+    let message = Store::open_with(&path, &full)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        message.contains("disk full") && message.contains("left untouched"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"");
+    assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
+}
