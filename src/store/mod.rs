@@ -1,6 +1,7 @@
 //! The SQLite store: one file per learner holding progress, every answer, card ratings and time on task. Each
 //! `record` call is one short transaction, committed (and synced) before it returns. The schema comes from ordered
-//! migrations embedded in the binary, tracked with `PRAGMA user_version`.
+//! migrations embedded in the binary, tracked with `PRAGMA user_version`; `open` checks a file before writing to it
+//! (and opens read-only for the commands that only read), `error` says what went wrong.
 
 mod error;
 mod open;
