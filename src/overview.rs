@@ -231,6 +231,48 @@ mod tests {
     }
 
     #[test]
+    fn next_is_where_play_opens_not_only_what_was_saved() {
+        use crate::journal::{Journal, Record};
+        let dir = tempfile::tempdir().unwrap();
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/every-construct");
+        let loaded = load_pack(&path);
+        let Loaded::Pack(pack) = &loaded else {
+            panic!("the fixture loads")
+        };
+        let lesson = &pack.lessons[0];
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        // A position saved when the lesson had more bites than it has now.
+        store
+            .record(&[
+                Record::CourseOpened {
+                    course_id: pack.course.id.clone(),
+                    title: pack.course.title.clone(),
+                    pack_path: path.display().to_string(),
+                    version: None,
+                    at: 1,
+                },
+                Record::Position {
+                    course_id: pack.course.id.clone(),
+                    lesson_id: lesson.id.clone(),
+                    bite: 99,
+                    scroll: 0,
+                    at: 2,
+                },
+            ])
+            .unwrap();
+        let o = overview(&loaded, &path, Some(&store), 3).unwrap();
+        assert_eq!(o.position.as_ref().map(|p| p.bite), Some(99));
+        assert_eq!(
+            o.next,
+            Some(NextPosition {
+                lesson: lesson.id.clone(),
+                bite: lesson.bites.len()
+            })
+        );
+    }
+
+    #[test]
     fn reading_minutes_round_up() {
         assert_eq!(reading_minutes(2.1), 3);
         assert_eq!(reading_minutes(3.0), 3);
