@@ -241,7 +241,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Stats { course, format }) => {
             let paths = paths()?;
-            let courses = match Store::open_existing(&paths.db)? {
+            let courses = match Store::open_read_only(&paths.db)? {
                 Some(store) => stats::gather(&paths, &store, course.as_deref(), now)?,
                 None => Vec::new(),
             };
@@ -265,7 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::List { format }) => {
             let paths = paths()?;
-            let store = Store::open_existing(&paths.db)?;
+            let store = Store::open_read_only(&paths.db)?;
             let courses = overview::on_course_path(&paths, store.as_ref(), now)?;
             match format {
                 Format::Text => {

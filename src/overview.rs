@@ -1,5 +1,5 @@
 //! Where a learner stands in each course, gathered from the packs and the store: what `stats`, `list` and the
-//! library screen show.
+//! library screen show. The rounding of scores and reading minutes lives here, so that every screen agrees.
 
 use std::path::{Path, PathBuf};
 
@@ -7,7 +7,41 @@ use crate::pack::{self, Pack};
 use crate::paths::Paths;
 use crate::progress::{LessonStatus, Progress, SavedPosition};
 use crate::render::sanitize;
+use crate::session::{OpenOptions, start_point};
 use crate::store::{ActiveTime, CourseRow, Store, StoreError};
+
+/// A share of questions right on the first try as a whole percentage, rounded down: a lesson shown at the pass
+/// mark's percentage has reached it (4 of 5 is 80%, 79.6% is 79%, never 80%). A lesson without questions is 100%.
+/// Every place that prints a score (the lesson summary, `--plain`, `stats`) goes through this.
+pub fn score_percent(status: &LessonStatus) -> usize {
+    crate::summary::percent(status.first_try_right, status.questions) as usize
+}
+
+/// Reading minutes as shown to a learner: the pack's estimate rounded up ("about 3 min", as `check` says).
+pub fn reading_minutes(minutes: f64) -> u64 {
+    if minutes.is_finite() && minutes > 0.0 {
+        minutes.ceil() as u64
+    } else {
+        0
+    }
+}
+
+/// One lesson of a course: its id and title, the pack's reading estimate, and the learner's status in it.
+#[derive(Debug, Clone)]
+pub struct LessonOverview {
+    pub id: String,
+    pub title: String,
+    /// The pack's estimate in minutes (front matter, or counted from words and questions at load).
+    pub minutes: f64,
+    pub status: LessonStatus,
+}
+
+/// Where `play` will open a course: a lesson and a 1-based bite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextPosition {
+    pub lesson: String,
+    pub bite: usize,
+}
 
 /// One course: its pack (if it could be loaded), the learner's progress in it, and time on task.
 #[derive(Debug, Clone)]
@@ -19,8 +53,12 @@ pub struct CourseOverview {
     /// The first error of a pack that does not load, as `file:line:col: error: message` (`Diagnostic::one_line`).
     pub error: Option<String>,
     /// Each lesson's id and status; empty when the pack could not be loaded.
-    pub lessons: Vec<(String, LessonStatus)>,
+    pub lessons: Vec<LessonOverview>,
+    /// The position saved in the store, as it was written.
     pub position: Option<SavedPosition>,
+    /// Where `play` will really open the course (the saved place clamped to the pack as it is now, or where a
+    /// finished course starts again); `None` when the pack could not be loaded.
+    pub next: Option<NextPosition>,
     pub active: ActiveTime,
     /// What the store knows of the course, if it was ever played.
     pub played: Option<CourseRow>,
@@ -28,18 +66,23 @@ pub struct CourseOverview {
 
 impl CourseOverview {
     pub fn complete(&self) -> usize {
-        self.lessons.iter().filter(|(_, s)| s.complete).count()
+        self.lessons.iter().filter(|l| l.status.complete).count()
     }
 
     pub fn mastered(&self) -> usize {
-        self.lessons.iter().filter(|(_, s)| s.mastered).count()
+        self.lessons.iter().filter(|l| l.status.mastered).count()
     }
 
     /// Questions right on the first try, of those answered.
     pub fn accuracy(&self) -> Option<(usize, usize)> {
-        let answered: usize = self.lessons.iter().map(|(_, s)| s.answered).sum();
-        let right: usize = self.lessons.iter().map(|(_, s)| s.first_try_right).sum();
+        let answered: usize = self.lessons.iter().map(|l| l.status.answered).sum();
+        let right: usize = self.lessons.iter().map(|l| l.status.first_try_right).sum();
         (answered > 0).then_some((right, answered))
+    }
+
+    /// The course's reading minutes, rounded up once over the sum (as `check`'s summary line does).
+    pub fn reading_minutes(&self) -> u64 {
+        reading_minutes(self.lessons.iter().map(|l| l.minutes).sum())
     }
 }
 
@@ -92,13 +135,31 @@ pub fn overview(
         ),
         _ => (Progress::default(), ActiveTime::default(), None),
     };
-    let lessons = match loaded {
-        Loaded::Pack(p) => p
-            .lessons
-            .iter()
-            .map(|l| (l.id.clone(), progress.lesson_status(l, p.course.pass_mark)))
-            .collect(),
-        Loaded::Broken { .. } => Vec::new(),
+    let (lessons, next) = match loaded {
+        Loaded::Pack(p) => {
+            let lessons = p
+                .lessons
+                .iter()
+                .map(|l| LessonOverview {
+                    id: l.id.clone(),
+                    title: l.title.clone(),
+                    minutes: l.minutes,
+                    status: progress.lesson_status(l, p.course.pass_mark),
+                })
+                .collect();
+            // The session's own rule, so that `stats` names the bite `play` opens.
+            let next =
+                start_point::<std::convert::Infallible>(p, &progress, &OpenOptions::default())
+                    .ok()
+                    .and_then(|(lesson, bite, _)| {
+                        Some(NextPosition {
+                            lesson: p.lessons.get(lesson)?.id.clone(),
+                            bite: bite + 1,
+                        })
+                    });
+            (lessons, next)
+        }
+        Loaded::Broken { .. } => (Vec::new(), None),
     };
     Ok(CourseOverview {
         id,
@@ -107,6 +168,7 @@ pub fn overview(
         error,
         lessons,
         position: progress.position,
+        next,
         active,
         played,
     })
@@ -201,5 +263,82 @@ pub fn require_lesson(
             ids: lessons.iter().map(|l| l.id.clone()).collect(),
         }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(first_try_right: usize, questions: usize) -> LessonStatus {
+        LessonStatus {
+            bites: 1,
+            bites_seen: 1,
+            questions,
+            answered: questions,
+            first_try_right,
+            complete: true,
+            mastered: false,
+            missed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn scores_round_down_so_that_the_pass_mark_shown_is_the_pass_mark_met() {
+        assert_eq!(score_percent(&status(4, 5)), 80);
+        assert_eq!(score_percent(&status(2, 3)), 66);
+        assert_eq!(score_percent(&status(39, 49)), 79); // 79.6%: not yet 80
+        assert_eq!(score_percent(&status(3, 3)), 100);
+        assert_eq!(score_percent(&status(0, 0)), 100);
+    }
+
+    #[test]
+    fn next_is_where_play_opens_not_only_what_was_saved() {
+        use crate::journal::{Journal, Record};
+        let dir = tempfile::tempdir().unwrap();
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/every-construct");
+        let loaded = load_pack(&path);
+        let Loaded::Pack(pack) = &loaded else {
+            panic!("the fixture loads")
+        };
+        let lesson = &pack.lessons[0];
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        // A position saved when the lesson had more bites than it has now.
+        store
+            .record(&[
+                Record::CourseOpened {
+                    course_id: pack.course.id.clone(),
+                    title: pack.course.title.clone(),
+                    pack_path: path.display().to_string(),
+                    version: None,
+                    at: 1,
+                },
+                Record::Position {
+                    course_id: pack.course.id.clone(),
+                    lesson_id: lesson.id.clone(),
+                    bite: 99,
+                    scroll: 0,
+                    at: 2,
+                },
+            ])
+            .unwrap();
+        let o = overview(&loaded, &path, Some(&store), 3).unwrap();
+        assert_eq!(o.position.as_ref().map(|p| p.bite), Some(99));
+        assert_eq!(
+            o.next,
+            Some(NextPosition {
+                lesson: lesson.id.clone(),
+                bite: lesson.bites.len()
+            })
+        );
+    }
+
+    #[test]
+    fn reading_minutes_round_up() {
+        assert_eq!(reading_minutes(2.1), 3);
+        assert_eq!(reading_minutes(3.0), 3);
+        assert_eq!(reading_minutes(0.0), 0);
+        assert_eq!(reading_minutes(f64::NAN), 0);
     }
 }

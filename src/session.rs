@@ -892,7 +892,7 @@ fn has_prose(bite: &Bite) -> bool {
 
 /// Where to start: an asked-for lesson, a restart, the saved position (clamped to the pack as it is now), or for
 /// a finished course its first unmastered lesson.
-fn start_point<E>(
+pub fn start_point<E>(
     pack: &Pack,
     progress: &Progress,
     options: &OpenOptions,

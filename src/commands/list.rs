@@ -1,11 +1,11 @@
-//! `morsel list`: the courses on the course path, with the learner's progress in each.
+//! `morsel list`: the courses on the course path, with their reading minutes and the learner's progress in each.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::minutes;
-use crate::overview::CourseOverview;
+use crate::overview::{self, CourseOverview};
 use crate::paths::Paths;
 use crate::render::sanitize;
 
@@ -61,11 +61,12 @@ pub fn write_text(
         );
         writeln!(
             out,
-            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min  {last:<16}  {}",
+            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min reading  {:>4} min spent  {last:<16}  {}",
             sanitize(&c.id),
             bar(c.complete(), total, 10),
             c.complete(),
             c.mastered(),
+            c.reading_minutes(),
             minutes(c.active.total),
             sanitize(&c.title),
         )?;
@@ -87,8 +88,17 @@ struct JsonCourse<'a> {
     lessons: usize,
     complete: usize,
     mastered: usize,
+    /// The course's reading minutes, and each lesson's.
+    reading_minutes: u64,
+    lesson_minutes: Vec<JsonLessonMinutes<'a>>,
     active_seconds: i64,
     last_played: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct JsonLessonMinutes<'a> {
+    id: &'a str,
+    reading_minutes: u64,
 }
 
 pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
@@ -103,6 +113,15 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
                 lessons: c.lessons.len(),
                 complete: c.complete(),
                 mastered: c.mastered(),
+                reading_minutes: c.reading_minutes(),
+                lesson_minutes: c
+                    .lessons
+                    .iter()
+                    .map(|l| JsonLessonMinutes {
+                        id: &l.id,
+                        reading_minutes: overview::reading_minutes(l.minutes),
+                    })
+                    .collect(),
                 active_seconds: c.active.total,
                 last_played: c.played.as_ref().map(|p| p.last_played_at),
             })

@@ -1,9 +1,10 @@
-//! `morsel stats [COURSE_ID]`: per course, lessons complete and mastered, first-try accuracy, time on task, the
-//! saved position and when it was last played.
+//! `morsel stats [COURSE_ID]`: per course, lessons complete and mastered, first-try accuracy, reading and active
+//! minutes, where `play` resumes and when it was last played, then a table of its lessons.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use super::{minutes, plural};
 use crate::overview::{self, CourseOverview, Loaded};
@@ -90,10 +91,11 @@ pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
         if !c.lessons.is_empty() {
             writeln!(
                 out,
-                "  lessons   {} total, {} complete, {} mastered",
+                "  lessons   {} total, {} complete, {} mastered; about {} min of reading",
                 c.lessons.len(),
                 c.complete(),
-                c.mastered()
+                c.mastered(),
+                c.reading_minutes()
             )?;
         }
         match c.accuracy() {
@@ -112,23 +114,87 @@ pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
             minutes(c.active.today),
             minutes(c.active.last_7_days)
         )?;
-        if let Some(p) = &c.position {
-            let of = c
-                .lessons
-                .iter()
-                .find(|(id, _)| *id == p.lesson)
-                .map(|(_, s)| format!(" of {}", s.bites))
-                .unwrap_or_default();
-            writeln!(
+        match (&c.next, &c.position) {
+            (Some(next), _) => {
+                let of = c
+                    .lessons
+                    .iter()
+                    .find(|l| l.id == next.lesson)
+                    .map(|l| format!(" of {}", l.status.bites))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  resume    {}, bite {}{of}",
+                    sanitize(&next.lesson),
+                    next.bite
+                )?;
+            }
+            // The pack cannot be loaded: the saved place, as it was written.
+            (None, Some(p)) => writeln!(
                 out,
-                "  position  {}, bite {}{of}",
+                "  position  {}, bite {} (saved)",
                 sanitize(&p.lesson),
                 p.bite
-            )?;
+            )?,
+            (None, None) => {}
         }
         if let Some(played) = &c.played {
             writeln!(out, "  last      {}", played.last_played_local)?;
         }
+        if !c.lessons.is_empty() {
+            writeln!(out)?;
+            lesson_table(c, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// One row per lesson: bites seen, questions answered, the score as the lesson summary rounds it, reading minutes,
+/// and where it stands; `▶` marks the lesson `play` resumes in.
+fn lesson_table(c: &CourseOverview, out: &mut dyn Write) -> io::Result<()> {
+    let ids: Vec<String> = c
+        .lessons
+        .iter()
+        .map(|l| sanitize(&l.id).into_owned())
+        .collect();
+    let id_width = ids
+        .iter()
+        .map(|id| id.width())
+        .max()
+        .unwrap_or(0)
+        .max("lesson".len());
+    writeln!(
+        out,
+        "    {:<id_width$}  {:>5}  {:>9}  {:>5}  {:>7}",
+        "lesson", "bites", "questions", "score", "reading"
+    )?;
+    for (l, id) in c.lessons.iter().zip(&ids) {
+        let s = &l.status;
+        let score = if s.questions == 0 || s.answered == 0 {
+            "-".to_string()
+        } else {
+            format!("{}%", overview::score_percent(s))
+        };
+        let state = if s.mastered {
+            "mastered"
+        } else if s.complete {
+            "complete"
+        } else if s.bites_seen > 0 || s.answered > 0 {
+            "started"
+        } else {
+            ""
+        };
+        let here = c.next.as_ref().is_some_and(|n| n.lesson == l.id);
+        let line = format!(
+            "  {} {id}{:pad$}  {:>5}  {:>9}  {score:>5}  {:>3} min  {state}",
+            if here { "▶" } else { " " },
+            "",
+            format!("{}/{}", s.bites_seen, s.bites),
+            format!("{}/{}", s.answered, s.questions),
+            overview::reading_minutes(l.minutes),
+            pad = id_width - id.width(),
+        );
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }
@@ -146,6 +212,9 @@ struct JsonCourse<'a> {
     error: Option<&'a str>,
     lessons: Vec<JsonLesson<'a>>,
     position: Option<JsonPosition<'a>>,
+    /// Where `play` resumes: the saved position clamped to the pack as it is now.
+    next: Option<JsonPosition<'a>>,
+    reading_minutes: u64,
     active_seconds: i64,
     active_seconds_today: i64,
     active_seconds_7_days: i64,
@@ -157,6 +226,10 @@ struct JsonCourse<'a> {
 #[derive(Serialize)]
 struct JsonLesson<'a> {
     id: &'a str,
+    title: &'a str,
+    reading_minutes: u64,
+    /// As the lesson summary shows it; `None` before any answer, or without questions.
+    score_percent: Option<usize>,
     bites: usize,
     bites_seen: usize,
     questions: usize,
@@ -185,8 +258,13 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
                 lessons: c
                     .lessons
                     .iter()
-                    .map(|(id, s)| JsonLesson {
-                        id,
+                    .map(|l| (l, &l.status))
+                    .map(|(l, s)| JsonLesson {
+                        id: &l.id,
+                        title: &l.title,
+                        reading_minutes: overview::reading_minutes(l.minutes),
+                        score_percent: (s.questions > 0 && s.answered > 0)
+                            .then(|| overview::score_percent(s)),
                         bites: s.bites,
                         bites_seen: s.bites_seen,
                         questions: s.questions,
@@ -200,6 +278,11 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
                     lesson: &p.lesson,
                     bite: p.bite,
                 }),
+                next: c.next.as_ref().map(|p| JsonPosition {
+                    lesson: &p.lesson,
+                    bite: p.bite,
+                }),
+                reading_minutes: c.reading_minutes(),
                 active_seconds: c.active.total,
                 active_seconds_today: c.active.today,
                 active_seconds_7_days: c.active.last_7_days,

@@ -1,17 +1,22 @@
 //! The SQLite store: one file per learner holding progress, every answer, card ratings and time on task. Each
 //! `record` call is one short transaction, committed (and synced) before it returns. The schema comes from ordered
-//! migrations embedded in the binary, tracked with `PRAGMA user_version`.
+//! migrations embedded in the binary, tracked with `PRAGMA user_version`; `open` checks a file before writing to it
+//! (and opens read-only for the commands that only read), `error` says what went wrong.
 
+mod error;
+mod open;
 mod stats;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::journal::{Journal, Record};
 use crate::progress::{Progress, QuestionProgress, SavedPosition};
 
+use error::classify;
+pub use error::{FileState, StoreError};
 pub use stats::{ActiveTime, CourseRow};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
@@ -23,122 +28,18 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// How long to wait for another morsel that holds the write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}: not a morsel progress database (it is not SQLite, or it is damaged); it was left untouched. Move it aside, or choose another file with --db", path.display())]
-    NotADatabase { path: PathBuf },
-    #[error("{}: written by a newer morsel (schema {found}; this morsel knows up to {SCHEMA_VERSION}); it was left untouched. Update morsel to use it", path.display())]
-    TooNew { path: PathBuf, found: i64 },
-    #[error("{}: cannot create its folder: {source}", path.display())]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}: {source}", path.display())]
-    Sqlite {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-}
-
 pub struct Store {
     conn: Connection,
     path: PathBuf,
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path` and brings its schema up to date. A file that is not a morsel
-    /// database, or is from a newer morsel, is refused before anything is written to it.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        if let Some(parent) = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty() && !p.exists())
-        {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        let store = Self {
-            conn,
-            path: path.to_path_buf(),
-        };
-        store
-            .conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| store.error(e))?;
-        // Read before writing anything: this is where a file that is not SQLite is found out.
-        let version = store.user_version()?;
-        // The schema page too: a file whose header survived but whose first page did not is damaged.
-        let tables: i64 = store
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(|e| store.error(e))?;
-        // Another program's SQLite database (tables, but no morsel schema version) is not ours to change.
-        if version == 0 && tables > 0 {
-            return Err(StoreError::NotADatabase {
-                path: store.path.clone(),
-            });
-        }
-        if version > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                path: store.path.clone(),
-                found: version,
-            });
-        }
-        // WAL lets a second terminal read while one writes; synchronous=FULL syncs every commit, so that a
-        // power cut loses nothing that was committed.
-        store
-            .conn
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-            )
-            .map_err(|e| store.error(e))?;
-        store.migrate()?;
-        Ok(store)
-    }
-
-    /// Opens the database if the file exists; `None` if it does not, so that read-only commands create nothing.
-    pub fn open_existing(path: &Path) -> Result<Option<Self>, StoreError> {
-        if path.exists() {
-            Self::open(path).map(Some)
-        } else {
-            Ok(None)
-        }
-    }
-
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     fn error(&self, e: rusqlite::Error) -> StoreError {
-        classify(&self.path, e)
-    }
-
-    fn user_version(&self) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| self.error(e))
-    }
-
-    /// Applies the migrations the file lacks, each in the same transaction as its version bump. The version is read
-    /// again inside the transaction, so two morsels starting at once migrate once.
-    fn migrate(&self) -> Result<(), StoreError> {
-        let run = || -> rusqlite::Result<()> {
-            let tx =
-                rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-            let current: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-            for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
-                tx.execute_batch(sql)?;
-                tx.pragma_update(None, "user_version", index as i64 + 1)?;
-            }
-            tx.commit()
-        };
-        run().map_err(|e| self.error(e))
+        classify(&self.path, FileState::InUse, &e)
     }
 
     /// Everything saved about a course, for the session to start from.
@@ -216,7 +117,7 @@ impl Journal for Store {
     type Error = StoreError;
 
     fn record(&mut self, records: &[Record]) -> Result<(), StoreError> {
-        self.write(records).map_err(|e| classify(&self.path, e))
+        self.write(records).map_err(|e| self.error(e))
     }
 }
 
@@ -235,7 +136,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
                  ON CONFLICT (id) DO UPDATE SET title = excluded.title, pack_path = excluded.pack_path,
                      version = excluded.version, last_played_at = excluded.last_played_at",
             )?
-            .execute(params![course_id, title, pack_path, version, at])?;
+            .execute(params![course_id, title, canonical(pack_path), version, at])?;
         }
         Record::Position {
             course_id,
@@ -341,21 +242,17 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
     Ok(())
 }
 
+/// The pack's real path, so that `stats` finds it from any folder; the path as given when it cannot be resolved.
+fn canonical(pack_path: &str) -> String {
+    std::fs::canonicalize(pack_path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| pack_path.to_string())
+}
+
 fn touch_course(tx: &rusqlite::Transaction, course_id: &str, at: i64) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE courses SET last_played_at = max(last_played_at, ?2) WHERE id = ?1")?
         .execute(params![course_id, at])?;
     Ok(())
-}
-
-/// Names the errors a learner can act on; the rest keep SQLite's own words, with the path.
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
-    let path = path.to_path_buf();
-    match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-            StoreError::NotADatabase { path }
-        }
-        _ => StoreError::Sqlite { path, source: e },
-    }
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ fn count(store: &Store, sql: &str) -> i64 {
 fn a_new_file_gets_the_whole_schema_in_wal_mode() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(count(&store, "PRAGMA user_version"), SCHEMA_VERSION);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -160,7 +160,8 @@ fn a_damaged_database_is_refused_untouched() {
     }
     std::fs::write(&path, &bytes).unwrap();
     let err = Store::open(&path).err().expect("refused");
-    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+    assert!(err.to_string().contains("left untouched"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }
 
@@ -328,4 +329,229 @@ fn two_connections_can_write_at_once() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
+}
+
+/// The files in `dir`, sorted by name.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A database with one course in it, its WAL folded back in, as a morsel that closed leaves it.
+fn closed_database(path: &Path) {
+    let mut store = Store::open(path).unwrap();
+    store
+        .record(&[opened("c", 1), answer("c", "q1", 1, 1, true, 2)])
+        .unwrap();
+    drop(store);
+    assert!(!open::sibling(path, "-wal").exists());
+}
+
+#[test]
+fn a_new_database_leaves_only_itself_in_its_folder() {
+    let (dir, path) = temp_db();
+    closed_database(&path);
+    assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
+    drop(dir);
+}
+
+#[test]
+fn a_damaged_table_page_is_refused_before_anything_is_written() {
+    let (_dir, path) = temp_db();
+    closed_database(&path);
+    let (root, page_size): (i64, i64) = {
+        let conn = Connection::open(&path).unwrap();
+        let root = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'answers'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (
+            root,
+            conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap(),
+        )
+    };
+    // The answers table is read by nothing at open, so only the check finds the damage.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let start = ((root - 1) * page_size) as usize;
+    bytes[start..start + 12].fill(0x5A);
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("damaged")
+            && message.contains("integrity check")
+            && message.contains("left untouched"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "not one byte changed");
+    assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
+}
+
+#[test]
+fn an_unknown_schema_version_is_named_without_sql() {
+    let (_dir, path) = temp_db();
+    closed_database(&path);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = -5")
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let message = Store::open(&path).err().expect("refused").to_string();
+    assert!(
+        message.contains("schema version -5")
+            && message.contains(&format!("expects 0 to {SCHEMA_VERSION}")),
+        "{message}"
+    );
+    assert!(
+        !message.contains("CREATE") && !message.contains("TABLE"),
+        "{message}"
+    );
+    assert!(message.contains("left untouched"), "{message}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_full_disk_when_creating_says_so_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/new.db");
+    let full = |conn: &Connection| conn.execute_batch("PRAGMA max_page_count = 1");
+    let err = Store::open_with(&path, &full).err().expect("refused");
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("disk full") && message.contains(&path.display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("nothing was created"), "{message}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn a_full_disk_while_recording_says_so_and_claims_nothing() {
+    let (_dir, path) = temp_db();
+    closed_database(&path);
+    let pages: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    let full =
+        move |conn: &Connection| conn.execute_batch(&format!("PRAGMA max_page_count = {pages}"));
+    let mut store = Store::open_with(&path, &full).unwrap();
+    let long = "x".repeat(2000);
+    let err = (0..100)
+        .find_map(|i| {
+            let mut a = answer("c", &format!("q{i}-{long}"), 1, 1, true, 10 + i);
+            if let Record::Answer(a) = &mut a {
+                a.response = long.clone();
+            }
+            store.record(&[a]).err()
+        })
+        .expect("the file filled up");
+    let message = err.to_string();
+    assert!(
+        message.contains("disk full") && message.contains(&path.display().to_string()),
+        "{message}"
+    );
+    assert!(!message.contains("untouched"), "{message}");
+}
+
+#[test]
+fn read_only_opening_writes_nothing_and_leaves_nothing() {
+    let (_dir, path) = temp_db();
+    closed_database(&path);
+    let before = std::fs::read(&path).unwrap();
+    let store = Store::open_read_only(&path).unwrap().expect("a database");
+    assert!(store.conn.is_readonly(rusqlite::MAIN_DB).unwrap());
+    assert_eq!(store.courses().unwrap().len(), 1);
+    assert_eq!(store.progress("c").unwrap().questions.len(), 1);
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
+    // While another morsel has it open, it reads through that morsel's WAL and sees its latest commit.
+    let mut writer = Store::open(&path).unwrap();
+    writer.record(&[answer("c", "q2", 1, 1, true, 3)]).unwrap();
+    let store = Store::open_read_only(&path).unwrap().expect("a database");
+    assert!(store.conn.is_readonly(rusqlite::MAIN_DB).unwrap());
+    assert_eq!(store.progress("c").unwrap().questions.len(), 2);
+    // An empty file holds nothing yet.
+    let empty = path.with_file_name("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    assert!(Store::open_read_only(&empty).unwrap().is_none());
+    assert!(
+        Store::open_read_only(&path.with_file_name("absent.db"))
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn the_pack_path_is_stored_canonical() {
+    let (dir, path) = temp_db();
+    let pack = dir.path().join("packs/one");
+    std::fs::create_dir_all(&pack).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let relative = pack.join("../one");
+    store
+        .record(&[Record::CourseOpened {
+            course_id: "c".into(),
+            title: "T".into(),
+            pack_path: relative.display().to_string(),
+            version: None,
+            at: 1,
+        }])
+        .unwrap();
+    let stored = store.course("c").unwrap().unwrap().pack_path;
+    assert_eq!(PathBuf::from(stored), pack.canonicalize().unwrap());
+}
+
+#[test]
+fn errors_say_their_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let err = anyhow::Error::from(
+        Store::open(&file.join("sub/new.db"))
+            .err()
+            .expect("refused"),
+    );
+    let message = format!("{err:#}");
+    assert_eq!(message.matches("os error").count(), 1, "{message}");
+    let path = dir.path().join("bad\x1b[31m.db");
+    std::fs::write(&path, "not a database, not at all ".repeat(100)).unwrap();
+    let message = Store::open(&path).err().expect("refused").to_string();
+    assert!(
+        !message.contains('\x1b') && message.contains("bad␛[31m.db"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_full_disk_when_migrating_an_empty_file_leaves_it_as_it_was() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "").unwrap();
+    let full = |conn: &Connection| conn.execute_batch("PRAGMA max_page_count = 1");
+    let message = Store::open_with(&path, &full)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        message.contains("disk full") && message.contains("left untouched"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"");
+    assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
 }

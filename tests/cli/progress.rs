@@ -136,6 +136,12 @@ fn stats_and_list_show_a_played_lesson() {
     assert_eq!(course["lessons"][1]["complete"], false);
     assert_eq!(course["position"]["lesson"], pack.lessons[1].id.as_str());
     assert_eq!(course["position"]["bite"], 1);
+    assert_eq!(course["next"], course["position"]);
+    assert_eq!(lesson["score_percent"], 100);
+    assert_eq!(lesson["reading_minutes"], first.minutes.ceil() as u64);
+    let reading = pack.lessons.iter().map(|l| l.minutes).sum::<f64>().ceil() as u64;
+    assert_eq!(course["reading_minutes"], reading);
+    assert_eq!(course["lessons"][1]["score_percent"], Value::Null);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let stored: i64 = conn
         .query_row(
@@ -158,9 +164,10 @@ fn stats_and_list_show_a_played_lesson() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("Git in bites (git-in-bites)\n"), "{text}");
+    let reading = pack.lessons.iter().map(|l| l.minutes).sum::<f64>().ceil();
     assert!(
         text.contains(&format!(
-            "lessons   {} total, 1 complete, 1 mastered",
+            "lessons   {} total, 1 complete, 1 mastered; about {reading} min of reading",
             pack.lessons.len()
         )),
         "{text}"
@@ -172,9 +179,41 @@ fn stats_and_list_show_a_played_lesson() {
         "{text}"
     );
     assert!(
-        text.contains(&format!("position  {}, bite 1 of", pack.lessons[1].id)),
+        text.contains(&format!(
+            "resume    {}, bite 1 of {}\n",
+            pack.lessons[1].id,
+            pack.lessons[1].bites.len()
+        )),
         "{text}"
     );
+    // One row per lesson: the first done and mastered, the second marked as where `play` resumes.
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("lesson "))
+        .collect();
+    assert_eq!(rows.len(), pack.lessons.len() + 1, "{text}");
+    let first_row: Vec<&str> = rows[1].split_whitespace().collect();
+    let bites = format!("{0}/{0}", first.bites.len());
+    let questions = format!("{answered}/{answered}");
+    let minutes = first.minutes.ceil().to_string();
+    assert_eq!(
+        first_row,
+        [
+            first.id.as_str(),
+            &bites,
+            &questions,
+            "100%",
+            &minutes,
+            "min",
+            "mastered"
+        ],
+        "{text}"
+    );
+    assert!(
+        rows[2].starts_with(&format!("  ▶ {} ", pack.lessons[1].id)),
+        "{text}"
+    );
+    assert_eq!(rows.iter().filter(|r| r.contains('▶')).count(), 1, "{text}");
 
     let list = stats_json(&[
         "--db",
@@ -194,6 +233,27 @@ fn stats_and_list_show_a_played_lesson() {
     assert_eq!(
         (git["complete"].as_u64(), git["mastered"].as_u64()),
         (Some(1), Some(1))
+    );
+    assert_eq!(git["reading_minutes"], reading);
+    assert_eq!(
+        git["lesson_minutes"][0],
+        serde_json::json!({"id": first.id, "reading_minutes": first.minutes.ceil() as u64})
+    );
+    let text = String::from_utf8(
+        morsel()
+            .args(["--db", db_arg, "--courses", courses_arg, "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let git_line = text
+        .lines()
+        .find(|l| l.starts_with("git-in-bites "))
+        .unwrap();
+    assert!(
+        git_line.contains(&format!("{reading} min reading")),
+        "{text}"
     );
     let regex = list["courses"]
         .as_array()

@@ -231,20 +231,31 @@ fn detail(ctx: &Context, c: &CourseOverview, width: u16) -> Line<'static> {
         || "not started".to_string(),
         |p| format!("last {}", p.last_played_local),
     );
-    let detail = if width >= 70 {
-        format!(
-            "  {}/{total} complete · {} mastered · {} min · {last}",
-            c.complete(),
-            c.mastered(),
-            minutes(c.active.total)
-        )
-    } else {
-        format!(
-            "  {}/{total} · {} min",
-            c.complete(),
-            minutes(c.active.total)
-        )
-    };
+    let to_read =
+        crate::overview::reading_minutes(c.lessons.iter().map(|l| l.minutes).sum()).max(1);
+    let reading = format!("{to_read} min to read");
+    let complete = format!("{}/{total} complete", c.complete());
+    let mastered = format!("{} mastered", c.mastered());
+    let studied = format!("{} min studied", minutes(c.active.total));
+    // As much as fits beside the bar, the least needed dropped first.
+    let room = usize::from(width).saturating_sub(4 + 10 + 2);
+    let detail = [
+        vec![&complete, &mastered, &reading, &studied, &last],
+        vec![&complete, &mastered, &reading, &last],
+        vec![&complete, &reading, &last],
+        vec![&complete, &reading],
+    ]
+    .into_iter()
+    .map(|parts| {
+        parts
+            .into_iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    })
+    .find(|d| unicode_width::UnicodeWidthStr::width(d.as_str()) <= room)
+    .unwrap_or_else(|| format!("{}/{total} · {to_read} min", c.complete()));
+    let detail = format!("  {detail}");
     Line::from(vec![
         Span::raw("    "),
         Span::styled(bar(c.complete(), total, 10), ctx.styles.heading[0]),

@@ -387,13 +387,12 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     );
 }
 
-/// A reading time as the library and the header show it: `4 min`, `<1 min`.
+/// A reading time as the library and the header show it: `about 4 min`, rounded up as `check` and `list` do.
 pub fn reading_time(minutes: f64) -> String {
-    if minutes < 0.5 {
-        "<1 min".to_string()
-    } else {
-        format!("{:.0} min", minutes.round())
-    }
+    format!(
+        "about {} min",
+        crate::overview::reading_minutes(minutes).max(1)
+    )
 }
 
 fn paused(p: &Player, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {

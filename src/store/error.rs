@@ -1,0 +1,161 @@
+//! What can go wrong with the progress database, in words a learner can act on. Each message names the file
+//! (through `render::sanitize`), says its cause once (no `#[source]` chain that `{:#}` would print a second time,
+//! and never SQL text), and claims the file was left untouched only when it was.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rusqlite::ErrorCode;
+
+use super::SCHEMA_VERSION;
+use crate::render::sanitize;
+
+/// What became of a file that was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    /// Its size and modification time are what they were before morsel opened it, and no file was left beside it.
+    Untouched,
+    /// Something changed it while morsel tried (another program, or SQLite finishing an earlier interrupted write).
+    Changed,
+    /// It did not exist, and still does not: nothing was left behind.
+    NotCreated,
+    /// The error came while recording, after the file was in use: nothing is claimed about it.
+    InUse,
+}
+
+impl fmt::Display for FileState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileState::Untouched => f.write_str("; it was left untouched"),
+            FileState::Changed => f.write_str("; it changed while morsel opened it"),
+            FileState::NotCreated => f.write_str("; nothing was created"),
+            FileState::InUse => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{}: not a morsel progress database (it is not SQLite, or it belongs to another program){state}. Move it aside, or choose another file with --db",
+        shown(path)
+    )]
+    NotADatabase { path: PathBuf, state: FileState },
+    #[error(
+        "{}: the progress database is damaged ({detail}){state}. Move it aside (or restore a copy), or choose another file with --db",
+        shown(path)
+    )]
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        state: FileState,
+    },
+    #[error(
+        "{}: written by a newer morsel (schema {found}; this morsel knows up to {SCHEMA_VERSION}){state}. Update morsel to use it",
+        shown(path)
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        state: FileState,
+    },
+    #[error(
+        "{}: unknown schema version {found} (this morsel expects 0 to {SCHEMA_VERSION}){state}. Move it aside, or choose another file with --db",
+        shown(path)
+    )]
+    UnknownVersion {
+        path: PathBuf,
+        found: i64,
+        state: FileState,
+    },
+    #[error(
+        "{}: written by an older morsel (schema {found}, this morsel uses {SCHEMA_VERSION}); `morsel play` upgrades it, read-only commands do not",
+        shown(path)
+    )]
+    TooOld { path: PathBuf, found: i64 },
+    #[error(
+        "{}: disk full: no space left on the device to write the progress database{state}. Free some space, or choose another file with --db",
+        shown(path)
+    )]
+    DiskFull { path: PathBuf, state: FileState },
+    #[error(
+        "{}: cannot write the progress database: the file or its folder is read-only{state}. Choose another file with --db",
+        shown(path)
+    )]
+    ReadOnly { path: PathBuf, state: FileState },
+    #[error("{}: cannot create its folder: {cause}", shown(path))]
+    CreateDir {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("{}: {detail}{state}", shown(path))]
+    Sqlite {
+        path: PathBuf,
+        detail: String,
+        state: FileState,
+    },
+}
+
+fn shown(path: &Path) -> String {
+    sanitize(&path.display().to_string()).into_owned()
+}
+
+/// SQLite's own words for an error, once, without the SQL it was running.
+pub(super) fn describe(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(msg))
+        | rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(err, None) => err.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Names the errors a learner can act on; the rest keep SQLite's own words, with the path.
+pub(super) fn classify(path: &Path, state: FileState, e: &rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    let Some(code) = e.sqlite_error_code() else {
+        return StoreError::Sqlite {
+            path,
+            detail: describe(e),
+            state,
+        };
+    };
+    // SQLITE_IOERR_SHMSIZE: the shared-memory index beside the database could not grow, which on Linux means the
+    // file system is full (SQLite reports a full disk there as an I/O error).
+    let shm_size = matches!(e, rusqlite::Error::SqliteFailure(err, _)
+        if err.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE);
+    match code {
+        ErrorCode::NotADatabase => StoreError::NotADatabase { path, state },
+        ErrorCode::DatabaseCorrupt => StoreError::Damaged {
+            path,
+            detail: describe(e),
+            state,
+        },
+        ErrorCode::DiskFull => StoreError::DiskFull { path, state },
+        ErrorCode::SystemIoFailure if shm_size => StoreError::DiskFull { path, state },
+        ErrorCode::ReadOnly => StoreError::ReadOnly { path, state },
+        ErrorCode::CannotOpen if path.is_dir() => StoreError::Sqlite {
+            path,
+            detail: "it is a folder; --db names the database file".to_string(),
+            state,
+        },
+        ErrorCode::CannotOpen if is_read_only(&path) => StoreError::ReadOnly { path, state },
+        _ => StoreError::Sqlite {
+            path,
+            detail: describe(e),
+            state,
+        },
+    }
+}
+
+/// Whether the file, or the folder it would be created in, refuses writes.
+fn is_read_only(path: &Path) -> bool {
+    let meta = std::fs::metadata(path).or_else(|_| {
+        std::fs::metadata(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+    });
+    meta.is_ok_and(|m| m.permissions().readonly())
+}
