@@ -159,3 +159,29 @@ fn a_broken_pack_shows_every_problem_with_its_line_and_column_and_scrolls() {
         "scrolled to the end"
     );
 }
+
+#[test]
+fn a_store_that_cannot_be_read_is_said_in_the_library_which_still_lists_the_courses() {
+    let mut p = player(Start::Library, &courses(), (80, 24));
+    rusqlite::Connection::open(&p.db)
+        .unwrap()
+        .execute_batch("ALTER TABLE courses RENAME TO courses_elsewhere")
+        .unwrap();
+    p.app.show_library();
+    let text = screen(&p.app);
+    assert!(text.contains("progress could not be read"), "{text}");
+    assert!(text.contains("Git in bites"), "{text}");
+    assert!(!text.contains("No courses found"), "{text}");
+}
+
+#[test]
+fn the_first_bite_of_a_lesson_says_how_long_the_lesson_takes() {
+    let mut p = every_construct((80, 24));
+    let first = screen(&p.app);
+    assert!(first.contains("This lesson: about 3 min"), "{first}");
+    press_until(&mut p.app, "<Right>", "2/3");
+    assert!(
+        !screen(&p.app).contains("This lesson:"),
+        "only at its start"
+    );
+}

@@ -317,7 +317,24 @@ impl Player {
                 .scroll((scroll, 0)),
             body_col,
         );
-        let cue = below.then_some("↓ more below");
+        let mut cues = Vec::new();
+        if matches!(self.session.stage(), Stage::Reading)
+            && self.session.bite().number == 1
+            && scroll == 0
+        {
+            // At a lesson's start, how long it takes.
+            let time = reading_time(self.session.lesson().minutes);
+            cues.push(if width >= 50 {
+                format!("This lesson: {time}")
+            } else {
+                time
+            });
+        }
+        if below {
+            cues.push("↓ more below".to_string());
+        }
+        let cue = cues.join("  ·  ");
+        let cue = (!cue.is_empty()).then_some(cue.as_str());
         frame.render_widget(
             Paragraph::new(notice_line(ctx, self.notice.as_deref().or(cue))),
             column(notice, width),
