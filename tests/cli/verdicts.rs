@@ -102,3 +102,16 @@ fn an_idle_pause_says_it_paused_by_itself() {
         "a pause asked for"
     );
 }
+
+#[test]
+fn next_on_a_question_waiting_for_t_or_f_says_what_it_needs() {
+    let mut p = every_construct((80, 24));
+    through_intro(&mut p.app);
+    press_until(&mut p.app, "<Right>", "Which is a pointer?");
+    press(&mut p.app, "s");
+    press_until(&mut p.app, "<Right>", "Which are even?");
+    press(&mut p.app, "s<Right><Right>");
+    let text = screen(&p.app);
+    assert!(text.contains("The earth is round."), "{text}");
+    assert!(text.contains("press t or f (s skips)"), "{text}");
+}

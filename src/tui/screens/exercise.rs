@@ -68,6 +68,8 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
                 }
                 QuestionKind::TrueFalse { .. } => {
                     c.push(Binding::fixed(Command::TrueFalse(true), "t/f", "answer"));
+                    // Next says what it needs instead of doing nothing.
+                    c.push(Binding::action(keymap, Action::Next, "answer first").help_only());
                 }
                 QuestionKind::Text { .. } | QuestionKind::Order { .. } if p.typing() => {
                     c.push(Binding::fixed(Command::Type('a'), "type", "the answer").help_only());
@@ -104,6 +106,7 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
             c.push(Binding::action(keymap, Action::Skip, "skip"));
         }
         (Exercise::Card(_), None) => {
+            c.push(Binding::action(keymap, Action::Next, "rate first").help_only());
             c.push(
                 Binding::fixed(Command::Rate(Rating::Good), "1-4", "rate")
                     .described("rate your recall: 1 again, 2 hard, 3 good, 4 easy"),
