@@ -373,16 +373,22 @@ fn stated_lines(lines: &mut Vec<Line<'static>>, verdict: &Verdict, width: u16, c
             .join(" ")
     };
     match (&verdict.given, &verdict.right) {
-        (_, Some(Stated::Choices(_))) if !verdict.missed.is_empty() && !verdict.skipped => {
-            let missed: Vec<String> = verdict
-                .missed
-                .iter()
-                .map(|c| c.number.to_string())
-                .collect();
-            lines.push(Line::styled(
-                format!("Missed: {} (marked ✓ above).", missed.join(", ")),
-                dim(),
-            ));
+        (_, Some(Stated::Choices(right))) => {
+            let list = |shown: &[Shown]| {
+                shown
+                    .iter()
+                    .map(|c| c.number.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let line = match right.len() {
+                1 => format!("The right answer is {}, marked ✓.", list(right)),
+                _ if verdict.skipped || verdict.missed.is_empty() => {
+                    format!("The right answers are {}, marked ✓.", list(right))
+                }
+                _ => format!("Missed: {}, marked ✓.", list(&verdict.missed)),
+            };
+            lines.push(Line::styled(line, dim()));
         }
         (given, Some(Stated::Bool(right))) => {
             let yours = match given {
