@@ -58,25 +58,6 @@ impl Action {
         }
     }
 
-    /// What the action does, for the help screen.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Next => "next: continue, submit an answer",
-            Action::Back => "back: the previous bite, or from a question to its text",
-            Action::Down => "scroll down",
-            Action::Up => "scroll up",
-            Action::PageDown => "scroll down a page",
-            Action::PageUp => "scroll up a page",
-            Action::Pause => "pause: hide the lesson and stop the clock",
-            Action::Help => "this help",
-            Action::Quit => "save and quit",
-            Action::Hint => "show the question's hint",
-            Action::Skip => "skip the question (recorded as not right)",
-            Action::Retry => "try again after a wrong answer; retry missed questions",
-            Action::Filter => "filter the library",
-        }
-    }
-
     fn defaults(self) -> &'static [&'static str] {
         match self {
             Action::Next => &["Right", "l", "Space", "Enter"],
