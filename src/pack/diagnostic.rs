@@ -162,10 +162,9 @@ pub struct Site {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Excerpt {
-    /// The whole file, shared with every other excerpt of it: a thousand problems on one long line cost one copy.
-    text: Arc<str>,
-    /// Byte range of the line within `text`.
-    line: Range<usize>,
+    /// The source line, shared with the other excerpts of it (`SourceFile::line_text`): a thousand problems on one
+    /// long line cost one copy, and a pack's kept sites hold their lines, not their files.
+    line: Arc<str>,
     /// Byte range within the line.
     pub highlight: Range<usize>,
 }
@@ -173,7 +172,7 @@ pub struct Excerpt {
 impl Excerpt {
     /// The source line, without its line ending.
     pub fn line(&self) -> &str {
-        &self.text[self.line.clone()]
+        &self.line
     }
 }
 
@@ -196,9 +195,8 @@ impl Site {
             file: source.path.clone(),
             position: source.position(start),
             excerpt: Some(Excerpt {
-                text: Arc::clone(&source.text),
                 highlight: start - line.start..end - line.start,
-                line,
+                line: source.line_text(line),
             }),
         }
     }

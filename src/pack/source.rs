@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The largest lesson, `course.toml` or config file morsel reads: 8 MiB. A larger file is refused unread.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -14,10 +14,13 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct SourceFile {
     /// Path relative to the pack's root, as shown in diagnostics.
     pub path: PathBuf,
-    /// The text, without a leading byte-order mark. Shared by the excerpts of its diagnostics, so that many
-    /// problems on one long line cost one copy of it.
+    /// The text, without a leading byte-order mark.
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// The line an excerpt was last taken from (its start and its text), shared by every excerpt of it: a
+    /// thousand problems on one long line cost one copy, and a loaded pack keeps only the lines its sites point
+    /// at, not whole files.
+    last_line: Mutex<Option<(usize, Arc<str>)>>,
 }
 
 /// Why a file was not read.
@@ -83,6 +86,25 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            last_line: Mutex::new(None),
+        }
+    }
+
+    /// The text of the line `range` (from `line_range`), shared with the other excerpts taken from it in a row.
+    pub fn line_text(&self, range: Range<usize>) -> Arc<str> {
+        let mut last = self
+            .last_line
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*last {
+            Some((start, text)) if *start == range.start && text.len() == range.len() => {
+                Arc::clone(text)
+            }
+            _ => {
+                let text: Arc<str> = self.text[range.clone()].into();
+                *last = Some((range.start, Arc::clone(&text)));
+                text
+            }
         }
     }
 
