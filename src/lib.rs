@@ -12,6 +12,7 @@ pub mod paths;
 pub mod plain;
 pub mod progress;
 pub mod render;
+pub mod review;
 pub mod session;
 pub mod store;
 pub mod summary;

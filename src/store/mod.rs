@@ -20,7 +20,10 @@ pub use error::{FileState, StoreError};
 pub use stats::{ActiveTime, CourseRow};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_review.sql"),
+];
 
 /// The schema version this morsel writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

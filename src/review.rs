@@ -1,0 +1,327 @@
+//! Spaced review: every card and every question is a review item, scheduled with FSRS-6 through the `fsrs` crate
+//! (the reference implementation, not a copy of its formulas). Pure domain: a grade and the item's previous state in,
+//! its next state out; no clock of its own, no database.
+//!
+//! - A card's rating is its grade. A question's first attempt in a sitting is graded by [`question_grade`]: right
+//!   without the hint → Good, right after the hint → Hard, wrong or skipped → Again. Later attempts in the same
+//!   sitting are practice: logged, never graded.
+//! - [`Scheduler::next`] gives the state after a graded review; [`Scheduler::retrievability`] the probability of
+//!   recall now, which orders the due queue (lowest first).
+//! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited.
+
+use crate::journal::Rating;
+
+/// A day in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Desired retention when the config does not say.
+pub const DEFAULT_RETENTION: f32 = 0.9;
+
+/// What an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    Card,
+    Question,
+}
+
+impl ItemKind {
+    /// As the store and the JSON outputs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Card => "card",
+            ItemKind::Question => "question",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "card" => Some(ItemKind::Card),
+            "question" => Some(ItemKind::Question),
+            _ => None,
+        }
+    }
+}
+
+/// Why a review happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReviewKind {
+    /// First met in a lesson: the item enters the schedule.
+    Learn,
+    /// Due (or overdue).
+    Scheduled,
+    /// Before it was due: studying ahead, or meeting it again in a lesson.
+    Early,
+    /// A later attempt in the same sitting: recorded, not graded.
+    Practice,
+}
+
+impl ReviewKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewKind::Learn => "learn",
+            ReviewKind::Scheduled => "scheduled",
+            ReviewKind::Early => "early",
+            ReviewKind::Practice => "practice",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "learn" => Some(ReviewKind::Learn),
+            "scheduled" => Some(ReviewKind::Scheduled),
+            "early" => Some(ReviewKind::Early),
+            "practice" => Some(ReviewKind::Practice),
+            _ => None,
+        }
+    }
+
+    /// Of a graded review of an item in `previous` state at `now`: learn, scheduled or early.
+    pub fn of(previous: Option<&ItemState>, now: i64) -> Self {
+        match previous {
+            None => ReviewKind::Learn,
+            Some(state) if state.due_at <= now => ReviewKind::Scheduled,
+            Some(_) => ReviewKind::Early,
+        }
+    }
+}
+
+/// Where an item stands in the schedule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ItemState {
+    pub stability: f32,
+    pub difficulty: f32,
+    pub due_at: i64,
+    pub last_review_at: i64,
+    /// Graded reviews so far.
+    pub reps: u32,
+    /// Graded reviews rated Again after the first.
+    pub lapses: u32,
+}
+
+impl ItemState {
+    /// The optimizer's `review_state` before a review: 0 new, 2 review, 3 relearning (the last grade was Again).
+    /// morsel has no learning steps, so 1 (learning) is never written.
+    pub fn optimizer_state(previous: Option<&ItemState>, last_again: bool) -> u8 {
+        match previous {
+            None => 0,
+            Some(_) if last_again => 3,
+            Some(_) => 2,
+        }
+    }
+}
+
+/// The grade of a question's first attempt in a sitting.
+pub fn question_grade(correct: bool, skipped: bool, hint_used: bool) -> Rating {
+    match (correct && !skipped, hint_used) {
+        (true, false) => Rating::Good,
+        (true, true) => Rating::Hard,
+        (false, _) => Rating::Again,
+    }
+}
+
+/// A stable name for an item's content (FNV-1a, 64 bits, of its parts separated by NUL): the same text gives the
+/// same hash on every machine and every version of morsel.
+pub fn content_hash(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |byte: u8| {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            feed(0);
+        }
+        part.bytes().for_each(&mut feed);
+    }
+    format!("{hash:016x}")
+}
+
+/// A problem with a set of FSRS parameters.
+#[derive(Debug, thiserror::Error)]
+#[error("FSRS parameters are not usable: {0}")]
+pub struct BadParameters(String);
+
+/// FSRS-6 with the learner's parameters (or the defaults) and desired retention.
+pub struct Scheduler {
+    fsrs: fsrs::FSRS,
+    parameters: Vec<f32>,
+    retention: f32,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("parameters", &self.parameters)
+            .field("retention", &self.retention)
+            .finish()
+    }
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Self::new(None, DEFAULT_RETENTION)
+            .unwrap_or_else(|_| unreachable!("FSRS-6's default parameters are valid (tested)"))
+    }
+}
+
+impl Scheduler {
+    /// `parameters`: personal FSRS-6 weights, or `None` for the defaults. `retention` is clamped to 0.7-0.99.
+    pub fn new(parameters: Option<&[f32]>, retention: f32) -> Result<Self, BadParameters> {
+        let parameters = parameters.unwrap_or(&fsrs::DEFAULT_PARAMETERS).to_vec();
+        let fsrs = fsrs::FSRS::new(&parameters).map_err(|e| BadParameters(e.to_string()))?;
+        Ok(Self {
+            fsrs,
+            parameters,
+            retention: retention.clamp(0.7, 0.99),
+        })
+    }
+
+    /// The weights in use.
+    pub fn parameters(&self) -> &[f32] {
+        &self.parameters
+    }
+
+    /// Whether these are FSRS-6's defaults.
+    pub fn is_default(&self) -> bool {
+        self.parameters == fsrs::DEFAULT_PARAMETERS
+    }
+
+    pub fn retention(&self) -> f32 {
+        self.retention
+    }
+
+    fn decay(&self) -> f32 {
+        self.parameters
+            .get(20)
+            .copied()
+            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY)
+    }
+
+    /// The state after a graded review at `now` of an item in `previous` state (`None`: first met).
+    pub fn next(&self, previous: Option<&ItemState>, rating: Rating, now: i64) -> ItemState {
+        let memory = previous.map(|s| fsrs::MemoryState {
+            stability: s.stability,
+            difficulty: s.difficulty,
+        });
+        let elapsed = previous.map_or(0, |s| {
+            u32::try_from((now - s.last_review_at).max(0) / DAY_MS).unwrap_or(u32::MAX)
+        });
+        let fallback = fsrs::ItemState {
+            memory: memory.unwrap_or(fsrs::MemoryState {
+                stability: 1.0,
+                difficulty: 5.0,
+            }),
+            interval: 1.0,
+        };
+        let next = self
+            .fsrs
+            .next_states(memory, self.retention, elapsed)
+            .map(|states| match rating {
+                Rating::Again => states.again,
+                Rating::Hard => states.hard,
+                Rating::Good => states.good,
+                Rating::Easy => states.easy,
+            })
+            .unwrap_or(fallback);
+        // Whole days, at least one: a review never comes back the same day it was graded.
+        let days = next.interval.round().max(1.0) as i64;
+        let lapse = previous.is_some() && rating == Rating::Again;
+        ItemState {
+            stability: next.memory.stability.max(0.01),
+            difficulty: next.memory.difficulty,
+            due_at: now + days * DAY_MS,
+            last_review_at: now,
+            reps: previous.map_or(0, |s| s.reps) + 1,
+            lapses: previous.map_or(0, |s| s.lapses) + u32::from(lapse),
+        }
+    }
+
+    /// The probability of recalling the item at `now` (1 right after a review, falling with time).
+    pub fn retrievability(&self, state: &ItemState, now: i64) -> f32 {
+        let days = (now - state.last_review_at).max(0) as f32 / DAY_MS as f32;
+        fsrs::current_retrievability(
+            fsrs::MemoryState {
+                stability: state.stability,
+                difficulty: state.difficulty,
+            },
+            days,
+            self.decay(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_795_000_000_000;
+
+    #[test]
+    fn a_question_s_first_attempt_maps_to_a_grade() {
+        assert_eq!(question_grade(true, false, false), Rating::Good);
+        assert_eq!(question_grade(true, false, true), Rating::Hard);
+        assert_eq!(question_grade(false, false, false), Rating::Again);
+        assert_eq!(question_grade(false, true, false), Rating::Again);
+        assert_eq!(question_grade(false, false, true), Rating::Again);
+    }
+
+    #[test]
+    fn the_default_parameters_are_valid() {
+        let scheduler = Scheduler::default();
+        assert!(scheduler.is_default());
+        assert_eq!(scheduler.parameters().len(), 21);
+    }
+
+    #[test]
+    fn a_known_history_gives_the_crate_s_due_dates() {
+        // FSRS-6 defaults, retention 0.9: a new item rated Good has stability 2.3065 days (the crate's own
+        // documented example), so it comes back in 2 days.
+        let s = Scheduler::default();
+        let first = s.next(None, Rating::Good, T0);
+        assert!((first.stability - 2.3065).abs() < 1e-3, "{first:?}");
+        assert_eq!(first.due_at, T0 + 2 * DAY_MS);
+        assert_eq!((first.reps, first.lapses), (1, 0));
+        // Again on a new item: back the next day (never the same day).
+        assert_eq!(s.next(None, Rating::Again, T0).due_at, T0 + DAY_MS);
+        // Easy: 8.2956 days of stability, back in 8 days.
+        assert_eq!(s.next(None, Rating::Easy, T0).due_at, T0 + 8 * DAY_MS);
+        // Good again when due: the interval grows; Again: a lapse, and it shrinks.
+        let second = s.next(Some(&first), Rating::Good, first.due_at);
+        assert!(second.due_at - first.due_at > 2 * DAY_MS, "{second:?}");
+        let lapsed = s.next(Some(&second), Rating::Again, second.due_at);
+        assert_eq!(lapsed.lapses, 1);
+        assert!(lapsed.stability < second.stability);
+    }
+
+    #[test]
+    fn retrievability_falls_with_time_and_is_the_target_when_due() {
+        let s = Scheduler::default();
+        let state = s.next(None, Rating::Good, T0);
+        let fresh = s.retrievability(&state, T0);
+        let later = s.retrievability(&state, T0 + 10 * DAY_MS);
+        assert!((fresh - 1.0).abs() < 1e-6);
+        assert!(later < 0.9 && later > 0.0);
+        let at_stability = s.retrievability(&state, T0 + (state.stability * DAY_MS as f32) as i64);
+        assert!((at_stability - 0.9).abs() < 0.01, "{at_stability}");
+    }
+
+    #[test]
+    fn the_kind_of_a_review_follows_the_due_date() {
+        let s = Scheduler::default();
+        let state = s.next(None, Rating::Good, T0);
+        assert_eq!(ReviewKind::of(None, T0), ReviewKind::Learn);
+        assert_eq!(ReviewKind::of(Some(&state), T0 + DAY_MS), ReviewKind::Early);
+        assert_eq!(
+            ReviewKind::of(Some(&state), state.due_at),
+            ReviewKind::Scheduled
+        );
+    }
+
+    #[test]
+    fn content_hashes_are_stable_and_tell_parts_apart() {
+        assert_eq!(content_hash(&["a"]), content_hash(&["a"]));
+        assert_ne!(content_hash(&["ab", "c"]), content_hash(&["a", "bc"]));
+        // FNV-1a of "a", a fixed value on every machine.
+        assert_eq!(content_hash(&["a"]), "af63dc4c8601ec8c");
+    }
+}
