@@ -3,9 +3,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-/// Milliseconds since the Unix epoch, UTC.
+/// Milliseconds since the Unix epoch, UTC; and the learner's offset from UTC, for their local day.
 pub trait Clock {
     fn now_ms(&self) -> i64;
+
+    /// Minutes east of UTC at `at` (0 unless the clock knows better).
+    fn utc_offset_min(&self, _at: i64) -> i32 {
+        0
+    }
 }
 
 /// The system's wall clock.

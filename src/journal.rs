@@ -39,7 +39,32 @@ pub enum Record {
         course_id: String,
         at: i64,
     },
+    /// A review of a card or a question: graded (the item's schedule moves to `state`) or practice (`state` is
+    /// `None`: recorded, the schedule unchanged).
+    Reviewed(ReviewRecord),
 }
+
+/// One review of an item, as the review log keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRecord {
+    pub course_id: String,
+    pub lesson_id: String,
+    pub item_id: String,
+    pub kind: ItemKind,
+    pub rating: Rating,
+    pub review_kind: ReviewKind,
+    pub at: i64,
+    /// The learner's offset from UTC at `at`, in minutes.
+    pub utc_offset_min: i32,
+    pub duration_ms: i64,
+    pub content_hash: String,
+    /// The optimizer's `review_state` before the review (`ItemState::optimizer_state`).
+    pub state_before: u8,
+    /// The item's state after a graded review.
+    pub state: Option<ItemState>,
+}
+
+use crate::review::{ItemKind, ItemState, ReviewKind};
 
 /// How well a card's back was remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -277,6 +277,7 @@ mod tests {
             questions,
             answered: questions,
             first_try_right,
+            right_on_retry: 0,
             complete: true,
             mastered: false,
             missed: Vec::new(),

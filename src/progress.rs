@@ -1,12 +1,13 @@
 //! What a learner has done in a course, as the store saves it, and what follows from it: which lessons are complete
-//! and mastered. Pure data and rules; the store fills it, the session and `stats` read it. `apply` is the one
+//! and mastered, and where each review item stands in its schedule. Pure data and rules; the store fills it, the session and `stats` read it. `apply` is the one
 //! statement of what each record does to progress (the round/attempt rule of answers included): the session applies
 //! its own records with it, and the store's SQL is tested against it.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::journal::Record;
+use crate::journal::{Rating, Record};
 use crate::pack::{Exercise, Lesson};
+use crate::review::{ItemKind, ItemState, ReviewKind};
 
 /// The place to come back to: lesson, bite (1-based) and scroll offset in lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +17,8 @@ pub struct SavedPosition {
     pub scroll: u16,
 }
 
-/// Where a question stands: its latest round (1 for the first pass, +1 for each retry) and how that round went.
+/// Where a question stands: its latest round (1 for the first pass, +1 for each retry), how that round went, and
+/// whether the learner knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuestionProgress {
     pub round: u32,
@@ -24,6 +26,9 @@ pub struct QuestionProgress {
     pub first_try_right: bool,
     /// Attempts in the latest round.
     pub attempts: u32,
+    /// Counts toward mastery: the first attempt ever was right, or a scheduled review (due, so at least a day after
+    /// the miss) got it right. A retry in the same sitting, after the explanation, never sets it.
+    pub known: bool,
 }
 
 /// Everything saved about one course.
@@ -36,6 +41,8 @@ pub struct Progress {
     pub questions: HashMap<String, QuestionProgress>,
     /// Card ids that have been rated at least once.
     pub cards_rated: HashSet<String>,
+    /// Where each review item (card or question, by id) stands in the schedule.
+    pub items: HashMap<String, ItemState>,
     /// The course was played to its end at least once.
     pub finished: bool,
 }
@@ -48,17 +55,20 @@ pub struct LessonStatus {
     pub questions: usize,
     /// Questions answered or skipped.
     pub answered: usize,
+    /// Questions known: right on the first attempt, or later in a scheduled review (`QuestionProgress::known`).
     pub first_try_right: usize,
+    /// Questions not known but right on the first attempt of a retry round: practice, shown as such.
+    pub right_on_retry: usize,
     /// Every bite seen and every question answered or skipped.
     pub complete: bool,
-    /// Complete, and the share of questions right on the first try is at least the pass mark.
+    /// Complete, and the share of questions known is at least the pass mark.
     pub mastered: bool,
     /// Ids of the questions not right on the first try of their latest round, in lesson order.
     pub missed: Vec<String>,
 }
 
 impl LessonStatus {
-    /// The share of questions right on the first try (1 for a lesson without questions).
+    /// The share of questions known (1 for a lesson without questions).
     pub fn score(&self) -> f64 {
         if self.questions == 0 {
             1.0
@@ -98,23 +108,41 @@ impl Progress {
                 self.bites_seen.insert((lesson_id.clone(), *bite));
             }
             Record::Answer(a) => {
+                let right = a.correct && !a.skipped;
                 let entry =
                     self.questions
                         .entry(a.question_id.clone())
                         .or_insert(QuestionProgress {
                             round: a.round,
-                            first_try_right: a.correct,
+                            first_try_right: right,
                             attempts: 0,
+                            known: false,
                         });
                 if a.round > entry.round || (a.round == entry.round && a.attempt == 1) {
                     *entry = QuestionProgress {
                         round: a.round,
-                        first_try_right: a.correct,
+                        first_try_right: right,
                         attempts: 0,
+                        known: entry.known,
                     };
                 }
                 if a.round == entry.round {
                     entry.attempts = entry.attempts.max(a.attempt);
+                }
+                if a.round == 1 && a.attempt == 1 && right {
+                    entry.known = true;
+                }
+            }
+            Record::Reviewed(r) => {
+                if let Some(state) = r.state {
+                    self.items.insert(r.item_id.clone(), state);
+                }
+                if r.kind == ItemKind::Question
+                    && r.review_kind == ReviewKind::Scheduled
+                    && r.rating >= Rating::Hard
+                    && let Some(q) = self.questions.get_mut(&r.item_id)
+                {
+                    q.known = true;
                 }
             }
             Record::CardRated { card_id, .. } => {
@@ -137,6 +165,7 @@ impl Progress {
             questions: 0,
             answered: 0,
             first_try_right: 0,
+            right_on_retry: 0,
             complete: false,
             mastered: false,
             missed: Vec::new(),
@@ -149,9 +178,12 @@ impl Progress {
             match self.questions.get(&q.id) {
                 Some(p) => {
                     status.answered += 1;
-                    if p.first_try_right {
+                    if p.known {
                         status.first_try_right += 1;
-                    } else {
+                    } else if p.first_try_right && p.round > 1 {
+                        status.right_on_retry += 1;
+                    }
+                    if !p.first_try_right {
                         status.missed.push(q.id.clone());
                     }
                 }

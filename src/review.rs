@@ -10,6 +10,7 @@
 //! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited.
 
 use crate::journal::Rating;
+use crate::pack::{Exercise, QuestionKind};
 
 /// A day in milliseconds.
 pub const DAY_MS: i64 = 86_400_000;
@@ -96,15 +97,17 @@ pub struct ItemState {
     pub reps: u32,
     /// Graded reviews rated Again after the first.
     pub lapses: u32,
+    /// The grade of the last graded review.
+    pub last_rating: Rating,
 }
 
 impl ItemState {
-    /// The optimizer's `review_state` before a review: 0 new, 2 review, 3 relearning (the last grade was Again).
-    /// morsel has no learning steps, so 1 (learning) is never written.
-    pub fn optimizer_state(previous: Option<&ItemState>, last_again: bool) -> u8 {
+    /// The optimizer's `review_state` before a review of an item in `previous` state: 0 new, 2 review, 3
+    /// relearning (its last grade was Again). morsel has no learning steps, so 1 (learning) is never written.
+    pub fn optimizer_state(previous: Option<&ItemState>) -> u8 {
         match previous {
             None => 0,
-            Some(_) if last_again => 3,
+            Some(s) if s.last_rating == Rating::Again => 3,
             Some(_) => 2,
         }
     }
@@ -134,6 +137,43 @@ pub fn content_hash(parts: &[&str]) -> String {
         part.bytes().for_each(&mut feed);
     }
     format!("{hash:016x}")
+}
+
+/// The content hash of a card (front and back) or a question (kind, prompt and what makes an answer right): the
+/// same item text gives the same hash; an edit that changes what is asked or what is right gives another.
+pub fn item_hash(exercise: &Exercise) -> String {
+    match exercise {
+        Exercise::Card(card) => content_hash(&["card", &card.front, &card.back]),
+        Exercise::Question(q) => {
+            let mut parts: Vec<String> = vec![q.kind.name().to_string(), q.prompt.clone()];
+            match &q.kind {
+                QuestionKind::Choice { choices, .. } => parts.extend(
+                    choices
+                        .iter()
+                        .map(|c| format!("{}{}", if c.correct { "+" } else { "-" }, c.text)),
+                ),
+                QuestionKind::TrueFalse { answer } => parts.push(answer.to_string()),
+                QuestionKind::Text {
+                    answers,
+                    case_sensitive,
+                } => {
+                    parts.push(case_sensitive.to_string());
+                    parts.extend(answers.iter().cloned());
+                }
+                QuestionKind::Order { items } => parts.extend(items.iter().cloned()),
+            }
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            content_hash(&parts)
+        }
+    }
+}
+
+/// The id and kind of an exercise as a review item.
+pub fn item_of(exercise: &Exercise) -> (&str, ItemKind) {
+    match exercise {
+        Exercise::Card(card) => (&card.id, ItemKind::Card),
+        Exercise::Question(q) => (&q.id, ItemKind::Question),
+    }
 }
 
 /// A problem with a set of FSRS parameters.
@@ -233,6 +273,7 @@ impl Scheduler {
             last_review_at: now,
             reps: previous.map_or(0, |s| s.reps) + 1,
             lapses: previous.map_or(0, |s| s.lapses) + u32::from(lapse),
+            last_rating: rating,
         }
     }
 
@@ -315,6 +356,16 @@ mod tests {
             ReviewKind::of(Some(&state), state.due_at),
             ReviewKind::Scheduled
         );
+    }
+
+    #[test]
+    fn the_optimizer_state_before_a_review() {
+        let s = Scheduler::default();
+        let good = s.next(None, Rating::Good, T0);
+        let again = s.next(Some(&good), Rating::Again, good.due_at);
+        assert_eq!(ItemState::optimizer_state(None), 0);
+        assert_eq!(ItemState::optimizer_state(Some(&good)), 2);
+        assert_eq!(ItemState::optimizer_state(Some(&again)), 3);
     }
 
     #[test]

@@ -6,15 +6,17 @@
 //! records cannot be kept changes nothing. A bite with no text of its own opens at its first exercise that waits
 //! (on advance, on back and on resume); one with nothing left to do is passed over.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::clock::Clock;
 use crate::grade::{self, Response};
 pub use crate::grade::{Feedback, Shown, Stated, Verdict};
 pub use crate::journal::Rating;
-use crate::journal::{AnswerRecord, Journal, Record};
+use crate::journal::{AnswerRecord, Journal, Record, ReviewRecord};
 use crate::pack::{Bite, Exercise, Lesson, Pack, Question, QuestionKind};
 use crate::progress::{LessonStatus, Progress};
+use crate::review::{self, ItemState, ReviewKind, Scheduler};
 
 /// How to open a course.
 #[derive(Debug, Clone, Default)]
@@ -140,6 +142,10 @@ pub struct Session {
     /// `(complete, mastered)` of every lesson, kept current as events happen, so that showing the course's progress
     /// costs nothing however many lessons the pack has.
     standing: Vec<(bool, bool)>,
+    /// FSRS with the learner's parameters and desired retention.
+    scheduler: Scheduler,
+    /// Items graded in this sitting: a later attempt at one is practice.
+    graded: HashSet<String>,
 }
 
 impl Session {
@@ -173,6 +179,8 @@ impl Session {
             },
             last_activity: now,
             standing: Vec::new(),
+            scheduler: Scheduler::default(),
+            graded: HashSet::new(),
         };
         session.standing = (0..session.pack.lessons.len())
             .map(|i| session.standing_of(i))
@@ -199,6 +207,15 @@ impl Session {
     /// Seeds the shuffling of choices and items, for tests.
     pub fn seed(&mut self, seed: u64) {
         self.rng = fastrand::Rng::with_seed(seed);
+    }
+
+    /// Schedules reviews with these FSRS parameters and retention instead of the defaults.
+    pub fn set_scheduler(&mut self, scheduler: Scheduler) {
+        self.scheduler = scheduler;
+    }
+
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
     }
 
     pub fn pack(&self) -> &Pack {
@@ -488,9 +505,9 @@ impl Session {
     pub fn rate<J: Journal>(&mut self, rating: Rating, journal: &mut J) -> Result<bool, J::Error> {
         let now = self.clock.now_ms();
         let mut to = self.resumed(now);
-        let card_id = match self.exercise() {
+        let card = match self.exercise() {
             Some((Exercise::Card(card), state)) if state.revealed && state.verdict.is_none() => {
-                card.id.clone()
+                card.clone()
             }
             _ => {
                 self.settle(to, now);
@@ -503,14 +520,22 @@ impl Session {
         let record = Record::CardRated {
             course_id: self.pack.course.id.clone(),
             lesson_id: self.lesson().id.clone(),
-            card_id,
+            card_id: card.id.clone(),
             rating,
             at: now,
             duration_ms: now - state.shown_at,
         };
+        let shown_at = state.shown_at;
         state.verdict = Some(Verdict::bare(rating.remembered(), false));
+        let was_graded = self.graded.contains(&card.id);
+        let review = self.review_record(&Exercise::Card(card.clone()), rating, shown_at, now);
         let active = self.active_record(&to, now);
-        self.commit(vec![record, active], to, Some(now), journal)?;
+        if let Err(e) = self.commit(vec![record, review, active], to, Some(now), journal) {
+            if !was_graded {
+                self.graded.remove(&card.id);
+            }
+            return Err(e);
+        }
         Ok(true)
     }
 
@@ -842,6 +867,42 @@ impl Session {
         }
     }
 
+    /// The review of the exercise on screen: graded when it is the item's first in this sitting (its schedule
+    /// moves), practice otherwise. Marks the item graded.
+    fn review_record(
+        &mut self,
+        exercise: &Exercise,
+        rating: Rating,
+        shown_at: i64,
+        now: i64,
+    ) -> Record {
+        let (id, kind) = review::item_of(exercise);
+        let previous = self.progress.items.get(id);
+        let first = self.graded.insert(id.to_string());
+        let (review_kind, state) = if first {
+            (
+                ReviewKind::of(previous, now),
+                Some(self.scheduler.next(previous, rating, now)),
+            )
+        } else {
+            (ReviewKind::Practice, None)
+        };
+        Record::Reviewed(ReviewRecord {
+            course_id: self.pack.course.id.clone(),
+            lesson_id: self.lesson().id.clone(),
+            item_id: id.to_string(),
+            kind,
+            rating,
+            review_kind,
+            at: now,
+            utc_offset_min: self.clock.utc_offset_min(now),
+            duration_ms: (now - shown_at).max(0),
+            content_hash: review::item_hash(exercise),
+            state_before: ItemState::optimizer_state(previous),
+            state,
+        })
+    }
+
     fn record_answer<J: Journal>(
         &mut self,
         question: &Question,
@@ -868,9 +929,19 @@ impl Session {
             shown_at: state.shown_at,
             answered_at: now,
         });
+        let grade = review::question_grade(verdict.correct, verdict.skipped, state.hint_used);
+        let shown_at = state.shown_at;
         state.verdict = Some(verdict.clone());
+        let was_graded = self.graded.contains(&question.id);
+        let review =
+            self.review_record(&Exercise::Question(question.clone()), grade, shown_at, now);
         let active = self.active_record(&to, now);
-        self.commit(vec![record, active], to, Some(now), journal)?;
+        if let Err(e) = self.commit(vec![record, review, active], to, Some(now), journal) {
+            if !was_graded {
+                self.graded.remove(&question.id);
+            }
+            return Err(e);
+        }
         Ok(verdict)
     }
 }

@@ -62,7 +62,7 @@ impl Standing {
         match self {
             Standing::Mastered => "Mastered.",
             Standing::NotMastered => {
-                "Not mastered yet: retry the missed questions, now or another time."
+                "Not mastered yet: missed questions come back for review on a later day (retrying now is practice)."
             }
             Standing::Incomplete => "Not complete yet: some bites or questions were left out.",
         }
@@ -84,6 +84,8 @@ pub struct LessonSummary {
     pub title: String,
     pub questions: usize,
     pub first_try_right: usize,
+    /// Questions right only on the first attempt of a retry: practice, said as such, never as first try.
+    pub right_on_retry: usize,
     /// The first-try score, in whole percent ([`percent`]).
     pub score: u32,
     /// The course's pass mark, in whole percent ([`pass_percent`]).
@@ -114,6 +116,7 @@ impl LessonSummary {
             title: lesson.title.clone(),
             questions: status.questions,
             first_try_right: status.first_try_right,
+            right_on_retry: status.right_on_retry,
             score: percent(status.first_try_right, status.questions),
             pass_mark: pass_percent(pass_mark),
             standing: Standing::of(status),
@@ -136,6 +139,17 @@ impl LessonSummary {
         })
     }
 
+    /// `Right on retry: 3 of 3 (practice: a spaced review is what counts).`; `None` when no question was right
+    /// only on a retry.
+    pub fn retry_line(&self) -> Option<String> {
+        (self.right_on_retry > 0).then(|| {
+            format!(
+                "Right on retry: {} of {} (practice: a review on another day is what counts).",
+                self.right_on_retry, self.questions
+            )
+        })
+    }
+
     /// `Missed 2:`, the line above the list of missed questions; `None` when none was missed.
     pub fn missed_heading(&self) -> Option<String> {
         (!self.missed.is_empty()).then(|| format!("Missed {}:", self.missed.len()))
@@ -145,6 +159,7 @@ impl LessonSummary {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = vec![self.heading()];
         lines.extend(self.score_line());
+        lines.extend(self.retry_line());
         lines.push(self.standing.sentence().to_string());
         if let Some(heading) = self.missed_heading() {
             lines.push(heading);
@@ -254,10 +269,26 @@ mod tests {
             questions,
             answered: questions,
             first_try_right: right,
+            right_on_retry: 0,
             complete,
             mastered: complete && (questions == 0 || right as f64 / questions as f64 >= 0.8),
             missed: missed.iter().map(|m| m.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn right_on_retry_is_said_as_practice_never_as_first_try() {
+        let lesson = lesson(&["a", "b", "c"]);
+        let mut st = status(3, 0, true, &[]);
+        st.right_on_retry = 3;
+        let s = LessonSummary::new(&lesson, &st, 0.8);
+        let lines = s.lines().join("\n");
+        assert!(
+            lines.contains("Right on the first try: 0 of 3 (0%)"),
+            "{lines}"
+        );
+        assert!(lines.contains("Right on retry: 3 of 3"), "{lines}");
+        assert!(lines.contains("Not mastered yet"), "{lines}");
     }
 
     #[test]
@@ -300,7 +331,7 @@ mod tests {
             [
                 "End of lesson: Branches are pointers.",
                 "Right on the first try: 0 of 2 (0%). Pass mark: 80%.",
-                "Not mastered yet: retry the missed questions, now or another time.",
+                "Not mastered yet: missed questions come back for review on a later day (retrying now is practice).",
                 "Missed 2:",
                 "- Which is HEAD?",
                 "- Second ␛[31mred?",

@@ -280,7 +280,7 @@ fn a_lesson_is_mastered_at_the_pass_mark() {
 }
 
 #[test]
-fn retrying_missed_questions_can_master_the_lesson_and_keeps_history() {
+fn retrying_missed_questions_is_practice_that_never_masters_and_keeps_history() {
     let mut h = Harness::new();
     let status = play_lesson_a(&mut h, false, 1);
     assert_eq!(status.missed, ["q1", "q2"]);
@@ -300,7 +300,11 @@ fn retrying_missed_questions_can_master_the_lesson_and_keeps_history() {
         };
         assert!(h.answer(right).correct);
         if let Advance::LessonDone(status) = h.advance() {
-            assert!(status.mastered, "right on the retry's first try");
+            assert!(
+                !status.mastered,
+                "right on retry, after the explanations: practice"
+            );
+            assert_eq!((status.first_try_right, status.right_on_retry), (0, 2));
             break;
         }
     }
@@ -313,7 +317,7 @@ fn retrying_missed_questions_can_master_the_lesson_and_keeps_history() {
         .collect();
     assert_eq!(rounds.len(), 4, "the history keeps both rounds: {rounds:?}");
     assert!(
-        h.saved()
+        !h.saved()
             .lesson_status(&h.session.pack().lessons[0], 0.8)
             .mastered,
         "and a reopen agrees"
@@ -553,11 +557,15 @@ fn course_standing_follows_events() {
     let _ = h.session.retry_missed(&mut h.journal).unwrap();
     let _ = h.answer(Response::Choices(vec![0]));
     let _ = h.advance();
-    assert_eq!(h.session.course_standing(), (1, 1));
+    assert_eq!(
+        h.session.course_standing(),
+        (1, 0),
+        "a retry in the same sitting is practice"
+    );
     // A reopen computes the same from the saved progress.
     assert_eq!(
         h.reopen(&OpenOptions::default()).session.course_standing(),
-        (1, 1)
+        (1, 0)
     );
 }
 
@@ -902,4 +910,95 @@ fn opening_a_course_that_cannot_be_saved_fails() {
         &mut FailingJournal,
     );
     assert!(matches!(opened, Err(OpenError::Journal("disk full"))));
+}
+
+/// The review records of a journal: (item, rating, kind, graded).
+fn reviews(h: &Harness) -> Vec<(String, Rating, ReviewKind, bool)> {
+    h.journal
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Reviewed(r) => Some((
+                r.item_id.clone(),
+                r.rating,
+                r.review_kind,
+                r.state.is_some(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_first_attempt_in_a_sitting_is_graded_and_later_ones_are_practice() {
+    let mut h = Harness::new();
+    let _ = play_lesson_a(&mut h, false, 1);
+    let first = reviews(&h);
+    assert_eq!(
+        first
+            .iter()
+            .map(|(id, r, k, g)| (id.as_str(), *r, *k, *g))
+            .collect::<Vec<_>>(),
+        [
+            ("q1", Rating::Again, ReviewKind::Learn, true),
+            ("c1", Rating::Easy, ReviewKind::Learn, true),
+            ("q2", Rating::Again, ReviewKind::Learn, true),
+        ],
+        "a wrong answer is Again; a card's rating is its grade"
+    );
+    // Retrying the missed questions in the same sitting: practice, the schedule unchanged.
+    let before = h.session.progress().items.clone();
+    assert!(h.session.retry_missed(&mut h.journal).unwrap());
+    let _ = h.answer(Response::Bool(true));
+    let practice = reviews(&h);
+    assert_eq!(
+        practice
+            .last()
+            .map(|(id, r, k, g)| (id.as_str(), *r, *k, *g)),
+        Some(("q1", Rating::Good, ReviewKind::Practice, false))
+    );
+    assert_eq!(h.session.progress().items, before);
+    // Items enter the schedule with a due date from FSRS: Again on a new item is back tomorrow.
+    assert_eq!(before["q1"].due_at, T0 + review::DAY_MS);
+}
+
+#[test]
+fn right_after_the_hint_is_hard() {
+    let mut h = Harness::new();
+    let _ = (h.advance(), h.advance());
+    assert_eq!(h.session.hint().as_deref(), Some("It is."));
+    let _ = h.answer(Response::Bool(true));
+    assert_eq!(
+        reviews(&h)
+            .first()
+            .map(|(id, r, k, g)| (id.as_str(), *r, *k, *g)),
+        Some(("q1", Rating::Hard, ReviewKind::Learn, true))
+    );
+}
+
+#[test]
+fn a_scheduled_review_answered_right_makes_a_missed_question_known() {
+    let mut h = Harness::new();
+    let status = play_lesson_a(&mut h, false, 0);
+    assert!(!status.mastered, "q1 was missed: 1 of 2");
+    let mut progress = h.saved();
+    let state = progress.items["q1"];
+    progress.apply(&Record::Reviewed(ReviewRecord {
+        course_id: "c".into(),
+        lesson_id: "a".into(),
+        item_id: "q1".into(),
+        kind: review::ItemKind::Question,
+        rating: Rating::Good,
+        review_kind: ReviewKind::Scheduled,
+        at: state.due_at,
+        utc_offset_min: 0,
+        duration_ms: 1000,
+        content_hash: String::new(),
+        state_before: 3,
+        state: Some(Scheduler::default().next(Some(&state), Rating::Good, state.due_at)),
+    }));
+    let lesson = &h.session.pack().lessons[0];
+    let status = progress.lesson_status(lesson, 0.8);
+    assert!(status.mastered, "{status:?}");
+    assert_eq!(status.first_try_right, 2);
 }

@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::journal::{Journal, Record};
+use crate::journal::{Journal, Rating, Record, ReviewRecord};
 use crate::progress::{Progress, QuestionProgress, SavedPosition};
+use crate::review::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
 pub use error::{FileState, StoreError};
@@ -73,7 +74,8 @@ impl Store {
             progress.bites_seen.insert((lesson, bite.max(1) as usize));
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT question_id, round, first_try_right, attempts FROM question_progress WHERE course_id = ?1",
+            "SELECT question_id, round, first_try_right, attempts, known FROM question_progress
+             WHERE course_id = ?1",
         )?;
         for row in stmt.query_map([course_id], |r| {
             Ok((
@@ -82,11 +84,22 @@ impl Store {
                     round: r.get(1)?,
                     first_try_right: r.get(2)?,
                     attempts: r.get(3)?,
+                    known: r.get(4)?,
                 },
             ))
         })? {
             let (id, q) = row?;
             progress.questions.insert(id, q);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT item_id, stability, difficulty, due_at, last_review_at, reps, lapses, last_rating
+             FROM review_items WHERE course_id = ?1",
+        )?;
+        for row in stmt.query_map([course_id], |r| {
+            Ok((r.get::<_, String>(0)?, item_state(r, 1)?))
+        })? {
+            let (id, state) = row?;
+            progress.items.insert(id, state);
         }
         let mut stmt = self
             .conn
@@ -181,12 +194,14 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
                 a.answered_at,
                 (a.answered_at - a.shown_at).max(0),
             ])?;
-            // The same rule as `Progress::apply`: a later round, or a first attempt, starts the question's state.
+            // The same rule as `Progress::apply`: a later round, or a first attempt, starts the question's state;
+            // a right first attempt of round 1 makes it known, and nothing unmakes that.
             tx.prepare_cached(
                 "INSERT INTO question_progress (course_id, question_id, lesson_id, round, first_try_right, attempts,
-                     updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     updated_at, known)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (course_id, question_id) DO UPDATE SET
+                     known = max(known, excluded.known),
                      first_try_right = CASE WHEN excluded.round > round
                          OR (excluded.round = round AND excluded.attempts = 1)
                          THEN excluded.first_try_right ELSE first_try_right END,
@@ -202,9 +217,10 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
                 a.question_id,
                 a.lesson_id,
                 a.round,
-                a.correct,
+                a.correct && !a.skipped,
                 a.attempt,
-                a.answered_at
+                a.answered_at,
+                a.round == 1 && a.attempt == 1 && a.correct && !a.skipped,
             ])?;
             touch_course(tx, &a.course_id, a.answered_at)?;
         }
@@ -241,8 +257,82 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             )?
             .execute(params![course_id, at])?;
         }
+        Record::Reviewed(r) => write_review(tx, r)?,
     }
     Ok(())
+}
+
+/// A review goes to the log; a graded one moves the item's schedule, and a scheduled question answered right
+/// becomes known (the same rules as `Progress::apply`).
+fn write_review(tx: &rusqlite::Transaction, r: &ReviewRecord) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO review_log (course_id, item_id, kind, lesson_id, rating, reviewed_at, utc_offset_min,
+             duration_ms, review_kind, content_hash, state_before)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        r.course_id,
+        r.item_id,
+        r.kind.as_str(),
+        r.lesson_id,
+        r.rating.number(),
+        r.at,
+        r.utc_offset_min,
+        r.duration_ms.max(0),
+        r.review_kind.as_str(),
+        r.content_hash,
+        r.state_before,
+    ])?;
+    if let Some(s) = &r.state {
+        tx.prepare_cached(
+            "INSERT INTO review_items (course_id, item_id, kind, lesson_id, stability, difficulty, due_at,
+                 last_review_at, reps, lapses, last_rating, content_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (course_id, item_id) DO UPDATE SET kind = excluded.kind,
+                 lesson_id = excluded.lesson_id, stability = excluded.stability,
+                 difficulty = excluded.difficulty, due_at = excluded.due_at,
+                 last_review_at = excluded.last_review_at, reps = excluded.reps, lapses = excluded.lapses,
+                 last_rating = excluded.last_rating, content_hash = excluded.content_hash",
+        )?
+        .execute(params![
+            r.course_id,
+            r.item_id,
+            r.kind.as_str(),
+            r.lesson_id,
+            f64::from(s.stability),
+            f64::from(s.difficulty),
+            s.due_at,
+            s.last_review_at,
+            s.reps,
+            s.lapses,
+            s.last_rating.number(),
+            r.content_hash,
+        ])?;
+    }
+    if r.kind == ItemKind::Question
+        && r.review_kind == ReviewKind::Scheduled
+        && r.rating >= Rating::Hard
+    {
+        tx.prepare_cached(
+            "UPDATE question_progress SET known = 1 WHERE course_id = ?1 AND question_id = ?2",
+        )?
+        .execute(params![r.course_id, r.item_id])?;
+    }
+    touch_course(tx, &r.course_id, r.at)
+}
+
+/// An item's schedule from a `review_items` row whose columns from `first` are stability, difficulty, due_at,
+/// last_review_at, reps, lapses, last_rating.
+pub(crate) fn item_state(r: &rusqlite::Row, first: usize) -> rusqlite::Result<ItemState> {
+    Ok(ItemState {
+        stability: r.get::<_, f64>(first)? as f32,
+        difficulty: r.get::<_, f64>(first + 1)? as f32,
+        due_at: r.get(first + 2)?,
+        last_review_at: r.get(first + 3)?,
+        reps: r.get(first + 4)?,
+        lapses: r.get(first + 5)?,
+        last_rating: Rating::from_number(r.get(first + 6)?).unwrap_or(Rating::Good),
+    })
 }
 
 /// The pack's real path, so that `stats` finds it from any folder; the path as given when it cannot be resolved.

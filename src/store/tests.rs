@@ -1,5 +1,6 @@
 use super::*;
 use crate::journal::AnswerRecord;
+use crate::review::{ItemKind, ItemState, ReviewKind};
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -223,7 +224,8 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
         QuestionProgress {
             round: 2,
             first_try_right: true,
-            attempts: 1
+            attempts: 1,
+            known: false,
         }
     );
     assert_eq!(
@@ -231,7 +233,8 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
         QuestionProgress {
             round: 2,
             first_try_right: false,
-            attempts: 2
+            attempts: 2,
+            known: false,
         }
     );
     assert_eq!(
@@ -554,4 +557,100 @@ fn a_full_disk_when_migrating_an_empty_file_leaves_it_as_it_was() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), b"");
     assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
+}
+
+fn reviewed(
+    item: &str,
+    kind: ReviewKind,
+    rating: Rating,
+    at: i64,
+    state: Option<ItemState>,
+) -> Record {
+    Record::Reviewed(ReviewRecord {
+        course_id: "c".into(),
+        lesson_id: "l1".into(),
+        item_id: item.into(),
+        kind: ItemKind::Question,
+        rating,
+        review_kind: kind,
+        at,
+        utc_offset_min: 60,
+        duration_ms: 1500,
+        content_hash: "h".into(),
+        state_before: 0,
+        state,
+    })
+}
+
+#[test]
+fn reviews_are_logged_and_schedule_items_as_applying_them_does() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let s = crate::review::Scheduler::default();
+    let first = s.next(None, Rating::Again, 1_000);
+    let second = s.next(Some(&first), Rating::Good, first.due_at);
+    let records = [
+        opened("c", 0),
+        answer("c", "q1", 1, 1, false, 1_000),
+        reviewed("q1", ReviewKind::Learn, Rating::Again, 1_000, Some(first)),
+        answer("c", "q1", 2, 1, true, 2_000),
+        reviewed("q1", ReviewKind::Practice, Rating::Good, 2_000, None),
+        reviewed(
+            "q1",
+            ReviewKind::Scheduled,
+            Rating::Good,
+            first.due_at,
+            Some(second),
+        ),
+    ];
+    let mut expected = Progress::default();
+    for record in &records {
+        store.record(std::slice::from_ref(record)).unwrap();
+        expected.apply(record);
+    }
+    let loaded = store.progress("c").unwrap();
+    assert_eq!(loaded, expected);
+    assert_eq!(loaded.items["q1"], second);
+    assert!(
+        loaded.questions["q1"].known,
+        "a scheduled review got it right"
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM review_log"), 3);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM review_log WHERE review_kind = 'practice'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_schema_1_database_is_migrated_and_past_rounds_read_by_the_new_mastery_rule() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO courses VALUES ('c', 'T', '/p', NULL, 0, 0, NULL);
+             INSERT INTO answers (course_id, lesson_id, question_id, kind, response, correct, skipped, round,
+                 attempt, hint_used, shown_at, answered_at, duration_ms) VALUES
+               ('c', 'l1', 'right', 'truefalse', 'true', 1, 0, 1, 1, 0, 0, 1, 1),
+               ('c', 'l1', 'retried', 'truefalse', 'false', 0, 0, 1, 1, 0, 0, 1, 1),
+               ('c', 'l1', 'retried', 'truefalse', 'true', 1, 0, 2, 1, 0, 0, 2, 1);
+             INSERT INTO question_progress VALUES ('c', 'right', 'l1', 1, 1, 1, 1), ('c', 'retried', 'l1', 2, 1, 1, 2);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(count(&store, "PRAGMA user_version"), SCHEMA_VERSION);
+    let progress = store.progress("c").unwrap();
+    assert!(progress.questions["right"].known);
+    assert!(
+        !progress.questions["retried"].known,
+        "right only on a retry round: not known"
+    );
+    assert!(progress.questions["retried"].first_try_right);
 }

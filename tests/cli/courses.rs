@@ -211,7 +211,7 @@ fn answer(question: &str, round: u32, attempt: u32, correct: bool) -> Record {
 }
 
 /// writing-packs teaches the mastery rule; it must be the rule the player applies: a try again straight after a
-/// miss is practice, and retrying the missed questions from the summary starts a new round whose first try counts.
+/// miss is practice, a retry of the missed questions from the summary too, and a scheduled review right counts.
 #[test]
 fn writing_packs_states_the_mastery_rule_the_player_applies() {
     let pack = pack("writing-packs");
@@ -249,8 +249,30 @@ fn writing_packs_states_the_mastery_rule_the_player_applies() {
     }
     let status = progress.lesson_status(lesson, pass_mark);
     assert!(
-        status.mastered,
-        "the first try of a retry round from the summary counts"
+        !status.mastered && status.right_on_retry == ids.len(),
+        "a retry round from the summary is practice too"
+    );
+    let scheduler = morsel::review::Scheduler::default();
+    for id in &ids {
+        let state = scheduler.next(None, morsel::journal::Rating::Again, 0);
+        progress.apply(&Record::Reviewed(morsel::journal::ReviewRecord {
+            course_id: "writing-packs".into(),
+            lesson_id: lesson.id.clone(),
+            item_id: id.clone(),
+            kind: morsel::review::ItemKind::Question,
+            rating: morsel::journal::Rating::Good,
+            review_kind: morsel::review::ReviewKind::Scheduled,
+            at: state.due_at,
+            utc_offset_min: 0,
+            duration_ms: 1000,
+            content_hash: String::new(),
+            state_before: 3,
+            state: Some(scheduler.next(Some(&state), morsel::journal::Rating::Good, state.due_at)),
+        }));
+    }
+    assert!(
+        progress.lesson_status(lesson, pass_mark).mastered,
+        "a scheduled review answered right counts"
     );
 
     let text: String = lesson
@@ -260,8 +282,8 @@ fn writing_packs_states_the_mastery_rule_the_player_applies() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        text.contains("`r`") && text.contains("new round"),
-        "the pass-mark bite says that `r` is practice and that a retry from the summary starts a new round"
+        text.contains("`r`") && text.contains("practice") && text.contains("`morsel review`"),
+        "the pass-mark bite says that retries are practice and that a spaced review counts"
     );
     let q = question(&pack, "pass-mark-meaning");
     let QuestionKind::Choice { choices, .. } = &q.kind else {

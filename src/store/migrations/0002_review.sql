@@ -14,6 +14,8 @@ CREATE TABLE review_items (
     last_review_at INTEGER NOT NULL,
     reps           INTEGER NOT NULL,
     lapses         INTEGER NOT NULL,
+    -- The grade of the last graded review (1 Again … 4 Easy): after Again the item is relearning.
+    last_rating    INTEGER NOT NULL DEFAULT 3 CHECK (last_rating BETWEEN 1 AND 4),
     -- A hash of the item's content at its last review: a different hash in the pack means the author edited it.
     content_hash   TEXT NOT NULL,
     PRIMARY KEY (course_id, item_id)
@@ -50,4 +52,14 @@ CREATE TABLE fsrs_parameters (
     -- How many reviews they were fitted on, and when.
     reviews    INTEGER NOT NULL,
     fitted_at  INTEGER NOT NULL
+);
+
+-- Honest mastery: a question is known when its first attempt ever was right, or when a scheduled review (due, so at
+-- least a day after the miss) got it right. A retry in the same sitting no longer counts. Past rounds are read by
+-- this rule: known where the first attempt of round 1 was right.
+ALTER TABLE question_progress ADD COLUMN known INTEGER NOT NULL DEFAULT 0 CHECK (known IN (0, 1));
+UPDATE question_progress SET known = EXISTS (
+    SELECT 1 FROM answers a
+    WHERE a.course_id = question_progress.course_id AND a.question_id = question_progress.question_id
+      AND a.round = 1 AND a.attempt = 1 AND a.correct = 1 AND a.skipped = 0
 );

@@ -59,6 +59,7 @@ pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> V
         Line::default(),
     ];
     lines.extend(summary.score_line().map(Line::raw));
+    lines.extend(summary.retry_line().map(Line::raw));
     lines.push(Line::styled(summary.standing.sentence(), ctx.styles.strong));
     if let Some(heading) = summary.missed_heading() {
         lines.push(Line::default());
