@@ -160,14 +160,46 @@ fn privileged() -> bool {
     wrote
 }
 
-/// Runs morsel with `args`, as `nobody` when this process is privileged.
-fn run_unprivileged(args: &[&std::ffi::OsStr]) -> Output {
-    let mut cmd = Command::new(binary());
-    cmd.args(args);
-    if privileged() {
-        cmd.uid(65534).gid(65534);
+/// A copy of a file or folder that every user can read (and run), in a new temporary folder: the checkout may sit
+/// where `nobody` cannot reach (a private temporary clone, a home folder).
+fn reachable_by_all(src: &Path) -> (tempfile::TempDir, PathBuf) {
+    fn copy(src: &Path, to: &Path) {
+        if src.is_dir() {
+            std::fs::create_dir(to).unwrap();
+            for entry in std::fs::read_dir(src).unwrap() {
+                let entry = entry.unwrap();
+                copy(&entry.path(), &to.join(entry.file_name()));
+            }
+            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755)).unwrap();
+        } else {
+            std::fs::copy(src, to).unwrap();
+            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
     }
-    cmd.output().unwrap()
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let to = dir.path().join(src.file_name().unwrap());
+    copy(src, &to);
+    (dir, to)
+}
+
+/// Runs morsel with `args`, as `nobody` (from a copy of the binary it can run) when this process is privileged.
+fn run_unprivileged(args: &[&std::ffi::OsStr]) -> Output {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    if privileged() {
+        let (_, bin) = COPY.get_or_init(|| reachable_by_all(&binary()));
+        // A copy just written can be busy for a moment while another test's child still holds it between fork
+        // and exec (ETXTBSY): try again then.
+        for _ in 0..50 {
+            match Command::new(bin).args(args).uid(65534).gid(65534).output() {
+                Err(e) if e.raw_os_error() == Some(26) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                result => return result.unwrap(),
+            }
+        }
+    }
+    Command::new(binary()).args(args).output().unwrap()
 }
 
 fn read_only_commands_work(folder_mode: u32) {
@@ -176,7 +208,7 @@ fn read_only_commands_work(folder_mode: u32) {
     // Others must reach the folder, as the unprivileged user does.
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(folder_mode)).unwrap();
-    let courses = fixture("valid");
+    let (_keep, courses) = reachable_by_all(&fixture("valid"));
     for command in ["stats", "list"] {
         let output = run_unprivileged(&[
             "--db".as_ref(),
