@@ -198,6 +198,7 @@ fn run_unprivileged(args: &[&std::ffi::OsStr]) -> Output {
                 result => return result.unwrap(),
             }
         }
+        panic!("{} stayed busy", bin.display());
     }
     Command::new(binary()).args(args).output().unwrap()
 }
