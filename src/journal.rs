@@ -52,6 +52,8 @@ pub struct ReviewRecord {
     pub item_id: String,
     pub kind: ItemKind,
     pub rating: Rating,
+    /// A question's answer as given (empty for a skip or a card).
+    pub response: String,
     pub review_kind: ReviewKind,
     pub at: i64,
     /// The learner's offset from UTC at `at`, in minutes.

@@ -13,6 +13,7 @@ pub mod plain;
 pub mod progress;
 pub mod render;
 pub mod review;
+pub mod reviewing;
 pub mod session;
 pub mod store;
 pub mod summary;

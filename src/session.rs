@@ -528,7 +528,13 @@ impl Session {
         let shown_at = state.shown_at;
         state.verdict = Some(Verdict::bare(rating.remembered(), false));
         let was_graded = self.graded.contains(&card.id);
-        let review = self.review_record(&Exercise::Card(card.clone()), rating, shown_at, now);
+        let review = self.review_record(
+            &Exercise::Card(card.clone()),
+            rating,
+            String::new(),
+            shown_at,
+            now,
+        );
         let active = self.active_record(&to, now);
         if let Err(e) = self.commit(vec![record, review, active], to, Some(now), journal) {
             if !was_graded {
@@ -873,6 +879,7 @@ impl Session {
         &mut self,
         exercise: &Exercise,
         rating: Rating,
+        response: String,
         shown_at: i64,
         now: i64,
     ) -> Record {
@@ -893,6 +900,7 @@ impl Session {
             item_id: id.to_string(),
             kind,
             rating,
+            response,
             review_kind,
             at: now,
             utc_offset_min: self.clock.utc_offset_min(now),
@@ -915,6 +923,7 @@ impl Session {
         let Stage::Exercise(state) = &mut to.stage else {
             return Ok(verdict);
         };
+        let given = response.clone();
         let record = Record::Answer(AnswerRecord {
             course_id: self.pack.course.id.clone(),
             lesson_id: self.lesson().id.clone(),
@@ -933,8 +942,13 @@ impl Session {
         let shown_at = state.shown_at;
         state.verdict = Some(verdict.clone());
         let was_graded = self.graded.contains(&question.id);
-        let review =
-            self.review_record(&Exercise::Question(question.clone()), grade, shown_at, now);
+        let review = self.review_record(
+            &Exercise::Question(question.clone()),
+            grade,
+            given,
+            shown_at,
+            now,
+        );
         let active = self.active_record(&to, now);
         if let Err(e) = self.commit(vec![record, review, active], to, Some(now), journal) {
             if !was_graded {
@@ -1019,7 +1033,7 @@ pub fn start_point<E>(
 /// The order to show a question's choices or items in: choices shuffled when the author asks; order items always
 /// shuffled, and never shown already in the right order. With `before` (a retry of the same question), a shuffled
 /// order differs from the one shown before whenever it can.
-fn shown_order(
+pub(crate) fn shown_order(
     kind: &QuestionKind,
     rng: &mut fastrand::Rng,
     before: Option<&[usize]>,

@@ -989,6 +989,7 @@ fn a_scheduled_review_answered_right_makes_a_missed_question_known() {
         item_id: "q1".into(),
         kind: review::ItemKind::Question,
         rating: Rating::Good,
+        response: String::new(),
         review_kind: ReviewKind::Scheduled,
         at: state.due_at,
         utc_offset_min: 0,

@@ -267,8 +267,8 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
 fn write_review(tx: &rusqlite::Transaction, r: &ReviewRecord) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO review_log (course_id, item_id, kind, lesson_id, rating, reviewed_at, utc_offset_min,
-             duration_ms, review_kind, content_hash, state_before)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             duration_ms, review_kind, content_hash, state_before, response)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         r.course_id,
@@ -282,6 +282,7 @@ fn write_review(tx: &rusqlite::Transaction, r: &ReviewRecord) -> rusqlite::Resul
         r.review_kind.as_str(),
         r.content_hash,
         r.state_before,
+        r.response,
     ])?;
     if let Some(s) = &r.state {
         tx.prepare_cached(

@@ -572,6 +572,7 @@ fn reviewed(
         item_id: item.into(),
         kind: ItemKind::Question,
         rating,
+        response: String::new(),
         review_kind: kind,
         at,
         utc_offset_min: 60,

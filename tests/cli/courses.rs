@@ -261,6 +261,7 @@ fn writing_packs_states_the_mastery_rule_the_player_applies() {
             item_id: id.clone(),
             kind: morsel::review::ItemKind::Question,
             rating: morsel::journal::Rating::Good,
+            response: String::new(),
             review_kind: morsel::review::ReviewKind::Scheduled,
             at: state.due_at,
             utc_offset_min: 0,

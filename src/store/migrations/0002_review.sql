@@ -30,6 +30,8 @@ CREATE TABLE review_log (
     kind           TEXT NOT NULL CHECK (kind IN ('card', 'question')),
     lesson_id      TEXT NOT NULL,
     rating         INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    -- A question's answer as given, in the author's words (empty for a skip or a card).
+    response       TEXT NOT NULL DEFAULT '',
     reviewed_at    INTEGER NOT NULL,
     -- The learner's offset from UTC at the time, in minutes (for their local day).
     utc_offset_min INTEGER NOT NULL,

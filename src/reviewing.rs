@@ -1,0 +1,381 @@
+//! A review sitting: the due items of one or all courses, one at a time, lowest retrievability first. A question
+//! shows its prompt alone (its bite on request); a card its front, then its back to rate. Pure domain like the
+//! playing session: every answer or rating goes to a `Journal` before the move takes effect.
+//!
+//! The first attempt at an item in the sitting is graded through the `Scheduler` (`review::question_grade` for a
+//! question, the rating for a card) and moves the item's schedule; trying again after a miss is practice. Each
+//! graded review also keeps its time on task.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::clock::Clock;
+use crate::grade::{self, Response, Verdict};
+use crate::journal::{Journal, Rating, Record, ReviewRecord};
+use crate::pack::{Bite, Exercise, Lesson, Pack, QuestionKind};
+use crate::review::{self, ItemKind, ItemState, ReviewKind, Scheduler};
+use crate::session::{ExerciseState, shown_order};
+
+/// One item to review, with what is needed to show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewItem {
+    pub course_id: String,
+    pub course_title: String,
+    pub lesson_id: String,
+    pub lesson_title: String,
+    /// The bite the item comes from, to show on request.
+    pub bite_markdown: String,
+    pub exercise: Exercise,
+    pub state: ItemState,
+}
+
+/// An item of the schedule as the store keeps it, before it is matched with its pack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scheduled {
+    pub course_id: String,
+    pub item_id: String,
+    pub kind: ItemKind,
+    pub state: ItemState,
+}
+
+/// The review queue: `scheduled` items found in their `packs` (by course id; an item whose id has left its pack
+/// leaves the queue), ordered lowest retrievability at `now` first, or for studying ahead soonest due first; at
+/// most `limit`. Packs are indexed once, and only the items kept are built.
+pub fn queue(
+    scheduled: Vec<Scheduled>,
+    packs: &HashMap<String, Pack>,
+    scheduler: &Scheduler,
+    now: i64,
+    ahead: bool,
+    limit: Option<usize>,
+) -> Vec<ReviewItem> {
+    type Place<'a> = (&'a Lesson, &'a Bite, &'a Exercise);
+    let index: HashMap<(&str, &str, ItemKind), Place> = packs
+        .iter()
+        .flat_map(|(course, pack)| {
+            pack.lessons.iter().flat_map(move |lesson| {
+                lesson.bites.iter().flat_map(move |bite| {
+                    bite.exercises.iter().map(move |e| {
+                        let (id, kind) = review::item_of(e);
+                        ((course.as_str(), id, kind), (lesson, bite, e))
+                    })
+                })
+            })
+        })
+        .collect();
+    let mut found: Vec<(f32, &Scheduled, Place)> = scheduled
+        .iter()
+        .filter_map(|s| {
+            let place = *index.get(&(s.course_id.as_str(), s.item_id.as_str(), s.kind))?;
+            let key = if ahead {
+                s.state.due_at as f32
+            } else {
+                scheduler.retrievability(&s.state, now)
+            };
+            Some((key, s, place))
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    found
+        .into_iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|(_, s, (lesson, bite, exercise))| ReviewItem {
+            course_id: s.course_id.clone(),
+            course_title: packs[&s.course_id].course.title.clone(),
+            lesson_id: lesson.id.clone(),
+            lesson_title: lesson.title.clone(),
+            bite_markdown: bite.markdown.clone(),
+            exercise: exercise.clone(),
+            state: s.state,
+        })
+        .collect()
+}
+
+/// The item to review first: the lowest retrievability at `now` (what the queue's first item is, without ordering
+/// the rest).
+pub fn most_urgent<'a>(
+    scheduled: &'a [Scheduled],
+    scheduler: &Scheduler,
+    now: i64,
+) -> Option<&'a Scheduled> {
+    scheduled.iter().min_by(|a, b| {
+        scheduler
+            .retrievability(&a.state, now)
+            .total_cmp(&scheduler.retrievability(&b.state, now))
+    })
+}
+
+/// What a review sitting has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub reviewed: usize,
+    /// Graded as remembered: Good or Easy for a card, right (with or without the hint) for a question.
+    pub remembered: usize,
+}
+
+pub struct Reviewing {
+    items: Vec<ReviewItem>,
+    at: usize,
+    state: Option<ExerciseState>,
+    scheduler: Scheduler,
+    clock: Rc<dyn Clock>,
+    rng: fastrand::Rng,
+    /// When the current item comes back, once graded.
+    next_due: Option<i64>,
+    tally: Tally,
+}
+
+impl Reviewing {
+    pub fn new(items: Vec<ReviewItem>, scheduler: Scheduler, clock: Rc<dyn Clock>) -> Self {
+        let now = clock.now_ms();
+        let mut reviewing = Self {
+            items,
+            at: 0,
+            state: None,
+            scheduler,
+            clock,
+            rng: fastrand::Rng::with_seed(now as u64),
+            next_due: None,
+            tally: Tally::default(),
+        };
+        reviewing.show(now);
+        reviewing
+    }
+
+    fn show(&mut self, now: i64) {
+        self.next_due = None;
+        self.state = self.items.get(self.at).map(|item| ExerciseState {
+            bite: 0,
+            index: 0,
+            shown: match &item.exercise {
+                Exercise::Question(q) => shown_order(&q.kind, &mut self.rng, None),
+                Exercise::Card(_) => Vec::new(),
+            },
+            shown_at: now,
+            hint_used: false,
+            attempt: 1,
+            round: 0,
+            verdict: None,
+            revealed: false,
+        });
+    }
+
+    /// The item on screen, if any are left.
+    pub fn item(&self) -> Option<&ReviewItem> {
+        self.items.get(self.at)
+    }
+
+    pub fn exercise(&self) -> Option<(&Exercise, &ExerciseState)> {
+        Some((&self.item()?.exercise, self.state.as_ref()?))
+    }
+
+    /// `(number of the item on screen, from 1; items in the sitting)`.
+    pub fn position(&self) -> (usize, usize) {
+        ((self.at + 1).min(self.items.len()), self.items.len())
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.at >= self.items.len()
+    }
+
+    pub fn tally(&self) -> Tally {
+        self.tally
+    }
+
+    /// When the item just graded comes back.
+    pub fn next_due(&self) -> Option<i64> {
+        self.next_due
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Grades an answer to the question on screen; `None` when no question waits for one.
+    pub fn answer<J: Journal>(
+        &mut self,
+        response: &Response,
+        journal: &mut J,
+    ) -> Result<Option<Verdict>, J::Error> {
+        let Some((Exercise::Question(q), state)) = self.exercise() else {
+            return Ok(None);
+        };
+        if state.verdict.is_some() {
+            return Ok(None);
+        }
+        let verdict = grade::verdict(&q.kind, &state.shown, response);
+        let given = response.describe(&q.kind);
+        let rating = review::question_grade(verdict.correct, false, state.hint_used);
+        self.record(rating, given, verdict.clone(), journal)?;
+        Ok(Some(verdict))
+    }
+
+    /// Skips the question on screen (graded Again), or passes a card without rating it (nothing recorded).
+    pub fn skip<J: Journal>(&mut self, journal: &mut J) -> Result<bool, J::Error> {
+        match self.exercise() {
+            Some((Exercise::Question(q), state)) if state.verdict.is_none() => {
+                let verdict = grade::skipped(&q.kind, &state.shown);
+                self.record(Rating::Again, String::new(), verdict, journal)?;
+                Ok(true)
+            }
+            Some((Exercise::Card(_), state)) if state.verdict.is_none() => {
+                if let Some(state) = &mut self.state {
+                    state.verdict = Some(Verdict::bare(false, true));
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Rates the card on screen once its back shows.
+    pub fn rate<J: Journal>(&mut self, rating: Rating, journal: &mut J) -> Result<bool, J::Error> {
+        match self.exercise() {
+            Some((Exercise::Card(_), state)) if state.revealed && state.verdict.is_none() => {
+                self.record(
+                    rating,
+                    String::new(),
+                    Verdict::bare(rating.remembered(), false),
+                    journal,
+                )?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Keeps a review: graded on the first attempt (the item's schedule moves, and the verdict shows), practice
+    /// after a try again. Nothing changes unless the journal kept it.
+    fn record<J: Journal>(
+        &mut self,
+        rating: Rating,
+        response: String,
+        verdict: Verdict,
+        journal: &mut J,
+    ) -> Result<(), J::Error> {
+        let now = self.clock.now_ms();
+        let (Some(item), Some(state)) = (self.items.get(self.at), self.state.as_ref()) else {
+            return Ok(());
+        };
+        let graded = state.attempt == 1;
+        let next = graded.then(|| self.scheduler.next(Some(&item.state), rating, now));
+        let (id, kind) = review::item_of(&item.exercise);
+        let records = [
+            Record::Reviewed(ReviewRecord {
+                course_id: item.course_id.clone(),
+                lesson_id: item.lesson_id.clone(),
+                item_id: id.to_string(),
+                kind,
+                rating,
+                response,
+                review_kind: if graded {
+                    ReviewKind::of(Some(&item.state), now)
+                } else {
+                    ReviewKind::Practice
+                },
+                at: now,
+                utc_offset_min: self.clock.utc_offset_min(now),
+                duration_ms: (now - state.shown_at).max(0),
+                content_hash: review::item_hash(&item.exercise),
+                state_before: ItemState::optimizer_state(Some(&item.state)),
+                state: next,
+            }),
+            Record::Active {
+                course_id: item.course_id.clone(),
+                lesson_id: item.lesson_id.clone(),
+                started_at: state.shown_at,
+                ended_at: now.max(state.shown_at),
+            },
+        ];
+        journal.record(&records)?;
+        if let Some(next) = next {
+            self.next_due = Some(next.due_at);
+            self.tally.reviewed += 1;
+            if rating >= Rating::Hard && (kind == ItemKind::Question || rating.remembered()) {
+                self.tally.remembered += 1;
+            }
+            if let Some(item) = self.items.get_mut(self.at) {
+                item.state = next;
+            }
+        }
+        if let Some(state) = &mut self.state {
+            state.verdict = Some(verdict);
+        }
+        Ok(())
+    }
+
+    /// The hint of the question waiting for an answer; a right answer after it is graded Hard.
+    pub fn hint(&mut self) -> Option<String> {
+        let hint = match self.exercise() {
+            Some((Exercise::Question(q), state)) if state.verdict.is_none() => q.hint.clone(),
+            _ => None,
+        };
+        if hint.is_some()
+            && let Some(state) = &mut self.state
+        {
+            state.hint_used = true;
+        }
+        hint
+    }
+
+    /// After a wrong answer, the same question again (practice), shuffled anew.
+    pub fn try_again(&mut self) -> bool {
+        let now = self.clock.now_ms();
+        let kind: Option<QuestionKind> = match self.exercise() {
+            Some((Exercise::Question(q), state))
+                if state.verdict.as_ref().is_some_and(|v| !v.correct) =>
+            {
+                Some(q.kind.clone())
+            }
+            _ => None,
+        };
+        let (Some(kind), Some(state)) = (kind, self.state.as_mut()) else {
+            return false;
+        };
+        state.verdict = None;
+        state.attempt += 1;
+        state.shown_at = now;
+        state.shown = shown_order(&kind, &mut self.rng, Some(&state.shown));
+        true
+    }
+
+    /// Shows the back of the card on screen.
+    pub fn reveal(&mut self) -> bool {
+        let card = matches!(self.exercise(), Some((Exercise::Card(_), _)));
+        match &mut self.state {
+            Some(state) if card => {
+                state.revealed = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// On to the next item once this one is answered, rated or passed; `false` while it still waits.
+    pub fn next(&mut self) -> bool {
+        if self.state.as_ref().is_some_and(|s| s.verdict.is_none()) {
+            return false;
+        }
+        self.at += 1;
+        let now = self.clock.now_ms();
+        self.show(now);
+        true
+    }
+}
+
+/// "again in 4 days": when an item comes back, from `now`, in words.
+pub fn comes_back(due_at: i64, now: i64) -> String {
+    let days = ((due_at - now) as f64 / review::DAY_MS as f64).round() as i64;
+    match days {
+        ..=0 => "again today".to_string(),
+        1 => "again tomorrow".to_string(),
+        2..=59 => format!("again in {days} days"),
+        _ => format!(
+            "again in about {} months",
+            (days as f64 / 30.0).round() as i64
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;
