@@ -352,7 +352,7 @@ impl Reviewing {
     }
 
     /// On to the next item once this one is answered, rated or passed; `false` while it still waits.
-    pub fn next(&mut self) -> bool {
+    pub fn advance(&mut self) -> bool {
         if self.state.as_ref().is_some_and(|s| s.verdict.is_none()) {
             return false;
         }

@@ -130,7 +130,7 @@ fn a_right_answer_is_graded_once_and_says_when_it_comes_back() {
             remembered: 1
         }
     );
-    assert!(r.next());
+    assert!(r.advance());
     assert!(r.is_done());
 }
 
@@ -138,7 +138,7 @@ fn a_right_answer_is_graded_once_and_says_when_it_comes_back() {
 fn a_miss_is_again_and_trying_again_is_practice() {
     let (mut r, _) = sitting(vec![scheduled("q2", ItemKind::Question, 3, 3.0)]);
     let mut journal = MemoryJournal::default();
-    assert!(!r.next(), "it waits for an answer");
+    assert!(!r.advance(), "it waits for an answer");
     let v = r
         .answer(&Response::Text("bye".into()), &mut journal)
         .unwrap()
@@ -183,7 +183,7 @@ fn the_hint_makes_a_right_answer_hard_and_a_card_is_rated() {
     let mut journal = MemoryJournal::default();
     assert_eq!(r.hint().as_deref(), Some("Look up."));
     let _ = r.answer(&Response::Bool(true), &mut journal).unwrap();
-    assert!(r.next());
+    assert!(r.advance());
     assert!(
         !r.rate(Rating::Easy, &mut journal).unwrap(),
         "the back first"
