@@ -7,9 +7,11 @@
 //!   sitting are practice: logged, never graded.
 //! - [`Scheduler::next`] gives the state after a graded review; [`Scheduler::retrievability`] the probability of
 //!   recall now, which orders the due queue (lowest first).
-//! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited.
+//! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited;
+//!   [`item_hash`] is that hash of a card or question as the pack has it.
 
 use crate::journal::Rating;
+use crate::pack::{Exercise, QuestionKind};
 
 /// A day in milliseconds.
 pub const DAY_MS: i64 = 86_400_000;
@@ -134,6 +136,42 @@ pub fn content_hash(parts: &[&str]) -> String {
         part.bytes().for_each(&mut feed);
     }
     format!("{hash:016x}")
+}
+
+/// The content hash of a card (its front and back) or a question (its kind, prompt and what makes an answer right:
+/// the choices and which are right, the true/false answer, the accepted texts and their case rule, the items in
+/// order). Explanations, hints and feedback are not part of it: rewording them is not an edit of what is asked.
+pub fn item_hash(exercise: &Exercise) -> String {
+    match exercise {
+        Exercise::Card(card) => content_hash(&["card", &card.front, &card.back]),
+        Exercise::Question(q) => {
+            let mut parts = vec!["question", q.kind.name(), &q.prompt];
+            match &q.kind {
+                QuestionKind::Choice { choices, .. } => {
+                    for choice in choices {
+                        parts.push(if choice.correct { "right" } else { "wrong" });
+                        parts.push(&choice.text);
+                    }
+                }
+                QuestionKind::TrueFalse { answer } => {
+                    parts.push(if *answer { "true" } else { "false" })
+                }
+                QuestionKind::Text {
+                    answers,
+                    case_sensitive,
+                } => {
+                    parts.push(if *case_sensitive {
+                        "case-sensitive"
+                    } else {
+                        "any-case"
+                    });
+                    parts.extend(answers.iter().map(String::as_str));
+                }
+                QuestionKind::Order { items } => parts.extend(items.iter().map(String::as_str)),
+            }
+            content_hash(&parts)
+        }
+    }
 }
 
 /// A problem with a set of FSRS parameters.
@@ -323,5 +361,44 @@ mod tests {
         assert_ne!(content_hash(&["ab", "c"]), content_hash(&["a", "bc"]));
         // FNV-1a of "a", a fixed value on every machine.
         assert_eq!(content_hash(&["a"]), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn an_item_s_hash_changes_with_what_is_asked_not_with_its_explanation() {
+        use crate::pack::{Card, Choice, Question};
+        let card = |front: &str, back: &str| {
+            Exercise::Card(Card {
+                id: "c".into(),
+                front: front.into(),
+                back: back.into(),
+                line: 1,
+            })
+        };
+        assert_eq!(
+            item_hash(&card("f", "b")),
+            content_hash(&["card", "f", "b"])
+        );
+        assert_ne!(item_hash(&card("f", "b")), item_hash(&card("f", "b2")));
+        let question = |right: usize, explain: &str| {
+            Exercise::Question(Question {
+                id: "q".into(),
+                prompt: "Which?".into(),
+                kind: QuestionKind::Choice {
+                    choices: (0..3)
+                        .map(|i| Choice {
+                            text: format!("c{i}"),
+                            correct: i == right,
+                            feedback: None,
+                        })
+                        .collect(),
+                    shuffle: true,
+                },
+                explain: Some(explain.into()),
+                hint: None,
+                line: 7,
+            })
+        };
+        assert_eq!(item_hash(&question(0, "a")), item_hash(&question(0, "b")));
+        assert_ne!(item_hash(&question(0, "a")), item_hash(&question(1, "a")));
     }
 }
