@@ -5,6 +5,7 @@
 
 mod error;
 mod open;
+mod params;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::progress::{Progress, QuestionProgress, SavedPosition};
 
 use error::classify;
 pub use error::{FileState, StoreError};
+pub use params::{FittedParameters, LogRow};
 pub use stats::{ActiveTime, CourseRow};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
