@@ -265,12 +265,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Stats { course, format }) => {
             let paths = paths()?;
-            let courses = match Store::open_read_only(&paths.db)? {
-                Some(store) => stats::gather(&paths, &store, course.as_deref(), now)?,
-                None => Vec::new(),
-            };
+            let retention = Config::load(&paths.config)?.desired_retention;
+            let store = Store::open_read_only(&paths.db)?;
+            let stats = stats::gather(&paths, store.as_ref(), course.as_deref(), retention, now)?;
             if let Some(id) = &course
-                && courses.is_empty()
+                && stats.courses.is_empty()
             {
                 anyhow::bail!(
                     "no progress saved for course `{id}` in {}",
@@ -280,10 +279,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 Format::Text => {
                     let mut lines = SanitisedLines::new(&mut out);
-                    stats::write_text(&courses, &mut lines)?;
+                    stats::write_text(&stats, &mut lines)?;
                     lines.flush()?;
                 }
-                Format::Json => stats::write_json(&courses, &mut out)?,
+                Format::Json => stats::write_json(&stats, &mut out)?,
             }
             ExitCode::SUCCESS
         }

@@ -19,7 +19,7 @@ use crate::progress::{Progress, QuestionProgress, SavedPosition};
 use error::classify;
 pub use error::{FileState, StoreError};
 pub use params::{FittedParameters, LogRow};
-pub use stats::{ActiveTime, CourseRow};
+pub use stats::{ActiveTime, CourseRow, DueItem};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
 const MIGRATIONS: &[&str] = &[

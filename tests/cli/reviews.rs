@@ -147,3 +147,133 @@ fn export_of_a_course_never_played_says_so() {
             db.display()
         ));
 }
+
+/// Milliseconds since the epoch, now.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+#[test]
+fn stats_shows_review_items_parameters_retention_and_the_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("progress.db");
+    let mut store = Store::open(&db).unwrap();
+    let conn = history::connect(&db);
+    let pack = crate::fixture("valid/every-construct");
+    let loaded = morsel::pack::load(&pack).into_pack().unwrap();
+    let exercise = loaded
+        .lessons
+        .iter()
+        .flat_map(|l| &l.bites)
+        .flat_map(|b| &b.exercises)
+        .find(|e| matches!(e, morsel::pack::Exercise::Question(q) if q.id == "q-tf"))
+        .unwrap();
+    let hash = morsel::review::item_hash(exercise);
+    history::add_course_at(&conn, "every-construct", &pack.display().to_string(), T0);
+    // In UTC, at noon of the day in 3 days (the binary has no clock of its own to set: the days are counted from
+    // the real today); another item, gone from the pack, overdue.
+    let today = now_ms().div_euclid(DAY);
+    let due = (today + 3) * DAY + DAY / 2;
+    history::set_item(
+        &conn,
+        &history::Item {
+            hash: &hash,
+            ..history::Item::new("every-construct", "q-tf", due)
+        },
+    );
+    history::set_item(&conn, &history::Item::new("every-construct", "gone", T0));
+    store.save_parameters(&[0.25; 21], 120, T0).unwrap();
+    drop(store);
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "desired_retention = 0.8\n").unwrap();
+    let run = |format: &str| {
+        let output = morsel()
+            .env("TZ", "UTC")
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--config",
+                config.to_str().unwrap(),
+            ])
+            .args(["stats", "--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = run("text");
+    assert!(
+        text.contains("\n  review    2 items, 0 due today; 1 no longer in the pack\n"),
+        "{text}"
+    );
+    let summary = text.split("\nSpaced review\n").nth(1).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    // 1795000000000 ms is 2026-11-18 in UTC.
+    assert_eq!(
+        lines[0],
+        "  parameters  personal: fitted on 120 reviews on 2026-11-18"
+    );
+    assert_eq!(
+        lines[1],
+        "  retention   0.8 desired (config desired_retention)"
+    );
+    assert!(lines[2].starts_with("  due         today  "), "{text}");
+    assert_eq!(
+        lines[3],
+        "                  0      0      0      1      0      0      0"
+    );
+    assert_eq!(
+        lines[5],
+        "                  0      0      0      0      0      0      0"
+    );
+    assert_eq!(lines.len(), 6, "{text}");
+
+    let doc: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(
+        doc["courses"][0]["review"],
+        serde_json::json!({"items": 2, "due_today": 0, "edited": 0, "left": 1})
+    );
+    assert_eq!(doc["review"]["parameters"], "personal");
+    assert_eq!(doc["review"]["fitted_reviews"], 120);
+    assert_eq!(doc["review"]["desired_retention"], 0.8);
+    let forecast = doc["review"]["forecast"].as_array().unwrap();
+    let dues: Vec<i64> = forecast
+        .iter()
+        .map(|d| d["due"].as_i64().unwrap())
+        .collect();
+    assert_eq!(dues, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        forecast[3]["date"].as_str().unwrap().len(),
+        "2026-11-18".len()
+    );
+}
+
+#[test]
+fn stats_refuses_a_desired_retention_out_of_range_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_log(dir.path());
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "theme = \"dark\"\ndesired_retention = 0.5\n").unwrap();
+    morsel()
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "stats",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "morsel: {}:2:21: desired_retention must be from 0.7 to 0.99, not 0.5\n",
+            config.display()
+        ));
+}
