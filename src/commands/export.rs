@@ -147,6 +147,11 @@ mod tests {
         let full = u64::from_str_radix(&content_hash(&["git", "q-one"]), 16).unwrap();
         assert_eq!(card_id("git", "q-one"), (full >> 1) as i64);
         assert!(card_id("git", "q-one") >= 0);
+        // The README's example, a fixed value on every machine and in every version.
+        assert_eq!(
+            card_id("git-in-bites", "areas-commit-flow"),
+            8_417_418_548_985_160_166
+        );
     }
 
     #[test]
