@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::rc::Rc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, list, print, stats};
+use crate::commands::{check, export, list, print, stats};
 use crate::config::{Config, ThemeName};
 use crate::overview;
 use crate::paths::Paths;
@@ -114,6 +114,30 @@ pub enum Command {
     },
     /// Print where morsel keeps its database and config, and where it looks for courses.
     Paths,
+    /// Write your saved data out for other tools.
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
+}
+
+/// What `morsel export` writes.
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// The review log: CSV in the FSRS optimizer's columns (graded reviews only), or JSON with every column.
+    Reviews {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -241,12 +265,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Stats { course, format }) => {
             let paths = paths()?;
-            let courses = match Store::open_read_only(&paths.db)? {
-                Some(store) => stats::gather(&paths, &store, course.as_deref(), now)?,
-                None => Vec::new(),
-            };
+            let retention = Config::load(&paths.config)?.desired_retention;
+            let store = Store::open_read_only(&paths.db)?;
+            let stats = stats::gather(&paths, store.as_ref(), course.as_deref(), retention, now)?;
             if let Some(id) = &course
-                && courses.is_empty()
+                && stats.courses.is_empty()
             {
                 anyhow::bail!(
                     "no progress saved for course `{id}` in {}",
@@ -256,10 +279,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 Format::Text => {
                     let mut lines = SanitisedLines::new(&mut out);
-                    stats::write_text(&courses, &mut lines)?;
+                    stats::write_text(&stats, &mut lines)?;
                     lines.flush()?;
                 }
-                Format::Json => stats::write_json(&courses, &mut out)?,
+                Format::Json => stats::write_json(&stats, &mut out)?,
             }
             ExitCode::SUCCESS
         }
@@ -274,6 +297,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     lines.flush()?;
                 }
                 Format::Json => list::write_json(&courses, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Export {
+            what: Export::Reviews { course, format },
+        }) => {
+            let paths = paths()?;
+            let store = Store::open_read_only(&paths.db)?;
+            if let Some(id) = &course
+                && store
+                    .as_ref()
+                    .map(|s| s.course(id))
+                    .transpose()?
+                    .flatten()
+                    .is_none()
+            {
+                anyhow::bail!(
+                    "no progress saved for course `{id}` in {}",
+                    paths.db.display()
+                );
+            }
+            let log = match &store {
+                Some(store) => store.review_log(course.as_deref())?,
+                None => Vec::new(),
+            };
+            match format {
+                ExportFormat::Csv => export::write_csv(&log, &mut out)?,
+                ExportFormat::Json => export::write_json(&log, &mut out)?,
             }
             ExitCode::SUCCESS
         }

@@ -1,5 +1,6 @@
-//! The config file (`config.toml` in the XDG config directory): theme, idle pause, and key bindings as a partial
-//! override of the defaults. Unknown keys are errors with their position, like a pack's.
+//! The config file (`config.toml` in the XDG config directory): theme, idle pause, desired retention of spaced
+//! review, and key bindings as a partial override of the defaults. Unknown keys and values out of range are errors
+//! with their position, like a pack's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +29,9 @@ pub struct Config {
     pub idle_pause_minutes: u32,
     /// The widest the text of a bite is drawn, in columns.
     pub max_width: u16,
+    /// The probability of recall at which spaced review brings an item back: 0.7 to 0.99.
+    #[serde(deserialize_with = "retention")]
+    pub desired_retention: f32,
     /// Action name → the keys that trigger it; a listed action replaces its default keys.
     pub keys: BTreeMap<String, Vec<String>>,
 }
@@ -38,8 +42,26 @@ impl Default for Config {
             theme: ThemeName::Dark,
             idle_pause_minutes: 5,
             max_width: 80,
+            desired_retention: crate::review::DEFAULT_RETENTION,
             keys: BTreeMap::new(),
         }
+    }
+}
+
+/// The lowest and highest desired retention accepted.
+pub const RETENTION_RANGE: std::ops::RangeInclusive<f64> = 0.7..=0.99;
+
+/// `desired_retention`: a number from 0.7 to 0.99 (an error at the value's position otherwise).
+fn retention<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    if RETENTION_RANGE.contains(&value) {
+        Ok(value as f32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "desired_retention must be from {} to {}, not {value}",
+            RETENTION_RANGE.start(),
+            RETENTION_RANGE.end()
+        )))
     }
 }
 
@@ -108,6 +130,37 @@ mod tests {
         assert_eq!(parsed.theme, Config::default().theme);
         assert_eq!(parsed.idle_pause_minutes, 5);
         assert_eq!(parsed.max_width, 80);
+        assert_eq!(parsed.desired_retention, 0.9);
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn desired_retention_out_of_range_is_an_error_naming_its_line() {
+        let c = Config::parse("theme = \"dark\"\ndesired_retention = 0.85\n", "c.toml").unwrap();
+        assert_eq!(c.desired_retention, 0.85);
+        for (value, shown) in [
+            ("0.69", "0.69"),
+            ("1.0", "1"),
+            ("1", "1"),
+            ("0.995", "0.995"),
+        ] {
+            let e = Config::parse(
+                &format!("theme = \"dark\"\ndesired_retention = {value}\n"),
+                "c.toml",
+            )
+            .unwrap_err()
+            .to_string();
+            assert_eq!(
+                e,
+                format!("c.toml:2:21: desired_retention must be from 0.7 to 0.99, not {shown}"),
+            );
+        }
+        for edge in ["0.7", "0.99"] {
+            let c = Config::parse(&format!("desired_retention = {edge}\n"), "c.toml").unwrap();
+            assert_eq!(c.desired_retention.to_string(), edge);
+        }
+        let e = Config::parse("desired_retention = \"high\"\n", "c.toml").unwrap_err();
+        assert!(e.to_string().starts_with("c.toml:1:21: "), "{e}");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!   sitting are practice: logged, never graded.
 //! - [`Scheduler::next`] gives the state after a graded review; [`Scheduler::retrievability`] the probability of
 //!   recall now, which orders the due queue (lowest first).
-//! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited.
+//! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited;
+//!   [`item_hash`] is that hash of a card or question as the pack has it.
 
 use crate::journal::Rating;
 use crate::pack::{Exercise, QuestionKind};
@@ -139,30 +140,37 @@ pub fn content_hash(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-/// The content hash of a card (front and back) or a question (kind, prompt and what makes an answer right): the
-/// same item text gives the same hash; an edit that changes what is asked or what is right gives another.
+/// The content hash of a card (its front and back) or a question (its kind, prompt and what makes an answer right:
+/// the choices and which are right, the true/false answer, the accepted texts and their case rule, the items in
+/// order). Explanations, hints and feedback are not part of it: rewording them is not an edit of what is asked.
 pub fn item_hash(exercise: &Exercise) -> String {
     match exercise {
         Exercise::Card(card) => content_hash(&["card", &card.front, &card.back]),
         Exercise::Question(q) => {
-            let mut parts: Vec<String> = vec![q.kind.name().to_string(), q.prompt.clone()];
+            let mut parts = vec!["question", q.kind.name(), &q.prompt];
             match &q.kind {
-                QuestionKind::Choice { choices, .. } => parts.extend(
-                    choices
-                        .iter()
-                        .map(|c| format!("{}{}", if c.correct { "+" } else { "-" }, c.text)),
-                ),
-                QuestionKind::TrueFalse { answer } => parts.push(answer.to_string()),
+                QuestionKind::Choice { choices, .. } => {
+                    for choice in choices {
+                        parts.push(if choice.correct { "right" } else { "wrong" });
+                        parts.push(&choice.text);
+                    }
+                }
+                QuestionKind::TrueFalse { answer } => {
+                    parts.push(if *answer { "true" } else { "false" })
+                }
                 QuestionKind::Text {
                     answers,
                     case_sensitive,
                 } => {
-                    parts.push(case_sensitive.to_string());
-                    parts.extend(answers.iter().cloned());
+                    parts.push(if *case_sensitive {
+                        "case-sensitive"
+                    } else {
+                        "any-case"
+                    });
+                    parts.extend(answers.iter().map(String::as_str));
                 }
-                QuestionKind::Order { items } => parts.extend(items.iter().cloned()),
+                QuestionKind::Order { items } => parts.extend(items.iter().map(String::as_str)),
             }
-            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
             content_hash(&parts)
         }
     }
@@ -374,5 +382,44 @@ mod tests {
         assert_ne!(content_hash(&["ab", "c"]), content_hash(&["a", "bc"]));
         // FNV-1a of "a", a fixed value on every machine.
         assert_eq!(content_hash(&["a"]), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn an_item_s_hash_changes_with_what_is_asked_not_with_its_explanation() {
+        use crate::pack::{Card, Choice, Question};
+        let card = |front: &str, back: &str| {
+            Exercise::Card(Card {
+                id: "c".into(),
+                front: front.into(),
+                back: back.into(),
+                line: 1,
+            })
+        };
+        assert_eq!(
+            item_hash(&card("f", "b")),
+            content_hash(&["card", "f", "b"])
+        );
+        assert_ne!(item_hash(&card("f", "b")), item_hash(&card("f", "b2")));
+        let question = |right: usize, explain: &str| {
+            Exercise::Question(Question {
+                id: "q".into(),
+                prompt: "Which?".into(),
+                kind: QuestionKind::Choice {
+                    choices: (0..3)
+                        .map(|i| Choice {
+                            text: format!("c{i}"),
+                            correct: i == right,
+                            feedback: None,
+                        })
+                        .collect(),
+                    shuffle: true,
+                },
+                explain: Some(explain.into()),
+                hint: None,
+                line: 7,
+            })
+        };
+        assert_eq!(item_hash(&question(0, "a")), item_hash(&question(0, "b")));
+        assert_ne!(item_hash(&question(0, "a")), item_hash(&question(1, "a")));
     }
 }

@@ -1,9 +1,16 @@
 //! The commands that print and exit, each writing to a `Write` so that tests and pipes behave the same.
 
 pub mod check;
+pub mod export;
 pub mod list;
+pub mod optimize;
 pub mod print;
 pub mod stats;
+
+/// Review histories written through SQL, shared with the end-to-end tests.
+#[cfg(test)]
+#[path = "../../tests/cli/history.rs"]
+pub(crate) mod history;
 
 use std::io::{self, Write};
 

@@ -1,6 +1,9 @@
 //! `morsel stats [COURSE_ID]`: per course, lessons complete and mastered, first-try accuracy, reading and active
-//! minutes, where `play` resumes and when it was last played, then a table of its lessons.
+//! minutes, its review items (due today, edited in the pack since their last review, gone from the pack), where
+//! `play` resumes and when it was last played, then a table of its lessons; then spaced review as a whole: the FSRS
+//! parameters in use, the desired retention and a 14-day due forecast.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -8,18 +11,145 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{minutes, plural};
 use crate::overview::{self, CourseOverview, Loaded};
+use crate::pack::{Exercise, Pack};
 use crate::paths::Paths;
 use crate::render::sanitize;
-use crate::store::{Store, StoreError};
+use crate::review::item_hash;
+use crate::store::{DueItem, FittedParameters, Store, StoreError};
 
-/// Overviews of the played courses (or only `course`), most recently played first. A pack is looked for on the
-/// course path by id, then where it was last played from.
+/// Days in the due forecast, today first.
+pub const FORECAST_DAYS: usize = 14;
+
+/// What `stats` reports: the played courses (or one), and spaced review over them.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub courses: Vec<CourseStats>,
+    pub review: ReviewSummary,
+}
+
+#[derive(Debug, Clone)]
+pub struct CourseStats {
+    pub overview: CourseOverview,
+    pub review: CourseReview,
+}
+
+/// A course's review items.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourseReview {
+    /// Cards and questions in review, gone from the pack or not.
+    pub items: usize,
+    /// Items whose content in the pack differs from what was last reviewed; `None` when the pack is not loaded.
+    pub edited: Option<usize>,
+    /// Items whose id is no longer in the pack: out of the queue, their history kept; `None` likewise.
+    pub left: Option<usize>,
+    /// Items due on each of the next days, today first (overdue ones today); items gone from the pack left out.
+    pub forecast: [usize; FORECAST_DAYS],
+}
+
+/// Spaced review over the reported courses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewSummary {
+    /// The learner's fitted parameters, or `None`: FSRS-6's defaults.
+    pub parameters: Option<FittedParameters>,
+    pub desired_retention: f32,
+    /// The local date of each forecast day, `YYYY-MM-DD`.
+    pub dates: Vec<String>,
+    /// The courses' forecasts added up.
+    pub forecast: [usize; FORECAST_DAYS],
+}
+
+/// Where a course's review items stand against its pack as it is now (`None`: the pack could not be loaded).
+pub fn course_review(items: &[DueItem], pack: Option<&Pack>) -> CourseReview {
+    let hashes: Option<HashMap<&str, String>> = pack.map(|p| {
+        p.lessons
+            .iter()
+            .flat_map(|l| &l.bites)
+            .flat_map(|b| &b.exercises)
+            .map(|e| match e {
+                Exercise::Card(c) => (c.id.as_str(), item_hash(e)),
+                Exercise::Question(q) => (q.id.as_str(), item_hash(e)),
+            })
+            .collect()
+    });
+    let mut review = CourseReview {
+        items: items.len(),
+        edited: hashes.as_ref().map(|_| 0),
+        left: hashes.as_ref().map(|_| 0),
+        forecast: [0; FORECAST_DAYS],
+    };
+    for item in items {
+        if let Some(hashes) = &hashes {
+            match hashes.get(item.item_id.as_str()) {
+                None => {
+                    review.left = review.left.map(|n| n + 1);
+                    continue;
+                }
+                Some(hash) if *hash != item.content_hash => {
+                    review.edited = review.edited.map(|n| n + 1);
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(day) = usize::try_from(item.due_day.max(0))
+            .ok()
+            .filter(|&d| d < FORECAST_DAYS)
+        {
+            review.forecast[day] += 1;
+        }
+    }
+    review
+}
+
+/// The played courses (or only `course`), most recently played first, and spaced review over them, as of `now`.
+/// A pack is looked for on the course path by id, then where it was last played from.
 pub fn gather(
+    paths: &Paths,
+    store: Option<&Store>,
+    course: Option<&str>,
+    desired_retention: f32,
+    now: i64,
+) -> Result<Stats, StoreError> {
+    let mut review = ReviewSummary {
+        parameters: None,
+        desired_retention,
+        dates: Vec::new(),
+        forecast: [0; FORECAST_DAYS],
+    };
+    let Some(store) = store else {
+        return Ok(Stats {
+            courses: Vec::new(),
+            review,
+        });
+    };
+    review.parameters = store.parameters()?;
+    review.dates = store.local_dates(now, FORECAST_DAYS)?;
+    let courses = overviews(paths, store, course, now)?
+        .into_iter()
+        .map(|(overview, pack)| {
+            let items = store.due_items(&overview.id, now)?;
+            let course = course_review(&items, pack.as_deref());
+            for (sum, n) in review.forecast.iter_mut().zip(course.forecast) {
+                *sum += n;
+            }
+            Ok(CourseStats {
+                overview,
+                review: course,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Stats { courses, review })
+}
+
+/// A course's overview, with its pack when it loaded and holds that course.
+type Played = (CourseOverview, Option<Box<Pack>>);
+
+/// Overviews of the played courses, each with its pack when it loaded and holds that course.
+fn overviews(
     paths: &Paths,
     store: &Store,
     course: Option<&str>,
     now: i64,
-) -> Result<Vec<CourseOverview>, StoreError> {
+) -> Result<Vec<Played>, StoreError> {
     let rows: Vec<_> = store
         .courses()?
         .into_iter()
@@ -67,20 +197,28 @@ pub fn gather(
                 Some(store),
                 now,
             )?;
+            out.push((o, None));
+        } else {
+            let pack = match loaded {
+                Loaded::Pack(pack) => Some(pack),
+                Loaded::Broken { .. } => None,
+            };
+            out.push((o, pack));
         }
-        out.push(o);
     }
     Ok(out)
 }
 
-pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
-    if courses.is_empty() {
+pub fn write_text(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
+    if stats.courses.is_empty() {
         writeln!(
             out,
             "No course played yet. `morsel list` shows the courses on the course path."
         )?;
+        return Ok(());
     }
-    for (i, c) in courses.iter().enumerate() {
+    for (i, cs) in stats.courses.iter().enumerate() {
+        let c = &cs.overview;
         if i > 0 {
             writeln!(out)?;
         }
@@ -114,6 +252,7 @@ pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
             minutes(c.active.today),
             minutes(c.active.last_7_days)
         )?;
+        review_line(&cs.review, out)?;
         match (&c.next, &c.position) {
             (Some(next), _) => {
                 let of = c
@@ -145,6 +284,70 @@ pub fn write_text(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
             writeln!(out)?;
             lesson_table(c, out)?;
         }
+    }
+    writeln!(out)?;
+    review_summary(&stats.review, out)
+}
+
+/// "review    12 items, 3 due today; 1 edited since its last review; 2 no longer in the pack".
+fn review_line(r: &CourseReview, out: &mut dyn Write) -> io::Result<()> {
+    if r.items == 0 {
+        return writeln!(
+            out,
+            "  review    no item yet: cards and questions enter review when met in a lesson"
+        );
+    }
+    let mut line = format!(
+        "  review    {}, {} due today",
+        plural(r.items, "item"),
+        r.forecast[0]
+    );
+    if let Some(edited) = r.edited.filter(|&n| n > 0) {
+        line.push_str(&format!("; {edited} edited since last reviewed"));
+    }
+    if let Some(left) = r.left.filter(|&n| n > 0) {
+        line.push_str(&format!("; {left} no longer in the pack"));
+    }
+    writeln!(out, "{line}")
+}
+
+/// The parameters in use, the desired retention, and the forecast as two weeks of columns.
+fn review_summary(r: &ReviewSummary, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "Spaced review")?;
+    match &r.parameters {
+        Some(p) => writeln!(
+            out,
+            "  parameters  personal: fitted on {} on {}",
+            plural(p.reviews as usize, "review"),
+            p.fitted_on
+        )?,
+        None => writeln!(
+            out,
+            "  parameters  FSRS-6 defaults (`morsel review --optimize` fits your own)"
+        )?,
+    }
+    writeln!(
+        out,
+        "  retention   {} desired (config desired_retention)",
+        r.desired_retention
+    )?;
+    for (week, (dates, counts)) in r.dates.chunks(7).zip(r.forecast.chunks(7)).enumerate() {
+        let days: Vec<String> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                if week == 0 && i == 0 {
+                    "today".to_string()
+                } else {
+                    d.get(5..).unwrap_or(d).to_string()
+                }
+            })
+            .map(|d| format!("{d:>5}"))
+            .collect();
+        let due: Vec<String> = counts.iter().map(|n| format!("{n:>5}")).collect();
+        let label = if week == 0 { "due" } else { "" };
+        writeln!(out, "  {label:<10}  {}", days.join("  "))?;
+        writeln!(out, "  {:<10}  {}", "", due.join("  "))?;
     }
     Ok(())
 }
@@ -202,6 +405,33 @@ fn lesson_table(c: &CourseOverview, out: &mut dyn Write) -> io::Result<()> {
 #[derive(Serialize)]
 struct JsonStats<'a> {
     courses: Vec<JsonCourse<'a>>,
+    review: JsonReviewSummary<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonReviewSummary<'a> {
+    /// "default" (FSRS-6's) or "personal".
+    parameters: &'static str,
+    /// The 21 weights in use.
+    weights: Vec<f32>,
+    fitted_reviews: Option<u64>,
+    fitted_at: Option<i64>,
+    desired_retention: f32,
+    forecast: Vec<JsonDay<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDay<'a> {
+    date: &'a str,
+    due: usize,
+}
+
+#[derive(Serialize)]
+struct JsonCourseReview {
+    items: usize,
+    due_today: usize,
+    edited: Option<usize>,
+    left: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -221,6 +451,7 @@ struct JsonCourse<'a> {
     first_played: Option<i64>,
     last_played: Option<i64>,
     finished: bool,
+    review: JsonCourseReview,
 }
 
 #[derive(Serialize)]
@@ -246,11 +477,14 @@ struct JsonPosition<'a> {
 }
 
 /// The stable JSON shape documented in the README.
-pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
+pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
+    let r = &stats.review;
     let doc = JsonStats {
-        courses: courses
+        courses: stats
+            .courses
             .iter()
-            .map(|c| JsonCourse {
+            .map(|cs| (&cs.overview, &cs.review))
+            .map(|(c, review)| JsonCourse {
                 id: &c.id,
                 title: &c.title,
                 path: c.path.display().to_string(),
@@ -289,8 +523,202 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
                 first_played: c.played.as_ref().map(|p| p.first_played_at),
                 last_played: c.played.as_ref().map(|p| p.last_played_at),
                 finished: c.played.as_ref().is_some_and(|p| p.finished),
+                review: JsonCourseReview {
+                    items: review.items,
+                    due_today: review.forecast[0],
+                    edited: review.edited,
+                    left: review.left,
+                },
             })
             .collect(),
+        review: JsonReviewSummary {
+            parameters: if r.parameters.is_some() {
+                "personal"
+            } else {
+                "default"
+            },
+            weights: r.parameters.as_ref().map_or_else(
+                || fsrs::DEFAULT_PARAMETERS.to_vec(),
+                |p| p.parameters.clone(),
+            ),
+            fitted_reviews: r.parameters.as_ref().map(|p| p.reviews),
+            fitted_at: r.parameters.as_ref().map(|p| p.fitted_at),
+            desired_retention: r.desired_retention,
+            forecast: r
+                .dates
+                .iter()
+                .zip(r.forecast)
+                .map(|(date, due)| JsonDay { date, due })
+                .collect(),
+        },
     };
     super::write_json(&doc, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::commands::history::{self, Item};
+    use crate::review::DAY_MS;
+
+    /// 2026-06-10 12:00 UTC: no daylight-saving change anywhere in the next two weeks, so whole days from now are
+    /// whole local days in every time zone.
+    const NOW: i64 = 1_781_092_800_000;
+
+    fn fixture() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/every-construct")
+    }
+
+    /// The fixture course with five items: one due three days ago, one edited in the pack since it was reviewed
+    /// (due in 2 days), one due in 13 days, one in 14 (past the forecast), and one whose id left the pack.
+    fn played() -> (tempfile::TempDir, Paths, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        let store = Store::open(&db).unwrap();
+        let conn = history::connect(&db);
+        let pack = crate::pack::load(&fixture()).into_pack().unwrap();
+        let hash = |id: &str| {
+            pack.lessons
+                .iter()
+                .flat_map(|l| &l.bites)
+                .flat_map(|b| &b.exercises)
+                .find(|e| {
+                    matches!(e, Exercise::Card(c) if c.id == id)
+                        || matches!(e, Exercise::Question(q) if q.id == id)
+                })
+                .map(item_hash)
+                .unwrap()
+        };
+        history::add_course_at(
+            &conn,
+            "every-construct",
+            &fixture().display().to_string(),
+            1,
+        );
+        let (tf, text, card) = (hash("q-tf"), hash("q-text"), hash("card-head"));
+        for item in [
+            Item {
+                hash: &tf,
+                ..Item::new("every-construct", "q-tf", NOW - 3 * DAY_MS)
+            },
+            Item {
+                hash: "0123456789abcdef",
+                ..Item::new("every-construct", "q-choice", NOW + 2 * DAY_MS)
+            },
+            Item {
+                hash: &text,
+                ..Item::new("every-construct", "q-text", NOW + 13 * DAY_MS)
+            },
+            Item {
+                hash: &card,
+                kind: "card",
+                ..Item::new("every-construct", "card-head", NOW + 14 * DAY_MS)
+            },
+            Item::new("every-construct", "q-gone", NOW),
+        ] {
+            history::set_item(&conn, &item);
+        }
+        let paths = Paths::resolve(Some(db), Some(dir.path().join("none.toml")), vec![]).unwrap();
+        (dir, paths, store)
+    }
+
+    #[test]
+    fn items_are_counted_against_the_pack_as_it_is_now() {
+        let (_dir, paths, store) = played();
+        let stats = gather(&paths, Some(&store), None, 0.9, NOW).unwrap();
+        let review = &stats.courses[0].review;
+        let mut forecast = [0; FORECAST_DAYS];
+        forecast[0] = 1; // three days overdue: today
+        forecast[2] = 1;
+        forecast[13] = 1; // the one due in 14 days is past the forecast; the one gone from the pack is not counted
+        assert_eq!(
+            *review,
+            CourseReview {
+                items: 5,
+                edited: Some(1),
+                left: Some(1),
+                forecast,
+            }
+        );
+        assert_eq!(stats.review.forecast, forecast);
+        assert_eq!(stats.review.dates.len(), FORECAST_DAYS);
+        // Without the pack, edits and departures are unknown, and every item is counted.
+        let items = store.due_items("every-construct", NOW).unwrap();
+        let blind = course_review(&items, None);
+        assert_eq!((blind.edited, blind.left), (None, None));
+        assert_eq!(blind.forecast[0], 2);
+    }
+
+    #[test]
+    fn text_and_json_show_the_parameters_in_use_the_retention_and_the_forecast() {
+        let (_dir, paths, mut store) = played();
+        let stats = gather(&paths, Some(&store), None, 0.85, NOW).unwrap();
+        let mut out = Vec::new();
+        write_text(&stats, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("\n  review    5 items, 1 due today; 1 edited since last reviewed; 1 no longer in the pack\n"),
+            "{text}"
+        );
+        let d = |i: usize| stats.review.dates[i][5..].to_string();
+        let summary = format!(
+            "\nSpaced review\n\
+             \x20 parameters  FSRS-6 defaults (`morsel review --optimize` fits your own)\n\
+             \x20 retention   0.85 desired (config desired_retention)\n\
+             \x20 due         today  {}  {}  {}  {}  {}  {}\n\
+             \x20                 1      0      1      0      0      0      0\n\
+             \x20             {}  {}  {}  {}  {}  {}  {}\n\
+             \x20                 0      0      0      0      0      0      1\n",
+            d(1),
+            d(2),
+            d(3),
+            d(4),
+            d(5),
+            d(6),
+            d(7),
+            d(8),
+            d(9),
+            d(10),
+            d(11),
+            d(12),
+            d(13)
+        );
+        assert!(text.ends_with(&summary), "{text}");
+
+        store.save_parameters(&[0.5; 21], 80, NOW - DAY_MS).unwrap();
+        let stats = gather(&paths, Some(&store), None, 0.9, NOW).unwrap();
+        let fitted_on = stats.review.parameters.as_ref().unwrap().fitted_on.clone();
+        let mut out = Vec::new();
+        write_text(&stats, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(&format!(
+                "\n  parameters  personal: fitted on 80 reviews on {fitted_on}\n  retention   0.9 desired"
+            )),
+            "{text}"
+        );
+        let mut out = Vec::new();
+        write_json(&stats, &mut out).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            doc["courses"][0]["review"],
+            serde_json::json!({"items": 5, "due_today": 1, "edited": 1, "left": 1})
+        );
+        let review = &doc["review"];
+        assert_eq!(review["parameters"], "personal");
+        assert_eq!(review["weights"], serde_json::json!(vec![0.5; 21]));
+        assert_eq!(review["fitted_reviews"], 80);
+        assert_eq!(review["fitted_at"], NOW - DAY_MS);
+        assert_eq!(review["desired_retention"], 0.9);
+        let forecast = review["forecast"].as_array().unwrap();
+        assert_eq!(forecast.len(), 14);
+        assert_eq!(
+            forecast[0],
+            serde_json::json!({"date": stats.review.dates[0], "due": 1})
+        );
+        assert_eq!(forecast[2]["due"], 1);
+        assert_eq!(forecast[13]["due"], 1);
+    }
 }

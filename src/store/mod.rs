@@ -5,6 +5,7 @@
 
 mod error;
 mod open;
+mod params;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,8 @@ use crate::review::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
 pub use error::{FileState, StoreError};
-pub use stats::{ActiveTime, CourseRow};
+pub use params::{FittedParameters, LogRow};
+pub use stats::{ActiveTime, CourseRow, DueItem};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
 const MIGRATIONS: &[&str] = &[

@@ -1,4 +1,5 @@
-//! Read-only queries for `stats` and `list`: the courses a learner has played and their time on task.
+//! Read-only queries for `stats` and `list`: the courses a learner has played, their time on task, and where their
+//! review items stand (content hashes, due days in local time).
 
 use rusqlite::params;
 
@@ -25,7 +26,51 @@ pub struct ActiveTime {
     pub last_7_days: i64,
 }
 
+/// A review item as `stats` needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueItem {
+    pub item_id: String,
+    /// Its content hash at its last review.
+    pub content_hash: String,
+    /// Local days from today to the day it is due: 0 today, 1 tomorrow, negative when overdue.
+    pub due_day: i64,
+}
+
 impl Store {
+    /// A course's review items, with the local day each is due on counted from `now`'s local day.
+    pub fn due_items(&self, course_id: &str, now: i64) -> Result<Vec<DueItem>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<DueItem>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT item_id, content_hash,
+                        CAST(julianday(date(due_at / 1000, 'unixepoch', 'localtime'))
+                             - julianday(date(?2 / 1000, 'unixepoch', 'localtime')) AS INTEGER)
+                 FROM review_items WHERE course_id = ?1 ORDER BY item_id",
+            )?;
+            stmt.query_map(params![course_id, now], |r| {
+                Ok(DueItem {
+                    item_id: r.get(0)?,
+                    content_hash: r.get(1)?,
+                    due_day: r.get(2)?,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.error(e))
+    }
+
+    /// The local dates (`YYYY-MM-DD`) of `days` days from `now`'s, today first.
+    pub fn local_dates(&self, now: i64, days: usize) -> Result<Vec<String>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(
+                "WITH RECURSIVE day(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM day WHERE n + 1 < ?2)
+                 SELECT date(?1 / 1000, 'unixepoch', 'localtime', '+' || n || ' days') FROM day ORDER BY n",
+            )?;
+            stmt.query_map(params![now, days as i64], |r| r.get(0))?
+                .collect()
+        };
+        run().map_err(|e| self.error(e))
+    }
+
     /// Every course played, most recently played first.
     pub fn courses(&self) -> Result<Vec<CourseRow>, StoreError> {
         self.course_rows(None)

@@ -5,11 +5,13 @@
 mod check;
 mod commands;
 mod courses;
+mod history;
 mod hostile;
 mod plain;
 mod player;
 mod print;
 mod progress;
+mod reviews;
 mod screens;
 mod store;
 mod targets;

@@ -190,6 +190,7 @@ fn stats_and_list_show_a_played_lesson() {
     let rows: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.trim_start().starts_with("lesson "))
+        .take_while(|l| !l.is_empty())
         .collect();
     assert_eq!(rows.len(), pack.lessons.len() + 1, "{text}");
     let first_row: Vec<&str> = rows[1].split_whitespace().collect();

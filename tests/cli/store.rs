@@ -210,8 +210,12 @@ fn read_only_commands_work(folder_mode: u32) {
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(folder_mode)).unwrap();
     let (_keep, courses) = reachable_by_all(&fixture("valid"));
+    // `stats` reads the config (desired_retention): not the invoking user's, which `nobody` may not reach.
+    let config = dir.path().join("no-config.toml");
     for command in ["stats", "list"] {
         let output = run_unprivileged(&[
+            "--config".as_ref(),
+            config.as_os_str(),
             "--db".as_ref(),
             db.as_os_str(),
             "--courses".as_ref(),
