@@ -15,6 +15,7 @@ pub mod render;
 pub mod review;
 pub mod session;
 pub mod store;
+pub mod streak;
 pub mod summary;
 pub mod synth;
 pub mod tui;
