@@ -4,6 +4,7 @@ pub mod check;
 pub mod list;
 pub mod print;
 pub mod stats;
+pub mod status;
 
 use std::io::{self, Write};
 

@@ -6,6 +6,7 @@
 mod error;
 mod open;
 mod stats;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

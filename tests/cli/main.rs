@@ -11,6 +11,7 @@ mod player;
 mod print;
 mod progress;
 mod screens;
+mod status;
 mod store;
 mod targets;
 mod verdicts;
