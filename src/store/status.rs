@@ -91,7 +91,9 @@ impl Store {
     }
 
     /// Items due, today's active minutes against `goal_minutes`, and the streak, as of `now_ms` in the learner's
-    /// local day (`utc_offset_min`, from [`local_offset_minutes`]): `morsel status` and the library header.
+    /// local day (`utc_offset_min`, from [`local_offset_minutes`]): `morsel status` and the library header. Past
+    /// days are read in today's offset, so after a daylight-saving change a span within an hour of midnight may
+    /// count toward the neighbouring day.
     pub fn daily_status(
         &self,
         now_ms: i64,
