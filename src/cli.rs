@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::rc::Rc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, export, list, print, stats};
+use crate::commands::{check, export, list, print, stats, status};
 use crate::config::{Config, ThemeName};
 use crate::overview;
 use crate::paths::Paths;
@@ -118,6 +118,12 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: Export,
+    },
+    /// One short line for a shell prompt or a tmux status bar: items due, today's active minutes against the daily
+    /// goal, the streak. Prints nothing when there is no database yet.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -325,6 +331,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 ExportFormat::Csv => export::write_csv(&log, &mut out)?,
                 ExportFormat::Json => export::write_json(&log, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Status { format }) => {
+            if let Some(standing) = status::gather(&paths()?, now)? {
+                match format {
+                    Format::Text => status::write_text(&standing, &mut out)?,
+                    Format::Json => status::write_json(&standing, &mut out)?,
+                }
             }
             ExitCode::SUCCESS
         }

@@ -2,6 +2,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 /// Milliseconds since the Unix epoch, UTC; and the learner's offset from UTC, for their local day.
 pub trait Clock {
@@ -13,12 +14,29 @@ pub trait Clock {
     }
 }
 
-/// The system's wall clock.
+/// For tests only: when set to UTC milliseconds, `SystemClock` reports that time and never moves, so that an
+/// end-to-end test can put the binary on a day of its choosing. A value that is not a whole number is ignored.
+pub const NOW_OVERRIDE: &str = "MORSEL_NOW_MS";
+
+/// The time `MORSEL_NOW_MS` fixes, read once: the one place the override is read.
+fn fixed_now() -> Option<i64> {
+    static FIXED: OnceLock<Option<i64>> = OnceLock::new();
+    *FIXED.get_or_init(|| {
+        std::env::var(NOW_OVERRIDE)
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+    })
+}
+
+/// The system's wall clock (or the time `MORSEL_NOW_MS` fixes, in tests).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
+        if let Some(fixed) = fixed_now() {
+            return fixed;
+        }
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64)

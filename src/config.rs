@@ -1,6 +1,6 @@
 //! The config file (`config.toml` in the XDG config directory): theme, idle pause, desired retention of spaced
-//! review, and key bindings as a partial override of the defaults. Unknown keys and values out of range are errors
-//! with their position, like a pack's.
+//! review, daily goal, and key bindings as a partial override of the defaults. Unknown keys and values out of
+//! range are errors with their position, like a pack's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,6 +32,9 @@ pub struct Config {
     /// The probability of recall at which spaced review brings an item back: 0.7 to 0.99.
     #[serde(deserialize_with = "retention")]
     pub desired_retention: f32,
+    /// Active minutes a day that meet the daily goal (and keep the streak); 0 turns the goal off.
+    #[serde(deserialize_with = "daily_minutes")]
+    pub daily_minutes: u32,
     /// Action name → the keys that trigger it; a listed action replaces its default keys.
     pub keys: BTreeMap<String, Vec<String>>,
 }
@@ -43,6 +46,7 @@ impl Default for Config {
             idle_pause_minutes: 5,
             max_width: 80,
             desired_retention: crate::review::DEFAULT_RETENTION,
+            daily_minutes: 10,
             keys: BTreeMap::new(),
         }
     }
@@ -63,6 +67,22 @@ fn retention<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D
             RETENTION_RANGE.end()
         )))
     }
+}
+
+/// The most `daily_minutes` can be: a whole day.
+pub const MAX_DAILY_MINUTES: u32 = 24 * 60;
+
+/// `daily_minutes`: whole minutes from 0 to a day; the error is placed on the value by toml.
+fn daily_minutes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let minutes = i64::deserialize(deserializer)?;
+    u32::try_from(minutes)
+        .ok()
+        .filter(|m| *m <= MAX_DAILY_MINUTES)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "daily_minutes must be whole minutes from 0 (no goal) to {MAX_DAILY_MINUTES}, not {minutes}"
+            ))
+        })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +151,7 @@ mod tests {
         assert_eq!(parsed.idle_pause_minutes, 5);
         assert_eq!(parsed.max_width, 80);
         assert_eq!(parsed.desired_retention, 0.9);
+        assert_eq!(parsed.daily_minutes, 10);
         assert_eq!(parsed, Config::default());
     }
 
@@ -161,6 +182,35 @@ mod tests {
         }
         let e = Config::parse("desired_retention = \"high\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().starts_with("c.toml:1:21: "), "{e}");
+    }
+
+    #[test]
+    fn daily_minutes_is_read_and_zero_turns_the_goal_off() {
+        let c = Config::parse("daily_minutes = 25\n", "c.toml").unwrap();
+        assert_eq!((c.daily_minutes, c.idle_pause_minutes), (25, 5));
+        let c = Config::parse("daily_minutes = 0\n", "c.toml").unwrap();
+        assert_eq!(c.daily_minutes, 0);
+    }
+
+    #[test]
+    fn daily_minutes_out_of_range_or_not_a_number_is_an_error_at_its_value() {
+        for (text, says) in [
+            (
+                "theme = \"dark\"\ndaily_minutes = -5\n",
+                "c.toml:2:17: daily_minutes must be whole minutes from 0 (no goal) to 1440, not -5",
+            ),
+            (
+                "theme = \"dark\"\ndaily_minutes = 1441\n",
+                "c.toml:2:17: daily_minutes must be whole minutes from 0 (no goal) to 1440, not 1441",
+            ),
+            (
+                "theme = \"dark\"\ndaily_minutes = \"ten\"\n",
+                "c.toml:2:17: invalid type: string \"ten\", expected i64",
+            ),
+        ] {
+            let e = Config::parse(text, "c.toml").unwrap_err().to_string();
+            assert_eq!(e, says);
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod review;
 pub mod reviewing;
 pub mod session;
 pub mod store;
+pub mod streak;
 pub mod summary;
 pub mod synth;
 pub mod tui;

@@ -6,6 +6,7 @@ pub mod list;
 pub mod optimize;
 pub mod print;
 pub mod stats;
+pub mod status;
 
 /// Review histories written through SQL, shared with the end-to-end tests.
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod error;
 mod open;
 mod params;
 mod stats;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

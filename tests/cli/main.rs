@@ -13,6 +13,7 @@ mod print;
 mod progress;
 mod reviews;
 mod screens;
+mod status;
 mod store;
 mod targets;
 mod verdicts;

@@ -1,0 +1,113 @@
+//! `morsel status`: one short line for a shell prompt or a tmux status bar (items due, today's active minutes
+//! against the daily goal, the streak), or the same as JSON. It only reads, and says nothing before the first lesson.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::store::Store;
+use crate::store::status::{DailyStatus, local_offset_minutes};
+
+/// The JSON document: stable, fields may be added, never removed or renamed.
+#[derive(Debug, Serialize)]
+struct Document {
+    due: u64,
+    today_minutes: u32,
+    goal_minutes: u32,
+    streak: u32,
+}
+
+/// The learner's standing at `now_ms`, or `None` when there is no database yet (nothing is created). The config is
+/// read only when there is a database, for its `daily_minutes`.
+pub fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<DailyStatus>> {
+    let Some(store) = Store::open_read_only(&paths.db)? else {
+        return Ok(None);
+    };
+    let config = Config::load(&paths.config)?;
+    let offset = local_offset_minutes(now_ms)?;
+    Ok(Some(store.daily_status(
+        now_ms,
+        offset,
+        config.daily_minutes,
+    )?))
+}
+
+/// `morsel: 12 due · 4 today/10 min · streak 5`. The parts keep this order and form; a part that is zero is left
+/// out (no due items, no streak), except today's minutes while there is a goal. With the goal off, today's minutes
+/// read `4 min today`. When every part is left out: `morsel: nothing due`.
+pub fn line(status: &DailyStatus) -> String {
+    let day = &status.day;
+    let mut parts = Vec::new();
+    if status.due > 0 {
+        parts.push(format!("{} due", status.due));
+    }
+    if day.goal_minutes > 0 {
+        parts.push(format!(
+            "{} today/{} min",
+            day.today_minutes, day.goal_minutes
+        ));
+    } else if day.today_minutes > 0 {
+        parts.push(format!("{} min today", day.today_minutes));
+    }
+    if day.streak > 0 {
+        parts.push(format!("streak {}", day.streak));
+    }
+    if parts.is_empty() {
+        parts.push("nothing due".to_string());
+    }
+    format!("morsel: {}", parts.join(" · "))
+}
+
+pub fn write_text(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", line(status))
+}
+
+pub fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
+    super::write_json(
+        &Document {
+            due: status.due,
+            today_minutes: status.day.today_minutes,
+            goal_minutes: status.day.goal_minutes,
+            streak: status.day.streak,
+        },
+        out,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::streak::Daily;
+
+    fn status(due: u64, today_minutes: u32, goal_minutes: u32, streak: u32) -> DailyStatus {
+        DailyStatus {
+            due,
+            day: Daily {
+                today_minutes,
+                goal_minutes,
+                streak,
+            },
+        }
+    }
+
+    #[test]
+    fn the_line_leaves_out_what_is_zero_but_keeps_the_goal() {
+        assert_eq!(
+            line(&status(12, 4, 10, 5)),
+            "morsel: 12 due · 4 today/10 min · streak 5"
+        );
+        assert_eq!(line(&status(0, 0, 10, 0)), "morsel: 0 today/10 min");
+        assert_eq!(
+            line(&status(3, 12, 10, 1)),
+            "morsel: 3 due · 12 today/10 min · streak 1"
+        );
+    }
+
+    #[test]
+    fn with_the_goal_off_minutes_stand_alone_and_nothing_at_all_says_so() {
+        assert_eq!(line(&status(2, 7, 0, 0)), "morsel: 2 due · 7 min today");
+        assert_eq!(line(&status(0, 0, 0, 0)), "morsel: nothing due");
+    }
+}

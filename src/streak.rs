@@ -1,0 +1,323 @@
+//! The daily goal and the streak, in the learner's local day: active minutes per day from time-on-task spans,
+//! today's minutes against the goal, and the run of consecutive days whose goal was met. Pure: "now" and the
+//! learner's offset from UTC are given, never read here.
+
+use std::collections::BTreeMap;
+
+const MINUTE_MS: i64 = 60_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// A span of active time, UTC milliseconds since the Unix epoch (as `active_spans` keeps it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub started_at: i64,
+    pub ended_at: i64,
+}
+
+/// Where the learner stands today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Daily {
+    /// Whole minutes of active time since local midnight (rounded down, so that "10 of 10" means the goal is met).
+    pub today_minutes: u32,
+    /// The daily goal in minutes; 0 when the goal is off.
+    pub goal_minutes: u32,
+    /// Consecutive local days whose goal was met, ending today if today's is met, else yesterday (today is still
+    /// open). 0 when the goal is off.
+    pub streak: u32,
+}
+
+impl Daily {
+    /// Whether today's goal is met (never, when the goal is off).
+    pub fn goal_met(&self) -> bool {
+        self.goal_minutes > 0 && self.today_minutes >= self.goal_minutes
+    }
+}
+
+/// The local day of an instant: days since 1970-01-01 in the learner's local time.
+pub fn local_day(at_ms: i64, utc_offset_min: i32) -> i64 {
+    (at_ms + i64::from(utc_offset_min) * MINUTE_MS).div_euclid(DAY_MS)
+}
+
+/// Active milliseconds per local day. Spans are cut at `now_ms` (time not yet lived does not count), a span crossing
+/// local midnight is split between its days, and time covered by overlapping spans (two terminals at once) counts
+/// once.
+pub fn active_ms_per_day(spans: &[Span], now_ms: i64, utc_offset_min: i32) -> BTreeMap<i64, i64> {
+    let offset_ms = i64::from(utc_offset_min) * MINUTE_MS;
+    let mut clipped: Vec<(i64, i64)> = spans
+        .iter()
+        .map(|s| (s.started_at, s.ended_at.min(now_ms)))
+        .filter(|(start, end)| start < end)
+        .collect();
+    clipped.sort_unstable();
+    // The union of the spans, in order.
+    let mut union: Vec<(i64, i64)> = Vec::with_capacity(clipped.len());
+    for (start, end) in clipped {
+        match union.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => union.push((start, end)),
+        }
+    }
+    let mut days = BTreeMap::new();
+    for (start, end) in union {
+        // In local time, so that days start at local midnight.
+        let (mut from, to) = (start + offset_ms, end + offset_ms);
+        while from < to {
+            let day = from.div_euclid(DAY_MS);
+            let until = to.min((day + 1) * DAY_MS);
+            *days.entry(day).or_insert(0) += until - from;
+            from = until;
+        }
+    }
+    days
+}
+
+/// Today's minutes against the goal, and the streak, as of `now_ms`. Every day is judged by today's goal.
+pub fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32) -> Daily {
+    let days = active_ms_per_day(spans, now_ms, utc_offset_min);
+    let today = local_day(now_ms, utc_offset_min);
+    let today_ms = days.get(&today).copied().unwrap_or(0);
+    let today_minutes = u32::try_from(today_ms / MINUTE_MS).unwrap_or(u32::MAX);
+    if goal_minutes == 0 {
+        return Daily {
+            today_minutes,
+            goal_minutes,
+            streak: 0,
+        };
+    }
+    let met = |day: i64| {
+        days.get(&day)
+            .is_some_and(|&ms| ms >= i64::from(goal_minutes) * MINUTE_MS)
+    };
+    let mut day = if met(today) { today } else { today - 1 };
+    let mut streak = 0;
+    while met(day) {
+        streak += 1;
+        day -= 1;
+    }
+    Daily {
+        today_minutes,
+        goal_minutes,
+        streak,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR_MS: i64 = 3_600_000;
+    /// 2026-11-23 00:00 UTC.
+    const MIDNIGHT_UTC: i64 = 1_795_392_000_000;
+
+    /// `minutes` of activity starting at `at`.
+    fn span(at: i64, minutes: i64) -> Span {
+        Span {
+            started_at: at,
+            ended_at: at + minutes * MINUTE_MS,
+        }
+    }
+
+    #[test]
+    fn the_constant_is_a_utc_midnight() {
+        assert_eq!(MIDNIGHT_UTC % DAY_MS, 0);
+        assert_eq!(
+            local_day(MIDNIGHT_UTC, 0),
+            local_day(MIDNIGHT_UTC - 1, 0) + 1
+        );
+    }
+
+    #[test]
+    fn a_span_across_local_midnight_is_split_between_its_days() {
+        // 23:50 to 00:15 local time, in UTC+14: 09:50 to 10:15 UTC the day before.
+        let offset = 14 * 60;
+        let local_midnight = MIDNIGHT_UTC - 14 * HOUR_MS;
+        let spans = [span(local_midnight - 10 * MINUTE_MS, 25)];
+        let days = active_ms_per_day(&spans, local_midnight + HOUR_MS, offset);
+        let today = local_day(local_midnight, offset);
+        assert_eq!(days.get(&(today - 1)), Some(&(10 * MINUTE_MS)));
+        assert_eq!(days.get(&today), Some(&(15 * MINUTE_MS)));
+        assert_eq!(days.len(), 2);
+    }
+
+    #[test]
+    fn the_same_instants_fall_on_different_local_days_by_offset() {
+        // 20 minutes from 09:50 UTC on day D: 23:50-00:10 on D and D+1 in UTC+14, on D-1 and D in UTC-10; all on
+        // D in UTC.
+        let spans = [span(MIDNIGHT_UTC + 9 * HOUR_MS + 50 * MINUTE_MS, 20)];
+        let now = MIDNIGHT_UTC + 12 * HOUR_MS;
+        let d = local_day(MIDNIGHT_UTC, 0);
+        let ten = 10 * MINUTE_MS;
+        let expected = [
+            (14 * 60, vec![(d, ten), (d + 1, ten)]),
+            (-10 * 60, vec![(d - 1, ten), (d, ten)]),
+            (0, vec![(d, 2 * ten)]),
+        ];
+        for (offset, days) in expected {
+            let got: Vec<(i64, i64)> = active_ms_per_day(&spans, now, offset).into_iter().collect();
+            assert_eq!(got, days, "offset {offset}");
+        }
+        // At 12:00 UTC it is 02:00 in UTC+14 and in UTC-10 (10 minutes today), 12:00 in UTC (20 minutes), and
+        // 00:00 in UTC+12, where the whole span was yesterday. Ten minutes each side of midnight meet a 10-minute goal
+        // on both days.
+        for (offset, today, streak) in [
+            (14 * 60, 10, 2),
+            (-10 * 60, 10, 2),
+            (0, 20, 1),
+            (12 * 60, 0, 1),
+        ] {
+            let got = daily(&spans, now, offset, 10);
+            assert_eq!(
+                (got.today_minutes, got.streak),
+                (today, streak),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_streak_follows_the_local_day_not_the_utc_day() {
+        // Ten minutes at 09:00 and at 11:00 UTC on one UTC day: 23:00 and 01:00 local in UTC-10, two local days.
+        let spans = [
+            span(MIDNIGHT_UTC + 9 * HOUR_MS, 10),
+            span(MIDNIGHT_UTC + 11 * HOUR_MS, 10),
+        ];
+        let now = MIDNIGHT_UTC + 12 * HOUR_MS;
+        assert_eq!(daily(&spans, now, -10 * 60, 10).streak, 2);
+        // In UTC both are today: one day, and 20 minutes of it.
+        assert_eq!(
+            daily(&spans, now, 0, 10),
+            Daily {
+                today_minutes: 20,
+                goal_minutes: 10,
+                streak: 1
+            }
+        );
+        // In UTC+14 (23:00 and 01:00 again, a day later by the calendar) it is two days as well.
+        assert_eq!(daily(&spans, now, 14 * 60, 10).streak, 2);
+    }
+
+    /// Spans of `minutes[i]` minutes at 12:00 local time, `i` days before the local day of `now`.
+    fn days_back(now: i64, offset: i32, minutes: &[i64]) -> Vec<Span> {
+        let offset_ms = i64::from(offset) * MINUTE_MS;
+        let local_noon = local_day(now, offset) * DAY_MS + 12 * HOUR_MS - offset_ms;
+        minutes
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| **m > 0)
+            .map(|(i, m)| span(local_noon - i as i64 * DAY_MS, *m))
+            .collect()
+    }
+
+    #[test]
+    fn the_streak_ends_today_when_today_is_met_and_yesterday_while_today_is_open() {
+        for offset in [14 * 60, -10 * 60, 0, 330] {
+            // Evening, local time, so that today's noon span is in the past.
+            let now = MIDNIGHT_UTC + 20 * HOUR_MS - i64::from(offset) * MINUTE_MS;
+            // Today 12 min, then 10, 15, 10, then a 9-minute day that breaks the run.
+            let spans = days_back(now, offset, &[12, 10, 15, 10, 9, 30]);
+            let d = daily(&spans, now, offset, 10);
+            assert_eq!(
+                d,
+                Daily {
+                    today_minutes: 12,
+                    goal_minutes: 10,
+                    streak: 4
+                },
+                "offset {offset}"
+            );
+            assert!(d.goal_met());
+            // Today only 4 minutes so far: the streak of the three days before still stands.
+            let spans = days_back(now, offset, &[4, 10, 15, 10, 9]);
+            let d = daily(&spans, now, offset, 10);
+            assert_eq!(
+                d,
+                Daily {
+                    today_minutes: 4,
+                    goal_minutes: 10,
+                    streak: 3
+                },
+                "offset {offset}"
+            );
+            assert!(!d.goal_met());
+            // Yesterday missed: no streak, whatever came before.
+            let spans = days_back(now, offset, &[4, 0, 15, 10]);
+            assert_eq!(daily(&spans, now, offset, 10).streak, 0, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn a_midnight_session_counts_toward_both_days() {
+        // 20 minutes from 23:55 local time, UTC+14: 5 minutes yesterday, 15 today.
+        let offset = 14 * 60;
+        let local_midnight = MIDNIGHT_UTC - 14 * HOUR_MS;
+        let spans = [span(local_midnight - 5 * MINUTE_MS, 20)];
+        let now = local_midnight + 30 * MINUTE_MS;
+        let d = daily(&spans, now, offset, 10);
+        assert_eq!((d.today_minutes, d.streak), (15, 1));
+        let d = daily(&spans, now, offset, 5);
+        assert_eq!((d.today_minutes, d.streak), (15, 2));
+    }
+
+    #[test]
+    fn overlapping_spans_count_once_and_time_after_now_not_at_all() {
+        let start = MIDNIGHT_UTC + HOUR_MS;
+        // Two terminals over the same 10 minutes, a third span reaching 5 minutes into the future, one wholly in it.
+        let now = start + 20 * MINUTE_MS;
+        let spans = [
+            span(start, 10),
+            span(start + 5 * MINUTE_MS, 5),
+            span(now - 5 * MINUTE_MS, 10),
+            span(now + MINUTE_MS, 30),
+        ];
+        assert_eq!(daily(&spans, now, 0, 10).today_minutes, 15);
+    }
+
+    #[test]
+    fn minutes_are_whole_minutes_rounded_down_and_the_goal_needs_them_all() {
+        let start = MIDNIGHT_UTC + HOUR_MS;
+        let spans = [Span {
+            started_at: start,
+            ended_at: start + 10 * MINUTE_MS - 1,
+        }];
+        let d = daily(&spans, start + HOUR_MS, 0, 10);
+        assert_eq!((d.today_minutes, d.streak, d.goal_met()), (9, 0, false));
+    }
+
+    #[test]
+    fn a_goal_of_zero_is_off_no_streak_but_minutes_still_count() {
+        let now = MIDNIGHT_UTC + 20 * HOUR_MS;
+        let spans = days_back(now, 0, &[12, 10, 15]);
+        let d = daily(&spans, now, 0, 0);
+        assert_eq!(
+            d,
+            Daily {
+                today_minutes: 12,
+                goal_minutes: 0,
+                streak: 0
+            }
+        );
+        assert!(!d.goal_met());
+    }
+
+    #[test]
+    fn a_year_of_daily_goals_is_a_streak_of_365() {
+        let now = MIDNIGHT_UTC + 20 * HOUR_MS;
+        let spans = days_back(now, 60, &[10; 365]);
+        assert_eq!(daily(&spans, now, 60, 10).streak, 365);
+        assert_eq!(
+            daily(&[], now, 60, 10),
+            Daily {
+                today_minutes: 0,
+                goal_minutes: 10,
+                streak: 0
+            }
+        );
+    }
+
+    #[test]
+    fn local_days_before_the_epoch_are_counted_down() {
+        assert_eq!(local_day(-1, 0), -1);
+        assert_eq!(local_day(0, -60), -1);
+        assert_eq!(local_day(0, 60), 0);
+    }
+}
