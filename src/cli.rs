@@ -80,6 +80,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Review what is due: cards and questions of every course (or one) brought back by spaced repetition, the
+    /// weakest first.
+    Review {
+        /// Only this course (a pack folder or a course id).
+        #[arg(value_name = "PATH|COURSE_ID")]
+        course: Option<String>,
+        /// At most this many items.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Study ahead: items not due yet, soonest due first (logged as early reviews).
+        #[arg(long)]
+        ahead: bool,
+        /// Plain lines on stdout and answers on stdin, for screen readers and scripts.
+        #[arg(long)]
+        plain: bool,
+        /// Fit personal FSRS parameters to your own review log instead of reviewing.
+        #[arg(long, conflicts_with_all = ["course", "limit", "ahead", "plain"])]
+        optimize: bool,
+    },
     /// Play a course: a pack directory, or the id of a course on the course path.
     Play {
         #[arg(value_name = "PATH|COURSE_ID")]
@@ -192,6 +211,57 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             require_terminal()?;
             crate::tui::run(crate::tui::Start::Library, settings, store)?;
             return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Review {
+            course,
+            limit,
+            ahead,
+            plain,
+            optimize,
+        }) => {
+            let settings = settings(&cli.global)?;
+            let mut store = Store::open(&settings.paths.db)?;
+            if optimize {
+                let _ = crate::commands::optimize::optimize(&mut store, now, &mut out)?;
+                out.flush().context("writing to stdout")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let course = match &course {
+                Some(target) => Some(course_id(target)?),
+                None => None,
+            };
+            let clock = Rc::new(crate::clock::LocalClock {
+                utc_offset_min: crate::store::status::local_offset_minutes(now)?,
+            });
+            let (scheduler, items) = overview::review_queue(
+                &settings.paths,
+                &store,
+                course.as_deref(),
+                now,
+                ahead,
+                limit,
+                settings.config.desired_retention,
+            )?;
+            if items.is_empty() {
+                nothing_due(&store, course.as_deref(), now, ahead, &mut out)?;
+                out.flush().context("writing to stdout")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut reviewing = crate::reviewing::Reviewing::new(items, scheduler, clock);
+            if plain {
+                let stdin = io::stdin();
+                crate::plain::review::run(&mut reviewing, &mut store, &mut stdin.lock(), &mut out)?;
+                ExitCode::SUCCESS
+            } else {
+                drop(out);
+                require_terminal()?;
+                crate::tui::run(
+                    crate::tui::Start::Review(Box::new(reviewing)),
+                    settings,
+                    store,
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
         }
         Some(Command::Play {
             target,
@@ -405,6 +475,45 @@ impl<W: Write> Write for SanitisedLines<W> {
         self.write_sanitised(&rest)?;
         self.inner.flush()
     }
+}
+
+/// The course id of a pack folder or of an id (kept as given: progress is keyed by ids).
+fn course_id(target: &str) -> anyhow::Result<String> {
+    if std::path::Path::new(target).is_dir() {
+        let pack = playable(crate::pack::load(std::path::Path::new(target)))?;
+        return Ok(pack.course.id);
+    }
+    Ok(target.to_string())
+}
+
+/// Says that nothing is due, when the next item is, and how to study ahead.
+fn nothing_due(
+    store: &Store,
+    course: Option<&str>,
+    now: i64,
+    ahead: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let of = course.map_or_else(String::new, |c| format!(" in `{}`", sanitize(c)));
+    if ahead {
+        writeln!(
+            out,
+            "Nothing scheduled{of} yet: cards and questions enter review as you meet them in lessons."
+        )?;
+        return Ok(());
+    }
+    match store.next_due_after(course, now)? {
+        Some(due) => writeln!(
+            out,
+            "Nothing due{of} now; the next item comes back {}. `morsel review --ahead` studies ahead.",
+            crate::reviewing::comes_back(due, now).trim_start_matches("again ")
+        )?,
+        None => writeln!(
+            out,
+            "Nothing due{of}: cards and questions enter review as you meet them in lessons."
+        )?,
+    }
+    Ok(())
 }
 
 /// The loaded pack, or its errors on stderr (sanitised) and a failure naming `morsel check`.

@@ -62,3 +62,20 @@ impl Clock for ManualClock {
         self.0.get()
     }
 }
+
+/// The system's clock with the learner's offset from UTC, found once at start (`store::status::local_offset_minutes`),
+/// for the local day of reviews and goals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalClock {
+    pub utc_offset_min: i32,
+}
+
+impl Clock for LocalClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms()
+    }
+
+    fn utc_offset_min(&self, _at: i64) -> i32 {
+        self.utc_offset_min
+    }
+}

@@ -1,12 +1,15 @@
 //! Where a learner stands in each course, gathered from the packs and the store: what `stats`, `list` and the
 //! library screen show. The rounding of scores and reading minutes lives here, so that every screen agrees.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::pack::{self, Pack};
 use crate::paths::Paths;
 use crate::progress::{LessonStatus, Progress, SavedPosition};
 use crate::render::sanitize;
+use crate::review::Scheduler;
+use crate::reviewing::{self, ReviewItem};
 use crate::session::{OpenOptions, start_point};
 use crate::store::{ActiveTime, CourseRow, Store, StoreError};
 
@@ -250,6 +253,60 @@ pub fn find_course(paths: &Paths, target: &str) -> Result<PathBuf, NoCourse> {
     })
 }
 
+/// The packs of these courses, for review: each loaded from where it was last played, else found on the course
+/// path by its id. A course whose pack cannot be found or loaded is left out (its items wait until it can).
+pub fn packs_of(
+    paths: &Paths,
+    store: &Store,
+    ids: &[&str],
+) -> Result<HashMap<String, Pack>, StoreError> {
+    let mut packs = HashMap::new();
+    for id in ids {
+        if packs.contains_key(*id) {
+            continue;
+        }
+        let saved = store
+            .course(id)?
+            .map(|row| PathBuf::from(row.pack_path))
+            .and_then(|path| match load_pack(&path) {
+                Loaded::Pack(pack) if pack.course.id == *id => Some(*pack),
+                _ => None,
+            });
+        let pack = saved.or_else(|| {
+            let path = find_course(paths, id).ok()?;
+            match load_pack(&path) {
+                Loaded::Pack(pack) if pack.course.id == *id => Some(*pack),
+                _ => None,
+            }
+        });
+        if let Some(pack) = pack {
+            packs.insert(id.to_string(), pack);
+        }
+    }
+    Ok(packs)
+}
+
+/// The review queue of one course or all at `now` (every scheduled item when studying `ahead`), its items found in
+/// their packs, with the learner's scheduler.
+pub fn review_queue(
+    paths: &Paths,
+    store: &Store,
+    course: Option<&str>,
+    now: i64,
+    ahead: bool,
+    limit: Option<usize>,
+    retention: f32,
+) -> Result<(Scheduler, Vec<ReviewItem>), StoreError> {
+    let scheduler = store.scheduler(retention)?;
+    let scheduled = store.scheduled(course, (!ahead).then_some(now))?;
+    let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let packs = packs_of(paths, store, &ids)?;
+    let items = reviewing::queue(scheduled, &packs, &scheduler, now, ahead, limit);
+    Ok((scheduler, items))
+}
+
 /// `Ok` when `lesson` is none or one of the course's lessons.
 pub fn require_lesson(
     course: &str,
@@ -281,6 +338,7 @@ mod tests {
             complete: true,
             mastered: false,
             missed: Vec::new(),
+            known: Vec::new(),
         }
     }
 

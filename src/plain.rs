@@ -16,6 +16,8 @@ use crate::summary::{CourseSummary, LessonSummary};
 
 const WIDTH: u16 = 80;
 
+pub mod review;
+
 const HELP: &str = "Commands: next (or an empty line), back, hint, skip, retry, pause, resume, help, quit. \
 While a question waits, type the answer; prefix a command with a colon, as in :skip.";
 
@@ -121,7 +123,7 @@ where
 }
 
 /// A rating as typed: its number or its name.
-fn rating(word: &str) -> Option<Rating> {
+pub(crate) fn rating(word: &str) -> Option<Rating> {
     Rating::ALL
         .into_iter()
         .find(|r| word == r.number().to_string() || word.eq_ignore_ascii_case(r.name()))
@@ -131,7 +133,7 @@ fn waiting_for_answer(session: &Session) -> bool {
     matches!(session.exercise(), Some((Exercise::Question(_), s)) if s.verdict.is_none())
 }
 
-fn plain(markdown: &str, styles: &Styles) -> String {
+pub(crate) fn plain(markdown: &str, styles: &Styles) -> String {
     render::to_terminal_text(&render::markdown(markdown, WIDTH, styles), false)
         .trim_end()
         .to_string()
@@ -202,7 +204,7 @@ where
 
 /// A verdict in words: right or not; after a wrong answer or a skip, the learner's answer and the right one (and
 /// for a pick-all question the right choices missed); the feedback of each picked choice, named; the explanation.
-fn verdict_lines(
+pub(crate) fn verdict_lines(
     question: &Question,
     verdict: &Verdict,
     styles: &Styles,
@@ -246,7 +248,7 @@ fn verdict_lines(
 }
 
 /// An answer in one line: `Your answer: 2. text`, `The right order: 3 1 2 (first; second; third)`.
-fn stated(answer: &str, order: &str, stated: &Stated) -> String {
+pub(crate) fn stated(answer: &str, order: &str, stated: &Stated) -> String {
     match stated {
         Stated::Choices(picked) if picked.is_empty() => format!("{answer}: none."),
         Stated::Choices(picked) => format!("{answer}: {}.", choices(picked)),
@@ -261,7 +263,7 @@ fn stated(answer: &str, order: &str, stated: &Stated) -> String {
 }
 
 /// Choices by number and text: `1. text; 3. text`.
-fn choices(shown: &[Shown]) -> String {
+pub(crate) fn choices(shown: &[Shown]) -> String {
     shown
         .iter()
         .map(|c| format!("{}. {}", c.number, inline(&c.text)))
@@ -270,13 +272,59 @@ fn choices(shown: &[Shown]) -> String {
 }
 
 /// Inline pack Markdown as one line of plain text.
-fn inline(markdown: &str) -> String {
+pub(crate) fn inline(markdown: &str) -> String {
     let styles = Styles::dark().without_color();
     render::to_terminal_text(&render::inline(markdown, 1000, &styles), false)
         .lines()
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// An exercise as plain lines: a question's prompt and how to answer it, with its choices or items in the order
+/// `shown`; a card's front.
+pub(crate) fn exercise_lines(
+    exercise: &Exercise,
+    shown: &[usize],
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match exercise {
+        Exercise::Question(q) => {
+            writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+            match &q.kind {
+                QuestionKind::Choice { choices, .. } => {
+                    if let Some(note) = q.pick_all_note() {
+                        writeln!(out, "{note}")?;
+                    }
+                    if q.kind.picks_several() {
+                        writeln!(out, "Type the numbers of your choices, as in 1 3.")?;
+                    } else {
+                        writeln!(out, "Type the number of your choice.")?;
+                    }
+                    for (n, &i) in shown.iter().enumerate() {
+                        writeln!(out, "{}. {}", n + 1, plain(&choices[i].text, styles))?;
+                    }
+                }
+                QuestionKind::TrueFalse { .. } => writeln!(out, "Type true or false.")?,
+                QuestionKind::Text { .. } => writeln!(out, "Type your answer.")?,
+                QuestionKind::Order { items } => {
+                    writeln!(
+                        out,
+                        "Put these in order: type their numbers in the right order, as in 3 1 2."
+                    )?;
+                    for (n, &i) in shown.iter().enumerate() {
+                        writeln!(out, "{}. {}", n + 1, plain(&items[i], styles))?;
+                    }
+                }
+            }
+        }
+        Exercise::Card(card) => {
+            writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
+            writeln!(out, "Type next to see the back.")?;
+        }
+    }
+    Ok(())
 }
 
 /// Prints what is on screen now; `arrived` when the learner has just come to this bite, so that a bite opening at
@@ -308,45 +356,12 @@ fn show(
                 writeln!(out, "\n(next: the questions of this bite)")?;
             }
         }
-        Stage::Exercise(state) => {
+        Stage::Exercise(_) => {
             if arrived {
                 writeln!(out, "{}", place())?;
             }
-            match session.exercise() {
-                Some((Exercise::Question(q), _)) => {
-                    writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
-                    match &q.kind {
-                        QuestionKind::Choice { choices, .. } => {
-                            if let Some(note) = q.pick_all_note() {
-                                writeln!(out, "{note}")?;
-                            }
-                            if q.kind.picks_several() {
-                                writeln!(out, "Type the numbers of your choices, as in 1 3.")?;
-                            } else {
-                                writeln!(out, "Type the number of your choice.")?;
-                            }
-                            for (n, &i) in state.shown.iter().enumerate() {
-                                writeln!(out, "{}. {}", n + 1, plain(&choices[i].text, styles))?;
-                            }
-                        }
-                        QuestionKind::TrueFalse { .. } => writeln!(out, "Type true or false.")?,
-                        QuestionKind::Text { .. } => writeln!(out, "Type your answer.")?,
-                        QuestionKind::Order { items } => {
-                            writeln!(
-                                out,
-                                "Put these in order: type their numbers in the right order, as in 3 1 2."
-                            )?;
-                            for (n, &i) in state.shown.iter().enumerate() {
-                                writeln!(out, "{}. {}", n + 1, plain(&items[i], styles))?;
-                            }
-                        }
-                    }
-                }
-                Some((Exercise::Card(card), _)) => {
-                    writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
-                    writeln!(out, "Type next to see the back.")?;
-                }
-                None => {}
+            if let Some((exercise, state)) = session.exercise() {
+                exercise_lines(exercise, &state.shown, styles, out)?;
             }
         }
         Stage::Summary(status) => {

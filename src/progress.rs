@@ -65,6 +65,8 @@ pub struct LessonStatus {
     pub mastered: bool,
     /// Ids of the questions not right on the first try of their latest round, in lesson order.
     pub missed: Vec<String>,
+    /// Every question's id, in lesson order, with whether it is known (counts toward mastery).
+    pub known: Vec<(String, bool)>,
 }
 
 impl LessonStatus {
@@ -169,12 +171,17 @@ impl Progress {
             complete: false,
             mastered: false,
             missed: Vec::new(),
+            known: Vec::new(),
         };
         for exercise in lesson.bites.iter().flat_map(|b| &b.exercises) {
             let Exercise::Question(q) = exercise else {
                 continue;
             };
             status.questions += 1;
+            status.known.push((
+                q.id.clone(),
+                self.questions.get(&q.id).is_some_and(|p| p.known),
+            ));
             match self.questions.get(&q.id) {
                 Some(p) => {
                     status.answered += 1;

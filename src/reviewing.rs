@@ -125,6 +125,16 @@ pub struct Reviewing {
     tally: Tally,
 }
 
+impl std::fmt::Debug for Reviewing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reviewing")
+            .field("items", &self.items.len())
+            .field("at", &self.at)
+            .field("tally", &self.tally)
+            .finish()
+    }
+}
+
 impl Reviewing {
     pub fn new(items: Vec<ReviewItem>, scheduler: Scheduler, clock: Rc<dyn Clock>) -> Self {
         let now = clock.now_ms();

@@ -273,6 +273,7 @@ mod tests {
             complete,
             mastered: complete && (questions == 0 || right as f64 / questions as f64 >= 0.8),
             missed: missed.iter().map(|m| m.to_string()).collect(),
+            known: Vec::new(),
         }
     }
 

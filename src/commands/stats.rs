@@ -465,9 +465,20 @@ struct JsonLesson<'a> {
     bites_seen: usize,
     questions: usize,
     answered: usize,
+    /// Questions that count toward mastery: right on the first attempt, or in a scheduled review.
     first_try_right: usize,
+    /// Right only on a retry in the same sitting: practice.
+    right_on_retry: usize,
     complete: bool,
     mastered: bool,
+    /// Each question in lesson order, and whether it is known (counts toward mastery).
+    question_list: Vec<JsonQuestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonQuestion<'a> {
+    id: &'a str,
+    known: bool,
 }
 
 #[derive(Serialize)]
@@ -504,8 +515,14 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
                         questions: s.questions,
                         answered: s.answered,
                         first_try_right: s.first_try_right,
+                        right_on_retry: s.right_on_retry,
                         complete: s.complete,
                         mastered: s.mastered,
+                        question_list: s
+                            .known
+                            .iter()
+                            .map(|(id, known)| JsonQuestion { id, known: *known })
+                            .collect(),
                     })
                     .collect(),
                 position: c.position.as_ref().map(|p| JsonPosition {

@@ -6,6 +6,7 @@
 mod error;
 mod open;
 mod params;
+mod review;
 mod stats;
 pub mod status;
 

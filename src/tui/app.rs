@@ -14,12 +14,15 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::{self, Binding, Command, Input};
 use super::keymap::{Action, Keymap};
-use super::screens::{Next, broken::Broken, help, library::Library, player::Player};
+use super::screens::{
+    Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
+};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::pack::{LoadReport, Pack};
 use crate::paths::Paths;
 use crate::render::Styles;
+use crate::reviewing::Reviewing;
 use crate::session::{OpenOptions, Session};
 use crate::store::{Store, StoreError};
 
@@ -47,7 +50,7 @@ pub enum Effect {
 }
 
 /// How the player was started.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Start {
     Library,
     /// A pack directory or a course id on the course path.
@@ -60,6 +63,8 @@ pub enum Start {
         report: Box<LoadReport>,
         options: OpenOptions,
     },
+    /// A review sitting the command line has built.
+    Review(Box<Reviewing>),
 }
 
 pub enum Screen {
@@ -67,6 +72,7 @@ pub enum Screen {
     Player(Box<Player>),
     /// A pack that does not load: its problems, and the way back.
     Broken(Broken),
+    Review(Box<ReviewScreen>),
 }
 
 /// What the app is set up with, from the command line and the config file.
@@ -167,6 +173,9 @@ impl App {
                 }
             }
             Start::Loaded { report, options } => app.open_report(*report, &options, false),
+            Start::Review(reviewing) => {
+                app.screen = Screen::Review(Box::new(ReviewScreen::new(*reviewing, false)))
+            }
         }
         app
     }
@@ -214,6 +223,7 @@ impl App {
             Screen::Library(lib) => lib.input(),
             Screen::Player(p) => p.input(),
             Screen::Broken(b) => b.input(),
+            Screen::Review(r) => r.input(),
         }
     }
 
@@ -224,6 +234,7 @@ impl App {
             Screen::Library(lib) => lib.commands(ctx),
             Screen::Player(p) => p.commands(ctx),
             Screen::Broken(b) => b.commands(ctx),
+            Screen::Review(r) => r.commands(ctx),
         };
         if self.input() == Input::Field {
             commands
@@ -262,12 +273,14 @@ impl App {
             Screen::Library(lib) => lib.update(command),
             Screen::Player(p) => p.update(command, &mut self.ctx),
             Screen::Broken(b) => b.update(command, &self.ctx),
+            Screen::Review(r) => r.update(command, &mut self.ctx),
         };
         match next {
             Next::Stay => {}
             Next::Quit => return self.quit(),
             Next::Library => self.show_library(),
             Next::Open(path) => self.open_course(path, &OpenOptions::default(), true),
+            Next::Review => self.start_review(),
         }
         Effect::Redraw
     }
@@ -329,6 +342,29 @@ impl App {
         }
     }
 
+    /// A review of everything due, from the library.
+    fn start_review(&mut self) {
+        let now = self.ctx.clock.now_ms();
+        let result = crate::overview::review_queue(
+            &self.ctx.paths,
+            &self.ctx.store,
+            None,
+            now,
+            false,
+            None,
+            self.ctx.config.desired_retention,
+        );
+        let Some((scheduler, items)) = self.ctx.saved(result) else {
+            return;
+        };
+        if items.is_empty() {
+            self.ctx.error = Some("nothing is due for review now".into());
+            return;
+        }
+        let reviewing = Reviewing::new(items, scheduler, self.ctx.clock.clone());
+        self.screen = Screen::Review(Box::new(ReviewScreen::new(reviewing, true)));
+    }
+
     fn idle_pause(&mut self) -> Effect {
         let minutes = i64::from(self.ctx.config.idle_pause_minutes);
         let now = self.ctx.clock.now_ms();
@@ -366,6 +402,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Library(lib) => lib.draw(&app.ctx, &commands, frame, area),
         Screen::Broken(broken) => broken.draw(&app.ctx, &commands, frame, area),
         Screen::Player(p) => p.draw(&app.ctx, &commands, frame, area),
+        Screen::Review(r) => r.draw(&app.ctx, &commands, frame, area),
     }
     if app.help {
         help::draw(&app.ctx, &commands, frame, area);

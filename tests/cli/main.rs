@@ -11,6 +11,7 @@ mod plain;
 mod player;
 mod print;
 mod progress;
+mod review;
 mod reviews;
 mod screens;
 mod status;

@@ -1,33 +1,133 @@
-//! An exercise on the player's screen: a question of any kind, or a flashcard. Which answer keys it takes, the
+//! An exercise on screen: a question of any kind, or a flashcard. Which answer keys it takes, the
 //! commands it offers, how they answer it, and how it is drawn, with the verdict, the feedback and the
-//! explanation after an answer.
+//! explanation after an answer. Shared by the player and the review screen through `Answering`.
+
+use std::collections::BTreeSet;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::player::Player;
 use super::{Next, bold, dim};
 use crate::grade::{self, Response, Shown, Stated, Verdict};
 use crate::journal::Rating;
 use crate::pack::{Exercise, QuestionKind};
 use crate::render::{self, sanitize};
+use crate::reviewing::Reviewing;
 use crate::session::{ExerciseState, Session};
+use crate::store::{Store, StoreError};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input};
 use crate::tui::keymap::Action;
 
+/// What answers the exercise on screen: the playing session, or a review sitting. Each keeps its records in the
+/// store before the move takes effect.
+pub trait Answering {
+    fn exercise(&self) -> Option<(&Exercise, &ExerciseState)>;
+    /// Whether this is a retry of a missed question (the label says so).
+    fn in_retry(&self) -> bool;
+    fn answer(
+        &mut self,
+        response: &Response,
+        store: &mut Store,
+    ) -> Result<Option<Verdict>, StoreError>;
+    fn skip(&mut self, store: &mut Store) -> Result<bool, StoreError>;
+    fn hint(&mut self) -> Option<String>;
+    fn try_again(&mut self) -> bool;
+    fn reveal(&mut self) -> bool;
+    fn rate(&mut self, rating: Rating, store: &mut Store) -> Result<bool, StoreError>;
+}
+
+impl Answering for Session {
+    fn exercise(&self) -> Option<(&Exercise, &ExerciseState)> {
+        Session::exercise(self)
+    }
+    fn in_retry(&self) -> bool {
+        Session::in_retry(self)
+    }
+    fn answer(&mut self, r: &Response, store: &mut Store) -> Result<Option<Verdict>, StoreError> {
+        Session::answer(self, r, store)
+    }
+    fn skip(&mut self, store: &mut Store) -> Result<bool, StoreError> {
+        Session::skip(self, store)
+    }
+    fn hint(&mut self) -> Option<String> {
+        Session::hint(self)
+    }
+    fn try_again(&mut self) -> bool {
+        Session::try_again(self)
+    }
+    fn reveal(&mut self) -> bool {
+        Session::reveal(self)
+    }
+    fn rate(&mut self, rating: Rating, store: &mut Store) -> Result<bool, StoreError> {
+        Session::rate(self, rating, store)
+    }
+}
+
+impl Answering for Reviewing {
+    fn exercise(&self) -> Option<(&Exercise, &ExerciseState)> {
+        Reviewing::exercise(self)
+    }
+    fn in_retry(&self) -> bool {
+        false
+    }
+    fn answer(&mut self, r: &Response, store: &mut Store) -> Result<Option<Verdict>, StoreError> {
+        Reviewing::answer(self, r, store)
+    }
+    fn skip(&mut self, store: &mut Store) -> Result<bool, StoreError> {
+        Reviewing::skip(self, store)
+    }
+    fn hint(&mut self) -> Option<String> {
+        Reviewing::hint(self)
+    }
+    fn try_again(&mut self) -> bool {
+        Reviewing::try_again(self)
+    }
+    fn reveal(&mut self) -> bool {
+        Reviewing::reveal(self)
+    }
+    fn rate(&mut self, rating: Rating, store: &mut Store) -> Result<bool, StoreError> {
+        Reviewing::rate(self, rating, store)
+    }
+}
+
+/// What the learner is entering for the exercise on screen.
+#[derive(Debug, Default)]
+pub struct AnswerInput {
+    /// What is typed for a text or order answer.
+    pub input: String,
+    /// The learner left the answer field with Esc: keys are actions (s, i, ?, q…) until Enter goes back into it.
+    pub input_left: bool,
+    /// Shown numbers (1-based) picked for a choice question.
+    pub picked: BTreeSet<usize>,
+    /// The hint, once asked for.
+    pub hint: Option<String>,
+    /// A one-line message about the last key ("answer first", an input error…).
+    pub notice: Option<String>,
+}
+
+impl AnswerInput {
+    /// Forgets what was typed, picked or hinted for the exercise that was showing.
+    pub fn clear(&mut self) {
+        self.picked.clear();
+        self.input.clear();
+        self.input_left = false;
+        self.hint = None;
+    }
+}
+
 /// A text or order question waiting for its answer: it takes typed text.
-pub fn takes_text(session: &Session) -> bool {
+pub fn takes_text(a: &dyn Answering) -> bool {
     matches!(
-        session.exercise(),
+        a.exercise(),
         Some((Exercise::Question(q), state))
             if state.verdict.is_none() && matches!(q.kind, QuestionKind::Text { .. } | QuestionKind::Order { .. })
     )
 }
 
 /// The answer keys the exercise takes now (text fields are the player's: see `Player::input`).
-pub fn input(session: &Session) -> Input {
-    match session.exercise() {
+pub fn input(a: &dyn Answering) -> Input {
+    match a.exercise() {
         Some((Exercise::Question(q), state)) if state.verdict.is_none() => match q.kind {
             QuestionKind::Choice { .. } => Input::Choices,
             QuestionKind::TrueFalse { .. } => Input::TrueFalse,
@@ -40,10 +140,10 @@ pub fn input(session: &Session) -> Input {
     }
 }
 
-pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
+pub fn commands(a: &dyn Answering, ans: &AnswerInput, typing: bool, ctx: &Context) -> Vec<Binding> {
     let keymap = &ctx.keymap;
     let mut c = Vec::new();
-    let Some((exercise, state)) = p.session.exercise() else {
+    let Some((exercise, state)) = a.exercise() else {
         return c;
     };
     match (exercise, &state.verdict) {
@@ -71,12 +171,12 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
                     // Next says what it needs instead of doing nothing.
                     c.push(Binding::action(keymap, Action::Next, "answer first").help_only());
                 }
-                QuestionKind::Text { .. } | QuestionKind::Order { .. } if p.typing() => {
+                QuestionKind::Text { .. } | QuestionKind::Order { .. } if typing => {
                     c.push(Binding::fixed(Command::Type('a'), "type", "the answer").help_only());
                     c.push(Binding::fixed(Command::Erase, "Backspace", "erase").help_only());
                     c.push(Binding::fixed(Command::Submit, "Enter", "submit"));
                     c.push(Binding::fixed(Command::Leave, "Esc", "more keys"));
-                    if q.hint.is_some() && p.hint.is_none() {
+                    if q.hint.is_some() && ans.hint.is_none() {
                         c.push(Binding::fixed(Command::Action(Action::Hint), "Tab", "hint"));
                     }
                     return c;
@@ -85,7 +185,7 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
                     c.push(Binding::action(keymap, Action::Next, "type the answer"));
                 }
             }
-            if q.hint.is_some() && p.hint.is_none() {
+            if q.hint.is_some() && ans.hint.is_none() {
                 c.push(Binding::action(keymap, Action::Hint, "hint"));
             }
             c.push(
@@ -121,101 +221,113 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
     c
 }
 
-pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
+pub fn update(
+    a: &mut dyn Answering,
+    ans: &mut AnswerInput,
+    command: Command,
+    ctx: &mut Context,
+) -> Next {
     match command {
-        Command::Type(c) => p.input.push(c),
+        Command::Type(c) => ans.input.push(c),
         Command::Erase => {
-            p.input.pop();
+            ans.input.pop();
         }
-        Command::Submit => submit_typed(p, ctx),
-        Command::Pick(n) => pick(p, n),
+        Command::Submit => submit_typed(a, ans, ctx),
+        Command::Pick(n) => pick(a, ans, n),
         Command::TrueFalse(value) => {
-            let result = p.session.answer(&Response::Bool(value), &mut ctx.store);
+            let result = a.answer(&Response::Bool(value), &mut ctx.store);
             ctx.saved(result);
         }
         Command::Rate(rating) => {
-            let result = p.session.rate(rating, &mut ctx.store);
+            let result = a.rate(rating, &mut ctx.store);
             ctx.saved(result);
         }
         Command::Action(Action::Hint) => {
-            let waiting = matches!(p.session.exercise(), Some((Exercise::Question(_), s)) if s.verdict.is_none());
-            p.hint = p.session.hint();
-            if p.hint.is_none() && waiting {
-                p.notice = Some("no hint for this one".into());
+            let waiting =
+                matches!(a.exercise(), Some((Exercise::Question(_), s)) if s.verdict.is_none());
+            ans.hint = a.hint();
+            if ans.hint.is_none() && waiting {
+                ans.notice = Some("no hint for this one".into());
             }
         }
         Command::Action(Action::Skip) => {
-            let result = p.session.skip(&mut ctx.store);
+            let result = a.skip(&mut ctx.store);
             if let Some(false) = ctx.saved(result) {
-                p.notice = Some("nothing to skip here".into());
+                ans.notice = Some("nothing to skip here".into());
             }
         }
-        Command::Action(Action::Retry) if p.session.try_again() => p.clear_answer(),
+        Command::Action(Action::Retry) if a.try_again() => ans.clear(),
         _ => {}
     }
     Next::Stay
 }
 
-fn pick(p: &mut Player, n: usize) {
-    let Some((Exercise::Question(q), _)) = p.session.exercise() else {
+fn pick(a: &dyn Answering, ans: &mut AnswerInput, n: usize) {
+    let Some((Exercise::Question(q), _)) = a.exercise() else {
         return;
     };
     let QuestionKind::Choice { choices, .. } = &q.kind else {
         return;
     };
     if n > choices.len() {
-        p.notice = Some(format!("type a number from 1 to {}", choices.len()));
+        ans.notice = Some(format!("type a number from 1 to {}", choices.len()));
         return;
     }
     if !q.kind.picks_several() {
-        p.picked.clear();
+        ans.picked.clear();
     }
-    if !p.picked.remove(&n) {
-        p.picked.insert(n);
+    if !ans.picked.remove(&n) {
+        ans.picked.insert(n);
     }
 }
 
-fn submit_typed(p: &mut Player, ctx: &mut Context) {
-    let Some((Exercise::Question(q), state)) = p.session.exercise() else {
+fn submit_typed(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context) {
+    let Some((Exercise::Question(q), state)) = a.exercise() else {
         return;
     };
-    match grade::parse_input(&q.kind, &state.shown, &p.input) {
+    match grade::parse_input(&q.kind, &state.shown, &ans.input) {
         Ok(response) => {
-            let result = p.session.answer(&response, &mut ctx.store);
+            let result = a.answer(&response, &mut ctx.store);
             ctx.saved(result);
         }
-        Err(e) => p.notice = Some(e.to_string()),
+        Err(e) => ans.notice = Some(e.to_string()),
     }
 }
 
 /// Next on an exercise that waits: submit the picked choices, show a card's back, or go back into the field.
-pub fn next(p: &mut Player, ctx: &mut Context) -> Next {
-    let Some((exercise, state)) = p.session.exercise() else {
+pub fn next(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context) -> Next {
+    let Some((exercise, state)) = a.exercise() else {
         return Next::Stay;
     };
     match exercise {
         Exercise::Question(q) => match q.kind {
-            QuestionKind::Choice { .. } if p.picked.is_empty() => {
-                p.notice = Some("pick a number first (s skips)".into());
+            QuestionKind::Choice { .. } if ans.picked.is_empty() => {
+                ans.notice = Some("pick a number first (s skips)".into());
             }
             QuestionKind::Choice { .. } => {
-                let picked: Vec<usize> = p.picked.iter().map(|n| state.shown[n - 1]).collect();
-                let result = p.session.answer(&Response::Choices(picked), &mut ctx.store);
+                let picked: Vec<usize> = ans.picked.iter().map(|n| state.shown[n - 1]).collect();
+                let result = a.answer(&Response::Choices(picked), &mut ctx.store);
                 ctx.saved(result);
             }
-            QuestionKind::TrueFalse { .. } => p.notice = Some("press t or f (s skips)".into()),
-            _ => p.input_left = false,
+            QuestionKind::TrueFalse { .. } => ans.notice = Some("press t or f (s skips)".into()),
+            _ => ans.input_left = false,
         },
         Exercise::Card(_) if !state.revealed => {
-            p.session.reveal();
+            a.reveal();
         }
-        Exercise::Card(_) => p.notice = Some("rate it 1 to 4 (s skips)".into()),
+        Exercise::Card(_) => ans.notice = Some("rate it 1 to 4 (s skips)".into()),
     }
     Next::Stay
 }
 
-pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Vec<Line<'static>> {
-    let session = &p.session;
+pub fn lines(
+    a: &dyn Answering,
+    ans: &AnswerInput,
+    state: &ExerciseState,
+    ctx: &Context,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let session = a;
     let styles = &ctx.styles;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let Some((exercise, _)) = session.exercise() else {
@@ -243,7 +355,7 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
                     }
                     let right = right_choices(state.verdict.as_ref());
                     for (n, &index) in state.shown.iter().enumerate() {
-                        let picked = p.picked.contains(&(n + 1));
+                        let picked = ans.picked.contains(&(n + 1));
                         let mark = match (pick_all, picked) {
                             (true, true) => "[x]",
                             (true, false) => "[ ]",
@@ -275,7 +387,7 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
                     }
                 }
                 QuestionKind::Text { .. } => {
-                    lines.push(input_line(p, state, "Your answer: "));
+                    lines.push(input_line(ans, state, "Your answer: "));
                 }
                 QuestionKind::Order { items } => {
                     lines.push(Line::styled(
@@ -293,10 +405,10 @@ pub fn lines(p: &Player, state: &ExerciseState, ctx: &Context, width: u16) -> Ve
                         );
                     }
                     lines.push(Line::default());
-                    lines.push(input_line(p, state, "Your order: "));
+                    lines.push(input_line(ans, state, "Your order: "));
                 }
             }
-            if let Some(hint) = &p.hint
+            if let Some(hint) = &ans.hint
                 && state.verdict.is_none()
             {
                 lines.push(Line::default());
@@ -450,15 +562,15 @@ fn numbered(
     }
 }
 
-fn input_line(p: &Player, state: &ExerciseState, label: &str) -> Line<'static> {
-    let cursor = if state.verdict.is_none() && !p.input_left {
+fn input_line(ans: &AnswerInput, state: &ExerciseState, label: &str) -> Line<'static> {
+    let cursor = if state.verdict.is_none() && !ans.input_left {
         "▏"
     } else {
         ""
     };
     Line::from(vec![
         Span::styled(label.to_string(), dim()),
-        Span::styled(sanitize(&p.input).into_owned(), bold()),
+        Span::styled(sanitize(&ans.input).into_owned(), bold()),
         Span::raw(cursor),
     ])
 }

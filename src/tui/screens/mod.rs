@@ -6,6 +6,7 @@ pub mod exercise;
 pub mod help;
 pub mod library;
 pub mod player;
+pub mod review;
 pub mod summary;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ pub enum Next {
     Library,
     /// Open the pack at this path.
     Open(PathBuf),
+    /// Review what is due, of every course.
+    Review,
 }
 
 pub fn dim() -> Style {

@@ -2,13 +2,12 @@
 //! once per bite and width, scrolled by the session so that resume lands on the same line), and the stage's own
 //! view: an exercise (`exercise`), a lesson or course summary (`summary`), or the pause screen.
 
-use std::collections::BTreeSet;
-
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::exercise::AnswerInput;
 use super::{
     Next, bold, column, dim, exercise, footer, frame_rows, max_scroll, notice_line, summary,
     truncate,
@@ -22,18 +21,10 @@ use crate::tui::keymap::Action;
 
 pub struct Player {
     pub session: Session,
-    /// What is typed for a text or order answer.
-    pub input: String,
-    /// The learner left the answer field with Esc: keys are actions (s, i, ?, q…) until Enter goes back into it.
-    pub input_left: bool,
+    /// What the learner is entering for the exercise on screen, and the notice about the last key.
+    pub ans: AnswerInput,
     /// How far an exercise or a summary is scrolled (a bite's own scroll is saved by the session).
     pub view_scroll: u16,
-    /// Shown numbers (1-based) picked for a choice question.
-    pub picked: BTreeSet<usize>,
-    /// The hint, once asked for.
-    pub hint: Option<String>,
-    /// A one-line message about the last key ("answer first", an input error…).
-    pub notice: Option<String>,
     pub from_library: bool,
     /// The current bite's lines, rendered for `(lesson, bite, width)`.
     rendered: ((usize, usize, u16), Vec<Line<'static>>),
@@ -51,12 +42,8 @@ impl Player {
     pub fn new(session: Session, from_library: bool, ctx: &Context) -> Self {
         let mut player = Self {
             session,
-            input: String::new(),
-            input_left: false,
+            ans: AnswerInput::default(),
             view_scroll: 0,
-            picked: BTreeSet::new(),
-            hint: None,
-            notice: None,
             from_library,
             rendered: ((usize::MAX, 0, 0), Vec::new()),
         };
@@ -93,7 +80,7 @@ impl Player {
 
     /// Whether keys go to an answer being typed: a text or order question waiting for its answer.
     pub fn typing(&self) -> bool {
-        !self.input_left && !self.session.is_paused() && exercise::takes_text(&self.session)
+        !self.ans.input_left && !self.session.is_paused() && exercise::takes_text(&self.session)
     }
 
     pub fn input(&self) -> Input {
@@ -131,7 +118,7 @@ impl Player {
                 c.extend(scroll);
                 c
             }
-            Stage::Exercise(_) => exercise::commands(self, ctx),
+            Stage::Exercise(_) => exercise::commands(&self.session, &self.ans, self.typing(), ctx),
             Stage::Summary(_) | Stage::CourseDone => summary::commands(self, ctx),
         };
         if !matches!(self.session.stage(), Stage::Reading) {
@@ -160,7 +147,7 @@ impl Player {
             // Every key counts as activity, typed letters included, for the idle pause and time on task.
             self.session.note_activity();
         }
-        self.notice = None;
+        self.ans.notice = None;
         let before = self.place();
         let next = self.apply(command, ctx);
         if self.place() != before {
@@ -200,12 +187,12 @@ impl Player {
             }
             Command::Leave if matches!(self.session.stage(), Stage::Exercise(_)) => {
                 // Esc in an exercise only ever leaves the answer field: never a jump away from the question.
-                self.input_left = true;
+                self.ans.input_left = true;
                 Next::Stay
             }
             Command::Leave if self.from_library => Next::Library,
             _ if matches!(self.session.stage(), Stage::Exercise(_)) => {
-                exercise::update(self, command, ctx)
+                exercise::update(&mut self.session, &mut self.ans, command, ctx)
             }
             _ => summary::update(self, command, ctx),
         }
@@ -213,10 +200,7 @@ impl Player {
 
     /// Forgets what was typed, picked or hinted for the exercise that was showing.
     pub fn clear_answer(&mut self) {
-        self.picked.clear();
-        self.input.clear();
-        self.input_left = false;
-        self.hint = None;
+        self.ans.clear();
     }
 
     fn scroll(&mut self, action: Action, ctx: &mut Context) {
@@ -247,7 +231,7 @@ impl Player {
                 return Next::Stay;
             }
             Stage::Exercise(state) if state.verdict.is_none() => {
-                return exercise::next(self, ctx);
+                return exercise::next(&mut self.session, &mut self.ans, ctx);
             }
             Stage::CourseDone => {
                 return if self.from_library {
@@ -262,7 +246,7 @@ impl Player {
         if let Some(advance) = ctx.saved(result) {
             self.clear_answer();
             if advance == Advance::NeedsAnswer {
-                self.notice = Some("answer first (s skips)".into());
+                self.ans.notice = Some("answer first (s skips)".into());
             }
         }
         Next::Stay
@@ -304,7 +288,10 @@ impl Player {
         let body_col = column(body, width);
         let (lines, scroll) = match self.session.stage() {
             Stage::Reading => (self.bite_lines().to_vec(), self.session.scroll()),
-            Stage::Exercise(state) => (exercise::lines(self, state, ctx, width), self.view_scroll),
+            Stage::Exercise(state) => (
+                exercise::lines(&self.session, &self.ans, state, ctx, width),
+                self.view_scroll,
+            ),
             Stage::Summary(status) => (summary::lesson(self, status, ctx, width), self.view_scroll),
             Stage::CourseDone => (summary::course(self, ctx), self.view_scroll),
         };
@@ -336,7 +323,7 @@ impl Player {
         let cue = cues.join("  ·  ");
         let cue = (!cue.is_empty()).then_some(cue.as_str());
         frame.render_widget(
-            Paragraph::new(notice_line(ctx, self.notice.as_deref().or(cue))),
+            Paragraph::new(notice_line(ctx, self.ans.notice.as_deref().or(cue))),
             column(notice, width),
         );
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));

@@ -44,7 +44,7 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     if command == Command::Action(Action::Retry) && matches!(p.session.stage(), Stage::Summary(_)) {
         let result = p.session.retry_missed(&mut ctx.store);
         if let Some(false) = ctx.saved(result) {
-            p.notice = Some("nothing to retry: all were right".into());
+            p.ans.notice = Some("nothing to retry: all were right".into());
         }
     }
     Next::Stay

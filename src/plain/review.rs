@@ -1,0 +1,193 @@
+//! `morsel review --plain`: a review sitting as plain lines, as `play --plain` does for a course. While a question
+//! waits, a line is its answer (`:skip`, `:quit` give commands then); otherwise a line is a command: `next` (or
+//! an empty line), `hint`, `skip`, `retry`, `bite` (the bite the item came from), `help`, `quit`, or a card's
+//! rating (`1`…`4`, `again`, `hard`, `good`, `easy`).
+
+use std::io::{BufRead, Write};
+
+use super::{exercise_lines, plain, rating, verdict_lines};
+use crate::grade;
+use crate::journal::Journal;
+use crate::pack::Exercise;
+use crate::render::{self, Styles};
+use crate::reviewing::{Reviewing, comes_back};
+
+const HELP: &str = "Commands: next (or an empty line), hint, skip, retry, bite (the bite it came from), help, quit. \
+While a question waits, type the answer; prefix a command with a colon, as in :skip. A card is rated 1 to 4 \
+(again, hard, good, easy).";
+
+/// Reviews until the queue is done, `quit`, or the end of input. Every review is saved as it happens.
+pub fn run<J: Journal>(
+    reviewing: &mut Reviewing,
+    journal: &mut J,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
+    let styles = Styles::dark().without_color();
+    show(reviewing, &styles, out)?;
+    let mut line = String::new();
+    while !reviewing.is_done() {
+        write!(out, "> ")?;
+        out.flush()?;
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            break;
+        }
+        let text = line.trim_end_matches(['\n', '\r']);
+        let waiting =
+            matches!(reviewing.exercise(), Some((Exercise::Question(_), s)) if s.verdict.is_none());
+        let (command, text) = match text.strip_prefix(':') {
+            Some(rest) if rest.starts_with(':') => (None, rest),
+            Some(command) => (Some(command.trim().to_lowercase()), text),
+            None if waiting && !text.trim().is_empty() => (None, text),
+            None => (Some(text.trim().to_lowercase()), text),
+        };
+        match command.as_deref() {
+            None => answer(reviewing, journal, text, &styles, out)?,
+            Some("quit" | "q" | "exit") => break,
+            Some("help" | "?") => writeln!(out, "{HELP}")?,
+            Some("hint") => match reviewing.hint() {
+                Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
+                None => writeln!(out, "No hint here.")?,
+            },
+            Some("bite") => match reviewing.item() {
+                Some(item) => writeln!(
+                    out,
+                    "From {} › {}:\n{}",
+                    render::sanitize(&item.course_title),
+                    render::sanitize(&item.lesson_title),
+                    plain(&item.bite_markdown, &styles)
+                )?,
+                None => writeln!(out, "Nothing to show.")?,
+            },
+            Some("skip" | "s") => {
+                if reviewing.skip(journal)? {
+                    after(reviewing, &styles, out)?;
+                } else {
+                    writeln!(out, "Nothing to skip here.")?;
+                }
+            }
+            Some("retry" | "r") => {
+                if reviewing.try_again() {
+                    writeln!(out, "Again (practice: it does not change the schedule).")?;
+                    if let Some((exercise, state)) = reviewing.exercise() {
+                        exercise_lines(exercise, &state.shown, &styles, out)?;
+                    }
+                } else {
+                    writeln!(out, "Nothing to retry.")?;
+                }
+            }
+            Some("" | "next" | "n") => step(reviewing, &styles, out)?,
+            Some(word) if rating(word).is_some() => {
+                let rating = rating(word).unwrap_or(crate::journal::Rating::Good);
+                if reviewing.rate(rating, journal)? {
+                    writeln!(out, "Rated {}.", rating.name())?;
+                    when_back(reviewing, out)?;
+                } else {
+                    writeln!(out, "There is no card to rate now. {HELP}")?;
+                }
+            }
+            Some(other) => writeln!(out, "Unknown command `{}`. {HELP}", render::sanitize(other))?,
+        }
+    }
+    let tally = reviewing.tally();
+    writeln!(
+        out,
+        "\nReviewed {}: {} remembered. Saved. Bye.",
+        tally.reviewed, tally.remembered
+    )?;
+    Ok(())
+}
+
+/// The item on screen, with where it comes from.
+fn show(reviewing: &Reviewing, styles: &Styles, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (Some(item), Some((exercise, state))) = (reviewing.item(), reviewing.exercise()) else {
+        return Ok(());
+    };
+    let (n, of) = reviewing.position();
+    writeln!(
+        out,
+        "\nReview {n} of {of}: {} › {}.",
+        render::sanitize(&item.course_title),
+        render::sanitize(&item.lesson_title)
+    )?;
+    exercise_lines(exercise, &state.shown, styles, out)
+}
+
+/// Next: a card's back, or the next item once this one is done.
+fn step(reviewing: &mut Reviewing, styles: &Styles, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some((Exercise::Card(card), state)) = reviewing.exercise()
+        && !state.revealed
+    {
+        let back = plain(&card.back, styles);
+        reviewing.reveal();
+        writeln!(out, "Back: {back}")?;
+        writeln!(
+            out,
+            "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."
+        )?;
+        return Ok(());
+    }
+    if reviewing.advance() {
+        show(reviewing, styles, out)
+    } else {
+        writeln!(out, "Answer first, or type :skip.")?;
+        Ok(())
+    }
+}
+
+fn answer<J: Journal>(
+    reviewing: &mut Reviewing,
+    journal: &mut J,
+    text: &str,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
+    let Some((Exercise::Question(q), state)) = reviewing.exercise() else {
+        return Ok(());
+    };
+    let response = match grade::parse_input(&q.kind, &state.shown, text) {
+        Ok(response) => response,
+        Err(e) => {
+            writeln!(out, "{e}.")?;
+            return Ok(());
+        }
+    };
+    if reviewing.answer(&response, journal)?.is_some() {
+        after(reviewing, styles, out)?;
+    }
+    Ok(())
+}
+
+/// After an answer or a skip: the verdict in words, and when the item comes back.
+fn after(reviewing: &Reviewing, styles: &Styles, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some((Exercise::Question(q), state)) = reviewing.exercise()
+        && let Some(verdict) = &state.verdict
+    {
+        verdict_lines(q, verdict, styles, out)?;
+        when_back(reviewing, out)?;
+        if !verdict.correct {
+            writeln!(out, "Type retry to practise it now, or next to go on.")?;
+        }
+    } else {
+        writeln!(out, "Passed.")?;
+    }
+    Ok(())
+}
+
+fn when_back(reviewing: &Reviewing, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(due) = reviewing.next_due() {
+        writeln!(
+            out,
+            "Comes back {}.",
+            comes_back(due, reviewing.now()).trim_start_matches("again ")
+        )?;
+    }
+    Ok(())
+}

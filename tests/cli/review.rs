@@ -1,0 +1,200 @@
+//! Spaced review end to end: play a lesson with a miss, move the clock (`MORSEL_NOW_MS`, for tests only), and
+//! `morsel review` brings back exactly the items due; answering them moves their due dates, and `stats` reads
+//! mastery by the new rule.
+
+use std::path::{Path, PathBuf};
+
+use crate::morsel;
+
+const T0: i64 = 1_795_000_000_000;
+const DAY: i64 = 86_400_000;
+
+/// A pack of two true/false questions and a card, in a temporary folder.
+fn pack(dir: &Path) -> PathBuf {
+    let root = dir.join("pack");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(
+        root.join("course.toml"),
+        "id = \"rp\"\ntitle = \"Review pack\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("lessons/a.md"),
+        "+++\nid = \"a\"\ntitle = \"Truths\"\n+++\nSome facts.\n\n\
+         ```quiz\nid = \"sky\"\nkind = \"truefalse\"\nprompt = \"The sky is blue.\"\nanswer = true\n```\n\n\
+         ```quiz\nid = \"fire\"\nkind = \"truefalse\"\nprompt = \"Fire is cold.\"\nanswer = false\n```\n\n\
+         ```card\nid = \"water\"\nfront = \"Water boils at?\"\nback = \"100 °C at sea level.\"\n```\n",
+    )
+    .unwrap();
+    root
+}
+
+/// morsel at a fixed time, with its own database and no config.
+fn at(dir: &Path, now: i64, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let output = morsel()
+        .env("MORSEL_DB", dir.join("progress.db"))
+        .env("MORSEL_CONFIG", dir.join("none.toml"))
+        .env("MORSEL_NOW_MS", now.to_string())
+        .env("MORSEL_UTC_OFFSET", "0")
+        .env_remove("MORSEL_COURSES")
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn due_dates(dir: &Path) -> Vec<(String, i64)> {
+    let conn = rusqlite::Connection::open(dir.join("progress.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT item_id, due_at FROM review_items ORDER BY item_id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_missed_question_comes_back_when_due_and_a_right_review_counts_toward_mastery() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    // Miss `sky`, get `fire` right, rate the card Good.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\nfalse\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Right on the first try: 1 of 2 (50%)"),
+        "{out}"
+    );
+    // Every item entered the schedule as it was met: Again tomorrow, Good in two days.
+    assert_eq!(
+        due_dates(dir.path()),
+        [
+            ("fire".to_string(), T0 + 2 * DAY),
+            ("sky".to_string(), T0 + DAY),
+            ("water".to_string(), T0 + 2 * DAY),
+        ]
+    );
+
+    // The same day: nothing is due, and it says when something is.
+    let (ok, out, _) = at(dir.path(), T0, &["review", "--plain"], "");
+    assert!(ok);
+    assert!(
+        out.contains("Nothing due now; the next item comes back tomorrow."),
+        "{out}"
+    );
+
+    // A day later: exactly the missed question.
+    let (ok, out, err) = at(dir.path(), T0 + DAY, &["review", "--plain"], "true\nnext\n");
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Review 1 of 1: Review pack › Truths."),
+        "{out}"
+    );
+    assert!(out.contains("Question: The sky is blue."), "{out}");
+    assert!(
+        !out.contains("Fire is cold") && !out.contains("Water boils"),
+        "{out}"
+    );
+    assert!(out.contains("Right.\nComes back in "), "{out}");
+    assert!(out.contains("Reviewed 1: 1 remembered."), "{out}");
+    let sky = due_dates(dir.path())
+        .into_iter()
+        .find(|(id, _)| id == "sky")
+        .unwrap()
+        .1;
+    assert!(sky > T0 + 2 * DAY, "recalled: its interval grew ({sky})");
+
+    // stats reads mastery by the new rule: a scheduled review right makes `sky` known, so 2 of 2.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &[
+            "stats",
+            "rp",
+            "--format",
+            "json",
+            "--courses",
+            dir.path().to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lesson = &doc["courses"][0]["lessons"][0];
+    assert_eq!(lesson["mastered"], true, "{doc}");
+    assert_eq!(
+        lesson["question_list"],
+        serde_json::json!([{"id": "sky", "known": true}, {"id": "fire", "known": true}])
+    );
+}
+
+#[test]
+fn a_retry_in_the_same_sitting_is_practice_and_leaves_the_lesson_unmastered() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\nfalse\nretry\ntrue\nnext\nfalse\nnext\nnext\ngood\nretry\ntrue\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Right on retry: 1 of 2"), "{out}");
+    let (_, out, _) = at(
+        dir.path(),
+        T0,
+        &[
+            "stats",
+            "rp",
+            "--format",
+            "json",
+            "--courses",
+            dir.path().to_str().unwrap(),
+        ],
+        "",
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["courses"][0]["lessons"][0]["mastered"], false, "{doc}");
+    // The retries were logged as practice and did not move the schedule: `sky` is due tomorrow.
+    assert!(due_dates(dir.path()).contains(&("sky".to_string(), T0 + DAY)));
+}
+
+#[test]
+fn studying_ahead_reviews_what_is_not_due_yet_as_early() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\ntrue\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["review", "--plain", "--ahead", "--limit", "1"],
+        "true\nnext\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Review 1 of 1"), "{out}");
+    let conn = rusqlite::Connection::open(dir.path().join("progress.db")).unwrap();
+    let early: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM review_log WHERE review_kind = 'early'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(early, 1);
+}
