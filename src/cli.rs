@@ -282,8 +282,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if plain {
                 let pack = playable(report)?;
                 let progress = store.progress(&pack.course.id)?;
-                let mut session =
-                    Session::open(pack, progress, Rc::new(SystemClock), &options, &mut store)?;
+                let clock = Rc::new(crate::clock::LocalClock {
+                    utc_offset_min: crate::store::status::local_offset_minutes(now)?,
+                });
+                let mut session = Session::open(pack, progress, clock, &options, &mut store)?;
+                session.set_scheduler(store.scheduler(settings.config.desired_retention)?);
                 let stdin = io::stdin();
                 crate::plain::run(&mut session, &mut store, &mut stdin.lock(), &mut out)?;
                 ExitCode::SUCCESS

@@ -333,8 +333,14 @@ impl App {
             return;
         };
         let clock = self.ctx.clock.clone();
+        let retention = self.ctx.config.desired_retention;
+        let Some(scheduler) = self.ctx.store.scheduler(retention).ok() else {
+            self.ctx.error = Some("the review parameters could not be read".into());
+            return;
+        };
         match Session::open(pack, progress, clock, options, &mut self.ctx.store) {
-            Ok(session) => {
+            Ok(mut session) => {
+                session.set_scheduler(scheduler);
                 self.screen =
                     Screen::Player(Box::new(Player::new(session, from_library, &self.ctx)))
             }

@@ -17,12 +17,16 @@ use crossterm::event::{self as ct, Event as CtEvent};
 
 pub use app::{App, Effect, Event, Settings, Start, draw};
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, LocalClock, SystemClock};
 use crate::store::Store;
 
 /// Runs the player until the learner quits or the process is told to stop.
 pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()> {
     install_panic_log(&settings.paths.data_dir);
+    // The learner's offset from UTC, found once: the local day of reviews and of the daily goal.
+    let clock = LocalClock {
+        utc_offset_min: crate::store::status::local_offset_minutes(SystemClock.now_ms())?,
+    };
     let (tx, rx) = mpsc::channel::<Event>();
     // The first frame must not wait for syntax highlighting to load: code shows plain until it has, then redraws.
     crate::render::defer_highlighting();
@@ -42,7 +46,7 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
             start,
             settings,
             store,
-            Rc::new(SystemClock),
+            Rc::new(clock),
             (size.width, size.height),
         );
         terminal.draw(|f| draw(&app, f)).context("drawing")?;
