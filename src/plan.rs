@@ -1,5 +1,5 @@
 //! "I have N minutes": a time-boxed session planned from what is due and what comes next. Pure domain: no clock of
-//! its own, no terminal, no database; the store gathers the inputs (`Store::due_items`, `Store::pace_history`).
+//! its own, no terminal, no database; the store gathers the inputs (`Store::due_items`, `Store::pace_samples`).
 //!
 //! What a session holds, in order, each item taken only if its estimate fits in what is left of the box:
 //!
@@ -21,7 +21,7 @@
 //! For the player (`play --minutes N`, `review --minutes N`, the library's `t`):
 //!
 //! ```text
-//! let history = History::from_times(&store.pace_history(None, HISTORY_SAMPLES)?, |c, l, b| words of that bite);
+//! let history = store.pace_samples(HISTORY_SAMPLES)?.into_history(|course, lesson, bite| words of that bite);
 //! let pace = Pace::from_history(&history);
 //! let due = the due queue, as DueItems (or by_retrievability(store.due_items(now, course)?, &scheduler, now));
 //! let plan = plan(minutes, &due, &missed_questions(&pack, &progress), new_bites(&pack, &progress), &pace);
@@ -93,22 +93,35 @@ pub struct History {
     pub question_ms: Vec<i64>,
 }
 
-impl History {
-    /// Reading samples from measured bite times, with each bite's words from `words(course, lesson, bite)` (`None`
-    /// when its pack is not at hand or no longer has that bite: the sample is dropped).
-    pub fn reading_from(
-        times: &[BiteTime],
+/// Samples as the store measures them: bite times not yet matched with their words.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Samples {
+    pub bites: Vec<BiteTime>,
+    pub card_ms: Vec<i64>,
+    pub question_ms: Vec<i64>,
+}
+
+impl Samples {
+    /// The history, each bite's words from `words(course, lesson, bite)` (`None` when its pack is not at hand or
+    /// no longer has that bite: the sample is dropped).
+    pub fn into_history(
+        self,
         mut words: impl FnMut(&str, &str, usize) -> Option<usize>,
-    ) -> Vec<ReadingSample> {
-        times
-            .iter()
-            .filter_map(|t| {
-                Some(ReadingSample {
-                    words: words(&t.course, &t.lesson, t.bite)?,
-                    ms: t.ms,
+    ) -> History {
+        History {
+            reading: self
+                .bites
+                .iter()
+                .filter_map(|t| {
+                    Some(ReadingSample {
+                        words: words(&t.course, &t.lesson, t.bite)?,
+                        ms: t.ms,
+                    })
                 })
-            })
-            .collect()
+                .collect(),
+            card_ms: self.card_ms,
+            question_ms: self.question_ms,
+        }
     }
 }
 
@@ -687,30 +700,26 @@ mod tests {
 
     #[test]
     fn reading_samples_take_their_words_from_the_pack() {
-        let times = vec![
-            BiteTime {
-                course: "c".into(),
-                lesson: "l".into(),
-                bite: 1,
-                ms: 1000,
-            },
-            BiteTime {
-                course: "gone".into(),
-                lesson: "l".into(),
-                bite: 1,
-                ms: 1000,
-            },
-        ];
-        let samples = History::reading_from(&times, |course, _, bite| {
-            (course == "c").then_some(bite * 50)
-        });
+        let time = |course: &str| BiteTime {
+            course: course.into(),
+            lesson: "l".into(),
+            bite: 1,
+            ms: 1000,
+        };
+        let samples = Samples {
+            bites: vec![time("c"), time("gone")],
+            card_ms: vec![1],
+            question_ms: vec![2],
+        };
+        let history = samples.into_history(|course, _, bite| (course == "c").then_some(bite * 50));
         assert_eq!(
-            samples,
+            history.reading,
             [ReadingSample {
                 words: 50,
                 ms: 1000
             }]
         );
+        assert_eq!((history.card_ms, history.question_ms), (vec![1], vec![2]));
     }
 
     #[test]

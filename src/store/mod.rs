@@ -5,6 +5,7 @@
 
 mod error;
 mod open;
+mod plan;
 mod stats;
 
 use std::path::{Path, PathBuf};
