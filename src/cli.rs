@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::rc::Rc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, list, print, stats};
+use crate::commands::{check, list, plan, print, stats};
 use crate::config::{Config, ThemeName};
 use crate::overview;
 use crate::paths::Paths;
@@ -114,6 +114,18 @@ pub enum Command {
     },
     /// Print where morsel keeps its database and config, and where it looks for courses.
     Paths,
+    /// Plan a session of N minutes without playing it: due reviews, then missed questions, then new bites that fit.
+    Plan {
+        /// The box, in minutes.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440))]
+        minutes: u32,
+        /// Review this course only and read its bites: a pack directory or a course id [default: reviews of every
+        /// course, bites of the course played last]
+        #[arg(value_name = "PATH|COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -274,6 +286,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     lines.flush()?;
                 }
                 Format::Json => list::write_json(&courses, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Plan {
+            minutes,
+            course,
+            format,
+        }) => {
+            let paths = paths()?;
+            let current = match &course {
+                Some(target) => Some(playable(crate::pack::load(&overview::find_course(
+                    &paths, target,
+                )?))?),
+                None => None,
+            };
+            let store = Store::open_read_only(&paths.db)?;
+            let report = plan::gather(&paths, store.as_ref(), current, minutes, now)?;
+            match format {
+                Format::Text => {
+                    let mut lines = SanitisedLines::new(&mut out);
+                    plan::write_text(&report, &mut lines)?;
+                    lines.flush()?;
+                }
+                Format::Json => plan::write_json(&report, &mut out)?,
             }
             ExitCode::SUCCESS
         }

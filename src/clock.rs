@@ -13,7 +13,16 @@ pub trait Clock {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// For tests only: `MORSEL_NOW_MS` (milliseconds since the Unix epoch), when set, is read instead of the wall
+    /// clock, so that an end-to-end test can move time (play today, review in three days). Not a setting for
+    /// learners; it is read here and nowhere else.
     fn now_ms(&self) -> i64 {
+        if let Some(ms) = std::env::var("MORSEL_NOW_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            return ms;
+        }
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64)

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod list;
+pub mod plan;
 pub mod print;
 pub mod stats;
 
