@@ -7,6 +7,7 @@ mod commands;
 mod courses;
 mod hostile;
 mod plain;
+mod plan;
 mod player;
 mod print;
 mod progress;
