@@ -4,7 +4,7 @@
 //! What a session holds, in order, each item taken only if its estimate fits in what is left of the box:
 //!
 //! 1. **due reviews**, in the order given (the due queue: lowest retrievability first; [`by_retrievability`] sorts
-//!    one). An item that does not fit is passed over; a later, shorter one may still fit.
+//!    one, `Store::due_page` reads one a page at a time). An item that does not fit is passed over; a later, shorter one may still fit.
 //! 2. **missed questions** of the current course ([`missed_questions`]: answered, but not right on the first try of
 //!    their latest round), in course order, unless already among the due reviews.
 //! 3. **new bites** of the current course in course order, from where `play` resumes ([`new_bites`]). A bite that
@@ -23,7 +23,7 @@
 //! ```text
 //! let history = store.pace_samples(HISTORY_SAMPLES)?.into_history(|course, lesson, bite| words of that bite);
 //! let pace = Pace::from_history(&history);
-//! let due = the due queue, as DueItems (or by_retrievability(store.due_items(now, course)?, &scheduler, now));
+//! let due = the due queue as DueItems (or by_retrievability(store.due_items(now, course)?, now));
 //! let plan = plan(minutes, &due, &missed_questions(&pack, &progress), new_bites(&pack, &progress), &pace);
 //! ```
 //!
@@ -31,7 +31,7 @@
 
 use crate::pack::{Exercise, Pack};
 use crate::progress::Progress;
-use crate::review::{ItemKind, ItemState, Scheduler};
+use crate::review::{ItemKind, ItemState};
 use crate::session::{OpenOptions, start_point};
 
 /// Samples of a kind needed before the learner's own median replaces the default.
@@ -364,24 +364,27 @@ pub fn plan(
     plan
 }
 
-/// Due items with their schedule, lowest retrievability at `now` first (the most likely forgotten); ties by due
-/// date, course and id, so the order is the same on every run.
-pub fn by_retrievability(
-    items: Vec<(DueItem, ItemState)>,
-    scheduler: &Scheduler,
-    now: i64,
-) -> Vec<DueItem> {
-    let mut keyed: Vec<(f32, i64, DueItem)> = items
+/// Due items with their schedule, lowest retrievability at `now` first (the most likely forgotten). FSRS
+/// retrievability falls as `elapsed / stability` grows, with one decay for all of a learner's items whatever their
+/// parameters, so items are ordered by that ratio, largest first (exact, and the same order as
+/// `Store::due_page` gives in SQL); ties by due date, course and id, so the order is the same on every run.
+pub fn by_retrievability(items: Vec<(DueItem, ItemState)>, now: i64) -> Vec<DueItem> {
+    let mut keyed: Vec<(f64, i64, DueItem)> = items
         .into_iter()
-        .map(|(item, state)| (scheduler.retrievability(&state, now), state.due_at, item))
+        .map(|(item, state)| (forgetting(&state, now), state.due_at, item))
         .collect();
     keyed.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
+        b.0.total_cmp(&a.0)
             .then(a.1.cmp(&b.1))
             .then_with(|| a.2.course.cmp(&b.2.course))
             .then_with(|| a.2.item.cmp(&b.2.item))
     });
     keyed.into_iter().map(|(_, _, item)| item).collect()
+}
+
+/// Time since the last review (ms) per unit of stability: the larger, the less retrievable.
+fn forgetting(state: &ItemState, now: i64) -> f64 {
+    (now - state.last_review_at) as f64 / f64::from(state.stability)
 }
 
 /// The questions of `pack` answered but not right on the first try of their latest round, in course order.
@@ -823,7 +826,7 @@ mod tests {
     #[test]
     fn the_least_retrievable_item_comes_first() {
         use crate::journal::Rating;
-        let s = Scheduler::default();
+        let s = crate::review::Scheduler::default();
         let t0 = 1_795_000_000_000;
         let weak = s.next(None, Rating::Again, t0);
         let strong = s.next(None, Rating::Easy, t0);
@@ -833,10 +836,27 @@ mod tests {
                 (item("a", "strong", ItemKind::Card), strong),
                 (item("a", "weak", ItemKind::Card), weak),
             ],
-            &s,
             now,
         );
         let ids: Vec<&str> = order.iter().map(|i| i.item.as_str()).collect();
         assert_eq!(ids, ["weak", "strong"]);
+        assert!(s.retrievability(&weak, now) < s.retrievability(&strong, now));
+        // Over many random states, the order is the crate's retrievability, lowest first.
+        let mut rng = fastrand::Rng::with_seed(7);
+        let states: Vec<(DueItem, ItemState)> = (0..500)
+            .map(|i| {
+                let mut state = s.next(None, Rating::ALL[rng.usize(0..4)], t0);
+                state.stability = 0.1 + rng.f32() * 300.0;
+                state.last_review_at = t0 - rng.i64(0..400 * crate::review::DAY_MS);
+                (item("a", &format!("i{i}"), ItemKind::Card), state)
+            })
+            .collect();
+        let by_id: std::collections::HashMap<String, ItemState> =
+            states.iter().map(|(i, s)| (i.item.clone(), *s)).collect();
+        let r: Vec<f32> = by_retrievability(states, now)
+            .iter()
+            .map(|i| s.retrievability(&by_id[&i.item], now))
+            .collect();
+        assert!(r.windows(2).all(|w| w[0] <= w[1] + 1e-6), "{r:?}");
     }
 }

@@ -16,7 +16,7 @@ use crate::paths::Paths;
 use crate::plan::{self, DueItem, HISTORY_SAMPLES, Pace, Plan, Step};
 use crate::progress::Progress;
 use crate::render::sanitize;
-use crate::review::{DEFAULT_RETENTION, ItemKind, Scheduler};
+use crate::review::ItemKind;
 use crate::store::Store;
 
 /// A plan and what it was made from.
@@ -26,9 +26,9 @@ pub struct Report {
     pub pace: Pace,
     /// The course whose bites the plan reads (COURSE, or the one played last), if there is one.
     pub course: Option<(String, String)>,
-    /// Due items left out because their course's pack is not at hand or no longer has them.
+    /// Due items passed over because their course's pack is not at hand or no longer has them.
     pub unplayable: usize,
-    /// Candidates before the box was applied: (due, missed, bites left to read).
+    /// Candidates before the box was applied: (due items read, of those the box could hold; missed; bites left).
     pub candidates: (usize, usize, usize),
     /// The estimate of the first bite left out, if one was.
     pub next_bite_seconds: Option<u32>,
@@ -95,10 +95,6 @@ pub fn gather(
         _ => Progress::default(),
     };
 
-    let (due, unplayable) = match store {
-        Some(store) => due_reviews(store, &packs, only.as_deref(), now)?,
-        None => (Vec::new(), 0),
-    };
     let missed = pack.map_or_else(Vec::new, |p| plan::missed_questions(p, &progress));
     let history = match store {
         Some(store) => {
@@ -117,6 +113,17 @@ pub fn gather(
         None => plan::History::default(),
     };
     let pace = Pace::from_history(&history);
+    let (due, unplayable) = match store {
+        Some(store) => due_reviews(
+            store,
+            &packs,
+            only.as_deref(),
+            now,
+            minutes.saturating_mul(60),
+            &pace,
+        )?,
+        None => (Vec::new(), 0),
+    };
     let bites_left = pack.map_or(0, |p| plan::new_bites(p, &progress).count());
     let bites = pack.into_iter().flat_map(|p| plan::new_bites(p, &progress));
     let plan = plan::plan(minutes, &due, &missed, bites, &pace);
@@ -133,23 +140,23 @@ pub fn gather(
     })
 }
 
-/// Items due at `now` (of `only`, or of every course), lowest retrievability first, each with its lesson as the
-/// pack has it now; and how many were left out because the pack is not at hand or no longer has them.
+/// The due items a box of `box_seconds` can hold, least retrievable first, each with its lesson as the pack has
+/// it now; and how many were passed over because their pack is not at hand or no longer has them. Of each kind only
+/// a prefix of the queue can be planned (a card that does not fit is followed by no card that does), at most
+/// `box_seconds / seconds per item` long; so that many playable items of each kind are read, a page at a time, and
+/// merged back into one queue, which plans exactly as the whole queue would.
 fn due_reviews(
     store: &Store,
     packs: &Packs,
     only: Option<&str>,
     now: i64,
+    box_seconds: u32,
+    pace: &Pace,
 ) -> anyhow::Result<(Vec<DueItem>, usize)> {
-    let rows = store.due_items(now, only)?;
-    let total = rows.len();
     // Per course with items due: each item id of its pack, with its lesson and kind.
     let mut items: HashMap<&str, HashMap<&str, (&str, ItemKind)>> = HashMap::new();
-    let mut kept = Vec::with_capacity(rows.len());
-    for (mut item, state) in rows {
-        let Some((id, pack)) = packs.by_id.get_key_value(&item.course) else {
-            continue;
-        };
+    let mut playable = |mut item: DueItem| -> Option<DueItem> {
+        let (id, pack) = packs.by_id.get_key_value(&item.course)?;
         let index = items.entry(id.as_str()).or_insert_with(|| {
             let mut index = HashMap::new();
             for l in &pack.lessons {
@@ -162,20 +169,35 @@ fn due_reviews(
             }
             index
         });
-        if let Some((lesson, kind)) = index.get(item.item.as_str())
-            && *kind == item.kind
-        {
+        let (lesson, kind) = index.get(item.item.as_str())?;
+        (*kind == item.kind).then(|| {
             item.lesson = (*lesson).to_string();
-            kept.push((item, state));
+            item
+        })
+    };
+    let mut passed_over = 0;
+    let mut kept = Vec::new();
+    for kind in [ItemKind::Card, ItemKind::Question] {
+        let need = (box_seconds / pace.item_seconds(kind).max(1)) as usize;
+        let (mut found, mut skip) = (0, 0);
+        while found < need {
+            let page = store.due_page(now, only, kind, skip, need - found)?;
+            if page.is_empty() {
+                break;
+            }
+            skip += page.len();
+            for (item, state) in page {
+                match playable(item) {
+                    Some(item) => {
+                        found += 1;
+                        kept.push((item, state));
+                    }
+                    None => passed_over += 1,
+                }
+            }
         }
     }
-    let unplayable = total - kept.len();
-    // Personal parameters when `review --optimize` stored usable ones; retention does not change the order.
-    let scheduler = store
-        .scheduler_parameters()?
-        .and_then(|p| Scheduler::new(Some(&p), DEFAULT_RETENTION).ok())
-        .unwrap_or_default();
-    Ok((plan::by_retrievability(kept, &scheduler, now), unplayable))
+    Ok((plan::by_retrievability(kept, now), passed_over))
 }
 
 /// "45 s", "3 min", "3 min 20 s".

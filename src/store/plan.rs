@@ -1,5 +1,5 @@
-//! Read-only queries for planning a time-boxed session (`plan`): the items due now with their schedule, the
-//! learner's FSRS parameters, and samples of their pace.
+//! Read-only queries for planning a time-boxed session (`plan`): the items due now with their schedule, and
+//! samples of the learner's pace.
 //!
 //! Reading speed is measured from `bites_seen`: a bite reached at `t0` whose next bite in the same lesson is the next
 //! one reached (at `t1`) was read from `t0` until `t1`, or until its first exercise was shown if that came sooner
@@ -15,6 +15,29 @@ use super::{Store, StoreError};
 use crate::plan::{BiteTime, DueItem, Samples};
 use crate::review::{ItemKind, ItemState};
 
+/// A row of `review_items` as selected by `due_items` and `due_page`.
+fn due_row(r: &rusqlite::Row) -> rusqlite::Result<(DueItem, ItemState)> {
+    let kind: String = r.get(2)?;
+    Ok((
+        DueItem {
+            course: r.get(0)?,
+            item: r.get(1)?,
+            // The schema allows only these two.
+            kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Question),
+            lesson: r.get(3)?,
+        },
+        ItemState {
+            // Written from an f32, so read back exactly.
+            stability: r.get::<_, f64>(4)? as f32,
+            difficulty: r.get::<_, f64>(5)? as f32,
+            due_at: r.get(6)?,
+            last_review_at: r.get(7)?,
+            reps: r.get(8)?,
+            lapses: r.get(9)?,
+        },
+    ))
+}
+
 impl Store {
     /// Items of every course (or of `course`) due at `now` (`due_at <= now`), with their schedule, in no order.
     pub fn due_items(
@@ -28,43 +51,40 @@ impl Store {
                         lapses
                  FROM review_items WHERE due_at <= ?1 AND (?2 IS NULL OR course_id = ?2)",
             )?;
-            stmt.query_map(params![now, course], |r| {
-                let kind: String = r.get(2)?;
-                Ok((
-                    DueItem {
-                        course: r.get(0)?,
-                        item: r.get(1)?,
-                        // The schema allows only these two.
-                        kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Question),
-                        lesson: r.get(3)?,
-                    },
-                    ItemState {
-                        stability: r.get::<_, f64>(4)? as f32,
-                        difficulty: r.get::<_, f64>(5)? as f32,
-                        due_at: r.get(6)?,
-                        last_review_at: r.get(7)?,
-                        reps: r.get(8)?,
-                        lapses: r.get(9)?,
-                    },
-                ))
-            })?
-            .collect()
+            stmt.query_map(params![now, course], due_row)?.collect()
         };
         run().map_err(|e| self.error(e))
     }
 
-    /// The FSRS weights fitted by `review --optimize`, or `None` (FSRS-6's defaults) when none are stored or they
-    /// cannot be read as numbers.
-    pub fn scheduler_parameters(&self) -> Result<Option<Vec<f32>>, StoreError> {
-        let run = || -> rusqlite::Result<Option<String>> {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT parameters FROM fsrs_parameters WHERE id = 1")?;
-            let mut rows = stmt.query([])?;
-            rows.next()?.map(|r| r.get(0)).transpose()
+    /// Due items of one kind at `now` (of every course, or of `course`), least retrievable first, skipping the
+    /// first `skip`: at most `limit`. FSRS retrievability falls as `elapsed / stability` grows, with one decay for
+    /// every item, so ordering by that ratio in SQL is ordering by retrievability; ties by due date, course and id,
+    /// as `plan::by_retrievability` orders them. A planner needs only the first few of each kind (a box of N
+    /// minutes holds at most N × 60 / (seconds per item) of them), so 100,000 due items cost one scan, not 100,000
+    /// rows in memory.
+    pub fn due_page(
+        &self,
+        now: i64,
+        course: Option<&str>,
+        kind: ItemKind,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<(DueItem, ItemState)>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<(DueItem, ItemState)>> {
+            // `+due_at`: a scan of the table beats a seek per row through the due index when most items are due.
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT course_id, item_id, kind, lesson_id, stability, difficulty, due_at, last_review_at, reps,
+                        lapses
+                 FROM review_items WHERE +due_at <= ?1 AND kind = ?2 AND (?3 IS NULL OR course_id = ?3)
+                 ORDER BY (?1 - last_review_at) / stability DESC, due_at, course_id, item_id
+                 LIMIT ?4 OFFSET ?5",
+            )?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+            stmt.query_map(params![now, kind.as_str(), course, limit, skip], due_row)?
+                .collect()
         };
-        let text = run().map_err(|e| self.error(e))?;
-        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        run().map_err(|e| self.error(e))
     }
 
     /// The learner's most recent samples of each kind, at most `limit` of each, over every course: bites read
@@ -318,6 +338,37 @@ mod tests {
         assert_eq!(got, [("k1", ItemKind::Card), ("q1", ItemKind::Question)]);
         assert_eq!(due[0].1.stability, 2.5);
         assert!(store.due_items(T0 + 10, Some("other")).unwrap().is_empty());
-        assert_eq!(store.scheduler_parameters().unwrap(), None);
+        // One kind at a time, least retrievable first: 3 days since review at stability 2.5 (q1, q2: the earlier
+        // due first), then 1 day at 2.5 (q4), then 3 days at 9 (q3).
+        for (id, stability, last) in [("q3", 9.0, T0 - 86_400_000), ("q4", 2.5, T0 + 86_400_000)] {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO review_items (course_id, item_id, kind, lesson_id, stability, difficulty, due_at,
+                         last_review_at, reps, lapses, content_hash)
+                     VALUES ('c', ?1, 'question', 'l', ?2, 5.0, ?3, ?4, 1, 0, 'h')",
+                    params![id, stability, T0, last],
+                )
+                .unwrap();
+        }
+        let page = |skip, limit| -> Vec<String> {
+            store
+                .due_page(T0 + 2 * 86_400_000, None, ItemKind::Question, skip, limit)
+                .unwrap()
+                .into_iter()
+                .map(|(d, _)| d.item)
+                .collect()
+        };
+        assert_eq!(page(0, 10), ["q1", "q2", "q4", "q3"]);
+        assert_eq!(page(1, 2), ["q2", "q4"]);
+        // The same order as plan::by_retrievability.
+        let now = T0 + 2 * 86_400_000;
+        let all = store.due_items(now, None).unwrap();
+        let ordered: Vec<String> = crate::plan::by_retrievability(all, now)
+            .into_iter()
+            .filter(|d| d.kind == ItemKind::Question)
+            .map(|d| d.item)
+            .collect();
+        assert_eq!(ordered, page(0, 10));
     }
 }
