@@ -55,7 +55,7 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 fn due_items(rng: &mut fastrand::Rng) -> Vec<(DueItem, ItemState)> {
     (0..DUE)
         .map(|i| {
-            let kind = if i % 3 == 0 {
+            let kind = if i.is_multiple_of(3) {
                 ItemKind::Card
             } else {
                 ItemKind::Question
@@ -125,7 +125,7 @@ fn database(path: &std::path::Path, items: &[(DueItem, ItemState)]) -> Store {
                 answered_at: t + 12_000,
             }));
             t += 12_000;
-            if b % 2 == 0 {
+            if b.is_multiple_of(2) {
                 t += 6_000;
                 records.push(Record::CardRated {
                     course_id: course.clone(),

@@ -204,7 +204,7 @@ fn reading_speed(pack: &Pack) -> f64 {
     assert!(rates.len() >= 5, "enough samples to replace the default");
     rates.sort_by(f64::total_cmp);
     let mid = rates.len() / 2;
-    if rates.len() % 2 == 0 {
+    if rates.len().is_multiple_of(2) {
         (rates[mid - 1] + rates[mid]) / 2.0
     } else {
         rates[mid]
