@@ -1,10 +1,10 @@
 //! "I have N minutes": a time-boxed session planned from what is due and what comes next. Pure domain: no clock of
-//! its own, no terminal, no database; the store gathers the inputs (`Store::due_items`, `Store::pace_samples`).
+//! its own, no terminal, no database; the store gathers the inputs (`store::plan`).
 //!
 //! What a session holds, in order, each item taken only if its estimate fits in what is left of the box:
 //!
-//! 1. **due reviews**, in the order given (the due queue: lowest retrievability first; [`by_retrievability`] sorts
-//!    one, `Store::due_page` reads one a page at a time). An item that does not fit is passed over; a later, shorter one may still fit.
+//! 1. **due reviews**, in the order given: the due queue, lowest retrievability first ([`by_retrievability`] sorts
+//!    one). An item that does not fit is passed over; a later, shorter one may still fit.
 //! 2. **missed questions** of the current course ([`missed_questions`]: answered, but not right on the first try of
 //!    their latest round), in course order, unless already among the due reviews.
 //! 3. **new bites** of the current course in course order, from where `play` resumes ([`new_bites`]). A bite that
@@ -18,16 +18,21 @@
 //! its words at the reading speed plus its questions and cards still waiting at their pace; a review is one card or
 //! question. Every estimate is whole seconds, rounded up, at least one.
 //!
-//! For the player (`play --minutes N`, `review --minutes N`, the library's `t`):
+//! For the player (`play --minutes N`, `review --minutes N`, the library's `t`), with the pack loaded, the
+//! learner's `Progress` and the store (`commands::plan::gather` does the same for `morsel plan`):
 //!
 //! ```text
-//! let history = store.pace_samples(HISTORY_SAMPLES)?.into_history(|course, lesson, bite| words of that bite);
+//! let history = store.pace_samples(HISTORY_SAMPLES)?       // bite times, card and answer durations
+//!     .into_history(|course, lesson, bite| Some(words of that bite in its pack));
 //! let pace = Pace::from_history(&history);
-//! let due = the due queue as DueItems (or by_retrievability(store.due_items(now, course)?, now));
+//! let (due, _passed_over) = store.due_for_box(now, course, minutes * 60, &pace, |item| Some(item) if playable);
 //! let plan = plan(minutes, &due, &missed_questions(&pack, &progress), new_bites(&pack, &progress), &pace);
 //! ```
 //!
-//! `plan.items` is the session in order; `plan.estimate_seconds` the time planned, to set against time used.
+//! `Store::due_for_box` reads only the due items the box can hold (least retrievable first, a page at a time in
+//! SQL), and plans exactly as the whole queue would; a queue already in memory can be passed as it is instead.
+//! `plan.items` is the session in order ([`Step`]: a review, a missed question or a bite, each with its estimate);
+//! `plan.estimate_seconds` is the time planned, to set against time used; `plan.left()` what is unplanned.
 
 use crate::pack::{Exercise, Pack};
 use crate::progress::Progress;

@@ -140,11 +140,9 @@ pub fn gather(
     })
 }
 
-/// The due items a box of `box_seconds` can hold, least retrievable first, each with its lesson as the pack has
-/// it now; and how many were passed over because their pack is not at hand or no longer has them. Of each kind only
-/// a prefix of the queue can be planned (a card that does not fit is followed by no card that does), at most
-/// `box_seconds / seconds per item` long; so that many playable items of each kind are read, a page at a time, and
-/// merged back into one queue, which plans exactly as the whole queue would.
+/// The due items a box of `box_seconds` can hold (`Store::due_for_box`), least retrievable first, each with its
+/// lesson as the pack has it now; and how many were passed over because their pack is not at hand or no longer has
+/// them.
 fn due_reviews(
     store: &Store,
     packs: &Packs,
@@ -155,7 +153,7 @@ fn due_reviews(
 ) -> anyhow::Result<(Vec<DueItem>, usize)> {
     // Per course with items due: each item id of its pack, with its lesson and kind.
     let mut items: HashMap<&str, HashMap<&str, (&str, ItemKind)>> = HashMap::new();
-    let mut playable = |mut item: DueItem| -> Option<DueItem> {
+    let playable = |mut item: DueItem| -> Option<DueItem> {
         let (id, pack) = packs.by_id.get_key_value(&item.course)?;
         let index = items.entry(id.as_str()).or_insert_with(|| {
             let mut index = HashMap::new();
@@ -175,29 +173,7 @@ fn due_reviews(
             item
         })
     };
-    let mut passed_over = 0;
-    let mut kept = Vec::new();
-    for kind in [ItemKind::Card, ItemKind::Question] {
-        let need = (box_seconds / pace.item_seconds(kind).max(1)) as usize;
-        let (mut found, mut skip) = (0, 0);
-        while found < need {
-            let page = store.due_page(now, only, kind, skip, need - found)?;
-            if page.is_empty() {
-                break;
-            }
-            skip += page.len();
-            for (item, state) in page {
-                match playable(item) {
-                    Some(item) => {
-                        found += 1;
-                        kept.push((item, state));
-                    }
-                    None => passed_over += 1,
-                }
-            }
-        }
-    }
-    Ok((plan::by_retrievability(kept, now), passed_over))
+    Ok(store.due_for_box(now, only, box_seconds, pace, playable)?)
 }
 
 /// "45 s", "3 min", "3 min 20 s".

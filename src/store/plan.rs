@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::{Store, StoreError};
-use crate::plan::{BiteTime, DueItem, Samples};
+use crate::plan::{BiteTime, DueItem, Pace, Samples, by_retrievability};
 use crate::review::{ItemKind, ItemState};
 
 /// A row of `review_items` as selected by `due_items` and `due_page`.
@@ -85,6 +85,45 @@ impl Store {
                 .collect()
         };
         run().map_err(|e| self.error(e))
+    }
+
+    /// The due queue as far as a box of `box_seconds` at `pace` can use it, least retrievable first: of each kind
+    /// only a prefix of the queue can be planned (a card that does not fit is followed by no card that does), at
+    /// most `box_seconds / seconds per item` long, so that many items of each kind that `keep` accepts are read, a
+    /// page at a time, and merged into one queue, which `plan::plan` plans exactly as it would the whole queue.
+    /// `keep` returns the item to plan (it may set its lesson as the pack has it now), or `None` to pass it over
+    /// (its pack is not at hand, or no longer has it). Returns the queue and how many items were passed over.
+    pub fn due_for_box(
+        &self,
+        now: i64,
+        course: Option<&str>,
+        box_seconds: u32,
+        pace: &Pace,
+        mut keep: impl FnMut(DueItem) -> Option<DueItem>,
+    ) -> Result<(Vec<DueItem>, usize), StoreError> {
+        let mut passed_over = 0;
+        let mut kept = Vec::new();
+        for kind in [ItemKind::Card, ItemKind::Question] {
+            let need = (box_seconds / pace.item_seconds(kind).max(1)) as usize;
+            let (mut found, mut skip) = (0, 0);
+            while found < need {
+                let page = self.due_page(now, course, kind, skip, need - found)?;
+                if page.is_empty() {
+                    break;
+                }
+                skip += page.len();
+                for (item, state) in page {
+                    match keep(item) {
+                        Some(item) => {
+                            found += 1;
+                            kept.push((item, state));
+                        }
+                        None => passed_over += 1,
+                    }
+                }
+            }
+        }
+        Ok((by_retrievability(kept, now), passed_over))
     }
 
     /// The learner's most recent samples of each kind, at most `limit` of each, over every course: bites read
@@ -370,5 +409,14 @@ mod tests {
             .map(|d| d.item)
             .collect();
         assert_eq!(ordered, page(0, 10));
+        // A box of 45 s holds two questions of 20 s: the first two kept, passing over one refused; and the card
+        // (tied with q1, due later).
+        let (queue, passed_over) = store
+            .due_for_box(now, None, 45, &Pace::DEFAULT, |d| {
+                (d.item != "q2").then_some(d)
+            })
+            .unwrap();
+        let ids: Vec<&str> = queue.iter().map(|d| d.item.as_str()).collect();
+        assert_eq!((ids, passed_over), (vec!["q1", "k1", "q4"], 1));
     }
 }
