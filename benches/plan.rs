@@ -289,19 +289,16 @@ fn main() {
     let samples = time(20, || {
         std::hint::black_box(store.pace_samples(HISTORY_SAMPLES).unwrap());
     });
-    // As `morsel plan` reads the queue: per kind only as many as the box can hold, least retrievable first.
+    // As `morsel plan` reads the queue (`Store::due_for_box`): per kind only as many as the box can hold.
     let plan_from_store = |minutes: u32| {
         let history = store
             .pace_samples(HISTORY_SAMPLES)
             .unwrap()
             .into_history(|_, _, _| Some(120));
         let pace = Pace::from_history(&history);
-        let mut due = Vec::new();
-        for kind in [ItemKind::Card, ItemKind::Question] {
-            let need = (minutes * 60 / pace.item_seconds(kind)) as usize;
-            due.extend(store.due_page(NOW, None, kind, 0, need).unwrap());
-        }
-        let queue = plan::by_retrievability(due, NOW);
+        let (queue, _) = store
+            .due_for_box(NOW, None, minutes * 60, &pace, Some)
+            .unwrap();
         plan::plan(
             minutes,
             &queue,
