@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::rc::Rc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, export, list, print, stats, status};
+use crate::commands::{check, export, list, plan, print, stats, status};
 use crate::config::{Config, ThemeName};
 use crate::overview;
 use crate::paths::Paths;
@@ -141,6 +141,18 @@ pub enum Command {
     /// One short line for a shell prompt or a tmux status bar: items due, today's active minutes against the daily
     /// goal, the streak. Prints nothing when there is no database yet.
     Status {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Plan a session of N minutes without playing it: due reviews, then missed questions, then new bites that fit.
+    Plan {
+        /// The box, in minutes.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440))]
+        minutes: u32,
+        /// Review this course only and read its bites: a pack directory or a course id [default: reviews of every
+        /// course, bites of the course played last]
+        #[arg(value_name = "PATH|COURSE_ID")]
+        course: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -413,6 +425,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Format::Text => status::write_text(&standing, &mut out)?,
                     Format::Json => status::write_json(&standing, &mut out)?,
                 }
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Plan {
+            minutes,
+            course,
+            format,
+        }) => {
+            let paths = paths()?;
+            let current = match &course {
+                Some(target) => Some(playable(crate::pack::load(&overview::find_course(
+                    &paths, target,
+                )?))?),
+                None => None,
+            };
+            let store = Store::open_read_only(&paths.db)?;
+            let report = plan::gather(&paths, store.as_ref(), current, minutes, now)?;
+            match format {
+                Format::Text => {
+                    let mut lines = SanitisedLines::new(&mut out);
+                    plan::write_text(&report, &mut lines)?;
+                    lines.flush()?;
+                }
+                Format::Json => plan::write_json(&report, &mut out)?,
             }
             ExitCode::SUCCESS
         }

@@ -33,6 +33,9 @@ fn fixed_now() -> Option<i64> {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// For tests only: `MORSEL_NOW_MS` (milliseconds since the Unix epoch), when set, is read instead of the wall
+    /// clock, so that an end-to-end test can move time (play today, review in three days). Not a setting for
+    /// learners; it is read here and nowhere else.
     fn now_ms(&self) -> i64 {
         if let Some(fixed) = fixed_now() {
             return fixed;

@@ -10,6 +10,7 @@ pub mod overview;
 pub mod pack;
 pub mod paths;
 pub mod plain;
+pub mod plan;
 pub mod progress;
 pub mod render;
 pub mod review;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod export;
 pub mod list;
 pub mod optimize;
+pub mod plan;
 pub mod print;
 pub mod stats;
 pub mod status;

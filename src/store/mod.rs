@@ -6,6 +6,7 @@
 mod error;
 mod open;
 mod params;
+mod plan;
 mod review;
 mod stats;
 pub mod status;

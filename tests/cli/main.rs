@@ -8,6 +8,7 @@ mod courses;
 mod history;
 mod hostile;
 mod plain;
+mod plan;
 mod player;
 mod print;
 mod progress;
