@@ -2,7 +2,9 @@
 //! broken pack listed with its first problem; a problem reading progress shown, not hidden.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use std::collections::HashMap;
+
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -11,6 +13,7 @@ use super::{Next, column, dim, footer, frame_rows, notice_line};
 use crate::commands::{list::bar, minutes};
 use crate::overview::{self, CourseOverview};
 use crate::render::sanitize;
+use crate::store::status::DailyStatus;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input};
 use crate::tui::keymap::Action;
@@ -24,6 +27,10 @@ pub struct Library {
     pub filtering: bool,
     /// Progress could not be read: the courses are listed without it, and this says why.
     pub error: Option<String>,
+    /// Today's minutes against the goal, the streak, and the items due of every course.
+    pub today: DailyStatus,
+    /// Items due per course id.
+    pub due: HashMap<String, usize>,
 }
 
 impl Library {
@@ -41,13 +48,41 @@ impl Library {
         courses.sort_by_key(|c| {
             std::cmp::Reverse(c.played.as_ref().map_or(i64::MIN, |p| p.last_played_at))
         });
+        let offset = ctx.clock.utc_offset_min(now);
+        let today = ctx
+            .store
+            .daily_status(now, offset, ctx.config.daily_minutes)
+            .unwrap_or_default();
+        let due = ctx
+            .store
+            .due_per_course(now)
+            .map(|d| d.into_iter().collect())
+            .unwrap_or_default();
         Self {
             courses,
             selected: 0,
             filter: String::new(),
             filtering: false,
             error,
+            today,
+            due,
         }
+    }
+
+    /// Whether the first row is "Review N due": something is due and no filter narrows the list.
+    pub fn review_row(&self) -> bool {
+        self.today.due > 0 && self.filter.is_empty() && !self.filtering
+    }
+
+    /// The course at row `selected`, if that row is a course.
+    fn selected_course(&self) -> Option<&CourseOverview> {
+        let skip = usize::from(self.review_row());
+        let index = self.selected.checked_sub(skip)?;
+        self.visible().get(index).copied()
+    }
+
+    fn rows(&self) -> usize {
+        self.visible().len() + usize::from(self.review_row())
     }
 
     /// The courses matching the filter (title or id, ignoring case).
@@ -89,7 +124,13 @@ impl Library {
             Binding::action(keymap, Action::PageDown, "ten down").help_only(),
             Binding::action(keymap, Action::PageUp, "ten up").help_only(),
         ];
-        if !self.visible().is_empty() {
+        if self.review_row() && self.selected == 0 {
+            commands.push(
+                Binding::action(keymap, Action::Next, "review")
+                    .preferring(keymap, "Enter")
+                    .described("review what is due, the weakest first"),
+            );
+        } else if !self.visible().is_empty() {
             commands.push(
                 Binding::action(keymap, Action::Next, "open")
                     .preferring(keymap, "Enter")
@@ -106,8 +147,7 @@ impl Library {
     }
 
     pub fn update(&mut self, command: Command) -> Next {
-        let count = self.visible().len();
-        let last = count.saturating_sub(1);
+        let last = self.rows().saturating_sub(1);
         match command {
             Command::Type(c) => {
                 self.filter.push(c);
@@ -131,8 +171,11 @@ impl Library {
                     Action::Up => self.selected = self.selected.saturating_sub(1),
                     Action::PageDown => self.selected = (self.selected + 10).min(last),
                     Action::PageUp => self.selected = self.selected.saturating_sub(10),
+                    Action::Next if self.review_row() && self.selected == 0 => {
+                        return Next::Review;
+                    }
                     Action::Next => {
-                        if let Some(course) = self.visible().get(self.selected) {
+                        if let Some(course) = self.selected_course() {
                             return Next::Open(course.path.clone());
                         }
                     }
@@ -158,15 +201,23 @@ impl Library {
         } else {
             Line::from(vec![
                 Span::styled("morsel  ", heading),
-                Span::styled("your courses", dim()),
+                Span::styled(if col.width >= 60 { "your courses" } else { "" }, dim()),
             ])
         };
+        let head_row = Rect {
+            height: 1,
+            ..column(head, col.width)
+        };
+        frame.render_widget(Paragraph::new(title), head_row);
+        let label = if self.filtering || !self.filter.is_empty() || col.width >= 60 {
+            24
+        } else {
+            9
+        };
+        let standing = today_line(&self.today, col.width.saturating_sub(label));
         frame.render_widget(
-            Paragraph::new(title),
-            Rect {
-                height: 1,
-                ..column(head, col.width)
-            },
+            Paragraph::new(Line::styled(standing, dim())).alignment(Alignment::Right),
+            head_row,
         );
 
         let visible = self.visible();
@@ -192,7 +243,27 @@ impl Library {
                 lines.push(Line::styled("Esc clears it.", dim()));
             }
         }
+        let skip = usize::from(self.review_row());
+        if self.review_row() {
+            let selected = self.selected == 0;
+            lines.push(Line::from(vec![
+                Span::styled(if selected { "▸ " } else { "  " }, heading),
+                Span::styled(
+                    format!("Review {} due", self.today.due),
+                    if selected { heading } else { Style::new() },
+                ),
+            ]));
+            lines.push(Line::styled(
+                if col.width >= 64 {
+                    "    cards and questions of every course, the weakest first"
+                } else {
+                    "    the weakest first"
+                },
+                dim(),
+            ));
+        }
         for (i, c) in visible.iter().enumerate() {
+            let i = i + skip;
             lines.push(Line::from(vec![
                 Span::styled(if i == self.selected { "▸ " } else { "  " }, heading),
                 Span::styled(
@@ -204,7 +275,12 @@ impl Library {
                     },
                 ),
             ]));
-            lines.push(detail(ctx, c, col.width));
+            lines.push(detail(
+                ctx,
+                c,
+                self.due.get(&c.id).copied().unwrap_or(0),
+                col.width,
+            ));
         }
         // Keep the selection on screen: two lines a course.
         let first = (self.selected * 2 + 2).saturating_sub(body.height as usize);
@@ -221,8 +297,30 @@ impl Library {
     }
 }
 
+/// Today against the goal, what is due and the streak, as much as fits in `width`: `4/10 min today · 12 due ·
+/// streak 5`.
+pub fn today_line(today: &DailyStatus, width: u16) -> String {
+    let day = &today.day;
+    let minutes = if day.goal_minutes > 0 {
+        format!("{}/{} min today", day.today_minutes, day.goal_minutes)
+    } else {
+        format!("{} min today", day.today_minutes)
+    };
+    let streak = (day.streak > 0).then(|| format!("streak {}", day.streak));
+    let due = (today.due > 0).then(|| format!("{} due", today.due));
+    let all: Vec<&str> = [Some(minutes.as_str()), due.as_deref(), streak.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    (0..all.len())
+        .rev()
+        .map(|drop| all[..=drop].join(" · "))
+        .find(|line| unicode_width::UnicodeWidthStr::width(line.as_str()) <= usize::from(width))
+        .unwrap_or_default()
+}
+
 /// The line under a course's title: its progress bar and figures, or its first problem.
-fn detail(ctx: &Context, c: &CourseOverview, width: u16) -> Line<'static> {
+fn detail(ctx: &Context, c: &CourseOverview, due: usize, width: u16) -> Line<'static> {
     if let Some(error) = &c.error {
         return Line::styled(format!("    ! {}", sanitize(error)), ctx.styles.strong);
     }
@@ -237,12 +335,20 @@ fn detail(ctx: &Context, c: &CourseOverview, width: u16) -> Line<'static> {
     let complete = format!("{}/{total} complete", c.complete());
     let mastered = format!("{} mastered", c.mastered());
     let studied = format!("{} min studied", minutes(c.active.total));
+    let due = format!("{due} due");
     // As much as fits beside the bar, the least needed dropped first.
     let room = usize::from(width).saturating_sub(4 + 10 + 2);
+    fn with_due<'a>(mut parts: Vec<&'a String>, due: &'a String) -> Vec<&'a String> {
+        if due != "0 due" {
+            parts.insert(1, due);
+        }
+        parts
+    }
     let detail = [
-        vec![&complete, &mastered, &reading, &studied, &last],
-        vec![&complete, &mastered, &reading, &last],
-        vec![&complete, &reading, &last],
+        with_due(vec![&complete, &mastered, &reading, &studied, &last], &due),
+        with_due(vec![&complete, &mastered, &reading, &last], &due),
+        with_due(vec![&complete, &reading, &last], &due),
+        with_due(vec![&complete, &reading], &due),
         vec![&complete, &reading],
     ]
     .into_iter()
@@ -254,7 +360,13 @@ fn detail(ctx: &Context, c: &CourseOverview, width: u16) -> Line<'static> {
             .join(" · ")
     })
     .find(|d| unicode_width::UnicodeWidthStr::width(d.as_str()) <= room)
-    .unwrap_or_else(|| format!("{}/{total} · {to_read} min", c.complete()));
+    .unwrap_or_else(|| {
+        if due == "0 due" {
+            format!("{}/{total} · {to_read} min", c.complete())
+        } else {
+            format!("{}/{total} · {due}", c.complete())
+        }
+    });
     let detail = format!("  {detail}");
     Line::from(vec![
         Span::raw("    "),

@@ -1,0 +1,52 @@
+//! The library as a returning learner sees it: today's minutes against the goal, what is due, the streak, a
+//! "Review N due" row that opens the review, and each course's due count.
+
+use morsel::tui::app::{Screen, Start};
+
+use crate::player::{every_construct, press, press_until, reopen, screen, through_intro};
+
+/// Plays the questions lesson of the fixture with two misses, then comes back two days later to the library.
+fn two_days_after_misses(size: (u16, u16)) -> crate::player::Player {
+    let mut p = every_construct(size);
+    through_intro(&mut p.app);
+    press_until(&mut p.app, "<Right>", "Which is a pointer?");
+    press(&mut p.app, "s");
+    press_until(&mut p.app, "<Right>", "Which are even?");
+    press(&mut p.app, "s<Right>t");
+    press(&mut p.app, "q");
+    p.clock.advance_secs(2 * 86_400);
+    p.app = reopen(&p, Start::Library);
+    p
+}
+
+#[test]
+fn the_library_offers_the_review_of_what_is_due_and_says_where_the_day_stands() {
+    let mut p = two_days_after_misses((80, 24));
+    let text = screen(&p.app);
+    assert!(text.contains("▸ Review 3 due"), "{text}");
+    assert!(text.contains("3 due"), "header and course: {text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("min today"),
+        "{text}"
+    );
+    assert!(text.contains("Enter review"), "{text}");
+    insta::assert_snapshot!("library-with-due-80x24", text);
+    press(&mut p.app, "<Enter>");
+    assert!(
+        matches!(p.app.screen, Screen::Review(_)),
+        "{}",
+        screen(&p.app)
+    );
+    assert!(screen(&p.app).contains("1 of 3"), "{}", screen(&p.app));
+}
+
+#[test]
+fn the_library_header_fits_a_narrow_terminal() {
+    let p = two_days_after_misses((40, 12));
+    let text = screen(&p.app);
+    insta::assert_snapshot!("library-with-due-40x12", text);
+    assert!(text.contains("Review 3 due"), "{text}");
+}
