@@ -89,6 +89,10 @@ pub enum Command {
         /// At most this many items.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// I have N minutes: as many of the due items as fit, from your own pace.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
+              conflicts_with_all = ["ahead", "plain"])]
+        minutes: Option<u32>,
         /// Study ahead: items not due yet, soonest due first (logged as early reviews).
         #[arg(long)]
         ahead: bool,
@@ -101,8 +105,13 @@ pub enum Command {
     },
     /// Play a course: a pack directory, or the id of a course on the course path.
     Play {
-        #[arg(value_name = "PATH|COURSE_ID")]
-        target: String,
+        /// The course [default with --minutes: the one played last]
+        #[arg(value_name = "PATH|COURSE_ID", required_unless_present = "minutes")]
+        target: Option<String>,
+        /// I have N minutes: due reviews first, then the bites that fit, from your own pace.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
+              conflicts_with_all = ["lesson", "restart", "plain"])]
+        minutes: Option<u32>,
         /// Start at the first bite of this lesson.
         #[arg(long, value_name = "ID")]
         lesson: Option<String>,
@@ -227,12 +236,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Review {
             course,
             limit,
+            minutes,
             ahead,
             plain,
             optimize,
         }) => {
             let settings = settings(&cli.global)?;
             let mut store = Store::open(&settings.paths.db)?;
+            if let Some(minutes) = minutes {
+                let course = course
+                    .as_deref()
+                    .map(|t| overview::find_course(&settings.paths, t))
+                    .transpose()?;
+                drop(out);
+                require_terminal()?;
+                let start = crate::tui::Start::TimeBox {
+                    minutes,
+                    course,
+                    reviews_only: true,
+                };
+                crate::tui::run(start, settings, store)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             if optimize {
                 let _ = crate::commands::optimize::optimize(&mut store, now, &mut out)?;
                 out.flush().context("writing to stdout")?;
@@ -277,11 +302,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Play {
             target,
+            minutes,
             lesson,
             restart,
             plain,
         }) => {
             let settings = settings(&cli.global)?;
+            if let Some(minutes) = minutes {
+                let course = target
+                    .as_deref()
+                    .map(|t| overview::find_course(&settings.paths, t))
+                    .transpose()?;
+                let store = Store::open(&settings.paths.db)?;
+                drop(out);
+                require_terminal()?;
+                let start = crate::tui::Start::TimeBox {
+                    minutes,
+                    course,
+                    reviews_only: false,
+                };
+                crate::tui::run(start, settings, store)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let target = target.unwrap_or_default();
             let path = overview::find_course(&settings.paths, &target)?;
             let report = crate::pack::load(&path);
             if let Some(course) = &report.course

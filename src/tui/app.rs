@@ -14,6 +14,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::{self, Binding, Command, Input};
 use super::keymap::{Action, Keymap};
+use super::screens::timebox::{Timebox, TimeboxDone};
 use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
 };
@@ -21,9 +22,10 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::pack::{LoadReport, Pack};
 use crate::paths::Paths;
+use crate::plan::Step;
 use crate::render::Styles;
 use crate::reviewing::Reviewing;
-use crate::session::{OpenOptions, Session};
+use crate::session::{OpenOptions, Session, Stage};
 use crate::store::{Store, StoreError};
 
 /// Everything the loop feeds the app.
@@ -65,6 +67,13 @@ pub enum Start {
     },
     /// A review sitting the command line has built.
     Review(Box<Reviewing>),
+    /// A time box of `minutes`: reviews, then the bites of `course` (the one played last when `None`) that fit;
+    /// reviews only with `reviews_only`.
+    TimeBox {
+        minutes: u32,
+        course: Option<PathBuf>,
+        reviews_only: bool,
+    },
 }
 
 pub enum Screen {
@@ -73,6 +82,8 @@ pub enum Screen {
     /// A pack that does not load: its problems, and the way back.
     Broken(Broken),
     Review(Box<ReviewScreen>),
+    /// The end of a time box.
+    TimeboxDone(Box<TimeboxDone>),
 }
 
 /// What the app is set up with, from the command line and the config file.
@@ -96,9 +107,16 @@ pub struct Context {
     /// A problem saving progress: shown until the next key. The move that could not be saved did not happen, so the
     /// learner can try it again.
     pub error: Option<String>,
+    /// A time-boxed session under way.
+    pub timebox: Option<Timebox>,
 }
 
 impl Context {
+    /// The time box's notice at 80%, if one is under way.
+    pub fn box_note(&self) -> Option<String> {
+        self.timebox.as_ref().and_then(Timebox::note)
+    }
+
     /// The width the bite's text is drawn at: the terminal's, less a margin, at most the configured maximum.
     pub fn text_width(&self) -> u16 {
         self.size
@@ -129,6 +147,8 @@ pub struct App {
     pub ctx: Context,
     /// The help overlay is open.
     pub help: bool,
+    /// The course a time box goes on to after its reviews.
+    timebox_course: Option<PathBuf>,
 }
 
 /// Below this the player says the terminal is too small instead of drawing.
@@ -157,12 +177,14 @@ impl App {
             clock,
             size,
             error: None,
+            timebox: None,
         };
         let library = Library::load(&ctx);
         let mut app = Self {
             screen: Screen::Library(library),
             ctx,
             help: false,
+            timebox_course: None,
         };
         match start {
             Start::Library => {}
@@ -176,6 +198,11 @@ impl App {
             Start::Review(reviewing) => {
                 app.screen = Screen::Review(Box::new(ReviewScreen::new(*reviewing, false)))
             }
+            Start::TimeBox {
+                minutes,
+                course,
+                reviews_only,
+            } => app.start_timebox(minutes, course, reviews_only, false),
         }
         app
     }
@@ -209,10 +236,14 @@ impl App {
                     }
                     return Effect::Redraw;
                 }
-                match command {
+                let effect = match command {
                     Some(command) => self.update(command),
                     None => Effect::Redraw,
+                };
+                if effect != Effect::Quit {
+                    self.follow_timebox();
                 }
+                effect
             }
         }
     }
@@ -224,6 +255,7 @@ impl App {
             Screen::Player(p) => p.input(),
             Screen::Broken(b) => b.input(),
             Screen::Review(r) => r.input(),
+            Screen::TimeboxDone(_) => Input::Keys,
         }
     }
 
@@ -235,6 +267,7 @@ impl App {
             Screen::Player(p) => p.commands(ctx),
             Screen::Broken(b) => b.commands(ctx),
             Screen::Review(r) => r.commands(ctx),
+            Screen::TimeboxDone(t) => t.commands(ctx),
         };
         if self.input() == Input::Field {
             commands
@@ -274,6 +307,7 @@ impl App {
             Screen::Player(p) => p.update(command, &mut self.ctx),
             Screen::Broken(b) => b.update(command, &self.ctx),
             Screen::Review(r) => r.update(command, &mut self.ctx),
+            Screen::TimeboxDone(t) => t.update(command),
         };
         match next {
             Next::Stay => {}
@@ -281,6 +315,10 @@ impl App {
             Next::Library => self.show_library(),
             Next::Open(path) => self.open_course(path, &OpenOptions::default(), true),
             Next::Review => self.start_review(),
+            Next::TimeBox { minutes, course } => {
+                let reviews_only = course.is_none();
+                self.start_timebox(minutes, course, reviews_only, true)
+            }
         }
         Effect::Redraw
     }
@@ -371,6 +409,157 @@ impl App {
         self.screen = Screen::Review(Box::new(ReviewScreen::new(reviewing, true)));
     }
 
+    /// Plans a time box of `minutes` (`commands::plan::gather`) and starts it: its reviews first, then the course
+    /// at its resume point for the planned bites.
+    fn start_timebox(
+        &mut self,
+        minutes: u32,
+        course: Option<PathBuf>,
+        reviews_only: bool,
+        from_library: bool,
+    ) {
+        let now = self.ctx.clock.now_ms();
+        let current = course
+            .as_deref()
+            .and_then(|path| crate::pack::load(path).into_pack().ok());
+        let report = match crate::commands::plan::gather(
+            &self.ctx.paths,
+            Some(&self.ctx.store),
+            current,
+            minutes,
+            now,
+        ) {
+            Ok(report) => report,
+            Err(e) => {
+                self.ctx.error = Some(format!("the session could not be planned: {e:#}"));
+                return;
+            }
+        };
+        let mut plan = report.plan;
+        if reviews_only {
+            plan.items.retain(|p| !matches!(p.step, Step::Bite(_)));
+            plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
+        }
+        if plan.items.is_empty() {
+            self.ctx.error = Some(format!("nothing to do fits in {minutes} minutes"));
+            return;
+        }
+        let timebox = Timebox::new(plan, now);
+        let course_path = report.course.as_ref().and_then(|(id, _)| {
+            crate::overview::find_course(&self.ctx.paths, id)
+                .ok()
+                .or_else(|| course.clone())
+        });
+        let reviews = timebox.reviews.clone();
+        let has_bites = timebox.last_bite.is_some();
+        self.ctx.timebox = Some(timebox);
+        if !reviews.is_empty() {
+            let result = self.ctx.store.scheduled(None, None).and_then(|scheduled| {
+                let scheduled: Vec<_> = scheduled
+                    .into_iter()
+                    .filter(|s| reviews.contains(&(s.course_id.clone(), s.item_id.clone())))
+                    .collect();
+                let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let packs = crate::overview::packs_of(&self.ctx.paths, &self.ctx.store, &ids)?;
+                let scheduler = self
+                    .ctx
+                    .store
+                    .scheduler(self.ctx.config.desired_retention)?;
+                let mut items =
+                    crate::reviewing::queue(scheduled, &packs, &scheduler, now, false, None);
+                // In the plan's order: due reviews first, then missed questions.
+                items.sort_by_key(|i| {
+                    let id = crate::review::item_of(&i.exercise).0;
+                    reviews
+                        .iter()
+                        .position(|(c, r)| c == &i.course_id && r == id)
+                        .unwrap_or(usize::MAX)
+                });
+                Ok((scheduler, items))
+            });
+            if let Some((scheduler, items)) = self.ctx.saved(result)
+                && !items.is_empty()
+            {
+                let reviewing = Reviewing::new(items, scheduler, self.ctx.clock.clone());
+                self.screen = Screen::Review(Box::new(ReviewScreen::new(reviewing, from_library)));
+                self.timebox_course = course_path.filter(|_| has_bites);
+                return;
+            }
+        }
+        match course_path.filter(|_| has_bites) {
+            Some(path) => self.open_course(path, &OpenOptions::default(), from_library),
+            None => self.finish_timebox(from_library),
+        }
+    }
+
+    /// After each key in a time box: count the active time, go on from the reviews to the bites, and end the box
+    /// once its last planned bite is behind the learner.
+    fn follow_timebox(&mut self) {
+        let now = self.ctx.clock.now_ms();
+        let idle_ms = i64::from(self.ctx.config.idle_pause_minutes) * 60_000;
+        let paused = matches!(&self.screen, Screen::Player(p) if p.session.is_paused());
+        let Some(timebox) = &mut self.ctx.timebox else {
+            return;
+        };
+        timebox.key(now, !paused, idle_ms);
+        match &self.screen {
+            Screen::Review(r) if r.reviewing.is_done() => {
+                timebox.reviewed = r.reviewing.tally().reviewed;
+                let from_library = r.from_library;
+                match self.timebox_course.take() {
+                    Some(path) => self.open_course(path, &OpenOptions::default(), from_library),
+                    None => self.finish_timebox(from_library),
+                }
+            }
+            Screen::Player(p) => {
+                let Some((_, lesson, bite)) = &timebox.last_bite else {
+                    return;
+                };
+                let s = &p.session;
+                let planned = s.pack().lessons.iter().position(|l| &l.id == lesson);
+                let here = (s.lesson_index(), s.bite().number);
+                let past = matches!(s.stage(), Stage::CourseDone)
+                    || planned.is_some_and(|l| here > (l, *bite));
+                // Time is up: the box ends as the next bite begins, never in the middle of one.
+                let moved = timebox.place.is_some_and(|before| before != here);
+                let time_up = timebox.used_ms >= timebox.box_ms() && moved;
+                timebox.place = Some(here);
+                if past || time_up {
+                    let from_library = p.from_library;
+                    self.finish_timebox(from_library);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The time box's end: the session is closed (its time saved) and the summary shows.
+    fn finish_timebox(&mut self, from_library: bool) {
+        let Some(mut timebox) = self.ctx.timebox.take() else {
+            return;
+        };
+        if let Screen::Player(p) = &self.screen {
+            timebox.bites_read = timebox
+                .plan
+                .items
+                .iter()
+                .filter(|i| matches!(&i.step, Step::Bite(b) if p.session.progress().bites_seen.contains(&(b.lesson.clone(), b.bite))))
+                .count();
+        }
+        self.close_session();
+        let now = self.ctx.clock.now_ms();
+        let result = self.ctx.store.next_due_after(None, now);
+        let next_due = self.ctx.saved(result).flatten();
+        self.screen = Screen::TimeboxDone(Box::new(TimeboxDone {
+            timebox,
+            next_due,
+            now,
+            from_library,
+        }));
+    }
+
     fn idle_pause(&mut self) -> Effect {
         let minutes = i64::from(self.ctx.config.idle_pause_minutes);
         let now = self.ctx.clock.now_ms();
@@ -409,6 +598,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Broken(broken) => broken.draw(&app.ctx, &commands, frame, area),
         Screen::Player(p) => p.draw(&app.ctx, &commands, frame, area),
         Screen::Review(r) => r.draw(&app.ctx, &commands, frame, area),
+        Screen::TimeboxDone(t) => t.draw(&app.ctx, &commands, frame, area),
     }
     if app.help {
         help::draw(&app.ctx, &commands, frame, area);

@@ -28,6 +28,8 @@ pub enum Command {
     TrueFalse(bool),
     /// A card's rating.
     Rate(Rating),
+    /// `t`: plan a time-boxed session (the library).
+    TimeBox,
 }
 
 /// How the screen reads keys now.
@@ -66,6 +68,7 @@ pub fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command>
         (Input::TrueFalse, KeyCode::Char(c @ ('t' | 'f'))) if plain => {
             return Some(Command::TrueFalse(c == 't'));
         }
+        (Input::Keys, KeyCode::Char('t')) if plain => return Some(Command::TimeBox),
         (Input::Ratings, KeyCode::Char(c @ '1'..='4')) if plain => {
             return Rating::from_number(c as u8 - b'0').map(Command::Rate);
         }

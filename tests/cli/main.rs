@@ -19,6 +19,7 @@ mod screens;
 mod status;
 mod store;
 mod targets;
+mod timebox;
 mod verdicts;
 
 use std::path::PathBuf;

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Next, column, dim, footer, frame_rows, notice_line};
+use super::{Next, column, dim, footer, frame_rows, notice_line, timebox};
 use crate::commands::{list::bar, minutes};
 use crate::overview::{self, CourseOverview};
 use crate::render::sanitize;
@@ -31,6 +31,8 @@ pub struct Library {
     pub today: DailyStatus,
     /// Items due per course id.
     pub due: HashMap<String, usize>,
+    /// After `t`: the minutes of a time box are being chosen.
+    pub choosing_minutes: bool,
 }
 
 impl Library {
@@ -66,6 +68,7 @@ impl Library {
             error,
             today,
             due,
+            choosing_minutes: false,
         }
     }
 
@@ -99,7 +102,9 @@ impl Library {
     }
 
     pub fn input(&self) -> Input {
-        if self.filtering {
+        if self.choosing_minutes {
+            Input::Choices
+        } else if self.filtering {
             Input::Field
         } else {
             Input::Keys
@@ -108,6 +113,19 @@ impl Library {
 
     pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
+        if self.choosing_minutes {
+            let choices: Vec<String> = timebox::CHOICES
+                .iter()
+                .enumerate()
+                .map(|(i, m)| format!("{} {m} min", i + 1))
+                .collect();
+            return vec![
+                Binding::fixed(Command::Pick(1), "1-4", choices.join(" · ")).described(
+                    "a time box of 5, 10, 15 or 25 minutes: due reviews first, then bites that fit",
+                ),
+                Binding::fixed(Command::Leave, "Esc", "cancel"),
+            ];
+        }
         if self.filtering {
             return vec![
                 Binding::fixed(Command::Type(' '), "type", "filter by title or id").help_only(),
@@ -140,6 +158,13 @@ impl Library {
         commands.push(
             Binding::action(keymap, Action::Filter, "filter").described("filter by title or id"),
         );
+        if !self.visible().is_empty() || self.review_row() {
+            commands.push(
+                Binding::fixed(Command::TimeBox, "t", "time box")
+                    .described("I have N minutes: a session of the selected course that fits")
+                    .minor(),
+            );
+        }
         if !self.filter.is_empty() {
             commands.push(Binding::fixed(Command::Leave, "Esc", "clear the filter"));
         }
@@ -148,7 +173,18 @@ impl Library {
 
     pub fn update(&mut self, command: Command) -> Next {
         let last = self.rows().saturating_sub(1);
+        if self.choosing_minutes {
+            self.choosing_minutes = false;
+            if let Command::Pick(n) = command
+                && let Some(&minutes) = timebox::CHOICES.get(n.wrapping_sub(1))
+            {
+                let course = self.selected_course().map(|c| c.path.clone());
+                return Next::TimeBox { minutes, course };
+            }
+            return Next::Stay;
+        }
         match command {
+            Command::TimeBox => self.choosing_minutes = true,
             Command::Type(c) => {
                 self.filter.push(c);
                 self.selected = 0;

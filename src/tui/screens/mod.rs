@@ -8,6 +8,7 @@ pub mod library;
 pub mod player;
 pub mod review;
 pub mod summary;
+pub mod timebox;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,11 @@ pub enum Next {
     Open(PathBuf),
     /// Review what is due, of every course.
     Review,
+    /// A time-boxed session of this many minutes: of this course's bites too, or reviews only.
+    TimeBox {
+        minutes: u32,
+        course: Option<PathBuf>,
+    },
 }
 
 pub fn dim() -> Style {

@@ -322,8 +322,12 @@ impl Player {
         }
         let cue = cues.join("  ·  ");
         let cue = (!cue.is_empty()).then_some(cue.as_str());
+        let box_note = ctx.box_note();
         frame.render_widget(
-            Paragraph::new(notice_line(ctx, self.ans.notice.as_deref().or(cue))),
+            Paragraph::new(notice_line(
+                ctx,
+                self.ans.notice.as_deref().or(box_note.as_deref()).or(cue),
+            )),
             column(notice, width),
         );
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));

@@ -201,8 +201,12 @@ impl ReviewScreen {
             body_col,
         );
         let cue = below.then_some("↓ more below");
+        let box_note = ctx.box_note();
         frame.render_widget(
-            Paragraph::new(notice_line(ctx, self.ans.notice.as_deref().or(cue))),
+            Paragraph::new(notice_line(
+                ctx,
+                self.ans.notice.as_deref().or(box_note.as_deref()).or(cue),
+            )),
             column(notice, width),
         );
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
