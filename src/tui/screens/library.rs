@@ -322,8 +322,19 @@ impl Library {
         let first = (self.selected * 2 + 2).saturating_sub(body.height as usize);
         let shown: Vec<Line> = lines.into_iter().skip(first).collect();
         frame.render_widget(Paragraph::new(shown), column(body, col.width));
+        let choosing = self.choosing_minutes.then(|| {
+            let choices: Vec<String> = timebox::CHOICES
+                .iter()
+                .enumerate()
+                .map(|(i, m)| format!("{}) {m}", i + 1))
+                .collect();
+            format!("Time box: {} min", choices.join(" "))
+        });
         frame.render_widget(
-            Paragraph::new(notice_line(ctx, self.error.as_deref())),
+            Paragraph::new(notice_line(
+                ctx,
+                choosing.as_deref().or(self.error.as_deref()),
+            )),
             column(notice, col.width),
         );
         frame.render_widget(
