@@ -198,3 +198,26 @@ fn studying_ahead_reviews_what_is_not_due_yet_as_early() {
         .unwrap();
     assert_eq!(early, 1);
 }
+
+#[test]
+fn optimize_says_how_many_reviews_there_are_and_how_many_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\nfalse\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    let (ok, out, err) = at(dir.path(), T0, &["review", "--optimize"], "");
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("3 graded reviews so far") && out.contains("needs at least 64"),
+        "{out}"
+    );
+    let conn = rusqlite::Connection::open(dir.path().join("progress.db")).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM fsrs_parameters", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "nothing fitted, nothing stored");
+}
