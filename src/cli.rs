@@ -66,6 +66,21 @@ pub enum Command {
         /// When to colour the text output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Check again on every save, until interrupted.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Play a pack as a learner sees it, saving nothing, reloaded on every save of its files: for authors.
+    Preview {
+        /// The pack's folder.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Start at this lesson.
+        #[arg(long, value_name = "ID")]
+        lesson: Option<String>,
+        /// With --lesson: start at this bite (1-based).
+        #[arg(long, value_name = "N", requires = "lesson")]
+        bite: Option<usize>,
     },
     /// Show progress per course: lessons complete and mastered, accuracy, time on task, position.
     Stats {
@@ -332,7 +347,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             {
                 overview::require_lesson(&course.id, &report.lessons, lesson.as_deref())?;
             }
-            let options = OpenOptions { lesson, restart };
+            let options = OpenOptions {
+                lesson,
+                restart,
+                bite: None,
+            };
             let mut store = Store::open(&settings.paths.db)?;
             if plain {
                 let pack = playable(report)?;
@@ -383,19 +402,75 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             paths,
             format,
             color,
+            watch,
         }) => {
-            let reports = check::load_all(&paths);
-            match format {
-                Format::Text => {
-                    check::write_text(&reports, color.enabled(&io::stdout()), &mut out)?
+            let ansi = color.enabled(&io::stdout());
+            let check_once = |out: &mut dyn Write| -> anyhow::Result<bool> {
+                let reports = check::load_all(&paths);
+                match format {
+                    Format::Text => check::write_text(&reports, ansi, out)?,
+                    Format::Json => check::write_json(&reports, out)?,
                 }
-                Format::Json => check::write_json(&reports, &mut out)?,
+                out.flush()?;
+                Ok(check::any_errors(&reports))
+            };
+            let errors = check_once(&mut out)?;
+            if watch {
+                let mut watchers: Vec<_> = paths
+                    .iter()
+                    .map(|p| crate::watch::PackWatcher::new(p))
+                    .collect();
+                // Every watcher is asked each time (no short cut), so that each keeps its folder's latest state.
+                let mut saved = || {
+                    watchers
+                        .iter_mut()
+                        .map(|w| w.changed())
+                        .filter(|c| *c)
+                        .count()
+                        > 0
+                };
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if saved() {
+                        // An editor's save may be several writes: wait until the folder is quiet.
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                        while saved() {
+                            std::thread::sleep(std::time::Duration::from_millis(100));
+                        }
+                        writeln!(out, "\n── saved; checking again ──")?;
+                        let _ = check_once(&mut out)?;
+                    }
+                }
             }
-            if check::any_errors(&reports) {
+            if errors {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Some(Command::Preview { path, lesson, bite }) => {
+            let settings = settings(&cli.global)?;
+            let report = crate::pack::load(&path);
+            if let Some(course) = &report.course
+                && report.errors().next().is_none()
+            {
+                overview::require_lesson(&course.id, &report.lessons, lesson.as_deref())?;
+            }
+            // Nothing an author does in preview is saved: the progress database is never opened.
+            let store = Store::in_memory()?;
+            drop(out);
+            require_terminal()?;
+            let options = OpenOptions {
+                lesson,
+                restart: false,
+                bite,
+            };
+            crate::tui::run(
+                crate::tui::Start::Preview { path, options },
+                settings,
+                store,
+            )?;
+            return Ok(ExitCode::SUCCESS);
         }
         Some(Command::Stats { course, format }) => {
             let paths = paths()?;

@@ -21,3 +21,4 @@ pub mod streak;
 pub mod summary;
 pub mod synth;
 pub mod tui;
+pub mod watch;

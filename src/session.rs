@@ -25,6 +25,8 @@ pub struct OpenOptions {
     pub lesson: Option<String>,
     /// Start at the first bite of the course, whatever was saved.
     pub restart: bool,
+    /// With `lesson`: start at this bite of it (1-based; clamped to the lesson).
+    pub bite: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -988,7 +990,9 @@ pub fn start_point<E>(
             .iter()
             .position(|l| &l.id == id)
             .ok_or_else(|| OpenError::NoSuchLesson(id.clone()))?;
-        return Ok((index, 0, 0));
+        let bites = pack.lessons[index].bites.len();
+        let bite = options.bite.map_or(0, |b| b.clamp(1, bites.max(1)) - 1);
+        return Ok((index, bite, 0));
     }
     if options.restart {
         return Ok((0, 0, 0));

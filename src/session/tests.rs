@@ -203,6 +203,7 @@ fn choice_feedback_is_the_chosen_options() {
         &OpenOptions {
             lesson: None,
             restart: false,
+            bite: None,
         },
     );
     for _ in 0..2 {
@@ -415,7 +416,8 @@ fn lesson_and_restart_options_override_the_saved_position() {
     assert_eq!(
         h.reopen(&OpenOptions {
             lesson: Some("b".into()),
-            restart: false
+            restart: false,
+            bite: None,
         })
         .at(),
         ("b", 1)
@@ -423,7 +425,8 @@ fn lesson_and_restart_options_override_the_saved_position() {
     assert_eq!(
         h.reopen(&OpenOptions {
             lesson: None,
-            restart: true
+            restart: true,
+            bite: None,
         })
         .at(),
         ("a", 1)
@@ -435,6 +438,7 @@ fn lesson_and_restart_options_override_the_saved_position() {
         &OpenOptions {
             lesson: Some("zzz".into()),
             restart: false,
+            bite: None,
         },
         &mut MemoryJournal::default(),
     );
@@ -449,6 +453,7 @@ fn back_goes_to_text_then_previous_bites_and_lessons() {
         &OpenOptions {
             lesson: Some("b".into()),
             restart: false,
+            bite: None,
         },
     );
     assert_eq!(h.advance(), Advance::Exercise);

@@ -65,6 +65,24 @@ impl Store {
         result
     }
 
+    /// A database in memory, touching no file: what `preview` plays against, so that an author's trying out a
+    /// pack never writes to the learner's progress. Everything recorded is gone when it is dropped.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|e| StoreError::Sqlite {
+            path: path.clone(),
+            detail: e.to_string(),
+            state: FileState::InUse,
+        })?;
+        let store = Self { conn, path };
+        store
+            .conn
+            .execute_batch("PRAGMA foreign_keys = ON")
+            .and_then(|()| migrate(&store.conn, 0))
+            .map_err(|e| store.error(e))?;
+        Ok(store)
+    }
+
     /// Opens the database read-only if the file exists; `None` if it does not, or holds no morsel data yet, so
     /// that `stats` and `list` create, change and leave behind nothing, and work in a folder they cannot write.
     pub fn open_read_only(path: &Path) -> Result<Option<Self>, StoreError> {

@@ -37,6 +37,8 @@ pub enum Event {
     Tick,
     /// Code highlighting has loaded: render the bite again, in colour.
     HighlightingReady,
+    /// Preview: a file of the pack was saved.
+    PackChanged,
     /// SIGTERM or SIGHUP: save and go.
     Terminate,
 }
@@ -67,6 +69,11 @@ pub enum Start {
     },
     /// A review sitting the command line has built.
     Review(Box<Reviewing>),
+    /// Preview of the pack at `path`: nothing saved, reloaded on every save.
+    Preview {
+        path: PathBuf,
+        options: OpenOptions,
+    },
     /// A time box of `minutes`: reviews, then the bites of `course` (the one played last when `None`) that fit;
     /// reviews only with `reviews_only`.
     TimeBox {
@@ -149,6 +156,8 @@ pub struct App {
     pub help: bool,
     /// The course a time box goes on to after its reviews.
     timebox_course: Option<PathBuf>,
+    /// Preview: the pack's folder, reloaded on every save.
+    preview_root: Option<PathBuf>,
 }
 
 /// Below this the player says the terminal is too small instead of drawing.
@@ -185,6 +194,7 @@ impl App {
             ctx,
             help: false,
             timebox_course: None,
+            preview_root: None,
         };
         match start {
             Start::Library => {}
@@ -203,6 +213,10 @@ impl App {
                 course,
                 reviews_only,
             } => app.start_timebox(minutes, course, reviews_only, false),
+            Start::Preview { path, options } => {
+                app.preview_root = Some(path.clone());
+                app.open_preview(&path, &options);
+            }
         }
         app
     }
@@ -220,6 +234,20 @@ impl App {
             Event::HighlightingReady => {
                 if let Screen::Player(p) = &mut self.screen {
                     p.refresh_with(&self.ctx, true);
+                }
+                Effect::Redraw
+            }
+            Event::PackChanged => {
+                match &mut self.screen {
+                    Screen::Player(p) if p.preview.is_some() => {
+                        crate::tui::screens::preview::reload(p, &mut self.ctx)
+                    }
+                    Screen::Broken(_) => {
+                        if let Some(root) = self.preview_root.clone() {
+                            self.open_preview(&root, &OpenOptions::default());
+                        }
+                    }
+                    _ => {}
                 }
                 Effect::Redraw
             }
@@ -383,6 +411,18 @@ impl App {
                     Screen::Player(Box::new(Player::new(session, from_library, &self.ctx)))
             }
             Err(e) => self.ctx.error = Some(e.to_string()),
+        }
+    }
+
+    /// Opens the pack at `root` for preview: as a learner sees it, against the in-memory store, with the author's
+    /// keys. A pack that does not load shows its problems until a save fixes it.
+    fn open_preview(&mut self, root: &std::path::Path, options: &OpenOptions) {
+        self.open_course(root.to_path_buf(), options, false);
+        if let Screen::Player(p) = &mut self.screen {
+            p.preview = Some(crate::tui::screens::preview::Preview {
+                root: root.to_path_buf(),
+                ..Default::default()
+            });
         }
     }
 

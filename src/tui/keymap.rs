@@ -20,10 +20,14 @@ pub enum Action {
     Skip,
     Retry,
     Filter,
+    /// Preview: show answers and explanations inline.
+    Answers,
+    /// Preview: the outline of lessons and bites, to jump to any.
+    Outline,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::Next,
         Action::Back,
         Action::Down,
@@ -37,6 +41,8 @@ impl Action {
         Action::Skip,
         Action::Retry,
         Action::Filter,
+        Action::Answers,
+        Action::Outline,
     ];
 
     /// The name used in the config file.
@@ -55,6 +61,8 @@ impl Action {
             Action::Skip => "skip",
             Action::Retry => "retry",
             Action::Filter => "filter",
+            Action::Answers => "answers",
+            Action::Outline => "outline",
         }
     }
 
@@ -73,6 +81,8 @@ impl Action {
             Action::Skip => &["s"],
             Action::Retry => &["r"],
             Action::Filter => &["/"],
+            Action::Answers => &["a"],
+            Action::Outline => &["o"],
         }
     }
 }

@@ -35,6 +35,12 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
         crate::render::preload_highlighting();
         let _ = ready.send(Event::HighlightingReady);
     });
+    if let Start::Preview { path, .. } = &start {
+        let saved = tx.clone();
+        crate::watch::PackWatcher::new(path).spawn(Duration::from_millis(50), move || {
+            saved.send(Event::PackChanged).is_ok()
+        });
+    }
     spawn_input(tx.clone());
     spawn_ticks(tx.clone());
     spawn_signals(tx)?;

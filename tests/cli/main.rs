@@ -11,6 +11,7 @@ mod library;
 mod plain;
 mod plan;
 mod player;
+mod preview;
 mod print;
 mod progress;
 mod review;

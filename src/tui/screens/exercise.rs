@@ -104,6 +104,8 @@ pub struct AnswerInput {
     pub hint: Option<String>,
     /// A one-line message about the last key ("answer first", an input error…).
     pub notice: Option<String>,
+    /// Preview: the answer and the explanation show before an answer is given.
+    pub reveal_answers: bool,
 }
 
 impl AnswerInput {
@@ -353,7 +355,9 @@ pub fn lines(
                     {
                         lines.push(Line::styled(note, dim()));
                     }
-                    let right = right_choices(state.verdict.as_ref());
+                    let revealed = (ans.reveal_answers && state.verdict.is_none())
+                        .then(|| grade::skipped(&q.kind, &state.shown));
+                    let right = right_choices(state.verdict.as_ref().or(revealed.as_ref()));
                     for (n, &index) in state.shown.iter().enumerate() {
                         let picked = ans.picked.contains(&(n + 1));
                         let mark = match (pick_all, picked) {
@@ -363,7 +367,11 @@ pub fn lines(
                             (false, false) => "( )",
                         };
                         // After an answer, the right choices are marked, and a wrong pick too.
-                        let verdict_mark = match (&state.verdict, right.contains(&index), picked) {
+                        let verdict_mark = match (
+                            state.verdict.as_ref().or(revealed.as_ref()),
+                            right.contains(&index),
+                            picked,
+                        ) {
                             (None, _, _) => "",
                             (Some(_), true, _) => "  ✓",
                             (Some(_), false, true) => "  ✗",
@@ -413,6 +421,19 @@ pub fn lines(
             {
                 lines.push(Line::default());
                 numbered(&mut lines, "Hint: ", hint, dim(), width, ctx);
+            }
+            if ans.reveal_answers && state.verdict.is_none() {
+                lines.push(Line::default());
+                lines.push(Line::styled("Answer (preview)", dim()));
+                stated_lines(
+                    &mut lines,
+                    &grade::skipped(&q.kind, &state.shown),
+                    width,
+                    ctx,
+                );
+                if let Some(explain) = &q.explain {
+                    lines.extend(render::markdown(explain, width, styles));
+                }
             }
             if let Some(verdict) = &state.verdict {
                 lines.push(Line::default());

@@ -6,6 +6,7 @@ pub mod exercise;
 pub mod help;
 pub mod library;
 pub mod player;
+pub mod preview;
 pub mod review;
 pub mod summary;
 pub mod timebox;

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::exercise::AnswerInput;
+use super::preview::{self, Preview};
 use super::{
     Next, bold, column, dim, exercise, footer, frame_rows, max_scroll, notice_line, summary,
     truncate,
@@ -26,6 +27,8 @@ pub struct Player {
     /// How far an exercise or a summary is scrolled (a bite's own scroll is saved by the session).
     pub view_scroll: u16,
     pub from_library: bool,
+    /// Preview: nothing saved, reloaded on every save, the author's keys.
+    pub preview: Option<Preview>,
     /// The current bite's lines, rendered for `(lesson, bite, width)`.
     rendered: ((usize, usize, u16), Vec<Line<'static>>),
 }
@@ -45,6 +48,7 @@ impl Player {
             ans: AnswerInput::default(),
             view_scroll: 0,
             from_library,
+            preview: None,
             rendered: ((usize::MAX, 0, 0), Vec::new()),
         };
         player.refresh(ctx);
@@ -96,6 +100,9 @@ impl Player {
     /// The commands of this moment, in footer order (the app adds help and quit).
     pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
+        if self.preview.as_ref().is_some_and(|p| p.outline.is_some()) {
+            return preview::commands(self, ctx);
+        }
         if self.session.is_paused() {
             return vec![Binding::action(keymap, Action::Pause, "continue")];
         }
@@ -133,6 +140,7 @@ impl Player {
             );
         }
         if !self.typing() {
+            commands.extend(preview::commands(self, ctx));
             commands.push(
                 Binding::action(keymap, Action::Pause, "pause")
                     .described("pause: hide the lesson and stop the clock")
@@ -158,6 +166,9 @@ impl Player {
     }
 
     fn apply(&mut self, command: Command, ctx: &mut Context) -> Next {
+        if preview::update(self, command, ctx) {
+            return Next::Stay;
+        }
         if self.session.is_paused() {
             if command == Command::Action(Action::Pause) {
                 let result = self.session.resume(&mut ctx.store);
@@ -304,6 +315,7 @@ impl Player {
                 .scroll((scroll, 0)),
             body_col,
         );
+        preview::draw_over(self, ctx, frame, body_col);
         let mut cues = Vec::new();
         if matches!(self.session.stage(), Stage::Reading)
             && self.session.bite().number == 1
@@ -354,7 +366,9 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     };
     let bar_width = if wide { 10 } else { 0 };
     let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
-    let place = if wide {
+    let place = if p.preview.is_some() {
+        preview::place(p)
+    } else if wide {
         let counts = format!(
             "bite {}/{} · lesson {}/{}",
             session.bite().number,

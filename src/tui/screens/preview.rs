@@ -1,0 +1,290 @@
+//! Preview, the author's player: the pack exactly as a learner sees it, against a database in memory (nothing is
+//! saved), reloaded on every save. A save that breaks the pack shows its problems over the last good version, which
+//! stays playable; the next good save clears them. `a` shows answers and explanations inline, `o` an outline of
+//! lessons and bites to jump to; the header says how long the bite and the lesson are.
+
+use std::path::PathBuf;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::player::Player;
+use super::{bold, dim, truncate};
+use crate::pack::{Diagnostic, Pack};
+use crate::render::sanitize;
+use crate::session::{OpenOptions, Session};
+use crate::tui::app::Context;
+use crate::tui::command::{Binding, Command};
+use crate::tui::keymap::Action;
+
+/// What preview adds to the player.
+#[derive(Debug, Default)]
+pub struct Preview {
+    /// The pack's folder, watched and reloaded.
+    pub root: PathBuf,
+    /// Answers and explanations show inline.
+    pub answers: bool,
+    /// The outline is open, with this row selected.
+    pub outline: Option<usize>,
+    /// The problems of the last save, when it broke the pack.
+    pub problems: Vec<Diagnostic>,
+    pub problems_scroll: usize,
+}
+
+/// The outline's rows: each lesson (its first bite), then each of its bites.
+fn outline_rows(pack: &Pack) -> Vec<(usize, usize)> {
+    pack.lessons
+        .iter()
+        .enumerate()
+        .flat_map(|(l, lesson)| {
+            std::iter::once((l, 0)).chain(lesson.bites.iter().map(move |b| (l, b.number)))
+        })
+        .collect()
+}
+
+/// The commands preview adds, before the player's.
+pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
+    let keymap = &ctx.keymap;
+    let Some(preview) = &p.preview else {
+        return Vec::new();
+    };
+    if preview.outline.is_some() {
+        return vec![
+            Binding::pair(keymap, Action::Down, Action::Up, "select"),
+            Binding::action(keymap, Action::Up, "select the one above").help_only(),
+            Binding::action(keymap, Action::Next, "go there"),
+            Binding::action(keymap, Action::Outline, "close"),
+            Binding::fixed(Command::Leave, "Esc", "close").help_only(),
+        ];
+    }
+    let mut c = vec![
+        Binding::action(
+            keymap,
+            Action::Answers,
+            if preview.answers {
+                "hide answers"
+            } else {
+                "answers"
+            },
+        )
+        .described("show or hide the answers and explanations inline"),
+        Binding::action(keymap, Action::Outline, "outline")
+            .described("the lessons and bites, to jump to any"),
+    ];
+    if !preview.problems.is_empty() {
+        c.push(
+            Binding::pair(keymap, Action::PageDown, Action::PageUp, "problems")
+                .described("scroll the problems of the last save"),
+        );
+    }
+    c
+}
+
+/// Applies a preview command; `false` when the command is the player's to apply.
+pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> bool {
+    let Some(preview) = &mut p.preview else {
+        return false;
+    };
+    if let Some(selected) = preview.outline {
+        let rows = outline_rows(p.session.pack());
+        match command {
+            Command::Action(Action::Down) => {
+                preview.outline = Some((selected + 1).min(rows.len().saturating_sub(1)));
+            }
+            Command::Action(Action::Up) => preview.outline = Some(selected.saturating_sub(1)),
+            Command::Action(Action::Next) => {
+                preview.outline = None;
+                if let Some(&(lesson, bite)) = rows.get(selected) {
+                    let pack = p.session.pack().clone();
+                    jump(p, pack, lesson, bite.max(1), ctx);
+                }
+            }
+            _ => preview.outline = None,
+        }
+        return true;
+    }
+    match command {
+        Command::Action(Action::Answers) => {
+            preview.answers = !preview.answers;
+            p.ans.reveal_answers = preview.answers;
+            true
+        }
+        Command::Action(Action::Outline) => {
+            let here = (p.session.lesson_index(), p.session.bite().number);
+            let rows = outline_rows(p.session.pack());
+            preview.outline = Some(rows.iter().position(|r| *r == here).unwrap_or(0));
+            true
+        }
+        Command::Action(Action::PageDown) if !preview.problems.is_empty() => {
+            preview.problems_scroll =
+                (preview.problems_scroll + 1).min(preview.problems.len().saturating_sub(1));
+            true
+        }
+        Command::Action(Action::PageUp) if !preview.problems.is_empty() => {
+            preview.problems_scroll = preview.problems_scroll.saturating_sub(1);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Opens `pack` anew at this lesson and bite, nothing saved.
+fn jump(p: &mut Player, pack: Pack, lesson: usize, bite: usize, ctx: &mut Context) {
+    let options = OpenOptions {
+        lesson: pack.lessons.get(lesson).map(|l| l.id.clone()),
+        restart: false,
+        bite: Some(bite),
+    };
+    let progress = crate::progress::Progress::default();
+    match Session::open(pack, progress, ctx.clock.clone(), &options, &mut ctx.store) {
+        Ok(session) => {
+            p.session = session;
+            p.clear_answer();
+            p.view_scroll = 0;
+            p.refresh_with(ctx, true);
+        }
+        Err(e) => ctx.error = Some(e.to_string()),
+    }
+}
+
+/// After a save: the pack again, on the same lesson and bite, or on the first bite that changed when the change
+/// is elsewhere. A pack that no longer loads keeps the last good version playing and lists its problems.
+pub fn reload(p: &mut Player, ctx: &mut Context) {
+    let Some(preview) = &mut p.preview else {
+        return;
+    };
+    let report = crate::pack::load(&preview.root);
+    let new = match report.into_pack() {
+        Ok(pack) => pack,
+        Err(report) => {
+            preview.problems = report.errors().cloned().collect();
+            preview.problems_scroll = 0;
+            return;
+        }
+    };
+    preview.problems.clear();
+    let old = p.session.pack();
+    let here = (p.session.lesson().id.clone(), p.session.bite().number);
+    let changed = first_changed(old, &new, &here);
+    let (lesson_id, bite) = changed.unwrap_or(here);
+    let lesson = new
+        .lessons
+        .iter()
+        .position(|l| l.id == lesson_id)
+        .unwrap_or(0);
+    jump(p, new, lesson, bite, ctx);
+}
+
+/// The first bite of `new` that differs from `old`, when the bite at `here` did not change; `None` to stay.
+fn first_changed(old: &Pack, new: &Pack, here: &(String, usize)) -> Option<(String, usize)> {
+    let bite_of = |pack: &Pack, lesson: &str, n: usize| {
+        pack.lessons
+            .iter()
+            .find(|l| l.id == lesson)
+            .and_then(|l| l.bites.iter().find(|b| b.number == n))
+            .map(|b| (b.markdown.clone(), b.exercises.clone()))
+    };
+    if bite_of(old, &here.0, here.1) != bite_of(new, &here.0, here.1) {
+        return None;
+    }
+    new.lessons.iter().find_map(|lesson| {
+        lesson.bites.iter().find_map(|b| {
+            (bite_of(old, &lesson.id, b.number) != Some((b.markdown.clone(), b.exercises.clone())))
+                .then(|| (lesson.id.clone(), b.number))
+        })
+    })
+}
+
+/// The header's right side in preview: the bite's and the lesson's length.
+pub fn place(p: &Player) -> String {
+    let s = &p.session;
+    let lesson = s.lesson();
+    let words: usize = lesson.bites.iter().map(|b| b.words).sum();
+    format!(
+        "preview · {}/{} · {} words · lesson {} words, {} ",
+        s.bite().number,
+        lesson.bites.len(),
+        s.bite().words,
+        words,
+        super::player::reading_time(lesson.minutes)
+    )
+}
+
+/// Problems of a broken save, over the top of the body; the outline over everything.
+pub fn draw_over(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect) {
+    let Some(preview) = &p.preview else {
+        return;
+    };
+    let width = usize::from(body.width.saturating_sub(2));
+    if !preview.problems.is_empty() {
+        let count = preview.problems.len();
+        let height = (count as u16 + 2).min(body.height / 2).max(3);
+        // At the foot of the body, so that the top of the bite stays in view.
+        let rect = Rect {
+            y: body.y + body.height.saturating_sub(height),
+            height,
+            ..body
+        };
+        let lines: Vec<Line> = preview
+            .problems
+            .iter()
+            .skip(preview.problems_scroll)
+            .map(|d| Line::raw(truncate(&d.one_line(&preview.root), width)))
+            .collect();
+        frame.render_widget(Clear, rect);
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::bordered()
+                    .title(format!(
+                        " the last save has {count} problem{}; playing the version before ",
+                        if count == 1 { "" } else { "s" }
+                    ))
+                    .border_style(ctx.styles.strong),
+            ),
+            rect,
+        );
+    }
+    if let Some(selected) = preview.outline {
+        let pack = p.session.pack();
+        let rows = outline_rows(pack);
+        let height = body.height;
+        let first = selected.saturating_sub(usize::from(height.saturating_sub(3)));
+        let lines: Vec<Line> = rows
+            .iter()
+            .enumerate()
+            .skip(first)
+            .map(|(i, &(l, b))| {
+                let lesson = &pack.lessons[l];
+                let text = if b == 0 {
+                    format!("{} {}", l + 1, sanitize(&lesson.title))
+                } else {
+                    let first_line = lesson.bites[b - 1]
+                        .markdown
+                        .lines()
+                        .find(|x| !x.trim().is_empty())
+                        .unwrap_or("")
+                        .trim_start_matches('#')
+                        .trim()
+                        .to_string();
+                    format!("   {}.{b} {}", l + 1, sanitize(&first_line))
+                };
+                let text = truncate(&text, width.saturating_sub(2));
+                if i == selected {
+                    Line::from(vec![Span::styled("▸ ", bold()), Span::styled(text, bold())])
+                } else {
+                    Line::from(vec![
+                        Span::raw("  "),
+                        Span::styled(text, if b == 0 { bold() } else { dim() }),
+                    ])
+                }
+            })
+            .collect();
+        frame.render_widget(Clear, body);
+        frame.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(" outline ").border_style(dim())),
+            body,
+        );
+    }
+}
