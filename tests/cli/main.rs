@@ -13,6 +13,7 @@ mod player;
 mod print;
 mod progress;
 mod review;
+mod review_screens;
 mod reviews;
 mod screens;
 mod status;
