@@ -1,7 +1,8 @@
 //! Review benchmarks, run by `cargo bench --bench review` (plain timing, no framework), with 100,000 scheduled
 //! questions of 10 courses (a 1,000-lesson synthetic pack of 10 questions a lesson, under 10 course ids), due over
 //! the last 30 days with stabilities from a few hours to a year:
-//! - picking the next due item (`reviewing::most_urgent`; target: median under 5 ms);
+//! - picking the next due item (`reviewing::most_urgent`; target: median under 5 ms), and how much of it is the
+//!   crate's forgetting curve;
 //! - building a queue of 20 (`reviewing::queue` with a limit), and the whole queue for comparison;
 //! - reading the 100,000 due rows from a database file (`Store::scheduled`), and that read and a queue of 20
 //!   together, as `morsel review --limit 20` does once the packs are loaded.
@@ -154,9 +155,19 @@ fn main() {
     let t = time(50, || {
         std::hint::black_box(reviewing::most_urgent(&scheduled, &scheduler, NOW));
     });
+    // Nearly all of it: one call of the crate's forgetting curve (a powf) per item.
+    let curve = time(50, || {
+        let sum: f32 = scheduled
+            .iter()
+            .map(|s| scheduler.retrievability(&s.state, NOW))
+            .sum();
+        std::hint::black_box(sum);
+    });
     println!(
-        "pick the next due item among {ITEMS} (reviewing::most_urgent): median {:.3} ms  [target: < 5 ms] {}",
+        "pick the next due item among {ITEMS} (reviewing::most_urgent): median {:.3} ms (of which {ITEMS} \
+         retrievabilities, fsrs::current_retrievability: {:.3} ms)  [target: < 5 ms] {}",
         ms(t),
+        ms(curve),
         verdict(t, 5)
     );
 
