@@ -39,8 +39,10 @@ pub struct Scheduled {
 }
 
 /// The review queue: `scheduled` items found in their `packs` (by course id; an item whose id has left its pack
-/// leaves the queue), ordered lowest retrievability at `now` first, or for studying ahead soonest due first; at
-/// most `limit`. Packs are indexed once, and only the items kept are built.
+/// leaves the queue), ordered lowest retrievability at `now` first, or for studying ahead soonest due first (ties
+/// in the order given); at most `limit`. With a limit only as many items as it needs are ordered (a partial
+/// selection, topped up when some have left their packs) and looked for in the packs, so that a queue of 20 from
+/// 100,000 neither sorts nor indexes them all; only the items kept are built.
 pub fn queue(
     scheduled: Vec<Scheduled>,
     packs: &HashMap<String, Pack>,
@@ -49,60 +51,110 @@ pub fn queue(
     ahead: bool,
     limit: Option<usize>,
 ) -> Vec<ReviewItem> {
-    type Place<'a> = (&'a Lesson, &'a Bite, &'a Exercise);
-    let index: HashMap<(&str, &str, ItemKind), Place> = packs
+    let limit = limit.unwrap_or(usize::MAX);
+    // f64 keys: a due time in milliseconds is exact in an f64 (an f32 would round it to about two minutes).
+    let mut keyed: Vec<(f64, usize)> = scheduled
         .iter()
-        .flat_map(|(course, pack)| {
-            pack.lessons.iter().flat_map(move |lesson| {
-                lesson.bites.iter().flat_map(move |bite| {
-                    bite.exercises.iter().map(move |e| {
-                        let (id, kind) = review::item_of(e);
-                        ((course.as_str(), id, kind), (lesson, bite, e))
-                    })
-                })
-            })
-        })
-        .collect();
-    let mut found: Vec<(f32, &Scheduled, Place)> = scheduled
-        .iter()
-        .filter_map(|s| {
-            let place = *index.get(&(s.course_id.as_str(), s.item_id.as_str(), s.kind))?;
+        .enumerate()
+        .filter(|(_, s)| packs.contains_key(&s.course_id))
+        .map(|(i, s)| {
             let key = if ahead {
-                s.state.due_at as f32
+                s.state.due_at as f64
             } else {
-                scheduler.retrievability(&s.state, now)
+                f64::from(scheduler.retrievability(&s.state, now))
             };
-            Some((key, s, place))
+            (key, i)
         })
         .collect();
-    found.sort_by(|a, b| a.0.total_cmp(&b.0));
-    found
-        .into_iter()
-        .take(limit.unwrap_or(usize::MAX))
-        .map(|(_, s, (lesson, bite, exercise))| ReviewItem {
-            course_id: s.course_id.clone(),
-            course_title: packs[&s.course_id].course.title.clone(),
-            lesson_id: lesson.id.clone(),
-            lesson_title: lesson.title.clone(),
-            bite_markdown: bite.markdown.clone(),
-            exercise: exercise.clone(),
-            state: s.state,
+    let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let mut items = Vec::new();
+    let mut start = 0;
+    // When items of a batch have left their packs the next batch is at least twice as large: a few rounds at most.
+    let mut at_least = 0;
+    while items.len() < limit && start < keyed.len() {
+        let rest = &mut keyed[start..];
+        let n = (limit - items.len()).max(at_least).min(rest.len());
+        if n < rest.len() {
+            rest.select_nth_unstable_by(n - 1, order);
+        }
+        let batch = &mut rest[..n];
+        batch.sort_unstable_by(order);
+        items.extend(
+            places(batch, &scheduled, packs)
+                .into_iter()
+                .zip(batch.iter())
+                .filter_map(|(place, &(_, i))| {
+                    let (lesson, bite, exercise) = place?;
+                    let s = &scheduled[i];
+                    Some(ReviewItem {
+                        course_id: s.course_id.clone(),
+                        course_title: packs[&s.course_id].course.title.clone(),
+                        lesson_id: lesson.id.clone(),
+                        lesson_title: lesson.title.clone(),
+                        bite_markdown: bite.markdown.clone(),
+                        exercise: exercise.clone(),
+                        state: s.state,
+                    })
+                }),
+        );
+        start += n;
+        at_least = n.saturating_mul(2);
+    }
+    items.truncate(limit);
+    items
+}
+
+type Place<'a> = (&'a Lesson, &'a Bite, &'a Exercise);
+
+/// Where each item of `batch` (indices into `scheduled`) is in its pack, if it still is: one walk over the packs
+/// of the batch's courses, looking each exercise up among the items wanted.
+fn places<'a>(
+    batch: &[(f64, usize)],
+    scheduled: &[Scheduled],
+    packs: &'a HashMap<String, Pack>,
+) -> Vec<Option<Place<'a>>> {
+    let wanted: HashMap<(&str, &str, ItemKind), usize> = batch
+        .iter()
+        .enumerate()
+        .map(|(at, &(_, i))| {
+            let s = &scheduled[i];
+            ((s.course_id.as_str(), s.item_id.as_str(), s.kind), at)
         })
-        .collect()
+        .collect();
+    let mut courses: Vec<&str> = wanted.keys().map(|k| k.0).collect();
+    courses.sort_unstable();
+    courses.dedup();
+    let mut found = vec![None; batch.len()];
+    for course in courses {
+        let Some(pack) = packs.get(course) else {
+            continue;
+        };
+        for lesson in &pack.lessons {
+            for bite in &lesson.bites {
+                for exercise in &bite.exercises {
+                    let (id, kind) = review::item_of(exercise);
+                    if let Some(&at) = wanted.get(&(course, id, kind)) {
+                        found[at] = Some((lesson, bite, exercise));
+                    }
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The item to review first: the lowest retrievability at `now` (what the queue's first item is, without ordering
-/// the rest).
+/// the rest), each item's retrievability computed once.
 pub fn most_urgent<'a>(
     scheduled: &'a [Scheduled],
     scheduler: &Scheduler,
     now: i64,
 ) -> Option<&'a Scheduled> {
-    scheduled.iter().min_by(|a, b| {
-        scheduler
-            .retrievability(&a.state, now)
-            .total_cmp(&scheduler.retrievability(&b.state, now))
-    })
+    scheduled
+        .iter()
+        .map(|s| (scheduler.retrievability(&s.state, now), s))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s)| s)
 }
 
 /// What a review sitting has done so far.

@@ -79,6 +79,46 @@ fn the_queue_puts_the_lowest_retrievability_first_and_drops_items_gone_from_the_
     );
 }
 
+#[test]
+fn a_limited_queue_is_the_head_of_the_whole_queue_when_many_urgent_items_left_their_pack() {
+    let mut items: Vec<Scheduled> = (0..50)
+        .map(|i| scheduled(&format!("gone-{i}"), ItemKind::Question, 60 + i, 1.0))
+        .collect();
+    items.push(scheduled("q1", ItemKind::Question, 3, 10.0));
+    items.push(scheduled("k1", ItemKind::Card, 20, 2.0));
+    items.push(scheduled("q2", ItemKind::Question, 5, 5.0));
+    let s = Scheduler::default();
+    let whole = queue(items.clone(), &packs(), &s, T0, false, None);
+    assert_eq!(ids(&whole), ["k1", "q2", "q1"]);
+    for limit in 1..=4 {
+        let head = queue(items.clone(), &packs(), &s, T0, false, Some(limit));
+        assert_eq!(head[..], whole[..limit.min(3)], "limit {limit}");
+    }
+    assert!(queue(items, &packs(), &s, T0, false, Some(0)).is_empty());
+}
+
+#[test]
+fn studying_ahead_orders_by_due_time_to_the_millisecond() {
+    // Due a minute apart, given latest first: an f32 key would round both times to the same value.
+    let due = |id: &str, kind, at: i64| Scheduled {
+        state: ItemState {
+            due_at: at,
+            ..scheduled(id, kind, 1, 5.0).state
+        },
+        ..scheduled(id, kind, 1, 5.0)
+    };
+    let items = vec![
+        due("q2", ItemKind::Question, T0 + DAY_MS + 120_000),
+        due("k1", ItemKind::Card, T0 + DAY_MS + 60_000),
+        due("q1", ItemKind::Question, T0 + DAY_MS),
+    ];
+    let s = Scheduler::default();
+    assert_eq!(
+        ids(&queue(items, &packs(), &s, T0, true, None)),
+        ["q1", "k1", "q2"]
+    );
+}
+
 fn sitting(items: Vec<Scheduled>) -> (Reviewing, ManualClock) {
     let clock = ManualClock::at(T0);
     let s = Scheduler::default();

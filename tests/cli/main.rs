@@ -15,6 +15,7 @@ mod preview;
 mod print;
 mod progress;
 mod review;
+mod review_screens;
 mod reviews;
 mod screens;
 mod status;
