@@ -61,7 +61,7 @@ pub fn queue(
             let key = if ahead {
                 s.state.due_at as f64
             } else {
-                f64::from(scheduler.retrievability(&s.state, now))
+                -scheduler.forgetting(&s.state, now)
             };
             (key, i)
         })
@@ -152,8 +152,9 @@ pub fn most_urgent<'a>(
 ) -> Option<&'a Scheduled> {
     scheduled
         .iter()
-        .map(|s| (scheduler.retrievability(&s.state, now), s))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|s| (scheduler.forgetting(&s.state, now), s))
+        // The first of the most forgotten, as a queue would order them.
+        .min_by(|a, b| b.0.total_cmp(&a.0))
         .map(|(_, s)| s)
 }
 

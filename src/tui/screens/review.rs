@@ -54,7 +54,11 @@ impl ReviewScreen {
 
     pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
-        let leave = if self.from_library { "library" } else { "quit" };
+        let leave = if self.from_library {
+            "library"
+        } else {
+            "finish"
+        };
         if self.reviewing.is_done() {
             return vec![Binding::action(keymap, Action::Next, leave)];
         }
