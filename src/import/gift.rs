@@ -148,10 +148,6 @@ impl Parser<'_> {
             title = Some(plain(&rest[2..end]).trim().to_string());
             rest = trim(&rest[end + 2..]);
         }
-        let name = match &title {
-            Some(t) if !t.is_empty() => format!("question `{t}`"),
-            _ => format!("question `{}`", excerpt(&plain(rest))),
-        };
         let mut html = false;
         if rest.first() == Some(&('[', false))
             && let Some(end) = find(rest, "]", 1)
@@ -163,6 +159,11 @@ impl Parser<'_> {
             }
         }
         let convert = |toks: &[Tok]| text_of(toks, html);
+        let before_answers = plain(&rest[..find(rest, "{", 0).unwrap_or(rest.len())]);
+        let name = match &title {
+            Some(t) if !t.is_empty() => format!("question `{t}`"),
+            _ => format!("question `{}`", excerpt(&before_answers)),
+        };
         let Some(open) = find(rest, "{", 0) else {
             return Err((
                 format!("text `{}`", excerpt(&plain(rest))),
@@ -239,21 +240,21 @@ impl Parser<'_> {
             // `{T#shown for a wrong answer#shown for a right one}`.
             let wrong = feedback.next().map(|(_, t)| convert(t)).filter(|t| !t.is_empty());
             let right = feedback.next().map(|(_, t)| convert(t)).filter(|t| !t.is_empty());
-            if explain.is_none() {
-                *explain = right;
-            } else if right.is_some() {
-                self.skip(
-                    line,
-                    format!("the feedback for a right answer to {name}"),
-                    "morsel shows one explanation, the general feedback, whatever the answer",
-                );
-            }
-            if wrong.is_some() {
-                self.skip(
-                    line,
-                    format!("the feedback for a wrong answer to {name}"),
-                    "morsel shows one explanation whatever the answer",
-                );
+            // The explanation is shown whatever the answer: the general feedback, else the one for a right
+            // answer, else the one for a wrong answer; the others are reported.
+            for (feedback, which) in [(right, "right"), (wrong, "wrong")] {
+                if feedback.is_none() {
+                    continue;
+                }
+                if explain.is_none() {
+                    *explain = feedback;
+                } else {
+                    self.skip(
+                        line,
+                        format!("the feedback for a {which} answer to {name}"),
+                        "morsel shows one explanation whatever the answer, and this question has one",
+                    );
+                }
             }
             return Ok(QuizKind::TrueFalse(answer));
         }

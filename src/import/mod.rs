@@ -19,6 +19,8 @@ use crate::pack::is_valid_id;
 /// What an importer made of its source: the lessons to write and everything it left out, never silently.
 #[derive(Debug, Default)]
 pub struct Import {
+    /// The source's own title (a book's), for the course when `--title` is not given.
+    pub title: Option<String>,
     pub lessons: Vec<Lesson>,
     pub skipped: Vec<Skipped>,
     /// Files to copy into the pack: (from, to relative to the pack's folder), such as a book's images.
