@@ -47,6 +47,11 @@ pub fn run(
             dir.display()
         );
     }
+    let name = |path: &Path| {
+        path.file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     let stem = |path: &Path| {
         path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -56,7 +61,7 @@ pub fn run(
         Some(id) => id,
         None => {
             let folder = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-            Ids::default().unique(&stem(&folder), &stem(source))
+            Ids::default().unique(&name(&folder), &stem(source))
         }
     };
     let title = names
