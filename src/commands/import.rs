@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::import::{self, Import, Ids, copy_assets, write_pack};
+use crate::import::{self, Ids, Import, copy_assets, write_pack};
 use crate::render::sanitize;
 
 /// The formats `morsel import` reads.

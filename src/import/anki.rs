@@ -60,14 +60,15 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
         let Some((key, value)) = rest.split_once(':') else {
             continue;
         };
-        let column = || {
-            value.trim().parse::<usize>().ok().filter(|&n| n > 0).with_context(|| {
+        let column =
+            || {
+                value.trim().parse::<usize>().ok().filter(|&n| n > 0).with_context(|| {
                 format!(
                     "{}:{line_number}: `#{key}` needs a column number from 1, not `{value}`",
                     file.display()
                 )
             })
-        };
+            };
         match key.trim().to_ascii_lowercase().as_str() {
             "separator" => header.separator = separator(value).with_context(|| {
                 format!(
@@ -90,7 +91,7 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
         .delimiter(header.separator)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text[body_start..].as_bytes());
+        .from_reader(&text.as_bytes()[body_start..]);
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("cannot read {}", file.display()))?;
@@ -127,7 +128,10 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
             import.skipped.push(Skipped {
                 file: file.to_path_buf(),
                 line,
-                what: format!("note `{}`", excerpt(fields.first().map_or("", String::as_str))),
+                what: format!(
+                    "note `{}`",
+                    excerpt(fields.first().map_or("", String::as_str))
+                ),
                 why: why.to_string(),
             })
         };
@@ -232,7 +236,8 @@ mod tests {
 
     #[test]
     fn quoted_fields_keep_separators_quotes_and_line_breaks() {
-        let text = "#separator:comma\n#html:false\n\"a, b\",\"line 1\nline \"\"2\"\"\"\nplain,back\n";
+        let text =
+            "#separator:comma\n#html:false\n\"a, b\",\"line 1\nline \"\"2\"\"\"\nplain,back\n";
         let import = parse(text, Path::new("deck.txt")).unwrap();
         assert_eq!(
             cards(&import),
@@ -265,6 +270,29 @@ mod tests {
         let import = parse(text, Path::new("d.txt")).unwrap();
         assert_eq!(import.skipped.len(), 1);
         assert_eq!(import.skipped[0].line, 4);
-        assert!(import.skipped[0].to_string().starts_with("d.txt:4: skipped note `lonely`"));
+        assert!(
+            import.skipped[0]
+                .to_string()
+                .starts_with("d.txt:4: skipped note `lonely`")
+        );
+    }
+
+    #[test]
+    fn an_unknown_separator_is_an_error_at_its_line() {
+        let err = parse(
+            "#html:false\n#separator:Ampersands\na&b\n",
+            Path::new("d.txt"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.txt:2: unknown separator `Ampersands`; Anki writes tab, comma, semicolon, space, pipe or colon"
+        );
+        let import = parse(
+            "#separator:Semicolon\n#html:false\nq;a\n",
+            Path::new("d.txt"),
+        )
+        .unwrap();
+        assert_eq!(cards(&import), [("d".into(), "q".into(), "a".into())]);
     }
 }

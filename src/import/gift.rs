@@ -140,10 +140,7 @@ impl Parser<'_> {
         let mut title = None;
         if starts_with(rest, "::") {
             let Some(end) = find(rest, "::", 2) else {
-                return Err((
-                    "a question".into(),
-                    "its title has no closing `::`".into(),
-                ));
+                return Err(("a question".into(), "its title has no closing `::`".into()));
             };
             title = Some(plain(&rest[2..end]).trim().to_string());
             rest = trim(&rest[end + 2..]);
@@ -201,7 +198,8 @@ impl Parser<'_> {
         let tail_text = plain(tail);
         let tail_text = tail_text.trim();
         let mut prompt = convert(head);
-        if tail_text.chars().any(char::is_alphanumeric) || (!tail_text.is_empty() && prompt.is_empty())
+        if tail_text.chars().any(char::is_alphanumeric)
+            || (!tail_text.is_empty() && prompt.is_empty())
         {
             return Err((
                 format!("missing-word {name}"),
@@ -238,8 +236,14 @@ impl Parser<'_> {
             let answer = word.starts_with('T');
             let mut feedback = split(&body[word_end..], &['#']).into_iter();
             // `{T#shown for a wrong answer#shown for a right one}`.
-            let wrong = feedback.next().map(|(_, t)| convert(t)).filter(|t| !t.is_empty());
-            let right = feedback.next().map(|(_, t)| convert(t)).filter(|t| !t.is_empty());
+            let wrong = feedback
+                .next()
+                .map(|(_, t)| convert(t))
+                .filter(|t| !t.is_empty());
+            let right = feedback
+                .next()
+                .map(|(_, t)| convert(t))
+                .filter(|t| !t.is_empty());
             // The explanation is shown whatever the answer: the general feedback, else the one for a right
             // answer, else the one for a wrong answer; the others are reported.
             for (feedback, which) in [(right, "right"), (wrong, "wrong")] {
@@ -291,10 +295,7 @@ impl Parser<'_> {
             }
         }
         if accepted.is_empty() {
-            return Err((
-                name.to_string(),
-                "it has no answer worth full marks".into(),
-            ));
+            return Err((name.to_string(), "it has no answer worth full marks".into()));
         }
         Ok(QuizKind::Text(accepted))
     }
@@ -339,10 +340,7 @@ impl Parser<'_> {
         if !(2..=9).contains(&choices.len()) {
             return Err((
                 name.to_string(),
-                format!(
-                    "it has {} choices; morsel asks 2 to 9",
-                    choices.len()
-                ),
+                format!("it has {} choices; morsel asks 2 to 9", choices.len()),
             ));
         }
         if !choices.iter().any(|c| c.correct) {
@@ -444,7 +442,10 @@ fn split<'t>(toks: &'t [Tok], markers: &[char]) -> Vec<(Option<char>, &'t [Tok])
 fn trim(toks: &[Tok]) -> &[Tok] {
     let blank = |t: &Tok| !t.1 && t.0.is_whitespace();
     let start = toks.iter().position(|t| !blank(t)).unwrap_or(toks.len());
-    let end = toks.iter().rposition(|t| !blank(t)).map_or(start, |e| e + 1);
+    let end = toks
+        .iter()
+        .rposition(|t| !blank(t))
+        .map_or(start, |e| e + 1);
     &toks[start..end]
 }
 
@@ -508,7 +509,11 @@ mod tests {
         let QuizKind::Choice(choices) = quiz.kind else {
             panic!()
         };
-        let right: Vec<_> = choices.iter().filter(|c| c.correct).map(|c| &c.text).collect();
+        let right: Vec<_> = choices
+            .iter()
+            .filter(|c| c.correct)
+            .map(|c| &c.text)
+            .collect();
         assert_eq!(right, ["Grant", "Grant's wife"]);
         assert!(skipped.is_empty());
     }
@@ -520,10 +525,18 @@ mod tests {
         let QuizKind::Choice(choices) = quiz.kind else {
             panic!()
         };
-        let right: Vec<_> = choices.iter().filter(|c| c.correct).map(|c| &c.text).collect();
+        let right: Vec<_> = choices
+            .iter()
+            .filter(|c| c.correct)
+            .map(|c| &c.text)
+            .collect();
         assert_eq!(right, ["Nazareth"]);
         assert_eq!(skipped.len(), 2);
-        assert!(skipped[0].what.contains("`Bethlehem` (25%)"), "{}", skipped[0]);
+        assert!(
+            skipped[0].what.contains("`Bethlehem` (25%)"),
+            "{}",
+            skipped[0]
+        );
         assert_eq!(skipped[0].line, 1);
     }
 
@@ -538,5 +551,23 @@ mod tests {
     fn html_text_becomes_markdown() {
         let (quiz, _) = one("[html]Is <b>this</b> bold? {T}");
         assert_eq!(quiz.prompt, "Is **this** bold?");
+    }
+
+    #[test]
+    fn what_morsel_cannot_ask_is_reported_with_its_line_and_nothing_else_is_lost() {
+        let text = "$CATEGORY: $course$/top/Empty\n\n// all skipped\nTen? {=a ~b ~c ~d ~e ~f ~g ~h ~i ~j}\n\n\
+                    ::none right::Which? {~a ~b}\n\nJust a description.\n\n::broken:: Open {=a\n";
+        let import = parse(text, Path::new("s.gift"));
+        assert!(import.lessons.is_empty());
+        let lines: Vec<String> = import.skipped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "s.gift:4: skipped question `Ten?`: it has 10 choices; morsel asks 2 to 9",
+                "s.gift:6: skipped question `none right`: none of its choices is right",
+                "s.gift:8: skipped text `Just a description.`: it has no answers in `{…}` (a description, not a question)",
+                "s.gift:10: skipped question `broken`: its answers have no closing `}`",
+            ]
+        );
     }
 }

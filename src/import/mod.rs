@@ -312,7 +312,10 @@ fn quiz_toml(quiz: &Quiz) -> String {
         QuizKind::TrueFalse(_) => "truefalse",
         QuizKind::Text(_) => "text",
     };
-    out.push_str(&format!("kind = \"{kind}\"\nprompt = {}\n", toml_string(&quiz.prompt)));
+    out.push_str(&format!(
+        "kind = \"{kind}\"\nprompt = {}\n",
+        toml_string(&quiz.prompt)
+    ));
     match &quiz.kind {
         QuizKind::Choice(choices) => {
             out.push_str("choices = [\n");

@@ -60,10 +60,15 @@ fn gift_examples_of_moodles_documentation_become_a_pack_that_checks() {
     };
     assert_eq!(answers, &["China"]);
     // Positive weights without `=`: pick all that apply.
-    let QuestionKind::Choice { choices, .. } = &by_id("what-two-people-are-entombed-in").kind else {
+    let QuestionKind::Choice { choices, .. } = &by_id("what-two-people-are-entombed-in").kind
+    else {
         panic!("not a choice question");
     };
-    let right: Vec<_> = choices.iter().filter(|c| c.correct).map(|c| c.text.as_str()).collect();
+    let right: Vec<_> = choices
+        .iter()
+        .filter(|c| c.correct)
+        .map(|c| c.text.as_str())
+        .collect();
     assert_eq!(right, ["Grant", "Grant's wife"]);
     // `####` is the explanation; `\=` is text.
     assert_eq!(
@@ -107,7 +112,10 @@ fn anki_notes_become_cards_grouped_by_deck() {
     let report = load(&out);
     assert_eq!(report.diagnostics.len(), 0, "{:?}", report.diagnostics);
     let course = report.course.as_ref().unwrap();
-    assert_eq!((course.id.as_str(), course.title.as_str()), ("my-cards", "My cards"));
+    assert_eq!(
+        (course.id.as_str(), course.title.as_str()),
+        ("my-cards", "My cards")
+    );
     let titles: Vec<_> = report.lessons.iter().map(|l| l.title.as_str()).collect();
     assert_eq!(titles, ["Git::Basics", "Regex"]);
     let cards: Vec<_> = report.lessons.iter().flat_map(|l| l.cards()).collect();
@@ -133,9 +141,15 @@ fn a_folder_that_is_not_empty_is_refused_and_left_as_it_was() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("is not empty"));
-    let names: Vec<_> = fs::read_dir(temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, ["notes.md"]);
-    assert_eq!(fs::read_to_string(temp.path().join("notes.md")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(temp.path().join("notes.md")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
