@@ -308,7 +308,16 @@ impl Parser<'_> {
         line: usize,
         name: &str,
     ) -> Result<QuizKind, (String, String)> {
-        let single = answers.iter().any(|a| a.marker == Some('='));
+        let equals = answers.iter().filter(|a| a.marker == Some('=')).count();
+        if equals > 1 {
+            return Err((
+                name.to_string(),
+                format!(
+                    "any one of its {equals} `=` answers is right, and a morsel question with several right choices asks for all of them"
+                ),
+            ));
+        }
+        let single = equals == 1;
         let mut choices = Vec::new();
         for answer in answers {
             let positive = answer.weight.is_some_and(|w| w > 0.0);
@@ -556,7 +565,8 @@ mod tests {
     #[test]
     fn what_morsel_cannot_ask_is_reported_with_its_line_and_nothing_else_is_lost() {
         let text = "$CATEGORY: $course$/top/Empty\n\n// all skipped\nTen? {=a ~b ~c ~d ~e ~f ~g ~h ~i ~j}\n\n\
-                    ::none right::Which? {~a ~b}\n\nJust a description.\n\n::broken:: Open {=a\n";
+                    ::none right::Which? {~a ~b}\n\nJust a description.\n\n::broken:: Open {=a\n\n\
+                    ::either:: Pick {=a =b ~c}\n";
         let import = parse(text, Path::new("s.gift"));
         assert!(import.lessons.is_empty());
         let lines: Vec<String> = import.skipped.iter().map(ToString::to_string).collect();
@@ -567,6 +577,8 @@ mod tests {
                 "s.gift:6: skipped question `none right`: none of its choices is right",
                 "s.gift:8: skipped text `Just a description.`: it has no answers in `{…}` (a description, not a question)",
                 "s.gift:10: skipped question `broken`: its answers have no closing `}`",
+                "s.gift:12: skipped question `either`: any one of its 2 `=` answers is right, and a morsel question \
+                 with several right choices asks for all of them",
             ]
         );
     }
