@@ -168,6 +168,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write a new pack from quiz questions, flashcards or a book in another format, and say what was skipped.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Plan a session of N minutes without playing it: due reviews, then missed questions, then new bites that fit.
     Plan {
         /// The box, in minutes.
@@ -193,6 +198,33 @@ pub enum Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
     },
+}
+
+/// What `morsel import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// Moodle's GIFT quiz format: each `$CATEGORY` a lesson, each question a bite.
+    Gift(ImportArgs),
+    /// Anki's "Notes in Plain Text" export (.txt): each deck a lesson, each note a card.
+    Anki(ImportArgs),
+    /// An mdBook's folder: each chapter a lesson, in SUMMARY.md order.
+    Mdbook(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file (or, for mdbook, the book's folder) to import.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// The new pack's folder; it must not exist yet, or be empty.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The course id [default: from the folder's name]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The course title [default: the source's own, else its file name]
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -397,6 +429,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             print::write(&pack, &lessons, &options, &mut out)?;
             ExitCode::SUCCESS
+        }
+        Some(Command::Import { from }) => {
+            use crate::commands::import::{Names, Source, run};
+            let (source, args) = match from {
+                ImportFrom::Gift(args) => (Source::Gift, args),
+                ImportFrom::Anki(args) => (Source::Anki, args),
+                ImportFrom::Mdbook(args) => (Source::Mdbook, args),
+            };
+            let names = Names {
+                id: args.id,
+                title: args.title,
+            };
+            if run(source, &args.source, &args.output, names, &mut out)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Some(Command::Check {
             paths,

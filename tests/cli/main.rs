@@ -7,6 +7,7 @@ mod commands;
 mod courses;
 mod history;
 mod hostile;
+mod import;
 mod library;
 mod plain;
 mod plan;

@@ -1,0 +1,116 @@
+//! `morsel import gift|anki|mdbook SOURCE -o DIR`: a pack written from another format, the summary of what was
+//! imported and skipped, and the new pack loaded to show it checks.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::import::{self, Ids, Import, copy_assets, write_pack};
+use crate::render::sanitize;
+
+/// The formats `morsel import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Gift,
+    Anki,
+    Mdbook,
+}
+
+/// What the pack is called: `--id` and `--title`, else made from the folder's and the source's names.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub id: Option<String>,
+    pub title: Option<String>,
+}
+
+/// Imports `source` into a new pack in `dir`, then loads it. Writes the summary (and any error the new pack has)
+/// to `out`; returns whether the pack loads without errors. Nothing is written when nothing could be imported.
+pub fn run(
+    from: Source,
+    source: &Path,
+    dir: &Path,
+    names: Names,
+    out: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let imported = match from {
+        Source::Gift => import::gift::import(source)?,
+        Source::Anki => import::anki::import(source)?,
+        Source::Mdbook => import::mdbook::import(source)?,
+    };
+    for skipped in &imported.skipped {
+        writeln!(out, "{}", sanitize(&skipped.to_string()))?;
+    }
+    if imported.lessons.is_empty() {
+        anyhow::bail!(
+            "nothing to import from {}: no question, card or chapter could be read ({} skipped); {} was not written",
+            source.display(),
+            imported.skipped.len(),
+            dir.display()
+        );
+    }
+    let name = |path: &Path| {
+        path.file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let stem = |path: &Path| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let id = match names.id {
+        Some(id) => id,
+        None => {
+            let folder = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            Ids::default().unique(&name(&folder), &stem(source))
+        }
+    };
+    let title = names
+        .title
+        .or_else(|| imported.title.clone())
+        .unwrap_or_else(|| stem(source));
+    write_pack(dir, &id, &title, &imported.lessons)?;
+    copy_assets(dir, &imported.assets)?;
+    summary(&imported, dir, out)?;
+    let report = crate::pack::load(dir);
+    let errors: Vec<_> = report.errors().collect();
+    for error in &errors {
+        writeln!(out, "{}", sanitize(&error.one_line(Path::new(""))))?;
+    }
+    let warnings = report.warnings().count();
+    let line = format!(
+        "check: {}, {} (`morsel check {}` shows them)",
+        super::plural(errors.len(), "error"),
+        super::plural(warnings, "warning"),
+        dir.display()
+    );
+    writeln!(out, "{}", sanitize(&line))?;
+    Ok(errors.is_empty())
+}
+
+/// `imported 12 questions and 3 cards in 2 lessons into DIR; skipped 4 (above)`.
+fn summary(imported: &Import, dir: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut what = Vec::new();
+    let questions = imported.questions();
+    let cards = imported.cards();
+    if questions > 0 {
+        what.push(super::plural(questions, "question"));
+    }
+    if cards > 0 {
+        what.push(super::plural(cards, "card"));
+    }
+    let bites: usize = imported.lessons.iter().map(|l| l.bites.len()).sum();
+    if what.is_empty() {
+        what.push(super::plural(bites, "bite"));
+    }
+    let skipped = match imported.skipped.len() {
+        0 => "nothing skipped".to_string(),
+        n => format!("skipped {n} (above)"),
+    };
+    let line = format!(
+        "imported {} in {} into {}; {skipped}",
+        what.join(" and "),
+        super::plural(imported.lessons.len(), "lesson"),
+        dir.display()
+    );
+    writeln!(out, "{}", sanitize(&line))
+}

@@ -1,0 +1,414 @@
+//! Imports from other formats into a new pack: the shared outcome (`Import`: lessons to write, what was skipped and
+//! why, files to copy), ids made from titles (`Ids`), and `write_pack`, which writes `course.toml` and one
+//! `lessons/NN-id.md` a lesson with its `quiz` and `card` blocks, into a new or empty folder only.
+
+pub mod anki;
+pub mod gift;
+pub mod mdbook;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::pack::is_valid_id;
+
+/// What an importer made of its source: the lessons to write and everything it left out, never silently.
+#[derive(Debug, Default)]
+pub struct Import {
+    /// The source's own title (a book's), for the course when `--title` is not given.
+    pub title: Option<String>,
+    pub lessons: Vec<Lesson>,
+    pub skipped: Vec<Skipped>,
+    /// Files to copy into the pack: (from, to relative to the pack's folder), such as a book's images.
+    pub assets: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Import {
+    pub fn questions(&self) -> usize {
+        self.items().filter(|i| matches!(i, Item::Quiz(_))).count()
+    }
+
+    pub fn cards(&self) -> usize {
+        self.items().filter(|i| matches!(i, Item::Card(_))).count()
+    }
+
+    fn items(&self) -> impl Iterator<Item = &Item> {
+        self.lessons
+            .iter()
+            .flat_map(|l| &l.bites)
+            .flat_map(|b| &b.items)
+    }
+}
+
+/// Something of the source that is not in the pack, or not all of it: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: PathBuf,
+    pub line: usize,
+    /// What was left out: "numerical question `Q5`", "the feedback of answer `4`".
+    pub what: String,
+    pub why: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: skipped {}: {}",
+            self.file.display(),
+            self.line,
+            self.what,
+            self.why
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// A valid pack id, unique among the import's lessons.
+    pub id: String,
+    pub title: String,
+    pub bites: Vec<Bite>,
+}
+
+/// One bite: Markdown prose, then its questions and cards.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bite {
+    pub markdown: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Quiz(Quiz),
+    Card(Card),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    /// A valid pack id, unique among the import's questions and cards.
+    pub id: String,
+    pub prompt: String,
+    pub kind: QuizKind,
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuizKind {
+    Choice(Vec<Choice>),
+    TrueFalse(bool),
+    Text(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    pub correct: bool,
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// A valid pack id, unique among the import's questions and cards.
+    pub id: String,
+    pub front: String,
+    pub back: String,
+}
+
+/// Unique valid ids made from titles and text: `Kanji Origins` → `kanji-origins`, then `kanji-origins-2`.
+#[derive(Debug, Default)]
+pub struct Ids {
+    used: HashSet<String>,
+}
+
+impl Ids {
+    /// A valid id from `text` (or `fallback` when `text` has no ASCII letter or digit), not given out before.
+    pub fn unique(&mut self, text: &str, fallback: &str) -> String {
+        let mut base = slug(text);
+        if base.is_empty() {
+            base = slug(fallback);
+        }
+        if base.is_empty() {
+            base = "item".to_string();
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.used.contains(&id) {
+            n += 1;
+            let suffix = format!("-{n}");
+            let mut stem = base.clone();
+            stem.truncate(64 - suffix.len());
+            id = format!("{}{suffix}", stem.trim_end_matches('-'));
+        }
+        debug_assert!(is_valid_id(&id), "{id}");
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+/// Lower-case ASCII letters and digits of `text`, runs of anything else as one `-`, at most 6 words and 48 bytes,
+/// no `-` at either end: "What's between orange and green?" → `what-s-between-orange-and-green`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut words = 0;
+    let mut gap = true;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            if gap {
+                if words == 6 {
+                    break;
+                }
+                if !out.is_empty() {
+                    out.push('-');
+                }
+                words += 1;
+                gap = false;
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            gap = true;
+        }
+        if out.len() >= 48 {
+            break;
+        }
+    }
+    out.truncate(48);
+    out.trim_end_matches('-').to_string()
+}
+
+#[derive(Debug, Error)]
+pub enum WriteError {
+    #[error("{0} is not empty; import writes a new pack into a new or empty folder")]
+    NotEmpty(String),
+    #[error("{0} is not a folder")]
+    NotAFolder(String),
+    #[error("cannot write {path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("`{0}` is not a valid course id: use a-z, 0-9 and -, 64 at most (set one with --id)")]
+    BadCourseId(String),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Writes a pack into `dir` (created if missing, refused unless empty): `course.toml` with `course_id` and
+/// `title`, then `lessons/NN-ID.md` a lesson (numbered from 01, wide enough to sort), each with `id` and `title` in
+/// its front matter and its bites separated by `---`. Returns the files written.
+pub fn write_pack(
+    dir: &Path,
+    course_id: &str,
+    title: &str,
+    lessons: &[Lesson],
+) -> Result<Vec<PathBuf>, WriteError> {
+    if !is_valid_id(course_id) {
+        return Err(WriteError::BadCourseId(course_id.to_string()));
+    }
+    match fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(WriteError::NotEmpty(dir.display().to_string()));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(io_error(dir))?
+        }
+        Err(_) if dir.exists() && !dir.is_dir() => {
+            return Err(WriteError::NotAFolder(dir.display().to_string()));
+        }
+        Err(e) => return Err(io_error(dir)(e)),
+    }
+    let mut written = Vec::new();
+    let course = dir.join("course.toml");
+    let text = format!(
+        "id = {}\ntitle = {}\n",
+        toml_string(course_id),
+        toml_string(title)
+    );
+    fs::write(&course, text).map_err(io_error(&course))?;
+    written.push(course);
+    let folder = dir.join("lessons");
+    fs::create_dir_all(&folder).map_err(io_error(&folder))?;
+    let width = lessons.len().to_string().len().max(2);
+    for (n, lesson) in lessons.iter().enumerate() {
+        let path = folder.join(format!("{:0width$}-{}.md", n + 1, lesson.id));
+        fs::write(&path, lesson_text(lesson)).map_err(io_error(&path))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Copies each asset into `dir`, making its folders.
+pub fn copy_assets(dir: &Path, assets: &[(PathBuf, PathBuf)]) -> Result<(), WriteError> {
+    for (from, to) in assets {
+        let target = dir.join(to);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        fs::copy(from, &target).map_err(io_error(&target))?;
+    }
+    Ok(())
+}
+
+/// A lesson file: front matter, then the bites separated by thematic breaks with blank lines around them.
+pub fn lesson_text(lesson: &Lesson) -> String {
+    let mut out = format!(
+        "+++\nid = {}\ntitle = {}\n+++\n",
+        toml_string(&lesson.id),
+        toml_string(&lesson.title)
+    );
+    for (n, bite) in lesson.bites.iter().enumerate() {
+        if n > 0 {
+            out.push_str("\n---\n");
+        }
+        let markdown = bite.markdown.trim();
+        if !markdown.is_empty() {
+            out.push('\n');
+            out.push_str(markdown);
+            out.push('\n');
+        }
+        for item in &bite.items {
+            out.push('\n');
+            out.push_str(&block(item));
+        }
+    }
+    out
+}
+
+/// A fenced `quiz` or `card` block, its fence longer than any run of backticks inside it.
+pub fn block(item: &Item) -> String {
+    let (word, body) = match item {
+        Item::Quiz(quiz) => ("quiz", quiz_toml(quiz)),
+        Item::Card(card) => (
+            "card",
+            format!(
+                "id = {}\nfront = {}\nback = {}\n",
+                toml_string(&card.id),
+                toml_string(&card.front),
+                toml_string(&card.back)
+            ),
+        ),
+    };
+    let longest = body
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{word}\n{body}{fence}\n")
+}
+
+fn quiz_toml(quiz: &Quiz) -> String {
+    let mut out = format!("id = {}\n", toml_string(&quiz.id));
+    let kind = match quiz.kind {
+        QuizKind::Choice(_) => "choice",
+        QuizKind::TrueFalse(_) => "truefalse",
+        QuizKind::Text(_) => "text",
+    };
+    out.push_str(&format!(
+        "kind = \"{kind}\"\nprompt = {}\n",
+        toml_string(&quiz.prompt)
+    ));
+    match &quiz.kind {
+        QuizKind::Choice(choices) => {
+            out.push_str("choices = [\n");
+            for choice in choices {
+                out.push_str(&format!("  {{ text = {}", toml_string(&choice.text)));
+                if choice.correct {
+                    out.push_str(", correct = true");
+                }
+                if let Some(feedback) = &choice.feedback {
+                    out.push_str(&format!(", feedback = {}", toml_string(feedback)));
+                }
+                out.push_str(" },\n");
+            }
+            out.push_str("]\n");
+        }
+        QuizKind::TrueFalse(answer) => out.push_str(&format!("answer = {answer}\n")),
+        QuizKind::Text(answers) => {
+            let list: Vec<String> = answers.iter().map(|a| toml_string(a)).collect();
+            out.push_str(&format!("answers = [{}]\n", list.join(", ")));
+        }
+    }
+    if let Some(explain) = &quiz.explain {
+        out.push_str(&format!("explain = {}\n", toml_string(explain)));
+    }
+    out
+}
+
+/// A TOML basic string on one line: quotes, backslashes and control characters escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn ids_are_valid_and_unique() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.unique("Kanji Origins", "q"), "kanji-origins");
+        assert_eq!(ids.unique("Kanji origins!", "q"), "kanji-origins-2");
+        assert_eq!(ids.unique("日本", "question"), "question");
+        assert_eq!(ids.unique("", ""), "item");
+        let long = ids.unique(&"x".repeat(100), "q");
+        assert_eq!(long.len(), 48);
+        for _ in 0..12 {
+            let id = ids.unique(&"x".repeat(100), "q");
+            assert!(is_valid_id(&id), "{id}");
+        }
+        assert_eq!(
+            slug("What's between orange and green in the spectrum?"),
+            "what-s-between-orange-and-green"
+        );
+    }
+
+    #[test]
+    fn a_fence_is_longer_than_the_backticks_inside() {
+        let card = Item::Card(Card {
+            id: "c".into(),
+            front: "```\ncode\n```".into(),
+            back: "b".into(),
+        });
+        let text = block(&card);
+        assert!(text.starts_with("````card\n"), "{text}");
+        assert!(text.ends_with("\n````\n"), "{text}");
+    }
+
+    #[test]
+    fn refuses_a_folder_that_is_not_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let err = write_pack(dir.path(), "c", "C", &[]).unwrap_err();
+        assert!(err.to_string().contains("is not empty"), "{err}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!dir.path().join("course.toml").exists());
+    }
+}
