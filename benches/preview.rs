@@ -2,6 +2,8 @@
 //! 50 ms and waits one more quiet interval, then the pack is reloaded and a frame drawn). Run with
 //! `cargo bench --bench preview`; the target is 300 ms.
 
+#![allow(clippy::unwrap_used)] // A benchmark: a panic is the failure report.
+
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::mpsc;
