@@ -5,6 +5,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod grade;
+pub mod import;
 pub mod journal;
 pub mod overview;
 pub mod pack;
