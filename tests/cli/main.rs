@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod courses;
 mod history;
+mod import_mdbook;
 mod hostile;
 mod library;
 mod plain;
