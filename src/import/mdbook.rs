@@ -33,7 +33,10 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
         Err(why) => bail!(
             "{} is not an mdBook: cannot read {}: {why}",
             book_dir.display(),
-            summary_path.strip_prefix(&root).unwrap_or(&summary_path).display()
+            summary_path
+                .strip_prefix(&root)
+                .unwrap_or(&summary_path)
+                .display()
         ),
     };
     let summary_file = rel(&root, &summary_path);
@@ -120,10 +123,15 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
                 why,
             });
         }
+        let mut bites = bites::cut(&markdown);
+        if bites.is_empty() {
+            // Nothing shows (only comments, say), but other lessons may link here: a lesson of its title.
+            bites.push(format!("# {}", chapter.title));
+        }
         lessons.push(ImportedLesson {
             id: chapter.id.clone(),
             title: chapter.title.clone(),
-            markdown: bites::cut(&markdown).join("\n\n---\n\n") + "\n",
+            markdown: bites.join("\n\n---\n\n") + "\n",
         });
     }
     if lessons.is_empty() {
@@ -302,8 +310,14 @@ mod tests {
 
     #[test]
     fn paths_normalise_within_the_top() {
-        assert_eq!(normalise(Path::new("a/b"), "../c.md").as_deref(), Some("a/c.md"));
-        assert_eq!(normalise(Path::new("a"), "/img/x.png").as_deref(), Some("img/x.png"));
+        assert_eq!(
+            normalise(Path::new("a/b"), "../c.md").as_deref(),
+            Some("a/c.md")
+        );
+        assert_eq!(
+            normalise(Path::new("a"), "/img/x.png").as_deref(),
+            Some("img/x.png")
+        );
         assert_eq!(normalise(Path::new("a"), "../../x"), None);
     }
 }

@@ -37,7 +37,10 @@ fn write_pack(import: &Import, dir: &Path) {
     for lesson in &import.lessons {
         let path = dir.join(lesson_file(&lesson.id));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let front = format!("+++\nid = {:?}\ntitle = {:?}\n+++\n\n", lesson.id, lesson.title);
+        let front = format!(
+            "+++\nid = {:?}\ntitle = {:?}\n+++\n\n",
+            lesson.id, lesson.title
+        );
         std::fs::write(path, front + &lesson.markdown).unwrap();
     }
     for file in &import.files {
@@ -92,7 +95,10 @@ fn drafts_unresolved_includes_and_dead_links_are_reported_where_they_stand() {
     ];
     assert_eq!(got.len(), expect.len(), "{got:#?}");
     for want in expect {
-        assert!(got.iter().any(|g| g.starts_with(want)), "{want} not in {got:#?}");
+        assert!(
+            got.iter().any(|g| g.starts_with(want)),
+            "{want} not in {got:#?}"
+        );
     }
 }
 
@@ -106,7 +112,10 @@ fn includes_take_their_ranges_and_anchors_and_hidden_lines_go() {
         "{hello}"
     );
     // `body`, then 2:4, ::1, 6: and 4.
-    assert!(hello.contains("```rust\n    println!(\"hello\");\n```"), "{hello}");
+    assert!(
+        hello.contains("```rust\n    println!(\"hello\");\n```"),
+        "{hello}"
+    );
     assert!(
         hello.contains(
             "fn main() {\n    // ANCHOR: body\n    println!(\"hello\");\n// ANCHOR: all\n}\n// ANCHOR_END: all\n    println!(\"hello\");\n```"
@@ -116,7 +125,10 @@ fn includes_take_their_ranges_and_anchors_and_hidden_lines_go() {
     assert!(!hello.contains("fn hidden"), "{hello}");
     assert!(hello.contains("fn shown() {}"), "{hello}");
     assert!(!hello.contains("missing.rs"), "{hello}");
-    assert!(hello.contains("Written as text: {{#include ../../listings/hello.rs}}"), "{hello}");
+    assert!(
+        hello.contains("Written as text: {{#include ../../listings/hello.rs}}"),
+        "{hello}"
+    );
 }
 
 #[test]
@@ -125,12 +137,27 @@ fn links_to_chapters_point_at_their_lessons_and_images_are_copied() {
     let preface = lesson(&import, "preface");
     assert!(preface.contains("[Saying hello](hello.md)"), "{preface}");
     assert!(preface.contains("[the long read](long.md)"), "{preface}");
-    assert!(preface.contains("A draft page is not written yet"), "{preface}");
-    assert!(preface.contains("[the book's site](https://example.org/book/)"), "{preface}");
-    assert!(preface.contains("[the getting started chapter](start.md)"), "{preface}");
-    assert!(preface.contains("![Ferris the crab](../assets/img/ferris.svg)"), "{preface}");
+    assert!(
+        preface.contains("A draft page is not written yet"),
+        "{preface}"
+    );
+    assert!(
+        preface.contains("[the book's site](https://example.org/book/)"),
+        "{preface}"
+    );
+    assert!(
+        preface.contains("[the getting started chapter](start.md)"),
+        "{preface}"
+    );
+    assert!(
+        preface.contains("![Ferris the crab](../assets/img/ferris.svg)"),
+        "{preface}"
+    );
     let start = lesson(&import, "start");
-    assert!(start.contains("![The crab, waving](../assets/img/ferris.svg)"), "{start}");
+    assert!(
+        start.contains("![The crab, waving](../assets/img/ferris.svg)"),
+        "{start}"
+    );
     assert!(start.contains("[preface](preface.md)"), "{start}");
     // Copied once, though two chapters show it.
     assert_eq!(import.files.len(), 1);
@@ -143,7 +170,11 @@ fn the_written_pack_loads_with_no_problem_and_bites_fit_the_reading_limit() {
     let dir = tempfile::tempdir().unwrap();
     write_pack(&import, dir.path());
     let report = morsel::pack::load(dir.path());
-    let problems: Vec<String> = report.diagnostics.iter().map(|d| d.one_line(dir.path())).collect();
+    let problems: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.one_line(dir.path()))
+        .collect();
     assert!(problems.is_empty(), "{problems:#?}");
 
     let bites = |id: &str| {

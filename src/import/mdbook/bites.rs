@@ -1,7 +1,9 @@
 //! A chapter cut into bites. A chapter with top-level thematic breaks is cut at them (a break in a code block, a
 //! list or a quote is not one); one without is cut before each `##` heading. A piece still over the pack's reading
 //! limit (`MAX_BITE_MINUTES` at `WORDS_PER_MINUTE`, words counted as the loader counts them) is cut again between
-//! top-level blocks, never just before a code block or after a paragraph ending in `:` when another place will do.
+//! top-level blocks (a long block quote between its own blocks, a long table between rows, each piece with the
+//! table's head), never just before a code block or after a paragraph
+//! ending in `:` when another place will do.
 
 use std::ops::Range;
 
@@ -21,6 +23,10 @@ struct Block {
     kind: Kind,
     /// A paragraph ending in `:`, which introduces the block after it.
     colon: bool,
+    /// A block quote's own blocks, or a table's rows.
+    children: Vec<Block>,
+    /// A table row's table head (with its delimiter row), which every piece of the table repeats.
+    head: Option<Range<usize>>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -29,11 +35,14 @@ enum Kind {
     Heading(HeadingLevel),
     Code,
     Paragraph,
+    Quote,
+    Table,
     Other,
 }
 
 /// The chapter's bites, each trimmed, none empty.
 pub fn cut(markdown: &str) -> Vec<String> {
+    let limit = max_words();
     let blocks = top_level_blocks(markdown);
     let mut sections: Vec<Vec<&Block>> = vec![Vec::new()];
     let by_rules = blocks.iter().any(|b| b.kind == Kind::Rule);
@@ -41,6 +50,14 @@ pub fn cut(markdown: &str) -> Vec<String> {
         match block.kind {
             Kind::Rule => sections.push(Vec::new()),
             Kind::Heading(HeadingLevel::H2) if !by_rules => sections.push(vec![block]),
+            // A quote too long for one bite is cut between its own blocks.
+            Kind::Quote | Kind::Table if block.words > limit && block.children.len() > 1 => {
+                if let Some(section) = sections.last_mut() {
+                    // A table's head goes with its first rows.
+                    let skip = usize::from(block.kind == Kind::Table);
+                    section.extend(block.children.iter().skip(skip));
+                }
+            }
             _ => sections.last_mut().map_or((), |s| s.push(block)),
         }
     }
@@ -57,7 +74,6 @@ pub fn cut(markdown: &str) -> Vec<String> {
         merged.push(carry);
     }
 
-    let limit = max_words();
     let mut bites = Vec::new();
     for section in merged {
         for piece in split(&section, limit) {
@@ -65,7 +81,9 @@ pub fn cut(markdown: &str) -> Vec<String> {
                 continue;
             };
             let text = markdown[first.range.start..last.range.end].trim();
-            if !text.is_empty() {
+            if let Some(head) = &first.head {
+                bites.push(format!("{}\n{text}", markdown[head.clone()].trim()));
+            } else if !text.is_empty() {
                 bites.push(text.to_string());
             }
         }
@@ -88,7 +106,12 @@ fn split<'a>(section: &[&'a Block], limit: usize) -> Vec<Vec<&'a Block>> {
             // Cut at the latest good place in this piece: before `block`, or earlier when that is not one.
             let at = (1..=piece.len())
                 .rev()
-                .find(|&i| good_cut(piece.get(i - 1).copied(), piece.get(i).copied().or(Some(block))))
+                .find(|&i| {
+                    good_cut(
+                        piece.get(i - 1).copied(),
+                        piece.get(i).copied().or(Some(block)),
+                    )
+                })
                 .filter(|&i| {
                     let kept: usize = piece[..i].iter().map(|b| b.words).sum();
                     kept * 3 >= limit.min(words)
@@ -116,65 +139,103 @@ fn good_cut(before: Option<&Block>, after: Option<&Block>) -> bool {
     !matches!(after.kind, Kind::Code) && !matches!(before.kind, Kind::Heading(_)) && !before.colon
 }
 
-/// The top-level blocks of `markdown`, with the words the loader counts in each (text and inline code).
+/// The top-level blocks of `markdown`, with the words the loader counts in each (text and inline code); a block
+/// quote keeps its own blocks, so that a long one can be cut between them.
 fn top_level_blocks(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<Block> = None;
+    let mut child: Option<Block> = None;
+    let block = |range: Range<usize>, kind: Kind| Block {
+        range,
+        words: 0,
+        kind,
+        colon: false,
+        children: Vec::new(),
+        head: None,
+    };
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        let parent = current.as_ref().map(|b| &b.kind);
+        let quote = parent == Some(&Kind::Quote);
+        let table = parent == Some(&Kind::Table);
         match &event {
-            Event::Rule if depth == 0 => blocks.push(Block {
-                range,
-                words: 0,
-                kind: Kind::Rule,
-                colon: false,
-            }),
+            Event::Rule if depth == 0 => blocks.push(block(range, Kind::Rule)),
             Event::Start(tag) => {
+                let kind = match tag {
+                    Tag::Heading { level, .. } => Kind::Heading(*level),
+                    Tag::CodeBlock(_) => Kind::Code,
+                    Tag::Paragraph => Kind::Paragraph,
+                    Tag::BlockQuote(_) => Kind::Quote,
+                    Tag::Table(_) => Kind::Table,
+                    _ => Kind::Other,
+                };
                 if depth == 0 {
-                    let kind = match tag {
-                        Tag::Heading { level, .. } => Kind::Heading(*level),
-                        Tag::CodeBlock(_) => Kind::Code,
-                        Tag::Paragraph => Kind::Paragraph,
-                        _ => Kind::Other,
-                    };
-                    current = Some(Block {
-                        range: range.clone(),
-                        words: 0,
-                        kind,
-                        colon: false,
-                    });
+                    current = Some(block(range.clone(), kind));
+                } else if depth == 1 && quote {
+                    // From the start of its line, so that a piece cut here opens with its `>`.
+                    let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    child = Some(block(line_start..range.end, kind));
+                } else if depth == 1 && table {
+                    // The head is read as a row too, and every row counts the head's words, since each piece
+                    // repeats it.
+                    let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    let mut row = block(line_start..range.end, Kind::Other);
+                    if let Some(table) = &current {
+                        let head = table
+                            .children
+                            .first()
+                            .filter(|_| !matches!(tag, Tag::TableHead));
+                        // The head and its delimiter row: from the table's start to its first row.
+                        row.head = match table.children.get(1) {
+                            Some(first_row) => first_row.head.clone(),
+                            None => head.map(|_| table.range.start..line_start),
+                        };
+                        row.words = head.map_or(0, |h| h.words);
+                    }
+                    child = Some(row);
                 }
                 depth += 1;
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
-                if depth == 0
-                    && let Some(mut block) = current.take()
+                if depth == 1
+                    && let Some(mut done) = child.take()
                 {
-                    block.range.end = block.range.end.max(range.end);
-                    block.colon = block.kind == Kind::Paragraph
-                        && markdown[block.range.clone()].trim_end().ends_with(':');
-                    blocks.push(block);
+                    done.range.end = done.range.end.max(range.end);
+                    done.colon = ends_with_colon(markdown, &done);
+                    if let Some(parent) = &mut current {
+                        parent.children.push(done);
+                    }
+                }
+                if depth == 0
+                    && let Some(mut done) = current.take()
+                {
+                    done.range.end = done.range.end.max(range.end);
+                    done.colon = ends_with_colon(markdown, &done);
+                    blocks.push(done);
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some(block) = &mut current {
-                    block.words += t.split_whitespace().count();
+                let words = t.split_whitespace().count();
+                if let Some(b) = &mut current {
+                    b.words += words;
+                }
+                if let Some(b) = &mut child {
+                    b.words += words;
                 }
             }
             _ => {
                 if depth == 0 {
-                    blocks.push(Block {
-                        range,
-                        words: 0,
-                        kind: Kind::Other,
-                        colon: false,
-                    });
+                    blocks.push(block(range, Kind::Other));
                 }
             }
         }
     }
     blocks
+}
+
+fn ends_with_colon(markdown: &str, block: &Block) -> bool {
+    block.kind == Kind::Paragraph && markdown[block.range.clone()].trim_end().ends_with(':')
 }
 
 #[cfg(test)]
@@ -221,7 +282,37 @@ mod tests {
             assert!(counted <= limit, "{counted} words in {bite:?}");
         }
         // The paragraph that introduces the code block stays with it.
-        assert!(bites.iter().any(|b| b.contains("See this:\n\n```text")), "{bites:?}");
+        assert!(
+            bites.iter().any(|b| b.contains("See this:\n\n```text")),
+            "{bites:?}"
+        );
         assert_eq!(bites.join(" ").matches("word").count(), 4 * (limit / 3));
+    }
+
+    #[test]
+    fn a_long_quote_is_cut_between_its_paragraphs_each_piece_a_quote() {
+        let para = words(max_words() / 2 + 10, "word");
+        let text = format!("> ### Aside\n>\n> {para}\n>\n> {para}\n");
+        let bites = cut(&text);
+        assert_eq!(bites.len(), 2, "{bites:?}");
+        assert!(bites.iter().all(|b| b.starts_with("> ")), "{bites:?}");
+        assert!(bites[0].starts_with("> ### Aside\n>\n> word"), "{bites:?}");
+    }
+
+    #[test]
+    fn a_long_table_is_cut_between_rows_each_piece_with_the_head() {
+        let row = format!("| {} | x |\n", words(40, "cell"));
+        let text = format!("| Head | More |\n|---|:-:|\n{}", row.repeat(15));
+        let bites = cut(&text);
+        assert!(bites.len() >= 2, "{bites:?}");
+        for bite in &bites {
+            assert!(
+                bite.starts_with("| Head | More |\n|---|:-:|\n| cell"),
+                "{bite:?}"
+            );
+            let counted: usize = top_level_blocks(bite).iter().map(|b| b.words).sum();
+            assert!(counted <= max_words(), "{counted}");
+        }
+        assert_eq!(bites.join("").matches("| x |").count(), 15);
     }
 }

@@ -329,12 +329,18 @@ mod tests {
     fn ranges_and_anchors() {
         let take = |spec: &str, rustdoc| Part::parse(Some(spec)).unwrap().take(FILE, rustdoc);
         assert_eq!(take("2", false).unwrap(), "fn main() {");
-        assert_eq!(take("2:4", false).unwrap(), "fn main() {\n    // ANCHOR: body\n    let x = 1;");
+        assert_eq!(
+            take("2:4", false).unwrap(),
+            "fn main() {\n    // ANCHOR: body\n    let x = 1;"
+        );
         assert_eq!(take("2:4", true).unwrap(), "fn main() {\n    let x = 1;");
         assert_eq!(take(":2", false).unwrap(), "// ANCHOR: all\nfn main() {");
         assert_eq!(take("6:", false).unwrap(), "}\n// ANCHOR_END: all");
         assert_eq!(take("body", false).unwrap(), "    let x = 1;");
-        assert_eq!(take("all", false).unwrap(), "fn main() {\n    let x = 1;\n}");
+        assert_eq!(
+            take("all", false).unwrap(),
+            "fn main() {\n    let x = 1;\n}"
+        );
         assert_eq!(take("nope", false), None);
         assert_eq!(Part::parse(Some("")).unwrap(), Part::All);
         assert!(Part::parse(Some("a:b")).is_err());

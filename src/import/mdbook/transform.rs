@@ -48,6 +48,7 @@ pub fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>
     let mut open: Vec<OpenLink> = Vec::new();
     let mut rust_block = false;
     let mut html_block: Option<usize> = None;
+    let mut listings: Vec<String> = Vec::new();
 
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         let closes_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
@@ -88,8 +89,13 @@ pub fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(start) = html_block.take() {
                     let block = &text[start..range.end];
-                    if let Some(images) = only_images(block, links, start, &mut problems) {
-                        edits.push((start..range.end.min(start + block.trim_end().len()), images));
+                    let whole = start..start + block.trim_end().len();
+                    if let Some(replacement) = listing(block.trim(), &mut listings) {
+                        edits.push((whole, replacement));
+                    } else if without_comments(block).trim().is_empty() {
+                        edits.push((whole, String::new()));
+                    } else if let Some(images) = only_images(block, links, start, &mut problems) {
+                        edits.push((whole, images));
                     } else if block.contains("<img") {
                         problems.push((
                             start,
@@ -101,6 +107,12 @@ pub fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>
             Event::InlineHtml(html) => {
                 if let Some(images) = only_images(&html, links, range.start, &mut problems) {
                     edits.push((range, images));
+                } else if html.eq_ignore_ascii_case("<sup>") {
+                    edits.push((range, "^(".to_string()));
+                } else if html.eq_ignore_ascii_case("</sup>") {
+                    edits.push((range, ")".to_string()));
+                } else if is_wrapper_tag(&html) || without_comments(&html).trim().is_empty() {
+                    edits.push((range, String::new()));
                 }
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -170,7 +182,10 @@ fn edit_link(
             return;
         }
     };
-    edits.push((inner_end..link.range.end, format!("]({})", encode_dest(&dest))));
+    edits.push((
+        inner_end..link.range.end,
+        format!("]({})", encode_dest(&dest)),
+    ));
 }
 
 impl Links<'_> {
@@ -188,9 +203,7 @@ impl Links<'_> {
             src_rel.join(chapter_dir)
         };
         let Some(in_book) = normalise(&base, decoded.trim_start_matches('/')) else {
-            return Target::Gone(format!(
-                "`{dest}` leaves the book's folder; kept as text"
-            ));
+            return Target::Gone(format!("`{dest}` leaves the book's folder; kept as text"));
         };
         let src_prefix = src_rel.to_str().unwrap_or("");
         let in_src = if src_prefix.is_empty() {
@@ -200,6 +213,11 @@ impl Links<'_> {
                 .strip_prefix(src_prefix)
                 .and_then(|r| r.strip_prefix('/'))
         };
+        if !image && in_src.is_none() && in_book.ends_with(".html") {
+            return Target::Gone(format!(
+                "link to `{dest}` names a page outside the book; kept as text"
+            ));
+        }
         if !image && let Some(key) = in_src {
             let page = key.strip_suffix(".html").map(|k| format!("{k}.md"));
             let chapter = page.as_deref().unwrap_or(key);
@@ -255,7 +273,10 @@ fn only_images(
         rest = rest[end + 1..].trim_start();
         let alt = attribute(tag, "alt").unwrap_or_default();
         let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
-        let alt = alt.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]");
+        let alt = alt
+            .replace('\\', "\\\\")
+            .replace('[', "\\[")
+            .replace(']', "\\]");
         let src = attribute(tag, "src")?;
         match links.resolve(&src, true) {
             Target::Keep => images.push(format!("![{alt}]({})", encode_dest(&src))),
@@ -267,6 +288,57 @@ fn only_images(
         }
     }
     (!images.is_empty()).then(|| images.join("\n\n"))
+}
+
+/// The Rust book's `<Listing number="N" file-name="F" caption="C">` … `</Listing>` (its `trpl-listing`
+/// preprocessor), as it shows them: `Filename: F` above, `Listing N: C` below.
+fn listing(block: &str, open: &mut Vec<String>) -> Option<String> {
+    if block.eq_ignore_ascii_case("</Listing>") {
+        return Some(open.pop().unwrap_or_default());
+    }
+    let tag = block.strip_prefix("<Listing")?.strip_suffix('>')?;
+    if tag.contains('>') || !tag.starts_with(char::is_whitespace) && !tag.is_empty() {
+        return None;
+    }
+    let tag = format!("<Listing{tag}>");
+    let caption = match (attribute(&tag, "number"), attribute(&tag, "caption")) {
+        (Some(n), Some(c)) => format!("Listing {n}: {c}"),
+        (Some(n), None) => format!("Listing {n}"),
+        (None, Some(c)) => c,
+        (None, None) => String::new(),
+    };
+    open.push(caption);
+    Some(attribute(&tag, "file-name").map_or_else(String::new, |f| format!("Filename: {f}")))
+}
+
+/// HTML with its comments (`<!-- … -->`) taken out; an unclosed one runs to the end.
+fn without_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 4..]
+            .find("-->")
+            .map_or("", |end| &rest[start + 4 + end + 3..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An inline tag that only styles or anchors its text (`<span …>`, `</a>`, `<kbd>`…): mdBook's HTML shows the text,
+/// and so does the pack once the tag is gone (`<sup>n</sup>` is written `^(n)`). Anything else, such as `<T>` written outside code, stays.
+fn is_wrapper_tag(html: &str) -> bool {
+    let Some(inner) = html.strip_prefix('<').and_then(|h| h.strip_suffix('>')) else {
+        return false;
+    };
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let name_end = inner
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .unwrap_or(inner.len());
+    matches!(
+        &inner[..name_end],
+        "span" | "a" | "kbd" | "em" | "strong" | "code" | "i" | "b" | "small" | "abbr"
+    )
 }
 
 /// An attribute's value in an HTML tag, its entities decoded.
@@ -409,6 +481,28 @@ mod tests {
         let tag = r#"<img alt="Two &quot;tables&quot;" src='img/a b.svg' class="center" />"#;
         assert_eq!(attribute(tag, "alt").unwrap(), "Two \"tables\"");
         assert_eq!(attribute(tag, "src").unwrap(), "img/a b.svg");
-        assert_eq!(encode_dest("../assets/img/a b.svg"), "../assets/img/a%20b.svg");
+        assert_eq!(
+            encode_dest("../assets/img/a b.svg"),
+            "../assets/img/a%20b.svg"
+        );
+    }
+
+    #[test]
+    fn html_mdbook_shows_as_text_becomes_text() {
+        let text = "<!-- a note\nfor authors -->\n\n<span class=\"filename\">Filename: a.rs</span>\n\n<Listing number=\"1-2\" file-name=\"src/main.rs\" caption=\"The `main` fn\">\n\n```text\nx\n```\n\n</Listing>\n\n2<sup>n</sup> and <kbd>ctrl</kbd>, but Vec<T> stays.\n";
+        let mut files = Files::default();
+        let lesson_of = HashMap::new();
+        let mut links = Links {
+            src: Path::new("/b/src"),
+            root: Path::new("/b"),
+            chapter: "c.md",
+            lesson_of: &lesson_of,
+            files: &mut files,
+        };
+        let (out, _) = transform(text, &mut links);
+        assert_eq!(
+            out,
+            "\n\nFilename: a.rs\n\nFilename: src/main.rs\n\n```text\nx\n```\n\nListing 1-2: The `main` fn\n\n2^(n) and ctrl, but Vec<T> stays.\n"
+        );
     }
 }
