@@ -218,3 +218,13 @@ fn import_a_book_from_the_environment() {
         import.skipped.len()
     );
 }
+
+#[test]
+fn a_folder_without_summary_is_not_taken_for_a_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = mdbook::import(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("is not an mdBook: cannot read src/SUMMARY.md: it does not exist"),
+        "{err}"
+    );
+}
