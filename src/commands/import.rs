@@ -34,7 +34,7 @@ pub fn run(
     let imported = match from {
         Source::Gift => import::gift::import(source)?,
         Source::Anki => import::anki::import(source)?,
-        Source::Mdbook => import::mdbook::import(source)?,
+        Source::Mdbook => import::Import::from_book(import::mdbook::import(source)?),
     };
     for skipped in &imported.skipped {
         writeln!(out, "{}", sanitize(&skipped.to_string()))?;

@@ -1,8 +1,9 @@
 //! Imports from other formats into a new pack: the shared outcome (`Import`: lessons to write, what was skipped and
 //! why, files to copy), ids made from titles (`Ids`), and `write_pack`, which writes `course.toml` and one
-//! `lessons/NN-id.md` a lesson with its `quiz` and `card` blocks, into a new or empty folder only.
+//! `lessons/ID.md` a lesson with its `quiz` and `card` blocks, into a new or empty folder only.
 
 pub mod anki;
+pub mod book;
 pub mod gift;
 pub mod mdbook;
 
@@ -56,6 +57,9 @@ pub struct Skipped {
 
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.what.is_empty() {
+            return write!(f, "{}:{}: {}", self.file.display(), self.line, self.why);
+        }
         write!(
             f,
             "{}:{}: skipped {}: {}",
@@ -64,6 +68,47 @@ impl fmt::Display for Skipped {
             self.what,
             self.why
         )
+    }
+}
+
+impl Import {
+    /// A book as the mdBook importer reads it: each lesson's bites (separated by `---` lines), its files to copy
+    /// and what it left out. Lessons keep their ids as file names (`lessons/ID.md`), which their links rely on.
+    pub fn from_book(book: book::Import) -> Self {
+        Self {
+            title: Some(book.title),
+            lessons: book
+                .lessons
+                .into_iter()
+                .map(|l| Lesson {
+                    id: l.id,
+                    title: l.title,
+                    bites: l
+                        .markdown
+                        .split("\n\n---\n\n")
+                        .map(|markdown| Bite {
+                            markdown: markdown.trim().to_string(),
+                            items: Vec::new(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            skipped: book
+                .skipped
+                .into_iter()
+                .map(|s| Skipped {
+                    file: s.file,
+                    line: s.line,
+                    what: String::new(),
+                    why: s.why,
+                })
+                .collect(),
+            assets: book
+                .files
+                .into_iter()
+                .map(|f| (f.from, PathBuf::from(f.to)))
+                .collect(),
+        }
     }
 }
 
@@ -186,22 +231,22 @@ pub enum WriteError {
     NotEmpty(String),
     #[error("{0} is not a folder")]
     NotAFolder(String),
-    #[error("cannot write {path}: {source}")]
-    Io { path: String, source: io::Error },
+    #[error("cannot write {path}: {error}")]
+    Io { path: String, error: io::Error },
     #[error("`{0}` is not a valid course id: use a-z, 0-9 and -, 64 at most (set one with --id)")]
     BadCourseId(String),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io {
+    move |error| WriteError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 
-/// Writes a pack into `dir` (created if missing, refused unless empty): `course.toml` with `course_id` and
-/// `title`, then `lessons/NN-ID.md` a lesson (numbered from 01, wide enough to sort), each with `id` and `title` in
-/// its front matter and its bites separated by `---`. Returns the files written.
+/// Writes a pack into `dir` (created if missing, refused unless empty): `course.toml` with `course_id`, `title` and
+/// the lessons in order, then `lessons/ID.md` a lesson (named by its id, which links between lessons rely on), each
+/// with `id` and `title` in its front matter and its bites separated by `---`. Returns the files written.
 pub fn write_pack(
     dir: &Path,
     course_id: &str,
@@ -227,18 +272,22 @@ pub fn write_pack(
     }
     let mut written = Vec::new();
     let course = dir.join("course.toml");
+    let listed: Vec<String> = lessons
+        .iter()
+        .map(|l| format!("  {},\n", toml_string(&format!("lessons/{}.md", l.id))))
+        .collect();
     let text = format!(
-        "id = {}\ntitle = {}\n",
+        "id = {}\ntitle = {}\nlessons = [\n{}]\n",
         toml_string(course_id),
-        toml_string(title)
+        toml_string(title),
+        listed.concat()
     );
     fs::write(&course, text).map_err(io_error(&course))?;
     written.push(course);
     let folder = dir.join("lessons");
     fs::create_dir_all(&folder).map_err(io_error(&folder))?;
-    let width = lessons.len().to_string().len().max(2);
-    for (n, lesson) in lessons.iter().enumerate() {
-        let path = folder.join(format!("{:0width$}-{}.md", n + 1, lesson.id));
+    for lesson in lessons {
+        let path = folder.join(format!("{}.md", lesson.id));
         fs::write(&path, lesson_text(lesson)).map_err(io_error(&path))?;
         written.push(path);
     }

@@ -8,6 +8,7 @@ mod courses;
 mod history;
 mod hostile;
 mod import;
+mod import_mdbook;
 mod library;
 mod plain;
 mod plan;

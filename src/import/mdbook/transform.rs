@@ -1,0 +1,508 @@
+//! A chapter's Markdown made to stand as a lesson, by edits at pulldown-cmark's offsets: links to other chapters
+//! point at their lessons, images and linked files at their copies in the pack (HTML `<img>` becomes a Markdown
+//! image), reference links become inline (a bite is rendered on its own), rustdoc's hidden lines (`# `) leave
+//! `rust` code blocks as mdBook hides them, and a `quiz` or `card` fence is shown as code, not asked.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+use super::{Files, normalise};
+use crate::pack::markdown_options;
+
+/// What resolving a link needs.
+pub struct Links<'a> {
+    pub src: &'a Path,
+    pub root: &'a Path,
+    /// The chapter's path relative to the source folder.
+    pub chapter: &'a str,
+    /// Chapter path (relative to the source folder) → lesson id.
+    pub lesson_of: &'a HashMap<String, String>,
+    pub files: &'a mut Files,
+}
+
+/// Where a link goes in the pack.
+enum Target {
+    /// Outside the pack (a URL) or within the page (`#…`): as written.
+    Keep,
+    To(String),
+    /// Nowhere: the link is kept as text, and this says why.
+    Gone(String),
+}
+
+struct OpenLink<'t> {
+    range: Range<usize>,
+    dest: CowStr<'t>,
+    link_type: LinkType,
+    image: bool,
+    inner_end: Option<usize>,
+}
+
+/// The chapter's Markdown with its links, images and code made right for the pack, and what could not be, each
+/// at its offset in `text`.
+pub fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>) {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut problems = Vec::new();
+    let mut open: Vec<OpenLink> = Vec::new();
+    let mut rust_block = false;
+    let mut html_block: Option<usize> = None;
+    let mut listings: Vec<String> = Vec::new();
+
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        let closes_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
+        if !closes_link {
+            for link in &mut open {
+                link.inner_end = Some(link.inner_end.unwrap_or(0).max(range.end));
+            }
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => open.push(OpenLink {
+                range,
+                dest: dest_url,
+                link_type,
+                image: false,
+                inner_end: None,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => open.push(OpenLink {
+                range,
+                dest: dest_url,
+                link_type,
+                image: true,
+                inner_end: None,
+            }),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(link) = open.pop() {
+                    edit_link(text, &link, links, &mut edits, &mut problems);
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => html_block = Some(range.start),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(start) = html_block.take() {
+                    let block = &text[start..range.end];
+                    let whole = start..start + block.trim_end().len();
+                    if let Some(replacement) = listing(block.trim(), &mut listings) {
+                        edits.push((whole, replacement));
+                    } else if without_comments(block).trim().is_empty() {
+                        edits.push((whole, String::new()));
+                    } else if let Some(images) = only_images(block, links, start, &mut problems) {
+                        edits.push((whole, images));
+                    } else if block.contains("<img") {
+                        problems.push((
+                            start,
+                            "an `<img>` inside other HTML is left as HTML, so the image does not show".to_string(),
+                        ));
+                    }
+                }
+            }
+            Event::InlineHtml(html) => {
+                if let Some(images) = only_images(&html, links, range.start, &mut problems) {
+                    edits.push((range, images));
+                } else if html.eq_ignore_ascii_case("<sup>") {
+                    edits.push((range, "^(".to_string()));
+                } else if html.eq_ignore_ascii_case("</sup>") {
+                    edits.push((range, ")".to_string()));
+                } else if is_wrapper_tag(&html) || without_comments(&html).trim().is_empty() {
+                    edits.push((range, String::new()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let lang = info
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .next()
+                    .unwrap_or("");
+                rust_block = lang == "rust";
+                if matches!(info.split_whitespace().next(), Some("quiz" | "card")) {
+                    let line_end = text[range.start..]
+                        .find('\n')
+                        .map_or(range.end, |i| range.start + i);
+                    if let Some(at) = text[range.start..line_end].find(&*info) {
+                        let at = range.start + at;
+                        edits.push((at..at + info.len(), "toml".to_string()));
+                    }
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => rust_block = false,
+            Event::Text(code) if rust_block && text.get(range.clone()) == Some(&*code) => {
+                hide_lines(&code, range.start, &mut edits);
+            }
+            _ => {}
+        }
+    }
+
+    edits.sort_by_key(|(range, _)| (range.start, range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at {
+            continue; // overlapping edits cannot both apply; the first one wins
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    (out, problems)
+}
+
+fn edit_link(
+    text: &str,
+    link: &OpenLink,
+    links: &mut Links,
+    edits: &mut Vec<(Range<usize>, String)>,
+    problems: &mut Vec<(usize, String)>,
+) {
+    if matches!(link.link_type, LinkType::Autolink | LinkType::Email) {
+        return;
+    }
+    let opener = if link.image { 2 } else { 1 };
+    let inner_end = link.inner_end.unwrap_or(link.range.start + opener);
+    // `](dest)`, `][label]`, `][]` or `]` follows the link's text.
+    if text.as_bytes().get(inner_end) != Some(&b']') || inner_end >= link.range.end {
+        return;
+    }
+    let reference = !matches!(link.link_type, LinkType::Inline);
+    let dest = match links.resolve(&link.dest, link.image) {
+        Target::Keep if reference => link.dest.to_string(),
+        Target::Keep => return,
+        Target::To(dest) => dest,
+        Target::Gone(why) => {
+            edits.push((link.range.start..link.range.start + opener, String::new()));
+            edits.push((inner_end..link.range.end, String::new()));
+            problems.push((link.range.start, why));
+            return;
+        }
+    };
+    edits.push((
+        inner_end..link.range.end,
+        format!("]({})", encode_dest(&dest)),
+    ));
+}
+
+impl Links<'_> {
+    fn resolve(&mut self, dest: &str, image: bool) -> Target {
+        if !is_local(dest) {
+            return Target::Keep;
+        }
+        let path = dest.split(['#', '?']).next().unwrap_or(dest);
+        let decoded = percent_decoded(path);
+        let src_rel = self.src.strip_prefix(self.root).unwrap_or(Path::new(""));
+        let chapter_dir = Path::new(self.chapter).parent().unwrap_or(Path::new(""));
+        let base = if decoded.starts_with('/') {
+            src_rel.to_path_buf()
+        } else {
+            src_rel.join(chapter_dir)
+        };
+        let Some(in_book) = normalise(&base, decoded.trim_start_matches('/')) else {
+            return Target::Gone(format!("`{dest}` leaves the book's folder; kept as text"));
+        };
+        let src_prefix = src_rel.to_str().unwrap_or("");
+        let in_src = if src_prefix.is_empty() {
+            Some(in_book.as_str())
+        } else {
+            in_book
+                .strip_prefix(src_prefix)
+                .and_then(|r| r.strip_prefix('/'))
+        };
+        if !image && in_src.is_none() && in_book.ends_with(".html") {
+            return Target::Gone(format!(
+                "link to `{dest}` names a page outside the book; kept as text"
+            ));
+        }
+        if !image && let Some(key) = in_src {
+            let page = key.strip_suffix(".html").map(|k| format!("{k}.md"));
+            let chapter = page.as_deref().unwrap_or(key);
+            let readme = chapter
+                .strip_suffix("index.md")
+                .filter(|d| d.is_empty() || d.ends_with('/'))
+                .map(|d| format!("{d}README.md"));
+            let id = self
+                .lesson_of
+                .get(chapter)
+                .or_else(|| readme.and_then(|r| self.lesson_of.get(&r)));
+            if let Some(id) = id {
+                return Target::To(format!("{id}.md"));
+            }
+            if page.is_some() {
+                return Target::Gone(format!(
+                    "link to `{dest}` names no chapter of the book; kept as text"
+                ));
+            }
+        }
+        let real = self
+            .root
+            .join(&in_book)
+            .canonicalize()
+            .ok()
+            .filter(|r| r.starts_with(self.root) && r.is_file());
+        let Some(real) = real else {
+            let what = if image { "image" } else { "link target" };
+            return Target::Gone(format!(
+                "{what} `{dest}` is not a file of the book; kept as text"
+            ));
+        };
+        let to = self.files.place(real, in_src.unwrap_or(&in_book));
+        Target::To(format!("../{to}"))
+    }
+}
+
+/// An HTML block or inline tag made only of `<img>` tags, as Markdown images (the pack's own way of showing one).
+fn only_images(
+    html: &str,
+    links: &mut Links,
+    at: usize,
+    problems: &mut Vec<(usize, String)>,
+) -> Option<String> {
+    let mut rest = html.trim();
+    let mut images = Vec::new();
+    while !rest.is_empty() {
+        if !rest.get(..4)?.eq_ignore_ascii_case("<img") {
+            return None;
+        }
+        let end = rest.find('>')?;
+        let tag = &rest[..=end];
+        rest = rest[end + 1..].trim_start();
+        let alt = attribute(tag, "alt").unwrap_or_default();
+        let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+        let alt = alt
+            .replace('\\', "\\\\")
+            .replace('[', "\\[")
+            .replace(']', "\\]");
+        let src = attribute(tag, "src")?;
+        match links.resolve(&src, true) {
+            Target::Keep => images.push(format!("![{alt}]({})", encode_dest(&src))),
+            Target::To(dest) => images.push(format!("![{alt}]({})", encode_dest(&dest))),
+            Target::Gone(why) => {
+                problems.push((at, why));
+                images.push(alt);
+            }
+        }
+    }
+    (!images.is_empty()).then(|| images.join("\n\n"))
+}
+
+/// The Rust book's `<Listing number="N" file-name="F" caption="C">` … `</Listing>` (its `trpl-listing`
+/// preprocessor), as it shows them: `Filename: F` above, `Listing N: C` below.
+fn listing(block: &str, open: &mut Vec<String>) -> Option<String> {
+    if block.eq_ignore_ascii_case("</Listing>") {
+        return Some(open.pop().unwrap_or_default());
+    }
+    let tag = block.strip_prefix("<Listing")?.strip_suffix('>')?;
+    if tag.contains('>') || !tag.starts_with(char::is_whitespace) && !tag.is_empty() {
+        return None;
+    }
+    let tag = format!("<Listing{tag}>");
+    let caption = match (attribute(&tag, "number"), attribute(&tag, "caption")) {
+        (Some(n), Some(c)) => format!("Listing {n}: {c}"),
+        (Some(n), None) => format!("Listing {n}"),
+        (None, Some(c)) => c,
+        (None, None) => String::new(),
+    };
+    open.push(caption);
+    Some(attribute(&tag, "file-name").map_or_else(String::new, |f| format!("Filename: {f}")))
+}
+
+/// HTML with its comments (`<!-- … -->`) taken out; an unclosed one runs to the end.
+fn without_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 4..]
+            .find("-->")
+            .map_or("", |end| &rest[start + 4 + end + 3..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An inline tag that only styles or anchors its text (`<span …>`, `</a>`, `<kbd>`…): mdBook's HTML shows the text,
+/// and so does the pack once the tag is gone (`<sup>n</sup>` is written `^(n)`). Anything else, such as `<T>` written outside code, stays.
+fn is_wrapper_tag(html: &str) -> bool {
+    let Some(inner) = html.strip_prefix('<').and_then(|h| h.strip_suffix('>')) else {
+        return false;
+    };
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let name_end = inner
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .unwrap_or(inner.len());
+    matches!(
+        &inner[..name_end],
+        "span" | "a" | "kbd" | "em" | "strong" | "code" | "i" | "b" | "small" | "abbr"
+    )
+}
+
+/// An attribute's value in an HTML tag, its entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before = lower[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[at + name.len()..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let quote = rest.chars().next()?;
+        let value = if quote == '"' || quote == '\'' {
+            let body = &rest[1..];
+            &body[..body.find(quote)?]
+        } else {
+            &rest[..rest
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(rest.len())]
+        };
+        return Some(
+            value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        );
+    }
+    None
+}
+
+/// Rustdoc's hidden lines in a `rust` block, as mdBook hides them: a line that is `#` or starts with `# ` (after
+/// indentation) goes; `##` at its start stands for a literal `#`.
+fn hide_lines(code: &str, offset: usize, edits: &mut Vec<(Range<usize>, String)>) {
+    let mut at = offset;
+    for line in code.split_inclusive('\n') {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let content = body.trim_end_matches(['\n', '\r']);
+        if content == "#" || content.starts_with("# ") {
+            edits.push((at..at + line.len(), String::new()));
+        } else if content.starts_with("##") {
+            edits.push((at + indent..at + indent + 1, String::new()));
+        }
+        at += line.len();
+    }
+}
+
+/// A link target as written in Markdown: bytes that would end or break it percent-encoded.
+fn encode_dest(dest: &str) -> String {
+    let mut out = String::with_capacity(dest.len());
+    for c in dest.chars() {
+        if c.is_control() || matches!(c, ' ' | '(' | ')' | '<' | '>' | '\\') {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether a link target names a file (no scheme, not only a fragment): the pack loader's rule.
+fn is_local(target: &str) -> bool {
+    if target.is_empty() || target.starts_with('#') || target.starts_with("//") {
+        return false;
+    }
+    match target.find(':') {
+        Some(colon) => {
+            let scheme = &target[..colon];
+            scheme.is_empty()
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => true,
+    }
+}
+
+/// `%XX` escapes decoded, as a URL path would be.
+pub fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_lines_leave_rust_blocks_only() {
+        let text = "```rust\n# fn main() {\nlet x = 1;\n    #[derive(Debug)]\n## not hidden\n#\n# }\n```\n\n```text\n# kept\n```\n";
+        let mut files = Files::default();
+        let lesson_of = HashMap::new();
+        let mut links = Links {
+            src: Path::new("/b/src"),
+            root: Path::new("/b"),
+            chapter: "c.md",
+            lesson_of: &lesson_of,
+            files: &mut files,
+        };
+        let (out, problems) = transform(text, &mut links);
+        assert_eq!(
+            out,
+            "```rust\nlet x = 1;\n    #[derive(Debug)]\n# not hidden\n```\n\n```text\n# kept\n```\n"
+        );
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn attributes_of_img() {
+        let tag = r#"<img alt="Two &quot;tables&quot;" src='img/a b.svg' class="center" />"#;
+        assert_eq!(attribute(tag, "alt").unwrap(), "Two \"tables\"");
+        assert_eq!(attribute(tag, "src").unwrap(), "img/a b.svg");
+        assert_eq!(
+            encode_dest("../assets/img/a b.svg"),
+            "../assets/img/a%20b.svg"
+        );
+    }
+
+    #[test]
+    fn html_mdbook_shows_as_text_becomes_text() {
+        let text = "<!-- a note\nfor authors -->\n\n<span class=\"filename\">Filename: a.rs</span>\n\n<Listing number=\"1-2\" file-name=\"src/main.rs\" caption=\"The `main` fn\">\n\n```text\nx\n```\n\n</Listing>\n\n2<sup>n</sup> and <kbd>ctrl</kbd>, but Vec<T> stays.\n";
+        let mut files = Files::default();
+        let lesson_of = HashMap::new();
+        let mut links = Links {
+            src: Path::new("/b/src"),
+            root: Path::new("/b"),
+            chapter: "c.md",
+            lesson_of: &lesson_of,
+            files: &mut files,
+        };
+        let (out, _) = transform(text, &mut links);
+        assert_eq!(
+            out,
+            "\n\nFilename: a.rs\n\nFilename: src/main.rs\n\n```text\nx\n```\n\nListing 1-2: The `main` fn\n\n2^(n) and ctrl, but Vec<T> stays.\n"
+        );
+    }
+}
