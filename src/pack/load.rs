@@ -1,5 +1,5 @@
 //! Loading a pack directory: `course.toml`, the lesson files, and the checks that need the whole pack (unique ids,
-//! link targets).
+//! link targets in prose and in quiz and card text, where the right answers of choice questions stand).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ pub struct LoadReport {
     pub course: Option<Course>,
     pub lessons: Vec<Lesson>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where `course.toml` gives the course id, for a problem with the id as a whole (two packs with one id).
+    pub course_id_site: Option<Site>,
 }
 
 impl LoadReport {
@@ -63,6 +65,7 @@ pub fn load(root: &Path) -> LoadReport {
         course: None,
         lessons: Vec::new(),
         diagnostics: Vec::new(),
+        course_id_site: None,
     };
     let real_root = match root.canonicalize() {
         Ok(real) if real.is_dir() => real,
@@ -89,7 +92,9 @@ pub fn load(root: &Path) -> LoadReport {
                     course,
                     lessons,
                     too_new,
+                    id_site,
                 } = course::parse(&mut sink);
+                report.course_id_site = id_site;
                 if too_new {
                     // Lessons of a newer format follow rules this morsel does not know: read none of them.
                     return report_with(report, course);
@@ -121,13 +126,20 @@ pub fn load(root: &Path) -> LoadReport {
     // Lesson ids in one namespace; question and card ids together in another.
     // The first place of each id is kept as `file:line:col` only: it is named in a message, never shown with source.
     let mut ids: HashMap<(bool, String), (&'static str, String)> = HashMap::new();
+    let mut right_positions = Vec::new();
     for (lesson, mut diagnostics, links) in parsed {
         check_links(&real_root, &links, &mut diagnostics);
         diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
         out.extend(diagnostics);
-        let Some(ParsedLesson { lesson, ids: sites }) = lesson else {
+        let Some(ParsedLesson {
+            lesson,
+            ids: sites,
+            right_positions: rights,
+        }) = lesson
+        else {
             continue;
         };
+        right_positions.extend(rights);
         for site in sites {
             let key = (site.what == "lesson", site.id.clone());
             match ids.get(&key) {
@@ -154,8 +166,38 @@ pub fn load(root: &Path) -> LoadReport {
         }
         report.lessons.push(lesson);
     }
+    report.diagnostics.extend(position_bias(right_positions));
     report.diagnostics = diagnostic::cap_per_file(std::mem::take(&mut report.diagnostics));
     report
+}
+
+/// The fewest unshuffled single-answer choice questions in which a pattern of right positions is worth a warning.
+const BIAS_MIN_QUESTIONS: usize = 4;
+
+/// One warning when the right answer stands at the same place in more than half of the pack's choice questions with
+/// one right answer and no `shuffle` (at least [`BIAS_MIN_QUESTIONS`] of them), at the first question where it does.
+fn position_bias(rights: Vec<(usize, Site)>) -> Option<Diagnostic> {
+    let of = rights.len();
+    if of < BIAS_MIN_QUESTIONS {
+        return None;
+    }
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for (right, _) in &rights {
+        *counts.entry(*right).or_default() += 1;
+    }
+    let (&position, &count) = counts.iter().max_by_key(|&(p, c)| (*c, std::cmp::Reverse(*p)))?;
+    if count * 2 <= of {
+        return None;
+    }
+    let (_, site) = rights.into_iter().find(|(right, _)| *right == position)?;
+    Some(Diagnostic::warning(
+        site,
+        Problem::PositionBias {
+            position: position + 1,
+            count,
+            of,
+        },
+    ))
 }
 
 /// The file of a `file:line:col` place.
