@@ -329,9 +329,10 @@ fn cut(
     body
 }
 
-/// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more): an author
-/// who writes a bite break right under a paragraph gets a heading instead. The closing line of YAML front matter,
-/// already an error, is not reported again.
+/// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more, shorter
+/// than the line above): an author who writes a bite break right under a paragraph gets a heading instead. An
+/// underline as long as its text is a heading written on purpose. The closing line of YAML front matter, already an
+/// error, is not reported again.
 fn setext_rule(text: &str, range: Range<usize>, yaml_end: Option<usize>, sink: &mut Sink) {
     let heading = text[range.clone()].trim_end_matches(['\n', '\r']);
     let Some(newline) = heading.rfind('\n') else {
@@ -339,7 +340,11 @@ fn setext_rule(text: &str, range: Range<usize>, yaml_end: Option<usize>, sink: &
     };
     let underline = &heading[newline + 1..];
     let dashes = underline.trim();
-    if dashes.len() < 3 || !dashes.bytes().all(|b| b == b'-') {
+    let above = heading[..newline].lines().last().unwrap_or("").trim();
+    if dashes.len() < 3
+        || !dashes.bytes().all(|b| b == b'-')
+        || dashes.len() >= above.chars().count()
+    {
         return;
     }
     let start = range.start + newline + 1;

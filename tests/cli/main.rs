@@ -8,6 +8,7 @@ mod courses;
 mod history;
 mod hostile;
 mod library;
+mod lints;
 mod plain;
 mod plan;
 mod player;
