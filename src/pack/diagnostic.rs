@@ -126,7 +126,11 @@ pub enum Problem {
     )]
     LongBite { minutes: f64, words: usize },
     #[error(
-        "this lesson takes about {minutes:.0} minutes (its words at 230 a minute, 20 s a question, 10 s a card); lessons should take at most 15, so split it into two lesson files"
+        "this lesson takes about {minutes:.0} minutes (its words at {} a minute, {} s a question, {} s a card); lessons should take at most {}, so split it into two lesson files",
+        crate::plan::Pace::DEFAULT.words_per_minute,
+        crate::plan::Pace::DEFAULT.seconds_per_question,
+        crate::plan::Pace::DEFAULT.seconds_per_card,
+        super::MAX_LESSON_MINUTES
     )]
     LongLesson { minutes: f64 },
     #[error(

@@ -711,6 +711,99 @@ mod tests {
         assert!(d[0].message().contains("no `explain`"));
     }
 
+    fn warnings(toml: &str) -> Vec<String> {
+        parse_block(BlockKind::Quiz, toml)
+            .1
+            .into_iter()
+            .filter(|d| !d.is_error())
+            .map(|d| d.message())
+            .collect()
+    }
+
+    #[test]
+    fn choices_that_lean_on_the_others_are_named_in_their_common_forms() {
+        for text in [
+            "All of the above",
+            "none of the above.",
+            "**Both of the above**",
+            "Neither of these",
+            "ALL  THE ABOVE!",
+        ] {
+            assert!(leans_on_the_others(text), "{text}");
+        }
+        for text in ["Above the fold", "All commits", "None", "Nothing above 10"] {
+            assert!(!leans_on_the_others(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn one_text_answer_warns_only_for_numbers_and_flags() {
+        let text = |answer: &str| {
+            warnings(&format!(
+                "kind = \"text\"\nprompt = \"P\"\nanswers = [{answer:?}]\nexplain = \"E\"\n"
+            ))
+        };
+        for answer in ["3", "three commits", "1.5", "git log -p", "ls --all"] {
+            assert_eq!(text(answer).len(), 1, "{answer}");
+        }
+        // Digits inside a name, a regex or a revision, a lone flag, a dash in prose: one way to write them.
+        for answer in ["HEAD~2", "07-rebase", "\\d{3}", "-o", "git switch -", "well-known"] {
+            assert_eq!(text(answer), Vec::<String>::new(), "{answer}");
+        }
+        // Two accepted answers: the author has thought of variants.
+        assert!(
+            warnings("kind = \"text\"\nprompt = \"P\"\nanswers = [\"3\", \"three\"]\nexplain = \"E\"\n")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn case_variants_are_redundant_only_when_case_is_ignored() {
+        let toml = |sensitive: bool| {
+            format!(
+                "kind = \"text\"\nprompt = \"P\"\nanswers = [\"Straße\", \"STRASSE\", \" Straße \"]\ncase_sensitive = {sensitive}\nexplain = \"E\"\n"
+            )
+        };
+        let ignored = warnings(&toml(false));
+        assert_eq!(ignored.len(), 2, "{ignored:?}");
+        assert!(ignored[0].contains("`STRASSE` differs from `Straße` only by letter case"));
+        assert!(ignored[1].contains("` Straße ` differs from `Straße` only by spacing"));
+        let kept = warnings(&toml(true));
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(kept[0].contains("only by spacing"));
+    }
+
+    #[test]
+    fn links_in_escaped_strings_are_placed_at_the_string() {
+        let text = "```x\nfront = \"see \\\"[x](a.md)\"\nback = \"[y](b.md)\"\n```\n";
+        let source = SourceFile::new(PathBuf::from("l.md"), text.to_string());
+        let toml = &source.text[5..text.len() - 4];
+        let block = Block {
+            kind: BlockKind::Card,
+            toml,
+            origin: Origin::at(5),
+            span: 0..text.len() - 1,
+            line: 1,
+        };
+        let mut out = Vec::new();
+        let parsed = parse(
+            &block,
+            "l",
+            &mut Sink {
+                source: &source,
+                out: &mut out,
+            },
+        )
+        .expect("a card");
+        let places: Vec<_> = parsed
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.site.position.line, l.site.position.column))
+            .collect();
+        // The escaped quote moves the text, so the first is placed at its string; the second at its `[`.
+        assert_eq!(places, [("a.md", 2, 9), ("b.md", 3, 9)]);
+    }
+
     #[test]
     fn toml_syntax_errors_are_placed_in_the_markdown_file() {
         let e = errors(BlockKind::Card, "front = \"F\"\nback = \"unterminated\n");
