@@ -60,7 +60,11 @@ pub fn id_from_folder(dir: &Path) -> String {
 
 /// An id in words: `my-first-course` is "My first course".
 pub fn title_from_id(id: &str) -> String {
-    let words = id.split('-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let words = id
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -102,9 +106,7 @@ pub fn write(dir: &Path, id: Option<&str>, title: Option<&str>) -> Result<Writte
         toml_string(&id),
         toml_string(&title)
     );
-    let readme = README
-        .replace("{title}", &title)
-        .replace("{id}", &id);
+    let readme = README.replace("{title}", &title).replace("{id}", &id);
     let files: [(&'static str, String); 4] = [
         ("course.toml", course),
         ("lessons/01-first-bites.md", LESSON_1.to_string()),
@@ -287,7 +289,10 @@ mod tests {
         assert_eq!(id_from_folder(Path::new("")), "course");
         let long = "a".repeat(70);
         assert_eq!(id_from_folder(Path::new(&long)).len(), 64);
-        assert_eq!(id_from_folder(Path::new(&format!("{}-b", "a".repeat(63)))), "a".repeat(63));
+        assert_eq!(
+            id_from_folder(Path::new(&format!("{}-b", "a".repeat(63)))),
+            "a".repeat(63)
+        );
         for name in ["My Course_2", "--Été 2026!--", "日本", "x"] {
             assert!(is_valid_id(&id_from_folder(Path::new(name))), "{name}");
         }
@@ -301,6 +306,9 @@ mod tests {
 
     #[test]
     fn titles_are_written_as_toml_strings() {
-        assert_eq!(toml_string("say \"hi\" \\ \u{1b}"), "\"say \\\"hi\\\" \\\\ \\u001B\"");
+        assert_eq!(
+            toml_string("say \"hi\" \\ \u{1b}"),
+            "\"say \\\"hi\\\" \\\\ \\u001B\""
+        );
     }
 }

@@ -157,9 +157,7 @@ pub enum Problem {
         "an order question with 2 items is a coin toss; add a third item, or ask it as a choice or true/false question"
     )]
     TwoItemOrder,
-    #[error(
-        "`{answer}` is the only accepted answer, but {why}; add the other ways to `answers`"
-    )]
+    #[error("`{answer}` is the only accepted answer, but {why}; add the other ways to `answers`")]
     OneAnswerInvitesVariants { answer: String, why: &'static str },
     #[error(
         "accepted answer `{answer}` differs from `{same_as}` only by {how}, which grading already ignores; remove it"

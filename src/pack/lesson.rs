@@ -98,9 +98,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     let seconds: u32 = body
         .bites
         .iter()
-        .map(|b| {
-            Pace::DEFAULT.bite_seconds(b.words, b.questions().count(), b.cards().count())
-        })
+        .map(|b| Pace::DEFAULT.bite_seconds(b.words, b.questions().count(), b.cards().count()))
         .sum();
     let planned = f64::from(seconds) / 60.0;
     if planned > MAX_LESSON_MINUTES {

@@ -185,7 +185,9 @@ fn position_bias(rights: Vec<(usize, Site)>) -> Option<Diagnostic> {
     for (right, _) in &rights {
         *counts.entry(*right).or_default() += 1;
     }
-    let (&position, &count) = counts.iter().max_by_key(|&(p, c)| (*c, std::cmp::Reverse(*p)))?;
+    let (&position, &count) = counts
+        .iter()
+        .max_by_key(|&(p, c)| (*c, std::cmp::Reverse(*p)))?;
     if count * 2 <= of {
         return None;
     }

@@ -370,8 +370,7 @@ fn check_answers(answers: &[Spanned<String>], case_sensitive: bool, sink: &mut S
         let (a, b) = (same_as.get_ref(), answer.get_ref());
         let how = if crate::grade::same_text(a, b, true) {
             "spacing"
-        } else if a.trim() == a && b.trim() == b && a.split(' ').count() == b.split(' ').count()
-        {
+        } else if a.trim() == a && b.trim() == b && a.split(' ').count() == b.split(' ').count() {
             "letter case"
         } else {
             "letter case and spacing"
@@ -392,7 +391,9 @@ fn is_number(word: &str) -> bool {
     let word = word.trim_matches(|c: char| !c.is_alphanumeric());
     let digits = !word.is_empty()
         && word.starts_with(|c: char| c.is_ascii_digit())
-        && word.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
     let spelt = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
         "eleven", "twelve",
@@ -747,13 +748,22 @@ mod tests {
             assert_eq!(text(answer).len(), 1, "{answer}");
         }
         // Digits inside a name, a regex or a revision, a lone flag, a dash in prose: one way to write them.
-        for answer in ["HEAD~2", "07-rebase", "\\d{3}", "-o", "git switch -", "well-known"] {
+        for answer in [
+            "HEAD~2",
+            "07-rebase",
+            "\\d{3}",
+            "-o",
+            "git switch -",
+            "well-known",
+        ] {
             assert_eq!(text(answer), Vec::<String>::new(), "{answer}");
         }
         // Two accepted answers: the author has thought of variants.
         assert!(
-            warnings("kind = \"text\"\nprompt = \"P\"\nanswers = [\"3\", \"three\"]\nexplain = \"E\"\n")
-                .is_empty()
+            warnings(
+                "kind = \"text\"\nprompt = \"P\"\nanswers = [\"3\", \"three\"]\nexplain = \"E\"\n"
+            )
+            .is_empty()
         );
     }
 
@@ -798,7 +808,13 @@ mod tests {
         let places: Vec<_> = parsed
             .links
             .iter()
-            .map(|l| (l.target.as_str(), l.site.position.line, l.site.position.column))
+            .map(|l| {
+                (
+                    l.target.as_str(),
+                    l.site.position.line,
+                    l.site.position.column,
+                )
+            })
             .collect();
         // The escaped quote moves the text, so the first is placed at its string; the second at its `[`.
         assert_eq!(places, [("a.md", 2, 9), ("b.md", 3, 9)]);

@@ -252,7 +252,7 @@ fn two_packs_with_one_course_id_checked_together_warn_at_the_second_id() {
         )
     );
     // Each alone, or one pack given twice, is clean.
-    let (_, doc) = check_json(&[second.clone()]);
+    let (_, doc) = check_json(std::slice::from_ref(&second));
     assert_eq!(doc["packs"][0]["diagnostics"].as_array().unwrap().len(), 0);
     let (_, doc) = check_json(&[second.clone(), second]);
     assert_eq!(doc["packs"][1]["diagnostics"].as_array().unwrap().len(), 0);
@@ -301,12 +301,7 @@ fn list_marks_a_second_pack_with_the_same_course_id() {
 fn new_pack(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("My Course_2");
-    morsel()
-        .arg("new")
-        .arg(&pack)
-        .args(args)
-        .assert()
-        .success();
+    morsel().arg("new").arg(&pack).args(args).assert().success();
     (dir, pack)
 }
 
@@ -321,7 +316,13 @@ fn new_writes_a_pack_that_checks_clean_with_every_kind() {
     assert_eq!(p["course"]["title"], "My course 2");
     let lessons = p["lessons"].as_array().unwrap();
     assert_eq!(lessons.len(), 2);
-    assert!(lessons.iter().map(|l| l["cards"].as_u64().unwrap()).sum::<u64>() >= 1);
+    assert!(
+        lessons
+            .iter()
+            .map(|l| l["cards"].as_u64().unwrap())
+            .sum::<u64>()
+            >= 1
+    );
     assert!(pack.join("README.md").is_file());
     let readme = std::fs::read_to_string(pack.join("README.md")).unwrap();
     assert!(readme.contains("morsel check") && readme.contains("morsel preview"));

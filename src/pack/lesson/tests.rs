@@ -53,19 +53,36 @@ fn top_level_breaks_cut_bites() {
 #[test]
 fn a_dash_line_under_a_paragraph_is_a_setext_heading_not_a_break() {
     let r = parse_at("l.md", "A title\n---\n\nbody\n");
-    let bites: Vec<_> = r.lesson.expect("a lesson").bites.into_iter().map(|b| b.markdown).collect();
+    let bites: Vec<_> = r
+        .lesson
+        .expect("a lesson")
+        .bites
+        .into_iter()
+        .map(|b| b.markdown)
+        .collect();
     assert_eq!(bites, ["A title\n---\n\nbody"]);
     // The author is told, at the dashes, that they made a heading.
     assert_eq!(r.diags.len(), 1);
     assert!(!r.diags[0].is_error());
     assert_eq!(
-        (r.diags[0].site.position.line, r.diags[0].site.position.column),
+        (
+            r.diags[0].site.position.line,
+            r.diags[0].site.position.column
+        ),
         (2, 1)
     );
-    assert!(r.diags[0].message().contains("turns that paragraph into a heading"));
+    assert!(
+        r.diags[0]
+            .message()
+            .contains("turns that paragraph into a heading")
+    );
     // A short underline, an underline as long as its text, or a heading written with `##`, is not a mistaken break.
     assert!(parse_at("l.md", "Title\n-\n\n## Head\n").diags.is_empty());
-    assert!(parse_at("l.md", "Heading\n-------\n\nbody\n").diags.is_empty());
+    assert!(
+        parse_at("l.md", "Heading\n-------\n\nbody\n")
+            .diags
+            .is_empty()
+    );
 }
 
 #[test]
@@ -79,7 +96,11 @@ fn yaml_front_matter_is_an_error_once() {
     assert_eq!(found, [(true, 1, 1)], "{:?}", r.diags);
     assert!(r.diags[0].message().contains("YAML front matter"));
     // A lesson that starts with a bite break and prose is not front matter.
-    assert!(parse_at("l.md", "---\n\nJust text: with a colon.\n").diags.is_empty());
+    assert!(
+        parse_at("l.md", "---\n\nJust text: with a colon.\n")
+            .diags
+            .is_empty()
+    );
 }
 
 #[test]
