@@ -39,9 +39,9 @@ pub struct ParsedLesson {
     pub lesson: Lesson,
     /// The lesson's own id first, then each question's and card's.
     pub ids: Vec<IdSite>,
-    /// Choice questions with one right answer and no `shuffle`: the right choice's index and the question's fence,
-    /// for the pack-wide position-bias check.
-    pub right_positions: Vec<(usize, Site)>,
+    /// Choice questions with one right answer and no `shuffle`: the right choice's index, the number of choices and
+    /// the question's fence, for the pack-wide position-bias check.
+    pub right_positions: Vec<(usize, usize, Site)>,
 }
 
 /// A link or image target to check once the pack's layout is known.
@@ -195,7 +195,7 @@ struct Body {
     bites: Vec<Bite>,
     ids: Vec<IdSite>,
     first_heading: Option<String>,
-    right_positions: Vec<(usize, Site)>,
+    right_positions: Vec<(usize, usize, Site)>,
 }
 
 /// A bite being gathered between two cuts.
@@ -419,7 +419,8 @@ fn finish_block(
                 .collect::<Vec<_>>()[..]
         {
             let fence = block.span.start..block.span.start + 3;
-            body.right_positions.push((right, sink.site(fence)));
+            body.right_positions
+                .push((right, choices.len(), sink.site(fence)));
         }
         links.extend(parsed.links);
         // Questions and cards share one namespace: progress is keyed by these ids.

@@ -175,23 +175,32 @@ pub fn load(root: &Path) -> LoadReport {
 const BIAS_MIN_QUESTIONS: usize = 4;
 
 /// One warning when the right answer stands at the same place in more than half of the pack's choice questions with
-/// one right answer and no `shuffle` (at least [`BIAS_MIN_QUESTIONS`] of them), at the first question where it does.
-fn position_bias(rights: Vec<(usize, Site)>) -> Option<Diagnostic> {
+/// one right answer and no `shuffle` (at least [`BIAS_MIN_QUESTIONS`] of them), and at least half as often again as
+/// chance would put it there (so that 4 of 7 two-choice questions is not a pattern, 3 of 4 three-choice ones is); at
+/// the first question where it does.
+fn position_bias(rights: Vec<(usize, usize, Site)>) -> Option<Diagnostic> {
     let of = rights.len();
     if of < BIAS_MIN_QUESTIONS {
         return None;
     }
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for (right, _) in &rights {
+    for (right, _, _) in &rights {
         *counts.entry(*right).or_default() += 1;
     }
     let (&position, &count) = counts
         .iter()
         .max_by_key(|&(p, c)| (*c, std::cmp::Reverse(*p)))?;
-    if count * 2 <= of {
+    let by_chance: f64 = rights
+        .iter()
+        .filter(|(_, choices, _)| *choices > position)
+        .map(|(_, choices, _)| 1.0 / *choices as f64)
+        .sum();
+    if count * 2 <= of || (count as f64) < 1.5 * by_chance {
         return None;
     }
-    let (_, site) = rights.into_iter().find(|(right, _)| *right == position)?;
+    let (_, _, site) = rights
+        .into_iter()
+        .find(|(right, _, _)| *right == position)?;
     Some(Diagnostic::warning(
         site,
         Problem::PositionBias {
@@ -306,5 +315,49 @@ fn check_links(root: &Path, links: &[LinkTarget], out: &mut Vec<Diagnostic>) {
         if let Some(problem) = problem {
             out.push(Diagnostic::warning(link.site.clone(), problem));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The position, count and total of the warning, and the file of the question it stands at.
+    fn bias(rights: &[(usize, usize)]) -> Option<(usize, usize, usize, String)> {
+        let rights = rights
+            .iter()
+            .enumerate()
+            .map(|(i, &(right, choices))| (right, choices, Site::whole_file(format!("{i}.md"))))
+            .collect();
+        let d = position_bias(rights)?;
+        let file = d.site.file.display().to_string();
+        match d.problem {
+            Problem::PositionBias {
+                position,
+                count,
+                of,
+            } => Some((position, count, of, file)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn position_bias_needs_a_pattern_beyond_chance() {
+        // 3 of 4 three-choice questions right at choice 2: a pattern, named at the first of them.
+        assert_eq!(
+            bias(&[(0, 3), (1, 3), (1, 3), (1, 3)]),
+            Some((2, 3, 4, "1.md".to_string()))
+        );
+        // Fewer than 4 questions: too few to tell.
+        assert_eq!(bias(&[(0, 3), (0, 3), (0, 3)]), None);
+        // 4 of 7 two-choice questions at one place is what chance gives.
+        assert_eq!(
+            bias(&[(0, 2), (0, 2), (0, 2), (0, 2), (1, 2), (1, 2), (1, 2)]),
+            None
+        );
+        // Every two-choice question right at choice 1 is a pattern.
+        assert_eq!(bias(&[(0, 2); 6]), Some((1, 6, 6, "0.md".to_string())));
+        // Half is not more than half.
+        assert_eq!(bias(&[(0, 4), (0, 4), (1, 4), (2, 4)]), None);
     }
 }
