@@ -353,8 +353,8 @@ fn setext_rule(text: &str, range: Range<usize>, yaml_end: Option<usize>, sink: &
     sink.warn(at..at + dashes.len(), Problem::SetextRule);
 }
 
-/// The end of YAML-style front matter (`---`, lines of `key: value` with a `title:` or another key, `---`) at the
-/// top of a lesson, if there is one.
+/// The end of YAML-style front matter at the top of a lesson, if there is one: `---`, then lines of `key: value`
+/// (list items and comments allowed, no blank line), then `---` or `...`.
 fn yaml_front_matter(text: &str) -> Option<usize> {
     let mut lines = text.split_inclusive('\n');
     if lines.next()?.trim_end() != "---" {
@@ -376,7 +376,8 @@ fn yaml_front_matter(text: &str) -> Option<usize> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
             keys += 1;
-        } else if !line.starts_with([' ', '-', '#']) && !line.is_empty() {
+        } else if line.is_empty() || !line.starts_with([' ', '-', '#']) {
+            // A blank line or prose: a lesson that opens with a bite break, not front matter.
             return None;
         }
     }

@@ -101,6 +101,15 @@ fn yaml_front_matter_is_an_error_once() {
             .diags
             .is_empty()
     );
+    assert!(
+        parse_at("l.md", "---\n\nNote: a colon.\n\n---\n\nMore.\n")
+            .diags
+            .is_empty()
+    );
+    // Lists and comments in YAML are still YAML.
+    let r = parse_at("l.md", "---\ntitle: T\ntags:\n  - a\n# note\n---\nBody.\n");
+    assert_eq!(r.diags.len(), 1, "{:?}", r.diags);
+    assert!(r.diags[0].is_error());
 }
 
 #[test]
