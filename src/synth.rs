@@ -81,7 +81,7 @@ pub fn lesson(n: usize, shape: Shape, seed: &mut u32) -> String {
                 "{ text = \"bite\", correct = true }",
                 "{ text = \"byte\", feedback = \"Close.\" }",
             );
-            let (first, second) = if (n + k) % 2 == 0 {
+            let (first, second) = if (n + k).is_multiple_of(2) {
                 (right, wrong)
             } else {
                 (wrong, right)
