@@ -82,6 +82,18 @@ pub enum Command {
         #[arg(long, value_name = "N", requires = "lesson")]
         bite: Option<usize>,
     },
+    /// Write a new pack that passes `check`: course.toml, two lessons showing every question kind, a README.
+    New {
+        /// The pack's folder: created when missing, and it must be empty.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// The course id (default: the folder's name made into an id).
+        #[arg(long)]
+        id: Option<String>,
+        /// The course title (default: the id in words).
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Show progress per course: lessons complete and mastered, accuracy, time on task, position.
     Stats {
         /// Only this course.
@@ -520,6 +532,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 store,
             )?;
             return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::New { dir, id, title }) => {
+            let written = crate::commands::new::write(&dir, id.as_deref(), title.as_deref())?;
+            // The folder, id and title come from the command line: outside text like any other.
+            let mut out = SanitisedLines::new(&mut out);
+            writeln!(
+                out,
+                "Wrote the course `{}` ({}) in {}:",
+                written.id,
+                written.title,
+                dir.display()
+            )?;
+            for file in &written.files {
+                writeln!(out, "  {file}")?;
+            }
+            writeln!(
+                out,
+                "Next: `morsel check {0}` reports problems; `morsel preview {0}` shows it as a learner sees it.",
+                dir.display()
+            )?;
+            out.flush()?;
+            ExitCode::SUCCESS
         }
         Some(Command::Stats { course, format }) => {
             let paths = paths()?;

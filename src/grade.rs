@@ -250,21 +250,27 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
             },
             Response::Text(given),
         ) => {
-            let given = fold_space(given);
-            !given.is_empty()
-                && answers.iter().any(|accepted| {
-                    let accepted = fold_space(accepted);
-                    if *case_sensitive {
-                        accepted == given
-                    } else {
-                        UniCase::new(accepted.as_str()) == UniCase::new(given.as_str())
-                    }
-                })
+            !fold_space(given).is_empty()
+                && answers
+                    .iter()
+                    .any(|accepted| same_text(accepted, given, *case_sensitive))
         }
         (QuestionKind::Order { items }, Response::Order(order)) => {
             order.len() == items.len() && order.iter().enumerate().all(|(i, &item)| i == item)
         }
         _ => false,
+    }
+}
+
+/// Whether two texts are the same answer by the text rule of [`is_correct`]: equal once trimmed and runs of white
+/// space folded, compared with Unicode case folding unless `case_sensitive`. The pack's checks use it to find an
+/// accepted answer that another one already covers.
+pub fn same_text(a: &str, b: &str, case_sensitive: bool) -> bool {
+    let (a, b) = (fold_space(a), fold_space(b));
+    if case_sensitive {
+        a == b
+    } else {
+        UniCase::new(a.as_str()) == UniCase::new(b.as_str())
     }
 }
 

@@ -190,6 +190,29 @@ pub fn on_course_path(
         .collect()
 }
 
+/// For each course, the index of an earlier course on the course path with the same id, if there is one: two
+/// packs with one course id share their progress, so `list` and the library say so (the second is the one marked;
+/// `play ID` opens the first).
+pub fn duplicate_ids(courses: &[CourseOverview]) -> Vec<Option<usize>> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    courses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if c.id.is_empty() {
+                return None;
+            }
+            match first.get(c.id.as_str()) {
+                Some(&earlier) => Some(earlier),
+                None => {
+                    first.insert(&c.id, i);
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
 /// A course asked for by a name that is neither a folder nor the id of a course on the course path.
 #[derive(Debug, thiserror::Error)]
 #[error(

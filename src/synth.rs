@@ -76,10 +76,20 @@ pub fn lesson(n: usize, shape: Shape, seed: &mut u32) -> String {
         out.push_str("\n\n");
         // Question k goes to bite `bites - k % bites`: one per bite, from the last bite back.
         for k in (0..shape.questions_per_lesson).filter(|k| bites - k % bites == b) {
+            // The right choice alternates between first and second, as a careful author's would.
+            let (right, wrong) = (
+                "{ text = \"bite\", correct = true }",
+                "{ text = \"byte\", feedback = \"Close.\" }",
+            );
+            let (first, second) = if (n + k).is_multiple_of(2) {
+                (right, wrong)
+            } else {
+                (wrong, right)
+            };
             let _ = write!(
                 out,
                 "```quiz\nid = \"{}\"\nkind = \"choice\"\nprompt = \"Which word is in bite {b}?\"\n\
-                 choices = [\n  {{ text = \"bite\", correct = true }},\n  {{ text = \"byte\", feedback = \"Close.\" }},\n]\n\
+                 choices = [\n  {first},\n  {second},\n]\n\
                  explain = \"Every bite says bite.\"\n```\n\n",
                 question_id(n, shape, k)
             );

@@ -1,5 +1,6 @@
 //! `morsel check`: load packs and report every problem, as a compiler would or as one JSON document.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -8,12 +9,36 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use super::plural;
-use crate::pack::{self, Diagnostic, LoadReport, Severity};
+use crate::pack::{self, Diagnostic, LoadReport, Problem, Severity};
 use crate::render::sanitize;
 
-/// Loads every pack; returns the reports in the order given.
+/// Loads every pack; returns the reports in the order given. A pack whose course id is also the id of a pack
+/// checked before it (another folder) gets a warning at its id naming that pack.
 pub fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
-    paths.iter().map(|p| pack::load(p)).collect()
+    let mut reports: Vec<LoadReport> = paths.iter().map(|p| pack::load(p)).collect();
+    let mut first: HashMap<String, (PathBuf, Option<PathBuf>)> = HashMap::new();
+    for report in &mut reports {
+        let (Some(course), Some(site)) = (&report.course, &report.course_id_site) else {
+            continue;
+        };
+        let real = report.root.canonicalize().ok();
+        match first.get(&course.id) {
+            Some((other, other_real)) if real.is_none() || *other_real != real => {
+                let problem = Problem::DuplicateCourseId {
+                    id: course.id.clone(),
+                    other: other.display().to_string(),
+                };
+                report
+                    .diagnostics
+                    .push(Diagnostic::warning(site.clone(), problem));
+            }
+            Some(_) => {}
+            None => {
+                first.insert(course.id.clone(), (report.root.clone(), real));
+            }
+        }
+    }
+    reports
 }
 
 /// Whether any report holds an error.

@@ -37,17 +37,23 @@ pub fn write_text(
         )?;
         return Ok(());
     }
+    let duplicates = overview::duplicate_ids(courses);
     let id_width = courses
         .iter()
         .map(|c| c.id.chars().count())
         .max()
         .unwrap_or(0);
-    for c in courses {
+    for (c, duplicate) in courses.iter().zip(&duplicates) {
+        // A second pack with a course id already on the course path shares its progress: said on its row.
+        let same_id = duplicate.map_or_else(String::new, |first| {
+            let path = courses[first].path.display().to_string();
+            format!("  ! same id as {}: progress is shared", sanitize(&path))
+        });
         if let Some(error) = &c.error {
             let path = c.path.display().to_string();
             writeln!(
                 out,
-                "{:id_width$}  {}  ! {}",
+                "{:id_width$}  {}  ! {}{same_id}",
                 sanitize(&c.id),
                 sanitize(&path),
                 sanitize(error)
@@ -61,7 +67,7 @@ pub fn write_text(
         );
         writeln!(
             out,
-            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min reading  {:>4} min spent  {last:<16}  {}",
+            "{:id_width$}  {} {:>2}/{total} complete, {:>2} mastered  {:>4} min reading  {:>4} min spent  {last:<16}  {}{same_id}",
             sanitize(&c.id),
             bar(c.complete(), total, 10),
             c.complete(),
@@ -93,6 +99,8 @@ struct JsonCourse<'a> {
     lesson_minutes: Vec<JsonLessonMinutes<'a>>,
     active_seconds: i64,
     last_played: Option<i64>,
+    /// The path of an earlier pack on the course path with the same course id.
+    duplicate_of: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -102,10 +110,12 @@ struct JsonLessonMinutes<'a> {
 }
 
 pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
+    let duplicates = overview::duplicate_ids(courses);
     let doc = JsonList {
         courses: courses
             .iter()
-            .map(|c| JsonCourse {
+            .zip(&duplicates)
+            .map(|(c, duplicate)| JsonCourse {
                 id: &c.id,
                 title: &c.title,
                 path: c.path.display().to_string(),
@@ -124,6 +134,7 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
                     .collect(),
                 active_seconds: c.active.total,
                 last_played: c.played.as_ref().map(|p| p.last_played_at),
+                duplicate_of: duplicate.map(|first| courses[first].path.display().to_string()),
             })
             .collect(),
     };

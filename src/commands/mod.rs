@@ -4,6 +4,7 @@ pub mod check;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod new;
 pub mod optimize;
 pub mod plan;
 pub mod print;

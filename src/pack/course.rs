@@ -2,7 +2,7 @@
 
 use toml::Spanned;
 
-use super::diagnostic::{Problem, Sink};
+use super::diagnostic::{Problem, Sink, Site};
 use super::fields::{self, Fields, Origin};
 use super::{Course, DEFAULT_PASS_MARK, FORMAT_VERSION, is_valid_id};
 
@@ -25,6 +25,8 @@ pub struct CourseFile {
     pub lessons: Option<Vec<Spanned<String>>>,
     /// The pack is of a newer format: nothing more of it should be read.
     pub too_new: bool,
+    /// Where the course id is written.
+    pub id_site: Option<Site>,
 }
 
 pub fn parse(sink: &mut Sink) -> CourseFile {
@@ -35,6 +37,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
             course: None,
             lessons: None,
             too_new: false,
+            id_site: None,
         };
     };
     let mut f = Fields::new(table.get_ref(), &origin, 0..0, "course.toml");
@@ -55,6 +58,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
                 course: None,
                 lessons: None,
                 too_new: true,
+                id_site: None,
             };
         }
         if found < 1 {
@@ -63,6 +67,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
     }
 
     let id = f.required_string(sink, "id");
+    let id_site = id.as_ref().map(|id| sink.site(id.span()));
     if let Some(id) = &id
         && !is_valid_id(id.get_ref())
     {
@@ -121,6 +126,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
         course,
         lessons,
         too_new: false,
+        id_site,
     }
 }
 

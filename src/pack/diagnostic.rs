@@ -125,6 +125,52 @@ pub enum Problem {
         "this bite takes about {minutes:.1} minutes to read ({words} words); bites should take under 2 minutes, so cut it with `---`"
     )]
     LongBite { minutes: f64, words: usize },
+    #[error(
+        "this lesson takes about {minutes:.0} minutes (its words at {} a minute, {} s a question, {} s a card); lessons should take at most {}, so split it into two lesson files",
+        crate::plan::Pace::DEFAULT.words_per_minute,
+        crate::plan::Pace::DEFAULT.seconds_per_question,
+        crate::plan::Pace::DEFAULT.seconds_per_card,
+        super::MAX_LESSON_MINUTES
+    )]
+    LongLesson { minutes: f64 },
+    #[error(
+        "this is YAML front matter, which morsel does not read: its `---` lines become bite breaks and headings; write TOML between `+++` lines instead (`+++`, `title = \"…\"`, `+++`)"
+    )]
+    YamlFrontMatter,
+    #[error(
+        "this `---` directly under a paragraph turns that paragraph into a heading instead of cutting a bite; put a blank line above it to cut a bite"
+    )]
+    SetextRule,
+    #[error(
+        "the right answer is choice {position} in {count} of the {of} choice questions with one right answer and no `shuffle`; learners pick up the pattern: vary its place or set `shuffle = true`"
+    )]
+    PositionBias {
+        position: usize,
+        count: usize,
+        of: usize,
+    },
+    #[error(
+        "the choice `{0}` leans on the other choices and reads wrong when they are shuffled; make it a pick-all question (several `correct = true`) or write a real choice"
+    )]
+    AboveChoice(String),
+    #[error(
+        "an order question with 2 items is a coin toss; add a third item, or ask it as a choice or true/false question"
+    )]
+    TwoItemOrder,
+    #[error("`{answer}` is the only accepted answer, but {why}; add the other ways to `answers`")]
+    OneAnswerInvitesVariants { answer: String, why: &'static str },
+    #[error(
+        "accepted answer `{answer}` differs from `{same_as}` only by {how}, which grading already ignores; remove it"
+    )]
+    RedundantAnswer {
+        answer: String,
+        same_as: String,
+        how: &'static str,
+    },
+    #[error(
+        "course id `{id}` is also the id of the pack at {other}; progress is kept by course id, so the two would share it: give one of them another `id`"
+    )]
+    DuplicateCourseId { id: String, other: String },
     #[error("this question has no `explain`; a learner who gets it wrong will not learn why")]
     NoExplain,
     #[error("`pass_mark` {0} is below 0.6: passing then says little about what was learned")]

@@ -11,8 +11,10 @@ use super::diagnostic::{Problem, Sink, Site};
 use super::fields::{self, Fields, Origin};
 use super::question::{self, Block, BlockKind};
 use super::{
-    Bite, Exercise, Lesson, MAX_BITE_MINUTES, MINUTES_PER_QUESTION, WORDS_PER_MINUTE, is_valid_id,
+    Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, MINUTES_PER_QUESTION,
+    QuestionKind, WORDS_PER_MINUTE, is_valid_id,
 };
+use crate::plan::Pace;
 
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
 
@@ -37,6 +39,9 @@ pub struct ParsedLesson {
     pub lesson: Lesson,
     /// The lesson's own id first, then each question's and card's.
     pub ids: Vec<IdSite>,
+    /// Choice questions with one right answer and no `shuffle`: the right choice's index, the number of choices and
+    /// the question's fence, for the pack-wide position-bias check.
+    pub right_positions: Vec<(usize, usize, Site)>,
 }
 
 /// A link or image target to check once the pack's layout is known.
@@ -48,6 +53,10 @@ pub struct LinkTarget {
 /// Parses a lesson; `None` when its front matter is unusable. Problems go to `sink`; relative link targets to `links`.
 pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesson> {
     let text = &*sink.source.text;
+    let yaml_end = yaml_front_matter(text);
+    if yaml_end.is_some() {
+        sink.error(0..3, Problem::YamlFrontMatter);
+    }
     let (front, body_start) = front_matter(text, sink)?;
     let file_stem = sink
         .source
@@ -71,7 +80,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
         }
     };
 
-    let mut body = cut(text, body_start, &id, sink, links);
+    let mut body = cut(text, body_start, &id, sink, links, yaml_end);
     // A pack of thousands of lessons is held whole while it plays: no spare capacity.
     body.bites.shrink_to_fit();
     let words: usize = body.bites.iter().map(|b| b.words).sum();
@@ -85,6 +94,15 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     });
     if body.bites.is_empty() {
         sink.error(body_start..body_start, Problem::EmptyLesson);
+    }
+    let seconds: u32 = body
+        .bites
+        .iter()
+        .map(|b| Pace::DEFAULT.bite_seconds(b.words, b.questions().count(), b.cards().count()))
+        .sum();
+    let planned = f64::from(seconds) / 60.0;
+    if planned > MAX_LESSON_MINUTES {
+        sink.warn(0..0, Problem::LongLesson { minutes: planned });
     }
 
     let mut ids = vec![IdSite {
@@ -102,6 +120,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
             bites: body.bites,
         },
         ids,
+        right_positions: body.right_positions,
     })
 }
 
@@ -176,6 +195,7 @@ struct Body {
     bites: Vec<Bite>,
     ids: Vec<IdSite>,
     first_heading: Option<String>,
+    right_positions: Vec<(usize, usize, Site)>,
 }
 
 /// A bite being gathered between two cuts.
@@ -206,11 +226,13 @@ fn cut(
     lesson_id: &str,
     sink: &mut Sink,
     links: &mut Vec<LinkTarget>,
+    yaml_end: Option<usize>,
 ) -> Body {
     let mut body = Body {
         bites: Vec::new(),
         ids: Vec::new(),
         first_heading: None,
+        right_positions: Vec::new(),
     };
     let mut draft = Draft::default();
     let mut depth = 0usize;
@@ -229,7 +251,7 @@ fn cut(
                 Event::End(TagEnd::CodeBlock) => {
                     depth -= 1;
                     if let Some(open) = block.take() {
-                        finish_block(open, lesson_id, sink, &mut draft, &mut body.ids);
+                        finish_block(open, lesson_id, sink, &mut draft, &mut body, links);
                     }
                 }
                 _ => {}
@@ -242,6 +264,14 @@ fn cut(
                 continue;
             }
             Event::Start(tag) => {
+                if depth == 0
+                    && let Tag::Heading {
+                        level: HeadingLevel::H2,
+                        ..
+                    } = tag
+                {
+                    setext_rule(text, range.clone(), yaml_end, sink);
+                }
                 depth += 1;
                 match tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
@@ -291,10 +321,67 @@ fn cut(
         draft.end = draft.end.max(range.end);
     }
     if let Some(open) = block.take() {
-        finish_block(open, lesson_id, sink, &mut draft, &mut body.ids);
+        finish_block(open, lesson_id, sink, &mut draft, &mut body, links);
     }
     close_bite(&mut draft, text, &mut body.bites, sink);
     body
+}
+
+/// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more, shorter
+/// than the line above): an author who writes a bite break right under a paragraph gets a heading instead. An
+/// underline as long as its text is a heading written on purpose. The closing line of YAML front matter, already an
+/// error, is not reported again.
+fn setext_rule(text: &str, range: Range<usize>, yaml_end: Option<usize>, sink: &mut Sink) {
+    let heading = text[range.clone()].trim_end_matches(['\n', '\r']);
+    let Some(newline) = heading.rfind('\n') else {
+        return;
+    };
+    let underline = &heading[newline + 1..];
+    let dashes = underline.trim();
+    let above = heading[..newline].lines().last().unwrap_or("").trim();
+    if dashes.len() < 3
+        || !dashes.bytes().all(|b| b == b'-')
+        || dashes.len() >= above.chars().count()
+    {
+        return;
+    }
+    let start = range.start + newline + 1;
+    let at = start + (underline.len() - underline.trim_start().len());
+    if yaml_end.is_some_and(|end| at < end) {
+        return;
+    }
+    sink.warn(at..at + dashes.len(), Problem::SetextRule);
+}
+
+/// The end of YAML-style front matter at the top of a lesson, if there is one: `---`, then lines of `key: value`
+/// (list items and comments allowed, no blank line), then `---` or `...`.
+fn yaml_front_matter(text: &str) -> Option<usize> {
+    let mut lines = text.split_inclusive('\n');
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let mut offset = text.find('\n')? + 1;
+    let mut keys = 0;
+    for line in lines {
+        offset += line.len();
+        let line = line.trim_end();
+        if line == "---" || line == "..." {
+            return (keys > 0).then_some(offset);
+        }
+        let key = line.split(':').next().unwrap_or("");
+        if line.contains(':')
+            && !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            keys += 1;
+        } else if line.is_empty() || !line.starts_with([' ', '-', '#']) {
+            // A blank line or prose: a lesson that opens with a bite break, not front matter.
+            return None;
+        }
+    }
+    None
 }
 
 fn finish_block(
@@ -302,7 +389,8 @@ fn finish_block(
     lesson_id: &str,
     sink: &mut Sink,
     draft: &mut Draft,
-    ids: &mut Vec<IdSite>,
+    body: &mut Body,
+    links: &mut Vec<LinkTarget>,
 ) {
     draft.start.get_or_insert(open.span.start);
     draft.end = draft.end.max(open.span.end);
@@ -319,8 +407,25 @@ fn finish_block(
             Exercise::Question(q) => ("question", q.id.clone()),
             Exercise::Card(c) => ("card", c.id.clone()),
         };
+        if let Exercise::Question(q) = &parsed.exercise
+            && let QuestionKind::Choice {
+                choices,
+                shuffle: false,
+            } = &q.kind
+            && let [right] = choices
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.correct)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()[..]
+        {
+            let fence = block.span.start..block.span.start + 3;
+            body.right_positions
+                .push((right, choices.len(), sink.site(fence)));
+        }
+        links.extend(parsed.links);
         // Questions and cards share one namespace: progress is keyed by these ids.
-        ids.push(IdSite {
+        body.ids.push(IdSite {
             what,
             id,
             site: sink.site(parsed.id_span),
@@ -341,7 +446,8 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
         at = block.end;
     }
     markdown.push_str(&text[at..done.end]);
-    let minutes = done.words as f64 / WORDS_PER_MINUTE;
+    // Bites are judged at the planner's reading speed, the one the time box and the player's estimates use.
+    let minutes = done.words as f64 / Pace::DEFAULT.words_per_minute;
     if minutes > MAX_BITE_MINUTES {
         sink.warn(
             start..start,
@@ -365,7 +471,7 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
 }
 
 /// Whether a link target names a file of the pack (no scheme, no fragment-only link).
-fn is_local(target: &str) -> bool {
+pub fn is_local(target: &str) -> bool {
     if target.is_empty() || target.starts_with('#') || target.starts_with("//") {
         return false;
     }

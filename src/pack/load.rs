@@ -1,5 +1,5 @@
 //! Loading a pack directory: `course.toml`, the lesson files, and the checks that need the whole pack (unique ids,
-//! link targets).
+//! link targets in prose and in quiz and card text, where the right answers of choice questions stand).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ pub struct LoadReport {
     pub course: Option<Course>,
     pub lessons: Vec<Lesson>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where `course.toml` gives the course id, for a problem with the id as a whole (two packs with one id).
+    pub course_id_site: Option<Site>,
 }
 
 impl LoadReport {
@@ -63,6 +65,7 @@ pub fn load(root: &Path) -> LoadReport {
         course: None,
         lessons: Vec::new(),
         diagnostics: Vec::new(),
+        course_id_site: None,
     };
     let real_root = match root.canonicalize() {
         Ok(real) if real.is_dir() => real,
@@ -89,7 +92,9 @@ pub fn load(root: &Path) -> LoadReport {
                     course,
                     lessons,
                     too_new,
+                    id_site,
                 } = course::parse(&mut sink);
+                report.course_id_site = id_site;
                 if too_new {
                     // Lessons of a newer format follow rules this morsel does not know: read none of them.
                     return report_with(report, course);
@@ -121,13 +126,20 @@ pub fn load(root: &Path) -> LoadReport {
     // Lesson ids in one namespace; question and card ids together in another.
     // The first place of each id is kept as `file:line:col` only: it is named in a message, never shown with source.
     let mut ids: HashMap<(bool, String), (&'static str, String)> = HashMap::new();
+    let mut right_positions = Vec::new();
     for (lesson, mut diagnostics, links) in parsed {
         check_links(&real_root, &links, &mut diagnostics);
         diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
         out.extend(diagnostics);
-        let Some(ParsedLesson { lesson, ids: sites }) = lesson else {
+        let Some(ParsedLesson {
+            lesson,
+            ids: sites,
+            right_positions: rights,
+        }) = lesson
+        else {
             continue;
         };
+        right_positions.extend(rights);
         for site in sites {
             let key = (site.what == "lesson", site.id.clone());
             match ids.get(&key) {
@@ -154,8 +166,49 @@ pub fn load(root: &Path) -> LoadReport {
         }
         report.lessons.push(lesson);
     }
+    report.diagnostics.extend(position_bias(right_positions));
     report.diagnostics = diagnostic::cap_per_file(std::mem::take(&mut report.diagnostics));
     report
+}
+
+/// The fewest unshuffled single-answer choice questions in which a pattern of right positions is worth a warning.
+const BIAS_MIN_QUESTIONS: usize = 4;
+
+/// One warning when the right answer stands at the same place in more than half of the pack's choice questions with
+/// one right answer and no `shuffle` (at least [`BIAS_MIN_QUESTIONS`] of them), and at least half as often again as
+/// chance would put it there (so that 4 of 7 two-choice questions is not a pattern, 3 of 4 three-choice ones is); at
+/// the first question where it does.
+fn position_bias(rights: Vec<(usize, usize, Site)>) -> Option<Diagnostic> {
+    let of = rights.len();
+    if of < BIAS_MIN_QUESTIONS {
+        return None;
+    }
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for (right, _, _) in &rights {
+        *counts.entry(*right).or_default() += 1;
+    }
+    let (&position, &count) = counts
+        .iter()
+        .max_by_key(|&(p, c)| (*c, std::cmp::Reverse(*p)))?;
+    let by_chance: f64 = rights
+        .iter()
+        .filter(|(_, choices, _)| *choices > position)
+        .map(|(_, choices, _)| 1.0 / *choices as f64)
+        .sum();
+    if count * 2 <= of || (count as f64) < 1.5 * by_chance {
+        return None;
+    }
+    let (_, _, site) = rights
+        .into_iter()
+        .find(|(right, _, _)| *right == position)?;
+    Some(Diagnostic::warning(
+        site,
+        Problem::PositionBias {
+            position: position + 1,
+            count,
+            of,
+        },
+    ))
 }
 
 /// The file of a `file:line:col` place.
@@ -262,5 +315,49 @@ fn check_links(root: &Path, links: &[LinkTarget], out: &mut Vec<Diagnostic>) {
         if let Some(problem) = problem {
             out.push(Diagnostic::warning(link.site.clone(), problem));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The position, count and total of the warning, and the file of the question it stands at.
+    fn bias(rights: &[(usize, usize)]) -> Option<(usize, usize, usize, String)> {
+        let rights = rights
+            .iter()
+            .enumerate()
+            .map(|(i, &(right, choices))| (right, choices, Site::whole_file(format!("{i}.md"))))
+            .collect();
+        let d = position_bias(rights)?;
+        let file = d.site.file.display().to_string();
+        match d.problem {
+            Problem::PositionBias {
+                position,
+                count,
+                of,
+            } => Some((position, count, of, file)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn position_bias_needs_a_pattern_beyond_chance() {
+        // 3 of 4 three-choice questions right at choice 2: a pattern, named at the first of them.
+        assert_eq!(
+            bias(&[(0, 3), (1, 3), (1, 3), (1, 3)]),
+            Some((2, 3, 4, "1.md".to_string()))
+        );
+        // Fewer than 4 questions: too few to tell.
+        assert_eq!(bias(&[(0, 3), (0, 3), (0, 3)]), None);
+        // 4 of 7 two-choice questions at one place is what chance gives.
+        assert_eq!(
+            bias(&[(0, 2), (0, 2), (0, 2), (0, 2), (1, 2), (1, 2), (1, 2)]),
+            None
+        );
+        // Every two-choice question right at choice 1 is a pattern.
+        assert_eq!(bias(&[(0, 2); 6]), Some((1, 6, 6, "0.md".to_string())));
+        // Half is not more than half.
+        assert_eq!(bias(&[(0, 4), (0, 4), (1, 4), (2, 4)]), None);
     }
 }

@@ -27,8 +27,10 @@ pub const DEFAULT_PASS_MARK: f64 = 0.8;
 pub const WORDS_PER_MINUTE: f64 = 200.0;
 /// Minutes added to a lesson's estimate for each question.
 pub const MINUTES_PER_QUESTION: f64 = 0.25;
-/// A bite that takes longer than this to read gets a warning.
+/// A bite that takes longer than this to read (at the planner's default reading speed) gets a warning.
 pub const MAX_BITE_MINUTES: f64 = 2.0;
+/// A lesson that takes longer than this (at the planner's default pace) gets a warning.
+pub const MAX_LESSON_MINUTES: f64 = 15.0;
 
 /// A pack with no errors, ready to play.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ use toml::de::DeTable;
 
 use super::diagnostic::{Problem, Sink};
 use super::fields::{self, Fields, Origin};
+use super::lesson::{self, LinkTarget};
 use super::{Card, Choice, Exercise, Question, QuestionKind, is_valid_id};
 
 const COMMON_KEYS: &[&str] = &["kind", "prompt", "id", "explain", "hint"];
@@ -59,10 +60,12 @@ pub struct Block<'a> {
     pub line: usize,
 }
 
-/// An exercise read from a block, with the span of its id (or of its block, when the id is derived).
+/// An exercise read from a block, with the span of its id (or of its block, when the id is derived), and the links
+/// and images to pack files in its text (prompt, choices, feedback, explanation, hint, a card's sides).
 pub struct Parsed {
     pub exercise: Exercise,
     pub id_span: Range<usize>,
+    pub links: Vec<LinkTarget>,
 }
 
 pub fn parse(block: &Block, lesson_id: &str, sink: &mut Sink) -> Option<Parsed> {
@@ -88,6 +91,10 @@ fn parse_question(
     let explain = f.string(sink, "explain");
     let hint = f.string(sink, "hint");
     non_empty(&prompt, "prompt", sink);
+    let mut links = Vec::new();
+    for text in [&prompt, &explain, &hint].into_iter().flatten() {
+        links_in(text, sink, &mut links);
+    }
 
     let kind_name = kind_name?;
     let Some(&(kind_str, kind_keys)) = KIND_KEYS.iter().find(|(k, _)| *k == kind_name.get_ref())
@@ -99,7 +106,7 @@ fn parse_question(
         return None;
     };
     let kind = match kind_str {
-        "choice" => parse_choices(&mut f, sink, fence.clone()),
+        "choice" => parse_choices(&mut f, sink, fence.clone(), &mut links),
         "truefalse" => f
             .required_boolean(sink, "answer")
             .map(|a| QuestionKind::TrueFalse {
@@ -146,10 +153,16 @@ fn parse_question(
             line: block.line,
         }),
         id_span,
+        links,
     })
 }
 
-fn parse_choices(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<QuestionKind> {
+fn parse_choices(
+    f: &mut Fields,
+    sink: &mut Sink,
+    fence: Range<usize>,
+    links: &mut Vec<LinkTarget>,
+) -> Option<QuestionKind> {
     let shuffle = f.boolean(sink, "shuffle").is_some_and(Spanned::into_inner);
     if !f.has("choices") {
         sink.error(
@@ -170,6 +183,17 @@ fn parse_choices(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option
         let correct = c.boolean(sink, "correct").is_some_and(Spanned::into_inner);
         let feedback = c.string(sink, "feedback");
         c.finish(sink, CHOICE_KEYS);
+        for text in [&text, &feedback].into_iter().flatten() {
+            links_in(text, sink, links);
+        }
+        if let Some(text) = &text
+            && leans_on_the_others(text.get_ref())
+        {
+            sink.warn(
+                text.span(),
+                Problem::AboveChoice(text.get_ref().trim().to_string()),
+            );
+        }
         match text {
             Some(text) => choices.push(Choice {
                 text: text.into_inner(),
@@ -207,16 +231,17 @@ fn parse_text(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<Qu
     }
     let answers = f.strings(sink, "answers")?;
     let span = answers.span();
-    let answers: Vec<String> = answers
+    let answers: Vec<Spanned<String>> = answers
         .into_inner()
         .into_iter()
-        .map(Spanned::into_inner)
-        .filter(|a| !a.trim().is_empty())
+        .filter(|a| !a.get_ref().trim().is_empty())
         .collect();
     if answers.is_empty() {
         sink.error(span, Problem::NoAnswers);
         return None;
     }
+    check_answers(&answers, case_sensitive, sink);
+    let answers = answers.into_iter().map(Spanned::into_inner).collect();
     Some(QuestionKind::Text {
         answers,
         case_sensitive,
@@ -245,6 +270,9 @@ fn parse_order(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<Q
         sink.error(span, Problem::TooFewItems(items.len()));
         return None;
     }
+    if items.len() == 2 {
+        sink.warn(span, Problem::TwoItemOrder);
+    }
     Some(QuestionKind::Order { items })
 }
 
@@ -262,6 +290,10 @@ fn parse_card(
     non_empty(&front, "front", sink);
     non_empty(&back, "back", sink);
     f.finish(sink, CARD_KEYS);
+    let mut links = Vec::new();
+    for text in [&front, &back].into_iter().flatten() {
+        links_in(text, sink, &mut links);
+    }
     let (front, back) = (front?, back?);
     let card_prefix = format!("{lesson_id}-card");
     let (id, id_span) = resolve_id(id, &card_prefix, front.get_ref(), &block.span, sink)?;
@@ -273,7 +305,154 @@ fn parse_card(
             line: block.line,
         }),
         id_span,
+        links,
     })
+}
+
+/// Choices that lean on the others ("all of the above", "none of these"): they read wrong once shuffled and let a
+/// learner answer by elimination.
+fn leans_on_the_others(text: &str) -> bool {
+    let text = text
+        .trim()
+        .trim_end_matches(['.', '!', '?'])
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = text.trim_matches(['*', '_']);
+    let lead = ["all", "none", "both", "neither", "any"];
+    let tail = [
+        "of the above",
+        "the above",
+        "above",
+        "of these",
+        "of the others",
+        "of the options",
+        "of the choices",
+    ];
+    lead.iter().any(|l| {
+        text.strip_prefix(l)
+            .is_some_and(|rest| tail.iter().any(|t| rest.trim() == *t))
+    })
+}
+
+/// The only accepted answer, when learners are likely to write it another way: a number (`2`, `two`, `2.0`) or
+/// command-line flags (`-am` or `-a -m`, `--message`, any order). Repeated answers that grading treats as the same
+/// (letter case unless `case_sensitive`, spacing) are named too.
+fn check_answers(answers: &[Spanned<String>], case_sensitive: bool, sink: &mut Sink) {
+    if let [only] = answers {
+        let text = only.get_ref();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let why = if words.iter().any(|w| is_number(w)) {
+            Some("numbers can be written another way (`2`, `two`, `2.0`)")
+        } else if words.iter().skip(1).any(|w| is_flag(w)) {
+            Some("flags can be written another way (`-am` or `-a -m`, long names, another order)")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            sink.warn(
+                only.span(),
+                Problem::OneAnswerInvitesVariants {
+                    answer: text.trim().to_string(),
+                    why,
+                },
+            );
+        }
+    }
+    for (i, answer) in answers.iter().enumerate() {
+        let Some(same_as) = answers[..i]
+            .iter()
+            .find(|a| crate::grade::same_text(a.get_ref(), answer.get_ref(), case_sensitive))
+        else {
+            continue;
+        };
+        let (a, b) = (same_as.get_ref(), answer.get_ref());
+        let how = if crate::grade::same_text(a, b, true) {
+            "spacing"
+        } else if a.trim() == a && b.trim() == b && a.split(' ').count() == b.split(' ').count() {
+            "letter case"
+        } else {
+            "letter case and spacing"
+        };
+        sink.warn(
+            answer.span(),
+            Problem::RedundantAnswer {
+                answer: b.to_string(),
+                same_as: a.to_string(),
+                how,
+            },
+        );
+    }
+}
+
+/// A word that is a number: digits (with `.` or `,` inside), or a number written out up to twelve.
+fn is_number(word: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let digits = !word.is_empty()
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+    let spelt = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    digits || spelt.contains(&word.to_lowercase().as_str())
+}
+
+/// A command-line flag: `-x`, `-am`, `--long`, `--long=value`.
+fn is_flag(word: &str) -> bool {
+    let name = word
+        .strip_prefix("--")
+        .or_else(|| word.strip_prefix('-'))
+        .unwrap_or("");
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// The links and images to pack files in a text of a quiz or card block, to be checked like those in prose. Each
+/// is placed where it stands in the file when the string is written there as it reads (no escapes), else at the
+/// string's start.
+fn links_in(text: &Spanned<String>, sink: &Sink, links: &mut Vec<LinkTarget>) {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let value = text.get_ref();
+    if !value.contains("](") && !value.contains("]:") {
+        return;
+    }
+    let span = text.span();
+    let raw = sink.source.text.get(span.clone()).unwrap_or("");
+    let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else {
+        1
+    };
+    let mut body = span.start + quote.min(raw.len());
+    if quote == 3 {
+        let rest = &raw[quote.min(raw.len())..];
+        body += rest.len() - rest.trim_start_matches(['\r', '\n']).len().min(rest.len());
+        body = body.min(span.end);
+    }
+    let verbatim = sink
+        .source
+        .text
+        .get(body..)
+        .is_some_and(|t| t.starts_with(value.as_str()));
+    let parser = Parser::new_ext(value, lesson::markdown_options()).into_offset_iter();
+    for (event, range) in parser {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+            && lesson::is_local(&dest_url)
+        {
+            let at = if verbatim {
+                body + range.start..body + range.end
+            } else {
+                span.clone()
+            };
+            links.push(LinkTarget {
+                target: dest_url.to_string(),
+                site: sink.site(at),
+            });
+        }
+    }
 }
 
 fn non_empty(value: &Option<Spanned<String>>, key: &'static str, sink: &mut Sink) {
@@ -531,6 +710,114 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(!d[0].is_error());
         assert!(d[0].message().contains("no `explain`"));
+    }
+
+    fn warnings(toml: &str) -> Vec<String> {
+        parse_block(BlockKind::Quiz, toml)
+            .1
+            .into_iter()
+            .filter(|d| !d.is_error())
+            .map(|d| d.message())
+            .collect()
+    }
+
+    #[test]
+    fn choices_that_lean_on_the_others_are_named_in_their_common_forms() {
+        for text in [
+            "All of the above",
+            "none of the above.",
+            "**Both of the above**",
+            "Neither of these",
+            "ALL  THE ABOVE!",
+        ] {
+            assert!(leans_on_the_others(text), "{text}");
+        }
+        for text in ["Above the fold", "All commits", "None", "Nothing above 10"] {
+            assert!(!leans_on_the_others(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn one_text_answer_warns_only_for_numbers_and_flags() {
+        let text = |answer: &str| {
+            warnings(&format!(
+                "kind = \"text\"\nprompt = \"P\"\nanswers = [{answer:?}]\nexplain = \"E\"\n"
+            ))
+        };
+        for answer in ["3", "three commits", "1.5", "git log -p", "ls --all"] {
+            assert_eq!(text(answer).len(), 1, "{answer}");
+        }
+        // Digits inside a name, a regex or a revision, a lone flag, a dash in prose: one way to write them.
+        for answer in [
+            "HEAD~2",
+            "07-rebase",
+            "\\d{3}",
+            "-o",
+            "git switch -",
+            "well-known",
+        ] {
+            assert_eq!(text(answer), Vec::<String>::new(), "{answer}");
+        }
+        // Two accepted answers: the author has thought of variants.
+        assert!(
+            warnings(
+                "kind = \"text\"\nprompt = \"P\"\nanswers = [\"3\", \"three\"]\nexplain = \"E\"\n"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn case_variants_are_redundant_only_when_case_is_ignored() {
+        let toml = |sensitive: bool| {
+            format!(
+                "kind = \"text\"\nprompt = \"P\"\nanswers = [\"Straße\", \"STRASSE\", \" Straße \"]\ncase_sensitive = {sensitive}\nexplain = \"E\"\n"
+            )
+        };
+        let ignored = warnings(&toml(false));
+        assert_eq!(ignored.len(), 2, "{ignored:?}");
+        assert!(ignored[0].contains("`STRASSE` differs from `Straße` only by letter case"));
+        assert!(ignored[1].contains("` Straße ` differs from `Straße` only by spacing"));
+        let kept = warnings(&toml(true));
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(kept[0].contains("only by spacing"));
+    }
+
+    #[test]
+    fn links_in_escaped_strings_are_placed_at_the_string() {
+        let text = "```x\nfront = \"see \\\"[x](a.md)\"\nback = \"[y](b.md)\"\n```\n";
+        let source = SourceFile::new(PathBuf::from("l.md"), text.to_string());
+        let toml = &source.text[5..text.len() - 4];
+        let block = Block {
+            kind: BlockKind::Card,
+            toml,
+            origin: Origin::at(5),
+            span: 0..text.len() - 1,
+            line: 1,
+        };
+        let mut out = Vec::new();
+        let parsed = parse(
+            &block,
+            "l",
+            &mut Sink {
+                source: &source,
+                out: &mut out,
+            },
+        )
+        .expect("a card");
+        let places: Vec<_> = parsed
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.target.as_str(),
+                    l.site.position.line,
+                    l.site.position.column,
+                )
+            })
+            .collect();
+        // The escaped quote moves the text, so the first is placed at its string; the second at its `[`.
+        assert_eq!(places, [("a.md", 2, 9), ("b.md", 3, 9)]);
     }
 
     #[test]

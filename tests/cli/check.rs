@@ -178,6 +178,8 @@ fn each_invalid_fixture_fails_with_its_error_at_file_line_column() {
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        // The fixtures of the authoring checks, warnings mostly, have their own test (`lints.rs`).
+        .filter(|name| name != "lints")
         .collect();
     on_disk.sort();
     let listed: Vec<_> = INVALID.iter().map(|c| c.0).collect();

@@ -10,6 +10,7 @@ mod hostile;
 mod import;
 mod import_mdbook;
 mod library;
+mod lints;
 mod plain;
 mod plan;
 mod player;

@@ -52,8 +52,64 @@ fn top_level_breaks_cut_bites() {
 
 #[test]
 fn a_dash_line_under_a_paragraph_is_a_setext_heading_not_a_break() {
-    let bites = bite_texts("Title\n---\n\nbody\n");
-    assert_eq!(bites, ["Title\n---\n\nbody"]);
+    let r = parse_at("l.md", "A title\n---\n\nbody\n");
+    let bites: Vec<_> = r
+        .lesson
+        .expect("a lesson")
+        .bites
+        .into_iter()
+        .map(|b| b.markdown)
+        .collect();
+    assert_eq!(bites, ["A title\n---\n\nbody"]);
+    // The author is told, at the dashes, that they made a heading.
+    assert_eq!(r.diags.len(), 1);
+    assert!(!r.diags[0].is_error());
+    assert_eq!(
+        (
+            r.diags[0].site.position.line,
+            r.diags[0].site.position.column
+        ),
+        (2, 1)
+    );
+    assert!(
+        r.diags[0]
+            .message()
+            .contains("turns that paragraph into a heading")
+    );
+    // A short underline, an underline as long as its text, or a heading written with `##`, is not a mistaken break.
+    assert!(parse_at("l.md", "Title\n-\n\n## Head\n").diags.is_empty());
+    assert!(
+        parse_at("l.md", "Heading\n-------\n\nbody\n")
+            .diags
+            .is_empty()
+    );
+}
+
+#[test]
+fn yaml_front_matter_is_an_error_once() {
+    let r = parse_at("l.md", "---\ntitle: Hello\nminutes: 3\n---\n\nBody.\n");
+    let found: Vec<_> = r
+        .diags
+        .iter()
+        .map(|d| (d.is_error(), d.site.position.line, d.site.position.column))
+        .collect();
+    assert_eq!(found, [(true, 1, 1)], "{:?}", r.diags);
+    assert!(r.diags[0].message().contains("YAML front matter"));
+    // A lesson that starts with a bite break and prose is not front matter.
+    assert!(
+        parse_at("l.md", "---\n\nJust text: with a colon.\n")
+            .diags
+            .is_empty()
+    );
+    assert!(
+        parse_at("l.md", "---\n\nNote: a colon.\n\n---\n\nMore.\n")
+            .diags
+            .is_empty()
+    );
+    // Lists and comments in YAML are still YAML.
+    let r = parse_at("l.md", "---\ntitle: T\ntags:\n  - a\n# note\n---\nBody.\n");
+    assert_eq!(r.diags.len(), 1, "{:?}", r.diags);
+    assert!(r.diags[0].is_error());
 }
 
 #[test]
@@ -206,12 +262,15 @@ fn a_lesson_without_content_is_an_error() {
 
 #[test]
 fn long_bites_warn_at_their_start() {
-    let long = "word ".repeat(450);
+    // The planner reads 230 words a minute, so 2 minutes are 460 words.
+    let fits = "word ".repeat(460);
+    assert!(parse_at("l.md", &format!("{fits}\n")).diags.is_empty());
+    let long = "word ".repeat(470);
     let r = parse_at("l.md", &format!("short\n\n---\n\n{long}\n"));
     assert_eq!(r.diags.len(), 1);
     assert!(!r.diags[0].is_error());
     assert_eq!(r.diags[0].site.position.line, 5);
-    assert!(r.diags[0].message().contains("450 words"));
+    assert!(r.diags[0].message().contains("470 words"));
 }
 
 #[test]
