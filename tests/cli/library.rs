@@ -50,3 +50,17 @@ fn the_library_header_fits_a_narrow_terminal() {
     insta::assert_snapshot!("library-with-due-40x12", text);
     assert!(text.contains("Review 3 due"), "{text}");
 }
+
+#[test]
+fn the_library_says_when_two_packs_share_a_course_id() {
+    let p = crate::player::player(
+        Start::Library,
+        &crate::fixture("invalid/lints/duplicate-course-id"),
+        (100, 30),
+    );
+    let text = screen(&p.app);
+    assert!(
+        text.contains("! same id as another pack, so they share progress"),
+        "{text}"
+    );
+}

@@ -33,6 +33,8 @@ pub struct Library {
     pub due: HashMap<String, usize>,
     /// After `t`: the minutes of a time box are being chosen.
     pub choosing_minutes: bool,
+    /// Per course: the index of an earlier course with the same id (their progress is shared), if any.
+    pub duplicate_of: Vec<Option<usize>>,
 }
 
 impl Library {
@@ -60,7 +62,9 @@ impl Library {
             .due_per_course(now)
             .map(|d| d.into_iter().collect())
             .unwrap_or_default();
+        let duplicate_of = overview::duplicate_ids(&courses);
         Self {
+            duplicate_of,
             courses,
             selected: 0,
             filter: String::new(),
@@ -311,12 +315,22 @@ impl Library {
                     },
                 ),
             ]));
-            lines.push(detail(
-                ctx,
-                c,
-                self.due.get(&c.id).copied().unwrap_or(0),
-                col.width,
-            ));
+            let twin = self
+                .courses
+                .iter()
+                .position(|x| std::ptr::eq(x, *c))
+                .and_then(|i| self.duplicate_of.get(i).copied().flatten())
+                .and_then(|j| self.courses.get(j));
+            lines.push(match twin {
+                Some(first) => Line::styled(
+                    format!(
+                        "    ! same id as another pack, so they share progress: {}",
+                        sanitize(&first.path.display().to_string())
+                    ),
+                    ctx.styles.strong,
+                ),
+                None => detail(ctx, c, self.due.get(&c.id).copied().unwrap_or(0), col.width),
+            });
         }
         // Keep the selection on screen: two lines a course.
         let first = (self.selected * 2 + 2).saturating_sub(body.height as usize);
