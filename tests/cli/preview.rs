@@ -211,3 +211,77 @@ fn preview_never_opens_the_progress_database() {
     );
     assert_eq!(files(dir.path()), listed, "no -wal, no -shm");
 }
+
+#[test]
+fn check_watch_checks_again_after_a_save() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    pack(dir.path());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+        .args(["check", "--watch"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0
+                || tx
+                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                    .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    let mut wait_for = |needle: &str| {
+        // A hang guard, not a timing assertion.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !seen.contains(needle) && std::time::Instant::now() < deadline {
+            if let Ok(more) = rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                seen.push_str(&more);
+            }
+        }
+        seen.clone()
+    };
+    assert!(wait_for(": ok").contains("1 question"), "the first check");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    save_by_rename(
+        &dir.path().join("lessons/01-a.md"),
+        &LESSON_A.replace("correct = true", "correct = \"yes\""),
+    );
+    let after = wait_for("error");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(after.contains("── saved; checking again ──"), "{after}");
+    assert!(after.contains("01-a.md:"), "{after}");
+}
+
+#[test]
+fn preview_screens_at_both_sizes() {
+    for size in [(80, 24), (40, 12)] {
+        let dir = tempfile::tempdir().unwrap();
+        pack(dir.path());
+        let mut app = preview(dir.path(), OpenOptions::default());
+        let _ = app.handle(Event::Resize(size.0, size.1));
+        let name = format!("{}x{}", size.0, size.1);
+        let shot = |app: &App| screen(app).replace(&dir.path().display().to_string(), "[pack]");
+        insta::assert_snapshot!(format!("preview-bite-{name}"), shot(&app));
+        press(&mut app, "<Right><Right>a");
+        insta::assert_snapshot!(format!("preview-answers-{name}"), shot(&app));
+        press(&mut app, "o");
+        insta::assert_snapshot!(format!("preview-outline-{name}"), shot(&app));
+        press(&mut app, "<Esc>");
+        std::fs::write(
+            dir.path().join("lessons/01-a.md"),
+            LESSON_A.replace("correct = true", "correct = \"yes\""),
+        )
+        .unwrap();
+        let _ = app.handle(Event::PackChanged);
+        insta::assert_snapshot!(format!("preview-broken-save-{name}"), shot(&app));
+    }
+}

@@ -367,7 +367,7 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     let bar_width = if wide { 10 } else { 0 };
     let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
     let place = if p.preview.is_some() {
-        preview::place(p)
+        preview::place(p, wide)
     } else if wide {
         let counts = format!(
             "bite {}/{} · lesson {}/{}",

@@ -197,11 +197,14 @@ fn first_changed(old: &Pack, new: &Pack, here: &(String, usize)) -> Option<(Stri
     })
 }
 
-/// The header's right side in preview: the bite's and the lesson's length.
-pub fn place(p: &Player) -> String {
+/// The header's right side in preview: the bite's and the lesson's length (the bite's alone when narrow).
+pub fn place(p: &Player, wide: bool) -> String {
     let s = &p.session;
     let lesson = s.lesson();
     let words: usize = lesson.bites.iter().map(|b| b.words).sum();
+    if !wide {
+        return format!("{}/{} · {} words", s.bite().number, lesson.bites.len(), s.bite().words);
+    }
     format!(
         "preview · {}/{} · {} words · lesson {} words, {} ",
         s.bite().number,
@@ -231,7 +234,7 @@ pub fn draw_over(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect) {
             .problems
             .iter()
             .skip(preview.problems_scroll)
-            .map(|d| Line::raw(truncate(&d.one_line(&preview.root), width)))
+            .map(|d| Line::raw(truncate(&d.one_line(std::path::Path::new("")), width)))
             .collect();
         frame.render_widget(Clear, rect);
         frame.render_widget(
