@@ -77,7 +77,7 @@ fn a_save_reloads_on_the_same_bite_and_a_change_elsewhere_jumps_to_it() {
         "{}",
         screen(&app)
     );
-    assert!(screen(&app).contains("preview · 2/2"), "{}", screen(&app));
+    assert!(screen(&app).contains("preview 2/2"), "{}", screen(&app));
     // The bite on screen changes: it stays there, with the new text.
     save_by_rename(
         &dir.path().join("lessons/01-a.md"),
@@ -86,7 +86,7 @@ fn a_save_reloads_on_the_same_bite_and_a_change_elsewhere_jumps_to_it() {
     let _ = app.handle(Event::PackChanged);
     let text = screen(&app);
     assert!(
-        text.contains("Second bite, rewritten.") && text.contains("preview · 2/2"),
+        text.contains("Second bite, rewritten.") && text.contains("preview 2/2"),
         "{text}"
     );
     // Another lesson changes: the preview jumps to its first changed bite.

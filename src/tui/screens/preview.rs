@@ -206,12 +206,12 @@ pub fn place(p: &Player, wide: bool) -> String {
         return format!("{}/{} · {} words", s.bite().number, lesson.bites.len(), s.bite().words);
     }
     format!(
-        "preview · {}/{} · {} words · lesson {} words, {} ",
+        "preview {}/{} · {} words · lesson {} words, {} min ",
         s.bite().number,
         lesson.bites.len(),
         s.bite().words,
         words,
-        super::player::reading_time(lesson.minutes)
+        crate::overview::reading_minutes(lesson.minutes).max(1)
     )
 }
 
