@@ -203,7 +203,12 @@ pub fn place(p: &Player, wide: bool) -> String {
     let lesson = s.lesson();
     let words: usize = lesson.bites.iter().map(|b| b.words).sum();
     if !wide {
-        return format!("{}/{} · {} words", s.bite().number, lesson.bites.len(), s.bite().words);
+        return format!(
+            "{}/{} · {} words",
+            s.bite().number,
+            lesson.bites.len(),
+            s.bite().words
+        );
     }
     format!(
         "preview {}/{} · {} words · lesson {} words, {} min ",
