@@ -442,7 +442,10 @@ impl App {
             return;
         };
         if items.is_empty() {
-            self.ctx.error = Some("nothing is due for review now".into());
+            // Due items whose packs are not at hand (moved, or off the course path) cannot be shown.
+            self.ctx.error = Some(
+                "nothing due can be reviewed now: the packs of the items due were not found".into(),
+            );
             return;
         }
         let reviewing = Reviewing::new(items, scheduler, self.ctx.clock.clone());
