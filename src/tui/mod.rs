@@ -41,11 +41,13 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
             saved.send(Event::PackChanged).is_ok()
         });
     }
-    spawn_input(tx.clone());
     spawn_ticks(tx.clone());
-    spawn_signals(tx)?;
+    spawn_signals(tx.clone())?;
 
     let mut terminal = ratatui::init();
+    // Keys are read only once the terminal is in raw mode: a read begun before would wait in line mode and lose
+    // the first key.
+    spawn_input(tx);
     let result = (|| -> anyhow::Result<()> {
         let size = terminal.size().context("reading the terminal size")?;
         let mut app = App::new(

@@ -111,3 +111,12 @@ fn the_box_summary_fits_a_narrow_terminal() {
     next_until_done(&mut p);
     insta::assert_snapshot!("timebox-done-40x12", screen(&p.app));
 }
+
+#[test]
+fn the_player_shows_how_much_of_the_box_is_used() {
+    let mut p = every_construct((80, 24));
+    p.app = timebox(&p, 5);
+    p.clock.advance_secs(70);
+    press(&mut p.app, "<Down>");
+    assert!(screen(&p.app).contains("1 of 5 min"), "{}", screen(&p.app));
+}

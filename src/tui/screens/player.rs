@@ -329,6 +329,13 @@ impl Player {
                 time
             });
         }
+        if let Some(timebox) = &ctx.timebox {
+            cues.push(format!(
+                "{} of {} min",
+                timebox.used_ms / 60_000,
+                timebox.plan.minutes
+            ));
+        }
         if below {
             cues.push("↓ more below".to_string());
         }
