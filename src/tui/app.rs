@@ -14,6 +14,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::{self, Binding, Command, Input};
 use super::keymap::{Action, Keymap};
+use super::screens::dashboard::Dashboard;
 use super::screens::timebox::{Timebox, TimeboxDone};
 use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
@@ -91,6 +92,8 @@ pub enum Screen {
     Review(Box<ReviewScreen>),
     /// The end of a time box.
     TimeboxDone(Box<TimeboxDone>),
+    /// The dashboard, over the screen it was opened from.
+    Dashboard(Box<Dashboard>, Box<Screen>),
 }
 
 /// What the app is set up with, from the command line and the config file.
@@ -283,7 +286,7 @@ impl App {
             Screen::Player(p) => p.input(),
             Screen::Broken(b) => b.input(),
             Screen::Review(r) => r.input(),
-            Screen::TimeboxDone(_) => Input::Keys,
+            Screen::TimeboxDone(_) | Screen::Dashboard(..) => Input::Keys,
         }
     }
 
@@ -296,12 +299,21 @@ impl App {
             Screen::Broken(b) => b.commands(ctx),
             Screen::Review(r) => r.commands(ctx),
             Screen::TimeboxDone(t) => t.commands(ctx),
+            Screen::Dashboard(d, _) => d.commands(ctx),
         };
         if self.input() == Input::Field {
             commands
                 .push(Binding::fixed(Command::Action(Action::Quit), "Ctrl-C", "quit").help_only());
         } else {
             let paused = matches!(&self.screen, Screen::Player(p) if p.session.is_paused());
+            let over = matches!(&self.screen, Screen::Dashboard(..));
+            if !paused && !over {
+                commands.push(
+                    Binding::action(&ctx.keymap, Action::Dashboard, "dashboard")
+                        .described("your learning: study days, minutes, forecast, lessons")
+                        .help_only(),
+                );
+            }
             if !paused {
                 commands.push(
                     Binding::action(&ctx.keymap, Action::Help, "help")
@@ -330,12 +342,31 @@ impl App {
             self.help = true;
             return Effect::Redraw;
         }
+        if command == Command::Action(Action::Dashboard)
+            && !matches!(self.screen, Screen::Dashboard(..))
+        {
+            self.open_dashboard();
+            return Effect::Redraw;
+        }
         let next = match &mut self.screen {
             Screen::Library(lib) => lib.update(command),
             Screen::Player(p) => p.update(command, &mut self.ctx),
             Screen::Broken(b) => b.update(command, &self.ctx),
             Screen::Review(r) => r.update(command, &mut self.ctx),
             Screen::TimeboxDone(t) => t.update(command),
+            Screen::Dashboard(d, _) => match d.update(command) {
+                // Back to the screen it was opened from.
+                Next::Library => {
+                    let placeholder = Screen::Library(Library::default());
+                    if let Screen::Dashboard(_, previous) =
+                        std::mem::replace(&mut self.screen, placeholder)
+                    {
+                        self.screen = *previous;
+                    }
+                    Next::Stay
+                }
+                other => other,
+            },
         };
         match next {
             Next::Stay => {}
@@ -423,6 +454,32 @@ impl App {
                 root: root.to_path_buf(),
                 ..Default::default()
             });
+        }
+    }
+
+    /// The dashboard over the screen on show, from the store and the packs of the played courses.
+    fn open_dashboard(&mut self) {
+        let now = self.ctx.clock.now_ms();
+        let offset = self.ctx.clock.utc_offset_min(now);
+        let result = self.ctx.store.active_spans(now).and_then(|spans| {
+            let stats = crate::commands::stats::gather(
+                &self.ctx.paths,
+                Some(&self.ctx.store),
+                None,
+                self.ctx.config.desired_retention,
+                now,
+            )?;
+            Ok(Dashboard::new(
+                &spans,
+                &stats,
+                now,
+                offset,
+                self.ctx.config.daily_minutes,
+            ))
+        });
+        if let Some(dashboard) = self.ctx.saved(result) {
+            let previous = std::mem::replace(&mut self.screen, Screen::Library(Library::default()));
+            self.screen = Screen::Dashboard(Box::new(dashboard), Box::new(previous));
         }
     }
 
@@ -642,6 +699,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Player(p) => p.draw(&app.ctx, &commands, frame, area),
         Screen::Review(r) => r.draw(&app.ctx, &commands, frame, area),
         Screen::TimeboxDone(t) => t.draw(&app.ctx, &commands, frame, area),
+        Screen::Dashboard(d, _) => d.draw(&app.ctx, &commands, frame, area),
     }
     if app.help {
         help::draw(&app.ctx, &commands, frame, area);

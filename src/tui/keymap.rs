@@ -24,10 +24,12 @@ pub enum Action {
     Answers,
     /// Preview: the outline of lessons and bites, to jump to any.
     Outline,
+    /// The dashboard: study days, minutes, forecast, lessons.
+    Dashboard,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Next,
         Action::Back,
         Action::Down,
@@ -43,6 +45,7 @@ impl Action {
         Action::Filter,
         Action::Answers,
         Action::Outline,
+        Action::Dashboard,
     ];
 
     /// The name used in the config file.
@@ -63,6 +66,7 @@ impl Action {
             Action::Filter => "filter",
             Action::Answers => "answers",
             Action::Outline => "outline",
+            Action::Dashboard => "dashboard",
         }
     }
 
@@ -83,6 +87,7 @@ impl Action {
             Action::Filter => &["/"],
             Action::Answers => &["a"],
             Action::Outline => &["o"],
+            Action::Dashboard => &["S"],
         }
     }
 }

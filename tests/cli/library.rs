@@ -64,3 +64,21 @@ fn the_library_says_when_two_packs_share_a_course_id() {
         "{text}"
     );
 }
+
+#[test]
+fn the_dashboard_opens_with_s_and_goes_back_where_it_was() {
+    for size in [(80, 24), (40, 12)] {
+        let mut p = two_days_after_misses(size);
+        press(&mut p.app, "S");
+        let text = screen(&p.app);
+        assert!(matches!(p.app.screen, Screen::Dashboard(..)), "{text}");
+        assert!(
+            text.contains("Study days") || (size.1 < 16 && text.contains("days of the last 30")),
+            "{text}"
+        );
+        assert!(text.contains("Questions of every kind"), "{text}");
+        insta::assert_snapshot!(format!("dashboard-{}x{}", size.0, size.1), text);
+        press(&mut p.app, "<Esc>");
+        assert!(matches!(p.app.screen, Screen::Library(_)));
+    }
+}

@@ -18,6 +18,7 @@ use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input};
 use crate::tui::keymap::Action;
 
+#[derive(Default)]
 pub struct Library {
     pub courses: Vec<CourseOverview>,
     /// Index into `visible()`.

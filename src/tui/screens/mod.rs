@@ -2,6 +2,7 @@
 //! it is drawn; and the pieces of drawing they share (layout, footer, notices). A new screen is one new file here.
 
 pub mod broken;
+pub mod dashboard;
 pub mod exercise;
 pub mod help;
 pub mod library;

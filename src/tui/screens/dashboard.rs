@@ -1,0 +1,265 @@
+//! The dashboard (`S` in the library and the player): study days of the last 26 weeks as a heatmap, active minutes
+//! of the last 30 days, the 14-day review forecast, and each lesson's first-try accuracy and mastery. Drawn with
+//! ratatui's own widgets (Sparkline, BarChart) and shade characters, so it reads the same without colour.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
+
+use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
+use crate::commands::stats::{FORECAST_DAYS, Stats};
+use crate::render::sanitize;
+use crate::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
+use crate::tui::app::Context;
+use crate::tui::command::{Binding, Command};
+use crate::tui::keymap::Action;
+
+/// Weeks in the heatmap.
+const WEEKS: i64 = 26;
+
+/// One lesson's row: course, lesson, first-try right of answered, mastered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonRow {
+    pub course: String,
+    pub lesson: String,
+    pub right: usize,
+    pub answered: usize,
+    pub mastered: bool,
+}
+
+/// What the dashboard shows, gathered once as it opens.
+#[derive(Debug, Clone, Default)]
+pub struct Dashboard {
+    /// Active minutes per local day (days since the epoch).
+    pub minutes: BTreeMap<i64, i64>,
+    /// Today, as a local day.
+    pub today: i64,
+    pub goal_minutes: u32,
+    /// Items due each of the next days, today first.
+    pub forecast: Vec<u64>,
+    pub lessons: Vec<LessonRow>,
+    pub scroll: usize,
+}
+
+impl Dashboard {
+    /// From the active spans and `stats` (played courses and their forecast) at `now`.
+    pub fn new(
+        spans: &[ActiveSpan],
+        stats: &Stats,
+        now: i64,
+        utc_offset_min: i32,
+        goal_minutes: u32,
+    ) -> Self {
+        let minutes = active_ms_per_day(spans, now, utc_offset_min)
+            .into_iter()
+            .map(|(day, ms)| (day, ms / 60_000))
+            .collect();
+        let lessons = stats
+            .courses
+            .iter()
+            .flat_map(|c| {
+                c.overview.lessons.iter().map(|l| LessonRow {
+                    course: c.overview.title.clone(),
+                    lesson: l.title.clone(),
+                    right: l.status.first_try_right,
+                    answered: l.status.answered,
+                    mastered: l.status.mastered,
+                })
+            })
+            .collect();
+        Self {
+            minutes,
+            today: local_day(now, utc_offset_min),
+            goal_minutes,
+            forecast: stats.review.forecast.iter().map(|&n| n as u64).collect(),
+            lessons,
+            scroll: 0,
+        }
+    }
+
+    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+        vec![
+            Binding::action(&ctx.keymap, Action::Back, "back"),
+            Binding::fixed(Command::Leave, "Esc", "back").help_only(),
+            Binding::pair(&ctx.keymap, Action::Down, Action::Up, "lessons"),
+            Binding::action(&ctx.keymap, Action::Up, "scroll the lessons up").help_only(),
+        ]
+    }
+
+    /// `Next::Library` stands for "back to where the dashboard was opened from" (the app keeps that screen).
+    pub fn update(&mut self, command: Command) -> Next {
+        match command {
+            Command::Action(Action::Down) => {
+                self.scroll = (self.scroll + 1).min(self.lessons.len().saturating_sub(1));
+                Next::Stay
+            }
+            Command::Action(Action::Up) => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Next::Stay
+            }
+            Command::Action(Action::Back | Action::Dashboard) | Command::Leave => Next::Library,
+            _ => Next::Stay,
+        }
+    }
+
+    /// The heatmap and, when there is room, the forecast as bars.
+    fn draw_top(&self, ctx: &Context, frame: &mut Frame, top: Rect, weeks: i64, narrow: bool) {
+        let [left, right] = Layout::horizontal([
+            Constraint::Length(weeks as u16 + 6),
+            Constraint::Min(if narrow { 0 } else { 20 }),
+        ])
+        .areas(top);
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let mut heat: Vec<Line> = vec![Line::styled(format!("Study days, {weeks} weeks"), dim())];
+        for (name, row) in names.iter().zip(self.heatmap(weeks)) {
+            heat.push(Line::from(vec![
+                Span::styled(format!("{name} "), dim()),
+                Span::styled(row, ctx.styles.strong),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(heat), left);
+        if right.width >= 20 {
+            let bars: Vec<Bar> = self
+                .forecast
+                .iter()
+                .take(FORECAST_DAYS)
+                .enumerate()
+                .map(|(i, &n)| {
+                    Bar::default().value(n).label(Line::raw(match i {
+                        0 => "t",
+                        7 => "7",
+                        _ => " ",
+                    }))
+                })
+                .collect();
+            frame.render_widget(
+                BarChart::default()
+                    .block(Block::default().title(Line::styled("Due, next 14 days", dim())))
+                    .data(BarGroup::default().bars(&bars))
+                    .bar_width(1)
+                    .bar_gap(1),
+                right,
+            );
+        }
+    }
+
+    /// The heatmap as text: a row per weekday, a column per week, the newest on the right; ` ` nothing, `░` some
+    /// time, `▒` half the goal, `█` the goal met.
+    pub fn heatmap(&self, weeks: i64) -> Vec<String> {
+        let days = weeks * 7;
+        let first = self.today - days + 1;
+        let mut rows = vec![String::new(); 7];
+        for d in first..=self.today {
+            let m = self.minutes.get(&d).copied().unwrap_or(0);
+            let goal = i64::from(self.goal_minutes.max(1));
+            let c = match m {
+                0 => '·',
+                m if m >= goal => '█',
+                m if m * 2 >= goal => '▒',
+                _ => '░',
+            };
+            // Days since the epoch: 1970-01-01 was a Thursday; row 0 is Monday.
+            let weekday = (d + 3).rem_euclid(7) as usize;
+            rows[weekday].push(c);
+        }
+        rows
+    }
+
+    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+        let [head, body, notice, foot] = frame_rows(area);
+        let width = area.width.saturating_sub(4).max(10);
+        let col = column(body, width);
+        frame.render_widget(
+            Paragraph::new(Line::styled("Your learning", ctx.styles.heading[0])),
+            column(head, width),
+        );
+        let narrow = col.width < 60;
+        // A short screen keeps the figures in one line and gives the rest to the lessons.
+        let short = col.height < 16;
+        let weeks = if narrow { 13 } else { WEEKS };
+        let [top, middle, bottom] = Layout::vertical([
+            Constraint::Length(if short { 2 } else { 9 }),
+            Constraint::Length(if narrow || short { 0 } else { 4 }),
+            Constraint::Min(1),
+        ])
+        .areas(col);
+        let last_30: Vec<u64> = (self.today - 29..=self.today)
+            .map(|d| self.minutes.get(&d).copied().unwrap_or(0).max(0) as u64)
+            .collect();
+        let total: u64 = last_30.iter().sum();
+        if short {
+            let days = last_30.iter().filter(|&&m| m > 0).count();
+            let due: u64 = self.forecast.iter().take(7).sum();
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::raw(format!("{total} min on {days} days of the last 30")),
+                    Line::raw(format!(
+                        "{} due today, {due} this week",
+                        self.forecast.first().copied().unwrap_or(0)
+                    )),
+                ]),
+                top,
+            );
+        } else {
+            self.draw_top(ctx, frame, top, weeks, narrow);
+        }
+        if middle.height > 0 {
+            frame.render_widget(
+                Sparkline::default()
+                    .block(Block::default().title(Line::styled(
+                        format!("Active minutes, last 30 days: {total}"),
+                        dim(),
+                    )))
+                    .data(&last_30),
+                middle,
+            );
+        }
+        // Lessons.
+        let mut lines = vec![Line::styled("Lessons: first try · mastered", dim())];
+        let w = usize::from(bottom.width);
+        for row in self.lessons.iter().skip(self.scroll) {
+            let accuracy = if row.answered == 0 {
+                "  —".to_string()
+            } else {
+                format!("{:3}%", crate::summary::percent(row.right, row.answered))
+            };
+            let mark = if row.mastered { "✓" } else { " " };
+            let name = format!("{} › {}", sanitize(&row.course), sanitize(&row.lesson));
+            let name = truncate(&name, w.saturating_sub(9));
+            lines.push(Line::raw(format!("{accuracy} {mark} {name}")));
+        }
+        frame.render_widget(Paragraph::new(lines), bottom);
+        frame.render_widget(
+            Paragraph::new(notice_line(ctx, None)),
+            column(notice, width),
+        );
+        frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heatmap_puts_each_day_on_its_weekday_and_shades_by_the_goal() {
+        // 2026-11-23 is a Monday: days since the epoch.
+        let monday = 20_780;
+        let mut d = Dashboard {
+            today: monday,
+            goal_minutes: 10,
+            ..Default::default()
+        };
+        d.minutes.insert(monday, 12);
+        d.minutes.insert(monday - 1, 6);
+        d.minutes.insert(monday - 2, 1);
+        let rows = d.heatmap(2);
+        assert!(rows[0].ends_with('█'), "Monday, goal met: {rows:?}");
+        assert!(rows[6].ends_with('▒'), "Sunday, half the goal: {rows:?}");
+        assert!(rows[5].ends_with('░'), "Saturday, some time: {rows:?}");
+        assert!(rows[1].ends_with('·'), "last Tuesday, nothing: {rows:?}");
+    }
+}
