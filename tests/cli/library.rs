@@ -76,7 +76,7 @@ fn the_dashboard_opens_with_s_and_goes_back_where_it_was() {
             text.contains("Study days") || (size.1 < 16 && text.contains("days of the last 30")),
             "{text}"
         );
-        assert!(text.contains("Questions of every kind"), "{text}");
+        assert!(text.contains("33%   Every construct › Question"), "{text}");
         insta::assert_snapshot!(format!("dashboard-{}x{}", size.0, size.1), text);
         press(&mut p.app, "<Esc>");
         assert!(matches!(p.app.screen, Screen::Library(_)));
