@@ -547,10 +547,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for file in &written.files {
                 writeln!(out, "  {file}")?;
             }
+            let shown = dir.display().to_string();
+            // A folder with spaces is quoted, so that the commands can be pasted as they are.
+            let arg = if shown.contains(char::is_whitespace) {
+                format!("'{shown}'")
+            } else {
+                shown
+            };
             writeln!(
                 out,
-                "Next: `morsel check {0}` reports problems; `morsel preview {0}` shows it as a learner sees it.",
-                dir.display()
+                "Next: `morsel check {arg}` reports problems; `morsel preview {arg}` shows it as a learner sees it."
             )?;
             out.flush()?;
             ExitCode::SUCCESS

@@ -77,12 +77,16 @@ pub fn run(
         writeln!(out, "{}", sanitize(&error.one_line(Path::new(""))))?;
     }
     let warnings = report.warnings().count();
-    let line = format!(
-        "check: {}, {} (`morsel check {}` shows them)",
-        super::plural(errors.len(), "error"),
-        super::plural(warnings, "warning"),
-        dir.display()
-    );
+    let line = if errors.is_empty() && warnings == 0 {
+        "check: 0 errors, 0 warnings".to_string()
+    } else {
+        format!(
+            "check: {}, {} (`morsel check {}` shows them)",
+            super::plural(errors.len(), "error"),
+            super::plural(warnings, "warning"),
+            dir.display()
+        )
+    };
     writeln!(out, "{}", sanitize(&line))?;
     Ok(errors.is_empty())
 }

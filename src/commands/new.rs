@@ -106,7 +106,10 @@ pub fn write(dir: &Path, id: Option<&str>, title: Option<&str>) -> Result<Writte
         toml_string(&id),
         toml_string(&title)
     );
-    let readme = README.replace("{title}", &title).replace("{id}", &id);
+    let mut readme = README.replace("{title}", &title).replace("{id}", &id);
+    if !readme.ends_with('\n') {
+        readme.push('\n');
+    }
     let files: [(&'static str, String); 4] = [
         ("course.toml", course),
         ("lessons/01-first-bites.md", LESSON_1.to_string()),

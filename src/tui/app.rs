@@ -305,7 +305,11 @@ impl App {
             commands
                 .push(Binding::fixed(Command::Action(Action::Quit), "Ctrl-C", "quit").help_only());
         } else {
-            let paused = matches!(&self.screen, Screen::Player(p) if p.session.is_paused());
+            let paused = match &self.screen {
+                Screen::Player(p) => p.session.is_paused(),
+                Screen::Review(r) => r.paused,
+                _ => false,
+            };
             let over = matches!(&self.screen, Screen::Dashboard(..));
             if !paused && !over {
                 commands.push(
@@ -599,7 +603,11 @@ impl App {
     fn follow_timebox(&mut self) {
         let now = self.ctx.clock.now_ms();
         let idle_ms = i64::from(self.ctx.config.idle_pause_minutes) * 60_000;
-        let paused = matches!(&self.screen, Screen::Player(p) if p.session.is_paused());
+        let paused = match &self.screen {
+            Screen::Player(p) => p.session.is_paused(),
+            Screen::Review(r) => r.paused,
+            _ => false,
+        };
         let Some(timebox) = &mut self.ctx.timebox else {
             return;
         };

@@ -157,7 +157,14 @@ impl Binding {
     /// A footer label for two actions at once, e.g. `↓↑ scroll`; the first action is the command.
     pub fn pair(keymap: &Keymap, first: Action, second: Action, what: impl Into<String>) -> Self {
         let mut b = Self::action(keymap, first, what);
-        b.keys = format!("{}{}", keymap.label(first), keymap.label(second));
+        let (a, z) = (keymap.label(first), keymap.label(second));
+        // Arrows read as one glyph pair (`↓↑`); names need a mark between them (`PgDn/PgUp`).
+        let joiner = if a.chars().count() > 1 || z.chars().count() > 1 {
+            "/"
+        } else {
+            ""
+        };
+        b.keys = format!("{a}{joiner}{z}");
         b
     }
 

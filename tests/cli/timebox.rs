@@ -120,3 +120,26 @@ fn the_player_shows_how_much_of_the_box_is_used() {
     press(&mut p.app, "<Down>");
     assert!(screen(&p.app).contains("1 of 5 min"), "{}", screen(&p.app));
 }
+
+#[test]
+fn a_review_in_a_box_pauses_and_the_pause_does_not_count() {
+    let mut p = every_construct((80, 24));
+    through_intro(&mut p.app);
+    press_until(&mut p.app, "<Right>", "Which is a pointer?");
+    press(&mut p.app, "s");
+    press(&mut p.app, "q");
+    p.clock.advance_secs(2 * 86_400);
+    p.app = timebox(&p, 10);
+    assert!(matches!(p.app.screen, Screen::Review(_)));
+    p.clock.advance_secs(30);
+    press(&mut p.app, "p");
+    assert!(screen(&p.app).contains("Paused"), "{}", screen(&p.app));
+    p.clock.advance_secs(20 * 60);
+    press(&mut p.app, "p");
+    let used = p.app.ctx.timebox.as_ref().map(|t| t.used_ms);
+    assert_eq!(
+        used,
+        Some(30_000),
+        "the 30 s before the pause, not the 20 min of it"
+    );
+}

@@ -362,7 +362,7 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     let (complete, _) = session.course_standing();
     let head_col = column(head, head.width.saturating_sub(4).max(10));
     let wide = head_col.width >= 60;
-    let title = if wide {
+    let title = if wide && p.preview.is_none() {
         format!(
             "{} › {}",
             render::sanitize(&session.pack().course.title),

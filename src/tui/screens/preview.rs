@@ -118,8 +118,8 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> bool {
             true
         }
         Command::Action(Action::PageDown) if !preview.problems.is_empty() => {
-            preview.problems_scroll =
-                (preview.problems_scroll + 1).min(preview.problems.len().saturating_sub(1));
+            // Lines, not problems: a long message wraps over several.
+            preview.problems_scroll = (preview.problems_scroll + 1).min(preview.problems.len() * 8);
             true
         }
         Command::Action(Action::PageUp) if !preview.problems.is_empty() => {
@@ -228,19 +228,22 @@ pub fn draw_over(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect) {
     let width = usize::from(body.width.saturating_sub(2));
     if !preview.problems.is_empty() {
         let count = preview.problems.len();
-        let height = (count as u16 + 2).min(body.height / 2).max(3);
+        // Each problem in full, wrapped; PgDn/PgUp scroll them a line at a time.
+        let lines: Vec<Line> = preview
+            .problems
+            .iter()
+            .flat_map(|d| {
+                super::plain_text(&d.one_line(std::path::Path::new("")), width as u16, ctx)
+            })
+            .skip(preview.problems_scroll)
+            .collect();
+        let height = (lines.len() as u16 + 2).min(body.height / 2).max(3);
         // At the foot of the body, so that the top of the bite stays in view.
         let rect = Rect {
             y: body.y + body.height.saturating_sub(height),
             height,
             ..body
         };
-        let lines: Vec<Line> = preview
-            .problems
-            .iter()
-            .skip(preview.problems_scroll)
-            .map(|d| Line::raw(truncate(&d.one_line(std::path::Path::new("")), width)))
-            .collect();
         frame.render_widget(Clear, rect);
         frame.render_widget(
             Paragraph::new(lines).block(

@@ -24,6 +24,8 @@ pub struct ReviewScreen {
     pub from_library: bool,
     /// At the end: when the next item falls due, read from the store as the sitting ended.
     pub next_due: Option<i64>,
+    /// Paused: the item is hidden and a time box's clock stops.
+    pub paused: bool,
 }
 
 impl ReviewScreen {
@@ -35,6 +37,7 @@ impl ReviewScreen {
             showing_bite: false,
             from_library,
             next_due: None,
+            paused: false,
         }
     }
 
@@ -43,7 +46,7 @@ impl ReviewScreen {
     }
 
     pub fn input(&self) -> Input {
-        if self.reviewing.is_done() || self.showing_bite {
+        if self.reviewing.is_done() || self.showing_bite || self.paused {
             Input::Keys
         } else if self.typing() {
             Input::Field
@@ -62,6 +65,9 @@ impl ReviewScreen {
         if self.reviewing.is_done() {
             return vec![Binding::action(keymap, Action::Next, leave)];
         }
+        if self.paused {
+            return vec![Binding::action(keymap, Action::Pause, "continue")];
+        }
         if self.showing_bite {
             let mut c = vec![Binding::action(keymap, Action::Next, "back to the item")];
             c.extend(scroll_bindings(keymap));
@@ -71,6 +77,11 @@ impl ReviewScreen {
         // Back in a review shows where the item comes from (in the player it goes back to the bite's text).
         c.retain(|b| b.command != Command::Action(Action::Back));
         if !self.typing() {
+            c.push(
+                Binding::action(keymap, Action::Pause, "pause")
+                    .described("pause: hide the item and stop the clock")
+                    .minor(),
+            );
             c.push(
                 Binding::action(keymap, Action::Back, "its bite")
                     .described("show the bite this item comes from"),
@@ -103,6 +114,10 @@ impl ReviewScreen {
         } else {
             Next::Quit
         };
+        if command == Command::Action(Action::Pause) {
+            self.paused = !self.paused;
+            return Next::Stay;
+        }
         match command {
             Command::Action(
                 a @ (Action::Down | Action::Up | Action::PageDown | Action::PageUp),
@@ -155,6 +170,29 @@ impl ReviewScreen {
 
     pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
+        if self.paused {
+            let rows = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(3),
+                Constraint::Fill(1),
+            ])
+            .areas::<3>(body);
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::styled("Paused", super::bold()),
+                    Line::default(),
+                    Line::styled("The clock is stopped.", dim()),
+                ])
+                .alignment(Alignment::Center),
+                rows[1],
+            );
+            frame.render_widget(
+                Paragraph::new(footer(commands, ctx.text_width())),
+                column(foot, ctx.text_width()),
+            );
+            let _ = (head, notice);
+            return;
+        }
         let width = ctx.text_width();
         let head_col = column(head, head.width.saturating_sub(4).max(10));
         let (n, of) = self.reviewing.position();

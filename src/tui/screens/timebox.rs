@@ -133,7 +133,11 @@ impl TimeboxDone {
         let tb = &self.timebox;
         frame.render_widget(
             Paragraph::new(Line::styled(
-                format!("{} minutes: done", tb.plan.minutes),
+                format!(
+                    "{} minute{}: done",
+                    tb.plan.minutes,
+                    if tb.plan.minutes == 1 { "" } else { "s" }
+                ),
                 ctx.styles.heading[0],
             )),
             column(head, width),
