@@ -14,9 +14,11 @@ pub mod timebox;
 
 use std::path::PathBuf;
 
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use unicode_truncate::UnicodeTruncateStr;
 
 use super::app::Context;
@@ -69,6 +71,25 @@ pub fn frame_rows(area: Rect) -> [Rect; 4] {
         Constraint::Length(1),
     ])
     .areas(area)
+}
+
+/// A header row: `title` on the left, cut to what `right` leaves of `area`, and `right` against the right edge.
+pub fn header_row(ctx: &Context, frame: &mut Frame, area: Rect, title: &str, right: Line<'static>) {
+    let right_width = (right.width() + 1) as u16;
+    let [left, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)])
+            .areas(Rect { height: 1, ..area });
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            truncate(title, left.width.saturating_sub(1) as usize),
+            ctx.styles.heading[0],
+        )),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(right).alignment(ratatui::layout::Alignment::Right),
+        right_area,
+    );
 }
 
 /// The footer's bindings fitted to `width`: in full; else without the minor ones (help lists them); else keys

@@ -10,8 +10,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::exercise::AnswerInput;
 use super::preview::{self, Preview};
 use super::{
-    Next, bold, column, dim, exercise, footer, frame_rows, max_scroll, notice_line, summary,
-    truncate,
+    Next, bold, column, dim, exercise, footer, frame_rows, header_row, max_scroll, notice_line,
+    summary,
 };
 use crate::commands::list::bar;
 use crate::render;
@@ -393,27 +393,11 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     } else {
         format!("{}/{}", session.bite().number, lesson.bites.len())
     };
-    let right_width = (width(&place) + bar_width + 1) as u16;
-    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)])
-        .areas(Rect {
-            height: 1,
-            ..head_col
-        });
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            truncate(&title, left.width.saturating_sub(1) as usize),
-            ctx.styles.heading[0],
-        )),
-        left,
-    );
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(place, dim()),
-            Span::styled(bar(complete, lessons, bar_width), ctx.styles.heading[0]),
-        ]))
-        .alignment(Alignment::Right),
-        right,
-    );
+    let right = Line::from(vec![
+        Span::styled(place, dim()),
+        Span::styled(bar(complete, lessons, bar_width), ctx.styles.heading[0]),
+    ]);
+    header_row(ctx, frame, head_col, &title, right);
 }
 
 /// A reading time as the library and the header show it: `about 4 min`, rounded up as `check` and `list` do.

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::exercise::{self, AnswerInput};
-use super::{Next, column, dim, footer, frame_rows, max_scroll, notice_line, truncate};
+use super::{Next, column, dim, footer, frame_rows, max_scroll, notice_line};
 use crate::render::{self, sanitize};
 use crate::reviewing::{Reviewing, comes_back};
 use crate::tui::app::Context;
@@ -210,25 +210,7 @@ impl ReviewScreen {
             Some(item) => format!("Review › {}", sanitize(&item.course_title)),
             None => "Review".to_string(),
         };
-        let [left, right] = Layout::horizontal([
-            Constraint::Fill(1),
-            Constraint::Length(place.chars().count() as u16 + 1),
-        ])
-        .areas(Rect {
-            height: 1,
-            ..head_col
-        });
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                truncate(&title, left.width.saturating_sub(1) as usize),
-                ctx.styles.heading[0],
-            )),
-            left,
-        );
-        frame.render_widget(
-            Paragraph::new(Line::styled(place, dim())).alignment(Alignment::Right),
-            right,
-        );
+        super::header_row(ctx, frame, head_col, &title, Line::styled(place, dim()));
 
         let body_col = column(body, width);
         let lines = self.lines(ctx, width);
