@@ -184,12 +184,8 @@ where
     let Some((Exercise::Question(q), state)) = session.exercise() else {
         return Ok(());
     };
-    let response = match grade::parse_input(&q.kind, &state.shown, text) {
-        Ok(response) => response,
-        Err(e) => {
-            writeln!(out, "{e}.")?;
-            return Ok(());
-        }
+    let Some(response) = typed(q, &state.shown, text, out)? else {
+        return Ok(());
     };
     let question = q.clone();
     let Some(verdict) = session.answer(&response, journal)? else {
@@ -200,6 +196,22 @@ where
         writeln!(out, "Type retry to try again, or next to go on.")?;
     }
     Ok(())
+}
+
+/// A typed answer to `question` shown in the order `shown`, or `None` after saying why it could not be read.
+pub(crate) fn typed(
+    question: &Question,
+    shown: &[usize],
+    text: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<Option<grade::Response>> {
+    match grade::parse_input(&question.kind, shown, text) {
+        Ok(response) => Ok(Some(response)),
+        Err(e) => {
+            writeln!(out, "{e}.")?;
+            Ok(None)
+        }
+    }
 }
 
 /// A verdict in words: right or not; after a wrong answer or a skip, the learner's answer and the right one (and

@@ -5,8 +5,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::{exercise_lines, plain, rating, verdict_lines};
-use crate::grade;
+use super::{exercise_lines, plain, rating, typed, verdict_lines};
 use crate::journal::Journal;
 use crate::pack::Exercise;
 use crate::render::{self, Styles};
@@ -152,12 +151,8 @@ where
     let Some((Exercise::Question(q), state)) = reviewing.exercise() else {
         return Ok(());
     };
-    let response = match grade::parse_input(&q.kind, &state.shown, text) {
-        Ok(response) => response,
-        Err(e) => {
-            writeln!(out, "{e}.")?;
-            return Ok(());
-        }
+    let Some(response) = typed(q, &state.shown, text, out)? else {
+        return Ok(());
     };
     if reviewing.answer(&response, journal)?.is_some() {
         after(reviewing, styles, out)?;
