@@ -84,9 +84,13 @@ pub enum Problem {
         measure: String,
         suggestion: Option<&'static str>,
     },
-    #[error("the `target` of a `{measure}` key result is a share: above 0 and at most 1, not {target}")]
+    #[error(
+        "the `target` of a `{measure}` key result is a share: above 0 and at most 1, not {target}"
+    )]
     ShareTargetOutOfRange { measure: &'static str, target: f64 },
-    #[error("the `target` of a `practice_minutes` key result is minutes: a number above 0, not {0}")]
+    #[error(
+        "the `target` of a `practice_minutes` key result is minutes: a number above 0, not {0}"
+    )]
     MinutesTargetOutOfRange(f64),
     #[error("{what} id `{id}` is used again; it is already the id of the {what} at {other}")]
     DuplicateOutcomeId {
