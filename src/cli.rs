@@ -406,7 +406,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let mut session = Session::open(pack, progress, clock, &options, &mut store)?;
                 session.set_scheduler(store.scheduler(settings.config.desired_retention)?);
                 let stdin = io::stdin();
-                crate::plain::run(&mut session, &mut store, &mut stdin.lock(), &mut out)?;
+                let history = |store: &Store, session: &Session| {
+                    let course = &session.pack().course.id;
+                    Ok(store.outcome_history(course, SystemClock.now_ms(), session.scheduler())?)
+                };
+                crate::plain::run_with(
+                    &mut session,
+                    &mut store,
+                    &mut stdin.lock(),
+                    &mut out,
+                    &history,
+                )?;
                 ExitCode::SUCCESS
             } else {
                 drop(out);

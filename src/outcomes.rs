@@ -160,7 +160,7 @@ pub fn practice_minutes(objective: &Objective, minutes_by_lesson: &HashMap<Strin
         .lessons
         .iter()
         .filter_map(|l| minutes_by_lesson.get(l))
-        .sum()
+        .fold(0.0, |sum, m| sum + m) // not `sum()`, whose empty sum is -0.0
 }
 
 /// Of the due times of the objective's items that count by `now`, the share reviewed within [`ON_TIME_MS`]; `None`

@@ -242,15 +242,15 @@ impl From<&Change> for KeyResultLine {
 }
 
 impl KeyResultLine {
-    /// A value of `measure`: a share as a whole percentage rounded down (as [`percent`]), minutes with one decimal
-    /// under ten, `none yet` for nothing measured.
+    /// A value of `measure`: a share as a whole percentage rounded down (as [`percent`]), minutes whole or, under
+    /// ten, with one decimal when they have one; `none yet` for nothing measured.
     pub fn value(measure: Measure, value: Option<f64>) -> String {
         match value {
             None => "none yet".to_string(),
             Some(v) if measure.is_share() => {
                 format!("{}%", (v.clamp(0.0, 1.0) * 100.0 + 1e-9).floor() as u32)
             }
-            Some(v) if v < 10.0 => format!("{v:.1} min"),
+            Some(v) if v < 10.0 && (v - v.round()).abs() >= 0.05 => format!("{v:.1} min"),
             Some(v) => format!("{v:.0} min"),
         }
     }
@@ -287,9 +287,18 @@ fn key_result_lines(heading: &str, changes: &[Change]) -> Vec<String> {
     lines
 }
 
-/// `Key results this lesson moved:` and a `- ` line for each; nothing when it moved none.
+/// `Key results this lesson moved:` and a `- ` line for each whose shown value moved (a few seconds of practice
+/// do not make `0.0 min → 0.0 min`); nothing when it moved none.
 pub fn lesson_key_results(changes: &[Change]) -> Vec<String> {
-    key_result_lines("Key results this lesson moved:", changes)
+    let moved: Vec<Change> = changes
+        .iter()
+        .filter(|c| {
+            let m = c.key_result.measure;
+            KeyResultLine::value(m, c.before) != KeyResultLine::value(m, c.now)
+        })
+        .cloned()
+        .collect();
+    key_result_lines("Key results this lesson moved:", &moved)
 }
 
 /// `Key results:` and a `- ` line for each of the course's; nothing when it declares none.
@@ -472,6 +481,13 @@ mod tests {
             ]
         );
         assert!(course_key_results(&[]).is_empty());
+        let seconds = change(Measure::PracticeMinutes, 30.0, Some(0.0), Some(0.01));
+        assert!(lesson_key_results(&[seconds]).is_empty());
+        let few = change(Measure::PracticeMinutes, 5.0, Some(0.0), Some(2.5));
+        assert_eq!(
+            KeyResultLine::from(&few).line(),
+            "Branching fluency: practice 0 min → 2.5 min (target 5 min)"
+        );
     }
 
     #[test]

@@ -106,3 +106,157 @@ fn duplicate_ids_name_the_first() {
         ]
     );
 }
+
+const COURSE: &str = r#"id = "okr"
+title = "OKR"
+
+[[objectives]]
+id = "both"
+text = "Both lessons"
+lessons = ["a", "b"]
+
+[[objectives]]
+id = "second"
+text = "The second lesson"
+lessons = ["b"]
+
+[[key_results]]
+id = "both-mastered"
+objective = "both"
+text = "Both *mastered*"
+measure = "mastery"
+target = 1
+
+[[key_results]]
+id = "both-time"
+objective = "both"
+text = "Time on both"
+measure = "practice_minutes"
+target = 5
+
+[[key_results]]
+id = "second-kept"
+objective = "second"
+text = "Second remembered"
+measure = "retention"
+target = 0.9
+"#;
+
+/// A pack of two one-bite lessons `a` and `b`, each with one true/false question, and [`COURSE`]'s key results.
+fn okr_pack(dir: &std::path::Path) {
+    std::fs::write(dir.join("course.toml"), COURSE).unwrap();
+    for l in ["a", "b"] {
+        std::fs::write(
+            dir.join(format!("{l}.md")),
+            format!(
+                "+++\nid = \"{l}\"\ntitle = \"Lesson {l}\"\n+++\n\nText {l}.\n\n```quiz\nid = \"q{l}\"\nprompt = \"True?\"\nkind = \"truefalse\"\nanswer = true\nexplain = \"It is.\"\n```\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn plain_play_shows_the_key_results_each_lesson_moved_and_all_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let db = dir.path().join("p.db");
+    let output = crate::morsel()
+        .env("MORSEL_NOW_MS", "1700000000000")
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "play",
+            "--plain",
+            pack.to_str().unwrap(),
+        ])
+        .write_stdin("\ntrue\nnext\nnext\n\ntrue\nnext\nnext\nquit\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let out = String::from_utf8(output.stdout).unwrap();
+    let after = |heading: &str| -> Vec<&str> {
+        let start = out
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading}: {out}"));
+        out[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("- "))
+            .collect()
+    };
+    let end_a = out.find("End of lesson: Lesson a.").unwrap();
+    let end_b = out.find("End of lesson: Lesson b.").unwrap();
+    // Lesson a moved the objective it belongs to; practice time (no time passed) and lesson b's retention did not.
+    assert_eq!(
+        after("Key results this lesson moved:"),
+        ["- Both mastered: mastery 0% → 50% (target 100%)"]
+    );
+    assert!(out[end_a..end_b].contains("Key results this lesson moved:"));
+    assert_eq!(
+        out[end_b..]
+            .lines()
+            .skip_while(|l| *l != "Key results this lesson moved:")
+            .skip(1)
+            .take_while(|l| l.starts_with("- "))
+            .collect::<Vec<_>>(),
+        [
+            "- Both mastered: mastery 50% → 100% (target 100%, met)",
+            "- Second remembered: retention none yet → 100% (target 90%, met)",
+        ]
+    );
+    assert_eq!(
+        after("Key results:"),
+        [
+            "- Both mastered: mastery 0% → 100% (target 100%, met)",
+            "- Time on both: practice 0 min (target 5 min)",
+            "- Second remembered: retention none yet → 100% (target 90%, met)",
+        ]
+    );
+}
+
+#[test]
+fn a_course_without_key_results_shows_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let pack = fixture("valid/minimal");
+    let output = crate::morsel()
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "play",
+            "--plain",
+            pack.to_str().unwrap(),
+        ])
+        .write_stdin("\n\n\n\n\n\nquit\n")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("End of lesson"), "{out}");
+    assert!(!out.contains("Key results"), "{out}");
+}
+
+#[test]
+fn the_bundled_git_course_declares_objectives_and_checks_clean() {
+    let pack = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses/git-in-bites");
+    let report = morsel::pack::load(&pack);
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let course = report.course.unwrap();
+    assert_eq!(course.objectives.len(), 2);
+    let measures: Vec<_> = course
+        .key_results
+        .iter()
+        .map(|k| k.measure.name())
+        .collect();
+    assert_eq!(
+        measures,
+        [
+            "mastery",
+            "retention",
+            "practice_minutes",
+            "reviews_on_time"
+        ]
+    );
+}
