@@ -19,6 +19,7 @@ pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
 pub use lesson::markdown_options;
 pub use load::{LoadReport, load};
+pub use objectives::Personal;
 
 /// The newest pack format this morsel understands.
 pub const FORMAT_VERSION: i64 = 1;

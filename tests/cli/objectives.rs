@@ -260,3 +260,86 @@ fn the_bundled_git_course_declares_objectives_and_checks_clean() {
         ]
     );
 }
+
+const PERSONAL: &str = r#"[[objectives]]
+course = "okr"
+id = "mine"
+text = "My own"
+lessons = ["a"]
+
+[[key_results]]
+course = "okr"
+id = "mine-mastered"
+objective = "mine"
+text = "First lesson, mine"
+measure = "mastery"
+target = 1
+
+[[objectives]]
+course = "another-course"
+id = "elsewhere"
+text = "Not this course"
+lessons = ["zzz"]
+"#;
+
+/// Plays lesson `a` of the OKR pack with `objectives` as the learner's objectives.toml.
+fn play_with_personal(objectives: &str) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let config = dir.path().join("conf");
+    std::fs::create_dir(&config).unwrap();
+    std::fs::write(config.join("objectives.toml"), objectives).unwrap();
+    let output = crate::morsel()
+        .env("MORSEL_NOW_MS", "1700000000000")
+        .args([
+            "--db",
+            dir.path().join("p.db").to_str().unwrap(),
+            "--config",
+            config.join("config.toml").to_str().unwrap(),
+            "play",
+            "--plain",
+            pack.to_str().unwrap(),
+        ])
+        .write_stdin("\ntrue\nnext\nquit\n")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_learners_own_key_results_show_with_the_courses() {
+    let (code, out, err) = play_with_personal(PERSONAL);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "");
+    let moved: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "Key results this lesson moved:")
+        .skip(1)
+        .take_while(|l| l.starts_with("- "))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "- Both mastered: mastery 0% → 50% (target 100%)",
+            "- First lesson, mine: mastery 0% → 100% (target 100%, met)",
+        ]
+    );
+}
+
+#[test]
+fn a_learners_unknown_lesson_is_named_in_objectives_toml() {
+    let (code, out, err) =
+        play_with_personal(&PERSONAL.replace("lessons = [\"a\"]", "lessons = [\"b\", \"aa\"]"));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        err.contains("conf/objectives.toml:5:17: error: objective `mine` names lesson `aa`, which is not a lesson of this pack; did you mean `a`?"),
+        "{err}"
+    );
+    assert!(!out.contains("Text a."), "nothing is played: {out}");
+}
