@@ -147,7 +147,7 @@ fn read_entries(f: &mut Fields, sink: &mut Sink, personal: bool) -> Read {
                         measure: measure.name(),
                         target: value,
                     })
-                } else if !measure.is_share() && !(value > 0.0 && value.is_finite()) {
+                } else if !(value > 0.0 && value.is_finite()) {
                     Some(Problem::MinutesTargetOutOfRange(value))
                 } else {
                     None
