@@ -398,7 +398,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let mut store = Store::open(&settings.paths.db)?;
             if plain {
-                let pack = playable(report)?;
+                let mut pack = playable(report)?;
+                personal_objectives(&settings.paths.config, &mut pack)?;
                 let progress = store.progress(&pack.course.id)?;
                 let clock = Rc::new(crate::clock::LocalClock {
                     utc_offset_min: crate::store::status::local_offset_minutes(now)?,
@@ -406,7 +407,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let mut session = Session::open(pack, progress, clock, &options, &mut store)?;
                 session.set_scheduler(store.scheduler(settings.config.desired_retention)?);
                 let stdin = io::stdin();
-                crate::plain::run(&mut session, &mut store, &mut stdin.lock(), &mut out)?;
+                let history = |store: &Store, session: &Session| {
+                    let course = &session.pack().course.id;
+                    Ok(store.outcome_history(course, SystemClock.now_ms(), session.scheduler())?)
+                };
+                crate::plain::run_with(
+                    &mut session,
+                    &mut store,
+                    &mut stdin.lock(),
+                    &mut out,
+                    &history,
+                )?;
                 ExitCode::SUCCESS
             } else {
                 drop(out);
@@ -775,6 +786,30 @@ fn playable(report: crate::pack::LoadReport) -> anyhow::Result<crate::pack::Pack
             path.display()
         )
     })
+}
+
+/// Adds the learner's own objectives and key results for `pack`'s course (`objectives.toml` beside the config);
+/// its problems are named on stderr, and an error stops the command.
+fn personal_objectives(
+    config: &std::path::Path,
+    pack: &mut crate::pack::Pack,
+) -> anyhow::Result<()> {
+    let path = crate::config::objectives_path(config);
+    let (personal, mut problems) = crate::pack::Personal::load(&path);
+    if !problems.iter().any(crate::pack::Diagnostic::is_error) {
+        problems.extend(personal.apply(pack));
+    }
+    let folder = path.parent().unwrap_or(std::path::Path::new(""));
+    for d in &problems {
+        eprintln!("{}", d.one_line(folder));
+    }
+    if problems.iter().any(crate::pack::Diagnostic::is_error) {
+        anyhow::bail!(
+            "{} has errors",
+            crate::render::sanitize(&path.display().to_string())
+        );
+    }
+    Ok(())
 }
 
 /// Paths, config, keys and theme, for the commands that play (the store is opened once the course is known).

@@ -1,9 +1,10 @@
 //! The config file (`config.toml` in the XDG config directory): theme, idle pause, desired retention of spaced
 //! review, daily goal, and key bindings as a partial override of the defaults. Unknown keys and values out of
-//! range are errors with their position, like a pack's.
+//! range are errors with their position, like a pack's. A learner's own objectives and key results live beside it
+//! ([`objectives_path`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -97,6 +98,12 @@ pub enum ConfigError {
     /// Not named `source`, so that the reason is said once, not again as the error's cause.
     #[error("config file {path}: {reason}")]
     Unreadable { path: String, reason: ReadError },
+}
+
+/// The learner's own objectives and key results: `objectives.toml` in the config file's folder
+/// (`pack::Personal::load` reads it).
+pub fn objectives_path(config: &Path) -> PathBuf {
+    config.with_file_name("objectives.toml")
 }
 
 impl Config {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod grade;
 pub mod import;
 pub mod journal;
+pub mod outcomes;
 pub mod overview;
 pub mod pack;
 pub mod paths;

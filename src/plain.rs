@@ -4,15 +4,22 @@
 //! When a question waits for an answer, a line is the answer; otherwise it is a command. A command can always be
 //! written with a leading `:` (`:skip`, `:quit`), which is how to give one while a question waits; an answer that
 //! itself starts with `:` is written with two (`::wq` answers `:wq`).
+//!
+//! A lesson's end and the course's summary also list the course's key results (`outcomes`, `summary`): at a lesson's
+//! end those its objectives hold and it moved, from when the lesson was first shown; at the course's end every one,
+//! from when the course was opened. `run_with` asks the store for what progress does not hold (active minutes, the
+//! review log); `run` measures from progress alone.
 
 use std::io::{BufRead, Write};
 
+use crate::clock::{Clock, SystemClock};
 use crate::grade::{self, Shown, Stated, Verdict};
 use crate::journal::{Journal, Rating};
+use crate::outcomes::{self, History, Inputs, Snapshot};
 use crate::pack::{Exercise, Question, QuestionKind};
 use crate::render::{self, Styles};
 use crate::session::{Advance, Back, Session, Stage};
-use crate::summary::{CourseSummary, LessonSummary};
+use crate::summary::{self, CourseSummary, LessonSummary};
 
 const WIDTH: u16 = 80;
 
@@ -21,7 +28,8 @@ pub mod review;
 const HELP: &str = "Commands: next (or an empty line), back, hint, skip, retry, pause, resume, help, quit. \
 While a question waits, type the answer; prefix a command with a colon, as in :skip.";
 
-/// Plays until `quit` or the end of input. Every move is saved as it happens.
+/// Plays until `quit` or the end of input. Every move is saved as it happens. Key results are measured from
+/// progress alone (no active minutes, no review log): for a journal that is not the store.
 pub fn run<J: Journal>(
     session: &mut Session,
     journal: &mut J,
@@ -31,8 +39,33 @@ pub fn run<J: Journal>(
 where
     J::Error: std::error::Error + Send + Sync + 'static,
 {
+    let history = |_: &J, _: &Session| {
+        Ok(History {
+            now: SystemClock.now_ms(),
+            ..History::default()
+        })
+    };
+    run_with(session, journal, input, out, &history)
+}
+
+/// What key results need beyond progress, asked of the journal (the store: `Store::outcome_history`) when needed.
+pub type HistoryOf<'a, J> = &'a dyn Fn(&J, &Session) -> anyhow::Result<History>;
+
+/// [`run`], with the key results' history from `history`.
+pub fn run_with<J: Journal>(
+    session: &mut Session,
+    journal: &mut J,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    history: HistoryOf<'_, J>,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
     let styles = Styles::dark().without_color();
-    show(session, true, &styles, out)?;
+    let mut key_results = KeyResults::open(session, journal, history)?;
+    let kr = &mut key_results;
+    show(session, journal, kr, true, &styles, out)?;
     let mut line = String::new();
     loop {
         write!(out, "> ")?;
@@ -56,7 +89,7 @@ where
         {
             session.resume(journal)?;
             writeln!(out, "Resumed.")?;
-            show(session, true, &styles, out)?;
+            show(session, journal, kr, true, &styles, out)?;
             continue;
         }
         match command.as_deref() {
@@ -73,8 +106,10 @@ where
             Some("resume") => writeln!(out, "Not paused.")?,
             Some("back" | "b") => match session.back(journal)? {
                 Back::AtStart => writeln!(out, "This is the first bite.")?,
-                Back::ToText => show(session, false, &styles, out)?,
-                Back::PreviousBite | Back::PreviousLesson => show(session, true, &styles, out)?,
+                Back::ToText => show(session, journal, kr, false, &styles, out)?,
+                Back::PreviousBite | Back::PreviousLesson => {
+                    show(session, journal, kr, true, &styles, out)?
+                }
             },
             Some("hint") => match session.hint() {
                 Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
@@ -96,20 +131,20 @@ where
             }
             Some("retry" | "r") => {
                 if session.try_again() {
-                    show(session, false, &styles, out)?;
+                    show(session, journal, kr, false, &styles, out)?;
                 } else if session.retry_missed(journal)? {
                     writeln!(out, "Retrying the missed questions.")?;
-                    show(session, false, &styles, out)?;
+                    show(session, journal, kr, false, &styles, out)?;
                 } else {
                     writeln!(out, "Nothing to retry.")?;
                 }
             }
-            Some("" | "next" | "n") => step(session, journal, &styles, out)?,
+            Some("" | "next" | "n") => step(session, journal, kr, &styles, out)?,
             Some(word) if rating(word).is_some() => {
                 let rating = rating(word).unwrap_or(Rating::Good);
                 if session.rate(rating, journal)? {
                     writeln!(out, "Rated.")?;
-                    step(session, journal, &styles, out)?;
+                    step(session, journal, kr, &styles, out)?;
                 } else {
                     writeln!(out, "There is no card to rate. {HELP}")?;
                 }
@@ -143,6 +178,7 @@ pub(crate) fn plain(markdown: &str, styles: &Styles) -> String {
 fn step<J: Journal>(
     session: &mut Session,
     journal: &mut J,
+    kr: &mut KeyResults<J>,
     styles: &Styles,
     out: &mut dyn Write,
 ) -> anyhow::Result<()>
@@ -163,9 +199,9 @@ where
     }
     match session.advance(journal)? {
         Advance::NeedsAnswer => writeln!(out, "Answer first, or type :skip.")?,
-        Advance::NextBite | Advance::NextLesson => show(session, true, styles, out)?,
+        Advance::NextBite | Advance::NextLesson => show(session, journal, kr, true, styles, out)?,
         Advance::Exercise | Advance::LessonDone(_) | Advance::CourseDone => {
-            show(session, false, styles, out)?
+            show(session, journal, kr, false, styles, out)?
         }
     }
     Ok(())
@@ -341,8 +377,10 @@ pub(crate) fn exercise_lines(
 
 /// Prints what is on screen now; `arrived` when the learner has just come to this bite, so that a bite opening at
 /// its exercise (it has no text) still says where it is.
-fn show(
+fn show<J>(
     session: &Session,
+    journal: &J,
+    kr: &mut KeyResults<J>,
     arrived: bool,
     styles: &Styles,
     out: &mut dyn Write,
@@ -361,6 +399,7 @@ fn show(
     };
     match session.stage() {
         Stage::Reading => {
+            kr.lesson_shown(session, journal)?;
             writeln!(out, "{}\n", place())?;
             writeln!(out, "{}", plain(&session.bite().markdown, styles))?;
             let left = session.bite().exercises.len();
@@ -369,6 +408,7 @@ fn show(
             }
         }
         Stage::Exercise(_) => {
+            kr.lesson_shown(session, journal)?;
             if arrived {
                 writeln!(out, "{}", place())?;
             }
@@ -382,6 +422,9 @@ fn show(
             for line in summary.lines() {
                 writeln!(out, "{line}")?;
             }
+            for line in kr.lesson_end(session, journal)? {
+                writeln!(out, "{line}")?;
+            }
             if !summary.missed.is_empty() {
                 writeln!(out, "Type retry to try them again, or next to go on.")?;
             }
@@ -392,8 +435,88 @@ fn show(
             for line in summary.lines() {
                 writeln!(out, "{line}")?;
             }
+            for line in kr.course_end(session, journal)? {
+                writeln!(out, "{line}")?;
+            }
             writeln!(out, "Type quit to leave.")?;
         }
     }
     Ok(())
+}
+
+/// The snapshots of the course's key results that the summaries compare with: at the course's opening, and when the
+/// lesson being played was first shown.
+struct KeyResults<'a, J> {
+    history: HistoryOf<'a, J>,
+    course_start: Snapshot,
+    /// The lesson's index, and its snapshot.
+    lesson: Option<(usize, Snapshot)>,
+}
+
+impl<'a, J> KeyResults<'a, J> {
+    fn open(session: &Session, journal: &J, history: HistoryOf<'a, J>) -> anyhow::Result<Self> {
+        let mut kr = Self {
+            history,
+            course_start: Snapshot::default(),
+            lesson: None,
+        };
+        kr.course_start = kr.snapshot(session, journal)?;
+        Ok(kr)
+    }
+
+    /// The key results now; nothing is asked of the store for a course that declares none.
+    fn snapshot(&self, session: &Session, journal: &J) -> anyhow::Result<Snapshot> {
+        let pack = session.pack();
+        if pack.course.key_results.is_empty() {
+            return Ok(Snapshot::default());
+        }
+        let history = (self.history)(journal, session)?;
+        Ok(Snapshot::take(
+            pack,
+            &Inputs {
+                progress: session.progress(),
+                scheduler: session.scheduler(),
+                history: &history,
+            },
+        ))
+    }
+
+    fn lesson_shown(&mut self, session: &Session, journal: &J) -> anyhow::Result<()> {
+        let index = session.lesson_index();
+        if self.lesson.as_ref().is_none_or(|(i, _)| *i != index) {
+            self.lesson = Some((index, self.snapshot(session, journal)?));
+        }
+        Ok(())
+    }
+
+    fn lesson_end(&mut self, session: &Session, journal: &J) -> anyhow::Result<Vec<String>> {
+        let pack = session.pack();
+        if pack.course.key_results.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.snapshot(session, journal)?;
+        let before = match &self.lesson {
+            Some((i, before)) if *i == session.lesson_index() => before,
+            _ => &self.course_start,
+        };
+        Ok(summary::lesson_key_results(&outcomes::moved_by_lesson(
+            pack,
+            &session.lesson().id,
+            before,
+            &now,
+        )))
+    }
+
+    fn course_end(&mut self, session: &Session, journal: &J) -> anyhow::Result<Vec<String>> {
+        let pack = session.pack();
+        if pack.course.key_results.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.snapshot(session, journal)?;
+        Ok(summary::course_key_results(&outcomes::standing(
+            pack,
+            &self.course_start,
+            &now,
+        )))
+    }
 }

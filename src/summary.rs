@@ -11,6 +11,12 @@
 //!   as `- text`.
 //! - [`CourseSummary::new`]`(pack, (complete, mastered))` (the pair is `Session::course_standing`) does the same for
 //!   the course's end: [`CourseSummary::lines`].
+//! - [`KeyResultLine::from`]`(&outcomes::Change)` is one key result at a lesson's end or the course's, and
+//!   [`KeyResultLine::line`] its text: `Branching fluency: mastery 40% → 60% (target 80%)`, the value alone when it
+//!   did not move, `, met` in the brackets once the target is reached. [`lesson_key_results`] (the key results a
+//!   lesson moved, from `outcomes::moved_by_lesson`) and [`course_key_results`] (every one, from
+//!   `outcomes::standing`) give the heading and the lines, or nothing when there are none; the TUI draws the same
+//!   lines (see `outcomes` for when to take the snapshots).
 //! - [`percent`] is the one rounding rule for a score (down, so that a score below the pass mark never shows as
 //!   reaching it) and [`pass_percent`] the one for a pass mark (to the nearest whole percent).
 //!
@@ -18,7 +24,8 @@
 //! `render::inline`, which also sanitises it. Every line from `lines()` and the `*_line` methods is plain text that
 //! has been through the renderer or `render::sanitize` already.
 
-use crate::pack::{Lesson, Pack};
+use crate::outcomes::Change;
+use crate::pack::{Lesson, Measure, Pack};
 use crate::progress::LessonStatus;
 use crate::render::{self, Styles};
 
@@ -209,6 +216,96 @@ impl CourseSummary {
     }
 }
 
+/// A key result as a lesson's end or the course's summary shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyResultLine {
+    /// The key result's text, as the pack has it.
+    pub text: String,
+    pub measure: Measure,
+    pub before: Option<f64>,
+    pub now: Option<f64>,
+    pub target: f64,
+    pub met: bool,
+}
+
+impl From<&Change> for KeyResultLine {
+    fn from(change: &Change) -> Self {
+        Self {
+            text: change.key_result.text.clone(),
+            measure: change.key_result.measure,
+            before: change.before,
+            now: change.now,
+            target: change.key_result.target,
+            met: change.met(),
+        }
+    }
+}
+
+impl KeyResultLine {
+    /// A value of `measure`: a share as a whole percentage rounded down (as [`percent`]), minutes whole or, under
+    /// ten, with one decimal when they have one; `none yet` for nothing measured.
+    pub fn value(measure: Measure, value: Option<f64>) -> String {
+        match value {
+            None => "none yet".to_string(),
+            Some(v) if measure.is_share() => {
+                format!("{}%", (v.clamp(0.0, 1.0) * 100.0 + 1e-9).floor() as u32)
+            }
+            Some(v) if v < 10.0 && (v - v.round()).abs() >= 0.05 => format!("{v:.1} min"),
+            Some(v) => format!("{v:.0} min"),
+        }
+    }
+
+    /// `Branching fluency: mastery 40% → 60% (target 80%)`; the value alone when it did not move.
+    pub fn line(&self) -> String {
+        let now = Self::value(self.measure, self.now);
+        let before = Self::value(self.measure, self.before);
+        let values = if before == now {
+            now
+        } else {
+            format!("{before} → {now}")
+        };
+        format!(
+            "{}: {} {values} (target {}{})",
+            text(&self.text),
+            self.measure.label(),
+            Self::value(self.measure, Some(self.target)),
+            if self.met { ", met" } else { "" }
+        )
+    }
+}
+
+fn key_result_lines(heading: &str, changes: &[Change]) -> Vec<String> {
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![heading.to_string()];
+    lines.extend(
+        changes
+            .iter()
+            .map(|c| format!("- {}", KeyResultLine::from(c).line())),
+    );
+    lines
+}
+
+/// `Key results this lesson moved:` and a `- ` line for each whose shown value moved (a few seconds of practice
+/// do not make `0.0 min → 0.0 min`); nothing when it moved none.
+pub fn lesson_key_results(changes: &[Change]) -> Vec<String> {
+    let moved: Vec<Change> = changes
+        .iter()
+        .filter(|c| {
+            let m = c.key_result.measure;
+            KeyResultLine::value(m, c.before) != KeyResultLine::value(m, c.now)
+        })
+        .cloned()
+        .collect();
+    key_result_lines("Key results this lesson moved:", &moved)
+}
+
+/// `Key results:` and a `- ` line for each of the course's; nothing when it declares none.
+pub fn course_key_results(changes: &[Change]) -> Vec<String> {
+    key_result_lines("Key results:", changes)
+}
+
 /// Pack Markdown (a title, a prompt's line) as one line of plain text: markup rendered away, control characters
 /// made visible.
 fn text(markdown: &str) -> String {
@@ -337,6 +434,59 @@ mod tests {
                 "- Which is HEAD?",
                 "- Second ␛[31mred?",
             ]
+        );
+    }
+
+    fn change(measure: Measure, target: f64, before: Option<f64>, now: Option<f64>) -> Change {
+        Change {
+            key_result: crate::pack::KeyResult {
+                id: "k".into(),
+                objective: "o".into(),
+                text: "Branching *fluency*".into(),
+                measure,
+                target,
+            },
+            before,
+            now,
+        }
+    }
+
+    #[test]
+    fn key_result_lines_say_before_now_and_target() {
+        let moved = change(Measure::Mastery, 0.8, Some(0.4), Some(0.6));
+        assert_eq!(
+            KeyResultLine::from(&moved).line(),
+            "Branching fluency: mastery 40% → 60% (target 80%)"
+        );
+        let met = change(Measure::Retention, 0.9, None, Some(0.95));
+        assert_eq!(
+            KeyResultLine::from(&met).line(),
+            "Branching fluency: retention none yet → 95% (target 90%, met)"
+        );
+        let still = change(Measure::PracticeMinutes, 30.0, Some(12.0), Some(12.0));
+        assert_eq!(
+            KeyResultLine::from(&still).line(),
+            "Branching fluency: practice 12 min (target 30 min)"
+        );
+        let short = change(Measure::ReviewsOnTime, 1.0, Some(0.5), Some(2.0 / 3.0));
+        assert_eq!(
+            KeyResultLine::from(&short).line(),
+            "Branching fluency: reviews on time 50% → 66% (target 100%)"
+        );
+        assert_eq!(
+            lesson_key_results(&[moved]),
+            [
+                "Key results this lesson moved:",
+                "- Branching fluency: mastery 40% → 60% (target 80%)"
+            ]
+        );
+        assert!(course_key_results(&[]).is_empty());
+        let seconds = change(Measure::PracticeMinutes, 30.0, Some(0.0), Some(0.01));
+        assert!(lesson_key_results(&[seconds]).is_empty());
+        let few = change(Measure::PracticeMinutes, 5.0, Some(0.0), Some(2.5));
+        assert_eq!(
+            KeyResultLine::from(&few).line(),
+            "Branching fluency: practice 0 min → 2.5 min (target 5 min)"
         );
     }
 

@@ -4,6 +4,7 @@ use toml::Spanned;
 
 use super::diagnostic::{Problem, Sink, Site};
 use super::fields::{self, Fields, Origin};
+use super::objectives::{self, LessonRef};
 use super::{Course, DEFAULT_PASS_MARK, FORMAT_VERSION, is_valid_id};
 
 const KEYS: &[&str] = &[
@@ -17,6 +18,8 @@ const KEYS: &[&str] = &[
     "tags",
     "pass_mark",
     "lessons",
+    "objectives",
+    "key_results",
 ];
 
 /// What was read from `course.toml`: the course, if its required keys were there, and the lesson list, if given.
@@ -27,6 +30,8 @@ pub struct CourseFile {
     pub too_new: bool,
     /// Where the course id is written.
     pub id_site: Option<Site>,
+    /// Lessons named by objectives, to check once the lessons are read.
+    pub lesson_refs: Vec<LessonRef>,
 }
 
 pub fn parse(sink: &mut Sink) -> CourseFile {
@@ -38,6 +43,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
             lessons: None,
             too_new: false,
             id_site: None,
+            lesson_refs: Vec::new(),
         };
     };
     let mut f = Fields::new(table.get_ref(), &origin, 0..0, "course.toml");
@@ -59,6 +65,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
                 lessons: None,
                 too_new: true,
                 id_site: None,
+                lesson_refs: Vec::new(),
             };
         }
         if found < 1 {
@@ -94,6 +101,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
         }
     }
     let lessons = f.strings(sink, "lessons").map(Spanned::into_inner);
+    let outcomes = objectives::read(&mut f, sink);
     f.finish(sink, KEYS);
 
     let strings = |list: Option<Spanned<Vec<Spanned<String>>>>| {
@@ -119,6 +127,8 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
                 .map(Spanned::into_inner)
                 .filter(|m| *m > 0.0 && *m <= 1.0)
                 .unwrap_or(DEFAULT_PASS_MARK),
+            objectives: outcomes.objectives,
+            key_results: outcomes.key_results,
         }),
         _ => None,
     };
@@ -127,6 +137,7 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
         lessons,
         too_new: false,
         id_site,
+        lesson_refs: outcomes.lesson_refs,
     }
 }
 

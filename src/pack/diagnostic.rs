@@ -64,6 +64,40 @@ pub enum Problem {
     FormatTooOld(i64),
     #[error("`pass_mark` must be above 0 and at most 1, not {0}")]
     PassMarkOutOfRange(f64),
+    #[error("objective `{id}` names lesson `{lesson}`, which is not a lesson of this pack{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownObjectiveLesson {
+        id: String,
+        lesson: String,
+        suggestion: Option<String>,
+    },
+    #[error("key result `{id}` belongs to objective `{objective}`, which is not declared in [[objectives]]{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownObjective {
+        id: String,
+        objective: String,
+        suggestion: Option<String>,
+    },
+    #[error(
+        "unknown measure `{measure}`{}; expected \"mastery\", \"retention\", \"practice_minutes\" or \"reviews_on_time\"",
+        suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+    )]
+    UnknownMeasure {
+        measure: String,
+        suggestion: Option<&'static str>,
+    },
+    #[error(
+        "the `target` of a `{measure}` key result is a share: above 0 and at most 1, not {target}"
+    )]
+    ShareTargetOutOfRange { measure: &'static str, target: f64 },
+    #[error(
+        "the `target` of a `practice_minutes` key result is minutes: a number above 0, not {0}"
+    )]
+    MinutesTargetOutOfRange(f64),
+    #[error("{what} id `{id}` is used again; it is already the id of the {what} at {other}")]
+    DuplicateOutcomeId {
+        what: &'static str,
+        id: String,
+        other: String,
+    },
     #[error("`minutes` must be a positive number, not {0}")]
     BadMinutes(f64),
     #[error("lesson path `{0}` leaves the pack directory; lessons must live inside the pack")]

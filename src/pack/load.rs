@@ -8,6 +8,7 @@ use super::course::{self, CourseFile};
 use super::diagnostic::{self, Diagnostic, Problem, Sink, Site};
 use super::discover::{self, LessonFile};
 use super::lesson::{self, LinkTarget, ParsedLesson};
+use super::objectives;
 use super::source::{self, ReadError, SourceFile};
 use super::{Course, Lesson, Pack};
 
@@ -80,6 +81,7 @@ pub fn load(root: &Path) -> LoadReport {
     let out = &mut report.diagnostics;
 
     let course_path = real_root.join("course.toml");
+    let mut lesson_refs = Vec::new();
     // Anything named course.toml is read, or refused by `read_source` if it is not a regular file.
     let (course_file, files) = if course_path.exists() {
         match read_source(&course_path, Path::new("course.toml"), out) {
@@ -93,7 +95,9 @@ pub fn load(root: &Path) -> LoadReport {
                     lessons,
                     too_new,
                     id_site,
+                    lesson_refs: refs,
                 } = course::parse(&mut sink);
+                lesson_refs = refs;
                 report.course_id_site = id_site;
                 if too_new {
                     // Lessons of a newer format follow rules this morsel does not know: read none of them.
@@ -127,6 +131,7 @@ pub fn load(root: &Path) -> LoadReport {
     // The first place of each id is kept as `file:line:col` only: it is named in a message, never shown with source.
     let mut ids: HashMap<(bool, String), (&'static str, String)> = HashMap::new();
     let mut right_positions = Vec::new();
+    let all_read = parsed.iter().all(|(lesson, _, _)| lesson.is_some());
     for (lesson, mut diagnostics, links) in parsed {
         check_links(&real_root, &links, &mut diagnostics);
         diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
@@ -167,6 +172,13 @@ pub fn load(root: &Path) -> LoadReport {
         report.lessons.push(lesson);
     }
     report.diagnostics.extend(position_bias(right_positions));
+    // A lesson that could not be read has no id to compare with: name no lesson unknown then.
+    if all_read {
+        report.diagnostics.extend(objectives::check_lessons(
+            &lesson_refs,
+            report.lessons.iter().map(|l| l.id.as_str()),
+        ));
+    }
     report.diagnostics = diagnostic::cap_per_file(std::mem::take(&mut report.diagnostics));
     report
 }

@@ -9,6 +9,7 @@ mod discover;
 mod fields;
 mod lesson;
 mod load;
+mod objectives;
 mod question;
 pub mod source;
 
@@ -18,6 +19,7 @@ pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
 pub use lesson::markdown_options;
 pub use load::{LoadReport, load};
+pub use objectives::Personal;
 
 /// The newest pack format this morsel understands.
 pub const FORMAT_VERSION: i64 = 1;
@@ -53,6 +55,88 @@ pub struct Course {
     pub language: String,
     pub tags: Vec<String>,
     pub pass_mark: f64,
+    /// What the course means to lead to (`[[objectives]]`), in the order written.
+    pub objectives: Vec<Objective>,
+    /// How progress toward the objectives is measured (`[[key_results]]`), in the order written.
+    pub key_results: Vec<KeyResult>,
+}
+
+/// An objective: what a group of lessons is for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    pub id: String,
+    pub text: String,
+    /// Lesson ids, each a lesson of the pack.
+    pub lessons: Vec<String>,
+}
+
+/// A key result: one measure of an objective, with the value that meets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyResult {
+    pub id: String,
+    /// The id of its objective.
+    pub objective: String,
+    pub text: String,
+    pub measure: Measure,
+    /// A share from 0 to 1, or minutes for [`Measure::PracticeMinutes`].
+    pub target: f64,
+}
+
+/// What a key result measures over its objective's lessons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// The share of the lessons mastered.
+    Mastery,
+    /// FSRS recall probability now, averaged over the lessons' review items met so far.
+    Retention,
+    /// Active minutes on the lessons.
+    PracticeMinutes,
+    /// The share of due reviews done within a day of falling due.
+    ReviewsOnTime,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 4] = [
+        Measure::Mastery,
+        Measure::Retention,
+        Measure::PracticeMinutes,
+        Measure::ReviewsOnTime,
+    ];
+    /// The names as `course.toml` writes them.
+    pub const NAMES: [&'static str; 4] = [
+        "mastery",
+        "retention",
+        "practice_minutes",
+        "reviews_on_time",
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Mastery => "mastery",
+            Measure::Retention => "retention",
+            Measure::PracticeMinutes => "practice_minutes",
+            Measure::ReviewsOnTime => "reviews_on_time",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Measure::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether the measure is a share (0 to 1) rather than minutes.
+    pub fn is_share(self) -> bool {
+        self != Measure::PracticeMinutes
+    }
+
+    /// The measure in words, for a key result's line: `mastery`, `retention`, `practice`, `reviews on time`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Mastery => "mastery",
+            Measure::Retention => "retention",
+            Measure::PracticeMinutes => "practice",
+            Measure::ReviewsOnTime => "reviews on time",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@
 
 mod error;
 mod open;
+mod outcomes;
 mod params;
 mod plan;
 mod review;

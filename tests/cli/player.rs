@@ -347,7 +347,7 @@ fn idle_minutes_pause_the_player_as_of_the_last_key() {
 
 #[test]
 fn a_broken_pack_is_a_screen_and_the_library_lists_it() {
-    let mut p = player(Start::Library, &fixture("invalid"), (100, 30));
+    let mut p = player(Start::Library, &fixture("invalid"), (100, 40));
     let library = screen(&p.app);
     assert!(
         library.contains("! course.toml:3:1: error: unknown key `pass_mak`"),
