@@ -14,8 +14,10 @@ use super::{
     summary,
 };
 use crate::commands::list::bar;
+use crate::outcomes::{self, Inputs, Snapshot};
 use crate::render;
 use crate::session::{Advance, Pause, Session, Stage};
+use crate::summary::{course_key_results, lesson_key_results};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
 use crate::tui::keymap::Action;
@@ -29,8 +31,20 @@ pub struct Player {
     pub from_library: bool,
     /// Preview: nothing saved, reloaded on every save, the author's keys.
     pub preview: Option<Preview>,
+    /// Key results: as the course opened, as the current lesson began, and the lines a summary shows.
+    key_results: KeyResults,
     /// The current bite's lines, rendered for `(lesson, bite, width)`.
     rendered: ((usize, usize, u16), Vec<Line<'static>>),
+}
+
+/// Key results as the course opened and as the current lesson began, and the lines on the summary showing.
+#[derive(Default)]
+struct KeyResults {
+    course_start: Snapshot,
+    lesson: Option<(usize, Snapshot)>,
+    lines: Vec<String>,
+    /// The lesson whose summary `lines` are for (`usize::MAX`: the course's end).
+    shown_for: Option<usize>,
 }
 
 /// Lesson, bite, stage and exercise (with whether it is answered and revealed): a change is a new view.
@@ -49,10 +63,86 @@ impl Player {
             view_scroll: 0,
             from_library,
             preview: None,
+            key_results: KeyResults::default(),
             rendered: ((usize::MAX, 0, 0), Vec::new()),
         };
         player.refresh(ctx);
+        player.key_results.course_start = player.snapshot(ctx);
+        player.follow_key_results(ctx);
         player
+    }
+
+    /// The key results now (nothing is asked of the store for a course that declares none).
+    fn snapshot(&self, ctx: &Context) -> Snapshot {
+        let pack = self.session.pack();
+        if pack.course.key_results.is_empty() {
+            return Snapshot::default();
+        }
+        let now = ctx.clock.now_ms();
+        let history = ctx
+            .store
+            .outcome_history(&pack.course.id, now, self.session.scheduler())
+            .unwrap_or_default();
+        Snapshot::take(
+            pack,
+            &Inputs {
+                progress: self.session.progress(),
+                scheduler: self.session.scheduler(),
+                history: &history,
+            },
+        )
+    }
+
+    /// Keeps the key results' snapshots and lines current: a snapshot as each lesson begins, the lines of what a
+    /// lesson moved at its summary, and every key result at the course's end (computed here, never in `draw`).
+    fn follow_key_results(&mut self, ctx: &Context) {
+        if self.session.pack().course.key_results.is_empty() {
+            return;
+        }
+        let index = self.session.lesson_index();
+        match self.session.stage() {
+            Stage::Reading | Stage::Exercise(_) => {
+                if self
+                    .key_results
+                    .lesson
+                    .as_ref()
+                    .is_none_or(|(i, _)| *i != index)
+                {
+                    self.key_results.lesson = Some((index, self.snapshot(ctx)));
+                }
+                self.key_results.lines.clear();
+                self.key_results.shown_for = None;
+            }
+            Stage::Summary(_) if self.key_results.shown_for != Some(index) => {
+                let now = self.snapshot(ctx);
+                let before = match &self.key_results.lesson {
+                    Some((i, before)) if *i == index => before,
+                    _ => &self.key_results.course_start,
+                };
+                self.key_results.lines = lesson_key_results(&outcomes::moved_by_lesson(
+                    self.session.pack(),
+                    &self.session.lesson().id,
+                    before,
+                    &now,
+                ));
+                self.key_results.shown_for = Some(index);
+            }
+            Stage::CourseDone if self.key_results.shown_for != Some(usize::MAX) => {
+                let now = self.snapshot(ctx);
+                self.key_results.lines = course_key_results(&outcomes::standing(
+                    self.session.pack(),
+                    &self.key_results.course_start,
+                    &now,
+                ));
+                self.key_results.shown_for = Some(usize::MAX);
+            }
+            _ => {}
+        }
+    }
+
+    /// The key-result lines the summary on screen shows.
+    pub fn key_result_lines(&self) -> &[String] {
+        &self.key_results.lines
     }
 
     /// Renders the bite if the bite or the width changed since it was last rendered; `force` renders it anyway
@@ -162,6 +252,7 @@ impl Player {
             self.view_scroll = 0;
         }
         self.refresh(ctx);
+        self.follow_key_results(ctx);
         next
     }
 

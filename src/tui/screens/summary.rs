@@ -58,6 +58,7 @@ pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> V
         Line::styled(summary.heading(), ctx.styles.heading[0]),
         Line::default(),
     ];
+    key_results(p, &mut lines);
     lines.extend(summary.score_line().map(Line::raw));
     lines.extend(summary.retry_line().map(Line::raw));
     lines.push(Line::styled(summary.standing.sentence(), ctx.styles.strong));
@@ -91,5 +92,22 @@ pub fn course(p: &Player, ctx: &Context) -> Vec<Line<'static>> {
         });
         lines.push(Line::default());
     }
+    key_results(p, &mut lines);
     lines
+}
+
+/// The key results this lesson moved (or, at the course's end, every one), as `--plain` prints them.
+fn key_results(p: &Player, lines: &mut Vec<Line<'static>>) {
+    let shown = p.key_result_lines();
+    if shown.is_empty() {
+        return;
+    }
+    for (i, line) in shown.iter().enumerate() {
+        lines.push(if i == 0 {
+            Line::styled(line.clone(), dim())
+        } else {
+            Line::raw(format!("  {line}"))
+        });
+    }
+    lines.push(Line::default());
 }
