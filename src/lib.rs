@@ -23,3 +23,4 @@ pub mod summary;
 pub mod synth;
 pub mod tui;
 pub mod watch;
+pub mod xapi;
