@@ -1,6 +1,6 @@
 //! The config file (`config.toml` in the XDG config directory): theme, idle pause, desired retention of spaced
-//! review, daily goal, and key bindings as a partial override of the defaults. Unknown keys and values out of
-//! range are errors with their position, like a pack's.
+//! review, daily goal, the learner as xAPI names them and the LRS to sync with, and key bindings as a partial
+//! override of the defaults. Unknown keys and values out of range are errors with their position, like a pack's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -37,6 +37,25 @@ pub struct Config {
     pub daily_minutes: u32,
     /// Action name → the keys that trigger it; a listed action replaces its default keys.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The learner's name in xAPI statements.
+    pub name: Option<String>,
+    /// The learner's email (`mailto:` optional): the xAPI actor's identifier.
+    pub mbox: Option<String>,
+    /// Or an account on a system, as the actor's identifier.
+    pub account: Option<Account>,
+    /// The LRS's xAPI endpoint for `morsel sync` (statements go to `LRS/statements`).
+    pub lrs: Option<String>,
+    /// HTTP Basic credentials for the LRS; `MORSEL_LRS_USER` and `MORSEL_LRS_PASSWORD` take precedence.
+    pub lrs_user: Option<String>,
+    pub lrs_password: Option<String>,
+}
+
+/// An xAPI account: the system's home page and the learner's name there.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub home_page: String,
+    pub name: String,
 }
 
 impl Default for Config {
@@ -48,6 +67,12 @@ impl Default for Config {
             desired_retention: crate::review::DEFAULT_RETENTION,
             daily_minutes: 10,
             keys: BTreeMap::new(),
+            name: None,
+            mbox: None,
+            account: None,
+            lrs: None,
+            lrs_user: None,
+            lrs_password: None,
         }
     }
 }

@@ -26,6 +26,7 @@ mod store;
 mod targets;
 mod timebox;
 mod verdicts;
+mod xapi;
 
 use std::path::PathBuf;
 
