@@ -687,14 +687,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if synced.sent == 0 {
                 writeln!(
                     out,
-                    "nothing new to send to {endpoint}: its {} statements were sent before",
-                    synced.already
+                    "nothing new to send to {endpoint}: all {} were sent before",
+                    xapi::count(synced.already)
                 )?;
             } else {
                 writeln!(
                     out,
-                    "sent {} statements to {endpoint} ({} sent before)",
-                    synced.sent, synced.already
+                    "sent {} to {endpoint} ({} sent before)",
+                    xapi::count(synced.sent),
+                    synced.already
                 )?;
             }
             ExitCode::SUCCESS

@@ -140,7 +140,7 @@ impl Lrs {
 /// Why a sync stopped. Every case says how many statements were accepted before it.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("cannot reach the LRS at {url}: {reason} ({sent} statements sent before)")]
+    #[error("cannot reach the LRS at {url}: {reason} ({} sent before)", count(*sent))]
     Unreachable {
         url: String,
         reason: String,
@@ -148,7 +148,8 @@ pub enum SyncError {
     },
     #[error(
         "the LRS at {url} refused the credentials (HTTP 401): set MORSEL_LRS_USER and MORSEL_LRS_PASSWORD, or \
-         lrs_user and lrs_password in the config ({sent} statements sent before)"
+         lrs_user and lrs_password in the config ({} sent before)",
+        count(*sent)
     )]
     Unauthorized { url: String, sent: usize },
     #[error(
@@ -163,6 +164,15 @@ pub enum SyncError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// `1 statement`, `2 statements`.
+pub fn count(n: usize) -> String {
+    if n == 1 {
+        "1 statement".to_string()
+    } else {
+        format!("{n} statements")
+    }
 }
 
 /// What a sync did.
@@ -301,6 +311,13 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_statement_is_singular() {
+        assert_eq!(count(0), "0 statements");
+        assert_eq!(count(1), "1 statement");
+        assert_eq!(count(2), "2 statements");
+    }
 
     #[test]
     fn base64_of_basic_credentials() {

@@ -564,7 +564,7 @@ fn sync_round_trip_through_ralph_with_a_retry_after_it_stopped() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        format!("sent 1 statements to {url} ({before} sent before)\n")
+        format!("sent 1 statement to {url} ({before} sent before)\n")
     );
     let held = statements_in_lrs(&url, &user, &password, &mbox);
     let exported = learner.export();
@@ -576,7 +576,7 @@ fn sync_round_trip_through_ralph_with_a_retry_after_it_stopped() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         format!(
-            "nothing new to send to {url}: its {} statements were sent before\n",
+            "nothing new to send to {url}: all {} statements were sent before\n",
             exported.len()
         )
     );
