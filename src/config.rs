@@ -261,4 +261,26 @@ mod tests {
         let e = Config::parse("theme = \"purple\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().contains("c.toml:1:9"), "{e}");
     }
+
+    #[test]
+    fn the_xapi_actor_and_lrs_keys_parse_and_a_typo_in_an_account_is_placed() {
+        let c = Config::parse(
+            "name = \"Ada\"\nmbox = \"ada@example.org\"\nlrs = \"http://127.0.0.1:8100/xAPI\"\n\
+             account = { home_page = \"https://lms.example.org\", name = \"ada\" }\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.mbox.as_deref(), Some("ada@example.org"));
+        assert_eq!(c.lrs.as_deref(), Some("http://127.0.0.1:8100/xAPI"));
+        assert_eq!(c.account.map(|a| a.name), Some("ada".to_string()));
+        let e = Config::parse(
+            "\naccount = { homepage = \"x\", name = \"ada\" }\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("c.toml:2:") && e.to_string().contains("homepage"),
+            "{e}"
+        );
+    }
 }
