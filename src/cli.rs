@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::rc::Rc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, export, list, plan, print, stats, status};
+use crate::commands::{check, export, list, plan, print, stats, status, xapi};
 use crate::config::{Config, ThemeName};
 use crate::overview;
 use crate::paths::Paths;
@@ -197,6 +197,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Send your learning records as xAPI statements to a Learning Record Store: every statement it has not
+    /// accepted yet, in batches; credentials from MORSEL_LRS_USER and MORSEL_LRS_PASSWORD or the config.
+    Sync {
+        /// The LRS's xAPI endpoint; statements go to URL/statements [default: `lrs` in the config]
+        #[arg(long, value_name = "URL")]
+        lrs: Option<String>,
+        /// Statements per request.
+        #[arg(long, value_name = "N", default_value_t = 100,
+              value_parser = clap::value_parser!(u16).range(1..=1000))]
+        batch: u16,
+    },
 }
 
 /// What `morsel export` writes.
@@ -209,6 +220,13 @@ pub enum Export {
         course: Option<String>,
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
+    },
+    /// Everything recorded as xAPI 1.0.3 statements, one JSON array (the actor from `name` and `mbox` or
+    /// `account` in the config).
+    Xapi {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
     },
 }
 
@@ -634,6 +652,68 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 ExportFormat::Csv => export::write_csv(&log, &mut out)?,
                 ExportFormat::Json => export::write_json(&log, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Export {
+            what: Export::Xapi { course },
+        }) => {
+            let paths = paths()?;
+            let config = Config::load(&paths.config)?;
+            let actor = xapi::actor(&config, &paths.config)?;
+            let store = Store::open_read_only(&paths.db)?;
+            if let Some(id) = &course
+                && store
+                    .as_ref()
+                    .map(|s| s.course(id))
+                    .transpose()?
+                    .flatten()
+                    .is_none()
+            {
+                anyhow::bail!(
+                    "no progress saved for course `{}` in {}",
+                    sanitize(id),
+                    sanitize(&paths.db.display().to_string())
+                );
+            }
+            let statements = match &store {
+                Some(store) => {
+                    let (statements, notes) = xapi::gather(store, &actor, course.as_deref())?;
+                    for note in notes {
+                        eprintln!("morsel: {note}");
+                    }
+                    statements
+                }
+                None => Vec::new(),
+            };
+            xapi::write_json(&statements, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Some(Command::Sync { lrs, batch }) => {
+            let paths = paths()?;
+            let config = Config::load(&paths.config)?;
+            let actor = xapi::actor(&config, &paths.config)?;
+            let lrs = xapi::Lrs::from(lrs, &config, &paths.config)?;
+            let mut store = Store::open(&paths.db)?;
+            let (statements, notes) = xapi::gather(&store, &actor, None)?;
+            for note in notes {
+                eprintln!("morsel: {note}");
+            }
+            let synced = xapi::sync(&mut store, &statements, &lrs, usize::from(batch), now)?;
+            let endpoint = sanitize(&lrs.endpoint);
+            if synced.sent == 0 {
+                writeln!(
+                    out,
+                    "nothing new to send to {endpoint}: all {} were sent before",
+                    xapi::count(synced.already)
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "sent {} to {endpoint} ({} sent before)",
+                    xapi::count(synced.sent),
+                    synced.already
+                )?;
             }
             ExitCode::SUCCESS
         }

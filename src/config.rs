@@ -1,7 +1,7 @@
 //! The config file (`config.toml` in the XDG config directory): theme, idle pause, desired retention of spaced
-//! review, daily goal, and key bindings as a partial override of the defaults. Unknown keys and values out of
-//! range are errors with their position, like a pack's. A learner's own objectives and key results live beside it
-//! ([`objectives_path`]).
+//! review, daily goal, the learner as xAPI names them and the LRS to sync with, and key bindings as a partial
+//! override of the defaults. Unknown keys and values out of range are errors with their position, like a pack's.
+//! A learner's own objectives and key results live beside it ([`objectives_path`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,25 @@ pub struct Config {
     pub daily_minutes: u32,
     /// Action name → the keys that trigger it; a listed action replaces its default keys.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The learner's name in xAPI statements.
+    pub name: Option<String>,
+    /// The learner's email (`mailto:` optional): the xAPI actor's identifier.
+    pub mbox: Option<String>,
+    /// Or an account on a system, as the actor's identifier.
+    pub account: Option<Account>,
+    /// The LRS's xAPI endpoint for `morsel sync` (statements go to `LRS/statements`).
+    pub lrs: Option<String>,
+    /// HTTP Basic credentials for the LRS; `MORSEL_LRS_USER` and `MORSEL_LRS_PASSWORD` take precedence.
+    pub lrs_user: Option<String>,
+    pub lrs_password: Option<String>,
+}
+
+/// An xAPI account: the system's home page and the learner's name there.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub home_page: String,
+    pub name: String,
 }
 
 impl Default for Config {
@@ -49,6 +68,12 @@ impl Default for Config {
             desired_retention: crate::review::DEFAULT_RETENTION,
             daily_minutes: 10,
             keys: BTreeMap::new(),
+            name: None,
+            mbox: None,
+            account: None,
+            lrs: None,
+            lrs_user: None,
+            lrs_password: None,
         }
     }
 }
@@ -242,5 +267,27 @@ mod tests {
         );
         let e = Config::parse("theme = \"purple\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().contains("c.toml:1:9"), "{e}");
+    }
+
+    #[test]
+    fn the_xapi_actor_and_lrs_keys_parse_and_a_typo_in_an_account_is_placed() {
+        let c = Config::parse(
+            "name = \"Ada\"\nmbox = \"ada@example.org\"\nlrs = \"http://127.0.0.1:8100/xAPI\"\n\
+             account = { home_page = \"https://lms.example.org\", name = \"ada\" }\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.mbox.as_deref(), Some("ada@example.org"));
+        assert_eq!(c.lrs.as_deref(), Some("http://127.0.0.1:8100/xAPI"));
+        assert_eq!(c.account.map(|a| a.name), Some("ada".to_string()));
+        let e = Config::parse(
+            "\naccount = { homepage = \"x\", name = \"ada\" }\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("c.toml:2:") && e.to_string().contains("homepage"),
+            "{e}"
+        );
     }
 }

@@ -24,3 +24,4 @@ pub mod summary;
 pub mod synth;
 pub mod tui;
 pub mod watch;
+pub mod xapi;

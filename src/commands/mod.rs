@@ -10,6 +10,7 @@ pub mod plan;
 pub mod print;
 pub mod stats;
 pub mod status;
+pub mod xapi;
 
 /// Review histories written through SQL, shared with the end-to-end tests.
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod plan;
 mod review;
 mod stats;
 pub mod status;
+mod xapi;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub use stats::{ActiveTime, CourseRow, DueItem};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_review.sql"),
+    include_str!("migrations/0003_xapi.sql"),
 ];
 
 /// The schema version this morsel writes.

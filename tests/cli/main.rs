@@ -27,6 +27,7 @@ mod store;
 mod targets;
 mod timebox;
 mod verdicts;
+mod xapi;
 
 use std::path::PathBuf;
 

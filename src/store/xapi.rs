@@ -1,0 +1,151 @@
+//! What xAPI statements are made of, read from the records (`bites_seen`, `answers`, `review_log`), and which
+//! statements each LRS accepted (`xapi_sent`).
+
+use std::collections::HashSet;
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::xapi::Fact;
+
+impl Store {
+    /// A course's bites seen and questions answered, oldest first: every answer given in a lesson (skips left out:
+    /// no response was given) and every question answered in a review sitting (a lesson's answer is also in the
+    /// review log at the same moment; it is stated once).
+    pub fn xapi_facts(&self, course_id: &str) -> Result<Vec<Fact>, StoreError> {
+        self.read_xapi_facts(course_id).map_err(|e| self.error(e))
+    }
+
+    fn read_xapi_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
+        let mut facts: Vec<(i64, Fact)> = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT lesson_id, bite, first_seen_at FROM bites_seen WHERE course_id = ?1
+             ORDER BY first_seen_at, lesson_id, bite",
+        )?;
+        for row in stmt.query_map([course_id], |r| {
+            Ok(Fact::BiteSeen {
+                lesson: r.get(0)?,
+                bite: r.get::<_, i64>(1)?.max(1) as usize,
+                at: r.get(2)?,
+            })
+        })? {
+            let fact = row?;
+            if let Fact::BiteSeen { at, .. } = fact {
+                facts.push((at, fact));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT 'answer:' || id, lesson_id, question_id, kind, response, correct, duration_ms, answered_at
+             FROM answers WHERE course_id = ?1 AND skipped = 0
+             UNION ALL
+             SELECT 'review:' || id, lesson_id, item_id, coalesce((SELECT a.kind FROM answers a
+                     WHERE a.course_id = l.course_id AND a.question_id = l.item_id LIMIT 1), 'text'),
+                 response, rating >= 2, duration_ms, reviewed_at
+             FROM review_log l WHERE course_id = ?1 AND kind = 'question' AND response != ''
+                 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.course_id = l.course_id
+                     AND a.question_id = l.item_id AND a.answered_at = l.reviewed_at)
+             ORDER BY 8, 1",
+        )?;
+        for row in stmt.query_map([course_id], |r| {
+            Ok(Fact::Answer {
+                key: r.get(0)?,
+                lesson: r.get(1)?,
+                question: r.get(2)?,
+                kind: r.get(3)?,
+                response: r.get(4)?,
+                correct: r.get(5)?,
+                duration_ms: r.get(6)?,
+                at: r.get(7)?,
+            })
+        })? {
+            let fact = row?;
+            if let Fact::Answer { at, .. } = fact {
+                facts.push((at, fact));
+            }
+        }
+        facts.sort_by_key(|(at, _)| *at);
+        Ok(facts.into_iter().map(|(_, f)| f).collect())
+    }
+
+    /// When a lesson's questions and bites were done, from its records: the latest of each bite's first sight and
+    /// each question's first answer; and the latest moment one of `known` became known (a right first attempt, or a
+    /// scheduled review answered right). Both only ever grow with the set they are taken over, so the same
+    /// progress always gives the same times. `None` when nothing of the lesson was recorded.
+    pub fn xapi_lesson_times(
+        &self,
+        course_id: &str,
+        lesson_id: &str,
+        bites: &[usize],
+        questions: &[&str],
+        known: &[&str],
+    ) -> Result<Option<i64>, StoreError> {
+        let read = || -> rusqlite::Result<Option<i64>> {
+            let mut latest: Option<i64> = None;
+            let mut bump = |t: Option<i64>| {
+                if let Some(t) = t {
+                    latest = Some(latest.map_or(t, |l| l.max(t)));
+                }
+            };
+            let mut bite = self.conn.prepare_cached(
+                "SELECT first_seen_at FROM bites_seen WHERE course_id = ?1 AND lesson_id = ?2 AND bite = ?3",
+            )?;
+            for b in bites {
+                bump(
+                    bite.query_row(params![course_id, lesson_id, *b as i64], |r| r.get(0))
+                        .ok(),
+                );
+            }
+            let mut first = self.conn.prepare_cached(
+                "SELECT min(answered_at) FROM answers WHERE course_id = ?1 AND question_id = ?2",
+            )?;
+            for q in questions {
+                bump(first.query_row(params![course_id, q], |r| r.get(0))?);
+            }
+            let mut known_at = self.conn.prepare_cached(
+                "SELECT min(t) FROM (
+                     SELECT min(answered_at) AS t FROM answers WHERE course_id = ?1 AND question_id = ?2
+                         AND round = 1 AND attempt = 1 AND correct = 1 AND skipped = 0
+                     UNION ALL
+                     SELECT min(reviewed_at) FROM review_log WHERE course_id = ?1 AND item_id = ?2
+                         AND kind = 'question' AND review_kind = 'scheduled' AND rating >= 2)",
+            )?;
+            for q in known {
+                bump(known_at.query_row(params![course_id, q], |r| r.get(0))?);
+            }
+            Ok(latest)
+        };
+        read().map_err(|e| self.error(e))
+    }
+
+    /// The ids of the statements `lrs` accepted.
+    pub fn xapi_sent(&self, lrs: &str) -> Result<HashSet<String>, StoreError> {
+        let read = || -> rusqlite::Result<HashSet<String>> {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT statement_id FROM xapi_sent WHERE lrs = ?1")?;
+            stmt.query_map([lrs], |r| r.get(0))?.collect()
+        };
+        read().map_err(|e| self.error(e))
+    }
+
+    /// Remembers that `lrs` accepted these statements: one transaction, committed before it returns.
+    pub fn mark_xapi_sent(&mut self, lrs: &str, ids: &[&str], at: i64) -> Result<(), StoreError> {
+        let mut write = || -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            {
+                let mut stmt = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO xapi_sent (lrs, statement_id, sent_at) VALUES (?1, ?2, ?3)",
+                )?;
+                for id in ids {
+                    stmt.execute(params![lrs, id, at])?;
+                }
+            }
+            tx.commit()
+        };
+        write().map_err(|e| classify_here(&self.path, e))
+    }
+}
+
+fn classify_here(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
+    super::error::classify(path, super::error::FileState::InUse, &e)
+}

@@ -1,0 +1,332 @@
+//! xAPI 1.0.3 statements from what the store recorded, pure: `experienced` a bite, `answered` a question (a
+//! `cmi.interaction` with its type, response, success and duration), `completed` and `passed`/`failed` a lesson
+//! (`result.score.scaled` against the pass mark). Each statement's id is a UUID v5 of the actor and the record's
+//! identity, so the same record always gives the same statement and a retried sync never duplicates one.
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The namespace of morsel's statement ids (a UUID v5 of the name "morsel" in the URL namespace).
+fn namespace() -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:morsel")
+}
+
+pub const VERSION: &str = "1.0.3";
+
+/// Who the statements are about: a name and one inverse functional identifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub name: Option<String>,
+    pub ifi: Ifi,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ifi {
+    /// `mailto:` added when missing.
+    Mbox(String),
+    Account {
+        home_page: String,
+        name: String,
+    },
+}
+
+impl Actor {
+    fn json(&self) -> Value {
+        let mut actor = json!({ "objectType": "Agent" });
+        if let Some(name) = &self.name {
+            actor["name"] = json!(name);
+        }
+        match &self.ifi {
+            Ifi::Mbox(mbox) => {
+                let mbox = if mbox.starts_with("mailto:") {
+                    mbox.clone()
+                } else {
+                    format!("mailto:{mbox}")
+                };
+                actor["mbox"] = json!(mbox);
+            }
+            Ifi::Account { home_page, name } => {
+                actor["account"] = json!({ "homePage": home_page, "name": name });
+            }
+        }
+        actor
+    }
+
+    /// The identifier alone, part of every statement id: two learners never share one.
+    fn key(&self) -> String {
+        match &self.ifi {
+            Ifi::Mbox(m) => format!("mbox:{}", m.trim_start_matches("mailto:")),
+            Ifi::Account { home_page, name } => format!("account:{home_page}|{name}"),
+        }
+    }
+}
+
+/// A course as the statements name it: its id, title, and the IRI its activities hang under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    pub id: String,
+    pub title: String,
+    /// `urn:morsel:ID` unless the pack gives a base.
+    pub iri: String,
+}
+
+impl Course {
+    pub fn new(id: &str, title: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            title: title.to_string(),
+            iri: format!("urn:morsel:{}", iri_part(id)),
+        }
+    }
+
+    fn lesson_iri(&self, lesson: &str) -> String {
+        format!("{}/lesson/{}", self.iri, iri_part(lesson))
+    }
+
+    fn activity(&self) -> Value {
+        json!({
+            "objectType": "Activity",
+            "id": self.iri,
+            "definition": {
+                "type": "http://adlnet.gov/expapi/activities/course",
+                "name": { "und": self.title },
+            },
+        })
+    }
+}
+
+/// One thing the store recorded, as a statement needs it. Times are UTC milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    BiteSeen {
+        lesson: String,
+        bite: usize,
+        at: i64,
+    },
+    Answer {
+        /// What makes this answer unique in the store (`answer:ROWID`, `review:ROWID`).
+        key: String,
+        lesson: String,
+        question: String,
+        /// The store's kind: choice, truefalse, text, order.
+        kind: String,
+        /// As the store keeps it: choices and orders as a JSON array of texts.
+        response: String,
+        correct: bool,
+        duration_ms: i64,
+        at: i64,
+    },
+    /// Every bite seen and every question answered; `known` of `questions` known against the pass mark.
+    LessonDone {
+        lesson: String,
+        known: usize,
+        questions: usize,
+        pass_mark: f64,
+        at: i64,
+    },
+}
+
+/// A statement and its id, ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub id: String,
+    pub json: Value,
+}
+
+const ADL: &str = "http://adlnet.gov/expapi/verbs/";
+
+fn verb(name: &str) -> Value {
+    json!({ "id": format!("{ADL}{name}"), "display": { "en-US": name } })
+}
+
+/// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
+/// questions, `passed` or `failed` with the score (a new one each time the score changes).
+pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let make =
+        |identity: String, verb_name: &str, object: Value, parent: Option<Value>, at: i64| {
+            let id = Uuid::new_v5(
+                &namespace(),
+                format!("{}|{}|{identity}", actor.key(), course.id).as_bytes(),
+            )
+            .to_string();
+            let mut activities = json!({ "grouping": [course.activity()] });
+            if let Some(parent) = parent {
+                activities["parent"] = json!([parent]);
+            }
+            let json = json!({
+                "id": id,
+                "actor": actor.json(),
+                "verb": verb(verb_name),
+                "object": object,
+                "context": { "contextActivities": activities, "platform": "morsel" },
+                "timestamp": timestamp(at),
+                "version": VERSION,
+            });
+            Statement { id, json }
+        };
+    let lesson_activity = |lesson: &str| {
+        json!({
+            "objectType": "Activity",
+            "id": course.lesson_iri(lesson),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/lesson" },
+        })
+    };
+    for fact in facts {
+        match fact {
+            Fact::BiteSeen { lesson, bite, at } => {
+                let object = json!({
+                    "objectType": "Activity",
+                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
+                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
+                });
+                out.push(make(
+                    format!("bite|{lesson}|{bite}"),
+                    "experienced",
+                    object,
+                    Some(lesson_activity(lesson)),
+                    *at,
+                ));
+            }
+            Fact::Answer {
+                key,
+                lesson,
+                question,
+                kind,
+                response,
+                correct,
+                duration_ms,
+                at,
+            } => {
+                let object = json!({
+                    "objectType": "Activity",
+                    "id": format!("{}/question/{}", course.iri, iri_part(question)),
+                    "definition": {
+                        "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                        "interactionType": interaction_type(kind),
+                    },
+                });
+                let mut s = make(
+                    key.clone(),
+                    "answered",
+                    object,
+                    Some(lesson_activity(lesson)),
+                    *at,
+                );
+                s.json["result"] = json!({
+                    "response": interaction_response(kind, response),
+                    "success": correct,
+                    "duration": duration(*duration_ms),
+                });
+                out.push(s);
+            }
+            Fact::LessonDone {
+                lesson,
+                known,
+                questions,
+                pass_mark,
+                at,
+            } => {
+                out.push(make(
+                    format!("completed|{lesson}"),
+                    "completed",
+                    lesson_activity(lesson),
+                    None,
+                    *at,
+                ));
+                if *questions > 0 {
+                    let scaled = *known as f64 / *questions as f64;
+                    // The same tolerance as the lesson summary: 4 of 5 meets a pass mark of 0.8.
+                    let passed = scaled + 1e-9 >= *pass_mark;
+                    let verb_name = if passed { "passed" } else { "failed" };
+                    let mut s = make(
+                        format!("{verb_name}|{lesson}|{known}/{questions}"),
+                        verb_name,
+                        lesson_activity(lesson),
+                        None,
+                        *at,
+                    );
+                    s.json["result"] = json!({
+                        "score": { "scaled": scaled, "raw": known, "min": 0, "max": questions },
+                        "success": passed,
+                        "completion": true,
+                    });
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// xAPI's interaction type of a question kind.
+pub fn interaction_type(kind: &str) -> &'static str {
+    match kind {
+        "choice" => "choice",
+        "truefalse" => "true-false",
+        "order" => "sequencing",
+        _ => "fill-in",
+    }
+}
+
+/// The response in xAPI's form: several choices or items joined by `[,]`, true-false as `true`/`false`.
+fn interaction_response(kind: &str, response: &str) -> String {
+    match kind {
+        "choice" | "order" => match serde_json::from_str::<Vec<String>>(response) {
+            Ok(items) => items.join("[,]"),
+            Err(_) => response.to_string(),
+        },
+        _ => response.to_string(),
+    }
+}
+
+/// An IRI segment: ASCII letters, digits and `-._~` kept, everything else percent-encoded.
+fn iri_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// An ISO 8601 duration to the hundredth of a second: `PT12.34S`.
+pub fn duration(ms: i64) -> String {
+    let cs = ms.max(0) / 10;
+    format!("PT{}.{:02}S", cs / 100, cs % 100)
+}
+
+/// UTC milliseconds as an ISO 8601 timestamp: `2026-11-23T10:00:00.000Z`.
+pub fn timestamp(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rest = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 as a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+use super::*;
+
+fn actor(mbox: &str) -> Actor {
+    Actor {
+        name: Some("Ada".into()),
+        ifi: Ifi::Mbox(mbox.into()),
+    }
+}
+
+fn answer(key: &str, kind: &str, response: &str, correct: bool) -> Fact {
+    Fact::Answer {
+        key: key.into(),
+        lesson: "intro".into(),
+        question: "q-one".into(),
+        kind: kind.into(),
+        response: response.into(),
+        correct,
+        duration_ms: 12_345,
+        at: 1_795_000_000_000,
+    }
+}
+
+#[test]
+fn timestamps_are_utc_iso_8601_with_milliseconds() {
+    assert_eq!(timestamp(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(timestamp(951_782_400_123), "2000-02-29T00:00:00.123Z");
+    assert_eq!(timestamp(1_795_000_000_000), "2026-11-18T11:06:40.000Z");
+    assert_eq!(timestamp(-1), "1969-12-31T23:59:59.999Z");
+}
+
+#[test]
+fn durations_are_iso_8601_to_the_hundredth() {
+    assert_eq!(duration(12_345), "PT12.34S");
+    assert_eq!(duration(0), "PT0.00S");
+    assert_eq!(duration(-5), "PT0.00S");
+    assert_eq!(duration(3_600_000), "PT3600.00S");
+}
+
+#[test]
+fn the_same_record_gives_the_same_id_and_another_learner_another() {
+    let course = Course::new("git", "Git");
+    let facts = [answer("answer:1", "text", "main", true)];
+    let a = statements(&actor("ada@example.org"), &course, &facts);
+    let again = statements(&actor("mailto:ada@example.org"), &course, &facts);
+    let other = statements(&actor("bob@example.org"), &course, &facts);
+    assert_eq!(a[0].id, again[0].id);
+    assert_ne!(a[0].id, other[0].id);
+    assert_eq!(a[0].json["id"], json!(a[0].id));
+    assert_eq!(Uuid::parse_str(&a[0].id).unwrap().get_version_num(), 5);
+}
+
+#[test]
+fn answers_are_interactions_of_their_type_with_the_response_in_xapi_form() {
+    let course = Course::new("git", "Git");
+    let facts = [
+        answer("answer:1", "choice", r#"["add","commit"]"#, false),
+        answer("answer:2", "truefalse", "true", true),
+        answer("answer:3", "text", "main", true),
+        answer("answer:4", "order", r#"["b","a"]"#, true),
+    ];
+    let s = statements(&actor("ada@example.org"), &course, &facts);
+    let types: Vec<_> = s
+        .iter()
+        .map(|s| s.json["object"]["definition"]["interactionType"].clone())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            json!("choice"),
+            json!("true-false"),
+            json!("fill-in"),
+            json!("sequencing")
+        ]
+    );
+    assert_eq!(s[0].json["result"]["response"], json!("add[,]commit"));
+    assert_eq!(s[0].json["result"]["success"], json!(false));
+    assert_eq!(s[0].json["result"]["duration"], json!("PT12.34S"));
+    assert_eq!(s[3].json["result"]["response"], json!("b[,]a"));
+    assert_eq!(
+        s[0].json["verb"]["id"],
+        json!("http://adlnet.gov/expapi/verbs/answered")
+    );
+    assert_eq!(
+        s[0].json["object"]["id"],
+        json!("urn:morsel:git/question/q-one")
+    );
+    assert_eq!(
+        s[0].json["context"]["contextActivities"]["grouping"][0]["id"],
+        json!("urn:morsel:git")
+    );
+    assert_eq!(
+        s[0].json["context"]["contextActivities"]["parent"][0]["id"],
+        json!("urn:morsel:git/lesson/intro")
+    );
+}
+
+#[test]
+fn a_lesson_done_is_completed_then_passed_or_failed_against_the_pass_mark() {
+    let course = Course::new("git", "Git");
+    let done = |known| Fact::LessonDone {
+        lesson: "intro".into(),
+        known,
+        questions: 5,
+        pass_mark: 0.8,
+        at: 1_795_000_000_000,
+    };
+    let s = statements(&actor("ada@example.org"), &course, &[done(4)]);
+    let verbs: Vec<_> = s
+        .iter()
+        .map(|s| s.json["verb"]["display"]["en-US"].clone())
+        .collect();
+    assert_eq!(verbs, [json!("completed"), json!("passed")]);
+    assert_eq!(s[1].json["result"]["score"]["scaled"], json!(0.8));
+    let s = statements(&actor("ada@example.org"), &course, &[done(3)]);
+    assert_eq!(s[1].json["verb"]["display"]["en-US"], json!("failed"));
+    assert_eq!(s[1].json["result"]["success"], json!(false));
+    // A lesson without questions is completed, with no score.
+    let s = statements(
+        &actor("ada@example.org"),
+        &course,
+        &[Fact::LessonDone {
+            lesson: "intro".into(),
+            known: 0,
+            questions: 0,
+            pass_mark: 0.8,
+            at: 0,
+        }],
+    );
+    assert_eq!(s.len(), 1);
+}
+
+#[test]
+fn ids_outside_the_id_syntax_are_percent_encoded_in_iris() {
+    assert_eq!(Course::new("a b/é", "X").iri, "urn:morsel:a%20b%2F%C3%A9");
+}

@@ -1,0 +1,614 @@
+//! `morsel export xapi` and `morsel sync`: statements checked against xAPI 1.0.3's required fields, and a round trip
+//! through a real LRS (Ralph, started by `scripts/ralph.sh`; skipped with a message when `MORSEL_RALPH_URL` is unset).
+
+use std::path::{Path, PathBuf};
+
+use morsel::journal::{AnswerRecord, Journal, Rating, Record, ReviewRecord};
+use morsel::review::{ItemKind, ReviewKind};
+use morsel::store::Store;
+use serde_json::Value;
+
+const T0: i64 = 1_795_000_000_000;
+
+/// A pack of one lesson: two bites, a question of each kind.
+const LESSON: &str = r#"# Basics
+
+Read this.
+
+---
+
+```quiz
+id = "q-choice"
+kind = "choice"
+prompt = "Pick the pointer."
+choices = [{ text = "branch", correct = true }, { text = "clone" }]
+```
+
+```quiz
+id = "q-tf"
+kind = "truefalse"
+prompt = "Commits are snapshots."
+answer = true
+```
+
+```quiz
+id = "q-text"
+kind = "text"
+prompt = "The command that records?"
+answers = ["commit"]
+```
+
+```quiz
+id = "q-order"
+kind = "order"
+prompt = "In order."
+items = ["add", "commit"]
+```
+"#;
+
+struct Learner {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    config: PathBuf,
+}
+
+impl Learner {
+    /// A pack, a config naming the learner `mbox`, and a database with a lesson played: both bites seen, the choice
+    /// missed then right on retry, the others right first time; then a review sitting's answer.
+    fn new(mbox: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("pack");
+        std::fs::create_dir_all(&pack).unwrap();
+        std::fs::write(
+            pack.join("course.toml"),
+            "id = \"xgit\"\ntitle = \"X Git\"\npass_mark = 0.8\n",
+        )
+        .unwrap();
+        std::fs::write(pack.join("basics.md"), LESSON).unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, format!("name = \"Ada\"\nmbox = \"{mbox}\"\n")).unwrap();
+        let db = dir.path().join("p.db");
+        let mut store = Store::open(&db).unwrap();
+        let mut records = vec![
+            Record::CourseOpened {
+                course_id: "xgit".into(),
+                title: "X Git".into(),
+                pack_path: pack.display().to_string(),
+                version: None,
+                at: T0,
+            },
+            position(1, T0 + 1_000),
+            position(2, T0 + 20_000),
+        ];
+        let answers = [
+            ("q-choice", "choice", r#"["clone"]"#, false, 1, 1),
+            ("q-choice", "choice", r#"["branch"]"#, true, 2, 1),
+            ("q-tf", "truefalse", "true", true, 1, 1),
+            ("q-text", "text", "commit", true, 1, 1),
+            ("q-order", "order", r#"["add","commit"]"#, true, 1, 1),
+        ];
+        for (i, (question, kind, response, correct, round, attempt)) in answers.iter().enumerate() {
+            let at = T0 + 30_000 + i as i64 * 10_000;
+            records.push(Record::Answer(AnswerRecord {
+                course_id: "xgit".into(),
+                lesson_id: "basics".into(),
+                question_id: (*question).into(),
+                kind,
+                response: (*response).into(),
+                correct: *correct,
+                skipped: false,
+                round: *round,
+                attempt: *attempt,
+                hint_used: false,
+                shown_at: at - 4_250,
+                answered_at: at,
+            }));
+        }
+        store.record(&records).unwrap();
+        store
+            .record(&[review("q-choice", T0 + 86_400_000)])
+            .unwrap();
+        Self { dir, db, config }
+    }
+
+    fn morsel(&self) -> assert_cmd::Command {
+        let mut cmd = crate::morsel();
+        cmd.args(["--db", self.db.to_str().unwrap()])
+            .args(["--config", self.config.to_str().unwrap()])
+            .env_remove("MORSEL_LRS_USER")
+            .env_remove("MORSEL_LRS_PASSWORD")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    fn export(&self) -> Vec<Value> {
+        let output = self.morsel().args(["export", "xapi"]).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice::<Vec<Value>>(&output.stdout).unwrap()
+    }
+
+    fn sync(&self, url: &str, user: &str, password: &str) -> std::process::Output {
+        self.morsel()
+            .args(["sync", "--lrs", url, "--batch", "3"])
+            .env("MORSEL_LRS_USER", user)
+            .env("MORSEL_LRS_PASSWORD", password)
+            .output()
+            .unwrap()
+    }
+
+    fn sent_count(&self) -> i64 {
+        rusqlite::Connection::open(&self.db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM xapi_sent", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// One more answer, as a later review sitting gives it.
+    fn review_again(&self, at: i64) {
+        let mut store = Store::open(&self.db).unwrap();
+        store.record(&[review("q-text", at)]).unwrap();
+    }
+}
+
+fn position(bite: usize, at: i64) -> Record {
+    Record::Position {
+        course_id: "xgit".into(),
+        lesson_id: "basics".into(),
+        bite,
+        scroll: 0,
+        at,
+    }
+}
+
+fn review(question: &str, at: i64) -> Record {
+    Record::Reviewed(ReviewRecord {
+        course_id: "xgit".into(),
+        lesson_id: "basics".into(),
+        item_id: question.into(),
+        kind: ItemKind::Question,
+        rating: Rating::Good,
+        response: if question == "q-choice" {
+            r#"["branch"]"#.into()
+        } else {
+            "commit".into()
+        },
+        review_kind: ReviewKind::Scheduled,
+        at,
+        utc_offset_min: 0,
+        duration_ms: 3_000,
+        content_hash: "0".into(),
+        state_before: 2,
+        state: None,
+    })
+}
+
+/// xAPI 1.0.3's required fields and the forms of the ones morsel writes; panics naming the statement.
+fn validate(s: &Value) {
+    let id = s["id"].as_str().unwrap_or_else(|| panic!("no id: {s}"));
+    let uuid = uuid::Uuid::parse_str(id).unwrap_or_else(|_| panic!("id not a UUID: {s}"));
+    assert_eq!(uuid.to_string(), id, "id not in lower-case hyphenated form");
+    let actor = &s["actor"];
+    let ifis = ["mbox", "mbox_sha1sum", "openid", "account"]
+        .iter()
+        .filter(|k| actor.get(**k).is_some())
+        .count();
+    assert_eq!(ifis, 1, "the actor must have exactly one IFI: {s}");
+    if let Some(mbox) = actor["mbox"].as_str() {
+        assert!(mbox.starts_with("mailto:") && mbox.contains('@'), "{s}");
+    }
+    let verb = &s["verb"];
+    assert!(is_iri(&verb["id"]), "verb id: {s}");
+    let display = verb["display"]
+        .as_object()
+        .unwrap_or_else(|| panic!("verb display: {s}"));
+    assert!(
+        !display.is_empty() && display.values().all(|v| v.is_string()),
+        "{s}"
+    );
+    assert!(is_iri(&s["object"]["id"]), "object id: {s}");
+    let t = s["timestamp"]
+        .as_str()
+        .unwrap_or_else(|| panic!("timestamp: {s}"));
+    let digits = |r: std::ops::Range<usize>| t[r].bytes().all(|b| b.is_ascii_digit());
+    assert!(
+        t.len() == 24
+            && digits(0..4)
+            && &t[4..5] == "-"
+            && digits(5..7)
+            && &t[7..8] == "-"
+            && digits(8..10)
+            && &t[10..11] == "T"
+            && digits(11..13)
+            && digits(14..16)
+            && digits(17..19)
+            && &t[19..20] == "."
+            && digits(20..23)
+            && t.ends_with('Z'),
+        "timestamp not ISO 8601: {t}"
+    );
+    for parent in ["parent", "grouping"] {
+        if let Some(list) = s["context"]["contextActivities"].get(parent) {
+            assert!(
+                list.as_array().unwrap().iter().all(|a| is_iri(&a["id"])),
+                "{s}"
+            );
+        }
+    }
+    if let Some(result) = s.get("result") {
+        if let Some(success) = result.get("success") {
+            assert!(success.is_boolean(), "{s}");
+        }
+        if let Some(d) = result.get("duration") {
+            let d = d.as_str().unwrap();
+            let secs = d
+                .strip_prefix("PT")
+                .and_then(|d| d.strip_suffix('S'))
+                .unwrap();
+            assert!(secs.parse::<f64>().is_ok(), "duration not ISO 8601: {d}");
+        }
+        if let Some(score) = result.get("score") {
+            let scaled = score["scaled"].as_f64().unwrap();
+            assert!((-1.0..=1.0).contains(&scaled), "{s}");
+            let (min, raw, max) = (
+                score["min"].as_f64(),
+                score["raw"].as_f64(),
+                score["max"].as_f64(),
+            );
+            assert!(min <= raw && raw <= max, "{s}");
+        }
+    }
+    if s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/answered" {
+        let definition = &s["object"]["definition"];
+        assert_eq!(
+            definition["type"],
+            "http://adlnet.gov/expapi/activities/cmi.interaction"
+        );
+        assert!(
+            ["choice", "true-false", "fill-in", "sequencing"]
+                .contains(&definition["interactionType"].as_str().unwrap()),
+            "{s}"
+        );
+        assert!(s["result"]["response"].is_string(), "{s}");
+    }
+}
+
+fn is_iri(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        s.split_once(':').is_some_and(|(scheme, rest)| {
+            !rest.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }) && !s.contains(char::is_whitespace)
+    })
+}
+
+fn verbs(statements: &[Value]) -> Vec<String> {
+    statements
+        .iter()
+        .map(|s| s["verb"]["display"]["en-US"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn export_xapi_states_what_was_recorded_in_valid_statements() {
+    let learner = Learner::new("ada@example.org");
+    let statements = learner.export();
+    for s in &statements {
+        validate(s);
+    }
+    let mut counted = verbs(&statements);
+    counted.sort();
+    // 2 bites, 5 answers in the lesson and 1 in a review, the lesson completed and passed (4 of 4 known: the
+    // choice missed first, then right in a scheduled review).
+    assert_eq!(
+        counted,
+        [
+            "answered",
+            "answered",
+            "answered",
+            "answered",
+            "answered",
+            "answered",
+            "completed",
+            "experienced",
+            "experienced",
+            "passed"
+        ]
+    );
+    let first = statements
+        .iter()
+        .find(|s| s["verb"]["display"]["en-US"] == "answered")
+        .unwrap();
+    assert_eq!(first["object"]["id"], "urn:morsel:xgit/question/q-choice");
+    assert_eq!(first["result"]["response"], "clone");
+    assert_eq!(first["result"]["success"], false);
+    assert_eq!(first["result"]["duration"], "PT4.25S");
+    assert_eq!(first["timestamp"], "2026-11-18T11:07:10.000Z");
+    assert_eq!(first["actor"]["mbox"], "mailto:ada@example.org");
+    assert_eq!(first["actor"]["name"], "Ada");
+    assert_eq!(
+        first["context"]["contextActivities"]["grouping"][0]["id"],
+        "urn:morsel:xgit"
+    );
+    let order = statements
+        .iter()
+        .find(|s| s["object"]["id"] == "urn:morsel:xgit/question/q-order")
+        .unwrap();
+    assert_eq!(
+        order["object"]["definition"]["interactionType"],
+        "sequencing"
+    );
+    assert_eq!(order["result"]["response"], "add[,]commit");
+    let passed = statements
+        .iter()
+        .find(|s| s["verb"]["display"]["en-US"] == "passed")
+        .unwrap();
+    assert_eq!(passed["object"]["id"], "urn:morsel:xgit/lesson/basics");
+    assert_eq!(passed["result"]["score"]["scaled"], 1.0);
+    // The lesson was passed when the review made the last question known.
+    assert_eq!(passed["timestamp"], "2026-11-19T11:06:40.000Z");
+    // Ids are unique and the same on every export.
+    let ids: std::collections::BTreeSet<_> =
+        statements.iter().map(|s| s["id"].to_string()).collect();
+    assert_eq!(ids.len(), statements.len());
+    let again: Vec<_> = learner.export().iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(
+        again,
+        statements
+            .iter()
+            .map(|s| s["id"].clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn export_xapi_without_an_identity_says_what_to_set() {
+    let learner = Learner::new("ada@example.org");
+    std::fs::write(&learner.config, "name = \"Ada\"\n").unwrap();
+    let output = learner.morsel().args(["export", "xapi"]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("set `mbox = \"you@example.org\"` (or an `account`)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("config.toml"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn sync_to_an_unreachable_lrs_says_so_and_marks_nothing_sent() {
+    let learner = Learner::new("ada@example.org");
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/xAPI");
+    let output = learner.sync(&url, "u", "p");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot reach the LRS at {url}/statements")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(0 statements sent before)"), "{stderr}");
+    assert_eq!(learner.sent_count(), 0);
+}
+
+#[test]
+fn sync_without_an_lrs_says_how_to_give_one() {
+    let learner = Learner::new("ada@example.org");
+    let output = learner.morsel().arg("sync").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no LRS to sync with: give `--lrs URL`"),
+        "{stderr}"
+    );
+}
+
+/// Ralph, as `scripts/ralph.sh start` announced it; `None` (and a message) when it was not started.
+fn ralph() -> Option<(String, String, String)> {
+    let Ok(url) = std::env::var("MORSEL_RALPH_URL") else {
+        eprintln!(
+            "skipped: MORSEL_RALPH_URL is unset; run `scripts/ralph.sh start` and export the lines it prints (.ci/run \
+             does) to test against a real LRS"
+        );
+        return None;
+    };
+    let user = std::env::var("MORSEL_RALPH_USER").unwrap_or_default();
+    let password = std::env::var("MORSEL_RALPH_PASSWORD").unwrap_or_default();
+    Some((url, user, password))
+}
+
+fn ralph_script(action: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ralph.sh");
+    let output = std::process::Command::new("bash")
+        .arg(script)
+        .arg(action)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "ralph.sh {action}: {output:?}");
+}
+
+/// The statements about `mbox` that the LRS holds, following `more` links.
+fn statements_in_lrs(url: &str, user: &str, password: &str, mbox: &str) -> Vec<Value> {
+    let agent = serde_json::json!({ "mbox": format!("mailto:{mbox}") }).to_string();
+    let auth = format!(
+        "Basic {}",
+        base64_of(format!("{user}:{password}").as_bytes())
+    );
+    let mut all = Vec::new();
+    let mut next = format!("{url}/statements?limit=100&agent={}", percent(&agent));
+    let origin = url.split("/xAPI").next().unwrap().to_string();
+    for _ in 0..50 {
+        let mut response = ureq::get(&next)
+            .header("X-Experience-API-Version", "1.0.3")
+            .header("Authorization", &auth)
+            .call()
+            .unwrap();
+        let page: Value =
+            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+        all.extend(page["statements"].as_array().unwrap().iter().cloned());
+        match page["more"].as_str() {
+            Some(more) if !more.is_empty() => next = format!("{origin}{more}"),
+            _ => return all,
+        }
+    }
+    panic!("more than 50 pages of statements");
+}
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    bytes
+        .chunks(3)
+        .flat_map(|c| {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            (0..4).map(move |i| {
+                if i <= c.len() {
+                    TABLE[(n >> (18 - 6 * i) & 63) as usize] as char
+                } else {
+                    '='
+                }
+            })
+        })
+        .collect()
+}
+
+/// What the LRS keeps of a statement that morsel wrote: the LRS adds `stored`, `authority` and may add `version`.
+fn comparable(s: &Value) -> Value {
+    let mut s = s.clone();
+    for key in ["stored", "authority", "version"] {
+        s.as_object_mut().unwrap().remove(key);
+    }
+    s
+}
+
+/// One test, since it stops and starts the one LRS: the round trip, a retry after the LRS stopped, a 401, and a
+/// rejected statement.
+#[test]
+fn sync_round_trip_through_ralph_with_a_retry_after_it_stopped() {
+    let Some((url, user, password)) = ralph() else {
+        return;
+    };
+    // A learner of its own for each run, so that runs against the same LRS do not meet.
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let mbox = format!("learner-{}-{stamp}@example.org", std::process::id());
+    let learner = Learner::new(&mbox);
+
+    // Wrong credentials: a 401, said as such, nothing marked.
+    let output = learner.sync(&url, &user, "not-the-password");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refused the credentials (HTTP 401)"),
+        "{stderr}"
+    );
+    assert_eq!(learner.sent_count(), 0);
+
+    // Everything goes, in batches of 3, and the LRS holds exactly what was exported.
+    let output = learner.sync(&url, &user, &password);
+    assert!(output.status.success(), "{output:?}");
+    let exported = learner.export();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "sent {} statements to {url} (0 sent before)\n",
+            exported.len()
+        )
+    );
+    let mut held: Vec<Value> = statements_in_lrs(&url, &user, &password, &mbox)
+        .iter()
+        .map(comparable)
+        .collect();
+    let mut expected: Vec<Value> = exported.iter().map(comparable).collect();
+    let by_id = |a: &Value, b: &Value| a["id"].as_str().cmp(&b["id"].as_str());
+    held.sort_by(by_id);
+    expected.sort_by(by_id);
+    assert_eq!(held, expected);
+
+    // A new answer while the LRS is down: the sync fails, saying so, and marks nothing more.
+    learner.review_again(T0 + 2 * 86_400_000);
+    let before = learner.sent_count();
+    ralph_script("stop");
+    let output = learner.sync(&url, &user, &password);
+    ralph_script("start");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot reach the LRS at"), "{stderr}");
+    assert_eq!(learner.sent_count(), before);
+
+    // Back up: only the new statement goes, and the LRS holds each statement once.
+    let output = learner.sync(&url, &user, &password);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("sent 1 statement to {url} ({before} sent before)\n")
+    );
+    let held = statements_in_lrs(&url, &user, &password, &mbox);
+    let exported = learner.export();
+    assert_eq!(held.len(), exported.len());
+    let ids: std::collections::BTreeSet<_> = held.iter().map(|s| s["id"].to_string()).collect();
+    assert_eq!(ids.len(), held.len(), "a statement stored twice");
+    // Nothing left: a third sync sends nothing.
+    let output = learner.sync(&url, &user, &password);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "nothing new to send to {url}: all {} statements were sent before\n",
+            exported.len()
+        )
+    );
+
+    // A statement the LRS rejects (another one with its id is already there): its id and the LRS's message, the
+    // batches before it marked, its own not.
+    let other = Learner::new(&format!("other-{mbox}"));
+    let statements = other.export();
+    let mut clash = statements[4].clone();
+    clash["verb"]["display"]["en-US"] = "experienced twice".into();
+    let auth = format!(
+        "Basic {}",
+        base64_of(format!("{user}:{password}").as_bytes())
+    );
+    ureq::post(&format!("{url}/statements"))
+        .header("X-Experience-API-Version", "1.0.3")
+        .header("Authorization", &auth)
+        .header("Content-Type", "application/json")
+        .send(serde_json::to_string(&[&clash]).unwrap())
+        .unwrap();
+    let output = other.sync(&url, &user, &password);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let id = clash["id"].as_str().unwrap();
+    assert!(
+        stderr.contains(&format!("rejected statement {id} (HTTP 409)")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("already exist with the same ID"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(3 statements sent before)"), "{stderr}");
+    assert_eq!(other.sent_count(), 3);
+}
