@@ -5,6 +5,7 @@ pub mod broken;
 pub mod exercise;
 pub mod help;
 pub mod library;
+pub mod note;
 pub mod player;
 pub mod preview;
 pub mod review;

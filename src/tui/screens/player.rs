@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::exercise::AnswerInput;
+use super::note::{self, Remark};
 use super::preview::{self, Preview};
 use super::{
     Next, bold, column, dim, exercise, footer, frame_rows, max_scroll, notice_line, summary,
@@ -29,6 +30,8 @@ pub struct Player {
     pub from_library: bool,
     /// Preview: nothing saved, reloaded on every save, the author's keys.
     pub preview: Option<Preview>,
+    /// A note or a rating being made on the bite on screen (`note`).
+    pub remark: Option<Remark>,
     /// The current bite's lines, rendered for `(lesson, bite, width)`.
     rendered: ((usize, usize, u16), Vec<Line<'static>>),
 }
@@ -49,6 +52,7 @@ impl Player {
             view_scroll: 0,
             from_library,
             preview: None,
+            remark: None,
             rendered: ((usize::MAX, 0, 0), Vec::new()),
         };
         player.refresh(ctx);
@@ -90,7 +94,7 @@ impl Player {
     pub fn input(&self) -> Input {
         if self.session.is_paused() {
             Input::Keys
-        } else if self.typing() {
+        } else if self.typing() || self.remark.is_some() {
             Input::Field
         } else {
             exercise::input(&self.session)
@@ -105,6 +109,9 @@ impl Player {
         }
         if self.session.is_paused() {
             return vec![Binding::action(keymap, Action::Pause, "continue")];
+        }
+        if let Some(remark) = &self.remark {
+            return note::commands(remark);
         }
         let mut commands = match self.session.stage() {
             Stage::Reading => {
@@ -140,6 +147,18 @@ impl Player {
             );
         }
         if !self.typing() {
+            if self.preview.is_none() {
+                commands.push(
+                    Binding::action(keymap, Action::Note, "note")
+                        .described("a note on this bite (start it with ? to ask the author)")
+                        .help_only(),
+                );
+                commands.push(
+                    Binding::action(keymap, Action::Feedback, "rate")
+                        .described("rate this bite: clear or unclear, and a comment if you like")
+                        .help_only(),
+                );
+            }
             commands.extend(preview::commands(self, ctx));
             commands.push(
                 Binding::action(keymap, Action::Pause, "pause")
@@ -176,7 +195,14 @@ impl Player {
             }
             return Next::Stay;
         }
+        if self.remark.is_some() {
+            return note::update(self, command, ctx);
+        }
         match command {
+            Command::Action(action @ (Action::Note | Action::Feedback)) => {
+                self.remark = note::open(self, action);
+                Next::Stay
+            }
             Command::Action(Action::Pause) => {
                 let result = self.session.pause(&mut ctx.store);
                 ctx.saved(result);
@@ -349,6 +375,7 @@ impl Player {
             )),
             column(notice, width),
         );
+        note::draw(self, ctx, frame, body_col, column(notice, width));
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
     }
 }
@@ -377,7 +404,8 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
         preview::place(p, wide)
     } else if wide {
         let counts = format!(
-            "bite {}/{} · lesson {}/{}",
+            "{}bite {}/{} · lesson {}/{}",
+            note::mark(p),
             session.bite().number,
             lesson.bites.len(),
             session.lesson_index() + 1,
@@ -391,7 +419,12 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
             format!("{counts} ")
         }
     } else {
-        format!("{}/{}", session.bite().number, lesson.bites.len())
+        format!(
+            "{}{}/{}",
+            note::mark(p),
+            session.bite().number,
+            lesson.bites.len()
+        )
     };
     let right_width = (width(&place) + bar_width + 1) as u16;
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)])
