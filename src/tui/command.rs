@@ -246,7 +246,12 @@ mod tests {
 
     #[test]
     fn labels_come_from_the_keymap() {
-        let overrides = [("next".to_string(), vec!["n".to_string()])].into();
+        // `n` is the note's key by default: moved, so that next can have it.
+        let overrides = [
+            ("next".to_string(), vec!["n".to_string()]),
+            ("note".to_string(), vec!["N".to_string()]),
+        ]
+        .into();
         let keymap = Keymap::new(&overrides).unwrap();
         let b = Binding::action(&keymap, Action::Next, "open");
         assert_eq!(b.keys, "n");

@@ -271,7 +271,8 @@ fn an_unknown_schema_version_is_named_without_sql() {
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stderr.contains("schema version -5") && stderr.contains("expects 0 to 2"),
+            stderr.contains("schema version -5")
+                && stderr.contains(&format!("expects 0 to {}", morsel::store::SCHEMA_VERSION)),
             "{stderr}"
         );
         assert!(

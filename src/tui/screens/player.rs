@@ -147,7 +147,10 @@ impl Player {
             );
         }
         if !self.typing() {
-            if self.preview.is_none() {
+            // On a bite (reading it or its exercise): a summary is not a bite to note.
+            if self.preview.is_none()
+                && matches!(self.session.stage(), Stage::Reading | Stage::Exercise(_))
+            {
                 commands.push(
                     Binding::action(keymap, Action::Note, "note")
                         .described("a note on this bite (start it with ? to ask the author)")
