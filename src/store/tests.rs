@@ -700,7 +700,10 @@ fn notes_load_as_applying_them_does_and_a_comment_joins_its_rating() {
     let loaded = store.progress("c").unwrap();
     assert_eq!(loaded, expected);
     assert_eq!(loaded.notes.len(), 2, "an emptied note is gone");
-    assert_eq!(loaded.notes[&("l1".to_string(), 2)], ("?why".to_string(), true));
+    assert_eq!(
+        loaded.notes[&("l1".to_string(), 2)],
+        ("?why".to_string(), true)
+    );
     let notes = store.notes(Some("c")).unwrap();
     assert_eq!(notes[0].created_at, 2);
     assert_eq!(notes[0].updated_at, 3);

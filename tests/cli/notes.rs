@@ -321,3 +321,25 @@ fn a_note_survives_kill_9_mid_typing() {
         );
     }
 }
+
+#[test]
+fn control_characters_in_a_note_are_shown_inert_on_screen_and_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = open(&pack(dir.path()), (80, 24));
+    press(&mut p.app, "n?a");
+    for c in ['\u{9b}', '\u{7}'] {
+        let _ = p.app.handle(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    let text = screen(&p.app);
+    assert!(crate::hostile::no_controls(&text), "{text:?}");
+    press(&mut p.app, "<Esc>");
+    let md = run(&p.db, &["notes"]);
+    assert!(md.contains("?a\u{FFFD}␇"), "{md:?}");
+    let csv = run(&p.db, &["export", "feedback"]);
+    assert!(csv.contains("?a\u{FFFD}␇"), "{csv:?}");
+    let json = run(&p.db, &["notes", "--format", "json"]);
+    assert!(json.contains("?a\\u009b\\u0007"), "{json:?}");
+}

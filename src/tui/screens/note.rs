@@ -178,6 +178,25 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     Next::Stay
 }
 
+/// The end of `text` within `width` display columns, with `…` in front when something was cut.
+fn tail(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let mut kept = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 fn word(clear: bool) -> &'static str {
     if clear { "clear" } else { "unclear" }
 }
@@ -255,13 +274,35 @@ pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Re
         }
         Some(Remark::Comment { clear, text, .. }) => {
             let prompt = format!("Rated {}. Comment: ", word(*clear));
+            // The end of a long comment stays in view, where the next key lands.
+            let room = usize::from(notice.width)
+                .saturating_sub(prompt.chars().count() + 1)
+                .max(1);
+            let clean = render::sanitize(text);
+            let shown = tail(&clean, room);
             let line = Line::from(vec![
                 Span::styled(prompt, dim()),
-                Span::raw(render::sanitize(text).into_owned()),
+                Span::raw(shown),
                 Span::styled("▏", bold()),
             ]);
             frame.render_widget(Clear, notice);
             frame.render_widget(Paragraph::new(line), notice);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail;
+
+    #[test]
+    fn a_long_comment_shows_its_end() {
+        assert_eq!(tail("short", 10), "short");
+        assert_eq!(tail("a long comment here", 8), "…nt here");
+        assert_eq!(
+            tail("日本語のコメント", 5),
+            "…ント",
+            "wide characters count two columns"
+        );
     }
 }
