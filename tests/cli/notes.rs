@@ -1,7 +1,7 @@
 //! Notes and ratings per bite end to end: typed in the player (saved at every key, surviving `kill -9`), rated with
 //! `f`, printed by `morsel notes`, and exported for the author by `export feedback` and `export answers`.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::rc::Rc;
@@ -223,7 +223,7 @@ fn the_note_editor_and_the_rating_prompt_at_80_by_24_and_40_by_12() {
 }
 
 /// The child of `a_note_survives_kill_9_mid_typing`: opens the course in the player on MORSEL_NOTE_DB and types a
-/// note one key at a time, reporting each key once `handle` returned (the key's change is committed by then).
+/// note one key for each line on stdin, reporting each key once `handle` returned (its change is committed by then).
 #[test]
 #[ignore = "run as a child process by a_note_survives_kill_9_mid_typing"]
 fn note_crash_child() {
@@ -254,9 +254,22 @@ fn note_crash_child() {
         (80, 24),
     );
     press(&mut app, "n");
+    let report = |n: usize| {
+        // Flushed at once: the parent acts on each line.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "typed {n}").unwrap();
+        out.flush().unwrap();
+    };
+    report(0);
+    // One key for each line the parent sends, so it knows how many keys were handled when it kills.
+    let mut go = String::new();
     for (i, c) in typed().chars().enumerate() {
+        go.clear();
+        if std::io::stdin().read_line(&mut go).unwrap() == 0 {
+            return;
+        }
         press(&mut app, &c.to_string());
-        println!("typed {}", i + 1);
+        report(i + 1);
     }
 }
 
@@ -282,16 +295,23 @@ fn a_note_survives_kill_9_mid_typing() {
             ])
             .env("MORSEL_NOTE_DB", &db)
             .env("MORSEL_NOTE_PACK", &root)
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // Let `stop_after` keys be handled and reported, then send one more and kill at once: the kill lands
+        // while that key is being handled (or just before or after).
         let stop_after = rng.usize(1..200);
+        let mut stdin = child.stdin.take().unwrap();
         let mut reported = 0;
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         while let Some(Ok(line)) = lines.next() {
-            if let Some(n) = line.strip_prefix("typed ") {
+            // The first report follows libtest's `test … ... ` on the same line.
+            if let Some((_, n)) = line.rsplit_once("typed ") {
                 reported = n.parse().unwrap();
+                stdin.write_all(b"\n").unwrap();
+                stdin.flush().unwrap();
                 if reported >= stop_after {
                     break;
                 }
