@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::rc::Rc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::commands::{check, export, list, plan, print, stats, status, xapi};
+use crate::commands::{check, export, feedback, list, notes, plan, print, stats, status, xapi};
 use crate::config::{Config, ThemeName};
 use crate::overview;
 use crate::paths::Paths;
@@ -169,6 +169,15 @@ pub enum Command {
     },
     /// Print where morsel keeps its database and config, and where it looks for courses.
     Paths,
+    /// Print your notes in course order, each with its bite (lesson, bite number, first line). Press n on a bite
+    /// to write one; a note starting with ? is a question for the author.
+    Notes {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = NotesFormat::Md)]
+        format: NotesFormat,
+    },
     /// Write your saved data out for other tools.
     Export {
         #[command(subcommand)]
@@ -228,6 +237,23 @@ pub enum Export {
         #[arg(value_name = "COURSE_ID")]
         course: Option<String>,
     },
+    /// For the author, per bite: its lesson and first line, clear/unclear ratings, comments, questions for the
+    /// author, and how often its questions were missed on the first try.
+    Feedback {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Every attempt at a question, one row each: in lessons (round, attempt) and in reviews (rating).
+    Answers {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
 }
 
 /// What `morsel import` reads.
@@ -260,6 +286,12 @@ pub struct ImportArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NotesFormat {
+    Md,
     Json,
 }
 
@@ -714,6 +746,52 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     xapi::count(synced.sent),
                     synced.already
                 )?;
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Notes { course, format }) => {
+            let g = notes::gather(&paths()?, course.as_deref())?;
+            let rows = match &g.store {
+                Some(store) => store.notes(course.as_deref())?,
+                None => Vec::new(),
+            };
+            let placed = notes::place(rows, &g.titles, &g.packs);
+            match format {
+                NotesFormat::Md => notes::write_md(&placed, &mut out)?,
+                NotesFormat::Json => notes::write_json(&placed, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Export {
+            what: Export::Feedback { course, format },
+        }) => {
+            let g = notes::gather(&paths()?, course.as_deref())?;
+            let rows = match &g.store {
+                Some(store) => feedback::gather(
+                    &store.feedback(course.as_deref())?,
+                    &store.notes(course.as_deref())?,
+                    &store.attempts(course.as_deref())?,
+                    &g.packs,
+                ),
+                None => Vec::new(),
+            };
+            match format {
+                ExportFormat::Csv => feedback::write_feedback_csv(&rows, &mut out)?,
+                ExportFormat::Json => feedback::write_feedback_json(&rows, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Export {
+            what: Export::Answers { course, format },
+        }) => {
+            let g = notes::gather(&paths()?, course.as_deref())?;
+            let rows = match &g.store {
+                Some(store) => store.attempts(course.as_deref())?,
+                None => Vec::new(),
+            };
+            match format {
+                ExportFormat::Csv => feedback::write_answers_csv(&rows, &mut out)?,
+                ExportFormat::Json => feedback::write_answers_json(&rows, &mut out)?,
             }
             ExitCode::SUCCESS
         }

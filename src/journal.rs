@@ -42,6 +42,41 @@ pub enum Record {
     /// A review of a card or a question: graded (the item's schedule moves to `state`) or practice (`state` is
     /// `None`: recorded, the schedule unchanged).
     Reviewed(ReviewRecord),
+    /// The learner's note on a bite, as it stands after a keystroke: it replaces the earlier text (empty: no note).
+    Note(NoteRecord),
+    /// A rating of a bite, clear or unclear; the same record again with a comment adds the comment to it.
+    Feedback(FeedbackRecord),
+}
+
+/// A note on a bite. A note whose text starts with `?` is a question for the author (`NoteRecord::is_question`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRecord {
+    pub course_id: String,
+    pub lesson_id: String,
+    /// 1-based, as `Position` numbers bites.
+    pub bite: usize,
+    pub text: String,
+    pub question: bool,
+    pub at: i64,
+}
+
+impl NoteRecord {
+    /// The one rule of what makes a note a question for the author: its text starts with `?` (after spaces).
+    pub fn is_question(text: &str) -> bool {
+        text.trim_start().starts_with('?')
+    }
+}
+
+/// A rating of a bite. `rated_at` names the rating: a later record with the same `rated_at` gives its comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackRecord {
+    pub course_id: String,
+    pub lesson_id: String,
+    pub bite: usize,
+    pub clear: bool,
+    /// One line, or empty.
+    pub comment: String,
+    pub rated_at: i64,
 }
 
 /// One review of an item, as the review log keeps it.

@@ -45,6 +45,8 @@ pub struct Progress {
     pub items: HashMap<String, ItemState>,
     /// The course was played to its end at least once.
     pub finished: bool,
+    /// The learner's notes by `(lesson id, bite number)`: the text and whether it is a question for the author.
+    pub notes: HashMap<(String, usize), (String, bool)>,
 }
 
 /// A lesson's state, as `stats` and the lesson summary show it.
@@ -151,7 +153,15 @@ impl Progress {
                 self.cards_rated.insert(card_id.clone());
             }
             Record::CourseFinished { .. } => self.finished = true,
-            Record::CourseOpened { .. } | Record::Active { .. } => {}
+            Record::Note(n) => {
+                let key = (n.lesson_id.clone(), n.bite);
+                if n.text.is_empty() {
+                    self.notes.remove(&key);
+                } else {
+                    self.notes.insert(key, (n.text.clone(), n.question));
+                }
+            }
+            Record::CourseOpened { .. } | Record::Active { .. } | Record::Feedback(_) => {}
         }
     }
 

@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::grade::{self, Response};
 pub use crate::grade::{Feedback, Shown, Stated, Verdict};
 pub use crate::journal::Rating;
-use crate::journal::{AnswerRecord, Journal, Record, ReviewRecord};
+use crate::journal::{AnswerRecord, FeedbackRecord, Journal, NoteRecord, Record, ReviewRecord};
 use crate::pack::{Bite, Exercise, Lesson, Pack, Question, QuestionKind};
 use crate::progress::{LessonStatus, Progress};
 use crate::review::{self, ItemState, ReviewKind, Scheduler};
@@ -583,6 +583,48 @@ impl Session {
         to.scroll = scroll;
         let records = vec![self.position_record(&to, now), self.active_record(&to, now)];
         self.commit(records, to, Some(now), journal)
+    }
+
+    /// Saves the learner's note on the bite on screen as it stands now (empty: no note); a note starting with `?`
+    /// is a question for the author. The session stays where it is.
+    pub fn note<J: Journal>(&mut self, text: &str, journal: &mut J) -> Result<(), J::Error> {
+        let now = self.clock.now_ms();
+        let to = self.resumed(now);
+        let record = Record::Note(NoteRecord {
+            course_id: self.pack.course.id.clone(),
+            lesson_id: self.lesson().id.clone(),
+            bite: self.bite().number,
+            text: text.to_string(),
+            question: NoteRecord::is_question(text),
+            at: now,
+        });
+        let records = vec![record, self.active_record(&to, now)];
+        self.commit(records, to, Some(now), journal)
+    }
+
+    /// Rates the bite on screen clear or unclear; `rated_at` of an earlier rating gives that rating its comment.
+    /// Returns the rating's time, which names it.
+    pub fn rate_bite<J: Journal>(
+        &mut self,
+        clear: bool,
+        comment: &str,
+        rated_at: Option<i64>,
+        journal: &mut J,
+    ) -> Result<i64, J::Error> {
+        let now = self.clock.now_ms();
+        let to = self.resumed(now);
+        let rated_at = rated_at.unwrap_or(now);
+        let record = Record::Feedback(FeedbackRecord {
+            course_id: self.pack.course.id.clone(),
+            lesson_id: self.lesson().id.clone(),
+            bite: self.bite().number,
+            clear,
+            comment: comment.to_string(),
+            rated_at,
+        });
+        let records = vec![record, self.active_record(&to, now)];
+        self.commit(records, to, Some(now), journal)?;
+        Ok(rated_at)
     }
 
     /// Stops the clock: time paused is not time on task.

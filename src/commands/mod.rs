@@ -2,9 +2,11 @@
 
 pub mod check;
 pub mod export;
+pub mod feedback;
 pub mod import;
 pub mod list;
 pub mod new;
+pub mod notes;
 pub mod optimize;
 pub mod plan;
 pub mod print;

@@ -4,6 +4,7 @@
 //! (and opens read-only for the commands that only read), `error` says what went wrong.
 
 mod error;
+mod notes;
 mod open;
 mod outcomes;
 mod params;
@@ -24,6 +25,7 @@ use crate::review::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
 pub use error::{FileState, StoreError};
+pub use notes::{AnswerRow, FeedbackRow, NoteRow};
 pub use params::{FittedParameters, LogRow};
 pub use stats::{ActiveTime, CourseRow, DueItem};
 
@@ -32,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_review.sql"),
     include_str!("migrations/0003_xapi.sql"),
+    include_str!("migrations/0004_notes.sql"),
 ];
 
 /// The schema version this morsel writes.
@@ -115,6 +118,7 @@ impl Store {
         for row in stmt.query_map([course_id], |r| r.get::<_, String>(0))? {
             progress.cards_rated.insert(row?);
         }
+        notes::load(&self.conn, course_id, &mut progress)?;
         progress.finished = self
             .conn
             .prepare_cached("SELECT finished_at IS NOT NULL FROM courses WHERE id = ?1")?
@@ -266,6 +270,8 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             .execute(params![course_id, at])?;
         }
         Record::Reviewed(r) => write_review(tx, r)?,
+        Record::Note(n) => notes::write_note(tx, n)?,
+        Record::Feedback(f) => notes::write_feedback(tx, f)?,
     }
     Ok(())
 }

@@ -655,3 +655,64 @@ fn a_schema_1_database_is_migrated_and_past_rounds_read_by_the_new_mastery_rule(
     );
     assert!(progress.questions["retried"].first_try_right);
 }
+
+fn note(lesson: &str, bite: usize, text: &str, at: i64) -> Record {
+    Record::Note(crate::journal::NoteRecord {
+        course_id: "c".into(),
+        lesson_id: lesson.into(),
+        bite,
+        text: text.into(),
+        question: crate::journal::NoteRecord::is_question(text),
+        at,
+    })
+}
+
+#[test]
+fn notes_load_as_applying_them_does_and_a_comment_joins_its_rating() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let rating = |clear: bool, comment: &str, rated_at: i64| {
+        Record::Feedback(crate::journal::FeedbackRecord {
+            course_id: "c".into(),
+            lesson_id: "l1".into(),
+            bite: 2,
+            clear,
+            comment: comment.into(),
+            rated_at,
+        })
+    };
+    let records = vec![
+        opened("c", 1),
+        note("l1", 1, "a", 2),
+        note("l1", 1, "ab", 3),
+        note("l1", 2, "?why", 4),
+        note("l2", 1, "gone", 5),
+        note("l2", 1, "", 6),
+        rating(false, "", 7),
+        rating(false, "too terse", 7),
+        rating(true, "", 8),
+    ];
+    let mut expected = Progress::default();
+    for record in &records {
+        store.record(std::slice::from_ref(record)).unwrap();
+        expected.apply(record);
+    }
+    let loaded = store.progress("c").unwrap();
+    assert_eq!(loaded, expected);
+    assert_eq!(loaded.notes.len(), 2, "an emptied note is gone");
+    assert_eq!(
+        loaded.notes[&("l1".to_string(), 2)],
+        ("?why".to_string(), true)
+    );
+    let notes = store.notes(Some("c")).unwrap();
+    assert_eq!(notes[0].created_at, 2);
+    assert_eq!(notes[0].updated_at, 3);
+    let feedback = store.feedback(None).unwrap();
+    assert_eq!(
+        feedback
+            .iter()
+            .map(|f| (f.clear, f.comment.as_str(), f.rated_at))
+            .collect::<Vec<_>>(),
+        [(false, "too terse", 7), (true, "", 8)]
+    );
+}

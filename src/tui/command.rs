@@ -20,7 +20,7 @@ pub enum Command {
     Erase,
     /// Enter in a field: submit the answer, or finish the filter.
     Submit,
-    /// Esc: leave the field, clear the filter, or leave the course for the library.
+    /// Esc (and Ctrl-S in a field): leave the field, clear the filter, or leave the course for the library.
     Leave,
     /// A choice by its shown number (1-based).
     Pick(usize),
@@ -37,7 +37,7 @@ pub enum Command {
 pub enum Input {
     /// Keys are actions through the keymap; Esc leaves.
     Keys,
-    /// A text field has the keys: every printable key is text, Enter submits, Esc leaves it, Backspace erases,
+    /// A text field has the keys: every printable key is text, Enter submits, Esc or Ctrl-S leaves it, Backspace erases,
     /// Tab asks for the hint; other keys (arrows, Ctrl-…) still go through the keymap.
     Field,
     /// Digits pick choices; the rest as `Keys`.
@@ -61,6 +61,9 @@ pub fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command>
         (Input::Field, KeyCode::Enter) => return Some(Command::Submit),
         (Input::Field, KeyCode::Backspace) => return Some(Command::Erase),
         (Input::Field, KeyCode::Tab) => return Some(Command::Action(Action::Hint)),
+        (Input::Field, KeyCode::Char('s')) if key.modifiers == KeyModifiers::CONTROL => {
+            return Some(Command::Leave);
+        }
         (Input::Field, KeyCode::Char(c)) if plain => return Some(Command::Type(c)),
         (Input::Choices, KeyCode::Char(c @ '1'..='9')) if plain => {
             return Some(Command::Pick(c as usize - '0' as usize));
@@ -250,7 +253,12 @@ mod tests {
 
     #[test]
     fn labels_come_from_the_keymap() {
-        let overrides = [("next".to_string(), vec!["n".to_string()])].into();
+        // `n` is the note's key by default: moved, so that next can have it.
+        let overrides = [
+            ("next".to_string(), vec!["n".to_string()]),
+            ("note".to_string(), vec!["N".to_string()]),
+        ]
+        .into();
         let keymap = Keymap::new(&overrides).unwrap();
         let b = Binding::action(&keymap, Action::Next, "open");
         assert_eq!(b.keys, "n");

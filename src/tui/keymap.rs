@@ -26,10 +26,14 @@ pub enum Action {
     Outline,
     /// The dashboard: study days, minutes, forecast, lessons.
     Dashboard,
+    /// The player: open the note on the bite.
+    Note,
+    /// The player: rate the bite clear or unclear.
+    Feedback,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::Next,
         Action::Back,
         Action::Down,
@@ -46,6 +50,8 @@ impl Action {
         Action::Answers,
         Action::Outline,
         Action::Dashboard,
+        Action::Note,
+        Action::Feedback,
     ];
 
     /// The name used in the config file.
@@ -67,6 +73,8 @@ impl Action {
             Action::Answers => "answers",
             Action::Outline => "outline",
             Action::Dashboard => "dashboard",
+            Action::Note => "note",
+            Action::Feedback => "feedback",
         }
     }
 
@@ -88,6 +96,8 @@ impl Action {
             Action::Answers => &["a"],
             Action::Outline => &["o"],
             Action::Dashboard => &["S"],
+            Action::Note => &["n"],
+            Action::Feedback => &["f"],
         }
     }
 }
@@ -112,7 +122,7 @@ pub enum KeymapError {
     )]
     BadKey { action: String, key: String },
     #[error(
-        "[keys] {action}: `{key}` is kept for answers (digits, t, f, Esc, Tab, Backspace) and cannot be bound"
+        "[keys] {action}: `{key}` is kept for answers (digits, t, Esc, Tab, Backspace) and cannot be bound"
     )]
     Reserved { action: &'static str, key: String },
     #[error("[keys]: `{key}` is bound to both {first} and {second}")]
@@ -154,10 +164,10 @@ impl Keymap {
                     action: action.name().to_string(),
                     key: name.clone(),
                 })?;
+                // `f` answers false only while a true/false question waits (`command::resolve` reads it as an
+                // answer first), so it may be bound: by default it rates the bite.
                 let reserved = match key {
-                    (KeyCode::Char(c), KeyModifiers::NONE) => {
-                        c.is_ascii_digit() || c == 't' || c == 'f'
-                    }
+                    (KeyCode::Char(c), KeyModifiers::NONE) => c.is_ascii_digit() || c == 't',
                     (KeyCode::Esc | KeyCode::Tab | KeyCode::Backspace, _) => true,
                     _ => false,
                 };
@@ -302,7 +312,12 @@ mod tests {
         assert_eq!(
             map.action(&key(KeyCode::Char('t'))),
             None,
-            "t and f belong to answers"
+            "t belongs to answers"
+        );
+        assert_eq!(
+            map.action(&key(KeyCode::Char('f'))),
+            Some(Action::Feedback),
+            "f rates the bite where no true/false question waits"
         );
         // The embedded config documents the same defaults.
         for action in Action::ALL {

@@ -23,7 +23,12 @@ fn footer(text: &str) -> &str {
 
 #[test]
 fn a_rebound_next_key_is_what_the_library_footer_shows_and_what_opens() {
-    let overrides = [("next".to_string(), vec!["n".to_string()])].into();
+    // `n` is the note's key by default: moved, so that next can have it.
+    let overrides = [
+        ("next".to_string(), vec!["n".to_string()]),
+        ("note".to_string(), vec!["N".to_string()]),
+    ]
+    .into();
     let keymap = Keymap::new(&overrides).unwrap();
     let mut p = player_with_keys(Start::Library, &courses(), (80, 24), keymap);
     let library = screen(&p.app);

@@ -11,6 +11,7 @@ mod import;
 mod import_mdbook;
 mod library;
 mod lints;
+mod notes;
 mod objectives;
 mod plain;
 mod plan;

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod exercise;
 pub mod help;
 pub mod library;
+pub mod note;
 pub mod player;
 pub mod preview;
 pub mod review;

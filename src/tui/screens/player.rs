@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::exercise::AnswerInput;
+use super::note::{self, Remark};
 use super::preview::{self, Preview};
 use super::{
     Next, bold, column, dim, exercise, footer, frame_rows, header_row, max_scroll, notice_line,
@@ -33,6 +34,8 @@ pub struct Player {
     pub preview: Option<Preview>,
     /// Key results: as the course opened, as the current lesson began, and the lines a summary shows.
     key_results: KeyResults,
+    /// A note or a rating being made on the bite on screen (`note`).
+    pub remark: Option<Remark>,
     /// The current bite's lines, rendered for `(lesson, bite, width)`.
     rendered: ((usize, usize, u16), Vec<Line<'static>>),
 }
@@ -64,6 +67,7 @@ impl Player {
             from_library,
             preview: None,
             key_results: KeyResults::default(),
+            remark: None,
             rendered: ((usize::MAX, 0, 0), Vec::new()),
         };
         player.refresh(ctx);
@@ -180,7 +184,7 @@ impl Player {
     pub fn input(&self) -> Input {
         if self.session.is_paused() {
             Input::Keys
-        } else if self.typing() {
+        } else if self.typing() || self.remark.is_some() {
             Input::Field
         } else {
             exercise::input(&self.session)
@@ -195,6 +199,9 @@ impl Player {
         }
         if self.session.is_paused() {
             return vec![Binding::action(keymap, Action::Pause, "continue")];
+        }
+        if let Some(remark) = &self.remark {
+            return note::commands(remark);
         }
         let mut commands = match self.session.stage() {
             Stage::Reading => {
@@ -230,6 +237,21 @@ impl Player {
             );
         }
         if !self.typing() {
+            // On a bite (reading it or its exercise): a summary is not a bite to note.
+            if self.preview.is_none()
+                && matches!(self.session.stage(), Stage::Reading | Stage::Exercise(_))
+            {
+                commands.push(
+                    Binding::action(keymap, Action::Note, "note")
+                        .described("a note on this bite (start it with ? to ask the author)")
+                        .help_only(),
+                );
+                commands.push(
+                    Binding::action(keymap, Action::Feedback, "rate")
+                        .described("rate this bite: clear or unclear, and a comment if you like")
+                        .help_only(),
+                );
+            }
             commands.extend(preview::commands(self, ctx));
             commands.push(
                 Binding::action(keymap, Action::Pause, "pause")
@@ -267,7 +289,14 @@ impl Player {
             }
             return Next::Stay;
         }
+        if self.remark.is_some() {
+            return note::update(self, command, ctx);
+        }
         match command {
+            Command::Action(action @ (Action::Note | Action::Feedback)) => {
+                self.remark = note::open(self, action);
+                Next::Stay
+            }
             Command::Action(Action::Pause) => {
                 let result = self.session.pause(&mut ctx.store);
                 ctx.saved(result);
@@ -440,6 +469,7 @@ impl Player {
             )),
             column(notice, width),
         );
+        note::draw(self, ctx, frame, body_col, column(notice, width));
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
     }
 }
@@ -468,7 +498,8 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
         preview::place(p, wide)
     } else if wide {
         let counts = format!(
-            "bite {}/{} · lesson {}/{}",
+            "{}bite {}/{} · lesson {}/{}",
+            note::mark(p),
             session.bite().number,
             lesson.bites.len(),
             session.lesson_index() + 1,
@@ -482,7 +513,12 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
             format!("{counts} ")
         }
     } else {
-        format!("{}/{}", session.bite().number, lesson.bites.len())
+        format!(
+            "{}{}/{}",
+            note::mark(p),
+            session.bite().number,
+            lesson.bites.len()
+        )
     };
     let right = Line::from(vec![
         Span::styled(place, dim()),

@@ -1,0 +1,308 @@
+//! A note and a rating on the bite on screen, over the player. `n` opens the bite's note in a multi-line field
+//! (Enter a new line, Backspace erases, Ctrl-S or Esc closes); every keystroke that changes it is saved at once, so a
+//! crash loses at most the key being pressed. A note whose text starts with `?` is a question for the author. `f`
+//! rates the bite: `c` clear or `u` unclear (one key, saved at once), then an optional one-line comment (Enter
+//! saves it, Esc leaves it out).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::player::Player;
+use super::{Next, bold, dim, notice_line};
+use crate::render;
+use crate::tui::app::Context;
+use crate::tui::command::{Binding, Command};
+use crate::tui::keymap::Action;
+
+/// A remark being made on the bite on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remark {
+    /// The bite's note, as saved after the last keystroke.
+    Note(String),
+    /// `f` was pressed: `c` or `u` rates.
+    Rating,
+    /// Rated: a one-line comment being typed for the rating made at `rated_at`.
+    Comment {
+        clear: bool,
+        rated_at: i64,
+        text: String,
+    },
+}
+
+/// The longest comment, in characters: one line.
+const COMMENT_MAX: usize = 300;
+
+/// The note or rating opened by `action` on the bite on screen; `None` for other actions.
+pub fn open(p: &Player, action: Action) -> Option<Remark> {
+    match action {
+        Action::Note => {
+            let key = (p.session.lesson().id.clone(), p.session.bite().number);
+            let text = p
+                .session
+                .progress()
+                .notes
+                .get(&key)
+                .map(|(text, _)| text.clone())
+                .unwrap_or_default();
+            Some(Remark::Note(text))
+        }
+        Action::Feedback => Some(Remark::Rating),
+        _ => None,
+    }
+}
+
+/// The keys of an open note or rating.
+pub fn commands(remark: &Remark) -> Vec<Binding> {
+    match remark {
+        Remark::Note(_) => vec![
+            Binding::fixed(Command::Type('a'), "type", "the note")
+                .described("type the note; start it with ? to ask the author")
+                .help_only(),
+            Binding::fixed(Command::Submit, "Enter", "new line"),
+            Binding::fixed(Command::Erase, "Backspace", "erase").help_only(),
+            Binding::fixed(Command::Leave, "Esc", "close")
+                .described("close the note (Ctrl-S too); it is saved"),
+        ],
+        Remark::Rating => vec![
+            Binding::fixed(Command::Type('c'), "c/u", "clear or unclear")
+                .described("rate the bite: c clear, u unclear"),
+            Binding::fixed(Command::Leave, "Esc", "cancel"),
+        ],
+        Remark::Comment { .. } => vec![
+            Binding::fixed(Command::Type('a'), "type", "a comment").help_only(),
+            Binding::fixed(Command::Erase, "Backspace", "erase").help_only(),
+            Binding::fixed(Command::Submit, "Enter", "save comment"),
+            Binding::fixed(Command::Leave, "Esc", "no comment"),
+        ],
+    }
+}
+
+/// A key while a note or a rating is open. Each change is saved before it shows; one that cannot be saved did not
+/// happen (the app says why).
+pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
+    let Some(remark) = p.remark.take() else {
+        return Next::Stay;
+    };
+    p.remark = match remark {
+        Remark::Note(text) => {
+            let changed = match command {
+                Command::Type(c) => Some(format!("{text}{c}")),
+                Command::Submit => Some(format!("{text}\n")),
+                Command::Erase if !text.is_empty() => {
+                    let mut t = text.clone();
+                    t.pop();
+                    Some(t)
+                }
+                _ => None,
+            };
+            match (command, changed) {
+                (Command::Leave, _) => {
+                    p.ans.notice = Some(closed_notice(&text));
+                    None
+                }
+                (_, Some(new)) => {
+                    let result = p.session.note(&new, &mut ctx.store);
+                    Some(Remark::Note(if ctx.saved(result).is_some() {
+                        new
+                    } else {
+                        text
+                    }))
+                }
+                (_, None) => Some(Remark::Note(text)),
+            }
+        }
+        Remark::Rating => match command {
+            Command::Type(c @ ('c' | 'u' | '1' | '2')) => {
+                let clear = matches!(c, 'c' | '1');
+                let result = p.session.rate_bite(clear, "", None, &mut ctx.store);
+                ctx.saved(result).map(|rated_at| Remark::Comment {
+                    clear,
+                    rated_at,
+                    text: String::new(),
+                })
+            }
+            Command::Leave => None,
+            _ => Some(Remark::Rating),
+        },
+        Remark::Comment {
+            clear,
+            rated_at,
+            mut text,
+        } => match command {
+            Command::Type(c) => {
+                if text.chars().count() < COMMENT_MAX {
+                    text.push(c);
+                }
+                Some(Remark::Comment {
+                    clear,
+                    rated_at,
+                    text,
+                })
+            }
+            Command::Erase => {
+                text.pop();
+                Some(Remark::Comment {
+                    clear,
+                    rated_at,
+                    text,
+                })
+            }
+            Command::Submit => {
+                let result =
+                    p.session
+                        .rate_bite(clear, text.trim(), Some(rated_at), &mut ctx.store);
+                if ctx.saved(result).is_some() {
+                    p.ans.notice = Some(format!("Rated {}, with your comment.", word(clear)));
+                    None
+                } else {
+                    Some(Remark::Comment {
+                        clear,
+                        rated_at,
+                        text,
+                    })
+                }
+            }
+            Command::Leave => {
+                p.ans.notice = Some(format!("Rated {}.", word(clear)));
+                None
+            }
+            _ => Some(Remark::Comment {
+                clear,
+                rated_at,
+                text,
+            }),
+        },
+    };
+    Next::Stay
+}
+
+/// The end of `text` within `width` display columns, with `…` in front when something was cut.
+fn tail(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let mut kept = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+fn word(clear: bool) -> &'static str {
+    if clear { "clear" } else { "unclear" }
+}
+
+fn closed_notice(text: &str) -> String {
+    if text.is_empty() {
+        "No note on this bite.".to_string()
+    } else if crate::journal::NoteRecord::is_question(text) {
+        "Question for the author saved.".to_string()
+    } else {
+        "Note saved.".to_string()
+    }
+}
+
+/// The header's mark for a bite with a note: `✎` for a note, `✎?` for a question for the author.
+pub fn mark(p: &Player) -> &'static str {
+    let key = (p.session.lesson().id.clone(), p.session.bite().number);
+    match p.session.progress().notes.get(&key) {
+        Some((_, true)) => "✎? ",
+        Some((_, false)) => "✎ ",
+        None => "",
+    }
+}
+
+/// Draws an open note over the body, or the rating's prompt in the notice row. Reads state only.
+pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Rect) {
+    match &p.remark {
+        None => {}
+        Some(Remark::Note(text)) => {
+            let title = if crate::journal::NoteRecord::is_question(text) {
+                " Question for the author "
+            } else {
+                " Note "
+            };
+            let hint = if body.width >= 50 {
+                " Esc closes · start with ? to ask the author "
+            } else {
+                " Esc closes "
+            };
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(title, bold()))
+                .title_bottom(Span::styled(hint, dim()));
+            let inner = block.inner(body);
+            let clean = render::sanitize(text);
+            let mut lines: Vec<Line> = clean
+                .split('\n')
+                .map(|l| Line::raw(l.to_string()))
+                .collect();
+            if let Some(last) = lines.last_mut() {
+                last.push_span(Span::styled("▏", bold()));
+            }
+            // Keep the end in view: count wrapped rows roughly by width.
+            let width = usize::from(inner.width.max(1));
+            let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+            let scroll = rows.saturating_sub(usize::from(inner.height));
+            frame.render_widget(Clear, body);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false })
+                    .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+                body,
+            );
+        }
+        Some(Remark::Rating) => {
+            frame.render_widget(Clear, notice);
+            frame.render_widget(
+                Paragraph::new(notice_line(
+                    ctx,
+                    Some("Was this bite clear? c clear · u unclear"),
+                )),
+                notice,
+            );
+        }
+        Some(Remark::Comment { clear, text, .. }) => {
+            let prompt = format!("Rated {}. Comment: ", word(*clear));
+            // The end of a long comment stays in view, where the next key lands.
+            let room = usize::from(notice.width)
+                .saturating_sub(prompt.chars().count() + 1)
+                .max(1);
+            let clean = render::sanitize(text);
+            let shown = tail(&clean, room);
+            let line = Line::from(vec![
+                Span::styled(prompt, dim()),
+                Span::raw(shown),
+                Span::styled("▏", bold()),
+            ]);
+            frame.render_widget(Clear, notice);
+            frame.render_widget(Paragraph::new(line), notice);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail;
+
+    #[test]
+    fn a_long_comment_shows_its_end() {
+        assert_eq!(tail("short", 10), "short");
+        assert_eq!(tail("a long comment here", 8), "…nt here");
+        assert_eq!(
+            tail("日本語のコメント", 5),
+            "…ント",
+            "wide characters count two columns"
+        );
+    }
+}
