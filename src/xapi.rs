@@ -116,6 +116,26 @@ pub enum Fact {
         duration_ms: i64,
         at: i64,
     },
+    /// A note on a bite: a question for the author is `asked`, any other note `commented`.
+    Note {
+        lesson: String,
+        bite: usize,
+        text: String,
+        question: bool,
+        at: i64,
+    },
+    /// A bite rated clear or unclear, with an optional comment: `commented`.
+    Rated {
+        lesson: String,
+        bite: usize,
+        clear: bool,
+        comment: String,
+        at: i64,
+    },
+    /// Active time stopped (a pause, or leaving): `suspended`.
+    Suspended { lesson: String, at: i64 },
+    /// Active time started again: `resumed`.
+    Resumed { lesson: String, at: i64 },
     /// Every bite seen and every question answered; `known` of `questions` known against the pass mark.
     LessonDone {
         lesson: String,
@@ -219,6 +239,70 @@ pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Stateme
                     "duration": duration(*duration_ms),
                 });
                 out.push(s);
+            }
+            Fact::Note {
+                lesson,
+                bite,
+                text,
+                question,
+                at,
+            } => {
+                let object = json!({
+                    "objectType": "Activity",
+                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
+                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
+                });
+                let mut statement = make(
+                    format!("note|{lesson}|{bite}|{at}"),
+                    if *question { "asked" } else { "commented" },
+                    object,
+                    Some(lesson_activity(lesson)),
+                    *at,
+                );
+                statement.json["result"] = json!({ "response": text });
+                out.push(statement);
+            }
+            Fact::Rated {
+                lesson,
+                bite,
+                clear,
+                comment,
+                at,
+            } => {
+                let object = json!({
+                    "objectType": "Activity",
+                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
+                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
+                });
+                let rating = if *clear { "clear" } else { "unclear" };
+                let response = if comment.is_empty() {
+                    rating.to_string()
+                } else {
+                    format!("{rating}: {comment}")
+                };
+                let mut statement = make(
+                    format!("rated|{lesson}|{bite}|{at}|{comment}"),
+                    "commented",
+                    object,
+                    Some(lesson_activity(lesson)),
+                    *at,
+                );
+                statement.json["result"] = json!({ "response": response });
+                out.push(statement);
+            }
+            Fact::Suspended { lesson, at } | Fact::Resumed { lesson, at } => {
+                let name = if matches!(fact, Fact::Suspended { .. }) {
+                    "suspended"
+                } else {
+                    "resumed"
+                };
+                out.push(make(
+                    format!("{name}|{lesson}|{at}"),
+                    name,
+                    lesson_activity(lesson),
+                    None,
+                    *at,
+                ));
             }
             Fact::LessonDone {
                 lesson,

@@ -49,8 +49,13 @@ pub fn gather(
             continue;
         }
         let mut facts = store.xapi_facts(&row.id)?;
+        let mut course = xapi::Course::new(&row.id, &row.title);
         match load_pack(Path::new(&row.pack_path)) {
             Loaded::Pack(pack) if pack.course.id == row.id => {
+                // The pack's own base for its activity ids, when it gives one.
+                if let Some(base) = pack.course.iri_base.as_ref().or(pack.course.homepage.as_ref()) {
+                    course.iri = base.trim_end_matches('/').to_string();
+                }
                 let progress = store.progress(&row.id)?;
                 for lesson in &pack.lessons {
                     let status = progress.lesson_status(lesson, pack.course.pass_mark);
@@ -92,7 +97,6 @@ pub fn gather(
                 sanitize(&row.pack_path)
             )),
         }
-        let course = xapi::Course::new(&row.id, &row.title);
         statements.extend(xapi::statements(actor, &course, &facts));
     }
     Ok((statements, notes))

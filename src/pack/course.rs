@@ -13,6 +13,8 @@ const KEYS: &[&str] = &[
     "title",
     "version",
     "summary",
+    "homepage",
+    "iri_base",
     "authors",
     "language",
     "tags",
@@ -88,6 +90,32 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
     }
     let version = f.string(sink, "version");
     let summary = f.string(sink, "summary");
+    // Absolute IRIs (a scheme, then `:`), or the statements they name would not be valid xAPI.
+    let mut iri = |key: &'static str| {
+        let value = f.string(sink, key)?;
+        let text = value.get_ref();
+        let scheme = text.split_once(':').map(|(s, _)| s).unwrap_or("");
+        let valid = !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && !text.contains(char::is_whitespace);
+        if valid {
+            Some(value.into_inner())
+        } else {
+            sink.error(
+                value.span(),
+                Problem::NotAnIri {
+                    key,
+                    value: text.clone(),
+                },
+            );
+            None
+        }
+    };
+    let homepage = iri("homepage");
+    let iri_base = iri("iri_base");
     let authors = f.strings(sink, "authors");
     let language = f.string(sink, "language");
     let tags = f.strings(sink, "tags");
@@ -120,6 +148,8 @@ pub fn parse(sink: &mut Sink) -> CourseFile {
             title: title.into_inner(),
             version: version.map(Spanned::into_inner),
             summary: summary.map(Spanned::into_inner),
+            homepage,
+            iri_base,
             authors: strings(authors),
             language: language.map_or_else(|| "en".to_string(), Spanned::into_inner),
             tags: strings(tags),

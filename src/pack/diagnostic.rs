@@ -64,6 +64,10 @@ pub enum Problem {
     FormatTooOld(i64),
     #[error("`pass_mark` must be above 0 and at most 1, not {0}")]
     PassMarkOutOfRange(f64),
+    #[error(
+        "`{key}` must be an absolute IRI such as `https://example.org/courses/git`, not `{value}`"
+    )]
+    NotAnIri { key: &'static str, value: String },
     #[error("objective `{id}` names lesson `{lesson}`, which is not a lesson of this pack{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     UnknownObjectiveLesson {
         id: String,

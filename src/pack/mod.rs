@@ -51,6 +51,10 @@ pub struct Course {
     pub title: String,
     pub version: Option<String>,
     pub summary: Option<String>,
+    /// Where the course lives on the web (`homepage`), and the base of its xAPI activity ids (`iri_base`, else the
+    /// homepage, else `urn:morsel:ID`).
+    pub homepage: Option<String>,
+    pub iri_base: Option<String>,
     pub authors: Vec<String>,
     pub language: String,
     pub tags: Vec<String>,

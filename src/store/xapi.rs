@@ -63,6 +63,67 @@ impl Store {
                 facts.push((at, fact));
             }
         }
+        // Notes (a question for the author is asked, any other note commented) and ratings of bites.
+        let mut stmt = self.conn.prepare(
+            "SELECT lesson_id, bite, text, question, updated_at FROM notes WHERE course_id = ?1",
+        )?;
+        for row in stmt.query_map([course_id], |r| {
+            Ok(Fact::Note {
+                lesson: r.get(0)?,
+                bite: r.get::<_, i64>(1)?.max(1) as usize,
+                text: r.get(2)?,
+                question: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })? {
+            let fact = row?;
+            if let Fact::Note { at, .. } = fact {
+                facts.push((at, fact));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT lesson_id, bite, clear, comment, rated_at FROM feedback WHERE course_id = ?1",
+        )?;
+        for row in stmt.query_map([course_id], |r| {
+            Ok(Fact::Rated {
+                lesson: r.get(0)?,
+                bite: r.get::<_, i64>(1)?.max(1) as usize,
+                clear: r.get(2)?,
+                comment: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })? {
+            let fact = row?;
+            if let Fact::Rated { at, .. } = fact {
+                facts.push((at, fact));
+            }
+        }
+        // Time on task comes in spans with pauses (or a quit) between them: each gap is a suspend and a resume.
+        let mut stmt = self.conn.prepare(
+            "SELECT lesson_id, started_at, ended_at FROM active_spans WHERE course_id = ?1 ORDER BY started_at",
+        )?;
+        let spans: Vec<(String, i64, i64)> = stmt
+            .query_map([course_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for pair in spans.windows(2) {
+            let ((lesson, _, ended), (next_lesson, started, _)) = (&pair[0], &pair[1]);
+            if started > ended {
+                facts.push((
+                    *ended,
+                    Fact::Suspended {
+                        lesson: lesson.clone(),
+                        at: *ended,
+                    },
+                ));
+                facts.push((
+                    *started,
+                    Fact::Resumed {
+                        lesson: next_lesson.clone(),
+                        at: *started,
+                    },
+                ));
+            }
+        }
         facts.sort_by_key(|(at, _)| *at);
         Ok(facts.into_iter().map(|(_, f)| f).collect())
     }

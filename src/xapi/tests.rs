@@ -133,3 +133,61 @@ fn a_lesson_done_is_completed_then_passed_or_failed_against_the_pass_mark() {
 fn ids_outside_the_id_syntax_are_percent_encoded_in_iris() {
     assert_eq!(Course::new("a b/é", "X").iri, "urn:morsel:a%20b%2F%C3%A9");
 }
+
+#[test]
+fn notes_ratings_and_pauses_become_asked_commented_suspended_and_resumed() {
+    let course = Course::new("c", "C");
+    let facts = [
+        Fact::Note {
+            lesson: "a".into(),
+            bite: 1,
+            text: "?why".into(),
+            question: true,
+            at: 1_000,
+        },
+        Fact::Note {
+            lesson: "a".into(),
+            bite: 2,
+            text: "remember this".into(),
+            question: false,
+            at: 2_000,
+        },
+        Fact::Rated {
+            lesson: "a".into(),
+            bite: 1,
+            clear: false,
+            comment: "too terse".into(),
+            at: 3_000,
+        },
+        Fact::Suspended {
+            lesson: "a".into(),
+            at: 4_000,
+        },
+        Fact::Resumed {
+            lesson: "a".into(),
+            at: 9_000,
+        },
+    ];
+    let statements = statements(&actor("mailto:a@example.com"), &course, &facts);
+    let verbs: Vec<&str> = statements
+        .iter()
+        .map(|s| {
+            s.json["verb"]["display"]["en-US"]
+                .as_str()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        verbs,
+        ["asked", "commented", "commented", "suspended", "resumed"]
+    );
+    assert_eq!(
+        statements[0].json["verb"]["id"],
+        "http://adlnet.gov/expapi/verbs/asked"
+    );
+    assert_eq!(
+        statements[2].json["result"]["response"],
+        "unclear: too terse"
+    );
+    assert_eq!(statements[0].json["result"]["response"], "?why");
+}

@@ -612,3 +612,38 @@ fn sync_round_trip_through_ralph_with_a_retry_after_it_stopped() {
     assert!(stderr.contains("(3 statements sent before)"), "{stderr}");
     assert_eq!(other.sent_count(), 3);
 }
+
+#[test]
+fn iri_base_and_homepage_must_be_absolute_iris_and_name_the_activities() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "id = \"c\"\ntitle = \"C\"\nhomepage = \"https://example.org/c\"\niri_base = \"no scheme here\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.md"), "+++\nid = \"a\"\n+++\nText.\n").unwrap();
+    let report = morsel::pack::load(dir.path());
+    let errors: Vec<String> = report
+        .errors()
+        .map(|d| d.one_line(std::path::Path::new("")))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "course.toml:4:12: error: `iri_base` must be an absolute IRI such as `https://example.org/courses/git`, not `no scheme here`"
+        ]
+    );
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "id = \"c\"\ntitle = \"C\"\niri_base = \"https://example.org/c/\"\n",
+    )
+    .unwrap();
+    let pack = morsel::pack::load(dir.path())
+        .into_pack()
+        .map_err(|r| r.diagnostics)
+        .unwrap();
+    assert_eq!(
+        pack.course.iri_base.as_deref(),
+        Some("https://example.org/c/")
+    );
+}
