@@ -368,3 +368,28 @@ fn the_player_shows_the_key_results_a_lesson_moved_on_its_summary() {
         "{text}"
     );
 }
+
+#[test]
+fn the_dashboard_shows_key_results_against_their_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let mut p = crate::player::player(
+        morsel::tui::app::Start::Course {
+            target: pack.display().to_string(),
+            options: morsel::session::OpenOptions::default(),
+        },
+        dir.path(),
+        (80, 24),
+    );
+    crate::player::press_until(&mut p.app, "<Right>", "True?");
+    crate::player::press(&mut p.app, "t");
+    crate::player::press_until(&mut p.app, "<Right>", "End of lesson: Lesson a.");
+    crate::player::press(&mut p.app, "S");
+    let text = crate::player::screen(&p.app);
+    assert!(
+        text.contains("Both mastered: mastery 50% (target 100%)"),
+        "{text}"
+    );
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Sparkline};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
 use crate::commands::stats::{FORECAST_DAYS, Stats};
@@ -41,6 +41,9 @@ pub struct Dashboard {
     /// Items due each of the next days, today first.
     pub forecast: Vec<u64>,
     pub lessons: Vec<LessonRow>,
+    /// Key results against their targets: the line (`Branching fluency: mastery 60% (target 80%)`) and how far
+    /// along, 0 to 1.
+    pub key_results: Vec<(String, f64)>,
     pub scroll: usize,
 }
 
@@ -76,6 +79,7 @@ impl Dashboard {
             goal_minutes,
             forecast: stats.review.forecast.iter().map(|&n| n as u64).collect(),
             lessons,
+            key_results: Vec::new(),
             scroll: 0,
         }
     }
@@ -215,6 +219,26 @@ impl Dashboard {
                     )))
                     .data(&last_30),
                 middle,
+            );
+        }
+        // Key results, as gauges against their targets, above the lessons.
+        let shown_krs = self.key_results.len().min(usize::from(bottom.height / 3));
+        let [krs, bottom] =
+            Layout::vertical([Constraint::Length(shown_krs as u16), Constraint::Min(1)])
+                .areas(bottom);
+        for (i, (line, ratio)) in self.key_results.iter().take(shown_krs).enumerate() {
+            let row = Rect {
+                y: krs.y + i as u16,
+                height: 1,
+                ..krs
+            };
+            frame.render_widget(
+                Gauge::default()
+                    .ratio(ratio.clamp(0.0, 1.0))
+                    .label(truncate(&sanitize(line), usize::from(row.width)))
+                    .gauge_style(ctx.styles.strong)
+                    .use_unicode(true),
+                row,
             );
         }
         // Lessons.
