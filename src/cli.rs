@@ -624,7 +624,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Stats { course, format }) => {
             let paths = paths()?;
-            let retention = Config::load(&paths.config)?.desired_retention;
+            let config = Config::load(&paths.config)?;
+            let retention = config.desired_retention;
             let store = Store::open_read_only(&paths.db)?;
             let stats = stats::gather(&paths, store.as_ref(), course.as_deref(), retention, now)?;
             if let Some(id) = &course
@@ -639,6 +640,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Format::Text => {
                     let mut lines = SanitisedLines::new(&mut out);
                     stats::write_text(&stats, &mut lines)?;
+                    if let Some(store) = &store
+                        && !stats.courses.is_empty()
+                    {
+                        let offset = crate::store::status::local_offset_minutes(now)?;
+                        let spans = store.active_spans(now)?;
+                        let ids: Vec<&str> = stats
+                            .courses
+                            .iter()
+                            .map(|c| c.overview.id.as_str())
+                            .collect();
+                        let key_results =
+                            overview::key_results(&paths, store, &ids, retention, now)?;
+                        stats::write_learning(
+                            &spans,
+                            &key_results,
+                            now,
+                            offset,
+                            config.daily_minutes,
+                            &mut lines,
+                        )?;
+                    }
                     lines.flush()?;
                 }
                 Format::Json => stats::write_json(&stats, &mut out)?,

@@ -330,6 +330,47 @@ pub fn review_queue(
     Ok((scheduler, items))
 }
 
+/// Every key result of these courses against its target, as the dashboard and `stats` show them: its line
+/// (`Branching fluency: mastery 60% (target 80%)`) and how far along, 0 to 1.
+pub fn key_results(
+    paths: &Paths,
+    store: &Store,
+    ids: &[&str],
+    retention: f32,
+    now: i64,
+) -> Result<Vec<(String, f64)>, StoreError> {
+    use crate::outcomes::{Inputs, Snapshot};
+    let packs = packs_of(paths, store, ids)?;
+    let scheduler = store.scheduler(retention)?;
+    let mut gauges = Vec::new();
+    for id in ids {
+        let Some(pack) = packs.get(*id) else {
+            continue;
+        };
+        if pack.course.key_results.is_empty() {
+            continue;
+        }
+        let progress = store.progress(id)?;
+        let history = store.outcome_history(id, now, &scheduler)?;
+        let snapshot = Snapshot::take(
+            pack,
+            &Inputs {
+                progress: &progress,
+                scheduler: &scheduler,
+                history: &history,
+            },
+        );
+        for change in crate::outcomes::standing(pack, &snapshot, &snapshot) {
+            let target = change.key_result.target;
+            let ratio = change
+                .now
+                .map_or(0.0, |v| if target > 0.0 { v / target } else { 0.0 });
+            gauges.push((crate::summary::KeyResultLine::from(&change).line(), ratio));
+        }
+    }
+    Ok(gauges)
+}
+
 /// `Ok` when `lesson` is none or one of the course's lessons.
 pub fn require_lesson(
     course: &str,

@@ -101,6 +101,51 @@ pub fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32
     }
 }
 
+/// The study days of the last `weeks` weeks as text, a row per weekday (Monday first) and a column per week, the
+/// newest on the right: `·` nothing, `░` some time, `▒` half the goal, `█` the goal met. `minutes` is active minutes
+/// per local day (days since the epoch), `today` a local day.
+pub fn heatmap(
+    minutes: &BTreeMap<i64, i64>,
+    today: i64,
+    weeks: i64,
+    goal_minutes: u32,
+) -> Vec<String> {
+    let first = today - weeks * 7 + 1;
+    let goal = i64::from(goal_minutes.max(1));
+    let mut rows = vec![String::new(); 7];
+    for day in first..=today {
+        let m = minutes.get(&day).copied().unwrap_or(0);
+        let c = match m {
+            0 => '·',
+            m if m >= goal => '█',
+            m if m * 2 >= goal => '▒',
+            _ => '░',
+        };
+        // 1970-01-01, day 0, was a Thursday.
+        rows[(day + 3).rem_euclid(7) as usize].push(c);
+    }
+    rows
+}
+
+/// Active minutes of each of the last `days` days as a line of block characters scaled to the busiest day.
+pub fn sparkline(minutes: &BTreeMap<i64, i64>, today: i64, days: i64) -> String {
+    let values: Vec<i64> = (today - days + 1..=today)
+        .map(|d| minutes.get(&d).copied().unwrap_or(0).max(0))
+        .collect();
+    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    let blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    values
+        .iter()
+        .map(|&v| {
+            if v == 0 {
+                ' '
+            } else {
+                blocks[((v * 7) / max) as usize]
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -487,6 +487,56 @@ struct JsonPosition<'a> {
     bite: usize,
 }
 
+/// The text dashboard after the courses: study days of the last 26 weeks, active minutes of the last 30 days, and
+/// every key result against its target.
+pub fn write_learning(
+    spans: &[crate::streak::Span],
+    key_results: &[(String, f64)],
+    now: i64,
+    utc_offset_min: i32,
+    goal_minutes: u32,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let minutes: std::collections::BTreeMap<i64, i64> =
+        crate::streak::active_ms_per_day(spans, now, utc_offset_min)
+            .into_iter()
+            .map(|(day, ms)| (day, ms / 60_000))
+            .collect();
+    let today = crate::streak::local_day(now, utc_offset_min);
+    writeln!(
+        out,
+        "\nStudy days, last 26 weeks (· none, ░ some, ▒ half the goal, █ the goal)"
+    )?;
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for (name, row) in names
+        .iter()
+        .zip(crate::streak::heatmap(&minutes, today, 26, goal_minutes))
+    {
+        writeln!(out, "  {name} {row}")?;
+    }
+    let total: i64 = (today - 29..=today)
+        .map(|d| minutes.get(&d).copied().unwrap_or(0))
+        .sum();
+    writeln!(
+        out,
+        "Active minutes, last 30 days: {total}\n  |{}|",
+        crate::streak::sparkline(&minutes, today, 30)
+    )?;
+    if !key_results.is_empty() {
+        writeln!(out, "Key results")?;
+        for (line, ratio) in key_results {
+            let filled = (ratio.clamp(0.0, 1.0) * 10.0).round() as usize;
+            writeln!(
+                out,
+                "  {}{} {line}",
+                "█".repeat(filled),
+                "░".repeat(10 - filled)
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The stable JSON shape documented in the README.
 pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     let r = &stats.review;

@@ -475,58 +475,24 @@ impl App {
             )?;
             let mut dashboard =
                 Dashboard::new(&spans, &stats, now, offset, self.ctx.config.daily_minutes);
-            dashboard.key_results = self.key_result_gauges(&stats, now)?;
+            let ids: Vec<&str> = stats
+                .courses
+                .iter()
+                .map(|c| c.overview.id.as_str())
+                .collect();
+            dashboard.key_results = crate::overview::key_results(
+                &self.ctx.paths,
+                &self.ctx.store,
+                &ids,
+                self.ctx.config.desired_retention,
+                now,
+            )?;
             Ok(dashboard)
         });
         if let Some(dashboard) = self.ctx.saved(result) {
             let previous = std::mem::replace(&mut self.screen, Screen::Library(Library::default()));
             self.screen = Screen::Dashboard(Box::new(dashboard), Box::new(previous));
         }
-    }
-
-    /// Every key result of the played courses against its target, for the dashboard's gauges.
-    fn key_result_gauges(
-        &self,
-        stats: &crate::commands::stats::Stats,
-        now: i64,
-    ) -> Result<Vec<(String, f64)>, StoreError> {
-        use crate::outcomes::{Inputs, Snapshot};
-        let ids: Vec<&str> = stats
-            .courses
-            .iter()
-            .map(|c| c.overview.id.as_str())
-            .collect();
-        let packs = crate::overview::packs_of(&self.ctx.paths, &self.ctx.store, &ids)?;
-        let scheduler = self
-            .ctx
-            .store
-            .scheduler(self.ctx.config.desired_retention)?;
-        let mut gauges = Vec::new();
-        for id in ids {
-            let Some(pack) = packs.get(id) else { continue };
-            if pack.course.key_results.is_empty() {
-                continue;
-            }
-            let progress = self.ctx.store.progress(id)?;
-            let history = self.ctx.store.outcome_history(id, now, &scheduler)?;
-            let snapshot = Snapshot::take(
-                pack,
-                &Inputs {
-                    progress: &progress,
-                    scheduler: &scheduler,
-                    history: &history,
-                },
-            );
-            for change in crate::outcomes::standing(pack, &snapshot, &snapshot) {
-                let target = change.key_result.target;
-                let ratio = change
-                    .now
-                    .map_or(0.0, |v| if target > 0.0 { v / target } else { 0.0 });
-                let line = crate::summary::KeyResultLine::from(&change).line();
-                gauges.push((line, ratio));
-            }
-        }
-        Ok(gauges)
     }
 
     /// A review of everything due, from the library.

@@ -393,3 +393,35 @@ fn the_dashboard_shows_key_results_against_their_targets() {
         "{text}"
     );
 }
+
+#[test]
+fn stats_text_shows_study_days_minutes_and_key_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let db = dir.path().join("p.db");
+    let run = |args: &[&str], stdin: &str| {
+        crate::morsel()
+            .env("MORSEL_NOW_MS", "1700000000000")
+            .env("MORSEL_UTC_OFFSET", "0")
+            .env("MORSEL_COURSES", dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    let _ = run(
+        &["play", "--plain", pack.to_str().unwrap()],
+        "\ntrue\nnext\nnext\nquit\n",
+    );
+    let out = String::from_utf8(run(&["stats"], "").stdout).unwrap();
+    assert!(out.contains("Study days, last 26 weeks"), "{out}");
+    assert!(out.contains("Active minutes, last 30 days:"), "{out}");
+    assert!(
+        out.contains("Key results") && out.contains("Both mastered: mastery 50% (target 100%)"),
+        "{out}"
+    );
+}

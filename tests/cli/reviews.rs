@@ -214,6 +214,11 @@ fn stats_shows_review_items_parameters_retention_and_the_forecast() {
         "{text}"
     );
     let summary = text.split("\nSpaced review\n").nth(1).unwrap();
+    // The study days and minutes follow, after a blank line.
+    let (summary, learning) = summary
+        .split_once("\n\nStudy days")
+        .unwrap_or((summary, ""));
+    assert!(learning.contains("Active minutes, last 30 days:"), "{text}");
     let lines: Vec<&str> = summary.lines().collect();
     // 1795000000000 ms is 2026-11-18 in UTC.
     assert_eq!(

@@ -150,26 +150,9 @@ impl Dashboard {
         }
     }
 
-    /// The heatmap as text: a row per weekday, a column per week, the newest on the right; ` ` nothing, `░` some
-    /// time, `▒` half the goal, `█` the goal met.
+    /// The heatmap as text (`streak::heatmap`).
     pub fn heatmap(&self, weeks: i64) -> Vec<String> {
-        let days = weeks * 7;
-        let first = self.today - days + 1;
-        let mut rows = vec![String::new(); 7];
-        for d in first..=self.today {
-            let m = self.minutes.get(&d).copied().unwrap_or(0);
-            let goal = i64::from(self.goal_minutes.max(1));
-            let c = match m {
-                0 => '·',
-                m if m >= goal => '█',
-                m if m * 2 >= goal => '▒',
-                _ => '░',
-            };
-            // Days since the epoch: 1970-01-01 was a Thursday; row 0 is Monday.
-            let weekday = (d + 3).rem_euclid(7) as usize;
-            rows[weekday].push(c);
-        }
-        rows
+        crate::streak::heatmap(&self.minutes, self.today, weeks, self.goal_minutes)
     }
 
     pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
