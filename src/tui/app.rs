@@ -428,7 +428,18 @@ impl App {
         }
     }
 
-    fn start_session(&mut self, pack: Pack, options: &OpenOptions, from_library: bool) {
+    fn start_session(&mut self, mut pack: Pack, options: &OpenOptions, from_library: bool) {
+        // The learner's own objectives and key results (objectives.toml beside the config), as --plain adds them.
+        let path = crate::config::objectives_path(&self.ctx.paths.config);
+        let (personal, mut problems) = crate::pack::Personal::load(&path);
+        if !problems.iter().any(crate::pack::Diagnostic::is_error) {
+            problems.extend(personal.apply(&mut pack));
+        }
+        if let Some(error) = problems.iter().find(|d| d.is_error()) {
+            let folder = path.parent().unwrap_or(std::path::Path::new(""));
+            self.ctx.error = Some(error.one_line(folder));
+            return;
+        }
         let result = self.ctx.store.progress(&pack.course.id);
         let Some(progress) = self.ctx.saved(result) else {
             return;

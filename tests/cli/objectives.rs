@@ -425,3 +425,30 @@ fn stats_text_shows_study_days_minutes_and_key_results() {
         "{out}"
     );
 }
+
+#[test]
+fn the_player_adds_the_learners_own_key_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    // The player helper's config is `config.toml` in the same folder: objectives.toml sits beside it.
+    let mut p = crate::player::player(morsel::tui::app::Start::Library, dir.path(), (80, 24));
+    let config = p.app.ctx.paths.config.clone();
+    std::fs::write(morsel::config::objectives_path(&config), PERSONAL).unwrap();
+    p.app = crate::player::reopen(
+        &p,
+        morsel::tui::app::Start::Course {
+            target: pack.display().to_string(),
+            options: morsel::session::OpenOptions::default(),
+        },
+    );
+    crate::player::press_until(&mut p.app, "<Right>", "True?");
+    crate::player::press(&mut p.app, "t");
+    crate::player::press_until(&mut p.app, "<Right>", "End of lesson: Lesson a.");
+    let text = crate::player::screen(&p.app);
+    assert!(
+        text.contains("First lesson, mine: mastery 0% → 100%"),
+        "{text}"
+    );
+}
