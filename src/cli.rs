@@ -217,6 +217,19 @@ pub enum Command {
               value_parser = clap::value_parser!(u16).range(1..=1000))]
         batch: u16,
     },
+    /// Print a shell completion script: e.g. `morsel completions bash > ~/.local/share/bash-completion/completions/morsel`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder: e.g.
+    /// `morsel man --dir ~/.local/share/man/man1`, then `man morsel-play`.
+    Man {
+        /// Write morsel.1 and a page for every command (morsel-play.1, …) into this folder, created when missing.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// What `morsel export` writes.
@@ -847,6 +860,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     lines.flush()?;
                 }
                 Format::Json => plan::write_json(&report, &mut out)?,
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Generated into memory: clap_complete panics on a write error, and `… | head` is not one.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "morsel", &mut script);
+            out.write_all(&script)?;
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man { dir }) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match dir {
+                None => clap_mangen::Man::new(command)
+                    .render(&mut out)
+                    .context("writing the manual page")?,
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                    clap_mangen::generate_to(command, &dir)
+                        .with_context(|| format!("writing manual pages to {}", dir.display()))?;
+                    writeln!(
+                        out,
+                        "manual pages written to {}",
+                        sanitize(&dir.display().to_string())
+                    )?;
+                }
             }
             ExitCode::SUCCESS
         }

@@ -9,6 +9,7 @@ mod history;
 mod hostile;
 mod import;
 mod import_mdbook;
+mod install;
 mod library;
 mod lints;
 mod notes;
