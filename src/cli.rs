@@ -819,9 +819,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export {
             what: Export::Answers { course, format },
         }) => {
-            let g = notes::gather(&paths()?, course.as_deref())?;
-            let rows = match &g.store {
-                Some(store) => store.attempts(course.as_deref())?,
+            // Answers name their course and item ids: no pack is loaded.
+            let rows = match notes::open(&paths()?, course.as_deref())? {
+                Some((store, _)) => store.attempts(course.as_deref())?,
                 None => Vec::new(),
             };
             match format {

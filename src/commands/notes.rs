@@ -196,6 +196,32 @@ pub fn write_json(notes: &[PlacedNote], out: &mut dyn Write) -> io::Result<()> {
     super::write_json(&Doc { notes }, out)
 }
 
+/// The store read-only and the courses asked for (`course`, or every course played), loading no pack: `None` when
+/// there is no database yet. An unknown `course`, or any course without a database, is an error naming the database.
+pub fn open(
+    paths: &crate::paths::Paths,
+    course: Option<&str>,
+) -> anyhow::Result<Option<(crate::store::Store, Vec<crate::store::CourseRow>)>> {
+    let unknown = |id: &str| {
+        anyhow::anyhow!(
+            "no progress saved for course `{}` in {}",
+            sanitize(id),
+            sanitize(&paths.db.display().to_string())
+        )
+    };
+    let Some(store) = crate::store::Store::open_read_only(&paths.db)? else {
+        return match course {
+            Some(id) => Err(unknown(id)),
+            None => Ok(None),
+        };
+    };
+    let rows = match course {
+        Some(id) => vec![store.course(id)?.ok_or_else(|| unknown(id))?],
+        None => store.courses()?,
+    };
+    Ok(Some((store, rows)))
+}
+
 /// The learner's data for `notes` and `export feedback`/`answers`: the store (none when there is no database yet)
 /// and the courses asked for (`course`, or every course played), each with its pack when it still loads. An unknown
 /// `course` is an error naming the database.
@@ -206,32 +232,13 @@ pub struct Gathered {
 }
 
 pub fn gather(paths: &crate::paths::Paths, course: Option<&str>) -> anyhow::Result<Gathered> {
-    let store = crate::store::Store::open_read_only(&paths.db)?;
     let mut gathered = Gathered {
         store: None,
         titles: HashMap::new(),
         packs: HashMap::new(),
     };
-    let Some(store) = store else {
-        if let Some(id) = course {
-            anyhow::bail!(
-                "no progress saved for course `{}` in {}",
-                sanitize(id),
-                sanitize(&paths.db.display().to_string())
-            );
-        }
+    let Some((store, rows)) = open(paths, course)? else {
         return Ok(gathered);
-    };
-    let rows = match course {
-        Some(id) => match store.course(id)? {
-            Some(row) => vec![row],
-            None => anyhow::bail!(
-                "no progress saved for course `{}` in {}",
-                sanitize(id),
-                sanitize(&paths.db.display().to_string())
-            ),
-        },
-        None => store.courses()?,
     };
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     gathered.packs = crate::overview::packs_of(paths, &store, &ids)?;
