@@ -1,7 +1,7 @@
 //! The command line: what each command takes, and running it. `main.rs` only maps the outcome to an exit code.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -448,17 +448,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let target = target.unwrap_or_default();
             let path = overview::find_course(&settings.paths, &target)?;
-            let report = crate::pack::load(&path);
-            if let Some(course) = &report.course
-                && report.errors().next().is_none()
-            {
-                overview::require_lesson(&course.id, &report.lessons, lesson.as_deref())?;
-            }
             let options = OpenOptions {
                 lesson,
                 restart,
                 bite: None,
             };
+            if !plain && indexed_lesson(&settings.paths, &path, options.lesson.as_deref()) {
+                // A large pack known from its lesson index: the player shows its first frame before the rest of
+                // it is read.
+                let store = Store::open(&settings.paths.db)?;
+                drop(out);
+                require_terminal()?;
+                let start = crate::tui::Start::Pack { path, options };
+                crate::tui::run(start, settings, store)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let report = crate::pack::load(&path);
+            if let Some(course) = &report.course
+                && report.errors().next().is_none()
+            {
+                overview::require_lesson(&course.id, &report.lessons, options.lesson.as_deref())?;
+            }
             let mut store = Store::open(&settings.paths.db)?;
             if plain {
                 let mut pack = playable(report)?;
@@ -585,11 +595,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Preview { path, lesson, bite }) => {
             let settings = settings(&cli.global)?;
-            let report = crate::pack::load(&path);
-            if let Some(course) = &report.course
-                && report.errors().next().is_none()
-            {
-                overview::require_lesson(&course.id, &report.lessons, lesson.as_deref())?;
+            if !indexed_lesson(&settings.paths, &path, lesson.as_deref()) {
+                let report = crate::pack::load(&path);
+                if let Some(course) = &report.course
+                    && report.errors().next().is_none()
+                {
+                    overview::require_lesson(&course.id, &report.lessons, lesson.as_deref())?;
+                }
             }
             // Nothing an author does in preview is saved: the progress database is never opened.
             let store = Store::in_memory()?;
@@ -898,6 +910,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             writeln!(out, "database  {}", paths.db.display())?;
             writeln!(out, "config    {}", paths.config.display())?;
             writeln!(out, "data      {}", paths.data_dir.display())?;
+            writeln!(out, "cache     {}", paths.cache_dir.display())?;
             for (i, dir) in paths.courses.iter().enumerate() {
                 writeln!(
                     out,
@@ -912,6 +925,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     out.flush().context("writing to stdout")?;
     Ok(code)
+}
+
+/// Whether the pack at `path` has a lesson index (it is large, and opened before) that names the lesson asked for,
+/// if any: then the player opens it at a glance, and a missing lesson is not looked for in the whole pack first.
+fn indexed_lesson(paths: &crate::paths::Paths, path: &Path, lesson: Option<&str>) -> bool {
+    crate::pack::glance::read_index(&paths.cache_dir, path)
+        .is_some_and(|index| lesson.is_none_or(|id| index.file_of(id).is_some()))
 }
 
 /// The edge of the commands whose output is plain text (`list`, `stats`, `paths`): every line written through it

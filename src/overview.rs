@@ -65,6 +65,9 @@ pub struct CourseOverview {
     pub active: ActiveTime,
     /// What the store knows of the course, if it was ever played.
     pub played: Option<CourseRow>,
+    /// The pack is large and still being read in the background (the library only): its lessons are not counted
+    /// yet.
+    pub pending: bool,
 }
 
 impl CourseOverview {
@@ -97,21 +100,29 @@ pub enum Loaded {
         title: Option<String>,
         error: String,
     },
+    /// Only its `course.toml` read so far: a large pack whose lessons are read in the background.
+    Pending(Box<pack::Course>),
 }
 
 pub fn load_pack(path: &Path) -> Loaded {
-    let report = pack::load(path);
-    let first_error = report.errors().next().map(|d| d.one_line(Path::new("")));
-    let (id, title) = report.course.as_ref().map_or((None, None), |c| {
-        (Some(c.id.clone()), Some(c.title.clone()))
-    });
-    match report.into_pack() {
-        Ok(pack) => Loaded::Pack(Box::new(pack)),
-        Err(_) => Loaded::Broken {
-            id,
-            title,
-            error: first_error.unwrap_or_else(|| "the pack has errors".to_string()),
-        },
+    Loaded::from_report(pack::load(path))
+}
+
+impl Loaded {
+    /// The pack of a load report, or its first error.
+    pub fn from_report(report: pack::LoadReport) -> Self {
+        let first_error = report.errors().next().map(|d| d.one_line(Path::new("")));
+        let (id, title) = report.course.as_ref().map_or((None, None), |c| {
+            (Some(c.id.clone()), Some(c.title.clone()))
+        });
+        match report.into_pack() {
+            Ok(pack) => Loaded::Pack(Box::new(pack)),
+            Err(_) => Loaded::Broken {
+                id,
+                title,
+                error: first_error.unwrap_or_else(|| "the pack has errors".to_string()),
+            },
+        }
     }
 }
 
@@ -124,6 +135,7 @@ pub fn overview(
 ) -> Result<CourseOverview, StoreError> {
     let (id, title, error) = match loaded {
         Loaded::Pack(p) => (p.course.id.clone(), p.course.title.clone(), None),
+        Loaded::Pending(c) => (c.id.clone(), c.title.clone(), None),
         Loaded::Broken { id, title, error } => (
             id.clone().unwrap_or_default(),
             title.clone().unwrap_or_else(|| path.display().to_string()),
@@ -162,7 +174,7 @@ pub fn overview(
                     });
             (lessons, next)
         }
-        Loaded::Broken { .. } => (Vec::new(), None),
+        Loaded::Broken { .. } | Loaded::Pending(_) => (Vec::new(), None),
     };
     Ok(CourseOverview {
         id,
@@ -174,6 +186,7 @@ pub fn overview(
         next,
         active,
         played,
+        pending: matches!(loaded, Loaded::Pending(_)),
     })
 }
 
@@ -260,13 +273,14 @@ pub fn find_course(paths: &Paths, target: &str) -> Result<PathBuf, NoCourse> {
     if as_path.is_dir() {
         return Ok(as_path);
     }
+    // Only each course.toml is read: the pack found is loaded once, by whoever asked.
     let mut ids = Vec::new();
     for path in paths.packs() {
-        if let Loaded::Pack(pack) = load_pack(&path) {
-            if pack.course.id == target {
+        if let Some(course) = pack::glance::course(&path) {
+            if course.id == target {
                 return Ok(path);
             }
-            ids.push(pack.course.id);
+            ids.push(course.id);
         }
     }
     Err(NoCourse {

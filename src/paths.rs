@@ -14,6 +14,8 @@ pub struct Paths {
     pub config: PathBuf,
     /// morsel's data directory.
     pub data_dir: PathBuf,
+    /// What can be rebuilt from the packs at any time (`$XDG_CACHE_HOME/morsel`): the lesson index of large packs.
+    pub cache_dir: PathBuf,
     /// Where courses are looked for (`--courses`, `MORSEL_COURSES`), in order.
     pub courses: Vec<PathBuf>,
 }
@@ -41,6 +43,10 @@ impl Paths {
             (None, Some(xdg)) => xdg.config_dir().join("morsel").join("config.toml"),
             (None, None) => PathBuf::from("morsel.toml"),
         };
+        let cache_dir = match &xdg {
+            Some(xdg) => xdg.cache_dir().join("morsel"),
+            None => data_dir.join("cache"),
+        };
         let courses = if courses.is_empty() {
             vec![PathBuf::from("courses"), data_dir.join("courses")]
         } else {
@@ -50,6 +56,7 @@ impl Paths {
             db: db.unwrap_or_else(|| data_dir.join("progress.db")),
             config,
             data_dir,
+            cache_dir,
             courses,
         })
     }

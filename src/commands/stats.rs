@@ -201,7 +201,7 @@ fn overviews(
         } else {
             let pack = match loaded {
                 Loaded::Pack(pack) => Some(pack),
-                Loaded::Broken { .. } => None,
+                Loaded::Broken { .. } | Loaded::Pending(_) => None,
             };
             out.push((o, pack));
         }

@@ -278,7 +278,11 @@ fn parse_lesson(file: &LessonFile) -> Parsed {
 
 /// Reads a regular file of at most `MAX_FILE_BYTES` as UTF-8; a file that is not UTF-8 gets an error at its first bad
 /// byte.
-fn read_source(real: &Path, relative: &Path, out: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+pub(super) fn read_source(
+    real: &Path,
+    relative: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
     let bytes = match source::read_regular(real) {
         Ok(bytes) => bytes,
         Err(e) => {

@@ -7,6 +7,7 @@ mod course;
 pub mod diagnostic;
 mod discover;
 mod fields;
+pub mod glance;
 mod lesson;
 mod load;
 mod objectives;

@@ -42,6 +42,8 @@ pub enum Event {
     PackChanged,
     /// SIGTERM or SIGHUP: save and go.
     Terminate,
+    /// A large pack has been read in full, in the background (`Context::events`).
+    PackLoaded(Box<LoadReport>),
 }
 
 /// What the loop must do after an event.
@@ -61,6 +63,11 @@ pub enum Start {
     /// A pack directory or a course id on the course path.
     Course {
         target: String,
+        options: OpenOptions,
+    },
+    /// The pack in this folder.
+    Pack {
+        path: PathBuf,
         options: OpenOptions,
     },
     /// A pack the command line has loaded already (and checked the lesson asked for).
@@ -119,6 +126,9 @@ pub struct Context {
     pub error: Option<String>,
     /// A time-boxed session under way.
     pub timebox: Option<Timebox>,
+    /// Where background work reports (the loop's channel): large packs are then read in full on a worker thread
+    /// after their first frame. `None` in tests that drive the app alone: every pack is read before it shows.
+    pub events: Option<std::sync::mpsc::Sender<Event>>,
 }
 
 impl Context {
@@ -161,18 +171,42 @@ pub struct App {
     timebox_course: Option<PathBuf>,
     /// Preview: the pack's folder, reloaded on every save.
     preview_root: Option<PathBuf>,
+    /// A large pack shown at its first lesson while the rest of it is read (`Event::PackLoaded`).
+    loading: Option<Loading>,
+}
+
+/// A course open at a glance (`pack::glance`): the player shows the lesson it opens at, saving nothing, until the
+/// whole pack is read; then the real session opens at the same place and the keys pressed meanwhile apply in order.
+struct Loading {
+    root: PathBuf,
+    options: OpenOptions,
+    from_library: bool,
+    keys: Vec<KeyEvent>,
 }
 
 /// Below this the player says the terminal is too small instead of drawing.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
 
 impl App {
+    /// The app on its first screen, every pack read in full before it shows.
     pub fn new(
         start: Start,
         settings: Settings,
         store: Store,
         clock: Rc<dyn Clock>,
         size: (u16, u16),
+    ) -> Self {
+        Self::with_events(start, settings, store, clock, size, None)
+    }
+
+    /// The app on its first screen; with `events`, a large pack shows before it is read in full.
+    pub fn with_events(
+        start: Start,
+        settings: Settings,
+        store: Store,
+        clock: Rc<dyn Clock>,
+        size: (u16, u16),
+        events: Option<std::sync::mpsc::Sender<Event>>,
     ) -> Self {
         let Settings {
             config,
@@ -190,14 +224,15 @@ impl App {
             size,
             error: None,
             timebox: None,
+            events,
         };
-        let library = Library::load(&ctx);
         let mut app = Self {
-            screen: Screen::Library(library),
+            screen: Screen::Library(Library::default()),
             ctx,
             help: false,
             timebox_course: None,
             preview_root: None,
+            loading: None,
         };
         match start {
             Start::Library => {}
@@ -207,7 +242,11 @@ impl App {
                     Err(e) => app.ctx.error = Some(e.to_string()),
                 }
             }
-            Start::Loaded { report, options } => app.open_report(*report, &options, false),
+            Start::Pack { path, options } => app.open_course(path, &options, false),
+            Start::Loaded { report, options } => {
+                app.remember_index(&report);
+                app.open_report(*report, &options, false)
+            }
             Start::Review(reviewing) => {
                 app.screen = Screen::Review(Box::new(ReviewScreen::new(*reviewing, false)))
             }
@@ -221,6 +260,10 @@ impl App {
                 app.open_preview(&path, &options);
             }
         }
+        // The library is read only when it is what shows (a course that cannot open shows its error over it).
+        if matches!(app.screen, Screen::Library(_)) {
+            app.screen = Screen::Library(Library::load(&app.ctx));
+        }
         app
     }
 
@@ -229,10 +272,16 @@ impl App {
             Event::Resize(w, h) => {
                 self.ctx.size = (w, h);
                 if let Screen::Player(p) = &mut self.screen {
-                    p.resized(&mut self.ctx);
+                    if self.loading.is_some() {
+                        // Nothing is saved before the real session opens.
+                        p.refresh(&self.ctx);
+                    } else {
+                        p.resized(&mut self.ctx);
+                    }
                 }
                 Effect::Redraw
             }
+            Event::Tick if self.loading.is_some() => Effect::Unchanged,
             Event::Tick => self.idle_pause(),
             Event::HighlightingReady => {
                 if let Screen::Player(p) = &mut self.screen {
@@ -240,6 +289,8 @@ impl App {
                 }
                 Effect::Redraw
             }
+            // The pack is being read in full already.
+            Event::PackChanged if self.loading.is_some() => Effect::Unchanged,
             Event::PackChanged => {
                 match &mut self.screen {
                     Screen::Player(p) if p.preview.is_some() => {
@@ -255,7 +306,20 @@ impl App {
                 Effect::Redraw
             }
             Event::Terminate => self.update(Command::Action(Action::Quit)),
+            Event::PackLoaded(report) => self.pack_loaded(*report),
             Event::Key(key) if key.kind == KeyEventKind::Release => Effect::Unchanged,
+            Event::Key(key) if self.loading.is_some() => {
+                // Quit goes at once (nothing was saved yet); any other key waits for the whole pack.
+                if command::resolve(&key, self.input(), &self.ctx.keymap)
+                    == Some(Command::Action(Action::Quit))
+                {
+                    return self.quit();
+                }
+                if let Some(loading) = &mut self.loading {
+                    loading.keys.push(key);
+                }
+                Effect::Unchanged
+            }
             Event::Key(key) => {
                 self.ctx.error = None;
                 let command = command::resolve(&key, self.input(), &self.ctx.keymap);
@@ -393,6 +457,10 @@ impl App {
     }
 
     fn close_session(&mut self) {
+        // A course still loading has no session in the store to close.
+        if self.loading.take().is_some() {
+            return;
+        }
         if let Screen::Player(p) = &mut self.screen {
             let result = p.session.close(&mut self.ctx.store);
             self.ctx.saved(result);
@@ -405,7 +473,122 @@ impl App {
     }
 
     fn open_course(&mut self, path: PathBuf, options: &OpenOptions, from_library: bool) {
-        self.open_report(crate::pack::load(&path), options, from_library);
+        self.loading = None;
+        if self.glance_course(&path, options, from_library) {
+            return;
+        }
+        let report = crate::pack::load(&path);
+        self.remember_index(&report);
+        self.open_report(report, options, from_library);
+    }
+
+    /// Keeps the lesson index of a large pack that loaded without errors, for the next glance at it.
+    fn remember_index(&self, report: &LoadReport) {
+        if !report.has_errors() {
+            // Only a cache: a folder that cannot be written costs the next start its shortcut, nothing more.
+            let _ = crate::pack::glance::write_index(
+                &self.ctx.paths.cache_dir,
+                &report.root,
+                &report.lessons,
+            );
+        }
+    }
+
+    /// Opens a large pack at the lesson it shows first, read alone through the lesson index, and reads the rest on
+    /// a worker thread (`Event::PackLoaded`). False, with nothing changed, when a glance cannot settle where the
+    /// course opens (no index, no worker channel, a finished course, the lesson not where the index says, any
+    /// error): the pack is then read in full first, as a small one is.
+    fn glance_course(
+        &mut self,
+        path: &std::path::Path,
+        options: &OpenOptions,
+        from_library: bool,
+    ) -> bool {
+        use crate::pack::glance;
+        let Some(events) = self.ctx.events.clone() else {
+            return false;
+        };
+        let Some(index) = glance::read_index(&self.ctx.paths.cache_dir, path) else {
+            return false;
+        };
+        let Some(course) = glance::course(path) else {
+            return false;
+        };
+        let Ok(progress) = self.ctx.store.progress(&course.id) else {
+            return false;
+        };
+        let id = match (&options.lesson, &progress.position) {
+            (Some(id), _) => id.clone(),
+            (None, _) if options.restart => index.lessons[0].1.clone(),
+            (None, None) => index.lessons[0].1.clone(),
+            // Where a finished course opens again depends on every lesson's standing.
+            (None, Some(_)) if progress.finished => return false,
+            (None, Some(saved)) => saved.lesson.clone(),
+        };
+        let Some(lesson) = index
+            .file_of(&id)
+            .and_then(|file| glance::lesson(path, file))
+            .filter(|lesson| lesson.id == id)
+        else {
+            return false;
+        };
+        let partial = Pack {
+            root: path.to_path_buf(),
+            course,
+            lessons: vec![lesson],
+        };
+        // A session over that one lesson that saves nothing: the real one opens on the whole pack.
+        let clock = self.ctx.clock.clone();
+        let mut nowhere = crate::journal::MemoryJournal::default();
+        let Ok(session) = Session::open(partial, progress, clock, options, &mut nowhere) else {
+            return false;
+        };
+        let mut player = Player::new(session, from_library, &self.ctx);
+        player.loading = true;
+        self.screen = Screen::Player(Box::new(player));
+        let root = path.to_path_buf();
+        self.loading = Some(Loading {
+            root: root.clone(),
+            options: options.clone(),
+            from_library,
+            keys: Vec::new(),
+        });
+        std::thread::spawn(move || {
+            let report = crate::pack::load(&root);
+            let _ = events.send(Event::PackLoaded(Box::new(report)));
+        });
+        true
+    }
+
+    /// A pack read in full in the background: the course waiting for it opens for real, at the place it shows, and
+    /// the keys pressed meanwhile apply in order; or the library counts its lessons.
+    fn pack_loaded(&mut self, report: LoadReport) -> Effect {
+        self.remember_index(&report);
+        if let Screen::Library(library) = &mut self.screen {
+            return if library.loaded(report, &self.ctx) {
+                Effect::Redraw
+            } else {
+                Effect::Unchanged
+            };
+        }
+        let Some(loading) = self.loading.take_if(|l| l.root == report.root) else {
+            return Effect::Unchanged;
+        };
+        self.open_report(report, &loading.options, loading.from_library);
+        if let (Some(root), Screen::Player(p)) = (&self.preview_root, &mut self.screen) {
+            p.preview = Some(crate::tui::screens::preview::Preview {
+                root: root.clone(),
+                ..Default::default()
+            });
+        }
+        let mut effect = Effect::Redraw;
+        for key in loading.keys {
+            if self.handle(Event::Key(key)) == Effect::Quit {
+                effect = Effect::Quit;
+                break;
+            }
+        }
+        effect
     }
 
     fn open_report(&mut self, report: LoadReport, options: &OpenOptions, from_library: bool) {

@@ -47,15 +47,17 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
     let mut terminal = ratatui::init();
     // Keys are read only once the terminal is in raw mode: a read begun before would wait in line mode and lose
     // the first key.
+    let background = tx.clone();
     spawn_input(tx);
     let result = (|| -> anyhow::Result<()> {
         let size = terminal.size().context("reading the terminal size")?;
-        let mut app = App::new(
+        let mut app = App::with_events(
             start,
             settings,
             store,
             Rc::new(clock),
             (size.width, size.height),
+            Some(background),
         );
         terminal.draw(|f| draw(&app, f)).context("drawing")?;
         while let Ok(event) = rx.recv() {

@@ -10,6 +10,7 @@ mod hostile;
 mod import;
 mod import_mdbook;
 mod install;
+mod large;
 mod library;
 mod lints;
 mod notes;

@@ -11,10 +11,14 @@ use ratatui::widgets::Paragraph;
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, timebox};
 use crate::commands::{list::bar, minutes};
-use crate::overview::{self, CourseOverview};
+use std::path::PathBuf;
+
+use crate::overview::{self, CourseOverview, Loaded};
+use crate::pack::{LoadReport, glance};
 use crate::render::sanitize;
 use crate::store::status::DailyStatus;
 use crate::tui::app::Context;
+use crate::tui::app::Event;
 use crate::tui::command::{Binding, Command, Input};
 use crate::tui::keymap::Action;
 
@@ -40,13 +44,53 @@ pub struct Library {
 
 impl Library {
     /// The courses on the course path, the most recently played first, then in the course path's order.
+    ///
+    /// With a worker channel (`Context::events`), a pack that has a lesson index (a large one) is listed from its
+    /// `course.toml` alone and read on a worker thread; [`Library::loaded`] counts its lessons when it arrives.
     pub fn load(ctx: &Context) -> Self {
         let now = ctx.clock.now_ms();
-        let (mut courses, error) = match overview::on_course_path(&ctx.paths, Some(&ctx.store), now)
-        {
+        let packs: Vec<(PathBuf, Loaded)> = ctx
+            .paths
+            .packs()
+            .into_iter()
+            .map(|path| {
+                let glance = ctx
+                    .events
+                    .as_ref()
+                    .filter(|_| glance::read_index(&ctx.paths.cache_dir, &path).is_some())
+                    .and_then(|_| glance::course(&path));
+                let loaded = match glance {
+                    Some(course) => Loaded::Pending(Box::new(course)),
+                    None => overview::load_pack(&path),
+                };
+                (path, loaded)
+            })
+            .collect();
+        let pending: Vec<PathBuf> = packs
+            .iter()
+            .filter(|(_, loaded)| matches!(loaded, Loaded::Pending(_)))
+            .map(|(path, _)| path.clone())
+            .collect();
+        if let (Some(events), false) = (ctx.events.clone(), pending.is_empty()) {
+            std::thread::spawn(move || {
+                for root in pending {
+                    let report = crate::pack::load(&root);
+                    if events.send(Event::PackLoaded(Box::new(report))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let overviews = |store: Option<&crate::store::Store>| {
+            packs
+                .iter()
+                .map(|(path, loaded)| overview::overview(loaded, path, store, now))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let (mut courses, error) = match overviews(Some(&ctx.store)) {
             Ok(courses) => (courses, None),
             Err(e) => (
-                overview::on_course_path(&ctx.paths, None, now).unwrap_or_default(),
+                overviews(None).unwrap_or_default(),
                 Some(format!("progress could not be read: {e}")),
             ),
         };
@@ -75,6 +119,29 @@ impl Library {
             due,
             choosing_minutes: false,
         }
+    }
+
+    /// A large pack read in full in the background: its course counted in place. False when it is not one of the
+    /// courses listed.
+    pub fn loaded(&mut self, report: LoadReport, ctx: &Context) -> bool {
+        let root = report.root.clone();
+        let Some(course) = self
+            .courses
+            .iter_mut()
+            .find(|c| c.pending && c.path == root)
+        else {
+            return false;
+        };
+        let now = ctx.clock.now_ms();
+        match overview::overview(&Loaded::from_report(report), &root, Some(&ctx.store), now) {
+            Ok(overview) => *course = overview,
+            Err(e) => {
+                course.pending = false;
+                self.error = Some(format!("progress could not be read: {e}"));
+            }
+        }
+        self.duplicate_of = overview::duplicate_ids(&self.courses);
+        true
     }
 
     /// Whether the first row is "Review N due": something is due and no filter narrows the list.
@@ -385,6 +452,9 @@ pub fn today_line(today: &DailyStatus, width: u16) -> String {
 fn detail(ctx: &Context, c: &CourseOverview, due: usize, width: u16) -> Line<'static> {
     if let Some(error) = &c.error {
         return Line::styled(format!("    ! {}", sanitize(error)), ctx.styles.strong);
+    }
+    if c.pending {
+        return Line::styled("    counting lessons…", dim());
     }
     let total = c.lessons.len();
     let last = c.played.as_ref().map_or_else(

@@ -38,6 +38,9 @@ pub struct Player {
     pub remark: Option<Remark>,
     /// The current bite's lines, rendered for `(lesson, bite, width)`.
     rendered: ((usize, usize, u16), Vec<Line<'static>>),
+    /// The session holds only the lesson on screen while the rest of a large pack is read (`App::glance_course`):
+    /// the course's counts are not known yet, and the header says so.
+    pub loading: bool,
 }
 
 /// Key results as the course opened and as the current lesson began, and the lines on the summary showing.
@@ -69,6 +72,7 @@ impl Player {
             key_results: KeyResults::default(),
             remark: None,
             rendered: ((usize::MAX, 0, 0), Vec::new()),
+            loading: false,
         };
         player.refresh(ctx);
         player.key_results.course_start = player.snapshot(ctx);
@@ -497,13 +501,16 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     let place = if p.preview.is_some() {
         preview::place(p, wide)
     } else if wide {
+        let of = if p.loading {
+            "lessons counting…".to_string()
+        } else {
+            format!("lesson {}/{lessons}", session.lesson_index() + 1)
+        };
         let counts = format!(
-            "{}bite {}/{} · lesson {}/{}",
+            "{}bite {}/{} · {of}",
             note::mark(p),
             session.bite().number,
             lesson.bites.len(),
-            session.lesson_index() + 1,
-            lessons,
         );
         // The lesson's reading time when the title still fits beside it.
         let timed = format!("{counts} · {} ", reading_time(lesson.minutes));
@@ -522,7 +529,10 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     };
     let right = Line::from(vec![
         Span::styled(place, dim()),
-        Span::styled(bar(complete, lessons, bar_width), ctx.styles.heading[0]),
+        Span::styled(
+            bar(complete, lessons, if p.loading { 0 } else { bar_width }),
+            ctx.styles.heading[0],
+        ),
     ]);
     header_row(ctx, frame, head_col, &title, right);
 }

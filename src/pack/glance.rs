@@ -1,0 +1,245 @@
+//! What can be read of a pack without reading all of it, so that the first frame of a large pack does not wait for
+//! its last lesson: `course.toml` alone, one lesson file alone, and the lesson index, a cache of which file holds
+//! which lesson id.
+//!
+//! A glance is only ever a shortcut to what a full [`load`](super::load) gives: anything that a glance cannot
+//! settle (an error anywhere, an index that names the wrong file) returns `None`, and the caller loads the pack in
+//! full as before. The index is a hint, never trusted: the lesson it points to is parsed, and its id must be the one
+//! asked for.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::course::{self, CourseFile};
+use super::diagnostic::{Diagnostic, Sink};
+use super::load::read_source;
+use super::{Course, Lesson, lesson};
+
+/// Packs with fewer lessons than this load in full in a few milliseconds: no index is kept for them.
+pub const INDEX_MIN_LESSONS: usize = 100;
+
+/// The first line of an index file, before the pack's real root.
+const INDEX_HEADER: &str = "morsel lesson index 1";
+
+/// The course of the pack in `root`, from its `course.toml` alone; `None` when it is missing, has any error, or is
+/// of a newer format.
+pub fn course(root: &Path) -> Option<Course> {
+    let real_root = root.canonicalize().ok()?;
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let source = read_source(
+        &real_root.join("course.toml"),
+        Path::new("course.toml"),
+        &mut out,
+    )?;
+    let CourseFile {
+        course, too_new, ..
+    } = course::parse(&mut Sink {
+        source: &source,
+        out: &mut out,
+    });
+    if too_new || out.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    course
+}
+
+/// The lesson in the file `relative` to the pack's `root`, parsed alone: `None` when the file leaves the pack,
+/// cannot be read, or has any error. The checks that need the whole pack (unique ids, links) are not made here;
+/// the full load that follows makes them.
+pub fn lesson(root: &Path, relative: &Path) -> Option<Lesson> {
+    let real_root = root.canonicalize().ok()?;
+    let real = real_root.join(relative).canonicalize().ok()?;
+    if !real.starts_with(&real_root) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut links = Vec::new();
+    let source = read_source(&real, relative, &mut out)?;
+    let parsed = lesson::parse(
+        &mut Sink {
+            source: &source,
+            out: &mut out,
+        },
+        &mut links,
+    )?;
+    (!out.iter().any(Diagnostic::is_error)).then_some(parsed.lesson)
+}
+
+/// Which file holds which lesson, in the pack's order, as the last full load found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonIndex {
+    /// `(file relative to the pack's root, lesson id)`.
+    pub lessons: Vec<(PathBuf, String)>,
+}
+
+impl LessonIndex {
+    /// The file said to hold the lesson `id`.
+    pub fn file_of(&self, id: &str) -> Option<&Path> {
+        self.lessons
+            .iter()
+            .find(|(_, lesson)| lesson == id)
+            .map(|(file, _)| file.as_path())
+    }
+}
+
+/// The index file of the pack at `root` in `cache_dir`: one file per pack, named by a hash of its real path.
+fn index_path(cache_dir: &Path, real_root: &Path) -> PathBuf {
+    // FNV-1a: stable across builds and platforms, unlike the standard library's hasher.
+    let hash = real_root
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    cache_dir.join("lessons").join(format!("{hash:016x}.tsv"))
+}
+
+/// The index of the pack at `root`, if one was written for it (and for this very folder).
+pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
+    let real_root = root.canonicalize().ok()?;
+    let text = std::fs::read_to_string(index_path(cache_dir, &real_root)).ok()?;
+    let mut lines = text.lines();
+    let (header, written_for) = lines.next()?.split_once('\t')?;
+    if header != INDEX_HEADER || Path::new(written_for) != real_root {
+        return None;
+    }
+    let lessons = lines
+        .map(|line| {
+            let (file, id) = line.split_once('\t')?;
+            Some((PathBuf::from(file), id.to_string()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!lessons.is_empty()).then_some(LessonIndex { lessons })
+}
+
+/// Writes the index of the pack at `root` with these lessons, if there are at least [`INDEX_MIN_LESSONS`] lessons, whole or not at all (a temporary file
+/// renamed into place). A pack whose paths or ids cannot be written as lines is skipped: the index is only a
+/// shortcut.
+pub fn write_index(cache_dir: &Path, root: &Path, lessons: &[Lesson]) -> std::io::Result<()> {
+    if lessons.len() < INDEX_MIN_LESSONS {
+        return Ok(());
+    }
+    let real_root = root.canonicalize()?;
+    let Some(root) = real_root.to_str() else {
+        return Ok(());
+    };
+    let mut text = format!("{INDEX_HEADER}\t{root}\n");
+    for lesson in lessons {
+        let Some(file) = lesson.file.to_str() else {
+            return Ok(());
+        };
+        if [file, root, &lesson.id]
+            .iter()
+            .any(|s| s.contains(['\t', '\n', '\r']))
+        {
+            return Ok(());
+        }
+        text.push_str(file);
+        text.push('\t');
+        text.push_str(&lesson.id);
+        text.push('\n');
+    }
+    let path = index_path(cache_dir, &real_root);
+    let dir = path.parent().unwrap_or(cache_dir);
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile_in(dir)?;
+    temp.1.write_all(text.as_bytes())?;
+    temp.1.sync_all().ok();
+    std::fs::rename(&temp.0, &path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp.0);
+    })
+}
+
+/// A new file in `dir` with a name no other writer uses.
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let path = dir.join(format!(
+        ".{}-{:016x}.tmp",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    Ok((path, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::Pack;
+
+    fn pack_of(dir: &Path, lessons: usize) -> Pack {
+        crate::synth::write_pack(
+            dir,
+            crate::synth::Shape {
+                lessons,
+                ..crate::synth::Shape::default()
+            },
+        )
+        .unwrap();
+        super::super::load(dir).into_pack().unwrap()
+    }
+
+    #[test]
+    fn the_index_names_each_lessons_file_and_one_lesson_parses_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let root = dir.path().join("pack");
+        let pack = pack_of(&root, INDEX_MIN_LESSONS);
+        assert_eq!(read_index(&cache, &root), None);
+        write_index(&cache, &pack.root, &pack.lessons).unwrap();
+        let index = read_index(&cache, &root).expect("the index was written");
+        assert_eq!(index.lessons.len(), pack.lessons.len());
+        let last = pack.lessons.last().unwrap();
+        let file = index.file_of(&last.id).expect("the last lesson is indexed");
+        assert_eq!(file, last.file);
+        // Parsed alone, the lesson is the one the full load made.
+        assert_eq!(lesson(&root, file).as_ref(), Some(last));
+        assert_eq!(course(&root), Some(pack.course.clone()));
+        // The index of a small pack is not worth keeping.
+        let small = pack_of(&dir.path().join("small"), 3);
+        write_index(&cache, &small.root, &small.lessons).unwrap();
+        assert_eq!(read_index(&cache, &small.root), None);
+    }
+
+    #[test]
+    fn a_glance_never_settles_what_has_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("pack");
+        let pack = pack_of(&root, 2);
+        let file = root.join(&pack.lessons[0].file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            format!("{text}\n```quiz\nkind = \"nonsense\"\n```\n"),
+        )
+        .unwrap();
+        assert_eq!(lesson(&root, &pack.lessons[0].file), None);
+        // Nor a file outside the pack.
+        std::fs::write(dir.path().join("outside.md"), "+++\nid = \"x\"\n+++\n# X\n").unwrap();
+        assert_eq!(lesson(&root, Path::new("../outside.md")), None);
+        // Nor a course.toml with an error.
+        std::fs::write(root.join("course.toml"), "id = 3\n").unwrap();
+        assert_eq!(course(&root), None);
+    }
+
+    #[test]
+    fn an_index_written_for_another_folder_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let root = dir.path().join("pack");
+        let pack = pack_of(&root, INDEX_MIN_LESSONS);
+        write_index(&cache, &pack.root, &pack.lessons).unwrap();
+        let path = index_path(&cache, &root.canonicalize().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let elsewhere = text.replacen(
+            root.canonicalize().unwrap().to_str().unwrap(),
+            "/elsewhere",
+            1,
+        );
+        std::fs::write(&path, elsewhere).unwrap();
+        assert_eq!(read_index(&cache, &root), None);
+    }
+}
