@@ -155,16 +155,16 @@ fn overviews(
         .into_iter()
         .filter(|row| course.is_none_or(|c| c == row.id))
         .collect();
-    // Each pack on the course path is loaded once, however many courses are reported.
-    let mut on_path: Vec<(std::path::PathBuf, Loaded)> = if rows.is_empty() {
+    // Only each course.toml on the course path is read to find the played courses; only their packs are loaded.
+    let mut on_path: Vec<(std::path::PathBuf, Option<String>)> = if rows.is_empty() {
         Vec::new()
     } else {
         paths
             .packs()
             .into_iter()
             .map(|p| {
-                let loaded = overview::load_pack(&p);
-                (p, loaded)
+                let id = crate::pack::glance::course(&p).map(|c| c.id);
+                (p, id)
             })
             .collect()
     };
@@ -172,15 +172,12 @@ fn overviews(
     for row in rows {
         let found = on_path
             .iter()
-            .position(|(_, l)| matches!(l, Loaded::Pack(p) if p.course.id == row.id));
-        let (path, loaded) = match found {
-            Some(index) => on_path.swap_remove(index),
-            None => {
-                let path = std::path::PathBuf::from(&row.pack_path);
-                let loaded = overview::load_pack(&path);
-                (path, loaded)
-            }
+            .position(|(_, id)| id.as_deref() == Some(row.id.as_str()));
+        let path = match found {
+            Some(index) => on_path.swap_remove(index).0,
+            None => std::path::PathBuf::from(&row.pack_path),
         };
+        let loaded = overview::load_pack(&path);
         let mut o = overview::overview(&loaded, &path, Some(store), now)?;
         if o.id.is_empty() || o.id != row.id {
             // The pack moved, or now holds another course: report what the store knows.
