@@ -463,24 +463,40 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if plain {
                 let mut pack = playable(report)?;
                 personal_objectives(&settings.paths.config, &mut pack)?;
-                let progress = store.progress(&pack.course.id)?;
+                let offset = crate::store::status::local_offset_minutes(now)?;
+                // Another terminal playing this course is asked about first; then this one holds it and beats.
+                use crate::plain::takeover::{self, Claimed};
+                let stdin = io::stdin();
+                let mut input = stdin.lock();
+                let course = pack.course.id.clone();
+                if takeover::claim(&mut store, &course, now, offset, &mut input, &mut out)?
+                    == Claimed::Left
+                {
+                    out.flush().context("writing to stdout")?;
+                    return Ok(ExitCode::from(1));
+                }
+                let heartbeat = store.heartbeat();
+                let progress = store.progress(&course)?;
                 let clock = Rc::new(crate::clock::LocalClock {
-                    utc_offset_min: crate::store::status::local_offset_minutes(now)?,
+                    utc_offset_min: offset,
                 });
                 let mut session = Session::open(pack, progress, clock, &options, &mut store)?;
                 session.set_scheduler(store.scheduler(settings.config.desired_retention)?);
-                let stdin = io::stdin();
                 let history = |store: &Store, session: &Session| {
                     let course = &session.pack().course.id;
                     Ok(store.outcome_history(course, SystemClock.now_ms(), session.scheduler())?)
                 };
-                crate::plain::run_with(
+                let played = crate::plain::run_with(
                     &mut session,
                     &mut store,
-                    &mut stdin.lock(),
+                    &mut takeover::Watched::new(input, heartbeat.as_ref()),
                     &mut out,
                     &history,
-                )?;
+                );
+                drop(heartbeat);
+                // Only this player's own claim is deleted: a lost one stays the other terminal's.
+                let _ = store.release();
+                played?;
                 ExitCode::SUCCESS
             } else {
                 drop(out);

@@ -27,6 +27,7 @@ mod screens;
 mod status;
 mod store;
 mod targets;
+mod takeover;
 mod timebox;
 mod verdicts;
 mod xapi;
