@@ -171,3 +171,136 @@ fn a_second_terminal_is_told_takes_over_and_the_first_stops_without_losing_answe
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(query(&db, "SELECT count(*) FROM claims"), "Integer(0)");
 }
+
+mod tui {
+    use morsel::session::OpenOptions;
+    use morsel::tui::app::{Screen, Start};
+
+    use crate::fixture;
+    use crate::player::{Player, every_construct, press, reopen, screen, through_intro};
+
+    fn start() -> Start {
+        Start::Course {
+            target: fixture("valid/every-construct").display().to_string(),
+            options: OpenOptions::default(),
+        }
+    }
+
+    /// The course's claim made to look like another live process's on this host (pid 1 always runs).
+    fn held_elsewhere(p: &Player) {
+        let conn = rusqlite::Connection::open(&p.db).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE claims SET pid = 1 WHERE course_id = 'every-construct'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1, "the first player claimed the course");
+    }
+
+    fn saved_position(p: &Player) -> (String, i64) {
+        let conn = rusqlite::Connection::open(&p.db).unwrap();
+        conn.query_row(
+            "SELECT lesson_id, bite FROM positions WHERE course_id = 'every-construct'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    fn asked(size: (u16, u16)) -> (Player, morsel::tui::App) {
+        let mut p = every_construct(size);
+        through_intro(&mut p.app);
+        press(&mut p.app, "<Right>");
+        held_elsewhere(&p);
+        let second = reopen(&p, start());
+        assert!(
+            matches!(second.screen, Screen::TakeOver(_)),
+            "{}",
+            screen(&second)
+        );
+        (p, second)
+    }
+
+    #[test]
+    fn the_question_at_80_by_24_and_40_by_12() {
+        for size in [(80, 24), (40, 12)] {
+            let (_p, second) = asked(size);
+            let text = screen(&second);
+            assert!(text.contains("pid 1, since"), "{text}");
+            insta::assert_snapshot!(format!("takeover-{}x{}", size.0, size.1), text);
+        }
+    }
+
+    #[test]
+    fn taking_over_moves_the_course_and_the_first_stops_at_its_next_key_without_writing() {
+        let (mut p, mut second) = asked((80, 24));
+        press(&mut second, "<Enter>");
+        assert!(
+            matches!(second.screen, Screen::Player(_)),
+            "{}",
+            screen(&second)
+        );
+        press(&mut second, "<Right>");
+        let newer = saved_position(&p);
+
+        // The first player's next move is refused: it says why, goes back to the library and writes nothing.
+        press(&mut p.app, "<Right>");
+        let text = screen(&p.app);
+        assert!(matches!(p.app.screen, Screen::Library(_)), "{text}");
+        assert!(
+            text.contains("This course was taken over in another terminal; your progress up to here"),
+            "{text}"
+        );
+        assert_eq!(saved_position(&p), newer);
+        press(&mut p.app, "q");
+        assert_eq!(saved_position(&p), newer, "quitting wrote nothing either");
+
+        // The new holder plays on and saves: skipping the question records an answer.
+        let answers = || -> i64 {
+            let conn = rusqlite::Connection::open(&p.db).unwrap();
+            conn.query_row("SELECT count(*) FROM answers", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = answers();
+        press(&mut second, "s");
+        assert_eq!(answers(), before + 1, "{}", screen(&second));
+    }
+
+    #[test]
+    fn a_player_learns_at_its_beat_that_it_was_taken_over() {
+        let mut p = every_construct((80, 24));
+        through_intro(&mut p.app);
+        held_elsewhere(&p);
+        // Another terminal takes it over; the first notices at its next beat, with no key pressed.
+        let mut second = reopen(&p, start());
+        press(&mut second, "<Enter>");
+        p.clock.advance_secs(5);
+        let mut effect = morsel::tui::Effect::Unchanged;
+        // Beats are due by wall time (every 4 s): ticks until one finds the claim gone, bounded in number.
+        for _ in 0..60 {
+            effect = p.app.handle(morsel::tui::Event::Tick);
+            if effect == morsel::tui::Effect::Redraw {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(effect, morsel::tui::Effect::Redraw);
+        let text = screen(&p.app);
+        assert!(matches!(p.app.screen, Screen::Library(_)), "{text}");
+        assert!(text.contains("This course was taken over"), "{text}");
+    }
+
+    #[test]
+    fn leaving_it_there_opens_nothing_and_keeps_the_other_claim() {
+        let (p, mut second) = asked((80, 24));
+        let before = saved_position(&p);
+        press(&mut second, "<Esc>");
+        assert_eq!(saved_position(&p), before);
+        let conn = rusqlite::Connection::open(&p.db).unwrap();
+        let pid: i64 = conn
+            .query_row("SELECT pid FROM claims", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(pid, 1);
+    }
+}
