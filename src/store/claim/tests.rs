@@ -109,7 +109,7 @@ fn a_claim_whose_beat_is_old_is_taken_silently() {
     let (_dir, path) = temp_db();
     let mut first = Store::open(&path).unwrap();
     let mut second = Store::open(&path).unwrap();
-    first.claim("c", NOW, false).unwrap();
+    let _ = first.claim("c", NOW, false).unwrap();
     as_if_another_process(&first, 1, &host_name(), NOW);
     assert!(matches!(
         second.claim("c", NOW + STALE_AFTER_MS, false).unwrap(),
@@ -126,7 +126,7 @@ fn a_claim_of_a_process_gone_from_this_host_is_taken_silently_but_another_hosts_
     let (_dir, path) = temp_db();
     let mut first = Store::open(&path).unwrap();
     let mut second = Store::open(&path).unwrap();
-    first.claim("c", NOW, false).unwrap();
+    let _ = first.claim("c", NOW, false).unwrap();
     // No process has this pid (above Linux's pid_max). NOW is 08:00 UTC.
     as_if_another_process(&first, 4_194_305, &host_name(), NOW);
     assert_eq!(second.claim("c", NOW, false).unwrap(), Claim::Held);
@@ -142,7 +142,7 @@ fn a_claim_of_a_process_gone_from_this_host_is_taken_silently_but_another_hosts_
 fn a_beat_moves_the_claims_time_and_a_refused_write_changes_nothing() {
     let (_dir, path) = temp_db();
     let mut first = Store::open(&path).unwrap();
-    first.claim("c", NOW, false).unwrap();
+    let _ = first.claim("c", NOW, false).unwrap();
     assert_eq!(first.beat(NOW + 4_000).unwrap(), Beat::Kept);
     let beat_at: i64 = first
         .conn
@@ -156,7 +156,7 @@ fn a_beat_moves_the_claims_time_and_a_refused_write_changes_nothing() {
     );
 
     let mut second = Store::open(&path).unwrap();
-    second.claim("c", NOW + 6_000, true).unwrap();
+    let _ = second.claim("c", NOW + 6_000, true).unwrap();
     let answers = |s: &Store| -> i64 {
         s.conn
             .query_row("SELECT count(*) FROM courses", [], |r| r.get(0))
@@ -171,11 +171,11 @@ fn a_beat_moves_the_claims_time_and_a_refused_write_changes_nothing() {
 fn the_heartbeat_thread_notices_a_take_over() {
     let (_dir, path) = temp_db();
     let mut first = Store::open(&path).unwrap();
-    first.claim("c", NOW, false).unwrap();
+    let _ = first.claim("c", NOW, false).unwrap();
     let heartbeat = first.heartbeat().unwrap();
     assert!(!heartbeat.lost());
     let mut second = Store::open(&path).unwrap();
-    second.claim("c", NOW, true).unwrap();
+    let _ = second.claim("c", NOW, true).unwrap();
     // Bounded by beats, not by time: the thread beats every BEAT_EVERY and stops once it finds the claim gone.
     while !heartbeat.thread.as_ref().unwrap().is_finished() {
         std::thread::sleep(Duration::from_millis(50));
