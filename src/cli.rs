@@ -346,6 +346,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         )
     };
     let now = SystemClock.now_ms();
+    if lists_courses(cli.command.as_ref())
+        && let Ok(paths) = paths()
+    {
+        install_bundled(&paths);
+    }
     let code = match cli.command {
         None => {
             drop(out);
@@ -922,12 +927,49 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     dir.display()
                 )?;
             }
+            // Where each course comes from: a folder on the course path, or the bundled copy installed where.
+            let sources = crate::bundled::sources(&paths);
+            let width = sources.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
+            for (id, source) in sources {
+                writeln!(out, "course    {id:width$}  {source}")?;
+            }
             out.flush()?;
             ExitCode::SUCCESS
         }
     };
     out.flush().context("writing to stdout")?;
     Ok(code)
+}
+
+/// Whether a command looks through the course path (the library, `list`, `stats`, `plan`, `review`, `notes`,
+/// `status`, and `play` or `print` of a course id), and so first installs the bundled courses there.
+fn lists_courses(command: Option<&Command>) -> bool {
+    let folder = |target: &str| std::path::Path::new(target).is_dir();
+    match command {
+        None => true,
+        Some(
+            Command::List { .. }
+            | Command::Stats { .. }
+            | Command::Plan { .. }
+            | Command::Review { .. }
+            | Command::Notes { .. }
+            | Command::Status { .. },
+        ) => true,
+        Some(Command::Play { target, .. }) => !target.as_deref().is_some_and(folder),
+        Some(Command::Print { target, .. }) => !folder(target),
+        _ => false,
+    }
+}
+
+/// Installs the bundled courses into the data folder's `courses/` when it is on the course path (`bundled`). A
+/// course that cannot be written is said once on stderr (before any screen is drawn) and the command goes on.
+fn install_bundled(paths: &Paths) {
+    if let Some(home) = paths.bundled_home() {
+        let (_, problems) = crate::bundled::install(&home);
+        for problem in problems {
+            eprintln!("morsel: {}", sanitize(&problem.to_string()));
+        }
+    }
 }
 
 /// The edge of the commands whose output is plain text (`list`, `stats`, `paths`): every line written through it
