@@ -169,6 +169,13 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
+    /// Who holds `course_id` now, if anyone.
+    pub fn holder_of(&self, course_id: &str) -> Result<Option<Holder>, StoreError> {
+        holder(&self.conn, course_id)
+            .map(|h| h.map(|(h, _)| h))
+            .map_err(|e| self.error(e))
+    }
+
     /// The course whose claim another player took over, while this one still has it (until `release`).
     pub fn lost_claim(&self) -> Option<&str> {
         self.claim

@@ -382,7 +382,7 @@ impl App {
                 other => other,
             },
         };
-        if matches!(&self.screen, Screen::TakeOver(t) if t.take) {
+        if matches!(&self.screen, Screen::TakeOver(t) if t.taking()) {
             self.take_over();
         }
         match next {

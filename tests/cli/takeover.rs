@@ -244,15 +244,23 @@ mod tui {
         press(&mut second, "<Right>");
         let newer = saved_position(&p);
 
-        // The first player's next move is refused: it says why, goes back to the library and writes nothing.
+        // The first player's next move is refused: it says why, writes nothing, and goes back to the library.
         press(&mut p.app, "<Right>");
         let text = screen(&p.app);
-        assert!(matches!(p.app.screen, Screen::Library(_)), "{text}");
         assert!(
-            text.contains("This course was taken over in another terminal; your progress up to here"),
+            text.contains(&format!(
+                "This course was taken over in another terminal (pid {}, since",
+                std::process::id()
+            )) && text.contains("your progress up to here is saved."),
             "{text}"
         );
         assert_eq!(saved_position(&p), newer);
+        press(&mut p.app, "<Enter>");
+        assert!(
+            matches!(p.app.screen, Screen::Library(_)),
+            "{}",
+            screen(&p.app)
+        );
         press(&mut p.app, "q");
         assert_eq!(saved_position(&p), newer, "quitting wrote nothing either");
 
@@ -287,8 +295,21 @@ mod tui {
         }
         assert_eq!(effect, morsel::tui::Effect::Redraw);
         let text = screen(&p.app);
-        assert!(matches!(p.app.screen, Screen::Library(_)), "{text}");
         assert!(text.contains("This course was taken over"), "{text}");
+    }
+
+    #[test]
+    fn the_news_of_a_take_over_at_80_by_24_and_40_by_12() {
+        for size in [(80, 24), (40, 12)] {
+            let (mut p, mut second) = asked(size);
+            press(&mut second, "<Enter>");
+            // The new holder shows as another process (pid 1) in the snapshot.
+            held_elsewhere(&p);
+            press(&mut p.app, "<Right>");
+            let text = screen(&p.app);
+            assert!(matches!(p.app.screen, Screen::TakeOver(_)), "{text}");
+            insta::assert_snapshot!(format!("taken-over-{}x{}", size.0, size.1), text);
+        }
     }
 
     #[test]

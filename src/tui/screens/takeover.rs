@@ -1,6 +1,6 @@
 //! Two terminals on one course (`store::claim`): the question when another terminal plays the course being opened
-//! (take over here, or leave it there), and what the app does about the claim: beat it on the tick, and once
-//! another terminal has taken the course over, stop, say so, and go back to the library without writing again.
+//! (take over here, or leave it there), what the app does about the claim (beat it on the tick; once another
+//! terminal has taken the course over, stop writing and say why, wrapped at any size, then back to the library).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, plain_text, truncate};
 use crate::pack::Pack;
-use crate::plain::takeover::{TAKEN_OVER, question};
+use crate::plain::takeover::question;
 use crate::render::sanitize;
 use crate::session::OpenOptions;
 use crate::store::claim::{Beat, Claim, Holder};
@@ -18,63 +18,108 @@ use crate::tui::command::{Binding, Command, Input};
 use crate::tui::keymap::Action;
 use crate::tui::screens::library::Library;
 
-/// Another terminal plays the course being opened: take it over here, or leave it there.
+/// The screen: the question before a course opens, or the news that it was taken over.
 pub struct TakeOver {
-    /// The course, loaded, waiting to be opened if the learner takes it over.
-    pub pack: Box<Pack>,
-    pub options: OpenOptions,
-    pub from_library: bool,
-    /// "pid 1234, since 14:02".
+    pub title: String,
+    /// "pid 1234, since 14:02" (empty when the other terminal has closed since).
     pub holder: String,
-    /// The learner chose to take it over: the app opens the course.
-    pub take: bool,
+    pub kind: Kind,
+}
+
+pub enum Kind {
+    /// Another terminal plays the course being opened.
+    Ask {
+        /// The course, loaded, waiting to be opened if the learner takes it over.
+        pack: Box<Pack>,
+        options: OpenOptions,
+        from_library: bool,
+        /// The learner chose to take it over: the app opens the course.
+        take: bool,
+    },
+    /// Another terminal took over the course this one played: nothing more was written here.
+    Lost,
 }
 
 impl TakeOver {
-    pub fn new(
-        pack: Pack,
-        options: &OpenOptions,
-        from_library: bool,
-        holder: &Holder,
-        ctx: &Context,
-    ) -> Self {
-        let now = ctx.clock.now_ms();
-        Self {
-            pack: Box::new(pack),
-            options: options.clone(),
-            from_library,
-            holder: holder.describe(ctx.clock.utc_offset_min(now)),
-            take: false,
-        }
-    }
-
     pub fn input(&self) -> Input {
         Input::Keys
     }
 
+    /// Whether the learner chose to take the course over (the app then opens it).
+    pub fn taking(&self) -> bool {
+        matches!(self.kind, Kind::Ask { take: true, .. })
+    }
+
     pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
-        let leave = if self.from_library {
-            "leave the course to the other terminal, back to the library"
-        } else {
-            "leave the course to the other terminal and quit"
-        };
-        vec![
-            Binding::action(&ctx.keymap, Action::Next, "take over")
-                .preferring(&ctx.keymap, "Enter")
-                .described("play here from where the other terminal is; it stops saving and says why"),
-            Binding::fixed(Command::Leave, "Esc", "leave").described(leave),
-        ]
+        match &self.kind {
+            Kind::Ask { from_library, .. } => {
+                let leave = if *from_library {
+                    "leave the course to the other terminal, back to the library"
+                } else {
+                    "leave the course to the other terminal and quit"
+                };
+                vec![
+                    Binding::action(&ctx.keymap, Action::Next, "take over")
+                        .preferring(&ctx.keymap, "Enter")
+                        .described(
+                            "play here from where the other terminal is; it stops saving and says why",
+                        ),
+                    Binding::fixed(Command::Leave, "Esc", "leave").described(leave),
+                ]
+            }
+            Kind::Lost => vec![
+                Binding::action(&ctx.keymap, Action::Next, "library")
+                    .preferring(&ctx.keymap, "Enter")
+                    .described("back to the library"),
+                Binding::fixed(Command::Leave, "Esc", "library")
+                    .described("back to the library")
+                    .help_only(),
+            ],
+        }
     }
 
     pub fn update(&mut self, command: Command) -> Next {
-        match command {
-            Command::Action(Action::Next) => {
-                self.take = true;
+        match (&mut self.kind, command) {
+            (Kind::Ask { take, .. }, Command::Action(Action::Next)) => {
+                *take = true;
                 Next::Stay
             }
-            Command::Leave if self.from_library => Next::Library,
-            Command::Leave => Next::Quit,
+            (Kind::Ask { from_library, .. }, Command::Leave) if *from_library => Next::Library,
+            (Kind::Ask { .. }, Command::Leave) => Next::Quit,
+            (Kind::Lost, Command::Action(Action::Next) | Command::Leave) => Next::Library,
             _ => Next::Stay,
+        }
+    }
+
+    fn lines(&self, ctx: &Context) -> Vec<Line<'static>> {
+        let width = ctx.text_width();
+        match &self.kind {
+            Kind::Ask { pack, .. } => {
+                let mut lines = plain_text(&question(&pack.course.id, &self.holder), width, ctx);
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    "Everything either terminal saved is kept; only one goes on saving.",
+                    dim(),
+                ));
+                lines
+            }
+            Kind::Lost => {
+                let by = if self.holder.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", self.holder)
+                };
+                let text = format!(
+                    "This course was taken over in another terminal{by}; your progress up to here is saved."
+                );
+                let mut lines = plain_text(&text, width, ctx);
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    "This terminal saves nothing more for it, so the newer place is kept.",
+                    dim(),
+                ));
+                lines
+            }
         }
     }
 
@@ -83,23 +128,13 @@ impl TakeOver {
         let width = ctx.text_width();
         frame.render_widget(
             Paragraph::new(Line::styled(
-                truncate(&sanitize(&self.pack.course.title), width as usize),
+                truncate(&sanitize(&self.title), width as usize),
                 ctx.styles.heading[0],
             )),
             column(head, width),
         );
-        let mut lines = plain_text(
-            &question(&self.pack.course.id, &self.holder),
-            width,
-            ctx,
-        );
-        lines.push(Line::default());
-        lines.push(Line::styled(
-            "Everything either terminal saved is kept; only one goes on saving.",
-            dim(),
-        ));
         frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            Paragraph::new(self.lines(ctx)).wrap(Wrap { trim: false }),
             column(body, width),
         );
         frame.render_widget(Paragraph::new(notice_line(ctx, None)), column(notice, width));
@@ -108,8 +143,8 @@ impl TakeOver {
 }
 
 impl App {
-    /// Claims the course of `pack` before its session opens. `None`: the course is this terminal's, go on;
-    /// otherwise the pack comes back with the screen to show instead (the question, or nothing on an error).
+    /// Claims the course of `pack` before its session opens. `Some`: the course is this terminal's, go on;
+    /// `None`: the question (or an error) shows instead.
     pub(crate) fn claim_course(
         &mut self,
         pack: Pack,
@@ -120,7 +155,16 @@ impl App {
         match self.ctx.store.claim(&pack.course.id, now, false) {
             Ok(Claim::Held) => Some(pack),
             Ok(Claim::Busy(holder)) => {
-                let prompt = TakeOver::new(pack, options, from_library, &holder, &self.ctx);
+                let prompt = TakeOver {
+                    title: pack.course.title.clone(),
+                    holder: self.describe(&holder),
+                    kind: Kind::Ask {
+                        pack: Box::new(pack),
+                        options: options.clone(),
+                        from_library,
+                        take: false,
+                    },
+                };
                 self.screen = Screen::TakeOver(Box::new(prompt));
                 None
             }
@@ -133,19 +177,26 @@ impl App {
 
     /// After the learner chose to take the course over: the claim moves here and the course opens.
     pub(crate) fn take_over(&mut self) {
-        let Screen::TakeOver(prompt) = std::mem::replace(
-            &mut self.screen,
-            Screen::Library(Library::default()),
-        ) else {
+        let placeholder = Screen::Library(Library::default());
+        let Screen::TakeOver(prompt) = std::mem::replace(&mut self.screen, placeholder) else {
+            return;
+        };
+        let Kind::Ask {
+            pack,
+            options,
+            from_library,
+            ..
+        } = prompt.kind
+        else {
             return;
         };
         let now = self.ctx.clock.now_ms();
-        if let Err(e) = self.ctx.store.claim(&prompt.pack.course.id, now, true) {
-            self.ctx.error = Some(format!("the course could not be taken over: {e}"));
+        if let Err(e) = self.ctx.store.claim(&pack.course.id, now, true) {
             self.screen = Screen::Library(Library::load(&self.ctx));
+            self.ctx.error = Some(format!("the course could not be taken over: {e}"));
             return;
         }
-        self.start_session(*prompt.pack, &prompt.options, prompt.from_library);
+        self.start_session(*pack, &options, from_library);
     }
 
     /// On the tick: beats the claim when it is time. `Redraw` when the course turned out to be taken over.
@@ -169,11 +220,30 @@ impl App {
     }
 
     /// Another terminal has the course now: nothing more is written here (not even the session's time), the
-    /// claim is let go, and the library says why.
+    /// claim is let go, and the screen says why until the learner goes back to the library.
     fn lost_course(&mut self) {
+        let course = self.ctx.store.lost_claim().unwrap_or_default().to_string();
+        let holder = self.ctx.store.holder_of(&course).ok().flatten();
         let _ = self.ctx.store.release();
+        let title = match &self.screen {
+            Screen::Player(p) => p.session.pack().course.title.clone(),
+            Screen::Dashboard(_, under) => match under.as_ref() {
+                Screen::Player(p) => p.session.pack().course.title.clone(),
+                _ => course,
+            },
+            _ => course,
+        };
         self.ctx.timebox = None;
-        self.screen = Screen::Library(Library::load(&self.ctx));
-        self.ctx.error = Some(TAKEN_OVER.to_string());
+        self.ctx.error = None;
+        self.screen = Screen::TakeOver(Box::new(TakeOver {
+            title,
+            holder: holder.map(|h| self.describe(&h)).unwrap_or_default(),
+            kind: Kind::Lost,
+        }));
+    }
+
+    fn describe(&self, holder: &Holder) -> String {
+        let now = self.ctx.clock.now_ms();
+        holder.describe(self.ctx.clock.utc_offset_min(now))
     }
 }
