@@ -255,7 +255,10 @@ mod tui {
             "{text}"
         );
         assert_eq!(saved_position(&p), newer);
-        press(&mut p.app, "<Enter>");
+        // Reading keys do not sweep the news away; Esc goes back to the library.
+        press(&mut p.app, "<Right><Enter><Space>");
+        assert!(matches!(p.app.screen, Screen::TakeOver(_)));
+        press(&mut p.app, "<Esc>");
         assert!(
             matches!(p.app.screen, Screen::Library(_)),
             "{}",

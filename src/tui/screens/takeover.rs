@@ -1,6 +1,7 @@
 //! Two terminals on one course (`store::claim`): the question when another terminal plays the course being opened
 //! (take over here, or leave it there), what the app does about the claim (beat it on the tick; once another
-//! terminal has taken the course over, stop writing and say why, wrapped at any size, then back to the library).
+//! terminal has taken the course over, stop writing and say why, wrapped at any size, until Esc goes back to the
+//! library).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -67,13 +68,10 @@ impl TakeOver {
                     Binding::fixed(Command::Leave, "Esc", "leave").described(leave),
                 ]
             }
+            // Only Esc: the keys the learner was reading with (→, Enter, Space) must not sweep the news away.
             Kind::Lost => vec![
-                Binding::action(&ctx.keymap, Action::Next, "library")
-                    .preferring(&ctx.keymap, "Enter")
+                Binding::fixed(Command::Leave, "Esc", "back to the library")
                     .described("back to the library"),
-                Binding::fixed(Command::Leave, "Esc", "library")
-                    .described("back to the library")
-                    .help_only(),
             ],
         }
     }
@@ -86,7 +84,7 @@ impl TakeOver {
             }
             (Kind::Ask { from_library, .. }, Command::Leave) if *from_library => Next::Library,
             (Kind::Ask { .. }, Command::Leave) => Next::Quit,
-            (Kind::Lost, Command::Action(Action::Next) | Command::Leave) => Next::Library,
+            (Kind::Lost, Command::Leave) => Next::Library,
             _ => Next::Stay,
         }
     }
