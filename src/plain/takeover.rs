@@ -121,3 +121,34 @@ impl<R: BufRead> BufRead for Watched<'_, R> {
         self.inner.consume(amount);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn once_the_heartbeat_finds_the_course_taken_over_the_next_line_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        let mut first = Store::open(&path).unwrap();
+        assert_eq!(first.claim("c", 0, false).unwrap(), Claim::Held);
+        let heartbeat = first.heartbeat().unwrap();
+        let mut input = Watched::new(io::Cursor::new("next\nnext\n"), Some(&heartbeat));
+        let mut line = String::new();
+        input.read_line(&mut line).unwrap();
+        assert_eq!(line, "next\n");
+
+        let mut second = Store::open(&path).unwrap();
+        assert_eq!(second.claim("c", 0, true).unwrap(), Claim::Held);
+        // Bounded by beats: the thread finds the claim gone at its next one.
+        for _ in 0..200 {
+            if heartbeat.lost() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let error = input.read_line(&mut line).unwrap_err();
+        assert_eq!(error.to_string(), TAKEN_OVER);
+    }
+}
