@@ -88,11 +88,17 @@ impl Store {
         if self.is_in_memory() {
             return Ok(Claim::Held);
         }
-        let token = match self.claim.take() {
+        let token = match &self.claim {
             // Claiming again (after the prompt) keeps the token of a claim this player still has.
-            Some(held) if held.course_id == course_id && !held.lost => held.token,
-            _ => new_token(),
+            Some(held) if held.course_id == course_id && !held.lost => held.token.clone(),
+            // Another course held before: it is given up first.
+            Some(_) => {
+                self.release()?;
+                new_token()
+            }
+            None => new_token(),
         };
+        self.claim = None;
         let result = (|| -> rusqlite::Result<Claim> {
             let tx = self
                 .conn

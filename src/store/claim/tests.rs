@@ -219,3 +219,20 @@ fn a_schema_4_database_gains_the_claims_table() {
     assert_eq!(saved_bite(&store), 3);
     assert_eq!(store.claim("c", NOW, false).unwrap(), Claim::Held);
 }
+
+#[test]
+fn claiming_another_course_gives_up_the_one_held() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.claim("c", NOW, false).unwrap(), Claim::Held);
+    assert_eq!(store.claim("d", NOW, false).unwrap(), Claim::Held);
+    let held: Vec<String> = store
+        .conn
+        .prepare("SELECT course_id FROM claims")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(held, ["d"]);
+}
