@@ -160,7 +160,8 @@ pub struct InstallError {
 fn write(course: &Course, path: &Path) -> io::Result<()> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let private = |what: &str| parent.join(format!(".{}.{what}-{}", course.dir, std::process::id()));
+    let private =
+        |what: &str| parent.join(format!(".{}.{what}-{}", course.dir, std::process::id()));
     let fresh = private("new");
     let _ = std::fs::remove_dir_all(&fresh);
     let written = (|| -> io::Result<()> {

@@ -50,7 +50,11 @@ fn installing_writes_every_course_whole_and_it_loads_clean() {
         .collect();
     left.sort();
     assert_eq!(left, ids(), "nothing private left beside them");
-    assert!(inspect(dir.path()).iter().all(|c| c.state == State::Current));
+    assert!(
+        inspect(dir.path())
+            .iter()
+            .all(|c| c.state == State::Current)
+    );
 }
 
 #[test]

@@ -48,7 +48,10 @@ pub fn claim(
         "{}",
         question(course_id, &sanitize(&holder.describe(utc_offset_min)))
     )?;
-    writeln!(out, "Type take to take over here, or leave to leave it there.")?;
+    writeln!(
+        out,
+        "Type take to take over here, or leave to leave it there."
+    )?;
     write!(out, "> ")?;
     out.flush()?;
     let mut line = String::new();

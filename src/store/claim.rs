@@ -233,10 +233,10 @@ impl Store {
         };
         let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
         let offset = super::status::local_offset_minutes(now).unwrap_or(0);
-        let by = holder(&self.conn, &course)
-            .ok()
-            .flatten()
-            .map_or_else(|| "it has closed since".to_string(), |(h, _)| h.describe(offset));
+        let by = holder(&self.conn, &course).ok().flatten().map_or_else(
+            || "it has closed since".to_string(),
+            |(h, _)| h.describe(offset),
+        );
         StoreError::TakenOver { course, by }
     }
 

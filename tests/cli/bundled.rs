@@ -51,7 +51,10 @@ fn outside_the_repository_with_an_empty_data_folder_list_finds_the_three_bundled
         home.path(),
         &["print", "regex-in-bites", "--color", "never"],
     );
-    assert!(ok && text.contains("Regular expressions in bites"), "{stderr}{text}");
+    assert!(
+        ok && text.contains("Regular expressions in bites"),
+        "{stderr}{text}"
+    );
 }
 
 #[test]

@@ -108,7 +108,10 @@ fn a_second_terminal_is_told_takes_over_and_the_first_stops_without_losing_answe
     first.send("next");
     first.send("next");
     let question = first.send("next");
-    assert!(question.contains("Question: Which is a pointer?"), "{question}");
+    assert!(
+        question.contains("Question: Which is a pointer?"),
+        "{question}"
+    );
     let n = question
         .lines()
         .find_map(|l| l.strip_suffix(". A branch"))

@@ -32,9 +32,11 @@ fn opened(at: i64) -> Record {
 fn saved_bite(store: &Store) -> i64 {
     store
         .conn
-        .query_row("SELECT bite FROM positions WHERE course_id = 'c'", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT bite FROM positions WHERE course_id = 'c'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 
@@ -86,7 +88,9 @@ fn a_free_course_is_claimed_and_a_live_claim_is_busy_until_taken_over() {
     }
     assert_eq!(first.lost_claim(), Some("c"));
     assert_eq!(saved_bite(&first), 5);
-    assert!(matches!(first.beat(NOW + 4_000).unwrap(), Beat::Lost(Some(h)) if h.pid == std::process::id()));
+    assert!(
+        matches!(first.beat(NOW + 4_000).unwrap(), Beat::Lost(Some(h)) if h.pid == std::process::id())
+    );
 
     // Releasing a lost claim leaves the new holder's row alone.
     first.release().unwrap();

@@ -135,7 +135,10 @@ impl TakeOver {
             Paragraph::new(self.lines(ctx)).wrap(Wrap { trim: false }),
             column(body, width),
         );
-        frame.render_widget(Paragraph::new(notice_line(ctx, None)), column(notice, width));
+        frame.render_widget(
+            Paragraph::new(notice_line(ctx, None)),
+            column(notice, width),
+        );
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
     }
 }
