@@ -941,8 +941,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// Whether a command looks through the course path (the library, `list`, `stats`, `plan`, `review`, `notes`,
-/// `status`, and `play` or `print` of a course id), and so first installs the bundled courses there.
+/// Whether a command looks through the course path (the library, `list`, `stats`, `plan`, `review`, `notes`, and
+/// `play` or `print` of a course id), and so first installs the bundled courses there. Not `status`: a shell prompt
+/// runs it at every line, and it writes nothing.
 fn lists_courses(command: Option<&Command>) -> bool {
     let folder = |target: &str| std::path::Path::new(target).is_dir();
     match command {
@@ -952,8 +953,7 @@ fn lists_courses(command: Option<&Command>) -> bool {
             | Command::Stats { .. }
             | Command::Plan { .. }
             | Command::Review { .. }
-            | Command::Notes { .. }
-            | Command::Status { .. },
+            | Command::Notes { .. },
         ) => true,
         Some(Command::Play { target, .. }) => !target.as_deref().is_some_and(folder),
         Some(Command::Print { target, .. }) => !folder(target),

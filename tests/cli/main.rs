@@ -36,7 +36,14 @@ mod xapi;
 use std::path::PathBuf;
 
 pub fn morsel() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built")
+    let mut cmd = assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built");
+    // The bundled courses are installed into the data folder on first use: into the build's scratch folder, never
+    // the learner's home (a test that needs its own data folder sets XDG_DATA_HOME again).
+    cmd.env(
+        "XDG_DATA_HOME",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("data"),
+    );
+    cmd
 }
 
 pub fn fixture(path: &str) -> PathBuf {
