@@ -346,6 +346,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         )
     };
     let now = SystemClock.now_ms();
+    if lists_courses(cli.command.as_ref())
+        && let Ok(paths) = paths()
+    {
+        install_bundled(&paths);
+    }
     let code = match cli.command {
         None => {
             drop(out);
@@ -473,24 +478,40 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if plain {
                 let mut pack = playable(report)?;
                 personal_objectives(&settings.paths.config, &mut pack)?;
-                let progress = store.progress(&pack.course.id)?;
+                let offset = crate::store::status::local_offset_minutes(now)?;
+                // Another terminal playing this course is asked about first; then this one holds it and beats.
+                use crate::plain::takeover::{self, Claimed};
+                let stdin = io::stdin();
+                let mut input = stdin.lock();
+                let course = pack.course.id.clone();
+                if takeover::claim(&mut store, &course, now, offset, &mut input, &mut out)?
+                    == Claimed::Left
+                {
+                    out.flush().context("writing to stdout")?;
+                    return Ok(ExitCode::from(1));
+                }
+                let heartbeat = store.heartbeat();
+                let progress = store.progress(&course)?;
                 let clock = Rc::new(crate::clock::LocalClock {
-                    utc_offset_min: crate::store::status::local_offset_minutes(now)?,
+                    utc_offset_min: offset,
                 });
                 let mut session = Session::open(pack, progress, clock, &options, &mut store)?;
                 session.set_scheduler(store.scheduler(settings.config.desired_retention)?);
-                let stdin = io::stdin();
                 let history = |store: &Store, session: &Session| {
                     let course = &session.pack().course.id;
                     Ok(store.outcome_history(course, SystemClock.now_ms(), session.scheduler())?)
                 };
-                crate::plain::run_with(
+                let played = crate::plain::run_with(
                     &mut session,
                     &mut store,
-                    &mut stdin.lock(),
+                    &mut takeover::Watched::new(input, heartbeat.as_ref()),
                     &mut out,
                     &history,
-                )?;
+                );
+                drop(heartbeat);
+                // Only this player's own claim is deleted: a lost one stays the other terminal's.
+                let _ = store.release();
+                played?;
                 ExitCode::SUCCESS
             } else {
                 drop(out);
@@ -919,6 +940,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     dir.display()
                 )?;
             }
+            // Where each course comes from: a folder on the course path, or the bundled copy installed where.
+            let sources = crate::bundled::sources(&paths);
+            let width = sources.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
+            for (id, source) in sources {
+                writeln!(out, "course    {id:width$}  {source}")?;
+            }
             out.flush()?;
             ExitCode::SUCCESS
         }
@@ -932,6 +959,37 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn indexed_lesson(paths: &crate::paths::Paths, path: &Path, lesson: Option<&str>) -> bool {
     crate::pack::glance::read_index(&paths.cache_dir, path)
         .is_some_and(|index| lesson.is_none_or(|id| index.file_of(id).is_some()))
+}
+
+/// Whether a command looks through the course path (the library, `list`, `stats`, `plan`, `review`, `notes`, and
+/// `play` or `print` of a course id), and so first installs the bundled courses there. Not `status`: a shell prompt
+/// runs it at every line, and it writes nothing.
+fn lists_courses(command: Option<&Command>) -> bool {
+    let folder = |target: &str| std::path::Path::new(target).is_dir();
+    match command {
+        None => true,
+        Some(
+            Command::List { .. }
+            | Command::Stats { .. }
+            | Command::Plan { .. }
+            | Command::Review { .. }
+            | Command::Notes { .. },
+        ) => true,
+        Some(Command::Play { target, .. }) => !target.as_deref().is_some_and(folder),
+        Some(Command::Print { target, .. }) => !folder(target),
+        _ => false,
+    }
+}
+
+/// Installs the bundled courses into the data folder's `courses/` when it is on the course path (`bundled`). A
+/// course that cannot be written is said once on stderr (before any screen is drawn) and the command goes on.
+fn install_bundled(paths: &Paths) {
+    if let Some(home) = paths.bundled_home() {
+        let (_, problems) = crate::bundled::install(&home);
+        for problem in problems {
+            eprintln!("morsel: {}", sanitize(&problem.to_string()));
+        }
+    }
 }
 
 /// The edge of the commands whose output is plain text (`list`, `stats`, `paths`): every line written through it

@@ -1,5 +1,6 @@
 //! morsel: a terminal micro-course player. The library behind the `morsel` binary.
 
+pub mod bundled;
 pub mod cli;
 pub mod clock;
 pub mod commands;

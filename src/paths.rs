@@ -1,5 +1,7 @@
 //! Where morsel keeps things: XDG locations on every OS (`$XDG_DATA_HOME/morsel`, `$XDG_CONFIG_HOME/morsel`), each
-//! overridable by a flag and an environment variable. `morsel paths` prints them.
+//! overridable by a flag and an environment variable. `morsel paths` prints them. The default course path ends with
+//! the data folder's `courses/`, where the bundled courses are installed (`bundled`); a pack elsewhere on the path
+//! with a bundled course's id wins over the installed copy.
 
 use std::path::{Path, PathBuf};
 
@@ -61,9 +63,25 @@ impl Paths {
         })
     }
 
+    /// The data folder's `courses/`, where the bundled courses are installed, when it is on the course path
+    /// (always, unless `--courses` or `MORSEL_COURSES` replaces the path).
+    pub fn bundled_home(&self) -> Option<PathBuf> {
+        let home = self.data_dir.join("courses");
+        self.courses.contains(&home).then_some(home)
+    }
+
     /// Every pack on the course path: an entry that is itself a pack, or the packs directly inside it, in name
-    /// order; the first pack found with a given directory wins.
+    /// order; the first pack found with a given directory wins, and an installed bundled course gives way to a
+    /// pack with its id (`bundled::shadowed`).
     pub fn packs(&self) -> Vec<PathBuf> {
+        let mut packs = self.all_packs();
+        let shadowed = crate::bundled::shadowed(&packs);
+        packs.retain(|p| !shadowed.iter().any(|(gone, _)| gone == p));
+        packs
+    }
+
+    /// Every pack on the course path, installed bundled copies that another pack shadows included.
+    pub fn all_packs(&self) -> Vec<PathBuf> {
         let mut packs: Vec<PathBuf> = Vec::new();
         for dir in &self.courses {
             let found = if is_pack(dir) {

@@ -24,6 +24,7 @@ use crate::summary::{self, CourseSummary, LessonSummary};
 const WIDTH: u16 = 80;
 
 pub mod review;
+pub mod takeover;
 
 const HELP: &str = "Commands: next (or an empty line), back, hint, skip, retry, pause, resume, help, quit. \
 While a question waits, type the answer; prefix a command with a colon, as in :skip.";

@@ -88,6 +88,13 @@ pub enum StoreError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    /// Another player took over the course this one held: nothing more is written by this one.
+    #[error(
+        "{} was taken over in another terminal ({}); your progress up to here is saved, and this one saves nothing more",
+        sanitize(course),
+        sanitize(by)
+    )]
+    TakenOver { course: String, by: String },
     #[error("{}: {detail}{state}", shown(path))]
     Sqlite {
         path: PathBuf,

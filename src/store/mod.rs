@@ -3,6 +3,7 @@
 //! migrations embedded in the binary, tracked with `PRAGMA user_version`; `open` checks a file before writing to it
 //! (and opens read-only for the commands that only read), `error` says what went wrong.
 
+pub mod claim;
 mod error;
 mod notes;
 mod open;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_review.sql"),
     include_str!("migrations/0003_xapi.sql"),
     include_str!("migrations/0004_notes.sql"),
+    include_str!("migrations/0005_claims.sql"),
 ];
 
 /// The schema version this morsel writes.
@@ -46,6 +48,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The course this player holds (`claim`), checked before every write.
+    claim: Option<claim::Held>,
 }
 
 impl Store {
@@ -130,14 +134,18 @@ impl Store {
         Ok(progress)
     }
 
-    fn write(&mut self, records: &[Record]) -> rusqlite::Result<()> {
+    /// `Ok(false)`: another player has taken over the course this one held, and nothing was written.
+    fn write(&mut self, records: &[Record]) -> rusqlite::Result<bool> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !claim::still_held(&tx, self.claim.as_ref())? {
+            return Ok(false);
+        }
         for record in records {
             write_one(&tx, record)?;
         }
-        tx.commit()
+        tx.commit().map(|()| true)
     }
 }
 
@@ -145,7 +153,11 @@ impl Journal for Store {
     type Error = StoreError;
 
     fn record(&mut self, records: &[Record]) -> Result<(), StoreError> {
-        self.write(records).map_err(|e| self.error(e))
+        match self.write(records) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(self.taken_over()),
+            Err(e) => Err(self.error(e)),
+        }
     }
 }
 

@@ -74,7 +74,11 @@ impl Store {
             detail: e.to_string(),
             state: FileState::InUse,
         })?;
-        let store = Self { conn, path };
+        let store = Self {
+            conn,
+            path,
+            claim: None,
+        };
         store
             .conn
             .execute_batch("PRAGMA foreign_keys = ON")
@@ -120,6 +124,7 @@ impl Store {
             Ok(()) => Ok(Some(Self {
                 conn,
                 path: path.to_path_buf(),
+                claim: None,
             })),
         }
     }
@@ -208,6 +213,7 @@ fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreE
         Ok(conn) => Ok(Store {
             conn,
             path: path.to_path_buf(),
+            claim: None,
         }),
         Err(mut e) => {
             // The connection is closed, and SQLite has removed the -wal and -shm it made unless it could not (a full
@@ -382,7 +388,9 @@ impl StoreError {
             | StoreError::DiskFull { state, .. }
             | StoreError::ReadOnly { state, .. }
             | StoreError::Sqlite { state, .. } => *state = new,
-            StoreError::TooOld { .. } | StoreError::CreateDir { .. } => {}
+            StoreError::TooOld { .. }
+            | StoreError::CreateDir { .. }
+            | StoreError::TakenOver { .. } => {}
         }
     }
 }

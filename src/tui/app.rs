@@ -15,6 +15,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::command::{self, Binding, Command, Input};
 use super::keymap::{Action, Keymap};
 use super::screens::dashboard::Dashboard;
+use super::screens::takeover::TakeOver;
 use super::screens::timebox::{Timebox, TimeboxDone};
 use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
@@ -101,6 +102,8 @@ pub enum Screen {
     TimeboxDone(Box<TimeboxDone>),
     /// The dashboard, over the screen it was opened from.
     Dashboard(Box<Dashboard>, Box<Screen>),
+    /// Another terminal plays the course being opened: take it over, or leave it (`screens::takeover`).
+    TakeOver(Box<TakeOver>),
 }
 
 /// What the app is set up with, from the command line and the config file.
@@ -282,7 +285,10 @@ impl App {
                 Effect::Redraw
             }
             Event::Tick if self.loading.is_some() => Effect::Unchanged,
-            Event::Tick => self.idle_pause(),
+            Event::Tick => match self.beat() {
+                Effect::Unchanged => self.idle_pause(),
+                lost => lost,
+            },
             Event::HighlightingReady => {
                 if let Screen::Player(p) = &mut self.screen {
                     p.refresh_with(&self.ctx, true);
@@ -335,6 +341,7 @@ impl App {
                     Some(command) => self.update(command),
                     None => Effect::Redraw,
                 };
+                self.check_claim();
                 if effect != Effect::Quit {
                     self.follow_timebox();
                 }
@@ -351,6 +358,7 @@ impl App {
             Screen::Broken(b) => b.input(),
             Screen::Review(r) => r.input(),
             Screen::TimeboxDone(_) | Screen::Dashboard(..) => Input::Keys,
+            Screen::TakeOver(t) => t.input(),
         }
     }
 
@@ -364,6 +372,7 @@ impl App {
             Screen::Review(r) => r.commands(ctx),
             Screen::TimeboxDone(t) => t.commands(ctx),
             Screen::Dashboard(d, _) => d.commands(ctx),
+            Screen::TakeOver(t) => t.commands(ctx),
         };
         if self.input() == Input::Field {
             commands
@@ -422,6 +431,7 @@ impl App {
             Screen::Broken(b) => b.update(command, &self.ctx),
             Screen::Review(r) => r.update(command, &mut self.ctx),
             Screen::TimeboxDone(t) => t.update(command),
+            Screen::TakeOver(t) => t.update(command),
             Screen::Dashboard(d, _) => match d.update(command) {
                 // Back to the screen it was opened from.
                 Next::Library => {
@@ -436,6 +446,9 @@ impl App {
                 other => other,
             },
         };
+        if matches!(&self.screen, Screen::TakeOver(t) if t.taking()) {
+            self.take_over();
+        }
         match next {
             Next::Stay => {}
             Next::Quit => return self.quit(),
@@ -465,6 +478,9 @@ impl App {
             let result = p.session.close(&mut self.ctx.store);
             self.ctx.saved(result);
         }
+        // The course is free for another terminal (`screens::takeover`).
+        let result = self.ctx.store.release();
+        self.ctx.saved(result);
     }
 
     pub fn show_library(&mut self) {
@@ -611,7 +627,12 @@ impl App {
         }
     }
 
-    fn start_session(&mut self, mut pack: Pack, options: &OpenOptions, from_library: bool) {
+    pub(crate) fn start_session(
+        &mut self,
+        mut pack: Pack,
+        options: &OpenOptions,
+        from_library: bool,
+    ) {
         // The learner's own objectives and key results (objectives.toml beside the config), as --plain adds them.
         let path = crate::config::objectives_path(&self.ctx.paths.config);
         let (personal, mut problems) = crate::pack::Personal::load(&path);
@@ -623,6 +644,10 @@ impl App {
             self.ctx.error = Some(error.one_line(folder));
             return;
         }
+        // Another terminal playing this course is asked about first (`screens::takeover`).
+        let Some(pack) = self.claim_course(pack, options, from_library) else {
+            return;
+        };
         let result = self.ctx.store.progress(&pack.course.id);
         let Some(progress) = self.ctx.saved(result) else {
             return;
@@ -910,6 +935,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Review(r) => r.draw(&app.ctx, &commands, frame, area),
         Screen::TimeboxDone(t) => t.draw(&app.ctx, &commands, frame, area),
         Screen::Dashboard(d, _) => d.draw(&app.ctx, &commands, frame, area),
+        Screen::TakeOver(t) => t.draw(&app.ctx, &commands, frame, area),
     }
     if app.help {
         help::draw(&app.ctx, &commands, frame, area);

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
+mod bundled;
 mod check;
 mod commands;
 mod courses;
@@ -27,6 +28,7 @@ mod reviews;
 mod screens;
 mod status;
 mod store;
+mod takeover;
 mod targets;
 mod timebox;
 mod verdicts;
@@ -35,7 +37,19 @@ mod xapi;
 use std::path::PathBuf;
 
 pub fn morsel() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built")
+    let mut cmd = assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built");
+    // The bundled courses are installed into the data folder on first use: into the build's scratch folder, never
+    // the learner's home (a test that needs its own data folder sets XDG_DATA_HOME again).
+    cmd.env(
+        "XDG_DATA_HOME",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("data"),
+    );
+    // Likewise the lesson index of large packs (`pack::glance`).
+    cmd.env(
+        "XDG_CACHE_HOME",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"),
+    );
+    cmd
 }
 
 pub fn fixture(path: &str) -> PathBuf {

@@ -47,9 +47,21 @@ fn a_mistyped_course_id_is_named_with_the_ids_there_are() {
 }
 
 #[test]
-fn a_bundled_id_outside_the_repository_says_where_it_looked_and_how_to_add_a_folder() {
+fn a_bundled_id_outside_the_repository_plays_the_bundled_course() {
     let (_dir, mut cmd) = in_tempdir();
     cmd.args(["play", "git-in-bites", "--plain"])
+        .write_stdin("quit\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Git in bites, lesson 1 of 7"));
+}
+
+#[test]
+fn an_id_on_an_empty_course_path_says_where_it_looked_and_how_to_add_a_folder() {
+    let (dir, mut cmd) = in_tempdir();
+    cmd.arg("--courses")
+        .arg(dir.path())
+        .args(["play", "git-in-bites", "--plain"])
         .write_stdin("quit\n")
         .assert()
         .code(2)

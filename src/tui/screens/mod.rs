@@ -11,6 +11,7 @@ pub mod player;
 pub mod preview;
 pub mod review;
 pub mod summary;
+pub mod takeover;
 pub mod timebox;
 
 use std::path::PathBuf;

@@ -1,0 +1,250 @@
+//! Two terminals on one course (`store::claim`): the question when another terminal plays the course being opened
+//! (take over here, or leave it there), what the app does about the claim (beat it on the tick; once another
+//! terminal has taken the course over, stop writing and say why, wrapped at any size, until Esc goes back to the
+//! library).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{Next, column, dim, footer, frame_rows, notice_line, plain_text, truncate};
+use crate::pack::Pack;
+use crate::plain::takeover::question;
+use crate::render::sanitize;
+use crate::session::OpenOptions;
+use crate::store::claim::{Beat, Claim, Holder};
+use crate::tui::app::{App, Context, Effect, Screen};
+use crate::tui::command::{Binding, Command, Input};
+use crate::tui::keymap::Action;
+use crate::tui::screens::library::Library;
+
+/// The screen: the question before a course opens, or the news that it was taken over.
+pub struct TakeOver {
+    pub title: String,
+    /// "pid 1234, since 14:02" (empty when the other terminal has closed since).
+    pub holder: String,
+    pub kind: Kind,
+}
+
+pub enum Kind {
+    /// Another terminal plays the course being opened.
+    Ask {
+        /// The course, loaded, waiting to be opened if the learner takes it over.
+        pack: Box<Pack>,
+        options: OpenOptions,
+        from_library: bool,
+        /// The learner chose to take it over: the app opens the course.
+        take: bool,
+    },
+    /// Another terminal took over the course this one played: nothing more was written here.
+    Lost,
+}
+
+impl TakeOver {
+    pub fn input(&self) -> Input {
+        Input::Keys
+    }
+
+    /// Whether the learner chose to take the course over (the app then opens it).
+    pub fn taking(&self) -> bool {
+        matches!(self.kind, Kind::Ask { take: true, .. })
+    }
+
+    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+        match &self.kind {
+            Kind::Ask { from_library, .. } => {
+                let leave = if *from_library {
+                    "leave the course to the other terminal, back to the library"
+                } else {
+                    "leave the course to the other terminal and quit"
+                };
+                vec![
+                    Binding::action(&ctx.keymap, Action::Next, "take over")
+                        .preferring(&ctx.keymap, "Enter")
+                        .described(
+                            "play here from where the other terminal is; it stops saving and says why",
+                        ),
+                    Binding::fixed(Command::Leave, "Esc", "leave").described(leave),
+                ]
+            }
+            // Only Esc: the keys the learner was reading with (→, Enter, Space) must not sweep the news away.
+            Kind::Lost => vec![
+                Binding::fixed(Command::Leave, "Esc", "back to the library")
+                    .described("back to the library"),
+            ],
+        }
+    }
+
+    pub fn update(&mut self, command: Command) -> Next {
+        match (&mut self.kind, command) {
+            (Kind::Ask { take, .. }, Command::Action(Action::Next)) => {
+                *take = true;
+                Next::Stay
+            }
+            (Kind::Ask { from_library, .. }, Command::Leave) if *from_library => Next::Library,
+            (Kind::Ask { .. }, Command::Leave) => Next::Quit,
+            (Kind::Lost, Command::Leave) => Next::Library,
+            _ => Next::Stay,
+        }
+    }
+
+    fn lines(&self, ctx: &Context) -> Vec<Line<'static>> {
+        let width = ctx.text_width();
+        match &self.kind {
+            Kind::Ask { pack, .. } => {
+                let mut lines = plain_text(&question(&pack.course.id, &self.holder), width, ctx);
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    "Everything either terminal saved is kept; only one goes on saving.",
+                    dim(),
+                ));
+                lines
+            }
+            Kind::Lost => {
+                let by = if self.holder.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", self.holder)
+                };
+                let text = format!(
+                    "This course was taken over in another terminal{by}; your progress up to here is saved."
+                );
+                let mut lines = plain_text(&text, width, ctx);
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    "This terminal saves nothing more for it, so the newer place is kept.",
+                    dim(),
+                ));
+                lines
+            }
+        }
+    }
+
+    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+        let [head, body, notice, foot] = frame_rows(area);
+        let width = ctx.text_width();
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                truncate(&sanitize(&self.title), width as usize),
+                ctx.styles.heading[0],
+            )),
+            column(head, width),
+        );
+        frame.render_widget(
+            Paragraph::new(self.lines(ctx)).wrap(Wrap { trim: false }),
+            column(body, width),
+        );
+        frame.render_widget(
+            Paragraph::new(notice_line(ctx, None)),
+            column(notice, width),
+        );
+        frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
+    }
+}
+
+impl App {
+    /// Claims the course of `pack` before its session opens. `Some`: the course is this terminal's, go on;
+    /// `None`: the question (or an error) shows instead.
+    pub(crate) fn claim_course(
+        &mut self,
+        pack: Pack,
+        options: &OpenOptions,
+        from_library: bool,
+    ) -> Option<Pack> {
+        let now = self.ctx.clock.now_ms();
+        match self.ctx.store.claim(&pack.course.id, now, false) {
+            Ok(Claim::Held) => Some(pack),
+            Ok(Claim::Busy(holder)) => {
+                let prompt = TakeOver {
+                    title: pack.course.title.clone(),
+                    holder: self.describe(&holder),
+                    kind: Kind::Ask {
+                        pack: Box::new(pack),
+                        options: options.clone(),
+                        from_library,
+                        take: false,
+                    },
+                };
+                self.screen = Screen::TakeOver(Box::new(prompt));
+                None
+            }
+            Err(e) => {
+                self.ctx.error = Some(format!("the course could not be opened: {e}"));
+                None
+            }
+        }
+    }
+
+    /// After the learner chose to take the course over: the claim moves here and the course opens.
+    pub(crate) fn take_over(&mut self) {
+        let placeholder = Screen::Library(Library::default());
+        let Screen::TakeOver(prompt) = std::mem::replace(&mut self.screen, placeholder) else {
+            return;
+        };
+        let Kind::Ask {
+            pack,
+            options,
+            from_library,
+            ..
+        } = prompt.kind
+        else {
+            return;
+        };
+        let now = self.ctx.clock.now_ms();
+        if let Err(e) = self.ctx.store.claim(&pack.course.id, now, true) {
+            self.screen = Screen::Library(Library::load(&self.ctx));
+            self.ctx.error = Some(format!("the course could not be taken over: {e}"));
+            return;
+        }
+        self.start_session(*pack, &options, from_library);
+    }
+
+    /// On the tick: beats the claim when it is time. `Redraw` when the course turned out to be taken over.
+    pub(crate) fn beat(&mut self) -> Effect {
+        let now = self.ctx.clock.now_ms();
+        match self.ctx.store.beat_if_due(now) {
+            Ok(Beat::Lost(_)) => {
+                self.lost_course();
+                Effect::Redraw
+            }
+            // A beat that cannot be written (a busy disk) is tried again at the next tick; writes check anyway.
+            Ok(Beat::Idle | Beat::Kept) | Err(_) => Effect::Unchanged,
+        }
+    }
+
+    /// After a key: a write refused because another terminal took the course over ends the session here.
+    pub(crate) fn check_claim(&mut self) {
+        if self.ctx.store.lost_claim().is_some() {
+            self.lost_course();
+        }
+    }
+
+    /// Another terminal has the course now: nothing more is written here (not even the session's time), the
+    /// claim is let go, and the screen says why until the learner goes back to the library.
+    fn lost_course(&mut self) {
+        let course = self.ctx.store.lost_claim().unwrap_or_default().to_string();
+        let holder = self.ctx.store.holder_of(&course).ok().flatten();
+        let _ = self.ctx.store.release();
+        let title = match &self.screen {
+            Screen::Player(p) => p.session.pack().course.title.clone(),
+            Screen::Dashboard(_, under) => match under.as_ref() {
+                Screen::Player(p) => p.session.pack().course.title.clone(),
+                _ => course,
+            },
+            _ => course,
+        };
+        self.ctx.timebox = None;
+        self.ctx.error = None;
+        self.screen = Screen::TakeOver(Box::new(TakeOver {
+            title,
+            holder: holder.map(|h| self.describe(&h)).unwrap_or_default(),
+            kind: Kind::Lost,
+        }));
+    }
+
+    fn describe(&self, holder: &Holder) -> String {
+        let now = self.ctx.clock.now_ms();
+        holder.describe(self.ctx.clock.utc_offset_min(now))
+    }
+}
