@@ -102,6 +102,27 @@ pub enum Loaded {
     },
     /// Only its `course.toml` read so far: a large pack whose lessons are read in the background.
     Pending(Box<pack::Course>),
+    /// Its `course.toml`, and its lessons from the lesson index, which still holds (`pack::glance::summary`).
+    Indexed(Box<pack::Course>, Vec<pack::glance::IndexedLesson>),
+}
+
+/// The pack at `path` from its lesson index when that still holds; else read in full, and the index of a large
+/// one written for next time.
+pub fn load_indexed(paths: &Paths, path: &Path) -> Loaded {
+    if let Some((course, lessons)) = pack::glance::summary(&paths.cache_dir, path) {
+        return Loaded::Indexed(Box::new(course), lessons);
+    }
+    let report = pack::load(path);
+    if !report.has_errors() {
+        // Only a cache: a folder that cannot be written costs the next start its shortcut, nothing more.
+        let _ = pack::glance::write_index(
+            &paths.cache_dir,
+            &report.root,
+            &report.lessons,
+            report.read_from,
+        );
+    }
+    Loaded::from_report(report)
 }
 
 pub fn load_pack(path: &Path) -> Loaded {
@@ -135,7 +156,7 @@ pub fn overview(
 ) -> Result<CourseOverview, StoreError> {
     let (id, title, error) = match loaded {
         Loaded::Pack(p) => (p.course.id.clone(), p.course.title.clone(), None),
-        Loaded::Pending(c) => (c.id.clone(), c.title.clone(), None),
+        Loaded::Pending(c) | Loaded::Indexed(c, _) => (c.id.clone(), c.title.clone(), None),
         Loaded::Broken { id, title, error } => (
             id.clone().unwrap_or_default(),
             title.clone().unwrap_or_else(|| path.display().to_string()),
@@ -174,6 +195,24 @@ pub fn overview(
                     });
             (lessons, next)
         }
+        // Where play resumes takes the whole pack (`start_point`): not said from an index.
+        Loaded::Indexed(course, lessons) => {
+            let lessons = lessons
+                .iter()
+                .map(|l| LessonOverview {
+                    id: l.id.clone(),
+                    title: l.title.clone(),
+                    minutes: l.minutes,
+                    status: progress.status_of(
+                        &l.id,
+                        &l.bites,
+                        l.questions.iter().map(String::as_str),
+                        course.pass_mark,
+                    ),
+                })
+                .collect();
+            (lessons, None)
+        }
         Loaded::Broken { .. } | Loaded::Pending(_) => (Vec::new(), None),
     };
     Ok(CourseOverview {
@@ -199,7 +238,7 @@ pub fn on_course_path(
     paths
         .packs()
         .iter()
-        .map(|path| overview(&load_pack(path), path, store, now))
+        .map(|path| overview(&load_indexed(paths, path), path, store, now))
         .collect()
 }
 

@@ -166,13 +166,33 @@ impl Progress {
     }
 
     pub fn lesson_status(&self, lesson: &Lesson, pass_mark: f64) -> LessonStatus {
-        let bites_seen = lesson
+        let numbers: Vec<usize> = lesson.bites.iter().map(|b| b.number).collect();
+        let questions = lesson
             .bites
             .iter()
-            .filter(|b| self.bites_seen.contains(&(lesson.id.clone(), b.number)))
+            .flat_map(|b| &b.exercises)
+            .filter_map(|e| match e {
+                Exercise::Question(q) => Some(q.id.as_str()),
+                Exercise::Card(_) => None,
+            });
+        self.status_of(&lesson.id, &numbers, questions, pass_mark)
+    }
+
+    /// The status of a lesson known by its outline only: its id, its bites' numbers and its questions' ids in
+    /// order (a lesson index gives these without reading the lesson, `pack::glance`).
+    pub fn status_of<'q>(
+        &self,
+        lesson_id: &str,
+        bites: &[usize],
+        questions: impl Iterator<Item = &'q str>,
+        pass_mark: f64,
+    ) -> LessonStatus {
+        let bites_seen = bites
+            .iter()
+            .filter(|&&n| self.bites_seen.contains(&(lesson_id.to_string(), n)))
             .count();
         let mut status = LessonStatus {
-            bites: lesson.bites.len(),
+            bites: bites.len(),
             bites_seen,
             questions: 0,
             answered: 0,
@@ -183,16 +203,13 @@ impl Progress {
             missed: Vec::new(),
             known: Vec::new(),
         };
-        for exercise in lesson.bites.iter().flat_map(|b| &b.exercises) {
-            let Exercise::Question(q) = exercise else {
-                continue;
-            };
+        for id in questions {
             status.questions += 1;
             status.known.push((
-                q.id.clone(),
-                self.questions.get(&q.id).is_some_and(|p| p.known),
+                id.to_string(),
+                self.questions.get(id).is_some_and(|p| p.known),
             ));
-            match self.questions.get(&q.id) {
+            match self.questions.get(id) {
                 Some(p) => {
                     status.answered += 1;
                     if p.known {
@@ -201,10 +218,10 @@ impl Progress {
                         status.right_on_retry += 1;
                     }
                     if !p.first_try_right {
-                        status.missed.push(q.id.clone());
+                        status.missed.push(id.to_string());
                     }
                 }
-                None => status.missed.push(q.id.clone()),
+                None => status.missed.push(id.to_string()),
             }
         }
         status.complete = status.bites_seen == status.bites && status.answered == status.questions;

@@ -198,7 +198,7 @@ fn overviews(
         } else {
             let pack = match loaded {
                 Loaded::Pack(pack) => Some(pack),
-                Loaded::Broken { .. } | Loaded::Pending(_) => None,
+                Loaded::Broken { .. } | Loaded::Pending(_) | Loaded::Indexed(..) => None,
             };
             out.push((o, pack));
         }

@@ -9,17 +9,18 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::course::{self, CourseFile};
 use super::diagnostic::{Diagnostic, Sink};
 use super::load::read_source;
-use super::{Course, Lesson, lesson};
+use super::{Course, Lesson, discover, lesson, objectives};
 
 /// Packs with fewer lessons than this load in full in a few milliseconds: no index is kept for them.
 pub const INDEX_MIN_LESSONS: usize = 100;
 
 /// The first line of an index file, before the pack's real root.
-const INDEX_HEADER: &str = "morsel lesson index 1";
+const INDEX_HEADER: &str = "morsel lesson index 2";
 
 /// The course of the pack in `root`, from its `course.toml` alone; `None` when it is missing, has any error, or is
 /// of a newer format.
@@ -65,11 +66,27 @@ pub fn lesson(root: &Path, relative: &Path) -> Option<Lesson> {
     (!out.iter().any(Diagnostic::is_error)).then_some(parsed.lesson)
 }
 
-/// Which file holds which lesson, in the pack's order, as the last full load found it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Each lesson of a pack as its last full load found it, in the pack's order: which file holds it, and its outline.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LessonIndex {
-    /// `(file relative to the pack's root, lesson id)`.
-    pub lessons: Vec<(PathBuf, String)>,
+    pub lessons: Vec<IndexedLesson>,
+}
+
+/// A lesson as the index keeps it: enough for the library and `list` without reading its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedLesson {
+    /// Relative to the pack's root.
+    pub file: PathBuf,
+    pub id: String,
+    pub title: String,
+    pub minutes: f64,
+    /// Its bites' numbers.
+    pub bites: Vec<usize>,
+    /// Its questions' ids, in order.
+    pub questions: Vec<String>,
+    /// The file's size and modification time (ns since the epoch) when it was read.
+    size: u64,
+    modified: u128,
 }
 
 impl LessonIndex {
@@ -77,8 +94,8 @@ impl LessonIndex {
     pub fn file_of(&self, id: &str) -> Option<&Path> {
         self.lessons
             .iter()
-            .find(|(_, lesson)| lesson == id)
-            .map(|(file, _)| file.as_path())
+            .find(|lesson| lesson.id == id)
+            .map(|lesson| lesson.file.as_path())
     }
 }
 
@@ -95,7 +112,15 @@ fn index_path(cache_dir: &Path, real_root: &Path) -> PathBuf {
     cache_dir.join("lessons").join(format!("{hash:016x}.tsv"))
 }
 
-/// The index of the pack at `root`, if one was written for it (and for this very folder).
+/// A file's size and modification time in ns since the epoch.
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some((meta.len(), modified.as_nanos()))
+}
+
+/// The index of the pack at `root`, if one was written for it (and for this very folder). It may be stale: see
+/// [`summary`] for one known to hold.
 pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
     let real_root = root.canonicalize().ok()?;
     let text = std::fs::read_to_string(index_path(cache_dir, &real_root)).ok()?;
@@ -106,17 +131,89 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
     }
     let lessons = lines
         .map(|line| {
-            let (file, id) = line.split_once('\t')?;
-            Some((PathBuf::from(file), id.to_string()))
+            let mut fields = line.splitn(8, '\t');
+            let mut next = || fields.next();
+            let file = PathBuf::from(next()?);
+            let id = next()?.to_string();
+            let size = next()?.parse().ok()?;
+            let modified = next()?.parse().ok()?;
+            let bites = (1..=next()?.parse::<usize>().ok()?).collect();
+            let minutes = next()?.parse().ok()?;
+            let questions = next()?
+                .split(' ')
+                .filter(|q| !q.is_empty())
+                .map(str::to_string)
+                .collect();
+            let title = next()?.to_string();
+            Some(IndexedLesson {
+                file,
+                id,
+                title,
+                minutes,
+                bites,
+                questions,
+                size,
+                modified,
+            })
         })
         .collect::<Option<Vec<_>>>()?;
     (!lessons.is_empty()).then_some(LessonIndex { lessons })
 }
 
-/// Writes the index of the pack at `root` with these lessons, if there are at least [`INDEX_MIN_LESSONS`] lessons, whole or not at all (a temporary file
-/// renamed into place). A pack whose paths or ids cannot be written as lines is skipped: the index is only a
-/// shortcut.
-pub fn write_index(cache_dir: &Path, root: &Path, lessons: &[Lesson]) -> std::io::Result<()> {
+/// The course and the lessons of the pack at `root` from its index, when the index still holds: `course.toml` is
+/// read (and must have no error), the lesson files it names or discovery finds now are the indexed ones in the same
+/// order, and each has the size and modification time it had when read. `None` otherwise: read the pack.
+pub fn summary(cache_dir: &Path, root: &Path) -> Option<(Course, Vec<IndexedLesson>)> {
+    let index = read_index(cache_dir, root)?;
+    let real_root = root.canonicalize().ok()?;
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let source = read_source(
+        &real_root.join("course.toml"),
+        Path::new("course.toml"),
+        &mut out,
+    )?;
+    let mut sink = Sink {
+        source: &source,
+        out: &mut out,
+    };
+    let CourseFile {
+        course,
+        lessons,
+        too_new,
+        lesson_refs,
+        ..
+    } = course::parse(&mut sink);
+    if too_new {
+        return None;
+    }
+    let files = match &lessons {
+        Some(entries) => discover::listed(&real_root, entries, &mut sink),
+        None => discover::discovered(&real_root, sink.out),
+    };
+    out.extend(objectives::check_lessons(
+        &lesson_refs,
+        index.lessons.iter().map(|l| l.id.as_str()),
+    ));
+    if out.iter().any(Diagnostic::is_error) || files.len() != index.lessons.len() {
+        return None;
+    }
+    let holds = files.iter().zip(&index.lessons).all(|(file, lesson)| {
+        file.relative == lesson.file && stamp(&file.real) == Some((lesson.size, lesson.modified))
+    });
+    Some((course?, index.lessons)).filter(|_| holds)
+}
+
+/// Writes the index of the pack at `root` with these lessons, if there are at least [`INDEX_MIN_LESSONS`], whole
+/// or not at all (a temporary file renamed into place). `read_from` is when the load that made `lessons` began: a
+/// file changed since (or within the clock's coarsest step before) may have been read as it was before, so then no
+/// index is written. Neither is one for a pack whose paths, ids or titles cannot be written as lines: the index is
+/// only a shortcut.
+pub fn write_index(
+    cache_dir: &Path,
+    root: &Path,
+    lessons: &[Lesson],
+    read_from: SystemTime,
+) -> std::io::Result<()> {
     if lessons.len() < INDEX_MIN_LESSONS {
         return Ok(());
     }
@@ -124,21 +221,40 @@ pub fn write_index(cache_dir: &Path, root: &Path, lessons: &[Lesson]) -> std::io
     let Some(root) = real_root.to_str() else {
         return Ok(());
     };
+    let settled = read_from
+        .checked_sub(Duration::from_secs(2))
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
     let mut text = format!("{INDEX_HEADER}\t{root}\n");
     for lesson in lessons {
         let Some(file) = lesson.file.to_str() else {
             return Ok(());
         };
-        if [file, root, &lesson.id]
+        let Some((size, modified)) = stamp(&real_root.join(&lesson.file)) else {
+            return Ok(());
+        };
+        let questions: Vec<&str> = lesson.questions().map(|q| q.id.as_str()).collect();
+        let numbered = lesson
+            .bites
             .iter()
+            .enumerate()
+            .all(|(i, b)| b.number == i + 1);
+        let unwritable = [file, root, &lesson.id, &lesson.title]
+            .iter()
+            .chain(&questions)
             .any(|s| s.contains(['\t', '\n', '\r']))
-        {
+            || questions.iter().any(|q| q.contains(' '));
+        if modified >= settled || !numbered || unwritable {
             return Ok(());
         }
-        text.push_str(file);
-        text.push('\t');
-        text.push_str(&lesson.id);
-        text.push('\n');
+        text.push_str(&format!(
+            "{file}\t{}\t{size}\t{modified}\t{}\t{}\t{}\t{}\n",
+            lesson.id,
+            lesson.bites.len(),
+            lesson.minutes,
+            questions.join(" "),
+            lesson.title,
+        ));
     }
     let path = index_path(cache_dir, &real_root);
     let dir = path.parent().unwrap_or(cache_dir);
@@ -170,6 +286,11 @@ mod tests {
     use super::*;
     use crate::pack::Pack;
 
+    /// A load begun well after the files were written.
+    fn later() -> SystemTime {
+        SystemTime::now() + Duration::from_secs(5)
+    }
+
     fn pack_of(dir: &Path, lessons: usize) -> Pack {
         crate::synth::write_pack(
             dir,
@@ -189,7 +310,7 @@ mod tests {
         let root = dir.path().join("pack");
         let pack = pack_of(&root, INDEX_MIN_LESSONS);
         assert_eq!(read_index(&cache, &root), None);
-        write_index(&cache, &pack.root, &pack.lessons).unwrap();
+        write_index(&cache, &pack.root, &pack.lessons, later()).unwrap();
         let index = read_index(&cache, &root).expect("the index was written");
         assert_eq!(index.lessons.len(), pack.lessons.len());
         let last = pack.lessons.last().unwrap();
@@ -200,7 +321,7 @@ mod tests {
         assert_eq!(course(&root), Some(pack.course.clone()));
         // The index of a small pack is not worth keeping.
         let small = pack_of(&dir.path().join("small"), 3);
-        write_index(&cache, &small.root, &small.lessons).unwrap();
+        write_index(&cache, &small.root, &small.lessons, later()).unwrap();
         assert_eq!(read_index(&cache, &small.root), None);
     }
 
@@ -226,12 +347,57 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_holds_only_while_no_lesson_file_has_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let root = dir.path().join("pack");
+        let pack = pack_of(&root, INDEX_MIN_LESSONS);
+        write_index(&cache, &pack.root, &pack.lessons, later()).unwrap();
+        let (course, lessons) = summary(&cache, &root).expect("nothing changed");
+        assert_eq!(course, pack.course);
+        let last = (lessons.last().unwrap(), pack.lessons.last().unwrap());
+        assert_eq!((&last.0.id, &last.0.title), (&last.1.id, &last.1.title));
+        assert_eq!(last.0.minutes, last.1.minutes);
+        assert_eq!(last.0.bites.len(), last.1.bites.len());
+        let questions: Vec<&str> = last.1.questions().map(|q| q.id.as_str()).collect();
+        assert_eq!(last.0.questions, questions);
+
+        // The same bytes saved again: a new modification time is enough.
+        let file = root.join(&pack.lessons[3].file);
+        std::fs::write(&file, std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(summary(&cache, &root), None);
+        write_index(&cache, &pack.root, &pack.lessons, later()).unwrap();
+        assert!(summary(&cache, &root).is_some());
+        // A lesson more.
+        std::fs::copy(&file, root.join("lessons/99999.md")).unwrap();
+        assert_eq!(summary(&cache, &root), None);
+        std::fs::remove_file(root.join("lessons/99999.md")).unwrap();
+        assert!(summary(&cache, &root).is_some());
+        // course.toml with an error.
+        std::fs::write(root.join("course.toml"), "id = 3\n").unwrap();
+        assert_eq!(summary(&cache, &root), None);
+    }
+
+    #[test]
+    fn no_index_is_kept_of_files_that_changed_as_they_were_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let root = dir.path().join("pack");
+        let pack = pack_of(&root, INDEX_MIN_LESSONS);
+        let file = root.join(&pack.lessons[0].file);
+        std::fs::write(&file, std::fs::read(&file).unwrap()).unwrap();
+        // A load that began just before that save may have read the file as it was.
+        write_index(&cache, &pack.root, &pack.lessons, SystemTime::now()).unwrap();
+        assert_eq!(read_index(&cache, &root), None);
+    }
+
+    #[test]
     fn an_index_written_for_another_folder_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("cache");
         let root = dir.path().join("pack");
         let pack = pack_of(&root, INDEX_MIN_LESSONS);
-        write_index(&cache, &pack.root, &pack.lessons).unwrap();
+        write_index(&cache, &pack.root, &pack.lessons, later()).unwrap();
         let path = index_path(&cache, &root.canonicalize().unwrap());
         let text = std::fs::read_to_string(&path).unwrap();
         let elsewhere = text.replacen(

@@ -23,6 +23,8 @@ pub struct LoadReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Where `course.toml` gives the course id, for a problem with the id as a whole (two packs with one id).
     pub course_id_site: Option<Site>,
+    /// When reading began: a file changed since may have been read as it was before (`glance::write_index`).
+    pub read_from: std::time::SystemTime,
 }
 
 impl LoadReport {
@@ -67,6 +69,7 @@ pub fn load(root: &Path) -> LoadReport {
         lessons: Vec::new(),
         diagnostics: Vec::new(),
         course_id_site: None,
+        read_from: std::time::SystemTime::now(),
     };
     let real_root = match root.canonicalize() {
         Ok(real) if real.is_dir() => real,

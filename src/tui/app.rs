@@ -506,6 +506,7 @@ impl App {
                 &self.ctx.paths.cache_dir,
                 &report.root,
                 &report.lessons,
+                report.read_from,
             );
         }
     }
@@ -535,8 +536,8 @@ impl App {
         };
         let id = match (&options.lesson, &progress.position) {
             (Some(id), _) => id.clone(),
-            (None, _) if options.restart => index.lessons[0].1.clone(),
-            (None, None) => index.lessons[0].1.clone(),
+            (None, _) if options.restart => index.lessons[0].id.clone(),
+            (None, None) => index.lessons[0].id.clone(),
             // Where a finished course opens again depends on every lesson's standing.
             (None, Some(_)) if progress.finished => return false,
             (None, Some(saved)) => saved.lesson.clone(),

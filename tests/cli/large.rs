@@ -189,7 +189,7 @@ fn an_index_that_names_the_wrong_file_is_not_trusted() {
 }
 
 #[test]
-fn the_library_lists_a_large_course_at_once_and_counts_it_when_read() {
+fn the_library_counts_a_large_course_from_its_index_and_reads_it_again_once_edited() {
     let s = Setup::new();
     s.played_to_lesson_42();
     // A small course beside it is counted at once, as always.
@@ -197,16 +197,61 @@ fn the_library_lists_a_large_course_at_once_and_counts_it_when_read() {
     copy_dir(&git, &s.dir.path().join("courses/git-in-bites"));
 
     let (tx, rx) = mpsc::channel();
-    let mut app = s.app(Start::Library, (80, 24), Some(tx));
+    let app = s.app(Start::Library, (80, 24), Some(tx.clone()));
     let first = screen(&app);
     assert!(first.contains("Synthetic pack of 150 lessons"), "{first}");
-    assert!(first.contains("counting lessons…"), "{first}");
+    assert!(first.contains("0/150 complete"), "{first}");
     assert!(first.contains("0/7 complete"), "{first}");
+    assert!(rx.try_recv().is_err(), "nothing to read in the background");
 
+    // A lesson edited since: the index no longer holds, and the pack is read again in the background.
+    let lesson = s.pack.join("lessons/00007.md");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(&lesson, format!("{text}\n---\n\nOne more bite.\n")).unwrap();
+    let mut app = s.app(Start::Library, (80, 24), Some(tx));
+    let stale = screen(&app);
+    assert!(stale.contains("counting lessons…"), "{stale}");
     arrive(&mut app, &rx);
     let after = screen(&app);
     assert!(!after.contains("counting lessons…"), "{after}");
     assert!(after.contains("0/150 complete"), "{after}");
+}
+
+#[test]
+fn list_reads_a_large_pack_from_its_index_and_sees_every_change() {
+    let s = Setup::new();
+    let list = || {
+        let out = crate::morsel()
+            .env("XDG_CACHE_HOME", s.dir.path().join("xdg-cache"))
+            .arg("--db")
+            .arg(s.db())
+            .arg("--courses")
+            .arg(s.dir.path().join("courses"))
+            .args(["list", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["courses"][0].clone()
+    };
+    let read = list();
+    assert_eq!(read["lessons"], 150);
+    let index = s.dir.path().join("xdg-cache/morsel/lessons");
+    assert_eq!(
+        std::fs::read_dir(&index).unwrap().count(),
+        1,
+        "the first list keeps an index"
+    );
+    // From the index, the same figures.
+    assert_eq!(list(), read);
+    // A lesson gone, and one longer: the index no longer holds, and list says what the pack is now.
+    std::fs::remove_file(s.pack.join("lessons/00150.md")).unwrap();
+    let lesson = s.pack.join("lessons/00001.md");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(&lesson, format!("{text}\n{}\n", "word ".repeat(2000))).unwrap();
+    let now = list();
+    assert_eq!(now["lessons"], 149);
+    assert_ne!(now["lesson_minutes"][0], read["lesson_minutes"][0]);
 }
 
 #[test]

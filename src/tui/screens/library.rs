@@ -45,8 +45,9 @@ pub struct Library {
 impl Library {
     /// The courses on the course path, the most recently played first, then in the course path's order.
     ///
-    /// With a worker channel (`Context::events`), a pack that has a lesson index (a large one) is listed from its
-    /// `course.toml` alone and read on a worker thread; [`Library::loaded`] counts its lessons when it arrives.
+    /// A large pack is counted from its lesson index while that still holds (`pack::glance::summary`). When it no
+    /// longer does (a lesson was edited) and there is a worker channel (`Context::events`), the pack is listed from
+    /// its `course.toml` alone and read on a worker thread; [`Library::loaded`] counts it when it arrives.
     pub fn load(ctx: &Context) -> Self {
         let now = ctx.clock.now_ms();
         let packs: Vec<(PathBuf, Loaded)> = ctx
@@ -54,14 +55,18 @@ impl Library {
             .packs()
             .into_iter()
             .map(|path| {
-                let glance = ctx
-                    .events
-                    .as_ref()
-                    .filter(|_| glance::read_index(&ctx.paths.cache_dir, &path).is_some())
-                    .and_then(|_| glance::course(&path));
-                let loaded = match glance {
-                    Some(course) => Loaded::Pending(Box::new(course)),
-                    None => overview::load_pack(&path),
+                // A large pack from its lesson index while that holds; read on a worker when it no longer does.
+                let loaded = match glance::summary(&ctx.paths.cache_dir, &path) {
+                    Some((course, lessons)) => Loaded::Indexed(Box::new(course), lessons),
+                    None => match ctx
+                        .events
+                        .as_ref()
+                        .filter(|_| glance::read_index(&ctx.paths.cache_dir, &path).is_some())
+                        .and_then(|_| glance::course(&path))
+                    {
+                        Some(course) => Loaded::Pending(Box::new(course)),
+                        None => overview::load_indexed(&ctx.paths, &path),
+                    },
                 };
                 (path, loaded)
             })
