@@ -529,8 +529,13 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     };
     let right = Line::from(vec![
         Span::styled(place, dim()),
+        // While the pack is read the bar's place stays, empty, so that the title does not jump when it comes.
         Span::styled(
-            bar(complete, lessons, if p.loading { 0 } else { bar_width }),
+            if p.loading {
+                " ".repeat(bar_width)
+            } else {
+                bar(complete, lessons, bar_width)
+            },
             ctx.styles.heading[0],
         ),
     ]);
