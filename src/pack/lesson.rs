@@ -310,7 +310,7 @@ fn cut(
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                draft.words += t.split_whitespace().count();
+                draft.words += count_words(t);
                 if let Some(h) = &mut heading {
                     h.push_str(t);
                 }
@@ -325,6 +325,24 @@ fn cut(
     }
     close_bite(&mut draft, text, &mut body.bites, sink);
     body
+}
+
+/// The number of words in `text`, as `split_whitespace` counts them: runs of characters that are not white space.
+/// ASCII text, nearly all of a lesson's prose, is counted over its bytes; other text through `char`s.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // A word starts at each byte that is not white space and follows one that is (or the start).
+    let mut words = 0;
+    let mut after_space = true;
+    for &byte in text.as_bytes() {
+        // The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed, return, space.
+        let space = matches!(byte, b'\t'..=b'\r' | b' ');
+        words += usize::from(after_space && !space);
+        after_space = space;
+    }
+    words
 }
 
 /// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more, shorter
