@@ -333,16 +333,20 @@ fn count_words(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
-    // A word starts at each byte that is not white space and follows one that is (or the start).
-    let mut words = 0;
-    let mut after_space = true;
-    for &byte in text.as_bytes() {
-        // The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed, return, space.
-        let space = matches!(byte, b'\t'..=b'\r' | b' ');
-        words += usize::from(after_space && !space);
-        after_space = space;
-    }
-    words
+    // The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed, return, space.
+    let space = |byte: u8| (byte == b' ') | (byte.wrapping_sub(b'\t') < 5);
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    // A word starts at the first byte if it is not white space, and at each byte that is not and follows one that
+    // is (pairs of bytes, with no branch, so that the loop runs on vectors).
+    usize::from(!space(first))
+        + bytes
+            .iter()
+            .zip(&bytes[1..])
+            .map(|(&before, &byte)| usize::from(space(before) & !space(byte)))
+            .sum::<usize>()
 }
 
 /// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more, shorter
@@ -475,9 +479,14 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
             },
         );
     }
+    // Trimmed in place: the bite's text is copied once.
+    markdown.truncate(markdown.trim_end().len());
+    let leading = markdown.len() - markdown.trim_start().len();
+    markdown.drain(..leading);
+    markdown.shrink_to_fit();
     bites.push(Bite {
         number: bites.len() + 1,
-        markdown: markdown.trim().to_string(),
+        markdown,
         line: sink.source.position(start).line,
         words: done.words,
         exercises: {
