@@ -14,8 +14,8 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct SourceFile {
     /// Path relative to the pack's root, as shown in diagnostics.
     pub path: PathBuf,
-    /// The text, without a leading byte-order mark.
-    pub text: Arc<str>,
+    /// The text, without a leading byte-order mark (the bytes as read: no copy is made).
+    pub text: String,
     line_starts: Vec<usize>,
     /// The line an excerpt was last taken from (its start and its text), shared by every excerpt of it: a
     /// thousand problems on one long line cost one copy, and a loaded pack keeps only the lines its sites point
@@ -78,7 +78,6 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        let text: Arc<str> = text.into();
         // Counted first (a loop the compiler runs on vectors), so that the index is allocated once.
         let lines = text.bytes().filter(|&b| b == b'\n').count();
         let mut line_starts = Vec::with_capacity(lines + 1);
