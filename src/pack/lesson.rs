@@ -330,23 +330,38 @@ fn cut(
 /// The number of words in `text`, as `split_whitespace` counts them: runs of characters that are not white space.
 /// ASCII text, nearly all of a lesson's prose, is counted over its bytes; other text through `char`s.
 fn count_words(text: &str) -> usize {
-    if !text.is_ascii() {
-        return text.split_whitespace().count();
+    /// The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed, return, space.
+    fn space(byte: u8) -> bool {
+        (byte == b' ') | (byte.wrapping_sub(b'\t') < 5)
     }
-    // The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed, return, space.
-    let space = |byte: u8| (byte == b' ') | (byte.wrapping_sub(b'\t') < 5);
     let bytes = text.as_bytes();
     let Some(&first) = bytes.first() else {
         return 0;
     };
     // A word starts at the first byte if it is not white space, and at each byte that is not and follows one that
-    // is (pairs of bytes, with no branch, so that the loop runs on vectors).
-    usize::from(!space(first))
-        + bytes
-            .iter()
-            .zip(&bytes[1..])
-            .map(|(&before, &byte)| usize::from(space(before) & !space(byte)))
-            .sum::<usize>()
+    // is. The pairs of bytes are taken 32 at a time, counted into a byte and with no branch, which the compiler
+    // runs on vectors; any byte from 0x80 up sends the text to the char path.
+    let mut words = usize::from(!space(first));
+    let mut high = first;
+    let (before, after) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let mut blocks = before.chunks_exact(32).zip(after.chunks_exact(32));
+    for (b, a) in &mut blocks {
+        let mut starts = 0u8;
+        for k in 0..32 {
+            starts += u8::from(space(b[k]) & !space(a[k]));
+            high |= a[k];
+        }
+        words += usize::from(starts);
+    }
+    let done = before.len() - before.len() % 32;
+    for (&b, &a) in before[done..].iter().zip(&after[done..]) {
+        words += usize::from(space(b) & !space(a));
+        high |= a;
+    }
+    if high >= 0x80 {
+        return text.split_whitespace().count();
+    }
+    words
 }
 
 /// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more, shorter

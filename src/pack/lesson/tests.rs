@@ -328,6 +328,20 @@ fn words_are_counted_as_split_whitespace_counts_them() {
             "{text:?}"
         );
     }
+    // Long enough for whole blocks of 32 pairs and a rest, with a non-ASCII character in a block or in the rest.
+    let long = "ab  c\td\n".repeat(20);
+    for text in [
+        long.clone(),
+        format!("{long}é"),
+        format!("é{long}"),
+        format!("{}\u{2003}{}", &long[..40], &long[40..]),
+    ] {
+        assert_eq!(
+            count_words(&text),
+            text.split_whitespace().count(),
+            "{text:?}"
+        );
+    }
     // Every ASCII byte between two words: the byte path against the char path, one byte at a time.
     for byte in 0u8..128 {
         let text = format!("a{}b", char::from(byte));
