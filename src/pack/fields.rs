@@ -93,7 +93,8 @@ impl<'t, 'i> Fields<'t, 'i> {
             origin,
             anchor,
             what,
-            taken: Vec::new(),
+            // Room for every key of a quiz block: taken keys never grow it.
+            taken: Vec::with_capacity(12),
         }
     }
 

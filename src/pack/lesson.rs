@@ -58,13 +58,15 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
         sink.error(0..3, Problem::YamlFrontMatter);
     }
     let (front, body_start) = front_matter(text, sink)?;
-    let file_stem = sink
-        .source
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = file_stem.to_lowercase();
+    // The file's stem names the lesson only when the front matter does not.
+    let source = sink.source;
+    let file_stem = || {
+        source
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
 
     let (id, id_span) = match front.id {
         Some(id) => {
@@ -72,11 +74,12 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
             (id.into_inner(), span)
         }
         None => {
+            let stem = file_stem().to_lowercase();
             if !is_valid_id(&stem) {
                 sink.error(0..0, Problem::BadDefaultId(stem));
                 return None;
             }
-            (stem.clone(), 0..0)
+            (stem, 0..0)
         }
     };
 
@@ -114,7 +117,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     Some(ParsedLesson {
         lesson: Lesson {
             id,
-            title: front.title.or(body.first_heading).unwrap_or(file_stem),
+            title: front.title.or(body.first_heading).unwrap_or_else(file_stem),
             file: sink.source.path.clone(),
             minutes,
             bites: body.bites,
@@ -279,7 +282,8 @@ fn cut(
                             block = Some(OpenBlock {
                                 kind,
                                 span: range.clone(),
-                                toml: String::new(),
+                                // The block's TOML is shorter than the block: one allocation.
+                                toml: String::with_capacity(range.len()),
                                 pieces: Vec::new(),
                             });
                         }
