@@ -26,7 +26,7 @@ pub fn listed(root: &Path, entries: &[Spanned<String>], sink: &mut Sink) -> Vec<
             continue;
         };
         match contained(root, &relative) {
-            Ok(real) if real.is_file() => {
+            Ok((real, is_file)) if is_file => {
                 if seen.insert(real.clone()) {
                     files.push(LessonFile { relative, real });
                 } else {
@@ -43,52 +43,96 @@ pub fn listed(root: &Path, entries: &[Spanned<String>], sink: &mut Sink) -> Vec<
 /// Every `*.md` in the pack's root, then every `*.md` in `lessons/`, each group sorted by file name, `README.md`
 /// left out. A file or folder that is a symlink leading outside the pack is an error, and is not read.
 pub fn discovered(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<LessonFile> {
-    let mut files = markdown_in(root, Path::new(""), out);
+    let mut files = markdown_in(root, root, Path::new(""), out);
     let lessons = Path::new("lessons");
     if root.join(lessons).is_dir() {
         match contained(root, lessons) {
-            Ok(_) => files.extend(markdown_in(root, lessons, out)),
+            Ok((real, _)) => files.extend(markdown_in(root, &real, lessons, out)),
             Err(problem) => out.push(Diagnostic::error(Site::whole_file(lessons), problem)),
         }
     }
     files
 }
 
-fn markdown_in(root: &Path, dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<LessonFile> {
-    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+/// The lesson files in the folder `dir` of the pack, whose real path is `real_dir` (inside `root`). The folder's
+/// entries say which are regular files: only a symlink among them needs resolving.
+fn markdown_in(
+    root: &Path,
+    real_dir: &Path,
+    dir: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<LessonFile> {
+    let Ok(entries) = std::fs::read_dir(real_dir) else {
         return Vec::new();
     };
     let mut names: Vec<_> = entries
         .filter_map(Result::ok)
-        .map(|e| e.file_name())
-        .filter(|name| {
-            let path = Path::new(name);
+        .filter(|e| {
+            let name = e.file_name();
+            let path = Path::new(&name);
             path.extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("md"))
                 && !path
                     .file_stem()
                     .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
         })
+        .map(|e| (e.file_name(), e.file_type().ok()))
         .collect();
-    names.sort();
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut files = Vec::with_capacity(names.len());
-    for name in names {
+    for (name, kind) in names {
         let relative = dir.join(&name);
-        match contained(root, &relative) {
-            Ok(real) if real.is_file() => files.push(LessonFile { relative, real }),
-            Ok(_) => {}
-            Err(problem) => out.push(Diagnostic::error(Site::whole_file(relative), problem)),
+        match kind {
+            // A regular file in a real folder inside the pack: its path is already its real path.
+            Some(kind) if kind.is_file() => files.push(LessonFile {
+                real: real_dir.join(&name),
+                relative,
+            }),
+            Some(kind) if !kind.is_symlink() => {}
+            _ => match contained(root, &relative) {
+                Ok((real, is_file)) if is_file => files.push(LessonFile { relative, real }),
+                Ok(_) => {}
+                Err(problem) => out.push(Diagnostic::error(Site::whole_file(relative), problem)),
+            },
         }
     }
     files
 }
 
-/// The real path of `relative` under the (canonical) `root`, if it stays inside it once symlinks are resolved.
-fn contained(root: &Path, relative: &Path) -> Result<PathBuf, Problem> {
-    let path = root.join(relative);
+/// The real path of `relative` (free of `.` and `..`, as [`normalised`] gives) under the canonical `root`, and
+/// whether it is a regular file, if it exists and stays inside `root` once symlinks are resolved. Each component is
+/// looked at without following it; only a path through a symlink is resolved whole, so that the common case costs
+/// one `lstat` per component instead of a `canonicalize`.
+pub(super) fn contained(root: &Path, relative: &Path) -> Result<(PathBuf, bool), Problem> {
+    let display = || relative.display().to_string();
+    let mut path = root.to_path_buf();
+    let mut is_file = false;
+    for component in relative.components() {
+        let Component::Normal(part) = component else {
+            // Not a path `normalised` gives: resolve it whole.
+            return resolved(root, relative);
+        };
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => return resolved(root, relative),
+            Ok(metadata) => is_file = metadata.is_file(),
+            Err(_) => return Err(Problem::LessonNotFound(display())),
+        }
+    }
+    if relative.as_os_str().is_empty() {
+        is_file = false;
+    }
+    Ok((path, is_file))
+}
+
+/// [`contained`] for a path through a symlink: resolved whole, then checked to be inside `root`.
+fn resolved(root: &Path, relative: &Path) -> Result<(PathBuf, bool), Problem> {
     let display = relative.display().to_string();
-    match path.canonicalize() {
-        Ok(real) if real.starts_with(root) => Ok(real),
+    match root.join(relative).canonicalize() {
+        Ok(real) if real.starts_with(root) => {
+            let is_file = real.is_file();
+            Ok((real, is_file))
+        }
         Ok(_) => Err(Problem::LessonOutsidePack(display)),
         // A dangling symlink is named as missing; nothing is read through it either way.
         Err(_) => Err(Problem::LessonNotFound(display)),
@@ -131,5 +175,123 @@ mod tests {
         assert_eq!(normalised(Path::new("a/../../x.md")), None);
         assert_eq!(normalised(Path::new("/etc/passwd")), None);
         assert_eq!(normalised(Path::new("")), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_contained_only_if_its_symlinks_stay_inside() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path().join("pack");
+        std::fs::create_dir_all(root.join("lessons/deep")).expect("folders");
+        std::fs::write(root.join("lessons/a.md"), "a").expect("a file");
+        std::fs::write(dir.path().join("outside.md"), "secret").expect("a file");
+        symlink(root.join("lessons/a.md"), root.join("inside.md")).expect("a symlink");
+        symlink(dir.path().join("outside.md"), root.join("lessons/out.md")).expect("a symlink");
+        symlink(dir.path(), root.join("up")).expect("a symlink");
+        symlink(root.join("lessons"), root.join("alias")).expect("a symlink");
+        symlink(root.join("gone.md"), root.join("dangling.md")).expect("a symlink");
+        let root = root.canonicalize().expect("the pack's real path");
+        let contained = |relative: &str| contained(&root, Path::new(relative));
+
+        // Plain paths are their own real paths.
+        assert_eq!(
+            contained("lessons/a.md"),
+            Ok((root.join("lessons/a.md"), true))
+        );
+        assert_eq!(
+            contained("lessons/deep"),
+            Ok((root.join("lessons/deep"), false))
+        );
+        assert_eq!(contained(""), Ok((root.clone(), false)));
+        // A symlink is followed to where it leads, which must be inside.
+        assert_eq!(
+            contained("inside.md"),
+            Ok((root.join("lessons/a.md"), true))
+        );
+        assert_eq!(
+            contained("alias/a.md"),
+            Ok((root.join("lessons/a.md"), true))
+        );
+        assert_eq!(
+            contained("up/pack/lessons/a.md"),
+            Ok((root.join("lessons/a.md"), true))
+        );
+        for outside in ["lessons/out.md", "up/outside.md", "up"] {
+            assert_eq!(
+                contained(outside),
+                Err(Problem::LessonOutsidePack(outside.to_string())),
+                "{outside}"
+            );
+        }
+        for missing in [
+            "dangling.md",
+            "lessons/none.md",
+            "lessons/a.md/x",
+            "alias/none.md",
+        ] {
+            assert_eq!(
+                contained(missing),
+                Err(Problem::LessonNotFound(missing.to_string())),
+                "{missing}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn discovery_takes_regular_files_and_symlinks_that_stay_inside() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path().join("pack");
+        std::fs::create_dir_all(root.join("lessons/folder.md")).expect("folders");
+        std::fs::create_dir_all(dir.path().join("real-lessons")).expect("a folder");
+        for name in ["b.md", "README.md", "notes.txt", "lessons/a.md"] {
+            std::fs::write(root.join(name), "text").expect("a file");
+        }
+        std::fs::write(dir.path().join("outside.md"), "secret").expect("a file");
+        symlink(root.join("lessons/a.md"), root.join("a-again.md")).expect("a symlink");
+        symlink(dir.path().join("outside.md"), root.join("lessons/z-out.md")).expect("a symlink");
+        let root = root.canonicalize().expect("the pack's real path");
+
+        let mut out = Vec::new();
+        let files = discovered(&root, &mut out);
+        let found: Vec<_> = files
+            .iter()
+            .map(|f| (f.relative.clone(), f.real.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (PathBuf::from("a-again.md"), root.join("lessons/a.md")),
+                (PathBuf::from("b.md"), root.join("b.md")),
+                (PathBuf::from("lessons/a.md"), root.join("lessons/a.md")),
+            ]
+        );
+        let problems: Vec<_> = out
+            .iter()
+            .map(|d| (d.site.file.clone(), d.problem.clone()))
+            .collect();
+        assert_eq!(
+            problems,
+            [(
+                PathBuf::from("lessons/z-out.md"),
+                Problem::LessonOutsidePack("lessons/z-out.md".to_string())
+            )]
+        );
+
+        // A `lessons` folder that is a symlink out of the pack is refused whole; a symlink into the old one now
+        // dangles, and is named as missing.
+        std::fs::remove_dir_all(root.join("lessons")).expect("removed");
+        symlink(dir.path().join("real-lessons"), root.join("lessons")).expect("a symlink");
+        let mut out = Vec::new();
+        discovered(&root, &mut out);
+        assert_eq!(
+            out.iter().map(|d| d.problem.clone()).collect::<Vec<_>>(),
+            [
+                Problem::LessonNotFound("a-again.md".to_string()),
+                Problem::LessonOutsidePack("lessons".to_string())
+            ]
+        );
     }
 }

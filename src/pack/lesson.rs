@@ -58,13 +58,15 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
         sink.error(0..3, Problem::YamlFrontMatter);
     }
     let (front, body_start) = front_matter(text, sink)?;
-    let file_stem = sink
-        .source
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = file_stem.to_lowercase();
+    // The file's stem names the lesson only when the front matter does not.
+    let source = sink.source;
+    let file_stem = || {
+        source
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
 
     let (id, id_span) = match front.id {
         Some(id) => {
@@ -72,11 +74,12 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
             (id.into_inner(), span)
         }
         None => {
+            let stem = file_stem().to_lowercase();
             if !is_valid_id(&stem) {
                 sink.error(0..0, Problem::BadDefaultId(stem));
                 return None;
             }
-            (stem.clone(), 0..0)
+            (stem, 0..0)
         }
     };
 
@@ -114,7 +117,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     Some(ParsedLesson {
         lesson: Lesson {
             id,
-            title: front.title.or(body.first_heading).unwrap_or(file_stem),
+            title: front.title.or(body.first_heading).unwrap_or_else(file_stem),
             file: sink.source.path.clone(),
             minutes,
             bites: body.bites,
@@ -279,7 +282,8 @@ fn cut(
                             block = Some(OpenBlock {
                                 kind,
                                 span: range.clone(),
-                                toml: String::new(),
+                                // The block's TOML is shorter than the block: one allocation.
+                                toml: String::with_capacity(range.len()),
                                 pieces: Vec::new(),
                             });
                         }
@@ -310,7 +314,7 @@ fn cut(
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                draft.words += t.split_whitespace().count();
+                draft.words += count_words(t);
                 if let Some(h) = &mut heading {
                     h.push_str(t);
                 }
@@ -325,6 +329,43 @@ fn cut(
     }
     close_bite(&mut draft, text, &mut body.bites, sink);
     body
+}
+
+/// The number of words in `text`, as `split_whitespace` counts them: runs of characters that are not white space.
+/// ASCII text, nearly all of a lesson's prose, is counted over its bytes; other text through `char`s.
+fn count_words(text: &str) -> usize {
+    /// The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed, return, space.
+    fn space(byte: u8) -> bool {
+        (byte == b' ') | (byte.wrapping_sub(b'\t') < 5)
+    }
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    // A word starts at the first byte if it is not white space, and at each byte that is not and follows one that
+    // is. The pairs of bytes are taken 32 at a time, counted into a byte and with no branch, which the compiler
+    // runs on vectors; any byte from 0x80 up sends the text to the char path.
+    let mut words = usize::from(!space(first));
+    let mut high = first;
+    let (before, after) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let mut blocks = before.chunks_exact(32).zip(after.chunks_exact(32));
+    for (b, a) in &mut blocks {
+        let mut starts = 0u8;
+        for k in 0..32 {
+            starts += u8::from(space(b[k]) & !space(a[k]));
+            high |= a[k];
+        }
+        words += usize::from(starts);
+    }
+    let done = before.len() - before.len() % 32;
+    for (&b, &a) in before[done..].iter().zip(&after[done..]) {
+        words += usize::from(space(b) & !space(a));
+        high |= a;
+    }
+    if high >= 0x80 {
+        return text.split_whitespace().count();
+    }
+    words
 }
 
 /// Warns when a level-2 heading at `range` is a paragraph underlined with `---` (three dashes or more, shorter
@@ -457,9 +498,14 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
             },
         );
     }
+    // Trimmed in place: the bite's text is copied once.
+    markdown.truncate(markdown.trim_end().len());
+    let leading = markdown.len() - markdown.trim_start().len();
+    markdown.drain(..leading);
+    markdown.shrink_to_fit();
     bites.push(Bite {
         number: bites.len() + 1,
-        markdown: markdown.trim().to_string(),
+        markdown,
         line: sink.source.position(start).line,
         words: done.words,
         exercises: {

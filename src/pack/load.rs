@@ -325,9 +325,12 @@ fn check_links(root: &Path, links: &[LinkTarget], out: &mut Vec<Diagnostic>) {
     for link in links {
         let problem = match lesson::resolve_link(&link.site.file, &link.target) {
             None => Some(Problem::LinkOutsidePack(link.target.clone())),
-            Some(path) => match root.join(&path).canonicalize() {
-                Ok(real) if real.starts_with(root) => None,
-                Ok(_) => Some(Problem::LinkOutsidePack(link.target.clone())),
+            // Resolved as lesson paths are: a symlink on the way is followed, and must stay inside the pack.
+            Some(path) => match discover::contained(root, &path) {
+                Ok(_) => None,
+                Err(Problem::LessonOutsidePack(_)) => {
+                    Some(Problem::LinkOutsidePack(link.target.clone()))
+                }
                 Err(_) => Some(Problem::BrokenLink(link.target.clone())),
             },
         };

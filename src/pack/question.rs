@@ -312,6 +312,16 @@ fn parse_card(
 /// Choices that lean on the others ("all of the above", "none of these"): they read wrong once shuffled and let a
 /// learner answer by elimination.
 fn leans_on_the_others(text: &str) -> bool {
+    let lead = ["all", "none", "both", "neither", "any"];
+    // Most choices start with no lead word at all: they are told apart without normalising (allocating) the text.
+    let start = text.trim().trim_start_matches(['*', '_']).as_bytes();
+    if !lead.iter().any(|l| {
+        start
+            .get(..l.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(l.as_bytes()))
+    }) {
+        return false;
+    }
     let text = text
         .trim()
         .trim_end_matches(['.', '!', '?'])
@@ -320,7 +330,6 @@ fn leans_on_the_others(text: &str) -> bool {
         .collect::<Vec<_>>()
         .join(" ");
     let text = text.trim_matches(['*', '_']);
-    let lead = ["all", "none", "both", "neither", "any"];
     let tail = [
         "of the above",
         "the above",
@@ -729,10 +738,17 @@ mod tests {
             "**Both of the above**",
             "Neither of these",
             "ALL  THE ABOVE!",
+            "  _none of these_ ",
         ] {
             assert!(leans_on_the_others(text), "{text}");
         }
-        for text in ["Above the fold", "All commits", "None", "Nothing above 10"] {
+        for text in [
+            "Above the fold",
+            "All commits",
+            "None",
+            "Nothing above 10",
+            "* all of the above",
+        ] {
             assert!(!leans_on_the_others(text), "{text}");
         }
     }

@@ -14,8 +14,8 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct SourceFile {
     /// Path relative to the pack's root, as shown in diagnostics.
     pub path: PathBuf,
-    /// The text, without a leading byte-order mark.
-    pub text: Arc<str>,
+    /// The text, without a leading byte-order mark (the bytes as read: no copy is made).
+    pub text: String,
     line_starts: Vec<usize>,
     /// The line an excerpt was last taken from (its start and its text), shared by every excerpt of it: a
     /// thousand problems on one long line cost one copy, and a loaded pack keeps only the lines its sites point
@@ -78,10 +78,11 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        let text: Arc<str> = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        // One line in 48 bytes is a guess that fits prose, so that the index seldom grows; memchr finds the line
+        // ends on vectors.
+        let mut line_starts = Vec::with_capacity(text.len() / 48 + 2);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self {
             path,
             text,

@@ -306,3 +306,49 @@ fn link_resolution_stays_inside_the_pack() {
         Some(PathBuf::from("lessons/my notes.txt"))
     );
 }
+
+#[test]
+fn words_are_counted_as_split_whitespace_counts_them() {
+    for text in [
+        "",
+        "   ",
+        "one",
+        " two  words ",
+        "tab\tnew\nline\rreturn\x0bvertical\x0cfeed end",
+        // Not white space in Unicode: the ASCII separators 0x1C-0x1F join the words around them.
+        "unit\x1fseparator record\x1esep",
+        "naïve café, déjà vu",
+        "no\u{a0}break\u{2003}em\u{3000}ideographic\u{85}next line",
+        "mixed ascii then ünïcödé\u{2028}line  separator",
+        "\u{feff}zero-width no-break is not space",
+    ] {
+        assert_eq!(
+            count_words(text),
+            text.split_whitespace().count(),
+            "{text:?}"
+        );
+    }
+    // Long enough for whole blocks of 32 pairs and a rest, with a non-ASCII character in a block or in the rest.
+    let long = "ab  c\td\n".repeat(20);
+    for text in [
+        long.clone(),
+        format!("{long}é"),
+        format!("é{long}"),
+        format!("{}\u{2003}{}", &long[..40], &long[40..]),
+    ] {
+        assert_eq!(
+            count_words(&text),
+            text.split_whitespace().count(),
+            "{text:?}"
+        );
+    }
+    // Every ASCII byte between two words: the byte path against the char path, one byte at a time.
+    for byte in 0u8..128 {
+        let text = format!("a{}b", char::from(byte));
+        assert_eq!(
+            count_words(&text),
+            text.split_whitespace().count(),
+            "{byte:#x}"
+        );
+    }
+}
