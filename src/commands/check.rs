@@ -15,7 +15,7 @@ use crate::render::sanitize;
 /// Loads every pack; returns the reports in the order given. A pack whose course id is also the id of a pack
 /// checked before it (another folder) gets a warning at its id naming that pack.
 pub fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
-    let mut reports: Vec<LoadReport> = paths.iter().map(|p| pack::load(p)).collect();
+    let mut reports: Vec<LoadReport> = paths.iter().map(|p| pack::load_outline(p)).collect();
     let mut first: HashMap<String, (PathBuf, Option<PathBuf>)> = HashMap::new();
     for report in &mut reports {
         let (Some(course), Some(site)) = (&report.course, &report.course_id_site) else {

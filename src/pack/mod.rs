@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
 pub use lesson::markdown_options;
-pub use load::{LoadReport, load};
+pub use load::{LoadReport, load, load_outline};
 pub use objectives::Personal;
 
 /// The newest pack format this morsel understands.
@@ -170,7 +170,7 @@ impl Lesson {
 pub struct Bite {
     /// 1-based; a bite is addressed `LESSON_ID#NUMBER`.
     pub number: usize,
-    /// The bite's Markdown, without its `quiz` and `card` blocks.
+    /// The bite's Markdown, without its `quiz` and `card` blocks (empty in a pack loaded for `check`, `load_outline`).
     pub markdown: String,
     /// The line in the lesson file where the bite starts.
     pub line: usize,
