@@ -372,6 +372,17 @@ fn until_output(command: &mut std::process::Command, needle: &str) -> Option<Ins
             break;
         }
     }
+    // Quit as a learner does, so that the course is released before the next start (a killed player's claim
+    // would make the next one ask whether to take over); kill only a player that does not quit.
+    if let Some(stdin) = child.stdin.as_mut() {
+        use std::io::Write;
+        let _ = stdin.write_all(b"q");
+        let _ = stdin.flush();
+    }
+    let quit_by = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < quit_by && matches!(child.try_wait(), Ok(None)) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let _ = child.kill();
     let _ = child.wait();
     shown

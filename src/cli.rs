@@ -957,8 +957,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Whether the pack at `path` has a lesson index (it is large, and opened before) that names the lesson asked for,
 /// if any: then the player opens it at a glance, and a missing lesson is not looked for in the whole pack first.
 fn indexed_lesson(paths: &crate::paths::Paths, path: &Path, lesson: Option<&str>) -> bool {
-    crate::pack::glance::read_index(&paths.cache_dir, path)
-        .is_some_and(|index| lesson.is_none_or(|id| index.file_of(id).is_some()))
+    crate::pack::glance::indexed_file(&paths.cache_dir, path, lesson).is_some()
 }
 
 /// Whether a command looks through the course path (the library, `list`, `stats`, `plan`, `review`, `notes`, and

@@ -89,16 +89,6 @@ pub struct IndexedLesson {
     modified: u128,
 }
 
-impl LessonIndex {
-    /// The file said to hold the lesson `id`.
-    pub fn file_of(&self, id: &str) -> Option<&Path> {
-        self.lessons
-            .iter()
-            .find(|lesson| lesson.id == id)
-            .map(|lesson| lesson.file.as_path())
-    }
-}
-
 /// The index file of the pack at `root` in `cache_dir`: one file per pack, named by a hash of its real path.
 fn index_path(cache_dir: &Path, real_root: &Path) -> PathBuf {
     // FNV-1a: stable across builds and platforms, unlike the standard library's hasher.
@@ -158,6 +148,25 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
         })
         .collect::<Option<Vec<_>>>()?;
     (!lessons.is_empty()).then_some(LessonIndex { lessons })
+}
+
+/// The file said to hold the lesson `id` (the first lesson's with `None`) in the index of the pack at `root`, and
+/// that lesson's id: found without building the whole index, so that opening a large pack at a glance costs a scan
+/// of one file.
+pub fn indexed_file(cache_dir: &Path, root: &Path, id: Option<&str>) -> Option<(PathBuf, String)> {
+    let real_root = root.canonicalize().ok()?;
+    let text = std::fs::read_to_string(index_path(cache_dir, &real_root)).ok()?;
+    let mut lines = text.lines();
+    let (header, written_for) = lines.next()?.split_once('\t')?;
+    if header != INDEX_HEADER || Path::new(written_for) != real_root {
+        return None;
+    }
+    lines.find_map(|line| {
+        let (file, rest) = line.split_once('\t')?;
+        let (lesson, _) = rest.split_once('\t')?;
+        id.is_none_or(|id| id == lesson)
+            .then(|| (PathBuf::from(file), lesson.to_string()))
+    })
 }
 
 /// The course and the lessons of the pack at `root` from its index, when the index still holds: `course.toml` is
@@ -314,8 +323,16 @@ mod tests {
         let index = read_index(&cache, &root).expect("the index was written");
         assert_eq!(index.lessons.len(), pack.lessons.len());
         let last = pack.lessons.last().unwrap();
-        let file = index.file_of(&last.id).expect("the last lesson is indexed");
-        assert_eq!(file, last.file);
+        let (file, id) =
+            indexed_file(&cache, &root, Some(&last.id)).expect("the last lesson is indexed");
+        assert_eq!((&file, &id), (&last.file, &last.id));
+        let first = indexed_file(&cache, &root, None).expect("the first lesson is indexed");
+        assert_eq!(
+            first,
+            (pack.lessons[0].file.clone(), pack.lessons[0].id.clone())
+        );
+        assert_eq!(indexed_file(&cache, &root, Some("no-such-lesson")), None);
+        let file = file.as_path();
         // Parsed alone, the lesson is the one the full load made.
         assert_eq!(lesson(&root, file).as_ref(), Some(last));
         assert_eq!(course(&root), Some(pack.course.clone()));

@@ -525,9 +525,6 @@ impl App {
         let Some(events) = self.ctx.events.clone() else {
             return false;
         };
-        let Some(index) = glance::read_index(&self.ctx.paths.cache_dir, path) else {
-            return false;
-        };
         let Some(course) = glance::course(path) else {
             return false;
         };
@@ -535,17 +532,16 @@ impl App {
             return false;
         };
         let id = match (&options.lesson, &progress.position) {
-            (Some(id), _) => id.clone(),
-            (None, _) if options.restart => index.lessons[0].id.clone(),
-            (None, None) => index.lessons[0].id.clone(),
+            (Some(id), _) => Some(id.as_str()),
+            (None, _) if options.restart => None,
+            (None, None) => None,
             // Where a finished course opens again depends on every lesson's standing.
             (None, Some(_)) if progress.finished => return false,
-            (None, Some(saved)) => saved.lesson.clone(),
+            (None, Some(saved)) => Some(saved.lesson.as_str()),
         };
-        let Some(lesson) = index
-            .file_of(&id)
-            .and_then(|file| glance::lesson(path, file))
-            .filter(|lesson| lesson.id == id)
+        let cache = &self.ctx.paths.cache_dir;
+        let Some(lesson) = glance::indexed_file(cache, path, id)
+            .and_then(|(file, id)| glance::lesson(path, &file).filter(|lesson| lesson.id == id))
         else {
             return false;
         };
