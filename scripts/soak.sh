@@ -23,7 +23,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 # The output of each failing run, and the lines sent to it, are kept here.
-keep="${CARGO_TARGET_DIR:-target}/soak-failures"
+keep="${CARGO_TARGET_DIR:-target}/soak-failures/$seed"
 rm -rf "$keep"
 python3 - "$bin" "$runs" "$seed" "$scratch" "$PWD/courses" "$keep" <<'PY'
 import json, os, random, re, select, shutil, signal, subprocess, sys, time
@@ -156,6 +156,33 @@ def choose(response, state):
 def places(text):
     return [(int(m.group(1)), int(m.group(2))) for m in map(PLACE.match, output_lines(text)) if m]
 
+def recorded_verdicts(text):
+    """The verdicts the output gave as answers were recorded; not those shown again after a pause."""
+    verdicts, again = [], False
+    for raw in text.splitlines():
+        if raw.startswith("> "):
+            again = False
+        line = re.sub(r"^(> )+", "", raw)
+        if line == "Resumed.":
+            again = True
+        elif line in VERDICTS and not again:
+            verdicts.append(VERDICTS[line])
+    return verdicts
+
+def last_place(text):
+    """The last place the output showed as a move's destination. During a retry of missed questions the place
+    shown again after a pause is the retried question's bite; the saved position stays at the lesson's end."""
+    last, retrying, previous = None, False, ""
+    for line in output_lines(text):
+        m = PLACE.match(line)
+        if line == "Retrying the missed questions.":
+            retrying = True
+        elif m and not (retrying and previous == "Resumed."):
+            last, retrying = (int(m.group(1)), int(m.group(2))), False
+        if line:
+            previous = line
+    return last
+
 def saved_place(course):
     rows = query("SELECT lesson_id, bite FROM positions WHERE course_id = '%s'" % course)
     if not rows:
@@ -230,6 +257,12 @@ for n in range(1, runs + 1):
     if "panicked" in stderr:
         fail(n, "morsel panicked: %s" % stderr.strip())
 
+    # Nothing reached the database yet (killed before it was made): nothing can have been shown as recorded.
+    if not os.path.exists(db):
+        if any(l in VERDICTS for l in output_lines(text)):
+            fail(n, "answers shown, but there is no database")
+        continue
+
     # The database is whole.
     try:
         check = query("PRAGMA integrity_check")
@@ -240,7 +273,7 @@ for n in range(1, runs + 1):
         fail(n, "integrity_check: %s" % check)
 
     # Every answer shown as recorded is in the database, in order, with its verdict.
-    shown = [VERDICTS[l] for l in output_lines(text) if l in VERDICTS]
+    shown = recorded_verdicts(text)
     rows = query("SELECT correct, skipped FROM answers WHERE id > %d ORDER BY id" % before)
     rows = [tuple(r) for r in rows]
     if rows[: len(shown)] != shown:
@@ -259,9 +292,9 @@ for n in range(1, runs + 1):
 
     # The position saved is the last place shown, unless a move was under way.
     saved = saved_place(course)
-    seen = places(text)
-    if seen and not in_flight and saved != seen[-1]:
-        fail(n, "%s: the output last showed lesson %d bite %d, the database saved %s" % ((course,) + seen[-1] + (saved,)))
+    seen = last_place(text)
+    if seen and not in_flight and saved != seen:
+        fail(n, "%s: the output last showed lesson %d bite %d, the database saved %s" % ((course,) + seen + (saved,)))
     # A course finished and left at its last bite starts again at bite 1 of its first lesson not mastered.
     finished = query("SELECT finished_at IS NOT NULL FROM courses WHERE id = '%s'" % course) == [["1"]]
     at_end = saved == (len(lessons[course]), last_bites[course])

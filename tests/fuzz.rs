@@ -635,6 +635,41 @@ fn code() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// Nesting far deeper than a screen can show: quotes, lists, or both.
+fn deep() -> BoxedStrategy<String> {
+    (
+        1usize..3000,
+        prop_oneof![Just("> "), Just("- "), Just("> - "), Just("1. ")],
+        words(3),
+    )
+        .prop_map(|(depth, lead, text)| {
+            if lead.ends_with("- ") || lead == "1. " {
+                // Each list item indented under the one before.
+                let indent = " ".repeat(lead.len());
+                (0..depth.min(400))
+                    .map(|i| format!("{}{lead}{text}", indent.repeat(i)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            } else {
+                format!("{}{text}", lead.repeat(depth))
+            }
+        })
+        .boxed()
+}
+
+/// A quiz block with more problems than a file shows (unknown keys, each an error).
+fn many_problems() -> BoxedStrategy<String> {
+    (40usize..200)
+        .prop_map(|n| {
+            let keys: Vec<String> = (0..n).map(|i| format!("bogus{i} = {i}")).collect();
+            format!(
+                "```quiz\nkind = \"truefalse\"\nprompt = \"p\"\nanswer = true\n{}\n```",
+                keys.join("\n")
+            )
+        })
+        .boxed()
+}
+
 /// One top-level block of a bite.
 fn block(bad: bool) -> BoxedStrategy<String> {
     prop_oneof![
@@ -653,6 +688,8 @@ fn block(bad: bool) -> BoxedStrategy<String> {
         2 => card(bad),
         1 => ".{0,60}",
         1 => long_line(),
+        1 => deep(),
+        1 => if bad { many_problems() } else { paragraph() },
     ]
     .boxed()
 }
@@ -1586,6 +1623,66 @@ fn fixtures_replay() {
         eprintln!("replaying {}", dir.display());
         check_case(&case, &pack);
     }
+}
+
+/// `play --plain` over `pack` (under tests/fixtures/fuzz), fed `lines`: its output.
+fn play_plain(pack: &str, lines: &[&str]) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(pack);
+    let pack = pack::load(&root).into_pack().unwrap();
+    let clock = ManualClock::at(T0);
+    let mut journal = MemoryJournal::default();
+    let mut session = open(&pack, Progress::default(), &clock, &mut journal, 1);
+    let mut out = Vec::new();
+    let input = lines.join("\n");
+    morsel::plain::run(
+        &mut session,
+        &mut journal,
+        &mut Cursor::new(input),
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Found by the soak: after a pause, a question already answered was shown again as waiting ("Type true or
+/// false."), and the answer typed then was refused as an unknown command; a card whose back was showing asked for
+/// `next` to see the back, and `next` then said to answer first.
+#[test]
+fn resuming_shows_an_answered_question_and_a_revealed_card_as_they_stand() {
+    let out = play_plain(
+        "soak-resume-answered",
+        &[
+            "next", "true", "pause", "go on", "next", "next", "pause", "go on", "3",
+        ],
+    );
+    let resumed: Vec<&str> = out.split("Resumed.").collect();
+    assert_eq!(resumed.len(), 3, "{out}");
+    let after_answer = resumed[1].split("> ").next().unwrap();
+    assert!(
+        after_answer.contains("Question: Is this true?"),
+        "{after_answer}"
+    );
+    assert!(
+        after_answer.contains("Your answer: true."),
+        "{after_answer}"
+    );
+    assert!(
+        !after_answer.contains("Type true or false."),
+        "{after_answer}"
+    );
+    let after_reveal = resumed[2].split("> ").next().unwrap();
+    assert!(
+        after_reveal.contains("Back: Back of the card"),
+        "{after_reveal}"
+    );
+    assert!(
+        !after_reveal.contains("Type next to see the back."),
+        "{after_reveal}"
+    );
+    assert!(resumed[2].contains("Rated."), "{out}");
+    assert!(!out.contains("Answer first"), "{out}");
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
