@@ -1609,7 +1609,7 @@ fn fixtures_replay() {
     let mut names: Vec<PathBuf> = std::fs::read_dir(&root)
         .map(|d| {
             d.map(|e| e.unwrap().path())
-                .filter(|p| p.is_dir())
+                .filter(|p| p.join("pack").is_dir())
                 .collect()
         })
         .unwrap_or_default();
