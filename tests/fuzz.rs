@@ -430,6 +430,7 @@ fn id_value(bad: bool) -> BoxedStrategy<String> {
         1 => Just(toml_string("Bad_Id")),
         1 => Just(toml_string(&"a".repeat(65))),
         1 => Just(toml_string("")),
+        1 => pick(CONTROLS).prop_map(|c| toml_string(&format!("id{c}"))),
     ]
     .boxed()
 }
@@ -490,7 +491,15 @@ fn quiz_fields(kind: &'static str, bad: bool) -> BoxedStrategy<Vec<String>> {
         maybe(p_prompt, toml_value(text_value(), bad)),
         maybe(0.7, toml_value(text_value(), bad)),
         maybe(0.3, toml_value(text_value(), bad)),
-        maybe(p_extra, "[a-z_]{1,12} = 1"),
+        maybe(
+            p_extra,
+            prop_oneof![
+                "[a-z_]{1,12} = 1".boxed(),
+                pick(CONTROLS)
+                    .prop_map(|c| format!("{} = 1", toml_string(&format!("key{c}"))))
+                    .boxed(),
+            ],
+        ),
     );
     let specific: BoxedStrategy<Vec<String>> = match kind {
         "choice" => {
@@ -793,6 +802,7 @@ const LESSON_NAMES: &[&str] = &[
     "My Lesson.md",
     "README.md",
     "lessons/ü.md",
+    "lessons/e\u{1b}[31m\u{9b}.md",
 ];
 const VALID_NAMES: usize = 6;
 
@@ -825,6 +835,7 @@ fn course_toml(names: Vec<String>, bad: bool) -> BoxedStrategy<String> {
         proptest::sample::subsequence(listed.clone(), 0..=listed.len())
             .prop_map(|mut l| {
                 l.push("../x.md".to_owned());
+                l.push("lessons/\u{1b}]0;title\u{7}.md".to_owned());
                 l
             })
             .boxed()
