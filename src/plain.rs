@@ -413,8 +413,29 @@ fn show<J>(
             if arrived {
                 writeln!(out, "{}", place())?;
             }
-            if let Some((exercise, state)) = session.exercise() {
-                exercise_lines(exercise, &state.shown, styles, out)?;
+            // As it stands: an answered question with its verdict, a card with its back showing (after a pause).
+            match session.exercise() {
+                Some((Exercise::Question(q), state)) if state.verdict.is_some() => {
+                    writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+                    if let Some(verdict) = &state.verdict {
+                        verdict_lines(q, verdict, styles, out)?;
+                        if !verdict.correct {
+                            writeln!(out, "Type retry to try again, or next to go on.")?;
+                        }
+                    }
+                }
+                Some((Exercise::Card(card), state))
+                    if state.revealed && state.verdict.is_none() =>
+                {
+                    writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
+                    writeln!(out, "Back: {}", plain(&card.back, styles))?;
+                    writeln!(
+                        out,
+                        "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."
+                    )?;
+                }
+                Some((exercise, state)) => exercise_lines(exercise, &state.shown, styles, out)?,
+                None => {}
             }
         }
         Stage::Summary(status) => {
