@@ -4,6 +4,7 @@
 #   scripts/bench-peers.sh              # scratch folder target/peers (peers installed once, then reused)
 #   scripts/bench-peers.sh /tmp/peers   # another scratch folder
 #   ROUNDS=30 SIZES="medium large" scripts/bench-peers.sh
+#   MORSEL=/path/to/other/morsel scripts/bench-peers.sh   # time another build of morsel (e.g. main's) instead
 #
 # Peers, installed into the scratch folder without touching the system:
 #   mdcat    cargo install --locked --root SCRATCH/mdcat mdcat@$MDCAT_VERSION (from crates.io)
@@ -33,7 +34,7 @@ notes=()
 # ---- morsel and the floor ----
 cargo build --release --quiet --bin morsel --example peer_inputs --example md_floor
 release=${CARGO_TARGET_DIR:-target}/release
-morsel=$(realpath "$release/morsel")
+morsel=$(realpath "${MORSEL:-$release/morsel}")
 floor=$(realpath "$release/examples/md_floor")
 "$release/examples/peer_inputs" "$scratch/inputs" >/dev/null
 
@@ -106,8 +107,8 @@ for size in $sizes; do
     "floor=$floor $file"
   )
   [ -n "$mdcat" ] && commands+=(
-    "mdcat_colour=$mdcat --ansi --columns $width $file"
-    "mdcat_plain=$mdcat --no-colour --columns $width $file"
+    "mdcat_colour=$mdcat --ansi --local --columns $width $file"
+    "mdcat_plain=$mdcat --no-colour --local --columns $width $file"
   )
   [ -n "$lowdown" ] && commands+=(
     "lowdown_plain=env ${lowdown_env[*]} $lowdown -tterm --term-no-ansi --term-columns=$width --term-width=$width $file"
