@@ -38,9 +38,10 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "branch", "commit", "lesson", "parser", "value", "tree", "index", "buffer", "width", "theme", "render", "quiz",
-    "answer", "bite", "course", "remote", "review", "state", "token", "scope", "line", "block", "table", "cell",
-    "learner", "reader", "terminal", "colour", "syntax", "stream", "merge", "rebase", "cache", "frame", "event",
+    "branch", "commit", "lesson", "parser", "value", "tree", "index", "buffer", "width", "theme",
+    "render", "quiz", "answer", "bite", "course", "remote", "review", "state", "token", "scope",
+    "line", "block", "table", "cell", "learner", "reader", "terminal", "colour", "syntax",
+    "stream", "merge", "rebase", "cache", "frame", "event",
 ];
 
 /// An identifier such as `parse_buffer2`.
@@ -72,17 +73,28 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
 fn code_line(rng: &mut Rng, language: &str) -> String {
     let (a, b, n) = (ident(rng), ident(rng), rng.below(10_000));
     match (language, rng.below(3)) {
-        ("rust", 0) => format!("    let {a}: u64 = {b}.len() as u64 + {n}; // {}", rng.pick(WORDS)),
+        ("rust", 0) => format!(
+            "    let {a}: u64 = {b}.len() as u64 + {n}; // {}",
+            rng.pick(WORDS)
+        ),
         ("rust", 1) => format!("    if {a} > {n} {{ return Err(\"{b}\".into()); }}"),
         ("rust", _) => format!("    {a}.push(\"{b}\".to_string());"),
-        ("python", 0) => format!("    {a} = [{b} * {n} for {b} in range({n})]  # {}", rng.pick(WORDS)),
+        ("python", 0) => format!(
+            "    {a} = [{b} * {n} for {b} in range({n})]  # {}",
+            rng.pick(WORDS)
+        ),
         ("python", 1) => format!("    if {a} is not None: return f\"{{{b}}}\""),
         ("python", _) => format!("    {a}.append('{b}')"),
-        ("javascript", 0) => format!("  const {a} = await fetch(`/{b}/${{{n}}}`); // {}", rng.pick(WORDS)),
+        ("javascript", 0) => format!(
+            "  const {a} = await fetch(`/{b}/${{{n}}}`); // {}",
+            rng.pick(WORDS)
+        ),
         ("javascript", 1) => format!("  if ({a} === {n}) {{ return {b}.map((x) => x * 2); }}"),
         ("javascript", _) => format!("  let {a} = {{ key: \"{b}\", n: {n} }};"),
         ("go", 0) => format!("\t{a} := make([]int, {n}) // {}", rng.pick(WORDS)),
-        ("go", 1) => format!("\tif err := {a}({b}); err != nil {{ return fmt.Errorf(\"{b}: %w\", err) }}"),
+        ("go", 1) => {
+            format!("\tif err := {a}({b}); err != nil {{ return fmt.Errorf(\"{b}: %w\", err) }}")
+        }
         ("go", _) => format!("\t{a} = append({a}, \"{b}\")"),
         ("c", 0) => format!("    int {a} = {b}[{n}]; /* {} */", rng.pick(WORDS)),
         ("c", 1) => format!("    if ({a} != NULL) {{ printf(\"%s %d\\n\", \"{b}\", {n}); }}"),
@@ -99,14 +111,29 @@ fn code_line(rng: &mut Rng, language: &str) -> String {
     }
 }
 
-const LANGUAGES: [&str; 8] = ["rust", "python", "javascript", "go", "c", "bash", "toml", "json"];
+const LANGUAGES: [&str; 8] = [
+    "rust",
+    "python",
+    "javascript",
+    "go",
+    "c",
+    "bash",
+    "toml",
+    "json",
+];
 
 /// A fenced block of `lines` lines in `language`, framed as that language expects.
 fn code_block(rng: &mut Rng, language: &str, lines: usize) -> String {
     let (open, close) = match language {
-        "rust" => (format!("fn {}() -> Result<(), String> {{", ident(rng)), "}".to_owned()),
+        "rust" => (
+            format!("fn {}() -> Result<(), String> {{", ident(rng)),
+            "}".to_owned(),
+        ),
         "python" => (format!("def {}():", ident(rng)), String::new()),
-        "javascript" => (format!("async function {}() {{", ident(rng)), "}".to_owned()),
+        "javascript" => (
+            format!("async function {}() {{", ident(rng)),
+            "}".to_owned(),
+        ),
         "go" => (format!("func {}() error {{", ident(rng)), "}".to_owned()),
         "c" => (format!("int {}(void) {{", ident(rng)), "}".to_owned()),
         "bash" => ("#!/bin/sh".to_owned(), String::new()),
@@ -134,13 +161,23 @@ fn document(rng: &mut Rng, target: usize) -> String {
     // The smallest input still has one of each kind, with fewer words.
     let small = target < 1_000;
     let words = |rng: &mut Rng, least: usize, spread: usize| {
-        if small { least } else { least + rng.below(spread) }
+        if small {
+            least
+        } else {
+            least + rng.below(spread)
+        }
     };
     while doc.len() < target {
         match part % 5 {
             0 => {
-                let level = if part % 25 == 0 { "#" } else { "##" };
-                writeln!(doc, "{level} The {} of {}\n", rng.pick(WORDS), rng.pick(WORDS)).ok();
+                let level = if part.is_multiple_of(25) { "#" } else { "##" };
+                writeln!(
+                    doc,
+                    "{level} The {} of {}\n",
+                    rng.pick(WORDS),
+                    rng.pick(WORDS)
+                )
+                .ok();
             }
             1 => {
                 let words = words(rng, 6, 40);
@@ -149,7 +186,11 @@ fn document(rng: &mut Rng, target: usize) -> String {
             2 => {
                 let ordered = rng.below(2) == 0;
                 for i in 0..words(rng, 2, 4) {
-                    let marker = if ordered { format!("{}.", i + 1) } else { "-".to_owned() };
+                    let marker = if ordered {
+                        format!("{}.", i + 1)
+                    } else {
+                        "-".to_owned()
+                    };
                     let count = words(rng, 3, 10);
                     writeln!(doc, "{marker} {}", sentence(rng, count)).ok();
                     if !small && rng.below(4) == 0 {
@@ -162,8 +203,14 @@ fn document(rng: &mut Rng, target: usize) -> String {
                 doc.push_str("| name | kind | size |\n|---|:---:|---:|\n");
                 for _ in 0..words(rng, 1, 4) {
                     let count = words(rng, 1, 5);
-                    writeln!(doc, "| `{}` | {} | {} |", ident(rng), sentence(rng, count), rng.below(100_000))
-                        .ok();
+                    writeln!(
+                        doc,
+                        "| `{}` | {} | {} |",
+                        ident(rng),
+                        sentence(rng, count),
+                        rng.below(100_000)
+                    )
+                    .ok();
                 }
                 doc.push('\n');
             }
@@ -183,7 +230,9 @@ fn write_pack(dir: &Path, id: &str, markdown: &str) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("lessons"))?;
     std::fs::write(
         dir.join("course.toml"),
-        format!("format = 1\nid = \"{id}\"\ntitle = \"Peer input {id}\"\nlessons = [\"lessons/doc.md\"]\n"),
+        format!(
+            "format = 1\nid = \"{id}\"\ntitle = \"Peer input {id}\"\nlessons = [\"lessons/doc.md\"]\n"
+        ),
     )?;
     std::fs::write(dir.join("lessons/doc.md"), markdown)
 }
@@ -198,16 +247,28 @@ fn main() -> ExitCode {
     for (name, size) in SIZES {
         let markdown = format!("# Peer input {name}\n\n{}", document(&mut rng, size));
         if let Err(e) = write_pack(&dir.join(name), name, &markdown) {
-            eprintln!("peer_inputs: cannot write {}: {e}", dir.join(name).display());
+            eprintln!(
+                "peer_inputs: cannot write {}: {e}",
+                dir.join(name).display()
+            );
             return ExitCode::FAILURE;
         }
         println!("{name}: {} bytes", markdown.len());
     }
-    let huge = format!("# One huge block\n\n{}", code_block(&mut rng, "rust", HUGE_LINES - 2));
+    let huge = format!(
+        "# One huge block\n\n{}",
+        code_block(&mut rng, "rust", HUGE_LINES - 2)
+    );
     if let Err(e) = write_pack(&dir.join("huge-code"), "huge-code", &huge) {
-        eprintln!("peer_inputs: cannot write {}: {e}", dir.join("huge-code").display());
+        eprintln!(
+            "peer_inputs: cannot write {}: {e}",
+            dir.join("huge-code").display()
+        );
         return ExitCode::FAILURE;
     }
-    println!("huge-code: {} bytes, one {HUGE_LINES}-line block", huge.len());
+    println!(
+        "huge-code: {} bytes, one {HUGE_LINES}-line block",
+        huge.len()
+    );
     ExitCode::SUCCESS
 }

@@ -176,7 +176,6 @@ pub fn write(
             }
         }
     }
-    drop(put);
     out.flush()
 }
 
@@ -267,6 +266,9 @@ mod tests {
         for needle in ["fn\x1b[0m", "value_0", "value_15999"] {
             assert!(line(needle).contains("\x1b[38;2;"), "{:?}", line(needle));
         }
-        assert_eq!(text.lines().filter(|l| l.contains("compute")).count(), 16_000);
+        assert_eq!(
+            text.lines().filter(|l| l.contains("compute")).count(),
+            16_000
+        );
     }
 }

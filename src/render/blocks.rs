@@ -13,8 +13,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Styles;
 use super::highlight::{self, Language, LineHighlighter};
-use super::page::LazyCode;
 use super::nesting::{Container, MIN_TEXT, Nesting, Which};
+use super::page::LazyCode;
 use super::sanitize::{self, Piece};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
@@ -722,7 +722,12 @@ impl Renderer<'_> {
             let mut prefixes = Vec::new();
             for line in code.split_inclusive('\n') {
                 rows.push(self.out.len());
-                for row in code_rows(&[(base, without_ending(line).to_owned())], width, indent, self.styles) {
+                for row in code_rows(
+                    &[(base, without_ending(line).to_owned())],
+                    width,
+                    indent,
+                    self.styles,
+                ) {
                     prefixes.push(self.emit(row));
                 }
             }
@@ -732,8 +737,12 @@ impl Renderer<'_> {
             return;
         }
         if code.split_inclusive('\n').count() <= CACHED_LINES {
-            let highlighted = highlight::highlight_lines(code, language, theme, base, 0..usize::MAX);
-            return self.literal_lines(highlighted.unwrap_or_else(|| plain_lines(code, base)), indent);
+            let highlighted =
+                highlight::highlight_lines(code, language, theme, base, 0..usize::MAX);
+            return self.literal_lines(
+                highlighted.unwrap_or_else(|| plain_lines(code, base)),
+                indent,
+            );
         }
         // A block too big to keep: highlighted one line at a time, as it is put out; plain from a line syntect fails on.
         let mut highlighter = LineHighlighter::new(language, theme);

@@ -1,10 +1,11 @@
-//! Syntax highlighting of fenced code with syntect, loaded once and only when a known language first appears.
+//! Syntax highlighting of fenced code with syntect, loaded once and only when a known language first appears; a
+//! block is highlighted line by line, only as far as asked, its state kept so that asking for more goes on from there.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::style::{Color, Modifier, Style};
 use syntect::easy::HighlightLines;

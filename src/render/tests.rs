@@ -562,7 +562,11 @@ fn a_page_highlighted_to_its_end_is_what_print_shows() {
             for styles in [Styles::dark(), Styles::light()] {
                 let mut page = page(text, width, &styles);
                 page.highlight_to(usize::MAX);
-                assert_eq!(page.lines(), markdown(text, width, &styles), "{width} {text}");
+                assert_eq!(
+                    page.lines(),
+                    markdown(text, width, &styles),
+                    "{width} {text}"
+                );
             }
         }
     }

@@ -1,5 +1,5 @@
-//! Wrapping styled text by display width: grapheme clusters (unicode-segmentation) kept whole, prose broken at spaces,
-//! code hard-wrapped with a marker.
+//! Wrapping styled text by display width: grapheme clusters (unicode-segmentation; printable ASCII a byte a column)
+//! kept whole, prose broken at spaces, code hard-wrapped with a marker.
 
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -28,7 +28,8 @@ pub(crate) fn clusters(text: &str) -> Clusters<'_> {
 /// Whether `text` is printable ASCII and '\n' only: then every byte is a cluster of its own, of width 1 ('\n' 0),
 /// and segmenting it is skipped.
 fn simple(text: &str) -> bool {
-    text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+    text.bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
 }
 
 /// The iterator of [`clusters`].
@@ -334,7 +335,9 @@ pub(crate) fn wrap_code(
 ) -> Vec<Spans> {
     let width = width.max(1);
     // Most lines of code are short and ASCII: one row, the runs as they are.
-    if runs.iter().all(|(_, text)| !text.contains('\n') && simple(text))
+    if runs
+        .iter()
+        .all(|(_, text)| !text.contains('\n') && simple(text))
         && runs.iter().map(|(_, text)| text.len()).sum::<usize>() <= width
     {
         let mut line = Vec::with_capacity(runs.len());
