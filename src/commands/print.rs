@@ -139,6 +139,8 @@ pub fn write(
         styles,
     };
     let width = printer.width;
+    // Stdout is line-buffered: one buffer for the whole print instead of a write per line.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     let mut put = |lines: Vec<Line<'static>>| -> io::Result<()> {
         out.write_all(render::to_terminal_text(&lines, options.ansi).as_bytes())
     };
@@ -174,7 +176,7 @@ pub fn write(
             }
         }
     }
-    Ok(())
+    out.flush()
 }
 
 /// A question's choices or items, and with `answers` its answer.
@@ -215,4 +217,58 @@ fn question_body(printer: &Printer, kind: &QuestionKind, answers: bool) -> Vec<L
         _ => {}
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `morsel print --color always` of a pack whose one bite is a code block of `lines` lines.
+    fn printed_block(lines: usize) -> String {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let code: String = (0..lines)
+            .map(|i| format!("    let value_{i} = compute({i}); // line {i}\n"))
+            .collect();
+        std::fs::create_dir(dir.path().join("lessons")).expect("lessons folder");
+        std::fs::write(
+            dir.path().join("course.toml"),
+            "format = 1\nid = \"huge\"\ntitle = \"Huge\"\nlessons = [\"lessons/code.md\"]\n",
+        )
+        .expect("course.toml");
+        std::fs::write(
+            dir.path().join("lessons/code.md"),
+            format!("# Code\n\n```rust\nfn main() {{\n{code}}}\n```\n"),
+        )
+        .expect("lesson");
+        let pack = crate::pack::load(dir.path())
+            .into_pack()
+            .unwrap_or_else(|r| panic!("{:?}", r.diagnostics));
+        let lessons: Vec<&Lesson> = pack.lessons.iter().collect();
+        let options = Options {
+            width: 80,
+            answers: false,
+            ansi: true,
+        };
+        let mut out = Vec::new();
+        write(&pack, &lessons, &options, &mut out).expect("printed");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_huge_code_block_is_printed_in_colour_from_its_top_to_its_bottom() {
+        let text = printed_block(16_000);
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("no line with {needle}"))
+        };
+        // syntect's colours are 24-bit: ESC [ 38;2;R;G;B m before the token.
+        for needle in ["fn\x1b[0m", "value_0", "value_15999"] {
+            assert!(line(needle).contains("\x1b[38;2;"), "{:?}", line(needle));
+        }
+        assert_eq!(
+            text.lines().filter(|l| l.contains("compute")).count(),
+            16_000
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! Rendered lines as text for stdout: ANSI SGR styling or plain, and no escape sequence but the ones written here.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use ratatui::style::{Color, Modifier, Style};
@@ -54,24 +55,31 @@ fn color_codes(out: &mut String, color: Color, base: u8) {
     let _ = write!(out, ";{code}");
 }
 
-/// The SGR sequence that sets `style` from a reset, or "" for the default style.
-fn sgr(style: Style) -> String {
-    let mut params = String::new();
+/// Writes the SGR sequence that sets `style` from a reset, or nothing for the default style. Returns whether it
+/// wrote one.
+fn sgr(out: &mut String, style: Style) -> bool {
+    let start = out.len();
+    out.push_str("\x1b[");
+    let params = out.len();
     for (modifier, code) in MODIFIER_CODES {
         if style.add_modifier.contains(modifier) {
-            let _ = write!(params, ";{code}");
+            let _ = write!(out, ";{code}");
         }
     }
     if let Some(fg) = style.fg {
-        color_codes(&mut params, fg, 30);
+        color_codes(out, fg, 30);
     }
     if let Some(bg) = style.bg {
-        color_codes(&mut params, bg, 40);
+        color_codes(out, bg, 40);
     }
-    match params.strip_prefix(';') {
-        Some(params) => format!("\x1b[{params}m"),
-        None => String::new(),
+    if out.len() == params {
+        out.truncate(start);
+        return false;
     }
+    // The parameters were each written after a ';': the first one's goes.
+    out.remove(params);
+    out.push('m');
+    true
 }
 
 /// Lines as text for stdout (`morsel print`): with ANSI SGR styling when `ansi` is true, else plain; each line
@@ -81,33 +89,33 @@ fn sgr(style: Style) -> String {
 /// written here, whatever the lines hold.
 pub fn to_terminal_text(lines: &[Line], ansi: bool) -> String {
     let mut out = String::new();
+    let mut spans: Vec<(Style, Cow<'_, str>)> = Vec::new();
     for line in lines {
-        let mut spans: Vec<(Style, String)> = line
-            .spans
-            .iter()
-            .map(|span| {
-                (
-                    line.style.patch(span.style),
-                    sanitize(&span.content).replace('\n', " "),
-                )
-            })
-            .collect();
+        spans.clear();
+        spans.extend(line.spans.iter().map(|span| {
+            let text = match sanitize(&span.content) {
+                Cow::Borrowed(text) if text.contains('\n') => Cow::Owned(text.replace('\n', " ")),
+                Cow::Owned(text) if text.contains('\n') => Cow::Owned(text.replace('\n', " ")),
+                text => text,
+            };
+            (line.style.patch(span.style), text)
+        }));
         while let Some((_, last)) = spans.last_mut() {
             let kept = last.trim_end().len();
-            last.truncate(kept);
             if kept > 0 {
+                if kept < last.len() {
+                    last.to_mut().truncate(kept);
+                }
                 break;
             }
             spans.pop();
         }
         for (style, text) in &spans {
-            let on = if ansi { sgr(*style) } else { String::new() };
-            if on.is_empty() {
-                out.push_str(text);
-            } else {
-                out.push_str(&on);
+            if ansi && sgr(&mut out, *style) {
                 out.push_str(text);
                 out.push_str("\x1b[0m");
+            } else {
+                out.push_str(text);
             }
         }
         out.push('\n');

@@ -12,8 +12,9 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::Styles;
-use super::highlight::{self, Language};
+use super::highlight::{self, Language, LineHighlighter};
 use super::nesting::{Container, MIN_TEXT, Nesting, Which};
+use super::page::LazyCode;
 use super::sanitize::{self, Piece};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
@@ -83,10 +84,33 @@ struct Renderer<'s> {
     open_notes: Vec<(usize, usize, bool)>,
     /// Footnote definitions rendered so far, with their numbers: they are put out at the end.
     notes: Vec<(usize, Vec<Line<'static>>)>,
+    /// When rendering for the screen: code blocks put out plain, to be highlighted as they are scrolled to.
+    lazy: Option<Vec<LazyCode>>,
 }
 
-/// Renders `text` to lines no wider than `width` (at least 1).
+/// Renders `text` to lines no wider than `width` (at least 1), its code highlighted in full.
 pub(crate) fn render(text: &str, width: usize, styles: &Styles, mode: Mode) -> Vec<Line<'static>> {
+    render_with(text, width, styles, mode, false).0
+}
+
+/// Renders `text` to lines no wider than `width` (at least 1), every code block that would be highlighted put out
+/// plain and described by a [`LazyCode`], so that it can be highlighted later, as far as it is drawn.
+pub(crate) fn render_lazy(
+    text: &str,
+    width: usize,
+    styles: &Styles,
+    mode: Mode,
+) -> (Vec<Line<'static>>, Vec<LazyCode>) {
+    render_with(text, width, styles, mode, true)
+}
+
+fn render_with(
+    text: &str,
+    width: usize,
+    styles: &Styles,
+    mode: Mode,
+    lazy: bool,
+) -> (Vec<Line<'static>>, Vec<LazyCode>) {
     let mut renderer = Renderer {
         styles,
         width: width.max(1),
@@ -104,13 +128,14 @@ pub(crate) fn render(text: &str, width: usize, styles: &Styles, mode: Mode) -> V
         footnote_numbers: HashMap::new(),
         open_notes: Vec::new(),
         notes: Vec::new(),
+        lazy: lazy.then(Vec::new),
     };
     for event in Parser::new_ext(text, pack::markdown_options()) {
         renderer.event(event);
     }
     renderer.flush_inline();
     renderer.put_notes();
-    renderer.out
+    (renderer.out, renderer.lazy.unwrap_or_default())
 }
 
 /// Separates the footnotes at the end from the text above them.
@@ -149,10 +174,37 @@ pub(crate) fn sanitized_runs(text: &str, style: Style, control: Style) -> Vec<Ru
 /// The lines of literal text, without their line endings, each as one run.
 fn plain_lines(text: &str, style: Style) -> Vec<Vec<Run>> {
     text.split_inclusive('\n')
-        .map(|line| {
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            vec![(style, line.to_owned())]
+        .map(|line| vec![(style, without_ending(line).to_owned())])
+        .collect()
+}
+
+/// `line` without its `\n` or `\r\n`.
+fn without_ending(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// Blocks of more lines than this are highlighted line by line as they are put out, and not kept in the
+/// highlighting cache (`print` writes them once).
+const CACHED_LINES: usize = 1_000;
+
+/// The rows of one line of code (or HTML) at `width`: sanitised, hard-wrapped with a continuation marker, each
+/// after `indent`.
+pub(crate) fn code_rows(raw: &[Run], width: usize, indent: &str, styles: &Styles) -> Vec<Spans> {
+    let mut runs = Vec::with_capacity(raw.len());
+    let mut column = 0;
+    for (style, text) in raw {
+        column = push_sanitized(&mut runs, text, column, *style, style.patch(styles.control));
+    }
+    wrap::wrap_code(&runs, width, CONTINUATION, styles.continuation)
+        .into_iter()
+        .map(|piece| {
+            let mut line = Vec::with_capacity(piece.len() + 1);
+            if !indent.is_empty() {
+                line.push(Span::raw(indent.to_owned()));
+            }
+            line.extend(piece);
+            line
         })
         .collect()
 }
@@ -654,43 +706,70 @@ impl Renderer<'_> {
 
     fn code_block(&mut self, code: &str, language: Option<Language>) {
         let base = self.styles.code_block;
-        let highlighted = match language {
-            Some(language) if self.styles.color => {
-                highlight::highlight(code, language, self.styles.syntax_theme, base)
-            }
-            _ => None,
-        };
-        let lines = highlighted.unwrap_or_else(|| plain_lines(code, base));
         let indent = if self.block_width() >= 3 * MIN_TEXT / 2 {
             CODE_INDENT
         } else {
             ""
         };
-        self.literal_lines(lines, indent);
+        let Some(language) = language.filter(|_| self.styles.color) else {
+            return self.literal_lines(plain_lines(code, base), indent);
+        };
+        let theme = self.styles.syntax_theme;
+        // Footnotes move to the end of the bite, so only code outside them is highlighted later, by its rows.
+        if self.lazy.is_some() && self.open_notes.is_empty() {
+            let width = self.literal_width(indent);
+            let mut rows = Vec::new();
+            let mut prefixes = Vec::new();
+            for line in code.split_inclusive('\n') {
+                rows.push(self.out.len());
+                for row in code_rows(
+                    &[(base, without_ending(line).to_owned())],
+                    width,
+                    indent,
+                    self.styles,
+                ) {
+                    prefixes.push(self.emit(row));
+                }
+            }
+            rows.push(self.out.len());
+            let lazy = LazyCode::new(code, language, theme, base, indent, width, rows, prefixes);
+            self.lazy.get_or_insert_default().push(lazy);
+            return;
+        }
+        if code.split_inclusive('\n').count() <= CACHED_LINES {
+            let highlighted =
+                highlight::highlight_lines(code, language, theme, base, 0..usize::MAX);
+            return self.literal_lines(
+                highlighted.unwrap_or_else(|| plain_lines(code, base)),
+                indent,
+            );
+        }
+        // A block too big to keep: highlighted one line at a time, as it is put out; plain from a line syntect fails on.
+        let mut highlighter = LineHighlighter::new(language, theme);
+        let width = self.literal_width(indent);
+        for line in code.split_inclusive('\n') {
+            let runs = highlighter.as_mut().and_then(|h| h.line(line, base));
+            if runs.is_none() {
+                highlighter = None;
+            }
+            let runs = runs.unwrap_or_else(|| vec![(base, without_ending(line).to_owned())]);
+            for row in code_rows(&runs, width, indent, self.styles) {
+                self.emit(row);
+            }
+        }
+    }
+
+    /// The width lines of code or HTML are wrapped at, after `indent`.
+    fn literal_width(&self, indent: &str) -> usize {
+        self.block_width().saturating_sub(indent.width()).max(1)
     }
 
     /// Puts out lines of code or HTML as they are, sanitised, each hard-wrapped with a continuation marker.
     fn literal_lines(&mut self, lines: Vec<Vec<Run>>, indent: &str) {
-        let width = self.block_width().saturating_sub(indent.width()).max(1);
+        let width = self.literal_width(indent);
         for raw in lines {
-            let mut runs = Vec::with_capacity(raw.len());
-            let mut column = 0;
-            for (style, text) in &raw {
-                column = push_sanitized(
-                    &mut runs,
-                    text,
-                    column,
-                    *style,
-                    style.patch(self.styles.control),
-                );
-            }
-            for piece in wrap::wrap_code(&runs, width, CONTINUATION, self.styles.continuation) {
-                let mut line = Vec::with_capacity(piece.len() + 1);
-                if !indent.is_empty() {
-                    line.push(Span::raw(indent.to_owned()));
-                }
-                line.extend(piece);
-                self.emit(line);
+            for row in code_rows(&raw, width, indent, self.styles) {
+                self.emit(row);
             }
         }
     }
@@ -709,13 +788,16 @@ impl Renderer<'_> {
         self.nesting.width(which, self.styles)
     }
 
-    /// Puts out one line of content under the current prefix; every open container has then started.
-    fn emit(&mut self, content: Spans) {
+    /// Puts out one line of content under the current prefix; every open container has then started. Returns how
+    /// many spans the prefix took.
+    fn emit(&mut self, content: Spans) -> usize {
         let mut line = self.nesting.spans(Which::Next, self.styles);
+        let prefix = line.len();
         line.extend(content);
         wrap::trim_end(&mut line);
         self.out.push(Line::from(line));
         self.nesting.all_started();
+        prefix
     }
 }
 

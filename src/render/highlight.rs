@@ -1,14 +1,16 @@
-//! Syntax highlighting of fenced code with syntect, loaded once and only when a known language first appears.
+//! Syntax highlighting of fenced code with syntect, loaded once and only when a known language first appears; a
+//! block is highlighted line by line, only as far as asked, its state kept so that asking for more goes on from there.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::ops::Range;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use ratatui::style::{Color, Modifier, Style};
 use syntect::easy::HighlightLines;
 use syntect::highlighting::{FontStyle, ThemeSet};
 use syntect::parsing::{SyntaxDefinition, SyntaxSet, SyntaxSetBuilder};
-use syntect::util::LinesWithEndings;
 
 use super::wrap::Run;
 
@@ -204,120 +206,166 @@ pub(crate) fn loaded() -> bool {
     BUNDLED.get().is_some() || TOML.get().is_some() || THEMES.get().is_some()
 }
 
-/// A code block with more lines than this is shown plain: syntect takes about a third of a millisecond a line.
-pub(crate) const MAX_LINES: usize = 1_000;
-
-/// A code block of more bytes than this is shown plain, however few its lines.
-pub(crate) const MAX_BYTES: usize = 64 * 1024;
-
-/// Whether `code` is small enough to highlight: at most [`MAX_LINES`] lines and [`MAX_BYTES`] bytes.
-fn within_limits(code: &str) -> bool {
-    code.len() <= MAX_BYTES
-        && code.bytes().filter(|&b| b == b'\n').count() + usize::from(!code.ends_with('\n'))
-            <= MAX_LINES
-}
-
 #[cfg(test)]
 thread_local! {
     /// Lines handed to syntect on this thread, so that tests can bound the work a rendering does.
     pub(crate) static LINES_HIGHLIGHTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// How many highlighted blocks are kept, so that drawing the same bite again (a redraw, a resize) skips syntect.
-const CACHE_SIZE: usize = 32;
-
-/// A highlighted block, with everything it was highlighted from.
-struct Cached {
-    language: Language,
-    theme: String,
-    base: Style,
-    code: String,
-    lines: Vec<Vec<Run>>,
+/// One block's highlighting, line after line: syntect's parse and highlight state after the last line given, so
+/// that going on from there costs only the lines added.
+pub(crate) struct LineHighlighter {
+    lines: HighlightLines<'static>,
+    set: &'static SyntaxSet,
 }
 
-static CACHE: Mutex<VecDeque<Cached>> = Mutex::new(VecDeque::new());
+impl LineHighlighter {
+    /// A highlighter for `language` in the syntect theme named `theme`; `None` when the theme is unknown, or while
+    /// loading is deferred and not done (the code is then shown plain). The first one for a language loads its
+    /// syntax set (tens of milliseconds).
+    pub(crate) fn new(language: Language, theme: &str) -> Option<Self> {
+        if DEFERRED.load(Ordering::Acquire) && !READY.load(Ordering::Acquire) {
+            return None;
+        }
+        let theme = THEMES
+            .get_or_init(ThemeSet::load_defaults)
+            .themes
+            .get(theme)?;
+        let (set, syntax) = match language {
+            Language::Bundled(name) => {
+                let set = BUNDLED.get_or_init(SyntaxSet::load_defaults_newlines);
+                (set, set.find_syntax_by_name(name)?)
+            }
+            Language::Toml => {
+                let set = TOML.get_or_init(toml_set).as_ref()?;
+                (set, set.find_syntax_by_name("TOML")?)
+            }
+        };
+        Some(Self {
+            lines: HighlightLines::new(syntax, theme),
+            set,
+        })
+    }
 
-/// Highlights `code` as `language` with the syntect theme named `theme`, each token styled on top of `base`.
-///
-/// Returns one list of runs per line, without line endings and not yet sanitised; `None` when the block is over
-/// [`MAX_LINES`] or [`MAX_BYTES`], the theme is unknown or syntect fails, so that the caller shows the code plain.
-/// Each line goes through syntect once, in order, the state carried from line to line. The first call for a language loads its syntax set
-/// (tens of milliseconds); the last few blocks highlighted are kept and given again without highlighting anew.
-pub(crate) fn highlight(
-    code: &str,
-    language: Language,
-    theme: &str,
-    base: Style,
-) -> Option<Vec<Vec<Run>>> {
-    if !within_limits(code) {
-        return None;
-    }
-    let same =
-        |c: &Cached| c.language == language && c.theme == theme && c.base == base && c.code == code;
-    if let Ok(cache) = CACHE.lock()
-        && let Some(hit) = cache.iter().find(|c| same(c))
-    {
-        return Some(hit.lines.clone());
-    }
-    let lines = highlight_anew(code, language, theme, base)?;
-    if let Ok(mut cache) = CACHE.lock() {
-        if cache.len() >= CACHE_SIZE {
-            cache.pop_front();
-        }
-        let (theme, code, kept) = (theme.to_owned(), code.to_owned(), lines.clone());
-        cache.push_back(Cached {
-            language,
-            theme,
-            base,
-            code,
-            lines: kept,
-        });
-    }
-    Some(lines)
-}
-
-fn highlight_anew(
-    code: &str,
-    language: Language,
-    theme: &str,
-    base: Style,
-) -> Option<Vec<Vec<Run>>> {
-    if DEFERRED.load(Ordering::Acquire) && !READY.load(Ordering::Acquire) {
-        return None;
-    }
-    let theme = THEMES
-        .get_or_init(ThemeSet::load_defaults)
-        .themes
-        .get(theme)?;
-    let (set, syntax) = match language {
-        Language::Bundled(name) => {
-            let set = BUNDLED.get_or_init(SyntaxSet::load_defaults_newlines);
-            (set, set.find_syntax_by_name(name)?)
-        }
-        Language::Toml => {
-            let set = TOML.get_or_init(toml_set).as_ref()?;
-            (set, set.find_syntax_by_name("TOML")?)
-        }
-    };
-    let mut highlighter = HighlightLines::new(syntax, theme);
-    let mut lines = Vec::new();
-    for line in LinesWithEndings::from(code) {
+    /// The next line of the block, with its line ending if it has one, as runs on top of `base` without the
+    /// ending and not yet sanitised; `None` when syntect fails.
+    pub(crate) fn line(&mut self, line: &str, base: Style) -> Option<Vec<Run>> {
         let body = line.strip_suffix('\n').unwrap_or(line);
         let body = body.strip_suffix('\r').unwrap_or(body);
         let mut left = body.len();
         let mut runs = Vec::new();
         #[cfg(test)]
         LINES_HIGHLIGHTED.with(|n| n.set(n.get() + 1));
-        for (token, text) in highlighter.highlight_line(line, set).ok()? {
+        for (token, text) in self.lines.highlight_line(line, self.set).ok()? {
             let kept = &text[..text.len().min(left)];
             left -= kept.len();
             if !kept.is_empty() {
                 runs.push((token_style(token, base), kept.to_owned()));
             }
         }
-        lines.push(runs);
+        Some(runs)
     }
-    Some(lines)
+}
+
+/// How many blocks are kept, highlighted as far as they were drawn, so that drawing the same bite again (a redraw,
+/// a resize, scrolling back) skips syntect and scrolling on goes on from where it stopped.
+const CACHE_SIZE: usize = 32;
+
+/// A block highlighted up to some line, with everything it was highlighted from.
+struct Cached {
+    language: Language,
+    theme: String,
+    base: Style,
+    code: String,
+    /// The runs of the lines highlighted so far, from the first.
+    lines: Vec<Vec<Run>>,
+    /// Where to go on: the highlighter's state after the last of `lines`, and the byte offset of the next line;
+    /// `None` once the block is done.
+    next: Option<(LineHighlighter, usize)>,
+}
+
+thread_local! {
+    /// Per thread, since syntect's parse state on Oniguruma cannot move between threads; rendering for the screen
+    /// happens on the one thread that draws.
+    static CACHE: RefCell<VecDeque<Cached>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// The lines `range` of `code` (counted from 0; the end may lie past the last line) highlighted as `language` with
+/// the syntect theme named `theme`, each token styled on top of `base`.
+///
+/// Returns one list of runs per line, without line endings and not yet sanitised; `None` when the theme is unknown,
+/// loading is deferred and not done, or syntect fails, so that the caller shows the code plain. Lines go through
+/// syntect once, in order, and only as far as `range` asks: the block's state is kept with the lines already
+/// highlighted (for the last few blocks), so that asking for the next lines goes on from there.
+pub(crate) fn highlight_lines(
+    code: &str,
+    language: Language,
+    theme: &str,
+    base: Style,
+    range: Range<usize>,
+) -> Option<Vec<Vec<Run>>> {
+    CACHE.with_borrow_mut(|cache| lines_of(cache, code, language, theme, base, range))
+}
+
+fn lines_of(
+    cache: &mut VecDeque<Cached>,
+    code: &str,
+    language: Language,
+    theme: &str,
+    base: Style,
+    range: Range<usize>,
+) -> Option<Vec<Vec<Run>>> {
+    let same =
+        |c: &Cached| c.language == language && c.theme == theme && c.base == base && c.code == code;
+    let at = match cache.iter().position(same) {
+        Some(at) => at,
+        None => {
+            let highlighter = LineHighlighter::new(language, theme)?;
+            if cache.len() >= CACHE_SIZE {
+                cache.pop_front();
+            }
+            cache.push_back(Cached {
+                language,
+                theme: theme.to_owned(),
+                base,
+                code: code.to_owned(),
+                lines: Vec::new(),
+                next: Some((highlighter, 0)),
+            });
+            cache.len() - 1
+        }
+    };
+    let entry = &mut cache[at];
+    while entry.lines.len() < range.end {
+        let Some((highlighter, offset)) = &mut entry.next else {
+            break;
+        };
+        let rest = &code[*offset..];
+        if rest.is_empty() {
+            entry.next = None;
+            break;
+        }
+        let line = &rest[..rest.find('\n').map_or(rest.len(), |i| i + 1)];
+        let Some(runs) = highlighter.line(line, base) else {
+            cache.remove(at);
+            return None;
+        };
+        *offset += line.len();
+        entry.lines.push(runs);
+    }
+    let end = range.end.min(entry.lines.len());
+    Some(entry.lines[range.start.min(end)..end].to_vec())
+}
+
+/// Highlights the whole of `code`: [`highlight_lines`] over every line.
+#[cfg(test)]
+pub(crate) fn highlight(
+    code: &str,
+    language: Language,
+    theme: &str,
+    base: Style,
+) -> Option<Vec<Vec<Run>>> {
+    highlight_lines(code, language, theme, base, 0..usize::MAX)
 }
 
 #[cfg(test)]
@@ -407,7 +455,7 @@ mod tests {
             Style::default(),
         );
         let in_cache = |cache: &VecDeque<Cached>| cache.iter().any(|c| c.code == code);
-        assert!(CACHE.lock().is_ok_and(|cache| in_cache(&cache)));
+        assert!(CACHE.with_borrow(in_cache));
         let again = highlight(
             code,
             Language::Bundled("Python"),

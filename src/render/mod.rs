@@ -1,17 +1,20 @@
 //! Rendering pack Markdown for the terminal: styled, wrapped lines, with every control character made visible.
 //!
 //! [`markdown`] renders a bite, [`inline`] a prompt, a choice or a title, [`plain`] text that is not Markdown; all
-//! return ratatui lines no wider than the width asked for. [`to_terminal_text`] turns lines into text for stdout.
+//! return ratatui lines no wider than the width asked for. [`page`] renders a bite for the screen, its code
+//! highlighted only as far as it is drawn. [`to_terminal_text`] turns lines into text for stdout.
 //! Nothing a pack holds reaches the terminal as a control sequence: all of it goes through [`sanitize`].
 //!
 //! The files: `blocks` walks the Markdown events, `nesting` keeps the open quotes and lists and their line prefixes,
-//! `wrap` breaks text into lines, `table` lays out tables, `highlight` colours code, `sanitize` neutralises control
-//! characters and `ansi` writes SGR sequences.
+//! `wrap` breaks text into lines, `table` lays out tables, `highlight` colours code, `page` keeps a bite's lines
+//! and colours its code as it is scrolled to, `sanitize` neutralises control characters and `ansi` writes SGR
+//! sequences.
 
 mod ansi;
 mod blocks;
 mod highlight;
 mod nesting;
+mod page;
 mod sanitize;
 mod table;
 mod wrap;
@@ -21,6 +24,7 @@ use ratatui::text::Line;
 
 pub use ansi::to_terminal_text;
 pub use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
+pub use page::{Page, page};
 pub use sanitize::sanitize;
 
 /// Styles of each Markdown element.

@@ -503,36 +503,79 @@ fn a_code_block_within_the_limits_is_highlighted_once_per_line() {
 }
 
 #[test]
-fn a_code_block_over_the_line_limit_is_shown_plain_without_syntect() {
-    let styles = Styles::dark();
-    let at_limit = rust_block("at_limit", highlight::MAX_LINES);
+fn print_highlights_a_block_of_any_size_each_line_once() {
+    let block = rust_block("past_the_cache", 1_500);
     let before = lines_highlighted();
-    assert!(highlighted(&markdown(&at_limit, 80, &styles)));
-    assert_eq!(lines_highlighted() - before, highlight::MAX_LINES);
+    let lines = markdown(&block, 80, &Styles::dark());
+    assert_eq!(lines_highlighted() - before, 1_500, "each line once");
+    assert_eq!(lines.len(), 1_500);
+    let last = lines.last().expect("lines");
+    assert!(highlighted(std::slice::from_ref(last)), "{last:?}");
+}
 
-    let over = rust_block("over_limit", highlight::MAX_LINES + 1);
-    let before = lines_highlighted();
-    let lines = markdown(&over, 80, &styles);
-    assert_eq!(lines_highlighted(), before, "no line went to syntect");
-    assert!(!highlighted(&lines));
-    assert_eq!(lines.len(), highlight::MAX_LINES + 1);
-    let code: Vec<_> = lines
-        .iter()
-        .flat_map(|l| &l.spans)
-        .filter(|s| s.content.contains("compute"))
-        .collect();
-    assert!(
-        code.iter().all(|s| s.style == styles.code_block),
-        "{code:?}"
-    );
+/// Whether row `row` of `lines` holds code coloured by syntect.
+fn row_highlighted(lines: &[Line], row: usize) -> bool {
+    highlighted(std::slice::from_ref(&lines[row]))
 }
 
 #[test]
-fn a_code_block_over_the_byte_limit_is_shown_plain_however_few_its_lines() {
-    let line = format!("let long = \"{}\";\n", "x".repeat(highlight::MAX_BYTES / 4));
-    let block = format!("```rust\n{}```\n", line.repeat(5));
+fn a_huge_block_is_highlighted_only_as_far_as_it_is_drawn() {
+    let block = format!("# Huge\n\n{}", rust_block("huge", 16_000));
+    let styles = Styles::dark();
     let before = lines_highlighted();
-    let lines = markdown(&block, 80, &Styles::dark());
-    assert_eq!(lines_highlighted(), before);
-    assert!(!highlighted(&lines));
+    let mut page = page(&block, 80, &styles);
+    assert_eq!(lines_highlighted(), before, "laying out highlights nothing");
+    assert_eq!(page.lines().len(), 2 + 16_000);
+    assert!(!row_highlighted(page.lines(), 2));
+
+    // The first screen (and a margin): 60 rows, of which the first two are the heading and the gap.
+    assert!(page.highlight_to(60));
+    assert_eq!(lines_highlighted() - before, 58);
+    assert!(row_highlighted(page.lines(), 2));
+    assert!(row_highlighted(page.lines(), 59));
+    assert!(!row_highlighted(page.lines(), 60));
+    assert!(!row_highlighted(page.lines(), 2_000));
+    assert!(!row_highlighted(page.lines(), 16_001));
+
+    // Drawing the same screen again highlights nothing more.
+    assert!(!page.highlight_to(60));
+    assert_eq!(lines_highlighted() - before, 58);
+
+    // Scrolling down goes on from where it stopped: every line still once.
+    assert!(page.highlight_to(2_001));
+    assert_eq!(lines_highlighted() - before, 1_999);
+    assert!(row_highlighted(page.lines(), 2_000));
+    assert!(!row_highlighted(page.lines(), 2_001));
+
+    // A resize lays the bite out again; the lines highlighted so far come from the cache.
+    let mut wider = super::page(&block, 120, &styles);
+    wider.highlight_to(2_001);
+    assert_eq!(lines_highlighted() - before, 1_999);
+    assert!(row_highlighted(wider.lines(), 2_000));
+}
+
+#[test]
+fn a_page_highlighted_to_its_end_is_what_print_shows() {
+    let nested = "- item\n\n  ```rust\n  fn in_a_list() -> u8 { 1 }   \n\n  let x = \"a long line that wraps around the narrow screen\";\n  ```\n\n> ```python\n> def in_a_quote():\n>     return 'x'\n> ```\n\n[^n]: ```rust\n    let in_a_note = 1;\n    ```\n";
+    for text in [EVERYTHING, nested] {
+        for width in [12, 30, 80] {
+            for styles in [Styles::dark(), Styles::light()] {
+                let mut page = page(text, width, &styles);
+                page.highlight_to(usize::MAX);
+                assert_eq!(
+                    page.lines(),
+                    markdown(text, width, &styles),
+                    "{width} {text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_page_without_colour_is_the_markdown() {
+    let styles = Styles::dark().without_color();
+    let mut page = page(EVERYTHING, 40, &styles);
+    assert!(!page.highlight_to(usize::MAX));
+    assert_eq!(page.lines(), markdown(EVERYTHING, 40, &styles));
 }

@@ -1,5 +1,5 @@
-//! Wrapping styled text by display width: grapheme clusters (unicode-segmentation) kept whole, prose broken at spaces,
-//! code hard-wrapped with a marker.
+//! Wrapping styled text by display width: grapheme clusters (unicode-segmentation; printable ASCII a byte a column)
+//! kept whole, prose broken at spaces, code hard-wrapped with a marker.
 
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -17,15 +17,48 @@ pub(crate) const TOO_WIDE: &str = "\u{FFFD}";
 
 /// The grapheme clusters of `text` (extended, as UAX #29 defines them: a letter with its marks, a Hangul syllable
 /// of jamo, an emoji ZWJ sequence, a flag) with their display widths. '\n' is a cluster of its own, of width 0.
-pub(crate) fn clusters(text: &str) -> impl Iterator<Item = (&str, usize)> {
-    text.graphemes(true).map(|cluster| {
-        let width = match cluster.as_bytes() {
-            b"\n" => 0,
-            [b] if b.is_ascii_graphic() || *b == b' ' => 1,
-            _ => cluster.width(),
-        };
-        (cluster, width)
-    })
+pub(crate) fn clusters(text: &str) -> Clusters<'_> {
+    if simple(text) {
+        Clusters::Ascii(text)
+    } else {
+        Clusters::Unicode(text.graphemes(true))
+    }
+}
+
+/// Whether `text` is printable ASCII and '\n' only: then every byte is a cluster of its own, of width 1 ('\n' 0),
+/// and segmenting it is skipped.
+fn simple(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+}
+
+/// The iterator of [`clusters`].
+pub(crate) enum Clusters<'a> {
+    /// Text that [`simple`] holds for, what is left of it.
+    Ascii(&'a str),
+    Unicode(unicode_segmentation::Graphemes<'a>),
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (&'a str, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Self::Ascii(text) => {
+                let (cluster, rest) = text.split_at_checked(1)?;
+                *text = rest;
+                Some((cluster, usize::from(cluster != "\n")))
+            }
+            Self::Unicode(graphemes) => graphemes.next().map(|cluster| {
+                let width = match cluster.as_bytes() {
+                    b"\n" => 0,
+                    [b] if b.is_ascii_graphic() || *b == b' ' => 1,
+                    _ => cluster.width(),
+                };
+                (cluster, width)
+            }),
+        }
+    }
 }
 
 /// The width of the widest line of `runs` (lines end at '\n').
@@ -259,8 +292,23 @@ pub(crate) fn wrap(runs: &[Run], first: usize, rest: usize) -> Vec<Spans> {
         word: Pending::default(),
     };
     for (style, text) in runs {
-        for (cluster, width) in clusters(text) {
-            wrapper.cluster(*style, cluster, width);
+        if !simple(text) {
+            for (cluster, width) in clusters(text) {
+                wrapper.cluster(*style, cluster, width);
+            }
+            continue;
+        }
+        // Printable ASCII: a word at a time, each byte a column.
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let end = rest.find([' ', '\n']).unwrap_or(rest.len()).max(1);
+            let (piece, after) = rest.split_at(end);
+            if piece == " " || piece == "\n" {
+                wrapper.cluster(*style, piece, usize::from(piece == " "));
+            } else {
+                wrapper.word.push(*style, piece, end);
+            }
+            rest = after;
         }
     }
     wrapper.finish()
@@ -286,6 +334,20 @@ pub(crate) fn wrap_code(
     marker_style: Style,
 ) -> Vec<Spans> {
     let width = width.max(1);
+    // Most lines of code are short and ASCII: one row, the runs as they are.
+    if runs
+        .iter()
+        .all(|(_, text)| !text.contains('\n') && simple(text))
+        && runs.iter().map(|(_, text)| text.len()).sum::<usize>() <= width
+    {
+        let mut line = Vec::with_capacity(runs.len());
+        for (style, text) in runs {
+            if !text.is_empty() {
+                push_span(&mut line, *style, text);
+            }
+        }
+        return vec![line];
+    }
     let cells: Vec<(Style, &str, usize)> = runs
         .iter()
         .flat_map(|(style, text)| clusters(text).map(move |(c, w)| (*style, c, w)))

@@ -36,8 +36,8 @@ pub struct Player {
     key_results: KeyResults,
     /// A note or a rating being made on the bite on screen (`note`).
     pub remark: Option<Remark>,
-    /// The current bite's lines, rendered for `(lesson, bite, width)`.
-    rendered: ((usize, usize, u16), Vec<Line<'static>>),
+    /// The current bite's lines, rendered for `(lesson, bite, width)`; code highlighted as far as shown.
+    rendered: ((usize, usize, u16), render::Page),
     /// The session holds only the lesson on screen while the rest of a large pack is read (`App::glance_course`):
     /// the course's counts are not known yet, and the header says so.
     pub loading: bool,
@@ -71,7 +71,7 @@ impl Player {
             preview: None,
             key_results: KeyResults::default(),
             remark: None,
-            rendered: ((usize::MAX, 0, 0), Vec::new()),
+            rendered: ((usize::MAX, 0, 0), render::Page::default()),
             loading: false,
         };
         player.refresh(ctx);
@@ -162,9 +162,13 @@ impl Player {
             ctx.text_width(),
         );
         if force || self.rendered.0 != key {
-            let lines = render::markdown(&self.session.bite().markdown, key.2, &ctx.styles);
-            self.rendered = (key, lines);
+            let page = render::page(&self.session.bite().markdown, key.2, &ctx.styles);
+            self.rendered = (key, page);
         }
+        // Code is highlighted down to a screen below the one shown, so that a frame never waits for a whole block.
+        let height = usize::from(ctx.text_height());
+        let shown = usize::from(self.session.scroll()) + 2 * height;
+        self.rendered.1.highlight_to(shown);
     }
 
     pub fn refresh(&mut self, ctx: &Context) {
@@ -173,11 +177,11 @@ impl Player {
 
     /// The bite's rendered lines at the current width.
     pub fn bite_lines(&self) -> &[Line<'static>] {
-        &self.rendered.1
+        self.rendered.1.lines()
     }
 
     fn max_scroll(&self, ctx: &Context) -> u16 {
-        max_scroll(self.rendered.1.len(), ctx.text_height())
+        max_scroll(self.rendered.1.lines().len(), ctx.text_height())
     }
 
     /// Whether keys go to an answer being typed: a text or order question waiting for its answer.
