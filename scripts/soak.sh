@@ -10,6 +10,7 @@
 # The driver (Python 3) reads the prompts and answers them, right or wrong by chance, with commands mixed in.
 #
 #     scripts/soak.sh [N] [SEED]     default: 20 runs, a random seed (printed first; the same seed replays the run)
+#     SOAK_PROFILE=debug scripts/soak.sh 20   the debug build instead of a release one
 #
 # Prints a summary (runs, kills, answers checked, failures) and exits non-zero on any failure.
 set -euo pipefail
@@ -17,8 +18,14 @@ cd "$(dirname "$0")/.."
 runs=${1:-20}
 seed=${2:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "soak: seed $seed, $runs runs (replay with: scripts/soak.sh $runs $seed)"
-cargo build --release --quiet --bin morsel
-bin="${CARGO_TARGET_DIR:-target}/release/morsel"
+# SOAK_PROFILE=debug soaks the debug build (CI: the one `cargo test` has just made, so no second build).
+if [ "${SOAK_PROFILE:-release}" = debug ]; then
+  cargo build --quiet --bin morsel
+  bin="${CARGO_TARGET_DIR:-target}/debug/morsel"
+else
+  cargo build --release --quiet --bin morsel
+  bin="${CARGO_TARGET_DIR:-target}/release/morsel"
+fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
