@@ -109,17 +109,24 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), modified.as_nanos()))
 }
 
+/// The text of the index file of the pack at `root`, if one was written for it (and for this very folder).
+fn index_text(cache_dir: &Path, root: &Path) -> Option<String> {
+    let real_root = root.canonicalize().ok()?;
+    let text = std::fs::read_to_string(index_path(cache_dir, &real_root)).ok()?;
+    let (header, written_for) = text.lines().next()?.split_once('\t')?;
+    (header == INDEX_HEADER && Path::new(written_for) == real_root).then_some(text)
+}
+
+/// The lesson lines of an index's text: every line after the header.
+fn index_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().skip(1)
+}
+
 /// The index of the pack at `root`, if one was written for it (and for this very folder). It may be stale: see
 /// [`summary`] for one known to hold.
 pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
-    let real_root = root.canonicalize().ok()?;
-    let text = std::fs::read_to_string(index_path(cache_dir, &real_root)).ok()?;
-    let mut lines = text.lines();
-    let (header, written_for) = lines.next()?.split_once('\t')?;
-    if header != INDEX_HEADER || Path::new(written_for) != real_root {
-        return None;
-    }
-    let lessons = lines
+    let text = index_text(cache_dir, root)?;
+    let lessons = index_lines(&text)
         .map(|line| {
             let mut fields = line.splitn(8, '\t');
             let mut next = || fields.next();
@@ -154,14 +161,8 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
 /// that lesson's id: found without building the whole index, so that opening a large pack at a glance costs a scan
 /// of one file.
 pub fn indexed_file(cache_dir: &Path, root: &Path, id: Option<&str>) -> Option<(PathBuf, String)> {
-    let real_root = root.canonicalize().ok()?;
-    let text = std::fs::read_to_string(index_path(cache_dir, &real_root)).ok()?;
-    let mut lines = text.lines();
-    let (header, written_for) = lines.next()?.split_once('\t')?;
-    if header != INDEX_HEADER || Path::new(written_for) != real_root {
-        return None;
-    }
-    lines.find_map(|line| {
+    let text = index_text(cache_dir, root)?;
+    index_lines(&text).find_map(|line| {
         let (file, rest) = line.split_once('\t')?;
         let (lesson, _) = rest.split_once('\t')?;
         id.is_none_or(|id| id == lesson)
