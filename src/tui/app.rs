@@ -185,6 +185,8 @@ struct Loading {
     options: OpenOptions,
     from_library: bool,
     keys: Vec<KeyEvent>,
+    /// Preview: a file was saved while the pack was being read, so the worker may have read it as it was.
+    saved_meanwhile: bool,
 }
 
 /// Below this the player says the terminal is too small instead of drawing.
@@ -295,8 +297,13 @@ impl App {
                 }
                 Effect::Redraw
             }
-            // The pack is being read in full already.
-            Event::PackChanged if self.loading.is_some() => Effect::Unchanged,
+            // The pack is being read in full already: it is read again once that is done.
+            Event::PackChanged if self.loading.is_some() => {
+                if let Some(loading) = &mut self.loading {
+                    loading.saved_meanwhile = true;
+                }
+                Effect::Unchanged
+            }
             Event::PackChanged => {
                 match &mut self.screen {
                     Screen::Player(p) if p.preview.is_some() => {
@@ -565,6 +572,7 @@ impl App {
             options: options.clone(),
             from_library,
             keys: Vec::new(),
+            saved_meanwhile: false,
         });
         std::thread::spawn(move || {
             let report = crate::pack::load(&root);
@@ -593,6 +601,9 @@ impl App {
                 root: root.clone(),
                 ..Default::default()
             });
+        }
+        if loading.saved_meanwhile {
+            let _ = self.handle(Event::PackChanged);
         }
         let mut effect = Effect::Redraw;
         for key in loading.keys {

@@ -153,6 +153,39 @@ fn a_large_pack_opens_at_its_saved_bite_before_the_rest_is_read() {
 }
 
 #[test]
+fn a_save_while_preview_reads_a_large_pack_is_shown_once_it_is_read() {
+    let s = Setup::new();
+    s.played_to_lesson_42();
+    let (tx, rx) = mpsc::channel();
+    let start = Start::Preview {
+        path: s.pack.clone(),
+        options: OpenOptions::default(),
+    };
+    let mut app = s.app(start, (80, 24), Some(tx));
+    let Screen::Player(p) = &app.screen else {
+        panic!("the preview opens at once: {}", screen(&app))
+    };
+    assert_eq!(
+        p.session.pack().lessons.len(),
+        1,
+        "only the lesson shown is read yet"
+    );
+    // The worker has read the pack; then, before the app has its report, the author saves bite 2 of lesson 42.
+    let report = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the worker reads the pack");
+    let file = s.pack.join("lessons/00042.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut bites: Vec<&str> = text.split("\n---\n").collect();
+    bites[1] = "\nFreshly saved words.\n";
+    std::fs::write(&file, bites.join("\n---\n")).unwrap();
+    let _ = app.handle(Event::PackChanged);
+    let _ = app.handle(report);
+    let shown = screen(&app);
+    assert!(shown.contains("Freshly saved words."), "{shown}");
+}
+
+#[test]
 fn quitting_while_the_pack_is_read_saves_nothing_and_loses_nothing() {
     let s = Setup::new();
     s.played_to_lesson_42();
