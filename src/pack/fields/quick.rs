@@ -325,6 +325,109 @@ mod tests {
         }
     }
 
+    /// Blocks of `key = value` lines as packs write them (strings of either quote with awkward characters,
+    /// booleans, arrays, inline tables, odd spacing and line ends), each sometimes broken by a stray piece of TOML
+    /// syntax: whatever the quick reader takes, the full parser must read alike.
+    fn toml_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let text = || {
+            prop_oneof![
+                4 => "[a-z é—#=,.\\[\\]{}]{0,8}",
+                1 => "[a-zé—\\u{85}\\u{7}\\t '\"\\\\#=\\[\\]{},.]{0,8}",
+            ]
+        };
+        let leaf = prop_oneof![
+            3 => text().prop_map(|t| format!("\"{t}\"")),
+            3 => text().prop_map(|t| format!("'{t}'")),
+            1 => Just("true".to_string()),
+            1 => Just("false".to_string()),
+            1 => Just("5".to_string()),
+        ];
+        let value = leaf.prop_recursive(3, 12, 4, |inner| {
+            prop_oneof![
+                (
+                    proptest::collection::vec(inner.clone(), 0..4),
+                    any::<bool>()
+                )
+                    .prop_map(|(items, trailing)| format!(
+                        "[{}{}]",
+                        items.join(", "),
+                        if trailing && !items.is_empty() {
+                            ","
+                        } else {
+                            ""
+                        }
+                    )),
+                proptest::collection::vec(("[a-z]{1,4}", inner), 0..3).prop_map(|pairs| format!(
+                    "{{ {} }}",
+                    pairs
+                        .iter()
+                        .map(|(k, v)| format!("{k} = {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ]
+        });
+        let line = (
+            "[a-z][a-z0-9_-]{0,6}",
+            "[ \\t]{0,2}",
+            value,
+            "[ \\t]{0,2}",
+            prop_oneof![Just("\n"), Just("\r\n"), Just("")],
+        )
+            .prop_map(|(key, space, value, after, end)| {
+                format!("{key}{space}={space}{value}{after}{end}")
+            });
+        let stray = prop_oneof![
+            12 => Just(""),
+            1 => Just("#"),
+            1 => Just("\""),
+            1 => Just("'"),
+            1 => Just("="),
+            1 => Just("\r"),
+            1 => Just("\n"),
+            1 => Just("["),
+            1 => Just("}"),
+            1 => Just(","),
+            1 => Just("."),
+            1 => Just("\\"),
+        ];
+        (
+            proptest::collection::vec(line, 0..6),
+            stray,
+            any::<proptest::sample::Index>(),
+        )
+            .prop_map(|(lines, stray, at)| {
+                let mut text = lines.join("\n");
+                let mut at = at.index(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, stray);
+                text
+            })
+    }
+
+    #[test]
+    fn whatever_the_quick_reader_takes_the_full_parser_reads_alike() {
+        use proptest::test_runner::{Config, TestRunner};
+        let mut runner = TestRunner::new(Config {
+            cases: 1000,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let taken = std::cell::Cell::new(0);
+        runner
+            .run(&toml_like(), |text| {
+                // `agrees` asserts the two tables are the same, spans included, whenever the quick reader reads it.
+                taken.set(taken.get() + usize::from(agrees(&text)));
+                Ok(())
+            })
+            .unwrap();
+        // Not a vacuous test: some of the samples are plain TOML the quick reader takes.
+        assert!(taken.get() > 0);
+    }
+
     /// The TOML of every block and front matter in the bundled courses and the test fixtures.
     fn tomls_of(dir: &std::path::Path, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
