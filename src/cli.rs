@@ -677,10 +677,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(id) = &course
                 && stats.courses.is_empty()
             {
-                anyhow::bail!(
-                    "no progress saved for course `{id}` in {}",
-                    paths.db.display()
-                );
+                return Err(crate::commands::no_progress_saved(id, &paths.db));
             }
             match format {
                 Format::Text => {
@@ -732,19 +729,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let paths = paths()?;
             let store = Store::open_read_only(&paths.db)?;
-            if let Some(id) = &course
-                && store
-                    .as_ref()
-                    .map(|s| s.course(id))
-                    .transpose()?
-                    .flatten()
-                    .is_none()
-            {
-                anyhow::bail!(
-                    "no progress saved for course `{id}` in {}",
-                    paths.db.display()
-                );
-            }
+            crate::commands::require_played(store.as_ref(), course.as_deref(), &paths.db)?;
             let log = match &store {
                 Some(store) => store.review_log(course.as_deref())?,
                 None => Vec::new(),
@@ -762,20 +747,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config::load(&paths.config)?;
             let actor = xapi::actor(&config, &paths.config)?;
             let store = Store::open_read_only(&paths.db)?;
-            if let Some(id) = &course
-                && store
-                    .as_ref()
-                    .map(|s| s.course(id))
-                    .transpose()?
-                    .flatten()
-                    .is_none()
-            {
-                anyhow::bail!(
-                    "no progress saved for course `{}` in {}",
-                    sanitize(id),
-                    sanitize(&paths.db.display().to_string())
-                );
-            }
+            crate::commands::require_played(store.as_ref(), course.as_deref(), &paths.db)?;
             let statements = match &store {
                 Some(store) => {
                     let (statements, notes) = xapi::gather(store, &actor, course.as_deref())?;

@@ -27,6 +27,30 @@ use serde::Serialize;
 /// serde_json escapes C0 controls but writes DEL and the C1 controls (U+0080..=U+009F, which some terminals obey
 /// like ESC: U+009B is CSI) as they are; these are escaped too (`\u009b`). Outside its strings JSON is ASCII, so
 /// every such character stands in a string.
+/// The error of a command asked about a course that has no progress in the database at `db`.
+pub fn no_progress_saved(id: &str, db: &std::path::Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no progress saved for course `{}` in {}",
+        crate::render::sanitize(id),
+        crate::render::sanitize(&db.display().to_string())
+    )
+}
+
+/// [`no_progress_saved`] when `course` is asked for and `store` (none when there is no database yet) has no
+/// progress for it.
+pub fn require_played(
+    store: Option<&crate::store::Store>,
+    course: Option<&str>,
+    db: &std::path::Path,
+) -> anyhow::Result<()> {
+    match course {
+        Some(id) if store.map(|s| s.course(id)).transpose()?.flatten().is_none() => {
+            Err(no_progress_saved(id, db))
+        }
+        _ => Ok(()),
+    }
+}
+
 pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     let text = serde_json::to_string_pretty(doc)?;
     let mut escaped = String::with_capacity(text.len());

@@ -202,13 +202,7 @@ pub fn open(
     paths: &crate::paths::Paths,
     course: Option<&str>,
 ) -> anyhow::Result<Option<(crate::store::Store, Vec<crate::store::CourseRow>)>> {
-    let unknown = |id: &str| {
-        anyhow::anyhow!(
-            "no progress saved for course `{}` in {}",
-            sanitize(id),
-            sanitize(&paths.db.display().to_string())
-        )
-    };
+    let unknown = |id: &str| super::no_progress_saved(id, &paths.db);
     let Some(store) = crate::store::Store::open_read_only(&paths.db)? else {
         return match course {
             Some(id) => Err(unknown(id)),
