@@ -106,22 +106,18 @@ pub enum Loaded {
     Indexed(Box<pack::Course>, Vec<pack::glance::IndexedLesson>),
 }
 
-/// The pack at `path` from its lesson index when that still holds; else read in full, and the index of a large
-/// one written for next time.
+/// The pack at `path` from its lesson index when that still holds; else read in full ([`load_and_index`]).
 pub fn load_indexed(paths: &Paths, path: &Path) -> Loaded {
-    if let Some((course, lessons)) = pack::glance::summary(&paths.cache_dir, path) {
-        return Loaded::Indexed(Box::new(course), lessons);
+    match pack::glance::summary(&paths.cache_dir, path) {
+        pack::glance::Summary::Holds(course, lessons) => Loaded::Indexed(course, lessons),
+        _ => load_and_index(paths, path),
     }
+}
+
+/// The pack at `path` read in full, and the lesson index of a large one written for next time.
+pub fn load_and_index(paths: &Paths, path: &Path) -> Loaded {
     let report = pack::load(path);
-    if !report.has_errors() {
-        // Only a cache: a folder that cannot be written costs the next start its shortcut, nothing more.
-        let _ = pack::glance::write_index(
-            &paths.cache_dir,
-            &report.root,
-            &report.lessons,
-            report.read_from,
-        );
-    }
+    pack::glance::remember(&paths.cache_dir, &report);
     Loaded::from_report(report)
 }
 

@@ -172,9 +172,30 @@ pub fn indexed_file(cache_dir: &Path, root: &Path, id: Option<&str>) -> Option<(
 
 /// The course and the lessons of the pack at `root` from its index, when the index still holds: `course.toml` is
 /// read (and must have no error), the lesson files it names or discovery finds now are the indexed ones in the same
-/// order, and each has the size and modification time it had when read. `None` otherwise: read the pack.
-pub fn summary(cache_dir: &Path, root: &Path) -> Option<(Course, Vec<IndexedLesson>)> {
-    let index = read_index(cache_dir, root)?;
+/// order, and each has the size and modification time it had when read. Otherwise read the pack.
+pub fn summary(cache_dir: &Path, root: &Path) -> Summary {
+    match read_index(cache_dir, root) {
+        None => Summary::NoIndex,
+        Some(index) => match holding(index, root) {
+            Some((course, lessons)) => Summary::Holds(Box::new(course), lessons),
+            None => Summary::Stale,
+        },
+    }
+}
+
+/// What the lesson index says of a pack ([`summary`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Summary {
+    /// The course and its lessons, as the pack is now.
+    Holds(Box<Course>, Vec<IndexedLesson>),
+    /// The pack is large (it has an index), but something changed since: read it.
+    Stale,
+    /// No index: the pack is small, or was never read in full.
+    NoIndex,
+}
+
+/// The course and the index's lessons, if the index is still true of the pack at `root`.
+fn holding(index: LessonIndex, root: &Path) -> Option<(Course, Vec<IndexedLesson>)> {
     let real_root = root.canonicalize().ok()?;
     let mut out: Vec<Diagnostic> = Vec::new();
     let source = read_source(
@@ -277,6 +298,14 @@ pub fn write_index(
     })
 }
 
+/// Keeps the lesson index of a pack that loaded without errors (if it is large), for the next glance at it. Only a
+/// cache: a folder that cannot be written costs the next start its shortcut, nothing more.
+pub fn remember(cache_dir: &Path, report: &super::LoadReport) {
+    if !report.has_errors() {
+        let _ = write_index(cache_dir, &report.root, &report.lessons, report.read_from);
+    }
+}
+
 /// A new file in `dir` with a name no other writer uses.
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     let path = dir.join(format!(
@@ -371,8 +400,10 @@ mod tests {
         let root = dir.path().join("pack");
         let pack = pack_of(&root, INDEX_MIN_LESSONS);
         write_index(&cache, &pack.root, &pack.lessons, later()).unwrap();
-        let (course, lessons) = summary(&cache, &root).expect("nothing changed");
-        assert_eq!(course, pack.course);
+        let Summary::Holds(course, lessons) = summary(&cache, &root) else {
+            panic!("nothing changed")
+        };
+        assert_eq!(*course, pack.course);
         let last = (lessons.last().unwrap(), pack.lessons.last().unwrap());
         assert_eq!((&last.0.id, &last.0.title), (&last.1.id, &last.1.title));
         assert_eq!(last.0.minutes, last.1.minutes);
@@ -383,17 +414,17 @@ mod tests {
         // The same bytes saved again: a new modification time is enough.
         let file = root.join(&pack.lessons[3].file);
         std::fs::write(&file, std::fs::read(&file).unwrap()).unwrap();
-        assert_eq!(summary(&cache, &root), None);
+        assert_eq!(summary(&cache, &root), Summary::Stale);
         write_index(&cache, &pack.root, &pack.lessons, later()).unwrap();
-        assert!(summary(&cache, &root).is_some());
+        assert!(matches!(summary(&cache, &root), Summary::Holds(..)));
         // A lesson more.
         std::fs::copy(&file, root.join("lessons/99999.md")).unwrap();
-        assert_eq!(summary(&cache, &root), None);
+        assert_eq!(summary(&cache, &root), Summary::Stale);
         std::fs::remove_file(root.join("lessons/99999.md")).unwrap();
-        assert!(summary(&cache, &root).is_some());
+        assert!(matches!(summary(&cache, &root), Summary::Holds(..)));
         // course.toml with an error.
         std::fs::write(root.join("course.toml"), "id = 3\n").unwrap();
-        assert_eq!(summary(&cache, &root), None);
+        assert_eq!(summary(&cache, &root), Summary::Stale);
     }
 
     #[test]

@@ -505,17 +505,9 @@ impl App {
         self.open_report(report, options, from_library);
     }
 
-    /// Keeps the lesson index of a large pack that loaded without errors, for the next glance at it.
+    /// Keeps the lesson index of a large pack, for the next glance at it.
     fn remember_index(&self, report: &LoadReport) {
-        if !report.has_errors() {
-            // Only a cache: a folder that cannot be written costs the next start its shortcut, nothing more.
-            let _ = crate::pack::glance::write_index(
-                &self.ctx.paths.cache_dir,
-                &report.root,
-                &report.lessons,
-                report.read_from,
-            );
-        }
+        crate::pack::glance::remember(&self.ctx.paths.cache_dir, report);
     }
 
     /// Opens a large pack at the lesson it shows first, read alone through the lesson index, and reads the rest on

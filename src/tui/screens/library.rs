@@ -56,17 +56,16 @@ impl Library {
             .into_iter()
             .map(|path| {
                 // A large pack from its lesson index while that holds; read on a worker when it no longer does.
-                let loaded = match glance::summary(&ctx.paths.cache_dir, &path) {
-                    Some((course, lessons)) => Loaded::Indexed(Box::new(course), lessons),
-                    None => match ctx
-                        .events
-                        .as_ref()
-                        .filter(|_| glance::read_index(&ctx.paths.cache_dir, &path).is_some())
-                        .and_then(|_| glance::course(&path))
-                    {
-                        Some(course) => Loaded::Pending(Box::new(course)),
-                        None => overview::load_indexed(&ctx.paths, &path),
-                    },
+                let stale = match glance::summary(&ctx.paths.cache_dir, &path) {
+                    glance::Summary::Holds(course, lessons) => {
+                        return (path, Loaded::Indexed(course, lessons));
+                    }
+                    glance::Summary::Stale => ctx.events.is_some(),
+                    glance::Summary::NoIndex => false,
+                };
+                let loaded = match stale.then(|| glance::course(&path)).flatten() {
+                    Some(course) => Loaded::Pending(Box::new(course)),
+                    None => overview::load_and_index(&ctx.paths, &path),
                 };
                 (path, loaded)
             })
