@@ -9,7 +9,11 @@
 
 #![allow(clippy::unwrap_used)] // A benchmark: a panic is the failure report.
 
-use std::time::{Duration, Instant};
+mod common;
+
+use common::{median, ms, time, verdict};
+
+use std::time::Instant;
 
 use morsel::journal::{AnswerRecord, Journal, Rating, Record};
 use morsel::plan::{self, DueItem, HISTORY_SAMPLES, Pace};
@@ -20,36 +24,6 @@ use morsel::synth::{self, Shape};
 
 const NOW: i64 = 1_795_000_000_000;
 const DUE: usize = 100_000;
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn verdict(d: Duration, target_ms: u64) -> &'static str {
-    if d < Duration::from_millis(target_ms) {
-        "ok"
-    } else {
-        "OVER TARGET"
-    }
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
 
 /// `DUE` items of 50 courses, due over the last 30 days, with stabilities from a few hours to a year.
 fn due_items(rng: &mut fastrand::Rng) -> Vec<(DueItem, ItemState)> {

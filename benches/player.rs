@@ -10,6 +10,10 @@
 
 #![allow(clippy::unwrap_used)] // A benchmark: a panic is the failure report.
 
+mod common;
+
+use common::{median, ms};
+
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -26,15 +30,6 @@ use morsel::tui::draw;
 use morsel::tui::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
 
 fn app(pack: &Path, courses: &Path, db: &Path) -> App {
     let paths = Paths::resolve(
@@ -250,10 +245,9 @@ fn main() {
     report_frames("first bite with a code block, highlighted", &coloured, None);
 }
 
+/// The median, if there are any timings (a frame that never showed leaves none).
 fn median_of(times: &[Duration]) -> Option<Duration> {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    sorted.get(sorted.len() / 2).copied()
+    (!times.is_empty()).then(|| median(times.to_vec()))
 }
 
 fn report_frames(what: &str, times: &[Duration], target_ms: Option<f64>) {

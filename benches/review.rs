@@ -9,8 +9,12 @@
 
 #![allow(clippy::unwrap_used)] // A benchmark: a panic is the failure report.
 
+mod common;
+
+use common::{median, ms, time, verdict};
+
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use morsel::journal::{Journal, Rating, Record};
 use morsel::pack::Pack;
@@ -22,36 +26,6 @@ use morsel::synth::{self, Shape};
 const NOW: i64 = 1_795_000_000_000;
 const ITEMS: usize = 100_000;
 const COURSES: usize = 10;
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn verdict(d: Duration, target_ms: u64) -> &'static str {
-    if d < Duration::from_millis(target_ms) {
-        "ok"
-    } else {
-        "OVER TARGET"
-    }
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
 
 fn course(c: usize) -> String {
     format!("course-{c:02}")
