@@ -53,7 +53,7 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
             });
             continue;
         };
-        let decoded = transform::percent_decoded(&path);
+        let decoded = crate::pack::percent_decoded(&path);
         let Some(key) = normalise(Path::new(""), &decoded) else {
             cx.skipped.push(Skipped {
                 file: summary_file.clone(),

@@ -562,7 +562,7 @@ pub fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathB
 }
 
 /// `%XX` escapes decoded, as a URL path would be (`my%20notes.txt` names `my notes.txt`).
-fn percent_decoded(path: &str) -> String {
+pub fn percent_decoded(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

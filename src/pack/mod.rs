@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
-pub use lesson::markdown_options;
+pub use lesson::{markdown_options, percent_decoded};
 pub use load::{LoadReport, load, load_outline};
 pub use objectives::Personal;
 

@@ -194,7 +194,7 @@ impl Links<'_> {
             return Target::Keep;
         }
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        let decoded = percent_decoded(path);
+        let decoded = crate::pack::percent_decoded(path);
         let src_rel = self.src.strip_prefix(self.root).unwrap_or(Path::new(""));
         let chapter_dir = Path::new(self.chapter).parent().unwrap_or(Path::new(""));
         let base = if decoded.starts_with('/') {
@@ -426,30 +426,6 @@ fn is_local(target: &str) -> bool {
         }
         None => true,
     }
-}
-
-/// `%XX` escapes decoded, as a URL path would be.
-pub fn percent_decoded(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 #[cfg(test)]
