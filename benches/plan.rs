@@ -15,12 +15,12 @@ use common::{median, ms, time, verdict};
 
 use std::time::Instant;
 
-use morsel::journal::{AnswerRecord, Journal, Rating, Record};
-use morsel::plan::{self, DueItem, HISTORY_SAMPLES, Pace};
-use morsel::progress::{Progress, SavedPosition};
-use morsel::review::{DAY_MS, ItemKind, ItemState};
+use morsel::learn::journal::{AnswerRecord, Journal, Rating, Record};
+use morsel::learn::plan::{self, DueItem, HISTORY_SAMPLES, Pace};
+use morsel::learn::progress::{Progress, SavedPosition};
+use morsel::learn::schedule::{DAY_MS, ItemKind, ItemState};
+use morsel::pack::synth::{self, Shape};
 use morsel::store::Store;
-use morsel::synth::{self, Shape};
 
 const NOW: i64 = 1_795_000_000_000;
 const DUE: usize = 100_000;
@@ -50,7 +50,7 @@ fn due_items(rng: &mut fastrand::Rng) -> Vec<(DueItem, ItemState)> {
                     last_review_at: last,
                     reps: rng.u32(1..20),
                     lapses: rng.u32(0..3),
-                    last_rating: morsel::journal::Rating::Good,
+                    last_rating: morsel::learn::journal::Rating::Good,
                 },
             )
         })
@@ -182,7 +182,7 @@ fn main() {
         for q in lesson.questions() {
             progress.questions.insert(
                 q.id.clone(),
-                morsel::progress::QuestionProgress {
+                morsel::learn::progress::QuestionProgress {
                     round: 1,
                     first_try_right: false,
                     attempts: 1,

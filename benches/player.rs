@@ -18,13 +18,13 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use morsel::clock::SystemClock;
-use morsel::config::Config;
-use morsel::paths::Paths;
+use morsel::app::config::Config;
+use morsel::app::paths::Paths;
+use morsel::learn::clock::SystemClock;
+use morsel::learn::session::OpenOptions;
+use morsel::pack::synth::{self, Shape};
 use morsel::render::Styles;
-use morsel::session::OpenOptions;
 use morsel::store::Store;
-use morsel::synth::{self, Shape};
 use morsel::tui::app::{App, Settings, Start};
 use morsel::tui::draw;
 use morsel::tui::keymap::Keymap;

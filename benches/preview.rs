@@ -9,11 +9,11 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use morsel::clock::SystemClock;
-use morsel::config::Config;
-use morsel::paths::Paths;
+use morsel::app::config::Config;
+use morsel::app::paths::Paths;
+use morsel::learn::clock::SystemClock;
+use morsel::learn::session::OpenOptions;
 use morsel::render::Styles;
-use morsel::session::OpenOptions;
 use morsel::store::Store;
 use morsel::tui::app::{App, Event, Settings, Start};
 use morsel::tui::draw;
@@ -58,7 +58,7 @@ fn main() {
         (80, 24),
     );
     let (tx, rx) = mpsc::channel();
-    morsel::watch::PackWatcher::new(&root)
+    morsel::app::watch::PackWatcher::new(&root)
         .spawn(Duration::from_millis(50), move || tx.send(()).is_ok());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut times = Vec::new();

@@ -1,9 +1,9 @@
 //! Review benchmarks, run by `cargo bench --bench review` (plain timing, no framework), with 100,000 scheduled
 //! questions of 10 courses (a 1,000-lesson synthetic pack of 10 questions a lesson, under 10 course ids), due over
 //! the last 30 days with stabilities from a few hours to a year:
-//! - picking the next due item (`reviewing::most_urgent`; target: median under 5 ms), and how much of it is the
+//! - picking the next due item (`sitting::most_urgent`; target: median under 5 ms), and how much of it is the
 //!   crate's forgetting curve;
-//! - building a queue of 20 (`reviewing::queue` with a limit), and the whole queue for comparison;
+//! - building a queue of 20 (`sitting::queue` with a limit), and the whole queue for comparison;
 //! - reading the 100,000 due rows from a database file (`Store::scheduled`), and that read and a queue of 20
 //!   together, as `morsel review --limit 20` does once the packs are loaded.
 
@@ -16,12 +16,12 @@ use common::{median, ms, time, verdict};
 use std::collections::HashMap;
 use std::time::Instant;
 
-use morsel::journal::{Journal, Rating, Record};
+use morsel::learn::journal::{Journal, Rating, Record};
+use morsel::learn::schedule::{DAY_MS, ItemKind, ItemState, Scheduler};
+use morsel::learn::sitting::{self, Scheduled};
 use morsel::pack::Pack;
-use morsel::review::{DAY_MS, ItemKind, ItemState, Scheduler};
-use morsel::reviewing::{self, Scheduled};
+use morsel::pack::synth::{self, Shape};
 use morsel::store::Store;
-use morsel::synth::{self, Shape};
 
 const NOW: i64 = 1_795_000_000_000;
 const ITEMS: usize = 100_000;
@@ -125,9 +125,9 @@ fn main() {
     let scheduler = Scheduler::default();
 
     // 1. The next due item.
-    let first = reviewing::most_urgent(&scheduled, &scheduler, NOW).unwrap();
+    let first = sitting::most_urgent(&scheduled, &scheduler, NOW).unwrap();
     let t = time(50, || {
-        std::hint::black_box(reviewing::most_urgent(&scheduled, &scheduler, NOW));
+        std::hint::black_box(sitting::most_urgent(&scheduled, &scheduler, NOW));
     });
     // Nearly all of it: one call of the crate's forgetting curve (a powf) per item.
     let curve = time(50, || {
@@ -138,7 +138,7 @@ fn main() {
         std::hint::black_box(sum);
     });
     println!(
-        "pick the next due item among {ITEMS} (reviewing::most_urgent): median {:.3} ms (of which {ITEMS} \
+        "pick the next due item among {ITEMS} (sitting::most_urgent): median {:.3} ms (of which {ITEMS} \
          retrievabilities, fsrs::current_retrievability: {:.3} ms)  [target: < 5 ms] {}",
         ms(t),
         ms(curve),
@@ -146,14 +146,14 @@ fn main() {
     );
 
     // 2. The queue: 20 of them, and all of them.
-    let twenty = reviewing::queue(scheduled.clone(), &packs, &scheduler, NOW, false, Some(20));
+    let twenty = sitting::queue(scheduled.clone(), &packs, &scheduler, NOW, false, Some(20));
     assert_eq!(twenty.len(), 20);
     assert_eq!(
         (twenty[0].course_id.as_str(), review_id(&twenty[0])),
         (first.course_id.as_str(), first.item_id.as_str()),
         "the queue starts with the most urgent item"
     );
-    let whole = reviewing::queue(scheduled.clone(), &packs, &scheduler, NOW, false, None);
+    let whole = sitting::queue(scheduled.clone(), &packs, &scheduler, NOW, false, None);
     assert_eq!(whole.len(), ITEMS);
     assert_eq!(
         whole[..20],
@@ -167,7 +167,7 @@ fn main() {
                 .map(|_| {
                     let copy = scheduled.clone();
                     let start = Instant::now();
-                    std::hint::black_box(reviewing::queue(
+                    std::hint::black_box(sitting::queue(
                         copy, &packs, &scheduler, NOW, ahead, limit,
                     ));
                     start.elapsed()
@@ -190,7 +190,7 @@ fn main() {
             .collect(),
     );
     println!(
-        "queue of 20 from {ITEMS} scheduled in {COURSES} packs (reviewing::queue --limit 20): median {:.3} ms \
+        "queue of 20 from {ITEMS} scheduled in {COURSES} packs (sitting::queue --limit 20): median {:.3} ms \
          (of which freeing the {ITEMS} rows it is given: {:.3} ms); studying ahead (--ahead --limit 20): median \
          {:.3} ms; the whole queue of {ITEMS}: median {:.3} ms",
         ms(limited),
@@ -210,7 +210,7 @@ fn main() {
     });
     let sitting = time(10, || {
         let rows = store.scheduled(None, Some(NOW)).unwrap();
-        std::hint::black_box(reviewing::queue(
+        std::hint::black_box(sitting::queue(
             rows,
             &packs,
             &scheduler,
@@ -229,6 +229,6 @@ fn main() {
     );
 }
 
-fn review_id(item: &reviewing::ReviewItem) -> &str {
-    morsel::review::item_of(&item.exercise).0
+fn review_id(item: &sitting::ReviewItem) -> &str {
+    morsel::learn::schedule::item_of(&item.exercise).0
 }

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use morsel::journal::{AnswerRecord, Journal, Record};
+use morsel::learn::journal::{AnswerRecord, Journal, Record};
+use morsel::pack::synth::{self, Shape};
 use morsel::store::Store;
-use morsel::synth::{self, Shape};
 
 fn answer(course: &str, lesson: usize, question: &str, round: u32, at: i64) -> Record {
     Record::Answer(AnswerRecord {

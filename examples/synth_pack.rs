@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use morsel::synth::{self, Shape};
+use morsel::pack::synth::{self, Shape};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

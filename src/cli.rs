@@ -9,14 +9,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use std::rc::Rc;
 
-use crate::clock::{Clock, SystemClock};
+use crate::app::config::{Config, ThemeName};
+use crate::app::overview;
+use crate::app::paths::Paths;
 use crate::commands::{check, export, feedback, list, notes, plan, print, stats, status, xapi};
-use crate::config::{Config, ThemeName};
-use crate::overview;
-use crate::paths::Paths;
-use crate::render::{Styles, sanitize};
-use crate::session::{OpenOptions, Session};
+use crate::learn::clock::{Clock, SystemClock};
+use crate::learn::session::{OpenOptions, Session};
+use crate::render::Styles;
 use crate::store::Store;
+use crate::text::sanitize;
 use crate::tui::Settings;
 use crate::tui::keymap::Keymap;
 
@@ -394,7 +395,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(target) => Some(course_id(target)?),
                 None => None,
             };
-            let clock = Rc::new(crate::clock::LocalClock {
+            let clock = Rc::new(crate::learn::clock::LocalClock {
                 utc_offset_min: crate::store::status::local_offset_minutes(now)?,
             });
             let (scheduler, items) = overview::review_queue(
@@ -411,7 +412,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.flush().context("writing to stdout")?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut reviewing = crate::reviewing::Reviewing::new(items, scheduler, clock);
+            let mut reviewing = crate::learn::sitting::Reviewing::new(items, scheduler, clock);
             if plain {
                 let stdin = io::stdin();
                 crate::plain::review::run(&mut reviewing, &mut store, &mut stdin.lock(), &mut out)?;
@@ -492,7 +493,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 let heartbeat = store.heartbeat();
                 let progress = store.progress(&course)?;
-                let clock = Rc::new(crate::clock::LocalClock {
+                let clock = Rc::new(crate::learn::clock::LocalClock {
                     utc_offset_min: offset,
                 });
                 let mut session = Session::open(pack, progress, clock, &options, &mut store)?;
@@ -584,7 +585,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if watch {
                 let mut watchers: Vec<_> = paths
                     .iter()
-                    .map(|p| crate::watch::PackWatcher::new(p))
+                    .map(|p| crate::app::watch::PackWatcher::new(p))
                     .collect();
                 // Every watcher is asked each time (no short cut), so that each keeps its folder's latest state.
                 let mut saved = || {
@@ -913,7 +914,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )?;
             }
             // Where each course comes from: a folder on the course path, or the bundled copy installed where.
-            let sources = crate::bundled::sources(&paths);
+            let sources = crate::app::bundled::sources(&paths);
             let width = sources.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
             for (id, source) in sources {
                 writeln!(out, "course    {id:width$}  {source}")?;
@@ -928,7 +929,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Whether the pack at `path` has a lesson index (it is large, and opened before) that names the lesson asked for,
 /// if any: then the player opens it at a glance, and a missing lesson is not looked for in the whole pack first.
-fn indexed_lesson(paths: &crate::paths::Paths, path: &Path, lesson: Option<&str>) -> bool {
+fn indexed_lesson(paths: &crate::app::paths::Paths, path: &Path, lesson: Option<&str>) -> bool {
     crate::pack::glance::indexed_file(&paths.cache_dir, path, lesson).is_some()
 }
 
@@ -956,7 +957,7 @@ fn lists_courses(command: Option<&Command>) -> bool {
 /// course that cannot be written is said once on stderr (before any screen is drawn) and the command goes on.
 fn install_bundled(paths: &Paths) {
     if let Some(home) = paths.bundled_home() {
-        let (_, problems) = crate::bundled::install(&home);
+        let (_, problems) = crate::app::bundled::install(&home);
         for problem in problems {
             eprintln!("morsel: {}", sanitize(&problem.to_string()));
         }
@@ -1033,7 +1034,7 @@ fn nothing_due(
         Some(due) => writeln!(
             out,
             "Nothing due{of} now; the next item comes back {}. `morsel review --ahead` studies ahead.",
-            crate::reviewing::comes_back(due, now).trim_start_matches("again ")
+            crate::learn::sitting::comes_back(due, now).trim_start_matches("again ")
         )?,
         None => writeln!(
             out,
@@ -1064,7 +1065,7 @@ fn personal_objectives(
     config: &std::path::Path,
     pack: &mut crate::pack::Pack,
 ) -> anyhow::Result<()> {
-    let path = crate::config::objectives_path(config);
+    let path = crate::app::config::objectives_path(config);
     let (personal, mut problems) = crate::pack::Personal::load(&path);
     if !problems.iter().any(crate::pack::Diagnostic::is_error) {
         problems.extend(personal.apply(pack));
@@ -1076,7 +1077,7 @@ fn personal_objectives(
     if problems.iter().any(crate::pack::Diagnostic::is_error) {
         anyhow::bail!(
             "{} has errors",
-            crate::render::sanitize(&path.display().to_string())
+            crate::text::sanitize(&path.display().to_string())
         );
     }
     Ok(())

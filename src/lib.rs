@@ -1,28 +1,19 @@
 //! morsel: a terminal micro-course player. The library behind the `morsel` binary.
+//!
+//! The folders are the layers, lowest first (ARCHITECTURE.md draws them; `tests/architecture.rs` keeps them so):
+//! `text` (rules for any text), `pack` (the course format), `render` (Markdown for the terminal), `learn` (the
+//! learning domain), `store` (SQLite), `import` and `export` (other formats), `app` (opening courses for every front
+//! end), the front ends `tui` and `plain`, `commands` (one module per subcommand) and `cli` (dispatch).
 
-pub mod bundled;
+pub mod app;
 pub mod cli;
-pub mod clock;
 pub mod commands;
-pub mod config;
-pub mod grade;
+pub mod export;
 pub mod import;
-pub mod journal;
-pub mod outcomes;
-pub mod overview;
+pub mod learn;
 pub mod pack;
-pub mod paths;
 pub mod plain;
-pub mod plan;
-pub mod progress;
 pub mod render;
-pub mod review;
-pub mod reviewing;
-pub mod session;
 pub mod store;
-pub mod streak;
-pub mod summary;
-pub mod synth;
+pub mod text;
 pub mod tui;
-pub mod watch;
-pub mod xapi;

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // Every error passes here, whatever it quotes (a path, an id, a config key or value): sanitised once at
             // the edge, so that none can reach the terminal as a control sequence.
-            eprintln!("morsel: {}", morsel::render::sanitize(&format!("{e:#}")));
+            eprintln!("morsel: {}", morsel::text::sanitize(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

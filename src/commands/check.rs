@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::plural;
 use crate::pack::{self, Diagnostic, LoadReport, Problem, Severity};
-use crate::render::sanitize;
+use crate::text::sanitize;
 
 /// Loads every pack; returns the reports in the order given. A pack whose course id is also the id of a pack
 /// checked before it (another folder) gets a warning at its id naming that pack.

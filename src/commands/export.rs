@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::review::{ReviewKind, content_hash};
+use crate::learn::schedule::{ReviewKind, content_hash};
 use crate::store::LogRow;
 
 /// The FSRS optimizer's columns, in its order.

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::notes::BiteIndex;
 use crate::pack::Pack;
-use crate::render::sanitize;
 use crate::store::{AnswerRow, FeedbackRow, NoteRow};
+use crate::text::sanitize;
 
 /// What one bite's learners said and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::import::{self, Ids, Import, copy_assets, write_pack};
-use crate::render::sanitize;
+use crate::text::sanitize;
 
 /// The formats `morsel import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::minutes;
-use crate::overview::{self, CourseOverview};
-use crate::paths::Paths;
-use crate::render::sanitize;
+use crate::app::overview::{self, CourseOverview};
+use crate::app::paths::Paths;
+use crate::text::sanitize;
 
 /// A bar of `width` cells, filled in proportion.
 pub fn bar(done: usize, total: usize, width: usize) -> String {

@@ -31,8 +31,8 @@ use serde::Serialize;
 pub fn no_progress_saved(id: &str, db: &std::path::Path) -> anyhow::Error {
     anyhow::anyhow!(
         "no progress saved for course `{}` in {}",
-        crate::render::sanitize(id),
-        crate::render::sanitize(&db.display().to_string())
+        crate::text::sanitize(id),
+        crate::text::sanitize(&db.display().to_string())
     )
 }
 

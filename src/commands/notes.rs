@@ -8,8 +8,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::pack::{Exercise, Pack};
-use crate::render::sanitize;
 use crate::store::NoteRow;
+use crate::text::sanitize;
 
 /// Where a bite stands in its pack, for showing it to a reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,7 +199,7 @@ pub fn write_json(notes: &[PlacedNote], out: &mut dyn Write) -> io::Result<()> {
 /// The store read-only and the courses asked for (`course`, or every course played), loading no pack: `None` when
 /// there is no database yet. An unknown `course`, or any course without a database, is an error naming the database.
 pub fn open(
-    paths: &crate::paths::Paths,
+    paths: &crate::app::paths::Paths,
     course: Option<&str>,
 ) -> anyhow::Result<Option<(crate::store::Store, Vec<crate::store::CourseRow>)>> {
     let unknown = |id: &str| super::no_progress_saved(id, &paths.db);
@@ -225,7 +225,7 @@ pub struct Gathered {
     pub packs: HashMap<String, Pack>,
 }
 
-pub fn gather(paths: &crate::paths::Paths, course: Option<&str>) -> anyhow::Result<Gathered> {
+pub fn gather(paths: &crate::app::paths::Paths, course: Option<&str>) -> anyhow::Result<Gathered> {
     let mut gathered = Gathered {
         store: None,
         titles: HashMap::new(),
@@ -235,7 +235,7 @@ pub fn gather(paths: &crate::paths::Paths, course: Option<&str>) -> anyhow::Resu
         return Ok(gathered);
     };
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    gathered.packs = crate::overview::packs_of(paths, &store, &ids)?;
+    gathered.packs = crate::app::overview::packs_of(paths, &store, &ids)?;
     gathered.titles = rows
         .iter()
         .map(|r| (r.id.clone(), r.title.clone()))

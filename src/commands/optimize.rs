@@ -14,7 +14,7 @@ use std::io::Write;
 use fsrs::{ComputeParametersInput, FSRSItem, FSRSReview};
 
 use super::export::card_id;
-use crate::review::{DAY_MS, ReviewKind, Scheduler};
+use crate::learn::schedule::{DAY_MS, ReviewKind, Scheduler};
 use crate::store::{LogRow, Store};
 
 /// The fewest usable reviews the crate trains the model on (`compute_parameters` in fsrs 6.6: fewer than 8 give the
@@ -140,7 +140,7 @@ pub fn optimize(store: &mut Store, now: i64, out: &mut dyn Write) -> anyhow::Res
         ..ComputeParametersInput::default()
     })
     .map_err(|e| anyhow::anyhow!("the FSRS optimizer failed on {usable} usable reviews: {e}"))?;
-    Scheduler::new(Some(&fitted), crate::review::DEFAULT_RETENTION).map_err(|e| {
+    Scheduler::new(Some(&fitted), crate::learn::schedule::DEFAULT_RETENTION).map_err(|e| {
         anyhow::anyhow!("the FSRS optimizer gave parameters that cannot schedule: {e}")
     })?;
     let before = store.parameters()?;
@@ -203,8 +203,8 @@ fn write_changes(before: &[f32], after: &[f32], out: &mut dyn Write) -> std::io:
 mod tests {
     use super::*;
     use crate::commands::history::{self, Review};
-    use crate::journal::Rating;
-    use crate::review::ItemState;
+    use crate::learn::journal::Rating;
+    use crate::learn::schedule::ItemState;
 
     const T0: i64 = 1_795_000_000_000;
 

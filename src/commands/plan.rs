@@ -10,14 +10,14 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::plural;
-use crate::overview::{self, Loaded};
+use crate::app::overview::{self, Loaded};
+use crate::app::paths::Paths;
+use crate::learn::plan::{self, DueItem, HISTORY_SAMPLES, Pace, Plan, Step};
+use crate::learn::progress::Progress;
+use crate::learn::schedule::ItemKind;
 use crate::pack::{Lesson, Pack};
-use crate::paths::Paths;
-use crate::plan::{self, DueItem, HISTORY_SAMPLES, Pace, Plan, Step};
-use crate::progress::Progress;
-use crate::render::sanitize;
-use crate::review::ItemKind;
 use crate::store::Store;
+use crate::text::sanitize;
 
 /// A plan and what it was made from.
 #[derive(Debug)]

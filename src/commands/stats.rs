@@ -10,12 +10,12 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{minutes, plural};
-use crate::overview::{self, CourseOverview, Loaded};
+use crate::app::overview::{self, CourseOverview, Loaded};
+use crate::app::paths::Paths;
+use crate::learn::schedule::item_hash;
 use crate::pack::{Exercise, Pack};
-use crate::paths::Paths;
-use crate::render::sanitize;
-use crate::review::item_hash;
 use crate::store::{DueItem, FittedParameters, Store, StoreError};
+use crate::text::sanitize;
 
 /// Days in the due forecast, today first.
 pub const FORECAST_DAYS: usize = 14;
@@ -487,7 +487,7 @@ struct JsonPosition<'a> {
 /// The text dashboard after the courses: study days of the last 26 weeks, active minutes of the last 30 days, and
 /// every key result against its target.
 pub fn write_learning(
-    spans: &[crate::streak::Span],
+    spans: &[crate::learn::streak::Span],
     key_results: &[(String, f64)],
     now: i64,
     utc_offset_min: i32,
@@ -495,20 +495,22 @@ pub fn write_learning(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let minutes: std::collections::BTreeMap<i64, i64> =
-        crate::streak::active_ms_per_day(spans, now, utc_offset_min)
+        crate::learn::streak::active_ms_per_day(spans, now, utc_offset_min)
             .into_iter()
             .map(|(day, ms)| (day, ms / 60_000))
             .collect();
-    let today = crate::streak::local_day(now, utc_offset_min);
+    let today = crate::learn::streak::local_day(now, utc_offset_min);
     writeln!(
         out,
         "\nStudy days, last 26 weeks (· none, ░ some, ▒ half the goal, █ the goal)"
     )?;
     let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    for (name, row) in names
-        .iter()
-        .zip(crate::streak::heatmap(&minutes, today, 26, goal_minutes))
-    {
+    for (name, row) in names.iter().zip(crate::learn::streak::heatmap(
+        &minutes,
+        today,
+        26,
+        goal_minutes,
+    )) {
         writeln!(out, "  {name} {row}")?;
     }
     let total: i64 = (today - 29..=today)
@@ -517,7 +519,7 @@ pub fn write_learning(
     writeln!(
         out,
         "Active minutes, last 30 days: {total}\n  |{}|",
-        crate::streak::sparkline(&minutes, today, 30)
+        crate::learn::streak::sparkline(&minutes, today, 30)
     )?;
     if !key_results.is_empty() {
         writeln!(out, "Key results")?;
@@ -625,7 +627,7 @@ mod tests {
 
     use super::*;
     use crate::commands::history::{self, Item};
-    use crate::review::DAY_MS;
+    use crate::learn::schedule::DAY_MS;
 
     /// 2026-06-10 12:00 UTC: no daylight-saving change anywhere in the next two weeks, so whole days from now are
     /// whole local days in every time zone.

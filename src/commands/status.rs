@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::paths::Paths;
+use crate::app::config::Config;
+use crate::app::paths::Paths;
 use crate::store::Store;
 use crate::store::status::{DailyStatus, local_offset_minutes};
 
@@ -79,7 +79,7 @@ pub fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::streak::Daily;
+    use crate::learn::streak::Daily;
 
     fn status(due: u64, today_minutes: u32, goal_minutes: u32, streak: u32) -> DailyStatus {
         DailyStatus {

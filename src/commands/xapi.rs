@@ -6,12 +6,12 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::config::Config;
-use crate::overview::{Loaded, load_pack};
+use crate::app::config::Config;
+use crate::app::overview::{Loaded, load_pack};
+use crate::export::xapi::{self, Actor, Fact, Ifi, Statement};
 use crate::pack::Exercise;
-use crate::render::sanitize;
 use crate::store::{Store, StoreError};
-use crate::xapi::{self, Actor, Fact, Ifi, Statement};
+use crate::text::sanitize;
 
 /// The most of an LRS's message shown in an error.
 const MAX_MESSAGE_CHARS: usize = 600;

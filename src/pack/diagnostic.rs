@@ -165,9 +165,9 @@ pub enum Problem {
     LongBite { minutes: f64, words: usize },
     #[error(
         "this lesson takes about {minutes:.0} minutes (its words at {} a minute, {} s a question, {} s a card); lessons should take at most {}, so split it into two lesson files",
-        crate::plan::Pace::DEFAULT.words_per_minute,
-        crate::plan::Pace::DEFAULT.seconds_per_question,
-        crate::plan::Pace::DEFAULT.seconds_per_card,
+        crate::learn::plan::Pace::DEFAULT.words_per_minute,
+        crate::learn::plan::Pace::DEFAULT.seconds_per_question,
+        crate::learn::plan::Pace::DEFAULT.seconds_per_card,
         super::MAX_LESSON_MINUTES
     )]
     LongLesson { minutes: f64 },
@@ -352,7 +352,7 @@ impl Diagnostic {
             line.push_str(": ");
         }
         line.push_str(&format!("{}: {}", self.severity.as_str(), self.problem));
-        crate::render::sanitize(&line).into_owned()
+        crate::text::sanitize(&line).into_owned()
     }
 
     /// How many errors and warnings this diagnostic stands for: one, or those a [`Problem::MoreProblems`] hides.

@@ -331,11 +331,11 @@ mod tests {
     }
 
     fn pack_of(dir: &Path, lessons: usize) -> Pack {
-        crate::synth::write_pack(
+        crate::pack::synth::write_pack(
             dir,
-            crate::synth::Shape {
+            crate::pack::synth::Shape {
                 lessons,
-                ..crate::synth::Shape::default()
+                ..crate::pack::synth::Shape::default()
             },
         )
         .unwrap();

@@ -14,7 +14,7 @@ use super::{
     Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, MINUTES_PER_QUESTION,
     QuestionKind, WORDS_PER_MINUTE, is_valid_id,
 };
-use crate::plan::Pace;
+use crate::learn::plan::Pace;
 
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
 

@@ -13,6 +13,9 @@ mod load;
 mod objectives;
 mod question;
 pub mod source;
+/// Synthetic packs of any size, for benchmarks, tests and examples: behind the `synth` feature, not part of the player.
+#[cfg(any(test, feature = "synth"))]
+pub mod synth;
 
 use std::path::PathBuf;
 

@@ -370,14 +370,13 @@ fn check_answers(answers: &[Spanned<String>], case_sensitive: bool, sink: &mut S
         }
     }
     for (i, answer) in answers.iter().enumerate() {
-        let Some(same_as) = answers[..i]
-            .iter()
-            .find(|a| crate::grade::same_text(a.get_ref(), answer.get_ref(), case_sensitive))
-        else {
+        let Some(same_as) = answers[..i].iter().find(|a| {
+            crate::learn::grade::same_text(a.get_ref(), answer.get_ref(), case_sensitive)
+        }) else {
             continue;
         };
         let (a, b) = (same_as.get_ref(), answer.get_ref());
-        let how = if crate::grade::same_text(a, b, true) {
+        let how = if crate::learn::grade::same_text(a, b, true) {
             "spacing"
         } else if a.trim() == a && b.trim() == b && a.split(' ').count() == b.split(' ').count() {
             "letter case"

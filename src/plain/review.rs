@@ -6,10 +6,10 @@
 use std::io::{BufRead, Write};
 
 use super::{exercise_lines, plain, rating, typed, verdict_lines};
-use crate::journal::Journal;
+use crate::learn::journal::Journal;
+use crate::learn::sitting::{Reviewing, comes_back};
 use crate::pack::Exercise;
-use crate::render::{self, Styles};
-use crate::reviewing::{Reviewing, comes_back};
+use crate::render::Styles;
 
 const HELP: &str = "Commands: next (or an empty line), hint, skip, retry, bite (the bite it came from), help, quit. \
 While a question waits, type the answer; prefix a command with a colon, as in :skip. A card is rated 1 to 4 \
@@ -56,8 +56,8 @@ where
                 Some(item) => writeln!(
                     out,
                     "From {} › {}:\n{}",
-                    render::sanitize(&item.course_title),
-                    render::sanitize(&item.lesson_title),
+                    crate::text::sanitize(&item.course_title),
+                    crate::text::sanitize(&item.lesson_title),
                     plain(&item.bite_markdown, &styles)
                 )?,
                 None => writeln!(out, "Nothing to show.")?,
@@ -81,7 +81,7 @@ where
             }
             Some("" | "next" | "n") => step(reviewing, &styles, out)?,
             Some(word) if rating(word).is_some() => {
-                let rating = rating(word).unwrap_or(crate::journal::Rating::Good);
+                let rating = rating(word).unwrap_or(crate::learn::journal::Rating::Good);
                 if reviewing.rate(rating, journal)? {
                     writeln!(out, "Rated {}.", rating.name())?;
                     when_back(reviewing, out)?;
@@ -89,7 +89,11 @@ where
                     writeln!(out, "There is no card to rate now. {HELP}")?;
                 }
             }
-            Some(other) => writeln!(out, "Unknown command `{}`. {HELP}", render::sanitize(other))?,
+            Some(other) => writeln!(
+                out,
+                "Unknown command `{}`. {HELP}",
+                crate::text::sanitize(other)
+            )?,
         }
     }
     let tally = reviewing.tally();
@@ -110,8 +114,8 @@ fn show(reviewing: &Reviewing, styles: &Styles, out: &mut dyn Write) -> anyhow::
     writeln!(
         out,
         "\nReview {n} of {of}: {} › {}.",
-        render::sanitize(&item.course_title),
-        render::sanitize(&item.lesson_title)
+        crate::text::sanitize(&item.course_title),
+        crate::text::sanitize(&item.lesson_title)
     )?;
     exercise_lines(exercise, &state.shown, styles, out)
 }

@@ -4,9 +4,9 @@
 
 use std::io::{self, BufRead, Read, Write};
 
-use crate::render::sanitize;
 use crate::store::claim::{Claim, Heartbeat};
 use crate::store::{Store, StoreError};
+use crate::text::sanitize;
 
 /// What the learner chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

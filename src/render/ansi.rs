@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
-use super::sanitize::sanitize;
+use crate::text::sanitize;
 
 /// SGR codes of the modifiers, in the order they are written.
 const MODIFIER_CODES: [(Modifier, u8); 9] = [

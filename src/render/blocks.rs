@@ -15,10 +15,10 @@ use super::Styles;
 use super::highlight::{self, Language, LineHighlighter};
 use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::page::LazyCode;
-use super::sanitize::{self, Piece};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
 use crate::pack;
+use crate::text::sanitize::{self, Piece};
 
 /// How much of the Markdown's block structure is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ mod blocks;
 mod highlight;
 mod nesting;
 mod page;
-mod sanitize;
+
 mod table;
 mod wrap;
 
@@ -25,7 +25,6 @@ use ratatui::text::Line;
 pub use ansi::to_terminal_text;
 pub use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
 pub use page::{Page, page};
-pub use sanitize::sanitize;
 
 /// Styles of each Markdown element.
 ///

@@ -202,9 +202,9 @@ impl Store {
         let flag = lost.clone();
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
-            use crate::clock::Clock;
+            use crate::learn::clock::Clock;
             while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(BEAT_EVERY) {
-                let now = crate::clock::SystemClock.now_ms();
+                let now = crate::learn::clock::SystemClock.now_ms();
                 let beaten = conn.execute(
                     "UPDATE claims SET beat_at = ?3 WHERE course_id = ?1 AND token = ?2",
                     params![course, token, now],
@@ -231,7 +231,7 @@ impl Store {
             }
             None => String::new(),
         };
-        let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
+        let now = crate::learn::clock::Clock::now_ms(&crate::learn::clock::SystemClock);
         let offset = super::status::local_offset_minutes(now).unwrap_or(0);
         let by = holder(&self.conn, &course).ok().flatten().map_or_else(
             || "it has closed since".to_string(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::ErrorCode;
 
 use super::SCHEMA_VERSION;
-use crate::render::sanitize;
+use crate::text::sanitize;
 
 /// What became of a file that was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,9 +20,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::journal::{Journal, Rating, Record, ReviewRecord};
-use crate::progress::{Progress, QuestionProgress, SavedPosition};
-use crate::review::{ItemKind, ItemState, ReviewKind};
+use crate::learn::journal::{Journal, Rating, Record, ReviewRecord};
+use crate::learn::progress::{Progress, QuestionProgress, SavedPosition};
+use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
 pub use error::{FileState, StoreError};

@@ -5,8 +5,8 @@
 use rusqlite::{Connection, Transaction, params};
 
 use super::{Store, StoreError};
-use crate::journal::{FeedbackRecord, NoteRecord};
-use crate::progress::Progress;
+use crate::learn::journal::{FeedbackRecord, NoteRecord};
+use crate::learn::progress::Progress;
 
 /// One saved note.
 #[derive(Debug, Clone, PartialEq, Eq)]

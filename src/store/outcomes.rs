@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::{Store, StoreError};
-use crate::journal::Rating;
-use crate::outcomes::{self, GradedReview, History};
-use crate::review::Scheduler;
+use crate::learn::journal::Rating;
+use crate::learn::outcomes::{self, GradedReview, History};
+use crate::learn::schedule::Scheduler;
 
 impl Store {
     /// Active minutes per lesson of `course`, from the spans that started before `now_ms` (a span still open is
@@ -85,9 +85,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{Journal, Record, ReviewRecord};
-    use crate::outcomes::DueReview;
-    use crate::review::{ItemKind, ItemState, ReviewKind};
+    use crate::learn::journal::{Journal, Record, ReviewRecord};
+    use crate::learn::outcomes::DueReview;
+    use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
     fn reviewed(kind: ReviewKind, rating: Rating, at: i64, state: Option<ItemState>) -> Record {
         Record::Reviewed(ReviewRecord {

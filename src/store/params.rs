@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{FileState, Store, StoreError};
-use crate::review::{ItemKind, ReviewKind};
+use crate::learn::schedule::{ItemKind, ReviewKind};
 
 /// One row of `review_log`, every column.
 #[derive(Debug, Clone, PartialEq, Eq)]

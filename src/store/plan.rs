@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::{Store, StoreError};
-use crate::plan::{BiteTime, DueItem, Pace, Samples, by_retrievability};
-use crate::review::{ItemKind, ItemState};
+use crate::learn::plan::{BiteTime, DueItem, Pace, Samples, by_retrievability};
+use crate::learn::schedule::{ItemKind, ItemState};
 
 /// A row of `review_items` as selected by `due_with_state` and `due_page`.
 fn due_row(r: &rusqlite::Row) -> rusqlite::Result<(DueItem, ItemState)> {
@@ -220,7 +220,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{AnswerRecord, Journal, Rating, Record};
+    use crate::learn::journal::{AnswerRecord, Journal, Rating, Record};
 
     const T0: i64 = 1_795_000_000_000;
 
@@ -400,7 +400,7 @@ mod tests {
         // The same order as plan::by_retrievability.
         let now = T0 + 2 * 86_400_000;
         let all = store.due_with_state(now, None).unwrap();
-        let ordered: Vec<String> = crate::plan::by_retrievability(all, now)
+        let ordered: Vec<String> = crate::learn::plan::by_retrievability(all, now)
             .into_iter()
             .filter(|d| d.kind == ItemKind::Question)
             .map(|d| d.item)

@@ -4,8 +4,8 @@
 use rusqlite::params;
 
 use super::{Store, StoreError, item_state};
-use crate::review::{ItemKind, Scheduler};
-use crate::reviewing::Scheduled;
+use crate::learn::schedule::{ItemKind, Scheduler};
+use crate::learn::sitting::Scheduled;
 
 impl Store {
     /// FSRS with the learner's fitted parameters (FSRS-6's defaults until `review --optimize` has fitted some) and

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, params};
 
 use super::{Store, StoreError};
-use crate::streak::{self, Daily, Span};
+use crate::learn::streak::{self, Daily, Span};
 
 /// Overrides the learner's offset from UTC, in minutes east of UTC (`60` for UTC+1, `-300` for UTC-5): for a machine
 /// whose time zone is not the learner's, and for tests.
@@ -111,7 +111,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{Journal, Record};
+    use crate::learn::journal::{Journal, Record};
 
     const DAY_MS: i64 = 86_400_000;
     /// 2026-11-23 00:00 UTC.

@@ -1,6 +1,6 @@
 use super::*;
-use crate::journal::AnswerRecord;
-use crate::review::{ItemKind, ItemState, ReviewKind};
+use crate::learn::journal::AnswerRecord;
+use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -197,7 +197,7 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
             course_id: "c".into(),
             lesson_id: "l1".into(),
             card_id: "k1".into(),
-            rating: crate::journal::Rating::Good,
+            rating: crate::learn::journal::Rating::Good,
             at: 30,
             duration_ms: 900,
         },
@@ -587,7 +587,7 @@ fn reviewed(
 fn reviews_are_logged_and_schedule_items_as_applying_them_does() {
     let (_dir, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
-    let s = crate::review::Scheduler::default();
+    let s = crate::learn::schedule::Scheduler::default();
     let first = s.next(None, Rating::Again, 1_000);
     let second = s.next(Some(&first), Rating::Good, first.due_at);
     let records = [
@@ -657,12 +657,12 @@ fn a_schema_1_database_is_migrated_and_past_rounds_read_by_the_new_mastery_rule(
 }
 
 fn note(lesson: &str, bite: usize, text: &str, at: i64) -> Record {
-    Record::Note(crate::journal::NoteRecord {
+    Record::Note(crate::learn::journal::NoteRecord {
         course_id: "c".into(),
         lesson_id: lesson.into(),
         bite,
         text: text.into(),
-        question: crate::journal::NoteRecord::is_question(text),
+        question: crate::learn::journal::NoteRecord::is_question(text),
         at,
     })
 }
@@ -672,7 +672,7 @@ fn notes_load_as_applying_them_does_and_a_comment_joins_its_rating() {
     let (_dir, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let rating = |clear: bool, comment: &str, rated_at: i64| {
-        Record::Feedback(crate::journal::FeedbackRecord {
+        Record::Feedback(crate::learn::journal::FeedbackRecord {
             course_id: "c".into(),
             lesson_id: "l1".into(),
             bite: 2,

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use rusqlite::params;
 
 use super::{Store, StoreError};
-use crate::xapi::Fact;
+use crate::export::xapi::Fact;
 
 impl Store {
     /// A course's bites seen and questions answered, oldest first: every answer given in a lesson (skips left out:

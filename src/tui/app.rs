@@ -20,14 +20,14 @@ use super::screens::timebox::{Timebox, TimeboxDone};
 use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
 };
-use crate::clock::Clock;
-use crate::config::Config;
+use crate::app::config::Config;
+use crate::app::paths::Paths;
+use crate::learn::clock::Clock;
+use crate::learn::plan::Step;
+use crate::learn::session::{OpenOptions, Session, Stage};
+use crate::learn::sitting::Reviewing;
 use crate::pack::{LoadReport, Pack};
-use crate::paths::Paths;
-use crate::plan::Step;
 use crate::render::Styles;
-use crate::reviewing::Reviewing;
-use crate::session::{OpenOptions, Session, Stage};
 use crate::store::{Store, StoreError};
 
 /// Everything the loop feeds the app.
@@ -242,7 +242,7 @@ impl App {
         match start {
             Start::Library => {}
             Start::Course { target, options } => {
-                match crate::overview::find_course(&app.ctx.paths, &target) {
+                match crate::app::overview::find_course(&app.ctx.paths, &target) {
                     Ok(path) => app.open_course(path, &options, false),
                     Err(e) => app.ctx.error = Some(e.to_string()),
                 }
@@ -551,7 +551,7 @@ impl App {
         };
         // A session over that one lesson that saves nothing: the real one opens on the whole pack.
         let clock = self.ctx.clock.clone();
-        let mut nowhere = crate::journal::MemoryJournal::default();
+        let mut nowhere = crate::learn::journal::MemoryJournal::default();
         let Ok(session) = Session::open(partial, progress, clock, options, &mut nowhere) else {
             return false;
         };
@@ -634,7 +634,7 @@ impl App {
         from_library: bool,
     ) {
         // The learner's own objectives and key results (objectives.toml beside the config), as --plain adds them.
-        let path = crate::config::objectives_path(&self.ctx.paths.config);
+        let path = crate::app::config::objectives_path(&self.ctx.paths.config);
         let (personal, mut problems) = crate::pack::Personal::load(&path);
         if !problems.iter().any(crate::pack::Diagnostic::is_error) {
             problems.extend(personal.apply(&mut pack));
@@ -699,7 +699,7 @@ impl App {
                 .iter()
                 .map(|c| c.overview.id.as_str())
                 .collect();
-            dashboard.key_results = crate::overview::key_results(
+            dashboard.key_results = crate::app::overview::key_results(
                 &self.ctx.paths,
                 &self.ctx.store,
                 &ids,
@@ -717,7 +717,7 @@ impl App {
     /// A review of everything due, from the library.
     fn start_review(&mut self) {
         let now = self.ctx.clock.now_ms();
-        let result = crate::overview::review_queue(
+        let result = crate::app::overview::review_queue(
             &self.ctx.paths,
             &self.ctx.store,
             None,
@@ -777,7 +777,7 @@ impl App {
         }
         let timebox = Timebox::new(plan, now);
         let course_path = report.course.as_ref().and_then(|(id, _)| {
-            crate::overview::find_course(&self.ctx.paths, id)
+            crate::app::overview::find_course(&self.ctx.paths, id)
                 .ok()
                 .or_else(|| course.clone())
         });
@@ -793,16 +793,16 @@ impl App {
                 let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
                 ids.sort_unstable();
                 ids.dedup();
-                let packs = crate::overview::packs_of(&self.ctx.paths, &self.ctx.store, &ids)?;
+                let packs = crate::app::overview::packs_of(&self.ctx.paths, &self.ctx.store, &ids)?;
                 let scheduler = self
                     .ctx
                     .store
                     .scheduler(self.ctx.config.desired_retention)?;
                 let mut items =
-                    crate::reviewing::queue(scheduled, &packs, &scheduler, now, false, None);
+                    crate::learn::sitting::queue(scheduled, &packs, &scheduler, now, false, None);
                 // In the plan's order: due reviews first, then missed questions.
                 items.sort_by_key(|i| {
-                    let id = crate::review::item_of(&i.exercise).0;
+                    let id = crate::learn::schedule::item_of(&i.exercise).0;
                     reviews
                         .iter()
                         .position(|(c, r)| c == &i.course_id && r == id)

@@ -332,7 +332,7 @@ mod tests {
                     .join(", ")
             );
             assert!(
-                crate::config::DEFAULT_CONFIG.contains(&line),
+                crate::app::config::DEFAULT_CONFIG.contains(&line),
                 "default.toml lacks `{line}`"
             );
         }

@@ -17,7 +17,7 @@ use crossterm::event::{self as ct, Event as CtEvent};
 
 pub use app::{App, Effect, Event, Settings, Start, draw};
 
-use crate::clock::{Clock, LocalClock, SystemClock};
+use crate::learn::clock::{Clock, LocalClock, SystemClock};
 use crate::store::Store;
 
 /// Runs the player until the learner quits or the process is told to stop.
@@ -37,7 +37,7 @@ pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()>
     });
     if let Start::Preview { path, .. } = &start {
         let saved = tx.clone();
-        crate::watch::PackWatcher::new(path).spawn(Duration::from_millis(50), move || {
+        crate::app::watch::PackWatcher::new(path).spawn(Duration::from_millis(50), move || {
             saved.send(Event::PackChanged).is_ok()
         });
     }

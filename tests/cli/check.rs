@@ -449,11 +449,11 @@ fn print_into_a_closed_pipe_ends_quietly() {
     use std::process::{Command, Stdio};
     // A pack whose printout is far larger than a pipe's buffer, so that writing must fail once the reader is gone.
     let dir = tempfile::tempdir().unwrap();
-    let shape = morsel::synth::Shape {
+    let shape = morsel::pack::synth::Shape {
         lessons: 400,
         ..Default::default()
     };
-    morsel::synth::write_pack(dir.path(), shape).unwrap();
+    morsel::pack::synth::write_pack(dir.path(), shape).unwrap();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
         .args(["print", "--answers"])
         .arg(dir.path())

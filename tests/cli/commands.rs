@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use morsel::session::OpenOptions;
+use morsel::learn::session::OpenOptions;
 use morsel::tui::Effect;
 use morsel::tui::app::{Event, Screen, Start};
 use morsel::tui::keymap::Keymap;

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use morsel::grade::{Response, is_correct};
-use morsel::journal::{AnswerRecord, Record};
+use morsel::learn::grade::{Response, is_correct};
+use morsel::learn::journal::{AnswerRecord, Record};
+use morsel::learn::progress::Progress;
 use morsel::pack::{Pack, Question, QuestionKind};
-use morsel::progress::Progress;
 
 fn courses() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses")
@@ -252,23 +252,27 @@ fn writing_packs_states_the_mastery_rule_the_player_applies() {
         !status.mastered && status.right_on_retry == ids.len(),
         "a retry round from the summary is practice too"
     );
-    let scheduler = morsel::review::Scheduler::default();
+    let scheduler = morsel::learn::schedule::Scheduler::default();
     for id in &ids {
-        let state = scheduler.next(None, morsel::journal::Rating::Again, 0);
-        progress.apply(&Record::Reviewed(morsel::journal::ReviewRecord {
+        let state = scheduler.next(None, morsel::learn::journal::Rating::Again, 0);
+        progress.apply(&Record::Reviewed(morsel::learn::journal::ReviewRecord {
             course_id: "writing-packs".into(),
             lesson_id: lesson.id.clone(),
             item_id: id.clone(),
-            kind: morsel::review::ItemKind::Question,
-            rating: morsel::journal::Rating::Good,
+            kind: morsel::learn::schedule::ItemKind::Question,
+            rating: morsel::learn::journal::Rating::Good,
             response: String::new(),
-            review_kind: morsel::review::ReviewKind::Scheduled,
+            review_kind: morsel::learn::schedule::ReviewKind::Scheduled,
             at: state.due_at,
             utc_offset_min: 0,
             duration_ms: 1000,
             content_hash: String::new(),
             state_before: 3,
-            state: Some(scheduler.next(Some(&state), morsel::journal::Rating::Good, state.due_at)),
+            state: Some(scheduler.next(
+                Some(&state),
+                morsel::learn::journal::Rating::Good,
+                state.due_at,
+            )),
         }));
     }
     assert!(

@@ -185,7 +185,7 @@ fn plain_play_makes_every_control_character_visible_and_inert() {
 
 #[test]
 fn stats_and_list_show_control_characters_inert() {
-    use morsel::journal::{Journal, Record};
+    use morsel::learn::journal::{Journal, Record};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
     let mut store = morsel::store::Store::open(&db).unwrap();
@@ -523,7 +523,7 @@ fn assert_json_escapes_c1(
 
 #[test]
 fn json_of_check_list_and_stats_escapes_c1_controls() {
-    use morsel::journal::{Journal, Record};
+    use morsel::learn::journal::{Journal, Record};
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("courses").join("c1");
     std::fs::create_dir_all(&pack).unwrap();

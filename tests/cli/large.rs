@@ -7,14 +7,14 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use morsel::clock::ManualClock;
-use morsel::config::Config;
+use morsel::app::config::Config;
+use morsel::app::paths::Paths;
+use morsel::learn::clock::ManualClock;
+use morsel::learn::session::OpenOptions;
 use morsel::pack::glance;
-use morsel::paths::Paths;
+use morsel::pack::synth::{self, Shape};
 use morsel::render::Styles;
-use morsel::session::OpenOptions;
 use morsel::store::Store;
-use morsel::synth::{self, Shape};
 use morsel::tui::app::{App, Event, Screen, Settings, Start};
 use morsel::tui::keymap::Keymap;
 

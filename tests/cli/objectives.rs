@@ -353,7 +353,7 @@ fn the_player_shows_the_key_results_a_lesson_moved_on_its_summary() {
     let mut p = crate::player::player(
         morsel::tui::app::Start::Course {
             target: pack.display().to_string(),
-            options: morsel::session::OpenOptions::default(),
+            options: morsel::learn::session::OpenOptions::default(),
         },
         dir.path(),
         (80, 24),
@@ -378,7 +378,7 @@ fn the_dashboard_shows_key_results_against_their_targets() {
     let mut p = crate::player::player(
         morsel::tui::app::Start::Course {
             target: pack.display().to_string(),
-            options: morsel::session::OpenOptions::default(),
+            options: morsel::learn::session::OpenOptions::default(),
         },
         dir.path(),
         (80, 24),
@@ -435,12 +435,12 @@ fn the_player_adds_the_learners_own_key_results() {
     // The player helper's config is `config.toml` in the same folder: objectives.toml sits beside it.
     let mut p = crate::player::player(morsel::tui::app::Start::Library, dir.path(), (80, 24));
     let config = p.app.ctx.paths.config.clone();
-    std::fs::write(morsel::config::objectives_path(&config), PERSONAL).unwrap();
+    std::fs::write(morsel::app::config::objectives_path(&config), PERSONAL).unwrap();
     p.app = crate::player::reopen(
         &p,
         morsel::tui::app::Start::Course {
             target: pack.display().to_string(),
-            options: morsel::session::OpenOptions::default(),
+            options: morsel::learn::session::OpenOptions::default(),
         },
     );
     crate::player::press_until(&mut p.app, "<Right>", "True?");

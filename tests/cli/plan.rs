@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use morsel::journal::{AnswerRecord, Journal, Rating, Record};
+use morsel::learn::journal::{AnswerRecord, Journal, Rating, Record};
 use morsel::pack::{Exercise, Pack};
 use morsel::store::Store;
 use serde_json::Value;

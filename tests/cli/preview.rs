@@ -4,11 +4,11 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use morsel::clock::ManualClock;
-use morsel::config::Config;
-use morsel::paths::Paths;
+use morsel::app::config::Config;
+use morsel::app::paths::Paths;
+use morsel::learn::clock::ManualClock;
+use morsel::learn::session::OpenOptions;
 use morsel::render::Styles;
-use morsel::session::OpenOptions;
 use morsel::store::Store;
 use morsel::tui::app::{App, Event, Settings, Start};
 use morsel::tui::keymap::Keymap;

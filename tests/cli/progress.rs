@@ -5,11 +5,11 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use morsel::clock::SystemClock;
-use morsel::grade::Response;
-use morsel::journal::{AnswerRecord, Journal, Record};
+use morsel::learn::clock::SystemClock;
+use morsel::learn::grade::Response;
+use morsel::learn::journal::{AnswerRecord, Journal, Record};
+use morsel::learn::session::{Advance, OpenOptions, Session};
 use morsel::pack::{Exercise, Pack, QuestionKind};
-use morsel::session::{Advance, OpenOptions, Session};
 use morsel::store::Store;
 use serde_json::Value;
 
@@ -69,7 +69,7 @@ fn play_first_lesson(db: &Path) -> usize {
             session.reveal();
             assert!(
                 session
-                    .rate(morsel::journal::Rating::Good, &mut store)
+                    .rate(morsel::learn::journal::Rating::Good, &mut store)
                     .unwrap()
             );
         }

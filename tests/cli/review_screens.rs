@@ -1,15 +1,15 @@
 //! Snapshots of the review screen at 80×24 and 40×12: a sitting built from the every-construct fixture with
-//! `reviewing::queue` over hand-made schedule rows and a fixed clock, started with `Start::Review` and driven by
+//! `sitting::queue` over hand-made schedule rows and a fixed clock, started with `Start::Review` and driven by
 //! keys as a learner does: a question waiting, answered wrong, the bite it came from, a card's front and back, and
 //! the end summary.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use morsel::clock::ManualClock;
-use morsel::journal::{Journal, Rating, Record};
-use morsel::review::{DAY_MS, ItemKind, ItemState, Scheduler};
-use morsel::reviewing::{self, Reviewing, Scheduled};
+use morsel::learn::clock::ManualClock;
+use morsel::learn::journal::{Journal, Rating, Record};
+use morsel::learn::schedule::{DAY_MS, ItemKind, ItemState, Scheduler};
+use morsel::learn::sitting::{self, Reviewing, Scheduled};
 use morsel::store::Store;
 use morsel::tui::app::Start;
 
@@ -51,7 +51,7 @@ fn review(size: (u16, u16)) -> Player {
         scheduled("q-tf", ItemKind::Question, 2.0, 5),
     ];
     let scheduler = Scheduler::default();
-    let items = reviewing::queue(rows, &packs, &scheduler, T0, false, None);
+    let items = sitting::queue(rows, &packs, &scheduler, T0, false, None);
     let clock = ManualClock::at(T0);
     let sitting = Reviewing::new(items, scheduler, Rc::new(clock));
     let p = player(Start::Review(Box::new(sitting)), &fixture("valid"), size);

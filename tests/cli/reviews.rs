@@ -171,7 +171,7 @@ fn stats_shows_review_items_parameters_retention_and_the_forecast() {
         .flat_map(|b| &b.exercises)
         .find(|e| matches!(e, morsel::pack::Exercise::Question(q) if q.id == "q-tf"))
         .unwrap();
-    let hash = morsel::review::item_hash(exercise);
+    let hash = morsel::learn::schedule::item_hash(exercise);
     history::add_course_at(&conn, "every-construct", &pack.display().to_string(), T0);
     // In UTC, at noon of the day in 3 days (the binary has no clock of its own to set: the days are counted from
     // the real today); another item, gone from the pack, overdue.

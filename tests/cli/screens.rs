@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use morsel::session::OpenOptions;
+use morsel::learn::session::OpenOptions;
 use morsel::tui::app::{Event, Start};
 
 use crate::fixture;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use morsel::journal::{Journal, Record};
+use morsel::learn::journal::{Journal, Record};
 use morsel::store::Store;
 
 use crate::morsel;

@@ -176,7 +176,7 @@ fn a_second_terminal_is_told_takes_over_and_the_first_stops_without_losing_answe
 }
 
 mod tui {
-    use morsel::session::OpenOptions;
+    use morsel::learn::session::OpenOptions;
     use morsel::tui::app::{Screen, Start};
 
     use crate::fixture;

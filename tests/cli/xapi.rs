@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use morsel::journal::{AnswerRecord, Journal, Rating, Record, ReviewRecord};
-use morsel::review::{ItemKind, ReviewKind};
+use morsel::learn::journal::{AnswerRecord, Journal, Rating, Record, ReviewRecord};
+use morsel::learn::schedule::{ItemKind, ReviewKind};
 use morsel::store::Store;
 use serde_json::Value;
 

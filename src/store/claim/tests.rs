@@ -1,5 +1,5 @@
 use super::*;
-use crate::journal::{Journal, Record};
+use crate::learn::journal::{Journal, Record};
 
 const NOW: i64 = 1_800_000_000_000;
 

@@ -12,7 +12,7 @@ use super::{
     Next, bold, column, dim, footer, frame_rows, max_scroll, notice_line, plain_text, truncate,
 };
 use crate::pack::Diagnostic;
-use crate::render::sanitize;
+use crate::text::sanitize;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
 use crate::tui::keymap::Action;

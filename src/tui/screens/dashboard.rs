@@ -11,8 +11,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Sparkli
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
 use crate::commands::stats::{FORECAST_DAYS, Stats};
-use crate::render::sanitize;
-use crate::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
+use crate::learn::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
+use crate::text::sanitize;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -152,7 +152,7 @@ impl Dashboard {
 
     /// The heatmap as text (`streak::heatmap`).
     pub fn heatmap(&self, weeks: i64) -> Vec<String> {
-        crate::streak::heatmap(&self.minutes, self.today, weeks, self.goal_minutes)
+        crate::learn::streak::heatmap(&self.minutes, self.today, weeks, self.goal_minutes)
     }
 
     pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
@@ -231,7 +231,10 @@ impl Dashboard {
             let accuracy = if row.answered == 0 {
                 "  —".to_string()
             } else {
-                format!("{:3}%", crate::summary::percent(row.right, row.answered))
+                format!(
+                    "{:3}%",
+                    crate::app::summary::percent(row.right, row.answered)
+                )
             };
             let mark = if row.mastered { "✓" } else { " " };
             let name = format!("{} › {}", sanitize(&row.course), sanitize(&row.lesson));

@@ -13,10 +13,10 @@ use super::{Next, column, dim, footer, frame_rows, notice_line, timebox};
 use crate::commands::{list::bar, minutes};
 use std::path::PathBuf;
 
-use crate::overview::{self, CourseOverview, Loaded};
+use crate::app::overview::{self, CourseOverview, Loaded};
 use crate::pack::{LoadReport, glance};
-use crate::render::sanitize;
 use crate::store::status::DailyStatus;
+use crate::text::sanitize;
 use crate::tui::app::Context;
 use crate::tui::app::Event;
 use crate::tui::command::{Binding, Command, Input};
@@ -466,7 +466,7 @@ fn detail(ctx: &Context, c: &CourseOverview, due: usize, width: u16) -> Line<'st
         |p| format!("last {}", p.last_played_local),
     );
     let to_read =
-        crate::overview::reading_minutes(c.lessons.iter().map(|l| l.minutes).sum()).max(1);
+        crate::app::overview::reading_minutes(c.lessons.iter().map(|l| l.minutes).sum()).max(1);
     let reading = format!("{to_read} min to read");
     let complete = format!("{}/{total} complete", c.complete());
     let mastered = format!("{} mastered", c.mastered());

@@ -25,7 +25,7 @@ use unicode_truncate::UnicodeTruncateStr;
 
 use super::app::Context;
 use super::command::Binding;
-use crate::render::sanitize;
+use crate::text::sanitize;
 
 /// Where a command leads beyond its own screen.
 #[derive(Debug, Clone, PartialEq, Eq)]

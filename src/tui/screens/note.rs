@@ -11,7 +11,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::player::Player;
 use super::{Next, bold, dim, notice_line};
-use crate::render;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -204,7 +203,7 @@ fn word(clear: bool) -> &'static str {
 fn closed_notice(text: &str) -> String {
     if text.is_empty() {
         "No note on this bite.".to_string()
-    } else if crate::journal::NoteRecord::is_question(text) {
+    } else if crate::learn::journal::NoteRecord::is_question(text) {
         "Question for the author saved.".to_string()
     } else {
         "Note saved.".to_string()
@@ -226,7 +225,7 @@ pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Re
     match &p.remark {
         None => {}
         Some(Remark::Note(text)) => {
-            let title = if crate::journal::NoteRecord::is_question(text) {
+            let title = if crate::learn::journal::NoteRecord::is_question(text) {
                 " Question for the author "
             } else {
                 " Note "
@@ -241,7 +240,7 @@ pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Re
                 .title(Span::styled(title, bold()))
                 .title_bottom(Span::styled(hint, dim()));
             let inner = block.inner(body);
-            let clean = render::sanitize(text);
+            let clean = crate::text::sanitize(text);
             let mut lines: Vec<Line> = clean
                 .split('\n')
                 .map(|l| Line::raw(l.to_string()))
@@ -278,7 +277,7 @@ pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Re
             let room = usize::from(notice.width)
                 .saturating_sub(prompt.chars().count() + 1)
                 .max(1);
-            let clean = render::sanitize(text);
+            let clean = crate::text::sanitize(text);
             let shown = tail(&clean, room);
             let line = Line::from(vec![
                 Span::styled(prompt, dim()),

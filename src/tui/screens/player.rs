@@ -14,11 +14,11 @@ use super::{
     Next, bold, column, dim, exercise, footer, frame_rows, header_row, max_scroll, notice_line,
     summary,
 };
+use crate::app::summary::{course_key_results, lesson_key_results};
 use crate::commands::list::bar;
-use crate::outcomes::{self, Inputs, Snapshot};
+use crate::learn::outcomes::{self, Inputs, Snapshot};
+use crate::learn::session::{Advance, Pause, Session, Stage};
 use crate::render;
-use crate::session::{Advance, Pause, Session, Stage};
-use crate::summary::{course_key_results, lesson_key_results};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
 use crate::tui::keymap::Action;
@@ -494,11 +494,11 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
     let title = if wide && p.preview.is_none() {
         format!(
             "{} › {}",
-            render::sanitize(&session.pack().course.title),
-            render::sanitize(&lesson.title)
+            crate::text::sanitize(&session.pack().course.title),
+            crate::text::sanitize(&lesson.title)
         )
     } else {
-        render::sanitize(&lesson.title).into_owned()
+        crate::text::sanitize(&lesson.title).into_owned()
     };
     let bar_width = if wide { 10 } else { 0 };
     let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
@@ -550,7 +550,7 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
 pub fn reading_time(minutes: f64) -> String {
     format!(
         "about {} min",
-        crate::overview::reading_minutes(minutes).max(1)
+        crate::app::overview::reading_minutes(minutes).max(1)
     )
 }
 

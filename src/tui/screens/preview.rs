@@ -12,9 +12,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::player::Player;
 use super::{bold, dim, truncate};
+use crate::learn::session::{OpenOptions, Session};
 use crate::pack::{Diagnostic, Pack};
-use crate::render::sanitize;
-use crate::session::{OpenOptions, Session};
+use crate::text::sanitize;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -137,7 +137,7 @@ fn jump(p: &mut Player, pack: Pack, lesson: usize, bite: usize, ctx: &mut Contex
         restart: false,
         bite: Some(bite),
     };
-    let progress = crate::progress::Progress::default();
+    let progress = crate::learn::progress::Progress::default();
     match Session::open(pack, progress, ctx.clock.clone(), &options, &mut ctx.store) {
         Ok(session) => {
             p.session = session;
@@ -216,7 +216,7 @@ pub fn place(p: &Player, wide: bool) -> String {
         lesson.bites.len(),
         s.bite().words,
         words,
-        crate::overview::reading_minutes(lesson.minutes).max(1)
+        crate::app::overview::reading_minutes(lesson.minutes).max(1)
     )
 }
 

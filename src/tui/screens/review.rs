@@ -8,8 +8,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::exercise::{self, AnswerInput};
 use super::{Next, column, dim, footer, frame_rows, max_scroll, notice_line};
-use crate::render::{self, sanitize};
-use crate::reviewing::{Reviewing, comes_back};
+use crate::learn::sitting::{Reviewing, comes_back};
+use crate::render;
+use crate::text::sanitize;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
 use crate::tui::keymap::Action;

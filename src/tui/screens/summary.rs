@@ -4,10 +4,10 @@ use ratatui::text::{Line, Span};
 
 use super::player::Player;
 use super::{Next, dim};
-use crate::progress::LessonStatus;
+use crate::app::summary::{CourseSummary, LessonSummary};
+use crate::learn::progress::LessonStatus;
+use crate::learn::session::Stage;
 use crate::render;
-use crate::session::Stage;
-use crate::summary::{CourseSummary, LessonSummary};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -50,7 +50,7 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     Next::Stay
 }
 
-/// The lesson's summary, in the words `--plain` uses (`crate::summary`), with the missed questions rendered.
+/// The lesson's summary, in the words `--plain` uses (`crate::app::summary`), with the missed questions rendered.
 pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> Vec<Line<'static>> {
     let session = &p.session;
     let summary = LessonSummary::new(session.lesson(), status, session.pack().course.pass_mark);

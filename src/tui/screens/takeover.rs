@@ -9,11 +9,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, plain_text, truncate};
+use crate::learn::session::OpenOptions;
 use crate::pack::Pack;
 use crate::plain::takeover::question;
-use crate::render::sanitize;
-use crate::session::OpenOptions;
 use crate::store::claim::{Beat, Claim, Holder};
+use crate::text::sanitize;
 use crate::tui::app::{App, Context, Effect, Screen};
 use crate::tui::command::{Binding, Command, Input};
 use crate::tui::keymap::Action;

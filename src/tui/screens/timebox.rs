@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line};
 use crate::commands::plan::duration;
-use crate::plan::{Plan, Step};
-use crate::reviewing::comes_back;
+use crate::learn::plan::{Plan, Step};
+use crate::learn::sitting::comes_back;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;

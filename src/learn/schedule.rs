@@ -10,7 +10,7 @@
 //! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited;
 //!   [`item_hash`] is that hash of a card or question as the pack has it.
 
-use crate::journal::Rating;
+use crate::learn::journal::Rating;
 use crate::pack::{Exercise, QuestionKind};
 
 /// A day in milliseconds.

@@ -1,9 +1,9 @@
 use std::path::Path;
 
 use super::*;
-use crate::clock::ManualClock;
-use crate::journal::MemoryJournal;
-use crate::review::DAY_MS;
+use crate::learn::clock::ManualClock;
+use crate::learn::journal::MemoryJournal;
+use crate::learn::schedule::DAY_MS;
 
 const T0: i64 = 1_800_000_000_000;
 
@@ -50,7 +50,7 @@ fn packs() -> HashMap<String, Pack> {
 fn ids(items: &[ReviewItem]) -> Vec<&str> {
     items
         .iter()
-        .map(|i| review::item_of(&i.exercise).0)
+        .map(|i| schedule::item_of(&i.exercise).0)
         .collect()
 }
 

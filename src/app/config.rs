@@ -65,7 +65,7 @@ impl Default for Config {
             theme: ThemeName::Dark,
             idle_pause_minutes: 5,
             max_width: 80,
-            desired_retention: crate::review::DEFAULT_RETENTION,
+            desired_retention: crate::learn::schedule::DEFAULT_RETENTION,
             daily_minutes: 10,
             keys: BTreeMap::new(),
             name: None,

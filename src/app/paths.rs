@@ -75,7 +75,7 @@ impl Paths {
     /// pack with its id (`bundled::shadowed`).
     pub fn packs(&self) -> Vec<PathBuf> {
         let mut packs = self.all_packs();
-        let shadowed = crate::bundled::shadowed(&packs);
+        let shadowed = crate::app::bundled::shadowed(&packs);
         packs.retain(|p| !shadowed.iter().any(|(gone, _)| gone == p));
         packs
     }

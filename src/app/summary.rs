@@ -24,9 +24,9 @@
 //! `render::inline`, which also sanitises it. Every line from `lines()` and the `*_line` methods is plain text that
 //! has been through the renderer or `render::sanitize` already.
 
-use crate::outcomes::Change;
+use crate::learn::outcomes::Change;
+use crate::learn::progress::LessonStatus;
 use crate::pack::{Lesson, Measure, Pack};
-use crate::progress::LessonStatus;
 use crate::render::{self, Styles};
 
 /// `part` of `whole` as a whole percentage, rounded down (100 when `whole` is 0: nothing to get wrong).

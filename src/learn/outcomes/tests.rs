@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::progress::QuestionProgress;
+use crate::learn::progress::QuestionProgress;
 
 const NOW: i64 = 1_700_000_000_000;
 const HOUR: i64 = 3_600_000;

@@ -148,7 +148,7 @@ pub fn install(dir: &Path) -> (Vec<Copy>, Vec<InstallError>) {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("the bundled course {id} could not be installed in {}: {cause}", crate::render::sanitize(&path.display().to_string()))]
+#[error("the bundled course {id} could not be installed in {}: {cause}", crate::text::sanitize(&path.display().to_string()))]
 pub struct InstallError {
     pub id: String,
     pub path: PathBuf,
@@ -275,7 +275,7 @@ pub fn shadowed(packs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
 
 /// Where each course on the course path comes from, as `morsel paths` says it: (course id, source), in course
 /// path order, then the bundled courses not installed yet.
-pub fn sources(paths: &crate::paths::Paths) -> Vec<(String, String)> {
+pub fn sources(paths: &crate::app::paths::Paths) -> Vec<(String, String)> {
     let all = paths.all_packs();
     let shadowed = shadowed(&all);
     let copies = paths.bundled_home().map(|home| inspect(&home));

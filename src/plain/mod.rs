@@ -12,14 +12,14 @@
 
 use std::io::{BufRead, Write};
 
-use crate::clock::{Clock, SystemClock};
-use crate::grade::{self, Shown, Stated, Verdict};
-use crate::journal::{Journal, Rating};
-use crate::outcomes::{self, History, Inputs, Snapshot};
+use crate::app::summary::{self, CourseSummary, LessonSummary};
+use crate::learn::clock::{Clock, SystemClock};
+use crate::learn::grade::{self, Shown, Stated, Verdict};
+use crate::learn::journal::{Journal, Rating};
+use crate::learn::outcomes::{self, History, Inputs, Snapshot};
+use crate::learn::session::{Advance, Back, Session, Stage};
 use crate::pack::{Exercise, Question, QuestionKind};
 use crate::render::{self, Styles};
-use crate::session::{Advance, Back, Session, Stage};
-use crate::summary::{self, CourseSummary, LessonSummary};
 
 const WIDTH: u16 = 80;
 
@@ -150,7 +150,11 @@ where
                     writeln!(out, "There is no card to rate. {HELP}")?;
                 }
             }
-            Some(other) => writeln!(out, "Unknown command `{}`. {HELP}", render::sanitize(other))?,
+            Some(other) => writeln!(
+                out,
+                "Unknown command `{}`. {HELP}",
+                crate::text::sanitize(other)
+            )?,
         }
     }
     session.close(journal)?;
@@ -302,7 +306,7 @@ pub(crate) fn stated(answer: &str, order: &str, stated: &Stated) -> String {
         Stated::Choices(picked) if picked.is_empty() => format!("{answer}: none."),
         Stated::Choices(picked) => format!("{answer}: {}.", choices(picked)),
         Stated::Bool(b) => format!("{answer}: {b}."),
-        Stated::Text(t) => format!("{answer}: {}", render::sanitize(t)),
+        Stated::Text(t) => format!("{answer}: {}", crate::text::sanitize(t)),
         Stated::Order(items) => {
             let numbers: Vec<String> = items.iter().map(|i| i.number.to_string()).collect();
             let texts: Vec<String> = items.iter().map(|i| inline(&i.text)).collect();
@@ -390,10 +394,10 @@ fn show<J>(
     let place = || {
         format!(
             "\n{}, lesson {} of {}: {}. Bite {} of {}.",
-            render::sanitize(&session.pack().course.title),
+            crate::text::sanitize(&session.pack().course.title),
             session.lesson_index() + 1,
             session.pack().lessons.len(),
-            render::sanitize(&lesson.title),
+            crate::text::sanitize(&lesson.title),
             session.bite().number,
             lesson.bites.len()
         )

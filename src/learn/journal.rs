@@ -101,7 +101,7 @@ pub struct ReviewRecord {
     pub state: Option<ItemState>,
 }
 
-use crate::review::{ItemKind, ItemState, ReviewKind};
+use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
 /// How well a card's back was remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,10 +2,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::clock::ManualClock;
-use crate::journal::MemoryJournal;
+use crate::learn::clock::ManualClock;
+use crate::learn::journal::MemoryJournal;
+use crate::learn::progress::SavedPosition;
 use crate::pack::Pack;
-use crate::progress::SavedPosition;
 
 const T0: i64 = 1_700_000_000_000;
 
@@ -964,7 +964,7 @@ fn the_first_attempt_in_a_sitting_is_graded_and_later_ones_are_practice() {
     );
     assert_eq!(h.session.progress().items, before);
     // Items enter the schedule with a due date from FSRS: Again on a new item is back tomorrow.
-    assert_eq!(before["q1"].due_at, T0 + review::DAY_MS);
+    assert_eq!(before["q1"].due_at, T0 + schedule::DAY_MS);
 }
 
 #[test]
@@ -992,7 +992,7 @@ fn a_scheduled_review_answered_right_makes_a_missed_question_known() {
         course_id: "c".into(),
         lesson_id: "a".into(),
         item_id: "q1".into(),
-        kind: review::ItemKind::Question,
+        kind: schedule::ItemKind::Question,
         rating: Rating::Good,
         response: String::new(),
         review_kind: ReviewKind::Scheduled,

@@ -23,10 +23,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::journal::Rating;
+use crate::learn::journal::Rating;
+use crate::learn::progress::Progress;
+use crate::learn::schedule::{DAY_MS, ItemState, Scheduler, item_of};
 use crate::pack::{KeyResult, Measure, Objective, Pack};
-use crate::progress::Progress;
-use crate::review::{DAY_MS, ItemState, Scheduler, item_of};
 
 /// A due review done within this long after the item fell due is on time.
 pub const ON_TIME_MS: i64 = DAY_MS;

@@ -5,9 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::journal::{Rating, Record};
+use crate::learn::journal::{Rating, Record};
+use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 use crate::pack::{Exercise, Lesson};
-use crate::review::{ItemKind, ItemState, ReviewKind};
 
 /// The place to come back to: lesson, bite (1-based) and scroll offset in lines.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,14 +9,16 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::clock::Clock;
-use crate::grade::{self, Response};
-pub use crate::grade::{Feedback, Shown, Stated, Verdict};
-pub use crate::journal::Rating;
-use crate::journal::{AnswerRecord, FeedbackRecord, Journal, NoteRecord, Record, ReviewRecord};
+use crate::learn::clock::Clock;
+use crate::learn::grade::{self, Response};
+pub use crate::learn::grade::{Feedback, Shown, Stated, Verdict};
+pub use crate::learn::journal::Rating;
+use crate::learn::journal::{
+    AnswerRecord, FeedbackRecord, Journal, NoteRecord, Record, ReviewRecord,
+};
+use crate::learn::progress::{LessonStatus, Progress};
+use crate::learn::schedule::{self, ItemState, ReviewKind, Scheduler};
 use crate::pack::{Bite, Exercise, Lesson, Pack, Question, QuestionKind};
-use crate::progress::{LessonStatus, Progress};
-use crate::review::{self, ItemState, ReviewKind, Scheduler};
 
 /// How to open a course.
 #[derive(Debug, Clone, Default)]
@@ -927,7 +929,7 @@ impl Session {
         shown_at: i64,
         now: i64,
     ) -> Record {
-        let (id, kind) = review::item_of(exercise);
+        let (id, kind) = schedule::item_of(exercise);
         let previous = self.progress.items.get(id);
         let first = self.graded.insert(id.to_string());
         let (review_kind, state) = if first {
@@ -949,7 +951,7 @@ impl Session {
             at: now,
             utc_offset_min: self.clock.utc_offset_min(now),
             duration_ms: (now - shown_at).max(0),
-            content_hash: review::item_hash(exercise),
+            content_hash: schedule::item_hash(exercise),
             state_before: ItemState::optimizer_state(previous),
             state,
         })
@@ -982,7 +984,7 @@ impl Session {
             shown_at: state.shown_at,
             answered_at: now,
         });
-        let grade = review::question_grade(verdict.correct, verdict.skipped, state.hint_used);
+        let grade = schedule::question_grade(verdict.correct, verdict.skipped, state.hint_used);
         let shown_at = state.shown_at;
         state.verdict = Some(verdict.clone());
         let was_graded = self.graded.contains(&question.id);

@@ -34,10 +34,10 @@
 //! `plan.items` is the session in order ([`Step`]: a review, a missed question or a bite, each with its estimate);
 //! `plan.estimate_seconds` is the time planned, to set against time used; `plan.left()` what is unplanned.
 
+use crate::learn::progress::Progress;
+use crate::learn::schedule::{ItemKind, ItemState};
+use crate::learn::session::{OpenOptions, start_point};
 use crate::pack::{Exercise, Pack};
-use crate::progress::Progress;
-use crate::review::{ItemKind, ItemState};
-use crate::session::{OpenOptions, start_point};
 
 /// Samples of a kind needed before the learner's own median replaces the default.
 pub const MIN_SAMPLES: usize = 5;
@@ -461,7 +461,7 @@ pub fn new_bites<'a>(pack: &'a Pack, progress: &'a Progress) -> impl Iterator<It
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::{QuestionProgress, SavedPosition};
+    use crate::learn::progress::{QuestionProgress, SavedPosition};
 
     fn item(course: &str, id: &str, kind: ItemKind) -> DueItem {
         DueItem {
@@ -830,12 +830,12 @@ mod tests {
 
     #[test]
     fn the_least_retrievable_item_comes_first() {
-        use crate::journal::Rating;
-        let s = crate::review::Scheduler::default();
+        use crate::learn::journal::Rating;
+        let s = crate::learn::schedule::Scheduler::default();
         let t0 = 1_795_000_000_000;
         let weak = s.next(None, Rating::Again, t0);
         let strong = s.next(None, Rating::Easy, t0);
-        let now = t0 + 10 * crate::review::DAY_MS;
+        let now = t0 + 10 * crate::learn::schedule::DAY_MS;
         let order = by_retrievability(
             vec![
                 (item("a", "strong", ItemKind::Card), strong),
@@ -852,7 +852,7 @@ mod tests {
             .map(|i| {
                 let mut state = s.next(None, Rating::ALL[rng.usize(0..4)], t0);
                 state.stability = 0.1 + rng.f32() * 300.0;
-                state.last_review_at = t0 - rng.i64(0..400 * crate::review::DAY_MS);
+                state.last_review_at = t0 - rng.i64(0..400 * crate::learn::schedule::DAY_MS);
                 (item("a", &format!("i{i}"), ItemKind::Card), state)
             })
             .collect();

@@ -2,19 +2,19 @@
 //! shows its prompt alone (its bite on request); a card its front, then its back to rate. Pure domain like the
 //! playing session: every answer or rating goes to a `Journal` before the move takes effect.
 //!
-//! The first attempt at an item in the sitting is graded through the `Scheduler` (`review::question_grade` for a
+//! The first attempt at an item in the sitting is graded through the `Scheduler` (`schedule::question_grade` for a
 //! question, the rating for a card) and moves the item's schedule; trying again after a miss is practice. Each
 //! graded review also keeps its time on task.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::clock::Clock;
-use crate::grade::{self, Response, Verdict};
-use crate::journal::{Journal, Rating, Record, ReviewRecord};
+use crate::learn::clock::Clock;
+use crate::learn::grade::{self, Response, Verdict};
+use crate::learn::journal::{Journal, Rating, Record, ReviewRecord};
+use crate::learn::schedule::{self, ItemKind, ItemState, ReviewKind, Scheduler};
+use crate::learn::session::{ExerciseState, shown_order};
 use crate::pack::{Bite, Exercise, Lesson, Pack, QuestionKind};
-use crate::review::{self, ItemKind, ItemState, ReviewKind, Scheduler};
-use crate::session::{ExerciseState, shown_order};
 
 /// One item to review, with what is needed to show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,7 +132,7 @@ fn places<'a>(
         for lesson in &pack.lessons {
             for bite in &lesson.bites {
                 for exercise in &bite.exercises {
-                    let (id, kind) = review::item_of(exercise);
+                    let (id, kind) = schedule::item_of(exercise);
                     if let Some(&at) = wanted.get(&(course, id, kind)) {
                         found[at] = Some((lesson, bite, exercise));
                     }
@@ -268,7 +268,7 @@ impl Reviewing {
         }
         let verdict = grade::verdict(&q.kind, &state.shown, response);
         let given = response.describe(&q.kind);
-        let rating = review::question_grade(verdict.correct, false, state.hint_used);
+        let rating = schedule::question_grade(verdict.correct, false, state.hint_used);
         self.record(rating, given, verdict.clone(), journal)?;
         Ok(Some(verdict))
     }
@@ -322,7 +322,7 @@ impl Reviewing {
         };
         let graded = state.attempt == 1;
         let next = graded.then(|| self.scheduler.next(Some(&item.state), rating, now));
-        let (id, kind) = review::item_of(&item.exercise);
+        let (id, kind) = schedule::item_of(&item.exercise);
         let records = [
             Record::Reviewed(ReviewRecord {
                 course_id: item.course_id.clone(),
@@ -339,7 +339,7 @@ impl Reviewing {
                 at: now,
                 utc_offset_min: self.clock.utc_offset_min(now),
                 duration_ms: (now - state.shown_at).max(0),
-                content_hash: review::item_hash(&item.exercise),
+                content_hash: schedule::item_hash(&item.exercise),
                 state_before: ItemState::optimizer_state(Some(&item.state)),
                 state: next,
             }),
@@ -428,7 +428,7 @@ impl Reviewing {
 
 /// "again in 4 days": when an item comes back, from `now`, in words.
 pub fn comes_back(due_at: i64, now: i64) -> String {
-    let days = ((due_at - now) as f64 / review::DAY_MS as f64).round() as i64;
+    let days = ((due_at - now) as f64 / schedule::DAY_MS as f64).round() as i64;
     match days {
         ..=0 => "again today".to_string(),
         1 => "again tomorrow".to_string(),

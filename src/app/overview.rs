@@ -4,20 +4,20 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::app::paths::Paths;
+use crate::learn::progress::{LessonStatus, Progress, SavedPosition};
+use crate::learn::schedule::Scheduler;
+use crate::learn::session::{OpenOptions, start_point};
+use crate::learn::sitting::{self, ReviewItem};
 use crate::pack::{self, Pack};
-use crate::paths::Paths;
-use crate::progress::{LessonStatus, Progress, SavedPosition};
-use crate::render::sanitize;
-use crate::review::Scheduler;
-use crate::reviewing::{self, ReviewItem};
-use crate::session::{OpenOptions, start_point};
 use crate::store::{ActiveTime, CourseRow, Store, StoreError};
+use crate::text::sanitize;
 
 /// A share of questions right on the first try as a whole percentage, rounded down: a lesson shown at the pass
 /// mark's percentage has reached it (4 of 5 is 80%, 79.6% is 79%, never 80%). A lesson without questions is 100%.
 /// Every place that prints a score (the lesson summary, `--plain`, `stats`) goes through this.
 pub fn score_percent(status: &LessonStatus) -> usize {
-    crate::summary::percent(status.first_try_right, status.questions) as usize
+    crate::app::summary::percent(status.first_try_right, status.questions) as usize
 }
 
 /// Reading minutes as shown to a learner: the pack's estimate rounded up ("about 3 min", as `check` says).
@@ -375,7 +375,7 @@ pub fn review_queue(
     ids.sort_unstable();
     ids.dedup();
     let packs = packs_of(paths, store, &ids)?;
-    let items = reviewing::queue(scheduled, &packs, &scheduler, now, ahead, limit);
+    let items = sitting::queue(scheduled, &packs, &scheduler, now, ahead, limit);
     Ok((scheduler, items))
 }
 
@@ -388,7 +388,7 @@ pub fn key_results(
     retention: f32,
     now: i64,
 ) -> Result<Vec<(String, f64)>, StoreError> {
-    use crate::outcomes::{Inputs, Snapshot};
+    use crate::learn::outcomes::{Inputs, Snapshot};
     let packs = packs_of(paths, store, ids)?;
     let scheduler = store.scheduler(retention)?;
     let mut gauges = Vec::new();
@@ -409,12 +409,15 @@ pub fn key_results(
                 history: &history,
             },
         );
-        for change in crate::outcomes::standing(pack, &snapshot, &snapshot) {
+        for change in crate::learn::outcomes::standing(pack, &snapshot, &snapshot) {
             let target = change.key_result.target;
             let ratio = change
                 .now
                 .map_or(0.0, |v| if target > 0.0 { v / target } else { 0.0 });
-            gauges.push((crate::summary::KeyResultLine::from(&change).line(), ratio));
+            gauges.push((
+                crate::app::summary::KeyResultLine::from(&change).line(),
+                ratio,
+            ));
         }
     }
     Ok(gauges)
@@ -466,7 +469,7 @@ mod tests {
 
     #[test]
     fn next_is_where_play_opens_not_only_what_was_saved() {
-        use crate::journal::{Journal, Record};
+        use crate::learn::journal::{Journal, Record};
         let dir = tempfile::tempdir().unwrap();
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/every-construct");

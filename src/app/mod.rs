@@ -1,0 +1,10 @@
+//! The application layer, shared by every front end and command: where things live (`paths`), the config, the
+//! bundled courses, finding and opening a course with the learner's progress (`overview`), the standing and summary
+//! text every screen shows alike, and watching a pack for saves.
+
+pub mod bundled;
+pub mod config;
+pub mod overview;
+pub mod paths;
+pub mod summary;
+pub mod watch;
