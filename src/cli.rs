@@ -914,7 +914,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )?;
             }
             // Where each course comes from: a folder on the course path, or the bundled copy installed where.
-            let sources = crate::app::bundled::sources(&paths);
+            let sources =
+                crate::app::bundled::sources(&paths.all_packs(), paths.bundled_home().as_deref());
             let width = sources.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
             for (id, source) in sources {
                 writeln!(out, "course    {id:width$}  {source}")?;

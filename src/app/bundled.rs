@@ -275,12 +275,13 @@ pub fn shadowed(packs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
 
 /// Where each course on the course path comes from, as `morsel paths` says it: (course id, source), in course
 /// path order, then the bundled courses not installed yet.
-pub fn sources(paths: &crate::app::paths::Paths) -> Vec<(String, String)> {
-    let all = paths.all_packs();
-    let shadowed = shadowed(&all);
-    let copies = paths.bundled_home().map(|home| inspect(&home));
+/// `all` is every pack on the course path (`Paths::all_packs`), `home` the folder the bundled courses are installed
+/// in when it is on the path (`Paths::bundled_home`).
+pub fn sources(all: &[PathBuf], home: Option<&Path>) -> Vec<(String, String)> {
+    let shadowed = shadowed(all);
+    let copies = home.map(inspect);
     let mut out = Vec::new();
-    for pack in &all {
+    for pack in all {
         let shown = pack.display().to_string();
         let id = pack_id(pack).unwrap_or_else(|| "(no id)".to_string());
         let state = copies
@@ -356,20 +357,14 @@ fn newer(a: &str, b: &str) -> bool {
 fn hash(files: impl Iterator<Item = (String, Vec<u8>)>) -> String {
     let mut files: Vec<(String, Vec<u8>)> = files.collect();
     files.sort();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
+    let mut h = crate::text::hash::Fnv64::default();
     for (path, bytes) in &files {
-        eat(path.as_bytes());
-        eat(&[0]);
-        eat(&(bytes.len() as u64).to_le_bytes());
-        eat(bytes);
+        h.write(path.as_bytes())
+            .write(&[0])
+            .write(&(bytes.len() as u64).to_le_bytes())
+            .write(bytes);
     }
-    format!("{h:016x}")
+    h.hex()
 }
 
 /// The hash of an installed copy's files as they are now (the marker left out); `None` if it cannot be read.

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use crate::app::config::Config;
 use crate::app::overview::{Loaded, load_pack};
-use crate::export::xapi::{self, Actor, Fact, Ifi, Statement};
+use crate::export::xapi::{self, Actor, Ifi, Statement};
 use crate::pack::Exercise;
+use crate::store::Fact;
 use crate::store::{Store, StoreError};
 use crate::text::sanitize;
 

@@ -6,6 +6,8 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::store::Fact;
+
 /// The namespace of morsel's statement ids (a UUID v5 of the name "morsel" in the URL namespace).
 fn namespace() -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:morsel")
@@ -75,12 +77,16 @@ impl Course {
         Self {
             id: id.to_string(),
             title: title.to_string(),
-            iri: format!("urn:morsel:{}", iri_part(id)),
+            iri: format!("urn:morsel:{}", crate::text::percent::segment(id)),
         }
     }
 
     fn lesson_iri(&self, lesson: &str) -> String {
-        format!("{}/lesson/{}", self.iri, iri_part(lesson))
+        format!(
+            "{}/lesson/{}",
+            self.iri,
+            crate::text::percent::segment(lesson)
+        )
     }
 
     fn activity(&self) -> Value {
@@ -93,57 +99,6 @@ impl Course {
             },
         })
     }
-}
-
-/// One thing the store recorded, as a statement needs it. Times are UTC milliseconds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fact {
-    BiteSeen {
-        lesson: String,
-        bite: usize,
-        at: i64,
-    },
-    Answer {
-        /// What makes this answer unique in the store (`answer:ROWID`, `review:ROWID`).
-        key: String,
-        lesson: String,
-        question: String,
-        /// The store's kind: choice, truefalse, text, order.
-        kind: String,
-        /// As the store keeps it: choices and orders as a JSON array of texts.
-        response: String,
-        correct: bool,
-        duration_ms: i64,
-        at: i64,
-    },
-    /// A note on a bite: a question for the author is `asked`, any other note `commented`.
-    Note {
-        lesson: String,
-        bite: usize,
-        text: String,
-        question: bool,
-        at: i64,
-    },
-    /// A bite rated clear or unclear, with an optional comment: `commented`.
-    Rated {
-        lesson: String,
-        bite: usize,
-        clear: bool,
-        comment: String,
-        at: i64,
-    },
-    /// Active time stopped (a pause, or leaving): `suspended`.
-    Suspended { lesson: String, at: i64 },
-    /// Active time started again: `resumed`.
-    Resumed { lesson: String, at: i64 },
-    /// Every bite seen and every question answered; `known` of `questions` known against the pass mark.
-    LessonDone {
-        lesson: String,
-        known: usize,
-        questions: usize,
-        pass_mark: f64,
-        at: i64,
-    },
 }
 
 /// A statement and its id, ready to send.
@@ -220,7 +175,7 @@ pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Stateme
             } => {
                 let object = json!({
                     "objectType": "Activity",
-                    "id": format!("{}/question/{}", course.iri, iri_part(question)),
+                    "id": format!("{}/question/{}", course.iri, crate::text::percent::segment(question)),
                     "definition": {
                         "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
                         "interactionType": interaction_type(kind),
@@ -362,19 +317,6 @@ fn interaction_response(kind: &str, response: &str) -> String {
         },
         _ => response.to_string(),
     }
-}
-
-/// An IRI segment: ASCII letters, digits and `-._~` kept, everything else percent-encoded.
-fn iri_part(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// An ISO 8601 duration to the hundredth of a second: `PT12.34S`.

@@ -6,8 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use unicase::UniCase;
-
 use crate::pack::{Question, QuestionKind};
 
 /// The line that asks for every right choice, shown under a pick-all question's prompt.
@@ -262,22 +260,8 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
     }
 }
 
-/// Whether two texts are the same answer by the text rule of [`is_correct`]: equal once trimmed and runs of white
-/// space folded, compared with Unicode case folding unless `case_sensitive`. The pack's checks use it to find an
-/// accepted answer that another one already covers.
-pub fn same_text(a: &str, b: &str, case_sensitive: bool) -> bool {
-    let (a, b) = (fold_space(a), fold_space(b));
-    if case_sensitive {
-        a == b
-    } else {
-        UniCase::new(a.as_str()) == UniCase::new(b.as_str())
-    }
-}
-
-/// Trims and folds every run of white space to one space.
-fn fold_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use crate::text::fold_space;
+pub use crate::text::same_text;
 
 /// Why typed input could not be read as an answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -101,51 +101,8 @@ pub struct ReviewRecord {
     pub state: Option<ItemState>,
 }
 
+pub use crate::learn::schedule::Rating;
 use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
-
-/// How well a card's back was remembered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rating {
-    Again,
-    Hard,
-    Good,
-    Easy,
-}
-
-impl Rating {
-    /// Every rating, from the weakest recall to the strongest.
-    pub const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
-
-    /// 1 Again, 2 Hard, 3 Good, 4 Easy: the key that gives it and the number the store keeps.
-    pub fn number(self) -> u8 {
-        match self {
-            Rating::Again => 1,
-            Rating::Hard => 2,
-            Rating::Good => 3,
-            Rating::Easy => 4,
-        }
-    }
-
-    /// The rating numbered `n` (1 to 4), if any.
-    pub fn from_number(n: u8) -> Option<Rating> {
-        Rating::ALL.get(usize::from(n).checked_sub(1)?).copied()
-    }
-
-    /// The rating's name, as the keys and `--plain` give it: `Again`, `Hard`, `Good`, `Easy`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Rating::Again => "Again",
-            Rating::Hard => "Hard",
-            Rating::Good => "Good",
-            Rating::Easy => "Easy",
-        }
-    }
-
-    /// Recall good enough to count as remembered: Good or Easy.
-    pub fn remembered(self) -> bool {
-        self >= Rating::Good
-    }
-}
 
 /// One answer attempt, or a skip.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,51 @@
 //! - [`content_hash`] names an item's content, so that an edited item keeps its history and is counted as edited;
 //!   [`item_hash`] is that hash of a card or question as the pack has it.
 
-use crate::learn::journal::Rating;
 use crate::pack::{Exercise, QuestionKind};
+
+/// How well a card's back was remembered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rating {
+    Again,
+    Hard,
+    Good,
+    Easy,
+}
+
+impl Rating {
+    /// Every rating, from the weakest recall to the strongest.
+    pub const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+
+    /// 1 Again, 2 Hard, 3 Good, 4 Easy: the key that gives it and the number the store keeps.
+    pub fn number(self) -> u8 {
+        match self {
+            Rating::Again => 1,
+            Rating::Hard => 2,
+            Rating::Good => 3,
+            Rating::Easy => 4,
+        }
+    }
+
+    /// The rating numbered `n` (1 to 4), if any.
+    pub fn from_number(n: u8) -> Option<Rating> {
+        Rating::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    /// The rating's name, as the keys and `--plain` give it: `Again`, `Hard`, `Good`, `Easy`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::Again => "Again",
+            Rating::Hard => "Hard",
+            Rating::Good => "Good",
+            Rating::Easy => "Easy",
+        }
+    }
+
+    /// Recall good enough to count as remembered: Good or Easy.
+    pub fn remembered(self) -> bool {
+        self >= Rating::Good
+    }
+}
 
 /// A day in milliseconds.
 pub const DAY_MS: i64 = 86_400_000;
@@ -126,18 +169,14 @@ pub fn question_grade(correct: bool, skipped: bool, hint_used: bool) -> Rating {
 /// A stable name for an item's content (FNV-1a, 64 bits, of its parts separated by NUL): the same text gives the
 /// same hash on every machine and every version of morsel.
 pub fn content_hash(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |byte: u8| {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    };
+    let mut hash = crate::text::hash::Fnv64::default();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
-            feed(0);
+            hash.write(&[0]);
         }
-        part.bytes().for_each(&mut feed);
+        hash.write(part.as_bytes());
     }
-    format!("{hash:016x}")
+    hash.hex()
 }
 
 /// The content hash of a card (its front and back) or a question (its kind, prompt and what makes an answer right:

@@ -165,9 +165,9 @@ pub enum Problem {
     LongBite { minutes: f64, words: usize },
     #[error(
         "this lesson takes about {minutes:.0} minutes (its words at {} a minute, {} s a question, {} s a card); lessons should take at most {}, so split it into two lesson files",
-        crate::learn::plan::Pace::DEFAULT.words_per_minute,
-        crate::learn::plan::Pace::DEFAULT.seconds_per_question,
-        crate::learn::plan::Pace::DEFAULT.seconds_per_card,
+        super::DEFAULT_WORDS_PER_MINUTE,
+        super::DEFAULT_SECONDS_PER_QUESTION,
+        super::DEFAULT_SECONDS_PER_CARD,
         super::MAX_LESSON_MINUTES
     )]
     LongLesson { minutes: f64 },

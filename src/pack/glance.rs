@@ -92,14 +92,10 @@ pub struct IndexedLesson {
 /// The index file of the pack at `root` in `cache_dir`: one file per pack, named by a hash of its real path.
 fn index_path(cache_dir: &Path, real_root: &Path) -> PathBuf {
     // FNV-1a: stable across builds and platforms, unlike the standard library's hasher.
-    let hash = real_root
-        .as_os_str()
-        .as_encoded_bytes()
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    cache_dir.join("lessons").join(format!("{hash:016x}.tsv"))
+    let hash = crate::text::hash::Fnv64::default()
+        .write(real_root.as_os_str().as_encoded_bytes())
+        .hex();
+    cache_dir.join("lessons").join(format!("{hash}.tsv"))
 }
 
 /// A file's size and modification time in ns since the epoch.

@@ -2,31 +2,20 @@
 //! blocks in each bite.
 
 use std::ops::Range;
-use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use toml::Spanned;
 
 use super::diagnostic::{Problem, Sink, Site};
 use super::fields::{self, Fields, Origin};
+use super::links::{LinkTarget, is_local, markdown_options};
 use super::question::{self, Block, BlockKind};
 use super::{
     Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, MINUTES_PER_QUESTION,
     QuestionKind, WORDS_PER_MINUTE, is_valid_id,
 };
-use crate::learn::plan::Pace;
 
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
-
-/// The Markdown extensions of the pack format: CommonMark with GitHub's tables, task lists, strikethrough,
-/// footnotes and autolinks (pulldown-cmark links bare URLs only inside `<…>`, as CommonMark does).
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_GFM
-}
 
 /// Where an id stands, so that a duplicate can name both places.
 pub struct IdSite {
@@ -42,12 +31,6 @@ pub struct ParsedLesson {
     /// Choice questions with one right answer and no `shuffle`: the right choice's index, the number of choices and
     /// the question's fence, for the pack-wide position-bias check.
     pub right_positions: Vec<(usize, usize, Site)>,
-}
-
-/// A link or image target to check once the pack's layout is known.
-pub struct LinkTarget {
-    pub target: String,
-    pub site: Site,
 }
 
 /// Parses a lesson; `None` when its front matter is unusable. Problems go to `sink`; relative link targets to `links`.
@@ -101,7 +84,7 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     let seconds: u32 = body
         .bites
         .iter()
-        .map(|b| Pace::DEFAULT.bite_seconds(b.words, b.questions().count(), b.cards().count()))
+        .map(|b| super::default_bite_seconds(b.words, b.questions().count(), b.cards().count()))
         .sum();
     let planned = f64::from(seconds) / 60.0;
     if planned > MAX_LESSON_MINUTES {
@@ -488,7 +471,7 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
     }
     markdown.push_str(&text[at..done.end]);
     // Bites are judged at the planner's reading speed, the one the time box and the player's estimates use.
-    let minutes = done.words as f64 / Pace::DEFAULT.words_per_minute;
+    let minutes = done.words as f64 / super::DEFAULT_WORDS_PER_MINUTE;
     if minutes > MAX_BITE_MINUTES {
         sink.warn(
             start..start,
@@ -514,75 +497,6 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
             exercises
         },
     });
-}
-
-/// Whether a link target names a file of the pack (no scheme, no fragment-only link).
-pub fn is_local(target: &str) -> bool {
-    if target.is_empty() || target.starts_with('#') || target.starts_with("//") {
-        return false;
-    }
-    // A scheme is letters, digits, `+`, `-` or `.` before the first `:`, as in `https:` or `mailto:`.
-    match target.find(':') {
-        Some(colon) => {
-            let scheme = &target[..colon];
-            scheme.is_empty()
-                || !scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => true,
-    }
-}
-
-/// The file a local link target names, relative to the pack root, or `None` if it leaves the pack.
-pub fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathBuf> {
-    let path = percent_decoded(target.split(['#', '?']).next().unwrap_or(target));
-    let path = path.as_str();
-    let mut out = std::path::PathBuf::new();
-    let base = if path.starts_with('/') {
-        Path::new("")
-    } else {
-        lesson_file.parent().unwrap_or(Path::new(""))
-    };
-    for part in base
-        .iter()
-        .chain(Path::new(path.trim_start_matches('/')).iter())
-    {
-        match part.to_str() {
-            Some(".") => {}
-            Some("..") => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            _ => out.push(part),
-        }
-    }
-    Some(out)
-}
-
-/// `%XX` escapes decoded, as a URL path would be (`my%20notes.txt` names `my notes.txt`).
-pub fn percent_decoded(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use super::course::{self, CourseFile};
 use super::diagnostic::{self, Diagnostic, Problem, Sink, Site};
 use super::discover::{self, LessonFile};
-use super::lesson::{self, LinkTarget, ParsedLesson};
+use super::lesson::{self, ParsedLesson};
+use super::links::LinkTarget;
 use super::objectives;
 use super::source::{self, ReadError, SourceFile};
 use super::{Course, Lesson, Pack};
@@ -343,7 +344,7 @@ pub(super) fn read_source(
 
 fn check_links(root: &Path, links: &[LinkTarget], out: &mut Vec<Diagnostic>) {
     for link in links {
-        let problem = match lesson::resolve_link(&link.site.file, &link.target) {
+        let problem = match super::links::resolve_link(&link.site.file, &link.target) {
             None => Some(Problem::LinkOutsidePack(link.target.clone())),
             // Resolved as lesson paths are: a symlink on the way is followed, and must stay inside the pack.
             Some(path) => match discover::contained(root, &path) {

@@ -9,6 +9,7 @@ mod discover;
 mod fields;
 pub mod glance;
 mod lesson;
+mod links;
 mod load;
 mod objectives;
 mod question;
@@ -21,7 +22,7 @@ use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
-pub use lesson::{markdown_options, percent_decoded};
+pub use links::{is_local, markdown_options, percent_decoded};
 pub use load::{LoadReport, load, load_outline};
 pub use objectives::Personal;
 
@@ -33,6 +34,20 @@ pub const DEFAULT_PASS_MARK: f64 = 0.8;
 pub const WORDS_PER_MINUTE: f64 = 200.0;
 /// Minutes added to a lesson's estimate for each question.
 pub const MINUTES_PER_QUESTION: f64 = 0.25;
+/// The default pace every estimate starts from (the planner's, before the learner's own replaces it): words read a
+/// minute, seconds a question, seconds a card. The pack's checks judge bites and lessons by it.
+pub const DEFAULT_WORDS_PER_MINUTE: f64 = 230.0;
+pub const DEFAULT_SECONDS_PER_QUESTION: f64 = 20.0;
+pub const DEFAULT_SECONDS_PER_CARD: f64 = 10.0;
+
+/// Seconds to read `words` words and do `questions` questions and `cards` cards at the default pace: whole seconds,
+/// rounded up, at least one (what `learn::plan::Pace::bite_seconds` gives for the default pace).
+pub fn default_bite_seconds(words: usize, questions: usize, cards: usize) -> u32 {
+    let seconds = words as f64 * 60.0 / DEFAULT_WORDS_PER_MINUTE
+        + questions as f64 * DEFAULT_SECONDS_PER_QUESTION
+        + cards as f64 * DEFAULT_SECONDS_PER_CARD;
+    (seconds.ceil() as u32).max(1)
+}
 /// A bite that takes longer than this to read (at the planner's default reading speed) gets a warning.
 pub const MAX_BITE_MINUTES: f64 = 2.0;
 /// A lesson that takes longer than this (at the planner's default pace) gets a warning.

@@ -7,7 +7,7 @@ use toml::de::DeTable;
 
 use super::diagnostic::{Problem, Sink};
 use super::fields::{self, Fields, Origin};
-use super::lesson::{self, LinkTarget};
+use super::links::{self, LinkTarget};
 use super::{Card, Choice, Exercise, Question, QuestionKind, is_valid_id};
 
 const COMMON_KEYS: &[&str] = &["kind", "prompt", "id", "explain", "hint"];
@@ -370,13 +370,14 @@ fn check_answers(answers: &[Spanned<String>], case_sensitive: bool, sink: &mut S
         }
     }
     for (i, answer) in answers.iter().enumerate() {
-        let Some(same_as) = answers[..i].iter().find(|a| {
-            crate::learn::grade::same_text(a.get_ref(), answer.get_ref(), case_sensitive)
-        }) else {
+        let Some(same_as) = answers[..i]
+            .iter()
+            .find(|a| crate::text::same_text(a.get_ref(), answer.get_ref(), case_sensitive))
+        else {
             continue;
         };
         let (a, b) = (same_as.get_ref(), answer.get_ref());
-        let how = if crate::learn::grade::same_text(a, b, true) {
+        let how = if crate::text::same_text(a, b, true) {
             "spacing"
         } else if a.trim() == a && b.trim() == b && a.split(' ').count() == b.split(' ').count() {
             "letter case"
@@ -445,10 +446,10 @@ fn links_in(text: &Spanned<String>, sink: &Sink, links: &mut Vec<LinkTarget>) {
         .text
         .get(body..)
         .is_some_and(|t| t.starts_with(value.as_str()));
-    let parser = Parser::new_ext(value, lesson::markdown_options()).into_offset_iter();
+    let parser = Parser::new_ext(value, links::markdown_options()).into_offset_iter();
     for (event, range) in parser {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
-            && lesson::is_local(&dest_url)
+            && links::is_local(&dest_url)
         {
             let at = if verbatim {
                 body + range.start..body + range.end
@@ -495,11 +496,7 @@ fn resolve_id(
 /// `LESSON_ID-XXXXXXXX`, the hex digits a 32-bit FNV-1a hash of the text: a fixed function, so that ids stay the same
 /// across morsel versions and machines (the standard library's hasher promises neither).
 pub fn derived_id(lesson_id: &str, text: &str) -> String {
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in text.trim().bytes() {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
+    let hash = crate::text::hash::fnv32(text.trim().as_bytes());
     let mut id = format!("{lesson_id}-{hash:08x}");
     if id.len() > 64 {
         id.replace_range(..id.len() - 64, "");

@@ -367,13 +367,7 @@ fn immutable_uri(path: &Path) -> String {
     } else {
         "file:///"
     });
-    for b in bytes {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            uri.push(b as char);
-        } else {
-            uri.push_str(&format!("%{b:02X}"));
-        }
-    }
+    uri.push_str(&crate::text::percent::path_bytes(&bytes));
     uri.push_str("?immutable=1");
     uri
 }

@@ -6,7 +6,57 @@ use std::collections::HashSet;
 use rusqlite::params;
 
 use super::{Store, StoreError};
-use crate::export::xapi::Fact;
+
+/// One thing the store recorded, as a statement needs it. Times are UTC milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    BiteSeen {
+        lesson: String,
+        bite: usize,
+        at: i64,
+    },
+    Answer {
+        /// What makes this answer unique in the store (`answer:ROWID`, `review:ROWID`).
+        key: String,
+        lesson: String,
+        question: String,
+        /// The store's kind: choice, truefalse, text, order.
+        kind: String,
+        /// As the store keeps it: choices and orders as a JSON array of texts.
+        response: String,
+        correct: bool,
+        duration_ms: i64,
+        at: i64,
+    },
+    /// A note on a bite: a question for the author is `asked`, any other note `commented`.
+    Note {
+        lesson: String,
+        bite: usize,
+        text: String,
+        question: bool,
+        at: i64,
+    },
+    /// A bite rated clear or unclear, with an optional comment: `commented`.
+    Rated {
+        lesson: String,
+        bite: usize,
+        clear: bool,
+        comment: String,
+        at: i64,
+    },
+    /// Active time stopped (a pause, or leaving): `suspended`.
+    Suspended { lesson: String, at: i64 },
+    /// Active time started again: `resumed`.
+    Resumed { lesson: String, at: i64 },
+    /// Every bite seen and every question answered; `known` of `questions` known against the pass mark.
+    LessonDone {
+        lesson: String,
+        known: usize,
+        questions: usize,
+        pass_mark: f64,
+        at: i64,
+    },
+}
 
 impl Store {
     /// A course's bites seen and questions answered, oldest first: every answer given in a lesson (skips left out:

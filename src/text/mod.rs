@@ -1,5 +1,9 @@
 //! Rules for any text, at the bottom of the house: every layer may use them, and they use nothing of morsel's.
 
+mod answer;
+pub mod hash;
+pub mod percent;
 pub(crate) mod sanitize;
 
+pub use answer::{fold_space, same_text};
 pub use sanitize::sanitize;

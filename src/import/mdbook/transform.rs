@@ -184,13 +184,13 @@ fn edit_link(
     };
     edits.push((
         inner_end..link.range.end,
-        format!("]({})", encode_dest(&dest)),
+        format!("]({})", crate::text::percent::link_target(&dest)),
     ));
 }
 
 impl Links<'_> {
     fn resolve(&mut self, dest: &str, image: bool) -> Target {
-        if !is_local(dest) {
+        if !crate::pack::is_local(dest) {
             return Target::Keep;
         }
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
@@ -279,8 +279,14 @@ fn only_images(
             .replace(']', "\\]");
         let src = attribute(tag, "src")?;
         match links.resolve(&src, true) {
-            Target::Keep => images.push(format!("![{alt}]({})", encode_dest(&src))),
-            Target::To(dest) => images.push(format!("![{alt}]({})", encode_dest(&dest))),
+            Target::Keep => images.push(format!(
+                "![{alt}]({})",
+                crate::text::percent::link_target(&src)
+            )),
+            Target::To(dest) => images.push(format!(
+                "![{alt}]({})",
+                crate::text::percent::link_target(&dest)
+            )),
             Target::Gone(why) => {
                 problems.push((at, why));
                 images.push(alt);
@@ -395,39 +401,6 @@ fn hide_lines(code: &str, offset: usize, edits: &mut Vec<(Range<usize>, String)>
     }
 }
 
-/// A link target as written in Markdown: bytes that would end or break it percent-encoded.
-fn encode_dest(dest: &str) -> String {
-    let mut out = String::with_capacity(dest.len());
-    for c in dest.chars() {
-        if c.is_control() || matches!(c, ' ' | '(' | ')' | '<' | '>' | '\\') {
-            let mut buf = [0; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Whether a link target names a file (no scheme, not only a fragment): the pack loader's rule.
-fn is_local(target: &str) -> bool {
-    if target.is_empty() || target.starts_with('#') || target.starts_with("//") {
-        return false;
-    }
-    match target.find(':') {
-        Some(colon) => {
-            let scheme = &target[..colon];
-            scheme.is_empty()
-                || !scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,7 +431,7 @@ mod tests {
         assert_eq!(attribute(tag, "alt").unwrap(), "Two \"tables\"");
         assert_eq!(attribute(tag, "src").unwrap(), "img/a b.svg");
         assert_eq!(
-            encode_dest("../assets/img/a b.svg"),
+            crate::text::percent::link_target("../assets/img/a b.svg"),
             "../assets/img/a%20b.svg"
         );
     }

@@ -1,7 +1,8 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::pack::diagnostic::Diagnostic;
+use crate::pack::links::resolve_link;
 use crate::pack::source::SourceFile;
 use crate::pack::{Exercise, QuestionKind};
 
