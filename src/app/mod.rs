@@ -6,5 +6,8 @@ pub mod bundled;
 pub mod config;
 pub mod overview;
 pub mod paths;
+pub mod plan;
+pub mod stats;
 pub mod summary;
+pub mod takeover;
 pub mod watch;

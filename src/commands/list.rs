@@ -5,19 +5,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::minutes;
+use crate::text::words::bar;
 use crate::app::overview::{self, CourseOverview};
 use crate::app::paths::Paths;
 use crate::text::sanitize;
-
-/// A bar of `width` cells, filled in proportion.
-pub fn bar(done: usize, total: usize, width: usize) -> String {
-    let filled = (done * width + total / 2).checked_div(total).unwrap_or(0);
-    format!(
-        "{}{}",
-        "█".repeat(filled.min(width)),
-        "░".repeat(width - filled.min(width))
-    )
-}
 
 pub fn write_text(
     courses: &[CourseOverview],

@@ -23,6 +23,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+pub use crate::text::words::{minutes, plural};
+
 /// Writes `doc` as one pretty JSON document and a newline: the one JSON writer of `check`, `list` and `stats`.
 /// serde_json escapes C0 controls but writes DEL and the C1 controls (U+0080..=U+009F, which some terminals obey
 /// like ESC: U+009B is CSI) as they are; these are escaped too (`\u009b`). Outside its strings JSON is ASCII, so
@@ -64,16 +66,3 @@ pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// "1 lesson", "2 lessons".
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// Minutes, rounded, from seconds.
-pub fn minutes(seconds: i64) -> i64 {
-    (seconds + 30) / 60
-}

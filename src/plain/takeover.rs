@@ -6,6 +6,7 @@ use std::io::{self, BufRead, Read, Write};
 
 use crate::store::claim::{Claim, Heartbeat};
 use crate::store::{Store, StoreError};
+use crate::app::takeover::{TAKEN_OVER, question};
 use crate::text::sanitize;
 
 /// What the learner chose.
@@ -17,18 +18,6 @@ pub enum Claimed {
     /// The learner left the course to the other terminal.
     Left,
 }
-
-/// The question asked when another live player holds the course.
-pub fn question(course_id: &str, holder: &str) -> String {
-    format!(
-        "{} is open in another terminal ({holder}). Take over here? The other one will stop saving and show why.",
-        sanitize(course_id)
-    )
-}
-
-/// What a player that lost the course says.
-pub const TAKEN_OVER: &str =
-    "This course was taken over in another terminal; your progress up to here is saved";
 
 /// Claims the course; when another live player holds it, asks on `out` and reads the answer from `input`
 /// (`take` or `yes` takes it over; anything else, or the end of input, leaves it).

@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use super::Styles;
 use super::highlight::{self, Language, LineHighlighter};
 use super::nesting::{Container, MIN_TEXT, Nesting, Which};
-use super::page::LazyCode;
+use super::lazy::LazyCode;
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
 use crate::pack;

@@ -13,6 +13,7 @@
 mod ansi;
 mod blocks;
 mod highlight;
+mod lazy;
 mod nesting;
 mod page;
 

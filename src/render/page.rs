@@ -1,64 +1,13 @@
 //! A bite rendered for the screen: its lines laid out at once with code plain, and code highlighted only as far as
 //! it is drawn, so that no frame waits for syntect to go through a block it does not show.
 
-use ratatui::style::Style;
 use ratatui::text::Line;
 
 use super::Styles;
 use super::blocks::{self, Mode, code_rows};
-use super::highlight::{self, Language};
+use super::highlight;
+use super::lazy::LazyCode;
 use super::wrap;
-
-/// One code block put out plain, and what it takes to highlight its rows in place: highlighting changes styles
-/// only, never where a line wraps, so each source line keeps the rows it was given.
-#[derive(Debug)]
-pub(crate) struct LazyCode {
-    code: String,
-    language: Language,
-    theme: &'static str,
-    base: Style,
-    indent: &'static str,
-    /// The width the lines were wrapped at, after the indent.
-    width: usize,
-    /// The first row of each source line, and after them the row after the block.
-    rows: Vec<usize>,
-    /// For each row of the block, how many spans its prefix (quote bars, list indents) takes.
-    prefixes: Vec<usize>,
-    /// How many source lines are highlighted so far.
-    done: usize,
-}
-
-impl LazyCode {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        code: &str,
-        language: Language,
-        theme: &'static str,
-        base: Style,
-        indent: &'static str,
-        width: usize,
-        rows: Vec<usize>,
-        prefixes: Vec<usize>,
-    ) -> Self {
-        Self {
-            code: code.to_owned(),
-            language,
-            theme,
-            base,
-            indent,
-            width,
-            rows,
-            prefixes,
-            done: 0,
-        }
-    }
-
-    /// The number of source lines that start above row `end`.
-    fn lines_before(&self, end: usize) -> usize {
-        let lines = self.rows.len().saturating_sub(1);
-        self.rows[..lines].partition_point(|&row| row < end)
-    }
-}
 
 /// A bite's lines at one width, their code highlighted as far as [`Page::highlight_to`] was asked.
 #[derive(Debug, Default)]

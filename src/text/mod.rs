@@ -4,6 +4,7 @@ mod answer;
 pub mod hash;
 pub mod percent;
 pub(crate) mod sanitize;
+pub mod words;
 
 pub use answer::{fold_space, same_text};
 pub use sanitize::sanitize;

@@ -685,7 +685,7 @@ impl App {
         let now = self.ctx.clock.now_ms();
         let offset = self.ctx.clock.utc_offset_min(now);
         let result = self.ctx.store.active_spans(now).and_then(|spans| {
-            let stats = crate::commands::stats::gather(
+            let stats = crate::app::stats::gather(
                 &self.ctx.paths,
                 Some(&self.ctx.store),
                 None,
@@ -753,7 +753,7 @@ impl App {
         let current = course
             .as_deref()
             .and_then(|path| crate::pack::load(path).into_pack().ok());
-        let report = match crate::commands::plan::gather(
+        let report = match crate::app::plan::gather(
             &self.ctx.paths,
             Some(&self.ctx.store),
             current,

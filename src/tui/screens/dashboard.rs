@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Sparkline};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
-use crate::commands::stats::{FORECAST_DAYS, Stats};
+use crate::app::stats::{FORECAST_DAYS, Stats};
 use crate::learn::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
 use crate::text::sanitize;
 use crate::tui::app::Context;

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, timebox};
-use crate::commands::{list::bar, minutes};
+use crate::text::words::{bar, minutes};
 use std::path::PathBuf;
 
 use crate::app::overview::{self, CourseOverview, Loaded};

@@ -15,7 +15,7 @@ use super::{
     summary,
 };
 use crate::app::summary::{course_key_results, lesson_key_results};
-use crate::commands::list::bar;
+use crate::text::words::bar;
 use crate::learn::outcomes::{self, Inputs, Snapshot};
 use crate::learn::session::{Advance, Pause, Session, Stage};
 use crate::render;

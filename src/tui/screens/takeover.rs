@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{Next, column, dim, footer, frame_rows, notice_line, plain_text, truncate};
 use crate::learn::session::OpenOptions;
 use crate::pack::Pack;
-use crate::plain::takeover::question;
+use crate::app::takeover::question;
 use crate::store::claim::{Beat, Claim, Holder};
 use crate::text::sanitize;
 use crate::tui::app::{App, Context, Effect, Screen};

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line};
-use crate::commands::plan::duration;
+use crate::text::words::duration;
 use crate::learn::plan::{Plan, Step};
 use crate::learn::sitting::comes_back;
 use crate::tui::app::Context;

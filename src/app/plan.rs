@@ -1,0 +1,172 @@
+//! The time-boxed session `play --minutes N` holds and `plan --minutes N` prints: the inputs of `learn::plan::plan`
+//! gathered from the packs and the store (opened read-only): due reviews of every course (or of one) whose pack is
+//! at hand and still has the item, missed questions and the bites from where `play` resumes in the current course,
+//! and the learner's pace.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::app::overview::{self, Loaded};
+use crate::app::paths::Paths;
+use crate::learn::plan::{self, DueItem, HISTORY_SAMPLES, Pace, Plan};
+use crate::learn::progress::Progress;
+use crate::learn::schedule::ItemKind;
+use crate::pack::{Lesson, Pack};
+use crate::store::Store;
+
+/// A plan and what it was made from.
+#[derive(Debug)]
+pub struct Report {
+    pub plan: Plan,
+    pub pace: Pace,
+    /// The course whose bites the plan reads (COURSE, or the one played last), if there is one.
+    pub course: Option<(String, String)>,
+    /// Due items passed over because their course's pack is not at hand or no longer has them.
+    pub unplayable: usize,
+    /// Candidates before the box was applied: (due items read, of those the box could hold; missed; bites left).
+    pub candidates: (usize, usize, usize),
+    /// The estimate of the first bite left out, if one was.
+    pub next_bite_seconds: Option<u32>,
+}
+
+/// The packs a plan may draw on, by course id: `current` (COURSE, if given) first, then the course path, then
+/// where the store says each played course was last played from.
+struct Packs {
+    by_id: HashMap<String, Pack>,
+    /// Course ids in course-path order, for the course to read when none was played.
+    on_path: Vec<String>,
+}
+
+impl Packs {
+    fn gather(paths: &Paths, store: Option<&Store>, current: Option<Pack>) -> anyhow::Result<Self> {
+        let mut by_id = HashMap::new();
+        let mut on_path = Vec::new();
+        if let Some(pack) = current {
+            by_id.insert(pack.course.id.clone(), pack);
+        }
+        for path in paths.packs() {
+            if let Loaded::Pack(pack) = overview::load_pack(&path) {
+                on_path.push(pack.course.id.clone());
+                by_id.entry(pack.course.id.clone()).or_insert(*pack);
+            }
+        }
+        for row in store.map(Store::courses).transpose()?.unwrap_or_default() {
+            if !by_id.contains_key(&row.id)
+                && let Loaded::Pack(pack) = overview::load_pack(&PathBuf::from(&row.pack_path))
+                && pack.course.id == row.id
+            {
+                by_id.insert(row.id, *pack);
+            }
+        }
+        Ok(Self { by_id, on_path })
+    }
+}
+
+/// Plans `minutes` at `now`. `current`: the pack of COURSE when one was named (then only its items are reviewed);
+/// without it, reviews of every course and bites of the course played last (or the first on the course path).
+pub fn gather(
+    paths: &Paths,
+    store: Option<&Store>,
+    current: Option<Pack>,
+    minutes: u32,
+    now: i64,
+) -> anyhow::Result<Report> {
+    let only = current.as_ref().map(|p| p.course.id.clone());
+    let packs = Packs::gather(paths, store, current)?;
+    let course_id = match &only {
+        Some(id) => Some(id.clone()),
+        None => {
+            let played = store.map(Store::courses).transpose()?.unwrap_or_default();
+            played
+                .into_iter()
+                .map(|row| row.id)
+                .find(|id| packs.by_id.contains_key(id))
+                .or_else(|| packs.on_path.first().cloned())
+        }
+    };
+    let pack = course_id.as_ref().and_then(|id| packs.by_id.get(id));
+    let progress = match (store, pack) {
+        (Some(store), Some(pack)) => store.progress(&pack.course.id)?,
+        _ => Progress::default(),
+    };
+
+    let missed = pack.map_or_else(Vec::new, |p| plan::missed_questions(p, &progress));
+    let history = match store {
+        Some(store) => {
+            // Lessons by id, per course, built once: a sample's words are its bite's in the pack.
+            let mut lessons: HashMap<&str, HashMap<&str, &Lesson>> = HashMap::new();
+            store
+                .pace_samples(HISTORY_SAMPLES)?
+                .into_history(|course, lesson, bite| {
+                    let (id, pack) = packs.by_id.get_key_value(course)?;
+                    let index = lessons.entry(id.as_str()).or_insert_with(|| {
+                        pack.lessons.iter().map(|l| (l.id.as_str(), l)).collect()
+                    });
+                    Some(index.get(lesson)?.bites.get(bite.checked_sub(1)?)?.words)
+                })
+        }
+        None => plan::History::default(),
+    };
+    let pace = Pace::from_history(&history);
+    let (due, unplayable) = match store {
+        Some(store) => due_reviews(
+            store,
+            &packs,
+            only.as_deref(),
+            now,
+            minutes.saturating_mul(60),
+            &pace,
+        )?,
+        None => (Vec::new(), 0),
+    };
+    let bites_left = pack.map_or(0, |p| plan::new_bites(p, &progress).count());
+    let bites = pack.into_iter().flat_map(|p| plan::new_bites(p, &progress));
+    let plan = plan::plan(minutes, &due, &missed, bites, &pace);
+    let next_bite_seconds = pack
+        .and_then(|p| plan::new_bites(p, &progress).nth(plan.counts().2))
+        .map(|b| pace.bite_seconds(b.words, b.questions, b.cards));
+    Ok(Report {
+        plan,
+        pace,
+        course: pack.map(|p| (p.course.id.clone(), p.course.title.clone())),
+        unplayable,
+        candidates: (due.len(), missed.len(), bites_left),
+        next_bite_seconds,
+    })
+}
+
+/// The due items a box of `box_seconds` can hold (`Store::due_for_box`), least retrievable first, each with its
+/// lesson as the pack has it now; and how many were passed over because their pack is not at hand or no longer has
+/// them.
+fn due_reviews(
+    store: &Store,
+    packs: &Packs,
+    only: Option<&str>,
+    now: i64,
+    box_seconds: u32,
+    pace: &Pace,
+) -> anyhow::Result<(Vec<DueItem>, usize)> {
+    // Per course with items due: each item id of its pack, with its lesson and kind.
+    let mut items: HashMap<&str, HashMap<&str, (&str, ItemKind)>> = HashMap::new();
+    let playable = |mut item: DueItem| -> Option<DueItem> {
+        let (id, pack) = packs.by_id.get_key_value(&item.course)?;
+        let index = items.entry(id.as_str()).or_insert_with(|| {
+            let mut index = HashMap::new();
+            for l in &pack.lessons {
+                for q in l.questions() {
+                    index.insert(q.id.as_str(), (l.id.as_str(), ItemKind::Question));
+                }
+                for c in l.cards() {
+                    index.insert(c.id.as_str(), (l.id.as_str(), ItemKind::Card));
+                }
+            }
+            index
+        });
+        let (lesson, kind) = index.get(item.item.as_str())?;
+        (*kind == item.kind).then(|| {
+            item.lesson = (*lesson).to_string();
+            item
+        })
+    };
+    Ok(store.due_for_box(now, only, box_seconds, pace, playable)?)
+}

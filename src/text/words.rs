@@ -1,0 +1,35 @@
+//! Numbers in words, the one way every screen and command says them: a count with its noun, seconds as minutes,
+//! a duration, a bar of cells.
+
+/// "1 lesson", "2 lessons".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Minutes, rounded, from seconds.
+pub fn minutes(seconds: i64) -> i64 {
+    (seconds + 30) / 60
+}
+
+/// A bar of `width` cells, filled in proportion.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width + total / 2).checked_div(total).unwrap_or(0);
+    format!(
+        "{}{}",
+        "█".repeat(filled.min(width)),
+        "░".repeat(width - filled.min(width))
+    )
+}
+
+/// "45 s", "3 min", "3 min 20 s".
+pub fn duration(seconds: u32) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
