@@ -148,7 +148,9 @@ mod tests {
         assert_ne!(card_id("git", "q-one"), card_id("regex", "q-one"));
         assert_ne!(card_id("gi", "tq-one"), card_id("git", "q-one"));
         // FNV-1a of "git\0q-one", halved: the same on every machine.
-        let full = u64::from_str_radix(&crate::learn::schedule::content_hash(&["git", "q-one"]), 16).unwrap();
+        let full =
+            u64::from_str_radix(&crate::learn::schedule::content_hash(&["git", "q-one"]), 16)
+                .unwrap();
         assert_eq!(card_id("git", "q-one"), (full >> 1) as i64);
         assert!(card_id("git", "q-one") >= 0);
         // The README's example, a fixed value on every machine and in every version.

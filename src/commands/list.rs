@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::minutes;
-use crate::text::words::bar;
 use crate::app::overview::{self, CourseOverview};
 use crate::app::paths::Paths;
 use crate::text::sanitize;
+use crate::text::words::bar;
 
 pub fn write_text(
     courses: &[CourseOverview],

@@ -65,4 +65,3 @@ pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(escaped.as_bytes())?;
     writeln!(out)
 }
-

@@ -12,3 +12,4 @@ pub mod schedule;
 pub mod session;
 pub mod sitting;
 pub mod streak;
+pub mod timebox;

@@ -4,9 +4,9 @@
 
 use std::io::{self, BufRead, Read, Write};
 
+use crate::app::takeover::{TAKEN_OVER, question};
 use crate::store::claim::{Claim, Heartbeat};
 use crate::store::{Store, StoreError};
-use crate::app::takeover::{TAKEN_OVER, question};
 use crate::text::sanitize;
 
 /// What the learner chose.

@@ -13,8 +13,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Styles;
 use super::highlight::{self, Language, LineHighlighter};
-use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::lazy::LazyCode;
+use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
 use crate::pack;

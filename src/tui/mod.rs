@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod command;
+pub mod context;
 pub mod keymap;
 pub mod screens;
 

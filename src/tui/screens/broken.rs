@@ -13,8 +13,8 @@ use super::{
 };
 use crate::pack::Diagnostic;
 use crate::text::sanitize;
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 pub struct Broken {

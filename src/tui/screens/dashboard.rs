@@ -13,8 +13,8 @@ use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
 use crate::app::stats::{FORECAST_DAYS, Stats};
 use crate::learn::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
 use crate::text::sanitize;
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 /// Weeks in the heatmap.

@@ -16,8 +16,8 @@ use crate::pack::{Exercise, QuestionKind};
 use crate::render;
 use crate::store::{Store, StoreError};
 use crate::text::sanitize;
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 /// What answers the exercise on screen: the playing session, or a review sitting. Each keeps its records in the

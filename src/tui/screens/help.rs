@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{bold, dim, truncate};
-use crate::tui::app::Context;
 use crate::tui::command::Binding;
+use crate::tui::context::Context;
 
 pub fn draw(ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
     let wide = area.width >= 70;

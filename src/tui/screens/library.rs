@@ -17,9 +17,9 @@ use crate::app::overview::{self, CourseOverview, Loaded};
 use crate::pack::{LoadReport, glance};
 use crate::store::status::DailyStatus;
 use crate::text::sanitize;
-use crate::tui::app::Context;
-use crate::tui::app::Event;
 use crate::tui::command::{Binding, Command, Input};
+use crate::tui::context::Context;
+use crate::tui::context::Event;
 use crate::tui::keymap::Action;
 
 #[derive(Default)]

@@ -23,8 +23,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_truncate::UnicodeTruncateStr;
 
-use super::app::Context;
 use super::command::Binding;
+use super::context::Context;
 use crate::text::sanitize;
 
 /// Where a command leads beyond its own screen.

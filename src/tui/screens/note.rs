@@ -11,8 +11,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::player::Player;
 use super::{Next, bold, dim, notice_line};
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 /// A remark being made on the bite on screen.

@@ -15,12 +15,12 @@ use super::{
     summary,
 };
 use crate::app::summary::{course_key_results, lesson_key_results};
-use crate::text::words::bar;
 use crate::learn::outcomes::{self, Inputs, Snapshot};
 use crate::learn::session::{Advance, Pause, Session, Stage};
 use crate::render;
-use crate::tui::app::Context;
+use crate::text::words::bar;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 pub struct Player {

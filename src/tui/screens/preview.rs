@@ -15,8 +15,8 @@ use super::{bold, dim, truncate};
 use crate::learn::session::{OpenOptions, Session};
 use crate::pack::{Diagnostic, Pack};
 use crate::text::sanitize;
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 /// What preview adds to the player.

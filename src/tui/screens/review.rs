@@ -11,8 +11,8 @@ use super::{Next, column, dim, footer, frame_rows, max_scroll, notice_line};
 use crate::learn::sitting::{Reviewing, comes_back};
 use crate::render;
 use crate::text::sanitize;
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command, Input, scroll_bindings};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 pub struct ReviewScreen {

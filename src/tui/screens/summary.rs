@@ -8,8 +8,8 @@ use crate::app::summary::{CourseSummary, LessonSummary};
 use crate::learn::progress::LessonStatus;
 use crate::learn::session::Stage;
 use crate::render;
-use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {

@@ -9,15 +9,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, plain_text, truncate};
+use crate::app::takeover::question;
 use crate::learn::session::OpenOptions;
 use crate::pack::Pack;
-use crate::app::takeover::question;
-use crate::store::claim::{Beat, Claim, Holder};
 use crate::text::sanitize;
-use crate::tui::app::{App, Context, Effect, Screen};
 use crate::tui::command::{Binding, Command, Input};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
-use crate::tui::screens::library::Library;
 
 /// The screen: the question before a course opens, or the news that it was taken over.
 pub struct TakeOver {
@@ -140,111 +138,5 @@ impl TakeOver {
             column(notice, width),
         );
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
-    }
-}
-
-impl App {
-    /// Claims the course of `pack` before its session opens. `Some`: the course is this terminal's, go on;
-    /// `None`: the question (or an error) shows instead.
-    pub(crate) fn claim_course(
-        &mut self,
-        pack: Pack,
-        options: &OpenOptions,
-        from_library: bool,
-    ) -> Option<Pack> {
-        let now = self.ctx.clock.now_ms();
-        match self.ctx.store.claim(&pack.course.id, now, false) {
-            Ok(Claim::Held) => Some(pack),
-            Ok(Claim::Busy(holder)) => {
-                let prompt = TakeOver {
-                    title: pack.course.title.clone(),
-                    holder: self.describe(&holder),
-                    kind: Kind::Ask {
-                        pack: Box::new(pack),
-                        options: options.clone(),
-                        from_library,
-                        take: false,
-                    },
-                };
-                self.screen = Screen::TakeOver(Box::new(prompt));
-                None
-            }
-            Err(e) => {
-                self.ctx.error = Some(format!("the course could not be opened: {e}"));
-                None
-            }
-        }
-    }
-
-    /// After the learner chose to take the course over: the claim moves here and the course opens.
-    pub(crate) fn take_over(&mut self) {
-        let placeholder = Screen::Library(Library::default());
-        let Screen::TakeOver(prompt) = std::mem::replace(&mut self.screen, placeholder) else {
-            return;
-        };
-        let Kind::Ask {
-            pack,
-            options,
-            from_library,
-            ..
-        } = prompt.kind
-        else {
-            return;
-        };
-        let now = self.ctx.clock.now_ms();
-        if let Err(e) = self.ctx.store.claim(&pack.course.id, now, true) {
-            self.screen = Screen::Library(Library::load(&self.ctx));
-            self.ctx.error = Some(format!("the course could not be taken over: {e}"));
-            return;
-        }
-        self.start_session(*pack, &options, from_library);
-    }
-
-    /// On the tick: beats the claim when it is time. `Redraw` when the course turned out to be taken over.
-    pub(crate) fn beat(&mut self) -> Effect {
-        let now = self.ctx.clock.now_ms();
-        match self.ctx.store.beat_if_due(now) {
-            Ok(Beat::Lost(_)) => {
-                self.lost_course();
-                Effect::Redraw
-            }
-            // A beat that cannot be written (a busy disk) is tried again at the next tick; writes check anyway.
-            Ok(Beat::Idle | Beat::Kept) | Err(_) => Effect::Unchanged,
-        }
-    }
-
-    /// After a key: a write refused because another terminal took the course over ends the session here.
-    pub(crate) fn check_claim(&mut self) {
-        if self.ctx.store.lost_claim().is_some() {
-            self.lost_course();
-        }
-    }
-
-    /// Another terminal has the course now: nothing more is written here (not even the session's time), the
-    /// claim is let go, and the screen says why until the learner goes back to the library.
-    fn lost_course(&mut self) {
-        let course = self.ctx.store.lost_claim().unwrap_or_default().to_string();
-        let holder = self.ctx.store.holder_of(&course).ok().flatten();
-        let _ = self.ctx.store.release();
-        let title = match &self.screen {
-            Screen::Player(p) => p.session.pack().course.title.clone(),
-            Screen::Dashboard(_, under) => match under.as_ref() {
-                Screen::Player(p) => p.session.pack().course.title.clone(),
-                _ => course,
-            },
-            _ => course,
-        };
-        self.ctx.timebox = None;
-        self.ctx.error = None;
-        self.screen = Screen::TakeOver(Box::new(TakeOver {
-            title,
-            holder: holder.map(|h| self.describe(&h)).unwrap_or_default(),
-            kind: Kind::Lost,
-        }));
-    }
-
-    fn describe(&self, holder: &Holder) -> String {
-        let now = self.ctx.clock.now_ms();
-        holder.describe(self.ctx.clock.utc_offset_min(now))
     }
 }

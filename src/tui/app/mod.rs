@@ -4,6 +4,8 @@
 //! `App::update(Command) -> Effect`. `draw(&App, &mut Frame)` reads this state and never changes it. No terminal
 //! here: tests drive an `App` with synthetic events.
 
+mod claim;
+
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -13,49 +15,21 @@ use ratatui::layout::Alignment;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::{self, Binding, Command, Input};
-use super::keymap::{Action, Keymap};
+pub use super::context::{Context, Effect, Event, Settings};
+use super::keymap::Action;
 use super::screens::dashboard::Dashboard;
 use super::screens::takeover::TakeOver;
-use super::screens::timebox::{Timebox, TimeboxDone};
+use super::screens::timebox::TimeboxDone;
 use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
 };
-use crate::app::config::Config;
-use crate::app::paths::Paths;
 use crate::learn::clock::Clock;
 use crate::learn::plan::Step;
 use crate::learn::session::{OpenOptions, Session, Stage};
 use crate::learn::sitting::Reviewing;
+use crate::learn::timebox::Timebox;
 use crate::pack::{LoadReport, Pack};
-use crate::render::Styles;
-use crate::store::{Store, StoreError};
-
-/// Everything the loop feeds the app.
-#[derive(Debug, Clone)]
-pub enum Event {
-    Key(KeyEvent),
-    Resize(u16, u16),
-    /// Once a second: the idle pause.
-    Tick,
-    /// Code highlighting has loaded: render the bite again, in colour.
-    HighlightingReady,
-    /// Preview: a file of the pack was saved.
-    PackChanged,
-    /// SIGTERM or SIGHUP: save and go.
-    Terminate,
-    /// A large pack has been read in full, in the background (`Context::events`).
-    PackLoaded(Box<LoadReport>),
-}
-
-/// What the loop must do after an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[must_use]
-pub enum Effect {
-    /// Nothing on screen changed.
-    Unchanged,
-    Redraw,
-    Quit,
-}
+use crate::store::Store;
 
 /// How the player was started.
 #[derive(Debug)]
@@ -104,65 +78,6 @@ pub enum Screen {
     Dashboard(Box<Dashboard>, Box<Screen>),
     /// Another terminal plays the course being opened: take it over, or leave it (`screens::takeover`).
     TakeOver(Box<TakeOver>),
-}
-
-/// What the app is set up with, from the command line and the config file.
-pub struct Settings {
-    pub config: Config,
-    pub keymap: Keymap,
-    pub styles: Styles,
-    pub paths: Paths,
-}
-
-/// What every screen works with.
-pub struct Context {
-    pub keymap: Keymap,
-    pub styles: Styles,
-    pub config: Config,
-    pub paths: Paths,
-    pub store: Store,
-    pub clock: Rc<dyn Clock>,
-    /// Terminal size in columns and rows.
-    pub size: (u16, u16),
-    /// A problem saving progress: shown until the next key. The move that could not be saved did not happen, so the
-    /// learner can try it again.
-    pub error: Option<String>,
-    /// A time-boxed session under way.
-    pub timebox: Option<Timebox>,
-    /// Where background work reports (the loop's channel): large packs are then read in full on a worker thread
-    /// after their first frame. `None` in tests that drive the app alone: every pack is read before it shows.
-    pub events: Option<std::sync::mpsc::Sender<Event>>,
-}
-
-impl Context {
-    /// The time box's notice at 80%, if one is under way.
-    pub fn box_note(&self) -> Option<String> {
-        self.timebox.as_ref().and_then(Timebox::note)
-    }
-
-    /// The width the bite's text is drawn at: the terminal's, less a margin, at most the configured maximum.
-    pub fn text_width(&self) -> u16 {
-        self.size
-            .0
-            .saturating_sub(4)
-            .clamp(10, self.config.max_width.max(20))
-    }
-
-    /// Rows for a screen's body: all but the header (2), the notice and the footer.
-    pub fn text_height(&self) -> u16 {
-        self.size.1.saturating_sub(4).max(1)
-    }
-
-    /// The value of a move that was saved; a move that could not be saved is reported and did not happen.
-    pub fn saved<T>(&mut self, result: Result<T, StoreError>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(e) => {
-                self.error = Some(format!("progress could not be saved: {e}"));
-                None
-            }
-        }
-    }
 }
 
 pub struct App {

@@ -1,0 +1,126 @@
+//! A time box under way ("I have N minutes"): the plan it holds, the active time it has used (pauses and idle gaps
+//! do not count), what was done in it, and the notice at 80%. Pure: the front ends feed it keys with their times.
+
+use crate::learn::plan::{Plan, Step};
+
+/// A time-boxed session under way.
+#[derive(Debug, Clone)]
+pub struct Timebox {
+    pub plan: Plan,
+    /// Review and missed-question steps, as (course id, item id), in plan order.
+    pub reviews: Vec<(String, String)>,
+    /// The course whose bites are planned, and the last planned bite (lesson id, bite number).
+    pub last_bite: Option<(String, String, usize)>,
+    /// Active time used, in ms.
+    pub used_ms: i64,
+    /// The last key counted, while the clock runs.
+    last_key: Option<i64>,
+    /// What was done: reviews answered or rated, bites read.
+    pub reviewed: usize,
+    pub bites_read: usize,
+    /// Where the player was at the last key (lesson index, bite number): a box whose time is up ends at the next
+    /// bite rather than in the middle of one.
+    pub place: Option<(usize, usize)>,
+}
+
+impl Timebox {
+    pub fn new(plan: Plan, now: i64) -> Self {
+        let reviews = plan
+            .items
+            .iter()
+            .filter_map(|p| match &p.step {
+                Step::Review(i) | Step::Missed(i) => Some((i.course.clone(), i.item.clone())),
+                Step::Bite(_) => None,
+            })
+            .collect();
+        let last_bite = plan.items.iter().rev().find_map(|p| match &p.step {
+            Step::Bite(b) => Some((b.course.clone(), b.lesson.clone(), b.bite)),
+            _ => None,
+        });
+        Self {
+            plan,
+            reviews,
+            last_bite,
+            used_ms: 0,
+            last_key: Some(now),
+            reviewed: 0,
+            bites_read: 0,
+            place: None,
+        }
+    }
+
+    /// A key at `now`: the time since the last key counts as active if the clock was running and the gap is
+    /// shorter than `idle_ms` (the learner was not away). `running`: whether the clock runs after this key (false
+    /// once paused); a stopped clock starts again at the next key that finds it running.
+    pub fn key(&mut self, now: i64, running: bool, idle_ms: i64) {
+        if let Some(last) = self.last_key {
+            let gap = (now - last).max(0);
+            if idle_ms <= 0 || gap < idle_ms {
+                self.used_ms += gap;
+            }
+        }
+        self.last_key = running.then_some(now);
+    }
+
+    pub fn box_ms(&self) -> i64 {
+        i64::from(self.plan.box_seconds()) * 1000
+    }
+
+    /// At 80% of the box or more.
+    pub fn nearly_done(&self) -> bool {
+        self.used_ms * 5 >= self.box_ms() * 4
+    }
+
+    /// The notice at 80%: how much is used, and that the next stop is the end.
+    pub fn note(&self) -> Option<String> {
+        self.nearly_done().then(|| {
+            format!(
+                "{} of {} min used: this is the last of the box",
+                self.used_ms / 60_000,
+                self.plan.minutes
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(minutes: u32) -> Plan {
+        Plan {
+            minutes,
+            items: Vec::new(),
+            estimate_seconds: 0,
+        }
+    }
+
+    #[test]
+    fn paused_and_idle_time_never_count_against_the_box() {
+        let mut tb = Timebox::new(plan(10), 0);
+        tb.key(30_000, true, 300_000);
+        assert_eq!(tb.used_ms, 30_000);
+        // The key that pauses ends active time: the gap up to it counts, the pause does not.
+        tb.key(60_000, false, 300_000);
+        assert_eq!(tb.used_ms, 60_000);
+        tb.key(600_000, true, 300_000);
+        assert_eq!(tb.used_ms, 60_000);
+        tb.key(620_000, true, 300_000);
+        assert_eq!(tb.used_ms, 80_000);
+        // Idle longer than the idle pause: not counted.
+        tb.key(1_000_000, true, 300_000);
+        assert_eq!(tb.used_ms, 80_000);
+    }
+
+    #[test]
+    fn the_note_comes_at_eighty_percent() {
+        let mut tb = Timebox::new(plan(10), 0);
+        tb.key(7 * 60_000, true, 0);
+        assert_eq!(tb.note(), None);
+        tb.key(8 * 60_000, true, 0);
+        assert_eq!(
+            tb.note().as_deref(),
+            Some("8 of 10 min used: this is the last of the box")
+        );
+    }
+}
