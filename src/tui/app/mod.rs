@@ -222,7 +222,7 @@ impl App {
             Event::PackChanged => {
                 match &mut self.screen {
                     Screen::Player(p) if p.preview.is_some() => {
-                        crate::tui::screens::preview::reload(p, &mut self.ctx)
+                        crate::tui::screens::player::preview::reload(p, &mut self.ctx)
                     }
                     Screen::Broken(_) => {
                         if let Some(root) = self.preview_root.clone() {
@@ -504,7 +504,7 @@ impl App {
         };
         self.open_report(report, &loading.options, loading.from_library);
         if let (Some(root), Screen::Player(p)) = (&self.preview_root, &mut self.screen) {
-            p.preview = Some(crate::tui::screens::preview::Preview {
+            p.preview = Some(crate::tui::screens::player::preview::Preview {
                 root: root.clone(),
                 ..Default::default()
             });
@@ -588,7 +588,7 @@ impl App {
     fn open_preview(&mut self, root: &std::path::Path, options: &OpenOptions) {
         self.open_course(root.to_path_buf(), options, false);
         if let Screen::Player(p) = &mut self.screen {
-            p.preview = Some(crate::tui::screens::preview::Preview {
+            p.preview = Some(crate::tui::screens::player::preview::Preview {
                 root: root.to_path_buf(),
                 ..Default::default()
             });

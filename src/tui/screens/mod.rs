@@ -6,11 +6,8 @@ pub mod dashboard;
 pub mod exercise;
 pub mod help;
 pub mod library;
-pub mod note;
 pub mod player;
-pub mod preview;
 pub mod review;
-pub mod summary;
 pub mod takeover;
 pub mod timebox;
 

@@ -10,14 +10,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::player::Player;
-use super::{bold, dim, truncate};
+use super::Player;
 use crate::learn::session::{OpenOptions, Session};
 use crate::pack::{Diagnostic, Pack};
 use crate::text::sanitize;
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
+use crate::tui::screens::{bold, dim, truncate};
 
 /// What preview adds to the player.
 #[derive(Debug, Default)]
@@ -233,7 +233,11 @@ pub fn draw_over(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect) {
             .problems
             .iter()
             .flat_map(|d| {
-                super::plain_text(&d.one_line(std::path::Path::new("")), width as u16, ctx)
+                crate::tui::screens::plain_text(
+                    &d.one_line(std::path::Path::new("")),
+                    width as u16,
+                    ctx,
+                )
             })
             .skip(preview.problems_scroll)
             .collect();

@@ -9,11 +9,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::player::Player;
-use super::{Next, bold, dim, notice_line};
+use super::Player;
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
+use crate::tui::screens::{Next, bold, dim, notice_line};
 
 /// A remark being made on the bite on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]

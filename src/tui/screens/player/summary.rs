@@ -2,8 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::player::Player;
-use super::{Next, dim};
+use super::Player;
 use crate::app::summary::{CourseSummary, LessonSummary};
 use crate::learn::progress::LessonStatus;
 use crate::learn::session::Stage;
@@ -11,6 +10,7 @@ use crate::render;
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
+use crate::tui::screens::{Next, dim};
 
 pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
     let keymap = &ctx.keymap;

@@ -1,18 +1,24 @@
 //! The player: a course's bites one at a time, with the header (where the learner is), the bite's text (rendered
 //! once per bite and width, scrolled by the session so that resume lands on the same line), and the stage's own
-//! view: an exercise (`exercise`), a lesson or course summary (`summary`), or the pause screen.
+//! view: an exercise (`exercise`), a lesson or course summary (`summary`), or the pause screen. Its parts are its
+//! own modules, each working on the `Player`: a note or rating on the bite (`note`), preview's author keys
+//! (`preview`), the summaries (`summary`).
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
+pub mod note;
+pub mod preview;
+pub mod summary;
+
+use note::Remark;
+use preview::Preview;
+
 use super::exercise::AnswerInput;
-use super::note::{self, Remark};
-use super::preview::{self, Preview};
 use super::{
     Next, bold, column, dim, exercise, footer, frame_rows, header_row, max_scroll, notice_line,
-    summary,
 };
 use crate::app::summary::{course_key_results, lesson_key_results};
 use crate::learn::outcomes::{self, Inputs, Snapshot};
