@@ -4,6 +4,7 @@
 
 pub mod bundled;
 pub mod config;
+pub mod open;
 pub mod overview;
 pub mod paths;
 pub mod plan;

@@ -11,6 +11,9 @@ use serde::Serialize;
 use super::plural;
 use crate::pack::{self, Diagnostic, LoadReport, Problem, Severity};
 use crate::text::sanitize;
+use std::process::ExitCode;
+
+use super::{ColorChoice, Format};
 
 /// Loads every pack; returns the reports in the order given. A pack whose course id is also the id of a pack
 /// checked before it (another folder) gets a warning at its id naming that pack.
@@ -235,4 +238,80 @@ fn slash_path(path: &Path) -> String {
         .map(|p| p.to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Pack directories (each holding a course.toml).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// When to colour the text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Check again on every save, until interrupted.
+    #[arg(long)]
+    watch: bool,
+}
+
+/// `morsel check`: exit 1 when a pack has errors; with `--watch`, checks again on every save until interrupted.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let ansi = args.color.enabled(&io::stdout());
+    let check_once = |out: &mut dyn Write| -> anyhow::Result<bool> {
+        let reports = load_all(&args.paths);
+        match args.format {
+            Format::Text => write_text(&reports, ansi, out)?,
+            Format::Json => write_json(&reports, out)?,
+        }
+        out.flush()?;
+        Ok(any_errors(&reports))
+    };
+    let errors = check_once(&mut out)?;
+    if args.watch {
+        watch(&args.paths, &mut out, check_once)?;
+    }
+    super::done(
+        out,
+        if errors {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// Runs `check_once` after every save under any of `paths`, until interrupted.
+fn watch(
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    check_once: impl Fn(&mut dyn Write) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
+    let mut watchers: Vec<_> = paths
+        .iter()
+        .map(|p| crate::app::watch::PackWatcher::new(p))
+        .collect();
+    // Every watcher is asked each time (no short cut), so that each keeps its folder's latest state.
+    let mut saved = || {
+        watchers
+            .iter_mut()
+            .map(|w| w.changed())
+            .filter(|c| *c)
+            .count()
+            > 0
+    };
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if saved() {
+            // An editor's save may be several writes: wait until the folder is quiet.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            while saved() {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            writeln!(out, "\n── saved; checking again ──")?;
+            let _ = check_once(out)?;
+        }
+    }
 }

@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::learn::schedule::ReviewKind;
 use crate::store::LogRow;
+use std::process::ExitCode;
+
+use super::{Global, feedback, notes};
 
 /// The FSRS optimizer's columns, in its order.
 pub const CSV_HEADER: &str = "card_id,review_time,review_rating,review_state,review_duration";
@@ -88,6 +91,99 @@ pub fn write_json(log: &[LogRow], out: &mut dyn Write) -> io::Result<()> {
             .collect(),
     };
     super::write_json(&doc, out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// What `morsel export` writes.
+#[derive(Debug, clap::Subcommand)]
+pub enum Args {
+    /// The review log: CSV in the FSRS optimizer's columns (graded reviews only), or JSON with every column.
+    Reviews {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Everything recorded as xAPI 1.0.3 statements, one JSON array (the actor from `name` and `mbox` or
+    /// `account` in the config).
+    Xapi {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+    },
+    /// For the author, per bite: its lesson and first line, clear/unclear ratings, comments, questions for the
+    /// author, and how often its questions were missed on the first try.
+    Feedback {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Every attempt at a question, one row each: in lessons (round, attempt) and in reviews (rating).
+    Answers {
+        /// Only this course.
+        #[arg(value_name = "COURSE_ID")]
+        course: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let paths = global.paths()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args {
+        Args::Reviews { course, format } => {
+            let store = crate::store::Store::open_read_only(&paths.db)?;
+            super::require_played(store.as_ref(), course.as_deref(), &paths.db)?;
+            let log = match &store {
+                Some(store) => store.review_log(course.as_deref())?,
+                None => Vec::new(),
+            };
+            match format {
+                ExportFormat::Csv => write_csv(&log, &mut out)?,
+                ExportFormat::Json => write_json(&log, &mut out)?,
+            }
+        }
+        Args::Xapi { course } => super::xapi::export(&paths, course.as_deref(), &mut out)?,
+        Args::Feedback { course, format } => {
+            let course = course.as_deref();
+            let g = notes::gather(&paths, course)?;
+            let rows = match &g.store {
+                Some(store) => feedback::gather(
+                    &store.feedback(course)?,
+                    &store.notes(course)?,
+                    &store.attempts(course)?,
+                    &g.packs,
+                ),
+                None => Vec::new(),
+            };
+            match format {
+                ExportFormat::Csv => feedback::write_feedback_csv(&rows, &mut out)?,
+                ExportFormat::Json => feedback::write_feedback_json(&rows, &mut out)?,
+            }
+        }
+        Args::Answers { course, format } => {
+            // Answers name their course and item ids: no pack is loaded.
+            let rows = match notes::open(&paths, course.as_deref())? {
+                Some((store, _)) => store.attempts(course.as_deref())?,
+                None => Vec::new(),
+            };
+            match format {
+                ExportFormat::Csv => feedback::write_answers_csv(&rows, &mut out)?,
+                ExportFormat::Json => feedback::write_answers_json(&rows, &mut out)?,
+            }
+        }
+    }
+    super::done(out, ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

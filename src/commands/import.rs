@@ -6,6 +6,8 @@ use std::path::Path;
 
 use crate::import::{self, Ids, Import, copy_assets, write_pack};
 use crate::text::sanitize;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// The formats `morsel import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,7 @@ pub struct Names {
 
 /// Imports `source` into a new pack in `dir`, then loads it. Writes the summary (and any error the new pack has)
 /// to `out`; returns whether the pack loads without errors. Nothing is written when nothing could be imported.
-pub fn run(
+pub fn import_into(
     from: Source,
     source: &Path,
     dir: &Path,
@@ -117,4 +119,55 @@ fn summary(imported: &Import, dir: &Path, out: &mut dyn Write) -> std::io::Resul
         dir.display()
     );
     writeln!(out, "{}", sanitize(&line))
+}
+
+/// What `morsel import` reads.
+#[derive(Debug, clap::Subcommand)]
+pub enum Args {
+    /// Moodle's GIFT quiz format: each `$CATEGORY` a lesson, each question a bite.
+    Gift(From),
+    /// Anki's "Notes in Plain Text" export (.txt): each deck a lesson, each note a card.
+    Anki(From),
+    /// An mdBook's folder: each chapter a lesson, in SUMMARY.md order.
+    Mdbook(From),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct From {
+    /// The file (or, for mdbook, the book's folder) to import.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// The new pack's folder; it must not exist yet, or be empty.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The course id [default: from the folder's name]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The course title [default: the source's own, else its file name]
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+}
+
+/// `morsel import`: exit 1 when the new pack has errors.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (source, from) = match args {
+        Args::Gift(from) => (Source::Gift, from),
+        Args::Anki(from) => (Source::Anki, from),
+        Args::Mdbook(from) => (Source::Mdbook, from),
+    };
+    let names = Names {
+        id: from.id,
+        title: from.title,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let clean = import_into(source, &from.source, &from.output, names, &mut out)?;
+    super::done(
+        out,
+        if clean {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }

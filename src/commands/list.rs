@@ -9,6 +9,9 @@ use crate::app::overview::{self, CourseOverview};
 use crate::app::paths::Paths;
 use crate::text::sanitize;
 use crate::text::words::bar;
+use std::process::ExitCode;
+
+use super::{Format, Global, SanitisedLines};
 
 pub fn write_text(
     courses: &[CourseOverview],
@@ -130,6 +133,30 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
             .collect(),
     };
     super::write_json(&doc, out)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let now = super::now();
+    let paths = global.paths()?;
+    let store = crate::store::Store::open_read_only(&paths.db)?;
+    let courses = overview::on_course_path(&paths, store.as_ref(), now)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Text => {
+            let mut lines = SanitisedLines::new(&mut out);
+            write_text(&courses, &paths, &mut lines)?;
+            lines.flush()?;
+        }
+        Format::Json => write_json(&courses, &mut out)?,
+    }
+    super::done(out, ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -1,17 +1,28 @@
-//! The commands that print and exit, each writing to a `Write` so that tests and pipes behave the same.
+//! One module per command: its clap arguments (`Args`) and its `run`, which `cli` dispatches to. What several
+//! commands share is here: the global options, the output formats, the sanitising edge of text output, and turning
+//! a pack that does not load into an error naming `morsel check`. Writers take a `Write`, so that tests and pipes
+//! behave the same.
 
 pub mod check;
+pub mod completions;
 pub mod export;
 pub mod feedback;
 pub mod import;
+pub mod library;
 pub mod list;
+pub mod man;
 pub mod new;
 pub mod notes;
 pub mod optimize;
+pub mod paths;
 pub mod plan;
+pub mod play;
+pub mod preview;
 pub mod print;
+pub mod review;
 pub mod stats;
 pub mod status;
+pub mod sync;
 pub mod xapi;
 
 /// Review histories written through SQL, shared with the end-to-end tests.
@@ -19,16 +30,204 @@ pub mod xapi;
 #[path = "../../tests/cli/history.rs"]
 pub(crate) mod history;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
+use clap::ValueEnum;
 use serde::Serialize;
 
+use crate::app::config::{Config, ThemeName};
+use crate::app::paths::Paths;
+use crate::pack::{LoadReport, Pack};
+use crate::render::Styles;
+use crate::text::sanitize;
 pub use crate::text::words::{minutes, plural};
+use crate::tui::context::Settings;
+use crate::tui::keymap::Keymap;
 
-/// Writes `doc` as one pretty JSON document and a newline: the one JSON writer of `check`, `list` and `stats`.
-/// serde_json escapes C0 controls but writes DEL and the C1 controls (U+0080..=U+009F, which some terminals obey
-/// like ESC: U+009B is CSI) as they are; these are escaped too (`\u009b`). Outside its strings JSON is ASCII, so
-/// every such character stands in a string.
+/// Options that every command takes, before or after its name.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Global {
+    /// The progress database [default: $XDG_DATA_HOME/morsel/progress.db]
+    #[arg(long, global = true, env = "MORSEL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Where to look for courses, in order; `:`-separated in MORSEL_COURSES [default: ./courses, then
+    /// $XDG_DATA_HOME/morsel/courses]
+    #[arg(
+        long,
+        global = true,
+        env = "MORSEL_COURSES",
+        value_name = "DIR",
+        value_delimiter = ':'
+    )]
+    pub courses: Vec<PathBuf>,
+    /// The config file [default: $XDG_CONFIG_HOME/morsel/config.toml]
+    #[arg(long, global = true, env = "MORSEL_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+impl Global {
+    /// Where things are, from the flags, the environment and the XDG defaults.
+    pub fn paths(&self) -> anyhow::Result<Paths> {
+        Ok(Paths::resolve(
+            self.db.clone(),
+            self.config.clone(),
+            self.courses.clone(),
+        )?)
+    }
+
+    /// Paths, config, keys and theme, for the commands that play (the store is opened once the course is known).
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let paths = self.paths()?;
+        let config = Config::load(&paths.config)?;
+        let keymap =
+            Keymap::new(&config.keys).with_context(|| format!("in {}", paths.config.display()))?;
+        let styles = match config.theme {
+            ThemeName::Dark => Styles::dark(),
+            ThemeName::Light => Styles::light(),
+            ThemeName::HighContrast => Styles::high_contrast(),
+        };
+        let styles = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            styles.without_color()
+        } else {
+            styles
+        };
+        Ok(Settings {
+            config,
+            keymap,
+            styles,
+            paths,
+        })
+    }
+}
+
+/// Text for people, or JSON for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `auto` colours only a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+    pub fn enabled(self, stream: &impl IsTerminal) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// The full screen needs a terminal on both ends.
+pub fn require_terminal() -> anyhow::Result<()> {
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "the player needs a terminal; for plain lines on stdout use `morsel play --plain COURSE`"
+        )
+    }
+}
+
+/// The loaded pack, or its errors on stderr (sanitised) and a failure naming `morsel check`.
+pub fn playable(report: LoadReport) -> anyhow::Result<Pack> {
+    let path = report.root.clone();
+    report.into_pack().map_err(|report| {
+        for d in report.errors() {
+            eprintln!("{}", d.one_line(&path));
+        }
+        anyhow::anyhow!(
+            "{} has errors; `morsel check {}` shows them in full",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+/// The course id of a pack folder or of an id (kept as given: progress is keyed by ids).
+pub fn course_id(target: &str) -> anyhow::Result<String> {
+    if Path::new(target).is_dir() {
+        let pack = playable(crate::pack::load(Path::new(target)))?;
+        return Ok(pack.course.id);
+    }
+    Ok(target.to_string())
+}
+
+/// Adds the learner's own objectives to `pack` (`app::open::add_own_objectives`): their problems on stderr, and an
+/// error stops the command.
+pub fn own_objectives(config: &Path, pack: &mut Pack) -> anyhow::Result<()> {
+    let own = crate::app::open::add_own_objectives(pack, config);
+    for line in own.lines() {
+        eprintln!("{line}");
+    }
+    if own.error().is_some() {
+        anyhow::bail!("{} has errors", sanitize(&own.path.display().to_string()));
+    }
+    Ok(())
+}
+
+/// The edge of the commands whose output is plain text (`list`, `stats`, `paths`): every line written through it
+/// passes through `text::sanitize`, so that none can carry a control sequence, whoever wrote it and whatever it
+/// quotes (a course path entry, a title, an id). Lines are sanitised whole, so a character split between two writes
+/// is kept; what follows the last newline is written by `flush`.
+pub struct SanitisedLines<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> SanitisedLines<W> {
+    pub fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_sanitised(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        self.inner.write_all(sanitize(&text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for SanitisedLines<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let rest = self.pending.split_off(end + 1);
+            let lines = std::mem::replace(&mut self.pending, rest);
+            self.write_sanitised(&lines)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        self.write_sanitised(&rest)?;
+        self.inner.flush()
+    }
+}
+
+/// Flushes stdout at the end of a command: a closed pipe comes back as `io::Error` in the chain (`main` calls it
+/// success).
+pub fn done(
+    mut out: impl Write,
+    code: std::process::ExitCode,
+) -> anyhow::Result<std::process::ExitCode> {
+    out.flush().context("writing to stdout")?;
+    Ok(code)
+}
+
 /// The error of a command asked about a course that has no progress in the database at `db`.
 pub fn no_progress_saved(id: &str, db: &std::path::Path) -> anyhow::Error {
     anyhow::anyhow!(
@@ -53,6 +252,10 @@ pub fn require_played(
     }
 }
 
+/// Writes `doc` as one pretty JSON document and a newline: the one JSON writer of `check`, `list` and `stats`.
+/// serde_json escapes C0 controls but writes DEL and the C1 controls (U+0080..=U+009F, which some terminals obey
+/// like ESC: U+009B is CSI) as they are; these are escaped too (`\u009b`). Outside its strings JSON is ASCII, so
+/// every such character stands in a string.
 pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     let text = serde_json::to_string_pretty(doc)?;
     let mut escaped = String::with_capacity(text.len());
@@ -64,4 +267,41 @@ pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     }
     out.write_all(escaped.as_bytes())?;
     writeln!(out)
+}
+
+/// The time now, in UTC milliseconds: the one clock the commands read.
+pub fn now() -> i64 {
+    use crate::learn::clock::Clock as _;
+    crate::learn::clock::SystemClock.now_ms()
+}
+
+/// Installs the bundled courses into the data folder's `courses/` when it is on the course path (`app::bundled`).
+/// A course that cannot be written is said once on stderr (before any screen is drawn) and the command goes on.
+pub fn install_bundled(global: &Global) {
+    let Ok(paths) = global.paths() else {
+        return;
+    };
+    if let Some(home) = paths.bundled_home() {
+        let (_, problems) = crate::app::bundled::install(&home);
+        for problem in problems {
+            eprintln!("morsel: {}", sanitize(&problem.to_string()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    #[test]
+    fn sanitised_lines_keep_characters_split_between_writes() {
+        let mut out = Vec::new();
+        let mut lines = super::SanitisedLines::new(&mut out);
+        let text = "a\u{1b}[2J é\u{9b}\nlast\u{7}";
+        for byte in text.as_bytes() {
+            lines.write_all(&[*byte]).unwrap();
+        }
+        lines.flush().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a␛[2J é\u{FFFD}\nlast␇");
+    }
 }

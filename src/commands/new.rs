@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::pack::is_valid_id;
+use std::process::ExitCode;
 
 /// Why no pack was written.
 #[derive(Debug, thiserror::Error)]
@@ -278,6 +279,49 @@ real.
 
 Put this folder on the course path (`morsel paths` shows it), or give its path to `morsel play`.
 "#;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pack's folder: created when missing, and it must be empty.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// The course id (default: the folder's name made into an id).
+    #[arg(long)]
+    id: Option<String>,
+    /// The course title (default: the id in words).
+    #[arg(long)]
+    title: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let dir = &args.dir;
+    let written = write(dir, args.id.as_deref(), args.title.as_deref())?;
+    let stdout = std::io::stdout();
+    // The folder, id and title come from the command line: outside text like any other.
+    let mut out = super::SanitisedLines::new(stdout.lock());
+    writeln!(
+        out,
+        "Wrote the course `{}` ({}) in {}:",
+        written.id,
+        written.title,
+        dir.display()
+    )?;
+    for file in &written.files {
+        writeln!(out, "  {file}")?;
+    }
+    let shown = dir.display().to_string();
+    // A folder with spaces is quoted, so that the commands can be pasted as they are.
+    let arg = if shown.contains(char::is_whitespace) {
+        format!("'{shown}'")
+    } else {
+        shown
+    };
+    writeln!(
+        out,
+        "Next: `morsel check {arg}` reports problems; `morsel preview {arg}` shows it as a learner sees it."
+    )?;
+    super::done(out, ExitCode::SUCCESS)
+}
 
 #[cfg(test)]
 mod tests {

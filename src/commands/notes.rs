@@ -10,6 +10,9 @@ use serde::Serialize;
 use crate::pack::{Exercise, Pack};
 use crate::store::NoteRow;
 use crate::text::sanitize;
+use std::process::ExitCode;
+
+use super::Global;
 
 /// Where a bite stands in its pack, for showing it to a reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,4 +245,36 @@ pub fn gather(paths: &crate::app::paths::Paths, course: Option<&str>) -> anyhow:
         .collect();
     gathered.store = Some(store);
     Ok(gathered)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NotesFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this course.
+    #[arg(value_name = "COURSE_ID")]
+    course: Option<String>,
+    #[arg(long, value_enum, default_value_t = NotesFormat::Md)]
+    format: NotesFormat,
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let course = args.course.as_deref();
+    let g = gather(&global.paths()?, course)?;
+    let rows = match &g.store {
+        Some(store) => store.notes(course)?,
+        None => Vec::new(),
+    };
+    let placed = place(rows, &g.titles, &g.packs);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        NotesFormat::Md => write_md(&placed, &mut out)?,
+        NotesFormat::Json => write_json(&placed, &mut out)?,
+    }
+    super::done(out, ExitCode::SUCCESS)
 }

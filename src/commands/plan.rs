@@ -11,6 +11,9 @@ use crate::learn::plan::Step;
 use crate::learn::schedule::ItemKind;
 use crate::text::sanitize;
 use crate::text::words::duration;
+use std::process::ExitCode;
+
+use super::{Format, Global, SanitisedLines};
 
 pub fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let plan = &report.plan;
@@ -211,4 +214,42 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         },
     };
     super::write_json(&doc, out)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The box, in minutes.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440))]
+    minutes: u32,
+    /// Review this course only and read its bites: a pack directory or a course id [default: reviews of every
+    /// course, bites of the course played last]
+    #[arg(value_name = "PATH|COURSE_ID")]
+    course: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let now = super::now();
+    let paths = global.paths()?;
+    let current = match &args.course {
+        Some(target) => {
+            let path = crate::app::overview::find_course(&paths, target)?;
+            Some(super::playable(crate::pack::load(&path))?)
+        }
+        None => None,
+    };
+    let store = crate::store::Store::open_read_only(&paths.db)?;
+    let report = gather(&paths, store.as_ref(), current, args.minutes, now)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Text => {
+            let mut lines = SanitisedLines::new(&mut out);
+            write_text(&report, &mut lines)?;
+            lines.flush()?;
+        }
+        Format::Json => write_json(&report, &mut out)?,
+    }
+    super::done(out, ExitCode::SUCCESS)
 }

@@ -9,6 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::pack::{Exercise, Lesson, Pack, QuestionKind};
 use crate::render::{self, Styles};
+use std::process::ExitCode;
+
+use super::{ColorChoice, Global};
 
 /// The narrowest width printed at: a narrower `--width` is taken as this.
 pub const MIN_WIDTH: u16 = 20;
@@ -217,6 +220,45 @@ fn question_body(printer: &Printer, kind: &QuestionKind, answers: bool) -> Vec<L
         _ => {}
     }
     lines
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A pack directory, or the id of a course on the course path.
+    #[arg(value_name = "PATH|COURSE_ID")]
+    pub target: String,
+    /// Only this lesson.
+    #[arg(long, value_name = "ID")]
+    lesson: Option<String>,
+    /// Text width in columns.
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=400))]
+    width: u16,
+    /// Show the answers, the explanations and the backs of cards.
+    #[arg(long)]
+    answers: bool,
+    /// When to style the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let path = crate::app::overview::find_course(&global.paths()?, &args.target)?;
+    let pack = super::playable(crate::pack::load(&path))?;
+    crate::app::overview::require_lesson(&pack.course.id, &pack.lessons, args.lesson.as_deref())?;
+    let lessons: Vec<_> = pack
+        .lessons
+        .iter()
+        .filter(|l| args.lesson.as_ref().is_none_or(|id| &l.id == id))
+        .collect();
+    let options = Options {
+        width: args.width,
+        answers: args.answers,
+        ansi: args.color.enabled(&io::stdout()),
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    write(&pack, &lessons, &options, &mut out)?;
+    super::done(out, ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

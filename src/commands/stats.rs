@@ -12,6 +12,9 @@ use super::{minutes, plural};
 use crate::app::overview::{self, CourseOverview};
 pub use crate::app::stats::{CourseReview, FORECAST_DAYS, ReviewSummary, Stats, gather};
 use crate::text::sanitize;
+use std::process::ExitCode;
+
+use super::{Format, Global, SanitisedLines};
 
 pub fn write_text(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     if stats.courses.is_empty() {
@@ -426,6 +429,64 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         },
     };
     super::write_json(&doc, out)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this course.
+    #[arg(value_name = "COURSE_ID")]
+    course: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let now = super::now();
+    let paths = global.paths()?;
+    let config = crate::app::config::Config::load(&paths.config)?;
+    let retention = config.desired_retention;
+    let store = crate::store::Store::open_read_only(&paths.db)?;
+    let stats = gather(
+        &paths,
+        store.as_ref(),
+        args.course.as_deref(),
+        retention,
+        now,
+    )?;
+    if let Some(id) = &args.course
+        && stats.courses.is_empty()
+    {
+        return Err(super::no_progress_saved(id, &paths.db));
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.format == Format::Json {
+        write_json(&stats, &mut out)?;
+        return super::done(out, ExitCode::SUCCESS);
+    }
+    let mut lines = SanitisedLines::new(&mut out);
+    write_text(&stats, &mut lines)?;
+    if let Some(store) = &store
+        && !stats.courses.is_empty()
+    {
+        let offset = crate::store::status::local_offset_minutes(now)?;
+        let spans = store.active_spans(now)?;
+        let ids: Vec<&str> = stats
+            .courses
+            .iter()
+            .map(|c| c.overview.id.as_str())
+            .collect();
+        let key_results = overview::key_results(&paths, store, &ids, retention, now)?;
+        write_learning(
+            &spans,
+            &key_results,
+            now,
+            offset,
+            config.daily_minutes,
+            &mut lines,
+        )?;
+    }
+    super::done(lines, ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ use crate::app::config::Config;
 use crate::app::paths::Paths;
 use crate::store::Store;
 use crate::store::status::{DailyStatus, local_offset_minutes};
+use std::process::ExitCode;
+
+use super::{Format, Global};
 
 /// The JSON document: stable, fields may be added, never removed or renamed.
 #[derive(Debug, Serialize)]
@@ -74,6 +77,25 @@ pub fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
         },
         out,
     )
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let now = super::now();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if let Some(standing) = gather(&global.paths()?, now)? {
+        match args.format {
+            Format::Text => write_text(&standing, &mut out)?,
+            Format::Json => write_json(&standing, &mut out)?,
+        }
+    }
+    super::done(out, ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

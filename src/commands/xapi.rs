@@ -313,6 +313,30 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// `morsel export xapi`: every statement of the course (or of all), one JSON array on `out`.
+pub fn export(
+    paths: &crate::app::paths::Paths,
+    course: Option<&str>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let config = Config::load(&paths.config)?;
+    let actor = actor(&config, &paths.config)?;
+    let store = Store::open_read_only(&paths.db)?;
+    super::require_played(store.as_ref(), course, &paths.db)?;
+    let statements = match &store {
+        Some(store) => {
+            let (statements, notes) = gather(store, &actor, course)?;
+            for note in notes {
+                eprintln!("morsel: {note}");
+            }
+            statements
+        }
+        None => Vec::new(),
+    };
+    write_json(&statements, out)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -549,37 +549,23 @@ impl App {
         from_library: bool,
     ) {
         // The learner's own objectives and key results (objectives.toml beside the config), as --plain adds them.
-        let path = crate::app::config::objectives_path(&self.ctx.paths.config);
-        let (personal, mut problems) = crate::pack::Personal::load(&path);
-        if !problems.iter().any(crate::pack::Diagnostic::is_error) {
-            problems.extend(personal.apply(&mut pack));
-        }
-        if let Some(error) = problems.iter().find(|d| d.is_error()) {
-            let folder = path.parent().unwrap_or(std::path::Path::new(""));
-            self.ctx.error = Some(error.one_line(folder));
+        let own = crate::app::open::add_own_objectives(&mut pack, &self.ctx.paths.config);
+        if let Some(error) = own.error_line() {
+            self.ctx.error = Some(error);
             return;
         }
         // Another terminal playing this course is asked about first (`screens::takeover`).
         let Some(pack) = self.claim_course(pack, options, from_library) else {
             return;
         };
-        let result = self.ctx.store.progress(&pack.course.id);
-        let Some(progress) = self.ctx.saved(result) else {
-            return;
-        };
         let clock = self.ctx.clock.clone();
         let retention = self.ctx.config.desired_retention;
-        let Some(scheduler) = self.ctx.store.scheduler(retention).ok() else {
-            self.ctx.error = Some("the review parameters could not be read".into());
-            return;
-        };
-        match Session::open(pack, progress, clock, options, &mut self.ctx.store) {
-            Ok(mut session) => {
-                session.set_scheduler(scheduler);
+        match crate::app::open::session(pack, &mut self.ctx.store, clock, options, retention) {
+            Ok(session) => {
                 self.screen =
                     Screen::Player(Box::new(Player::new(session, from_library, &self.ctx)))
             }
-            Err(e) => self.ctx.error = Some(e.to_string()),
+            Err(e) => self.ctx.error = Some(format!("the course could not be opened: {e}")),
         }
     }
 
