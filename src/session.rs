@@ -378,6 +378,35 @@ impl Session {
         })
     }
 
+    /// Whether `advance` (`forward`) or `back` from here would show another bite or lesson, rather than more of
+    /// this bite or its lesson's summary: a time box that has run out ends before such a move, so that a bite it
+    /// never shows is not recorded as seen.
+    pub fn leaves_bite(&self, forward: bool) -> bool {
+        let (lesson, bite) = (self.at.lesson, self.at.bite);
+        let bites = self.pack.lessons[lesson].bites.len();
+        let prose = has_prose(&self.pack.lessons[lesson].bites[bite]);
+        match (&self.at.stage, forward) {
+            (Stage::Reading, true) => {
+                self.next_pending(lesson, bite, 0).is_none() && bite + 1 < bites
+            }
+            (Stage::Exercise(state), true) => {
+                state.verdict.is_some()
+                    && self.at.retry.is_none()
+                    && self
+                        .next_pending(lesson, state.bite, state.index + 1)
+                        .is_none()
+                    && bite + 1 < bites
+            }
+            (Stage::Summary(_), true) => lesson + 1 < self.pack.lessons.len(),
+            (Stage::CourseDone, true) => false,
+            (Stage::Reading, false) => true,
+            (Stage::Summary(_) | Stage::CourseDone, false) => {
+                !prose && self.next_pending(lesson, bite, 0).is_none()
+            }
+            (Stage::Exercise(_), false) => !prose,
+        }
+    }
+
     /// Moves back: from an exercise or a summary to the bite's text, from a bite to the one before. Bites with no
     /// text and nothing waiting are passed over.
     pub fn back<J: Journal>(&mut self, journal: &mut J) -> Result<Back, J::Error> {

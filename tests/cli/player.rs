@@ -154,7 +154,7 @@ pub fn screen(app: &App) -> String {
     out
 }
 
-fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
+pub fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn.prepare(sql).unwrap();
     let columns = stmt.column_count();

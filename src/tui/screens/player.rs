@@ -276,6 +276,13 @@ impl Player {
             self.session.note_activity();
         }
         self.ans.notice = None;
+        if let Some(timebox) = &mut ctx.timebox
+            && !self.session.is_paused()
+        {
+            // The bite on screen as the key came: read in this box.
+            let here = (self.session.lesson_index(), self.session.bite().number);
+            timebox.shown.insert(here);
+        }
         let before = self.place();
         let next = self.apply(command, ctx);
         if self.place() != before {
@@ -312,6 +319,9 @@ impl Player {
             }
             Command::Action(Action::Next) => self.next(ctx),
             Command::Action(Action::Back) => {
+                if self.timebox_ends(false, ctx) {
+                    return Next::Stay;
+                }
                 let result = self.session.back(&mut ctx.store);
                 if ctx.saved(result).is_some() {
                     self.clear_answer();
@@ -381,6 +391,9 @@ impl Player {
             }
             _ => {}
         }
+        if self.timebox_ends(true, ctx) {
+            return Next::Stay;
+        }
         let result = self.session.advance(&mut ctx.store);
         if let Some(advance) = ctx.saved(result) {
             self.clear_answer();
@@ -389,6 +402,18 @@ impl Player {
             }
         }
         Next::Stay
+    }
+
+    /// In a time box that is over, a move to another bite ends the box instead (`Timebox::ends_before`): `true`
+    /// when it does; the app then shows the box's summary.
+    fn timebox_ends(&self, forward: bool, ctx: &mut Context) -> bool {
+        let now = ctx.clock.now_ms();
+        let idle_ms = i64::from(ctx.config.idle_pause_minutes) * 60_000;
+        let Some(timebox) = &mut ctx.timebox else {
+            return false;
+        };
+        timebox.ended = timebox.ends_before(&self.session, forward, now, idle_ms);
+        timebox.ended
     }
 
     /// Keeps the scroll offset on the page after a resize.

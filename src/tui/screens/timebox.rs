@@ -7,10 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use std::collections::BTreeSet;
+
 use super::{Next, column, dim, footer, frame_rows, notice_line};
 use crate::commands::plan::duration;
 use crate::plan::{Plan, Step};
 use crate::reviewing::comes_back;
+use crate::session::Session;
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -36,6 +39,10 @@ pub struct Timebox {
     /// Where the player was at the last key (lesson index, bite number): a box whose time is up ends at the next
     /// bite rather than in the middle of one.
     pub place: Option<(usize, usize)>,
+    /// The bites the player showed in this box (lesson index, bite number): the bites read.
+    pub shown: BTreeSet<(usize, usize)>,
+    /// The learner asked to move on from a bite once the box was over: it ends there, the next bite unshown.
+    pub ended: bool,
 }
 
 impl Timebox {
@@ -61,6 +68,8 @@ impl Timebox {
             reviewed: 0,
             bites_read: 0,
             place: None,
+            shown: BTreeSet::new(),
+            ended: false,
         }
     }
 
@@ -75,6 +84,37 @@ impl Timebox {
             }
         }
         self.last_key = running.then_some(now);
+    }
+
+    /// Whether the box is over at a key at `now` (the time since the last key counted as `key` counts it).
+    pub fn is_up(&self, now: i64, idle_ms: i64) -> bool {
+        let gap = self.last_key.map_or(0, |last| (now - last).max(0));
+        let counted = if idle_ms <= 0 || gap < idle_ms {
+            gap
+        } else {
+            0
+        };
+        self.used_ms + counted >= self.box_ms()
+    }
+
+    /// Whether a move from the bite on screen (`advance` if `forward`, else `back`) ends the box instead: the box
+    /// is over, or its last planned bite is read, and the move would show another bite. The move is then not made,
+    /// so no bite is recorded as seen that the box never showed.
+    pub fn ends_before(&self, session: &Session, forward: bool, now: i64, idle_ms: i64) -> bool {
+        if !session.leaves_bite(forward) {
+            return false;
+        }
+        let last_read = self
+            .last_bite
+            .as_ref()
+            .is_some_and(|(course, lesson, bite)| {
+                let here = (session.lesson_index(), session.bite().number);
+                let planned = session.pack().lessons.iter().position(|l| &l.id == lesson);
+                forward
+                    && course == &session.pack().course.id
+                    && planned.is_some_and(|l| here >= (l, *bite))
+            });
+        last_read || self.is_up(now, idle_ms)
     }
 
     pub fn box_ms(&self) -> i64 {
