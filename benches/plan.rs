@@ -175,6 +175,7 @@ fn main() {
             lesson: pack.lessons[5000].id.clone(),
             bite: 3,
             scroll: 0,
+            exercise: None,
         }),
         ..Progress::default()
     };

@@ -751,6 +751,7 @@ mod tests {
                 lesson: second.id.clone(),
                 bite: 2,
                 scroll: 0,
+                exercise: None,
             }),
             ..Progress::default()
         };
@@ -795,6 +796,7 @@ mod tests {
                 lesson: last.id.clone(),
                 bite: last.bites.len(),
                 scroll: 0,
+                exercise: None,
             }),
             finished: true,
             ..Progress::default()

@@ -9,12 +9,14 @@ use crate::journal::{Rating, Record};
 use crate::pack::{Exercise, Lesson};
 use crate::review::{ItemKind, ItemState, ReviewKind};
 
-/// The place to come back to: lesson, bite (1-based) and scroll offset in lines.
+/// The place to come back to: lesson, bite (1-based), scroll offset in lines, and the exercise on screen (a
+/// question or card id; `None` for the bite's text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedPosition {
     pub lesson: String,
     pub bite: usize,
     pub scroll: u16,
+    pub exercise: Option<String>,
 }
 
 /// Where a question stands: its latest round (1 for the first pass, +1 for each retry), how that round went, and
@@ -108,8 +110,14 @@ impl Progress {
                     lesson: lesson_id.clone(),
                     bite: *bite,
                     scroll: *scroll,
+                    exercise: None,
                 });
                 self.bites_seen.insert((lesson_id.clone(), *bite));
+            }
+            Record::Showing { exercise, .. } => {
+                if let Some(position) = &mut self.position {
+                    position.exercise.clone_from(exercise);
+                }
             }
             Record::Answer(a) => {
                 let right = a.correct && !a.skipped;

@@ -199,11 +199,44 @@ impl Session {
             session.position_record(&to, now),
         ];
         session.land_forward(&mut to, &mut records, now);
+        if let Some(index) = session.resumed_exercise(&to, options) {
+            to.stage = session.show(to.lesson, to.bite, index, false, now);
+        }
         records.push(session.active_record(&to, now));
         session
             .commit(records, to, Some(now), journal)
             .map_err(OpenError::Journal)?;
         Ok(session)
+    }
+
+    /// Opening where the learner left off, on an exercise of the saved bite: that exercise if it still waits,
+    /// else the next of the bite that does (`None`: the bite opens as it would anyway).
+    fn resumed_exercise(&self, to: &At, options: &OpenOptions) -> Option<usize> {
+        if options.lesson.is_some() || options.restart || to.stage != Stage::Reading {
+            return None;
+        }
+        let saved = self.progress.position.as_ref()?;
+        let lesson = &self.pack.lessons[to.lesson];
+        if lesson.id != saved.lesson || to.bite + 1 != saved.bite {
+            return None;
+        }
+        let id = saved.exercise.as_deref()?;
+        let index = lesson.bites[to.bite]
+            .exercises
+            .iter()
+            .position(|e| review::item_of(e).0 == id)?;
+        self.next_pending(to.lesson, to.bite, index)
+    }
+
+    /// The exercise `at` shows in its own bite, outside a retry: what a resume comes back to.
+    fn showing(&self, at: &At) -> Option<String> {
+        match &at.stage {
+            Stage::Exercise(state) if at.retry.is_none() && state.bite == at.bite => {
+                let exercise = &self.pack.lessons[at.lesson].bites[at.bite].exercises[state.index];
+                Some(review::item_of(exercise).0.to_string())
+            }
+            _ => None,
+        }
     }
 
     /// Seeds the shuffling of choices and items, for tests.
@@ -434,9 +467,7 @@ impl Session {
             self.settle(self.resumed(now), now);
             return Ok(Back::AtStart);
         };
-        if !records.is_empty() {
-            records.push(self.active_record(&to, now));
-        }
+        records.push(self.active_record(&to, now));
         self.commit(records, to, Some(now), journal)?;
         Ok(outcome)
     }
@@ -710,11 +741,25 @@ impl Session {
     /// does the session stand at `to`. `activity` is the time of the learner's action, if the move is one.
     fn commit<J: Journal>(
         &mut self,
-        records: Vec<Record>,
+        mut records: Vec<Record>,
         mut to: At,
         activity: Option<i64>,
         journal: &mut J,
     ) -> Result<(), J::Error> {
+        // What the saved bite shows follows the move (a move with nothing to record never changes it).
+        let moved = records.iter().any(|r| matches!(r, Record::Position { .. }));
+        let saved = match &self.progress.position {
+            Some(p) if !moved => p.exercise.clone(),
+            _ => None,
+        };
+        let showing = self.showing(&to);
+        if !records.is_empty() && showing != saved {
+            records.push(Record::Showing {
+                course_id: self.pack.course.id.clone(),
+                exercise: showing,
+                at: activity.unwrap_or_else(|| self.clock.now_ms()),
+            });
+        }
         if !records.is_empty() {
             journal.record(&records)?;
         }

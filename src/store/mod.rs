@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_xapi.sql"),
     include_str!("migrations/0004_notes.sql"),
     include_str!("migrations/0005_claims.sql"),
+    include_str!("migrations/0006_resume.sql"),
 ];
 
 /// The schema version this morsel writes.
@@ -68,15 +69,16 @@ impl Store {
 
     fn load_progress(&self, course_id: &str) -> rusqlite::Result<Progress> {
         let mut progress = Progress::default();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT lesson_id, bite, scroll FROM positions WHERE course_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT lesson_id, bite, scroll, exercise FROM positions WHERE course_id = ?1",
+        )?;
         let mut rows = stmt.query([course_id])?;
         if let Some(row) = rows.next()? {
             progress.position = Some(SavedPosition {
                 lesson: row.get(0)?,
                 bite: row.get::<_, i64>(1)?.max(1) as usize,
                 scroll: row.get::<_, i64>(2)?.clamp(0, i64::from(u16::MAX)) as u16,
+                exercise: row.get(3)?,
             });
         }
         let mut stmt = self
@@ -188,7 +190,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             tx.prepare_cached(
                 "INSERT INTO positions (course_id, lesson_id, bite, scroll, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (course_id) DO UPDATE SET lesson_id = excluded.lesson_id, bite = excluded.bite,
-                     scroll = excluded.scroll, updated_at = excluded.updated_at",
+                     scroll = excluded.scroll, exercise = NULL, updated_at = excluded.updated_at",
             )?
             .execute(params![course_id, lesson_id, *bite as i64, scroll, at])?;
             tx.prepare_cached(
@@ -196,6 +198,16 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             )?
             .execute(params![course_id, lesson_id, *bite as i64, at])?;
             touch_course(tx, course_id, *at)?;
+        }
+        Record::Showing {
+            course_id,
+            exercise,
+            at,
+        } => {
+            tx.prepare_cached(
+                "UPDATE positions SET exercise = ?2, updated_at = ?3 WHERE course_id = ?1",
+            )?
+            .execute(params![course_id, exercise, at])?;
         }
         Record::Answer(a) => {
             tx.prepare_cached(

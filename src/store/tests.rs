@@ -186,6 +186,11 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
             scroll: 7,
             at: 3,
         },
+        Record::Showing {
+            course_id: "c".into(),
+            exercise: Some("q1".into()),
+            at: 4,
+        },
         answer("c", "q1", 1, 1, false, 10),
         answer("c", "q1", 1, 2, true, 11),
         answer("c", "q2", 1, 1, true, 12),
@@ -242,7 +247,8 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
         Some(SavedPosition {
             lesson: "l1".into(),
             bite: 2,
-            scroll: 7
+            scroll: 7,
+            exercise: Some("q1".into()),
         })
     );
     assert!(loaded.finished);
