@@ -186,6 +186,7 @@ fn main() {
                 morsel::progress::QuestionProgress {
                     round: 1,
                     first_try_right: false,
+                    first_try: false,
                     attempts: 1,
                     known: false,
                 },

@@ -79,6 +79,11 @@ impl CourseOverview {
         self.lessons.iter().filter(|l| l.status.mastered).count()
     }
 
+    /// Questions known (right on the first try, or in a review on a later day): mastery's count.
+    pub fn known(&self) -> usize {
+        self.lessons.iter().map(|l| l.status.known_count).sum()
+    }
+
     /// Questions right on the first try, of those answered.
     pub fn accuracy(&self) -> Option<(usize, usize)> {
         let answered: usize = self.lessons.iter().map(|l| l.status.answered).sum();
@@ -447,6 +452,7 @@ mod tests {
             questions,
             answered: questions,
             first_try_right,
+            known_count: first_try_right,
             right_on_retry: 0,
             complete: true,
             mastered: false,

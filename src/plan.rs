@@ -762,6 +762,7 @@ mod tests {
                 QuestionProgress {
                     round: 1,
                     first_try_right: false,
+                    first_try: false,
                     attempts: 1,
                     known: false,
                 },
@@ -811,6 +812,7 @@ mod tests {
                     QuestionProgress {
                         round: 1,
                         first_try_right: true,
+                        first_try: true,
                         attempts: 1,
                         known: true,
                     },
@@ -822,6 +824,7 @@ mod tests {
         let first_q = pack.lessons[0].questions().next().unwrap().id.clone();
         let q = progress.questions.get_mut(&first_q).unwrap();
         q.first_try_right = false;
+        q.first_try = false;
         q.known = false;
         let again: Vec<NewBite> = new_bites(&pack, &progress).collect();
         assert_eq!(

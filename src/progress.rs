@@ -26,6 +26,8 @@ pub struct QuestionProgress {
     pub round: u32,
     /// The first attempt of the latest round was right (a skip is not).
     pub first_try_right: bool,
+    /// The very first attempt (round 1, attempt 1) was right: right on the first try, whatever came after.
+    pub first_try: bool,
     /// Attempts in the latest round.
     pub attempts: u32,
     /// Counts toward mastery: the first attempt ever was right, or a scheduled review (due, so at least a day after
@@ -59,15 +61,19 @@ pub struct LessonStatus {
     pub questions: usize,
     /// Questions answered or skipped.
     pub answered: usize,
-    /// Questions known: right on the first attempt, or later in a scheduled review (`QuestionProgress::known`).
+    /// Questions right on the first try: their very first attempt was right (`QuestionProgress::first_try`).
     pub first_try_right: usize,
-    /// Questions not known but right on the first attempt of a retry round: practice, shown as such.
+    /// Questions known, what mastery counts: right on the first try, or later in a scheduled review
+    /// (`QuestionProgress::known`).
+    pub known_count: usize,
+    /// Questions not right on the first try but right on the first attempt of a later round (a retry): practice,
+    /// shown as such.
     pub right_on_retry: usize,
     /// Every bite seen and every question answered or skipped.
     pub complete: bool,
     /// Complete, and the share of questions known is at least the pass mark.
     pub mastered: bool,
-    /// Ids of the questions not right on the first try of their latest round, in lesson order.
+    /// Ids of the questions not right on the first try of their latest round (or not answered), in lesson order.
     pub missed: Vec<String>,
     /// Every question's id, in lesson order, with whether it is known (counts toward mastery).
     pub known: Vec<(String, bool)>,
@@ -79,7 +85,7 @@ impl LessonStatus {
         if self.questions == 0 {
             1.0
         } else {
-            self.first_try_right as f64 / self.questions as f64
+            self.known_count as f64 / self.questions as f64
         }
     }
 }
@@ -127,6 +133,7 @@ impl Progress {
                         .or_insert(QuestionProgress {
                             round: a.round,
                             first_try_right: right,
+                            first_try: false,
                             attempts: 0,
                             known: false,
                         });
@@ -134,6 +141,7 @@ impl Progress {
                     *entry = QuestionProgress {
                         round: a.round,
                         first_try_right: right,
+                        first_try: entry.first_try,
                         attempts: 0,
                         known: entry.known,
                     };
@@ -142,6 +150,7 @@ impl Progress {
                     entry.attempts = entry.attempts.max(a.attempt);
                 }
                 if a.round == 1 && a.attempt == 1 && right {
+                    entry.first_try = true;
                     entry.known = true;
                 }
             }
@@ -205,6 +214,7 @@ impl Progress {
             questions: 0,
             answered: 0,
             first_try_right: 0,
+            known_count: 0,
             right_on_retry: 0,
             complete: false,
             mastered: false,
@@ -220,10 +230,13 @@ impl Progress {
             match self.questions.get(id) {
                 Some(p) => {
                     status.answered += 1;
-                    if p.known {
+                    if p.first_try {
                         status.first_try_right += 1;
                     } else if p.first_try_right && p.round > 1 {
                         status.right_on_retry += 1;
+                    }
+                    if p.known {
+                        status.known_count += 1;
                     }
                     if !p.first_try_right {
                         status.missed.push(id.to_string());

@@ -45,7 +45,7 @@ pub fn pass_percent(pass_mark: f64) -> u32 {
 /// Where a lesson stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    /// Complete, and the first-try score reaches the pass mark.
+    /// Complete, and the share of questions known reaches the pass mark.
     Mastered,
     /// Complete, below the pass mark.
     NotMastered,
@@ -90,11 +90,16 @@ pub struct LessonSummary {
     /// The lesson's title, as the pack has it.
     pub title: String,
     pub questions: usize,
+    /// Questions whose very first attempt was right.
     pub first_try_right: usize,
+    /// Questions known, what mastery counts: right on the first try, or in a review on a later day.
+    pub known: usize,
     /// Questions right only on the first attempt of a retry: practice, said as such, never as first try.
     pub right_on_retry: usize,
     /// The first-try score, in whole percent ([`percent`]).
     pub score: u32,
+    /// The share of questions known, in whole percent ([`percent`]): what the pass mark is held against.
+    pub known_score: u32,
     /// The course's pass mark, in whole percent ([`pass_percent`]).
     pub pass_mark: u32,
     pub standing: Standing,
@@ -123,8 +128,10 @@ impl LessonSummary {
             title: lesson.title.clone(),
             questions: status.questions,
             first_try_right: status.first_try_right,
+            known: status.known_count,
             right_on_retry: status.right_on_retry,
             score: percent(status.first_try_right, status.questions),
+            known_score: percent(status.known_count, status.questions),
             pass_mark: pass_percent(pass_mark),
             standing: Standing::of(status),
             missed,
@@ -136,12 +143,30 @@ impl LessonSummary {
         format!("End of lesson: {}.", text(&self.title))
     }
 
-    /// `Right on the first try: 5 of 7 (71%). Pass mark: 80%.`; `None` for a lesson without questions.
+    /// `Right on the first try: 5 of 7 (71%). Pass mark: 80%.`; `None` for a lesson without questions. When
+    /// reviews made more questions known than were right on the first try, the pass mark goes to the known line
+    /// (`known_line`), the figure mastery holds against it.
     pub fn score_line(&self) -> Option<String> {
         (self.questions > 0).then(|| {
+            let first = format!(
+                "Right on the first try: {} of {} ({}%).",
+                self.first_try_right, self.questions, self.score
+            );
+            if self.known == self.first_try_right {
+                format!("{first} Pass mark: {}%.", self.pass_mark)
+            } else {
+                first
+            }
+        })
+    }
+
+    /// `Known: 6 of 7 (85%), right the first time or in a review on a later day. Pass mark: 80%.`: mastery's
+    /// figure; `None` when it is the first-try figure.
+    pub fn known_line(&self) -> Option<String> {
+        (self.questions > 0 && self.known != self.first_try_right).then(|| {
             format!(
-                "Right on the first try: {} of {} ({}%). Pass mark: {}%.",
-                self.first_try_right, self.questions, self.score, self.pass_mark
+                "Known: {} of {} ({}%), right the first time or in a review on a later day. Pass mark: {}%.",
+                self.known, self.questions, self.known_score, self.pass_mark
             )
         })
     }
@@ -166,6 +191,7 @@ impl LessonSummary {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = vec![self.heading()];
         lines.extend(self.score_line());
+        lines.extend(self.known_line());
         lines.extend(self.retry_line());
         lines.push(self.standing.sentence().to_string());
         if let Some(heading) = self.missed_heading() {
@@ -366,6 +392,7 @@ mod tests {
             questions,
             answered: questions,
             first_try_right: right,
+            known_count: right,
             right_on_retry: 0,
             complete,
             mastered: complete && (questions == 0 || right as f64 / questions as f64 >= 0.8),

@@ -91,7 +91,7 @@ impl Store {
             progress.bites_seen.insert((lesson, bite.max(1) as usize));
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT question_id, round, first_try_right, attempts, known FROM question_progress
+            "SELECT question_id, round, first_try_right, attempts, known, first_try FROM question_progress
              WHERE course_id = ?1",
         )?;
         for row in stmt.query_map([course_id], |r| {
@@ -102,6 +102,7 @@ impl Store {
                     first_try_right: r.get(2)?,
                     attempts: r.get(3)?,
                     known: r.get(4)?,
+                    first_try: r.get(5)?,
                 },
             ))
         })? {
@@ -234,10 +235,11 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             // a right first attempt of round 1 makes it known, and nothing unmakes that.
             tx.prepare_cached(
                 "INSERT INTO question_progress (course_id, question_id, lesson_id, round, first_try_right, attempts,
-                     updated_at, known)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     updated_at, known, first_try)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
                  ON CONFLICT (course_id, question_id) DO UPDATE SET
                      known = max(known, excluded.known),
+                     first_try = max(first_try, excluded.first_try),
                      first_try_right = CASE WHEN excluded.round > round
                          OR (excluded.round = round AND excluded.attempts = 1)
                          THEN excluded.first_try_right ELSE first_try_right END,

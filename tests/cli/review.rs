@@ -221,3 +221,63 @@ fn optimize_says_how_many_reviews_there_are_and_how_many_it_needs() {
         .unwrap();
     assert_eq!(stored, 0, "nothing fitted, nothing stored");
 }
+
+#[test]
+fn first_try_means_the_first_try_and_known_is_its_own_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    let courses = dir.path().to_str().unwrap();
+    // Skip `sky`, get `fire` right; a day later `sky` is right in its review.
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\n:skip\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    let (ok, _, err) = at(dir.path(), T0 + DAY, &["review", "--plain"], "true\nnext\n");
+    assert!(ok, "{err}");
+    // Replaying the lesson: one right the first time, two known, and the summary says both without contradiction.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &["play", "--plain", pack_arg, "--lesson", "a"],
+        "next\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Right on the first try: 1 of 2 (50%).\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Known: 2 of 2 (100%), right the first time or in a review on a later day. Pass mark: 80%.\nMastered.\nMissed 1:\n- The sky is blue."),
+        "{out}"
+    );
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &["stats", "rp", "--courses", courses],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("accuracy  50% right on the first try (1 of 2 questions); 2 known"),
+        "{out}"
+    );
+    assert!(
+        out.contains("▶ a         1/1        2/2    50%    2/2    1 min  mastered"),
+        "{out}"
+    );
+    let (_, out, _) = at(
+        dir.path(),
+        T0 + DAY,
+        &["stats", "rp", "--format", "json", "--courses", courses],
+        "",
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lesson = &doc["courses"][0]["lessons"][0];
+    assert_eq!(lesson["first_try_right"], 1, "{doc}");
+    assert_eq!(lesson["known"], 2, "{doc}");
+    assert_eq!(lesson["score_percent"], 50, "{doc}");
+    assert_eq!(lesson["mastered"], true, "{doc}");
+}

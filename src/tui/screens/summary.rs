@@ -60,6 +60,7 @@ pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> V
     ];
     key_results(p, &mut lines);
     lines.extend(summary.score_line().map(Line::raw));
+    lines.extend(summary.known_line().map(Line::raw));
     lines.extend(summary.retry_line().map(Line::raw));
     lines.push(Line::styled(summary.standing.sentence(), ctx.styles.strong));
     if let Some(heading) = summary.missed_heading() {
