@@ -208,6 +208,7 @@ pub fn overview(
                         &l.id,
                         &l.bites,
                         l.questions.iter().map(String::as_str),
+                        l.cards.iter().map(String::as_str),
                         course.pass_mark,
                     ),
                 })
@@ -454,6 +455,9 @@ mod tests {
             first_try_right,
             known_count: first_try_right,
             right_on_retry: 0,
+            cards: 0,
+            cards_rated: 0,
+            cards_recalled: 0,
             complete: true,
             mastered: false,
             missed: Vec::new(),

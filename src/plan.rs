@@ -818,6 +818,12 @@ mod tests {
                     },
                 );
             }
+            for c in l.cards() {
+                let recalled =
+                    crate::review::Scheduler::default().next(None, crate::journal::Rating::Good, 0);
+                progress.cards_rated.insert(c.id.clone());
+                progress.items.insert(c.id.clone(), recalled);
+            }
         }
         assert_eq!(new_bites(&pack, &progress).count(), 0);
         // One question missed (not known): play opens that lesson again, and so does the plan.

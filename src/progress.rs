@@ -69,9 +69,14 @@ pub struct LessonStatus {
     /// Questions not right on the first try but right on the first attempt of a later round (a retry): practice,
     /// shown as such.
     pub right_on_retry: usize,
-    /// Every bite seen and every question answered or skipped.
+    /// Flashcards in the lesson, those rated at least once, and those recalled (rated Hard, Good or Easy) at their
+    /// last graded rating, in the lesson or a review.
+    pub cards: usize,
+    pub cards_rated: usize,
+    pub cards_recalled: usize,
+    /// Every bite seen, every question answered or skipped, and every card rated.
     pub complete: bool,
-    /// Complete, and the share of questions known is at least the pass mark.
+    /// Complete, the share of questions known at least the pass mark, and every card recalled at its last rating.
     pub mastered: bool,
     /// Ids of the questions not right on the first try of their latest round (or not answered), in lesson order.
     pub missed: Vec<String>,
@@ -184,24 +189,26 @@ impl Progress {
 
     pub fn lesson_status(&self, lesson: &Lesson, pass_mark: f64) -> LessonStatus {
         let numbers: Vec<usize> = lesson.bites.iter().map(|b| b.number).collect();
-        let questions = lesson
-            .bites
-            .iter()
-            .flat_map(|b| &b.exercises)
-            .filter_map(|e| match e {
-                Exercise::Question(q) => Some(q.id.as_str()),
-                Exercise::Card(_) => None,
-            });
-        self.status_of(&lesson.id, &numbers, questions, pass_mark)
+        let exercises = lesson.bites.iter().flat_map(|b| &b.exercises);
+        let questions = exercises.clone().filter_map(|e| match e {
+            Exercise::Question(q) => Some(q.id.as_str()),
+            Exercise::Card(_) => None,
+        });
+        let cards = exercises.filter_map(|e| match e {
+            Exercise::Card(c) => Some(c.id.as_str()),
+            Exercise::Question(_) => None,
+        });
+        self.status_of(&lesson.id, &numbers, questions, cards, pass_mark)
     }
 
-    /// The status of a lesson known by its outline only: its id, its bites' numbers and its questions' ids in
-    /// order (a lesson index gives these without reading the lesson, `pack::glance`).
+    /// The status of a lesson known by its outline only: its id, its bites' numbers, its questions' and its cards'
+    /// ids in order (a lesson index gives these without reading the lesson, `pack::glance`).
     pub fn status_of<'q>(
         &self,
         lesson_id: &str,
         bites: &[usize],
         questions: impl Iterator<Item = &'q str>,
+        cards: impl Iterator<Item = &'q str>,
         pass_mark: f64,
     ) -> LessonStatus {
         let bites_seen = bites
@@ -216,11 +223,27 @@ impl Progress {
             first_try_right: 0,
             known_count: 0,
             right_on_retry: 0,
+            cards: 0,
+            cards_rated: 0,
+            cards_recalled: 0,
             complete: false,
             mastered: false,
             missed: Vec::new(),
             known: Vec::new(),
         };
+        for id in cards {
+            status.cards += 1;
+            if self.cards_rated.contains(id) {
+                status.cards_rated += 1;
+            }
+            if self
+                .items
+                .get(id)
+                .is_some_and(|s| s.last_rating >= Rating::Hard)
+            {
+                status.cards_recalled += 1;
+            }
+        }
         for id in questions {
             status.questions += 1;
             status.known.push((
@@ -245,9 +268,13 @@ impl Progress {
                 None => status.missed.push(id.to_string()),
             }
         }
-        status.complete = status.bites_seen == status.bites && status.answered == status.questions;
+        status.complete = status.bites_seen == status.bites
+            && status.answered == status.questions
+            && status.cards_rated == status.cards;
         // A small tolerance, so that 4 of 5 meets a pass mark of 0.8 despite floating point.
-        status.mastered = status.complete && status.score() + 1e-9 >= pass_mark;
+        status.mastered = status.complete
+            && status.score() + 1e-9 >= pass_mark
+            && status.cards_recalled == status.cards;
         status
     }
 }

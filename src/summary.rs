@@ -45,7 +45,8 @@ pub fn pass_percent(pass_mark: f64) -> u32 {
 /// Where a lesson stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    /// Complete, and the share of questions known reaches the pass mark.
+    /// Complete, the share of questions known reaches the pass mark, and every card was recalled at its last
+    /// rating.
     Mastered,
     /// Complete, below the pass mark.
     NotMastered,
@@ -102,6 +103,9 @@ pub struct LessonSummary {
     pub known_score: u32,
     /// The course's pass mark, in whole percent ([`pass_percent`]).
     pub pass_mark: u32,
+    /// Flashcards, and those recalled (Hard, Good or Easy) at their last rating: mastery needs every one.
+    pub cards: usize,
+    pub cards_recalled: usize,
     pub standing: Standing,
     /// In lesson order.
     pub missed: Vec<Missed>,
@@ -133,6 +137,8 @@ impl LessonSummary {
             score: percent(status.first_try_right, status.questions),
             known_score: percent(status.known_count, status.questions),
             pass_mark: pass_percent(pass_mark),
+            cards: status.cards,
+            cards_recalled: status.cards_recalled,
             standing: Standing::of(status),
             missed,
         }
@@ -171,6 +177,29 @@ impl LessonSummary {
         })
     }
 
+    /// The standing in one sentence, naming cards where they are what holds the lesson back.
+    pub fn standing_line(&self) -> &'static str {
+        match self.standing {
+            Standing::NotMastered
+                if self.cards_recalled < self.cards
+                    && self.known * 100 >= self.questions * self.pass_mark as usize =>
+            {
+                "Not mastered yet: cards not recalled come back for review on a later day."
+            }
+            Standing::Incomplete if self.cards > 0 => {
+                "Not complete yet: some bites, questions or cards were left out."
+            }
+            standing => standing.sentence(),
+        }
+    }
+
+    /// `Cards recalled: 2 of 3.`: cards rated Hard, Good or Easy at their last rating (mastery needs all);
+    /// `None` for a lesson without cards.
+    pub fn cards_line(&self) -> Option<String> {
+        (self.cards > 0)
+            .then(|| format!("Cards recalled: {} of {}.", self.cards_recalled, self.cards))
+    }
+
     /// `Right on retry: 3 of 3 (practice: a spaced review is what counts).`; `None` when no question was right
     /// only on a retry.
     pub fn retry_line(&self) -> Option<String> {
@@ -193,7 +222,8 @@ impl LessonSummary {
         lines.extend(self.score_line());
         lines.extend(self.known_line());
         lines.extend(self.retry_line());
-        lines.push(self.standing.sentence().to_string());
+        lines.extend(self.cards_line());
+        lines.push(self.standing_line().to_string());
         if let Some(heading) = self.missed_heading() {
             lines.push(heading);
             lines.extend(self.missed.iter().map(|m| format!("- {}", text(&m.prompt))));
@@ -394,6 +424,9 @@ mod tests {
             first_try_right: right,
             known_count: right,
             right_on_retry: 0,
+            cards: 0,
+            cards_rated: 0,
+            cards_recalled: 0,
             complete,
             mastered: complete && (questions == 0 || right as f64 / questions as f64 >= 0.8),
             missed: missed.iter().map(|m| m.to_string()).collect(),

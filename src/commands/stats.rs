@@ -474,6 +474,10 @@ struct JsonLesson<'a> {
     known: usize,
     /// Right only on a retry in the same sitting: practice.
     right_on_retry: usize,
+    /// Flashcards; those rated at least once; those recalled (Hard, Good or Easy) at their last rating.
+    cards: usize,
+    cards_rated: usize,
+    cards_recalled: usize,
     complete: bool,
     mastered: bool,
     /// Each question in lesson order, and whether it is known (counts toward mastery).
@@ -572,6 +576,9 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
                         first_try_right: s.first_try_right,
                         known: s.known_count,
                         right_on_retry: s.right_on_retry,
+                        cards: s.cards,
+                        cards_rated: s.cards_rated,
+                        cards_recalled: s.cards_recalled,
                         complete: s.complete,
                         mastered: s.mastered,
                         question_list: s

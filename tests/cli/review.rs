@@ -250,7 +250,7 @@ fn first_try_means_the_first_try_and_known_is_its_own_figure() {
         "{out}"
     );
     assert!(
-        out.contains("Known: 2 of 2 (100%), right the first time or in a review on a later day. Pass mark: 80%.\nMastered.\nMissed 1:\n- The sky is blue."),
+        out.contains("Known: 2 of 2 (100%), right the first time or in a review on a later day. Pass mark: 80%.\nCards recalled: 1 of 1.\nMastered.\nMissed 1:\n- The sky is blue."),
         "{out}"
     );
     let (ok, out, err) = at(
@@ -280,4 +280,94 @@ fn first_try_means_the_first_try_and_known_is_its_own_figure() {
     assert_eq!(lesson["known"], 2, "{doc}");
     assert_eq!(lesson["score_percent"], 50, "{doc}");
     assert_eq!(lesson["mastered"], true, "{doc}");
+}
+
+/// A lesson of two flashcards only, as an Anki import makes.
+fn cards_pack(dir: &Path) -> PathBuf {
+    let root = dir.join("cards");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(root.join("course.toml"), "id = \"cp\"\ntitle = \"Cards\"\n").unwrap();
+    std::fs::write(
+        root.join("lessons/deck.md"),
+        "+++\nid = \"deck\"\ntitle = \"Deck\"\n+++\n\
+         ```card\nid = \"one\"\nfront = \"One?\"\nback = \"1\"\n```\n\n\
+         ```card\nid = \"two\"\nfront = \"Two?\"\nback = \"2\"\n```\n",
+    )
+    .unwrap();
+    root
+}
+
+fn lesson_json(dir: &Path, now: i64) -> serde_json::Value {
+    let (ok, out, err) = at(
+        dir,
+        now,
+        &[
+            "stats",
+            "cp",
+            "--format",
+            "json",
+            "--courses",
+            dir.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    doc["courses"][0]["lessons"][0].clone()
+}
+
+#[test]
+fn a_lesson_of_cards_is_mastered_once_every_card_is_recalled_at_its_last_rating() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = cards_pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    // Both cards rated Again: complete, not mastered.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\nagain\nnext\nagain\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Cards recalled: 0 of 2."), "{out}");
+    assert!(!out.contains("Mastered."), "{out}");
+    assert!(out.contains("Not mastered yet"), "{out}");
+    let lesson = lesson_json(dir.path(), T0);
+    assert_eq!(
+        (&lesson["complete"], &lesson["mastered"]),
+        (&true.into(), &false.into()),
+        "{lesson}"
+    );
+    assert_eq!(lesson["cards_recalled"], 0, "{lesson}");
+    // A day later both come back; recalled, the lesson is mastered.
+    let (ok, _, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &["review", "--plain"],
+        "next\ngood\nnext\nnext\ngood\nnext\n",
+    );
+    assert!(ok, "{err}");
+    let lesson = lesson_json(dir.path(), T0 + DAY);
+    assert_eq!(lesson["mastered"], true, "{lesson}");
+    assert_eq!(lesson["cards_recalled"], 2, "{lesson}");
+}
+
+#[test]
+fn a_lesson_whose_cards_were_all_skipped_is_not_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = cards_pack(dir.path());
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\n:skip\nnext\n:skip\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(!out.contains("Mastered."), "{out}");
+    let lesson = lesson_json(dir.path(), T0);
+    assert_eq!(
+        (&lesson["complete"], &lesson["mastered"]),
+        (&false.into(), &false.into()),
+        "{lesson}"
+    );
 }
