@@ -142,7 +142,7 @@ pub enum Command {
         /// Start at the first bite of this lesson.
         #[arg(long, value_name = "ID")]
         lesson: Option<String>,
-        /// Start at the course's first bite, whatever was saved.
+        /// Start at the first bite and do it again: questions and cards done before come back as practice.
         #[arg(long)]
         restart: bool,
         /// Plain lines on stdout and commands on stdin, for screen readers and scripts.

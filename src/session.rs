@@ -23,7 +23,8 @@ use crate::review::{self, ItemState, ReviewKind, Scheduler};
 pub struct OpenOptions {
     /// Start at the first bite of this lesson.
     pub lesson: Option<String>,
-    /// Start at the first bite of the course, whatever was saved.
+    /// Start at the first bite of the course (or of `lesson`), whatever was saved, and do it again: questions and
+    /// cards done before are asked again, as practice (a new round, never a first try; the schedule does not move).
     pub restart: bool,
     /// With `lesson`: start at this bite of it (1-based; clamped to the lesson).
     pub bite: Option<usize>,
@@ -148,6 +149,9 @@ pub struct Session {
     scheduler: Scheduler,
     /// Items graded in this sitting: a later attempt at one is practice.
     graded: HashSet<String>,
+    /// With `restart`: questions and cards done before this sitting and not yet done again in it. They wait again,
+    /// and doing them is practice.
+    again: HashSet<String>,
 }
 
 impl Session {
@@ -183,7 +187,17 @@ impl Session {
             standing: Vec::new(),
             scheduler: Scheduler::default(),
             graded: HashSet::new(),
+            again: HashSet::new(),
         };
+        if options.restart {
+            let progress = &session.progress;
+            session.again = progress
+                .questions
+                .keys()
+                .chain(&progress.cards_rated)
+                .cloned()
+                .collect();
+        }
         session.standing = (0..session.pack.lessons.len())
             .map(|i| session.standing_of(i))
             .collect();
@@ -604,6 +618,7 @@ impl Session {
             }
             return Err(e);
         }
+        self.done_again(&card.id);
         Ok(true)
     }
 
@@ -939,9 +954,25 @@ impl Session {
     fn next_pending(&self, lesson: usize, bite: usize, from: usize) -> Option<usize> {
         let exercises = &self.pack.lessons[lesson].bites[bite].exercises;
         (from..exercises.len()).find(|&i| match &exercises[i] {
-            Exercise::Question(q) => !self.progress.questions.contains_key(&q.id),
-            Exercise::Card(c) => !self.progress.cards_rated.contains(&c.id),
+            Exercise::Question(q) => {
+                !self.progress.questions.contains_key(&q.id) || self.again.contains(&q.id)
+            }
+            Exercise::Card(c) => {
+                !self.progress.cards_rated.contains(&c.id) || self.again.contains(&c.id)
+            }
         })
+    }
+
+    /// An item done again after a restart waits no more; later attempts at it in this sitting are practice too.
+    fn done_again(&mut self, id: &str) {
+        if self.again.remove(id) {
+            self.graded.insert(id.to_string());
+        }
+    }
+
+    /// Whether the bite on screen still has a question or card waiting: what "next" leads to from its text.
+    pub fn exercises_wait(&self) -> bool {
+        self.next_pending(self.at.lesson, self.at.bite, 0).is_some()
     }
 
     fn find_question(&self, id: &str) -> Option<(usize, usize)> {
@@ -963,7 +994,7 @@ impl Session {
         let (shown, round) = match &self.pack.lessons[lesson].bites[bite].exercises[index] {
             Exercise::Question(q) => (
                 shown_order(&q.kind, &mut self.rng, None),
-                if retry {
+                if retry || self.again.contains(&q.id) {
                     self.progress.next_round(&q.id)
                 } else {
                     self.progress.round(&q.id)
@@ -1003,7 +1034,8 @@ impl Session {
     ) -> Record {
         let (id, kind) = review::item_of(exercise);
         let previous = self.progress.items.get(id);
-        let first = self.graded.insert(id.to_string());
+        // Done again after a restart: practice, as a retry is.
+        let first = !self.again.contains(id) && self.graded.insert(id.to_string());
         let (review_kind, state) = if first {
             (
                 ReviewKind::of(previous, now),
@@ -1074,6 +1106,7 @@ impl Session {
             }
             return Err(e);
         }
+        self.done_again(&question.id);
         Ok(verdict)
     }
 }

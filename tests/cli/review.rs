@@ -371,3 +371,80 @@ fn a_lesson_whose_cards_were_all_skipped_is_not_complete() {
         "{lesson}"
     );
 }
+
+#[test]
+fn restart_asks_the_questions_again_as_practice_and_promises_only_what_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\nfalse\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    let before = due_dates(dir.path());
+    // Done again: every question and the card are asked, the miss now right.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + 60_000,
+        &["play", "--plain", pack_arg, "--restart"],
+        "next\ntrue\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("(next: the questions of this bite)"), "{out}");
+    assert!(
+        out.contains("Question: The sky is blue.") && out.contains("Card: Water boils at?"),
+        "{out}"
+    );
+    // Practice: the first try stays a miss, the schedule does not move.
+    assert!(
+        out.contains("Right on the first try: 1 of 2 (50%)"),
+        "{out}"
+    );
+    assert!(out.contains("Right on retry: 1 of 2"), "{out}");
+    assert_eq!(due_dates(dir.path()), before);
+    // Played to its end once more, nothing is left to ask: no promise of questions.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + 120_000,
+        &["play", "--plain", pack_arg, "--lesson", "a"],
+        "next\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(!out.contains("(next: the questions of this bite)"), "{out}");
+    assert!(out.contains("End of lesson: Truths."), "{out}");
+}
+
+#[test]
+fn restart_of_a_lesson_of_questions_only_asks_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("gift");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(root.join("course.toml"), "id = \"g\"\ntitle = \"Gift\"\n").unwrap();
+    std::fs::write(
+        root.join("lessons/q.md"),
+        "+++\nid = \"q\"\ntitle = \"Quiz\"\n+++\n\
+         ```quiz\nid = \"sky\"\nkind = \"truefalse\"\nprompt = \"The sky is blue.\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let root_arg = root.to_str().unwrap();
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", root_arg],
+        "true\nnext\nquit\n",
+    );
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + 60_000,
+        &["play", "--plain", root_arg, "--restart"],
+        "true\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Question: The sky is blue."), "{out}");
+    assert!(
+        out.contains("Right on the first try: 1 of 1 (100%)"),
+        "{out}"
+    );
+}
