@@ -160,9 +160,9 @@ fn from_samples(samples: Vec<f64>) -> Option<(f64, usize)> {
 impl Pace {
     /// About 230 words per minute, 10 s a card, 20 s a question.
     pub const DEFAULT: Pace = Pace {
-        words_per_minute: 230.0,
-        seconds_per_card: 10.0,
-        seconds_per_question: 20.0,
+        words_per_minute: crate::pack::WORDS_PER_MINUTE,
+        seconds_per_card: crate::pack::SECONDS_PER_CARD,
+        seconds_per_question: crate::pack::SECONDS_PER_QUESTION,
         basis: Basis {
             reading: 0,
             cards: 0,

@@ -73,7 +73,7 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Minutes, rounded, from seconds.
+/// Whole minutes from seconds of active time, rounded as everywhere else (`streak::whole_minutes`).
 pub fn minutes(seconds: i64) -> i64 {
-    (seconds + 30) / 60
+    crate::streak::whole_minutes(seconds.saturating_mul(1000))
 }

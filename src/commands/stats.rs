@@ -509,7 +509,7 @@ pub fn write_learning(
     let minutes: std::collections::BTreeMap<i64, i64> =
         crate::streak::active_ms_per_day(spans, now, utc_offset_min)
             .into_iter()
-            .map(|(day, ms)| (day, ms / 60_000))
+            .map(|(day, ms)| (day, crate::streak::whole_minutes(ms)))
             .collect();
     let today = crate::streak::local_day(now, utc_offset_min);
     writeln!(

@@ -26,10 +26,12 @@ pub use objectives::Personal;
 pub const FORMAT_VERSION: i64 = 1;
 /// The default share of a lesson's questions that must be right on the first try.
 pub const DEFAULT_PASS_MARK: f64 = 0.8;
-/// Reading speed used for estimates, in words per minute.
-pub const WORDS_PER_MINUTE: f64 = 200.0;
-/// Minutes added to a lesson's estimate for each question.
-pub const MINUTES_PER_QUESTION: f64 = 0.25;
+/// The one reading speed of every estimate, in words per minute: a lesson's minutes, `check`'s warnings, the
+/// importers' cuts and the planner's default pace (`plan::Pace::DEFAULT`).
+pub const WORDS_PER_MINUTE: f64 = 230.0;
+/// Seconds of every estimate for a question, and for a card (the planner's defaults).
+pub const SECONDS_PER_QUESTION: f64 = 20.0;
+pub const SECONDS_PER_CARD: f64 = 10.0;
 /// A bite that takes longer than this to read (at the planner's default reading speed) gets a warning.
 pub const MAX_BITE_MINUTES: f64 = 2.0;
 /// A lesson that takes longer than this (at the planner's default pace) gets a warning.

@@ -480,3 +480,42 @@ fn flipping_pages_is_not_reading_and_the_speed_stays_human() {
     let fast = pace_line(6_000);
     assert!(fast.starts_with("pace: 500 words a minute"), "{fast}");
 }
+
+#[test]
+fn check_and_the_planner_read_at_one_speed_and_say_one_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("long");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(
+        root.join("course.toml"),
+        "id = \"long\"\ntitle = \"Long\"\n",
+    )
+    .unwrap();
+    // 20 bites of 180 words and a question each: at 230 words a minute and 20 s a question, 67 s a bite, 22 min 20 s.
+    let bite = |i: usize| {
+        format!(
+            "{}\n\n```quiz\nid = \"q{i}\"\nkind = \"truefalse\"\nprompt = \"T?\"\nanswer = true\nexplain = \"E.\"\n```\n",
+            vec!["word"; 180].join(" ")
+        )
+    };
+    let body: Vec<String> = (0..20).map(bite).collect();
+    std::fs::write(
+        root.join("lessons/l.md"),
+        format!(
+            "+++\nid = \"l\"\ntitle = \"L\"\n+++\n{}",
+            body.join("\n---\n\n")
+        ),
+    )
+    .unwrap();
+    let output = morsel().arg("check").arg(&root).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains("this lesson takes about 23 minutes (its words at 230 a minute"),
+        "{text}"
+    );
+    assert!(
+        text.contains("20 questions, 0 cards, about 23 min"),
+        "{text}"
+    );
+}

@@ -485,7 +485,7 @@ impl Player {
         if let Some(timebox) = &ctx.timebox {
             cues.push(format!(
                 "{} of {} min",
-                timebox.used_ms / 60_000,
+                crate::streak::whole_minutes(timebox.used_ms),
                 timebox.plan.minutes
             ));
         }

@@ -131,7 +131,7 @@ impl Timebox {
         self.nearly_done().then(|| {
             format!(
                 "{} of {} min used: this is the last of the box",
-                self.used_ms / 60_000,
+                crate::streak::whole_minutes(self.used_ms),
                 self.plan.minutes
             )
         })
@@ -185,7 +185,7 @@ impl TimeboxDone {
         let mut lines = vec![
             Line::raw(format!(
                 "Time used: {} of {} min (planned {}).",
-                (tb.used_ms + 30_000) / 60_000,
+                crate::streak::whole_minutes(tb.used_ms),
                 tb.plan.minutes,
                 duration(tb.plan.estimate_seconds)
             )),
