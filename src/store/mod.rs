@@ -200,16 +200,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             .execute(params![course_id, lesson_id, *bite as i64, at])?;
             touch_course(tx, course_id, *at)?;
         }
-        Record::Showing {
-            course_id,
-            exercise,
-            at,
-        } => {
-            tx.prepare_cached(
-                "UPDATE positions SET exercise = ?2, updated_at = ?3 WHERE course_id = ?1",
-            )?
-            .execute(params![course_id, exercise, at])?;
-        }
+        Record::Showing { .. } => write_showing(tx, record)?,
         Record::Answer(a) => {
             tx.prepare_cached(
                 "INSERT INTO answers (course_id, lesson_id, question_id, kind, response, correct, skipped, round,
@@ -381,6 +372,22 @@ fn canonical(pack_path: &str) -> String {
     std::fs::canonicalize(pack_path)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| pack_path.to_string())
+}
+
+/// The exercise on screen in the saved bite (`Record::Showing`), kept with the position.
+fn write_showing(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()> {
+    if let Record::Showing {
+        course_id,
+        exercise,
+        at,
+    } = record
+    {
+        tx.prepare_cached(
+            "UPDATE positions SET exercise = ?2, updated_at = ?3 WHERE course_id = ?1",
+        )?
+        .execute(params![course_id, exercise, at])?;
+    }
+    Ok(())
 }
 
 fn touch_course(tx: &rusqlite::Transaction, course_id: &str, at: i64) -> rusqlite::Result<()> {
