@@ -226,7 +226,8 @@ impl Session {
     /// Opening where the learner left off, on an exercise of the saved bite: that exercise if it still waits,
     /// else the next of the bite that does (`None`: the bite opens as it would anyway).
     fn resumed_exercise(&self, to: &At, options: &OpenOptions) -> Option<usize> {
-        if options.lesson.is_some() || options.restart || to.stage != Stage::Reading {
+        let opening = matches!(to.stage, Stage::Reading | Stage::Exercise(_));
+        if options.lesson.is_some() || options.restart || !opening {
             return None;
         }
         let saved = self.progress.position.as_ref()?;
