@@ -175,6 +175,7 @@ fn main() {
             lesson: pack.lessons[5000].id.clone(),
             bite: 3,
             scroll: 0,
+            exercise: None,
         }),
         ..Progress::default()
     };
@@ -185,6 +186,7 @@ fn main() {
                 morsel::learn::progress::QuestionProgress {
                     round: 1,
                     first_try_right: false,
+                    first_try: false,
                     attempts: 1,
                     known: false,
                 },

@@ -79,6 +79,11 @@ impl CourseOverview {
         self.lessons.iter().filter(|l| l.status.mastered).count()
     }
 
+    /// Questions known (right on the first try, or in a review on a later day): mastery's count.
+    pub fn known(&self) -> usize {
+        self.lessons.iter().map(|l| l.status.known_count).sum()
+    }
+
     /// Questions right on the first try, of those answered.
     pub fn accuracy(&self) -> Option<(usize, usize)> {
         let answered: usize = self.lessons.iter().map(|l| l.status.answered).sum();
@@ -203,6 +208,7 @@ pub fn overview(
                         &l.id,
                         &l.bites,
                         l.questions.iter().map(String::as_str),
+                        l.cards.iter().map(String::as_str),
                         course.pass_mark,
                     ),
                 })
@@ -450,7 +456,11 @@ mod tests {
             questions,
             answered: questions,
             first_try_right,
+            known_count: first_try_right,
             right_on_retry: 0,
+            cards: 0,
+            cards_rated: 0,
+            cards_recalled: 0,
             complete: true,
             mastered: false,
             missed: Vec::new(),

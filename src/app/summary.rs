@@ -45,7 +45,8 @@ pub fn pass_percent(pass_mark: f64) -> u32 {
 /// Where a lesson stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    /// Complete, and the first-try score reaches the pass mark.
+    /// Complete, the share of questions known reaches the pass mark, and every card was recalled at its last
+    /// rating.
     Mastered,
     /// Complete, below the pass mark.
     NotMastered,
@@ -90,13 +91,21 @@ pub struct LessonSummary {
     /// The lesson's title, as the pack has it.
     pub title: String,
     pub questions: usize,
+    /// Questions whose very first attempt was right.
     pub first_try_right: usize,
+    /// Questions known, what mastery counts: right on the first try, or in a review on a later day.
+    pub known: usize,
     /// Questions right only on the first attempt of a retry: practice, said as such, never as first try.
     pub right_on_retry: usize,
     /// The first-try score, in whole percent ([`percent`]).
     pub score: u32,
+    /// The share of questions known, in whole percent ([`percent`]): what the pass mark is held against.
+    pub known_score: u32,
     /// The course's pass mark, in whole percent ([`pass_percent`]).
     pub pass_mark: u32,
+    /// Flashcards, and those recalled (Hard, Good or Easy) at their last rating: mastery needs every one.
+    pub cards: usize,
+    pub cards_recalled: usize,
     pub standing: Standing,
     /// In lesson order.
     pub missed: Vec<Missed>,
@@ -123,9 +132,13 @@ impl LessonSummary {
             title: lesson.title.clone(),
             questions: status.questions,
             first_try_right: status.first_try_right,
+            known: status.known_count,
             right_on_retry: status.right_on_retry,
             score: percent(status.first_try_right, status.questions),
+            known_score: percent(status.known_count, status.questions),
             pass_mark: pass_percent(pass_mark),
+            cards: status.cards,
+            cards_recalled: status.cards_recalled,
             standing: Standing::of(status),
             missed,
         }
@@ -136,14 +149,55 @@ impl LessonSummary {
         format!("End of lesson: {}.", text(&self.title))
     }
 
-    /// `Right on the first try: 5 of 7 (71%). Pass mark: 80%.`; `None` for a lesson without questions.
+    /// `Right on the first try: 5 of 7 (71%). Pass mark: 80%.`; `None` for a lesson without questions. When
+    /// reviews made more questions known than were right on the first try, the pass mark goes to the known line
+    /// (`known_line`), the figure mastery holds against it.
     pub fn score_line(&self) -> Option<String> {
         (self.questions > 0).then(|| {
+            let first = format!(
+                "Right on the first try: {} of {} ({}%).",
+                self.first_try_right, self.questions, self.score
+            );
+            if self.known == self.first_try_right {
+                format!("{first} Pass mark: {}%.", self.pass_mark)
+            } else {
+                first
+            }
+        })
+    }
+
+    /// `Known: 6 of 7 (85%), right the first time or in a review on a later day. Pass mark: 80%.`: mastery's
+    /// figure; `None` when it is the first-try figure.
+    pub fn known_line(&self) -> Option<String> {
+        (self.questions > 0 && self.known != self.first_try_right).then(|| {
             format!(
-                "Right on the first try: {} of {} ({}%). Pass mark: {}%.",
-                self.first_try_right, self.questions, self.score, self.pass_mark
+                "Known: {} of {} ({}%), right the first time or in a review on a later day. Pass mark: {}%.",
+                self.known, self.questions, self.known_score, self.pass_mark
             )
         })
+    }
+
+    /// The standing in one sentence, naming cards where they are what holds the lesson back.
+    pub fn standing_line(&self) -> &'static str {
+        match self.standing {
+            Standing::NotMastered
+                if self.cards_recalled < self.cards
+                    && self.known * 100 >= self.questions * self.pass_mark as usize =>
+            {
+                "Not mastered yet: cards not recalled come back for review on a later day."
+            }
+            Standing::Incomplete if self.cards > 0 => {
+                "Not complete yet: some bites, questions or cards were left out."
+            }
+            standing => standing.sentence(),
+        }
+    }
+
+    /// `Cards recalled: 2 of 3.`: cards rated Hard, Good or Easy at their last rating (mastery needs all);
+    /// `None` for a lesson without cards.
+    pub fn cards_line(&self) -> Option<String> {
+        (self.cards > 0)
+            .then(|| format!("Cards recalled: {} of {}.", self.cards_recalled, self.cards))
     }
 
     /// `Right on retry: 3 of 3 (practice: a spaced review is what counts).`; `None` when no question was right
@@ -166,8 +220,10 @@ impl LessonSummary {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = vec![self.heading()];
         lines.extend(self.score_line());
+        lines.extend(self.known_line());
         lines.extend(self.retry_line());
-        lines.push(self.standing.sentence().to_string());
+        lines.extend(self.cards_line());
+        lines.push(self.standing_line().to_string());
         if let Some(heading) = self.missed_heading() {
             lines.push(heading);
             lines.extend(self.missed.iter().map(|m| format!("- {}", text(&m.prompt))));
@@ -366,7 +422,11 @@ mod tests {
             questions,
             answered: questions,
             first_try_right: right,
+            known_count: right,
             right_on_retry: 0,
+            cards: 0,
+            cards_rated: 0,
+            cards_recalled: 0,
             complete,
             mastered: complete && (questions == 0 || right as f64 / questions as f64 >= 0.8),
             missed: missed.iter().map(|m| m.to_string()).collect(),

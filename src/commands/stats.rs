@@ -46,9 +46,10 @@ pub fn write_text(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         match c.accuracy() {
             Some((right, answered)) => writeln!(
                 out,
-                "  accuracy  {}% right on the first try ({right} of {})",
-                right * 100 / answered,
-                plural(answered, "question")
+                "  accuracy  {}% right on the first try ({right} of {}); {} known",
+                crate::app::summary::percent(right, answered),
+                plural(answered, "question"),
+                c.known()
             )?,
             None => writeln!(out, "  accuracy  no question answered yet")?,
         }
@@ -175,8 +176,8 @@ fn lesson_table(c: &CourseOverview, out: &mut dyn Write) -> io::Result<()> {
         .max("lesson".len());
     writeln!(
         out,
-        "    {:<id_width$}  {:>5}  {:>9}  {:>5}  {:>7}",
-        "lesson", "bites", "questions", "score", "reading"
+        "    {:<id_width$}  {:>5}  {:>9}  {:>5}  {:>5}  {:>7}",
+        "lesson", "bites", "questions", "score", "known", "reading"
     )?;
     for (l, id) in c.lessons.iter().zip(&ids) {
         let s = &l.status;
@@ -195,8 +196,13 @@ fn lesson_table(c: &CourseOverview, out: &mut dyn Write) -> io::Result<()> {
             ""
         };
         let here = c.next.as_ref().is_some_and(|n| n.lesson == l.id);
+        let known = if s.questions == 0 {
+            "-".to_string()
+        } else {
+            format!("{}/{}", s.known_count, s.questions)
+        };
         let line = format!(
-            "  {} {id}{:pad$}  {:>5}  {:>9}  {score:>5}  {:>3} min  {state}",
+            "  {} {id}{:pad$}  {:>5}  {:>9}  {score:>5}  {known:>5}  {:>3} min  {state}",
             if here { "▶" } else { " " },
             "",
             format!("{}/{}", s.bites_seen, s.bites),
@@ -272,10 +278,16 @@ struct JsonLesson<'a> {
     bites_seen: usize,
     questions: usize,
     answered: usize,
-    /// Questions that count toward mastery: right on the first attempt, or in a scheduled review.
+    /// Questions whose very first attempt was right.
     first_try_right: usize,
+    /// Questions that count toward mastery: right on the first try, or in a scheduled review on a later day.
+    known: usize,
     /// Right only on a retry in the same sitting: practice.
     right_on_retry: usize,
+    /// Flashcards; those rated at least once; those recalled (Hard, Good or Easy) at their last rating.
+    cards: usize,
+    cards_rated: usize,
+    cards_recalled: usize,
     complete: bool,
     mastered: bool,
     /// Each question in lesson order, and whether it is known (counts toward mastery).
@@ -307,7 +319,7 @@ pub fn write_learning(
     let minutes: std::collections::BTreeMap<i64, i64> =
         crate::learn::streak::active_ms_per_day(spans, now, utc_offset_min)
             .into_iter()
-            .map(|(day, ms)| (day, ms / 60_000))
+            .map(|(day, ms)| (day, crate::learn::streak::whole_minutes(ms)))
             .collect();
     let today = crate::learn::streak::local_day(now, utc_offset_min);
     writeln!(
@@ -374,7 +386,11 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
                         questions: s.questions,
                         answered: s.answered,
                         first_try_right: s.first_try_right,
+                        known: s.known_count,
                         right_on_retry: s.right_on_retry,
+                        cards: s.cards,
+                        cards_rated: s.cards_rated,
+                        cards_recalled: s.cards_recalled,
                         complete: s.complete,
                         mastered: s.mastered,
                         question_list: s

@@ -84,7 +84,7 @@ pub fn gather(
                     {
                         facts.push(Fact::LessonDone {
                             lesson: lesson.id.clone(),
-                            known: status.first_try_right,
+                            known: status.known_count,
                             questions: status.questions,
                             pass_mark: pack.course.pass_mark,
                             at,

@@ -19,6 +19,13 @@ pub enum Record {
         scroll: u16,
         at: i64,
     },
+    /// What the saved bite shows: one of its exercises (a question or card id), or its text (`None`), so that
+    /// the learner comes back to it. A `Position` shows the bite's text.
+    Showing {
+        course_id: String,
+        exercise: Option<String>,
+        at: i64,
+    },
     Answer(AnswerRecord),
     CardRated {
         course_id: String,

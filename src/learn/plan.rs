@@ -49,6 +49,12 @@ pub const HISTORY_SAMPLES: usize = 500;
 /// A reading sample shorter than this is not counted: a bite of a few words says little about reading speed.
 pub const MIN_SAMPLE_WORDS: usize = 20;
 
+/// A bite left within this many milliseconds was paged through, not read: not a reading sample.
+pub const MIN_SAMPLE_MS: i64 = 5_000;
+
+/// The reading speeds a person reads at, in words a minute: a measured speed is held within them.
+pub const HUMAN_WORDS_PER_MINUTE: std::ops::RangeInclusive<f64> = 80.0..=500.0;
+
 /// How fast this learner goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pace {
@@ -154,9 +160,9 @@ fn from_samples(samples: Vec<f64>) -> Option<(f64, usize)> {
 impl Pace {
     /// About 230 words per minute, 10 s a card, 20 s a question.
     pub const DEFAULT: Pace = Pace {
-        words_per_minute: crate::pack::DEFAULT_WORDS_PER_MINUTE,
-        seconds_per_card: crate::pack::DEFAULT_SECONDS_PER_CARD,
-        seconds_per_question: crate::pack::DEFAULT_SECONDS_PER_QUESTION,
+        words_per_minute: crate::pack::WORDS_PER_MINUTE,
+        seconds_per_card: crate::pack::SECONDS_PER_CARD,
+        seconds_per_question: crate::pack::SECONDS_PER_QUESTION,
         basis: Basis {
             reading: 0,
             cards: 0,
@@ -165,18 +171,20 @@ impl Pace {
     };
 
     /// The medians of the learner's samples, each kind on its own: with fewer than [`MIN_SAMPLES`] usable samples
-    /// of a kind, the default for that kind. Reading samples under [`MIN_SAMPLE_WORDS`] words, and samples of zero
-    /// or negative time, are not usable.
+    /// of a kind, the default for that kind. Reading samples under [`MIN_SAMPLE_WORDS`] words or
+    /// [`MIN_SAMPLE_MS`] (a bite paged through), and samples of zero or negative time, are not usable; the reading
+    /// speed is held within [`HUMAN_WORDS_PER_MINUTE`].
     pub fn from_history(history: &History) -> Pace {
         let mut pace = Pace::DEFAULT;
         let rates = history
             .reading
             .iter()
-            .filter(|s| s.words >= MIN_SAMPLE_WORDS && s.ms > 0)
+            .filter(|s| s.words >= MIN_SAMPLE_WORDS && s.ms >= MIN_SAMPLE_MS)
             .map(|s| s.words as f64 * 60_000.0 / s.ms as f64)
             .collect();
         if let Some((wpm, n)) = from_samples(rates) {
-            pace.words_per_minute = wpm;
+            let human = &HUMAN_WORDS_PER_MINUTE;
+            pace.words_per_minute = wpm.clamp(*human.start(), *human.end());
             pace.basis.reading = n;
         }
         let seconds = |ms: &[i64]| {
@@ -681,8 +689,8 @@ mod tests {
     #[test]
     fn the_pace_is_the_median_of_the_learner_s_samples() {
         let history = History {
-            // 100, 200, 300, 400 and 6000 words per minute: the median is 300, whatever the outlier.
-            reading: [60_000, 30_000, 20_000, 15_000, 1000]
+            // 100, 200, 300, 400 and 1000 words per minute: the median is 300, whatever the outlier.
+            reading: [60_000, 30_000, 20_000, 15_000, 6000]
                 .iter()
                 .map(|&ms| ReadingSample { words: 100, ms })
                 .collect(),
@@ -704,6 +712,21 @@ mod tests {
         // The plan follows: 300 words are a minute, a card 4 s (3.5 rounded up).
         assert_eq!(pace.bite_seconds(300, 0, 0), 60);
         assert_eq!(pace.item_seconds(ItemKind::Card), 4);
+    }
+
+    #[test]
+    fn bites_paged_through_are_not_samples_and_the_speed_stays_human() {
+        let history = |ms: i64| History {
+            reading: vec![ReadingSample { words: 300, ms }; 5],
+            ..History::default()
+        };
+        // Five bites left after 4 s: paged through, so the default speed.
+        let paged = Pace::from_history(&history(4_000));
+        assert_eq!(paged.words_per_minute, Pace::DEFAULT.words_per_minute);
+        assert_eq!(paged.basis.reading, 0);
+        // 300 words in 6 s (3000 a minute), or in 10 minutes (30): held to a human range.
+        assert_eq!(Pace::from_history(&history(6_000)).words_per_minute, 500.0);
+        assert_eq!(Pace::from_history(&history(600_000)).words_per_minute, 80.0);
     }
 
     #[test]
@@ -751,6 +774,7 @@ mod tests {
                 lesson: second.id.clone(),
                 bite: 2,
                 scroll: 0,
+                exercise: None,
             }),
             ..Progress::default()
         };
@@ -761,6 +785,7 @@ mod tests {
                 QuestionProgress {
                     round: 1,
                     first_try_right: false,
+                    first_try: false,
                     attempts: 1,
                     known: false,
                 },
@@ -795,6 +820,7 @@ mod tests {
                 lesson: last.id.clone(),
                 bite: last.bites.len(),
                 scroll: 0,
+                exercise: None,
             }),
             finished: true,
             ..Progress::default()
@@ -809,10 +835,20 @@ mod tests {
                     QuestionProgress {
                         round: 1,
                         first_try_right: true,
+                        first_try: true,
                         attempts: 1,
                         known: true,
                     },
                 );
+            }
+            for c in l.cards() {
+                let recalled = crate::learn::schedule::Scheduler::default().next(
+                    None,
+                    crate::learn::journal::Rating::Good,
+                    0,
+                );
+                progress.cards_rated.insert(c.id.clone());
+                progress.items.insert(c.id.clone(), recalled);
             }
         }
         assert_eq!(new_bites(&pack, &progress).count(), 0);
@@ -820,6 +856,7 @@ mod tests {
         let first_q = pack.lessons[0].questions().next().unwrap().id.clone();
         let q = progress.questions.get_mut(&first_q).unwrap();
         q.first_try_right = false;
+        q.first_try = false;
         q.known = false;
         let again: Vec<NewBite> = new_bites(&pack, &progress).collect();
         assert_eq!(

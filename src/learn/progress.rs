@@ -9,12 +9,14 @@ use crate::learn::journal::{Rating, Record};
 use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 use crate::pack::{Exercise, Lesson};
 
-/// The place to come back to: lesson, bite (1-based) and scroll offset in lines.
+/// The place to come back to: lesson, bite (1-based), scroll offset in lines, and the exercise on screen (a
+/// question or card id; `None` for the bite's text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedPosition {
     pub lesson: String,
     pub bite: usize,
     pub scroll: u16,
+    pub exercise: Option<String>,
 }
 
 /// Where a question stands: its latest round (1 for the first pass, +1 for each retry), how that round went, and
@@ -24,6 +26,8 @@ pub struct QuestionProgress {
     pub round: u32,
     /// The first attempt of the latest round was right (a skip is not).
     pub first_try_right: bool,
+    /// The very first attempt (round 1, attempt 1) was right: right on the first try, whatever came after.
+    pub first_try: bool,
     /// Attempts in the latest round.
     pub attempts: u32,
     /// Counts toward mastery: the first attempt ever was right, or a scheduled review (due, so at least a day after
@@ -57,15 +61,24 @@ pub struct LessonStatus {
     pub questions: usize,
     /// Questions answered or skipped.
     pub answered: usize,
-    /// Questions known: right on the first attempt, or later in a scheduled review (`QuestionProgress::known`).
+    /// Questions right on the first try: their very first attempt was right (`QuestionProgress::first_try`).
     pub first_try_right: usize,
-    /// Questions not known but right on the first attempt of a retry round: practice, shown as such.
+    /// Questions known, what mastery counts: right on the first try, or later in a scheduled review
+    /// (`QuestionProgress::known`).
+    pub known_count: usize,
+    /// Questions not right on the first try but right on the first attempt of a later round (a retry): practice,
+    /// shown as such.
     pub right_on_retry: usize,
-    /// Every bite seen and every question answered or skipped.
+    /// Flashcards in the lesson, those rated at least once, and those recalled (rated Hard, Good or Easy) at their
+    /// last graded rating, in the lesson or a review.
+    pub cards: usize,
+    pub cards_rated: usize,
+    pub cards_recalled: usize,
+    /// Every bite seen, every question answered or skipped, and every card rated.
     pub complete: bool,
-    /// Complete, and the share of questions known is at least the pass mark.
+    /// Complete, the share of questions known at least the pass mark, and every card recalled at its last rating.
     pub mastered: bool,
-    /// Ids of the questions not right on the first try of their latest round, in lesson order.
+    /// Ids of the questions not right on the first try of their latest round (or not answered), in lesson order.
     pub missed: Vec<String>,
     /// Every question's id, in lesson order, with whether it is known (counts toward mastery).
     pub known: Vec<(String, bool)>,
@@ -77,7 +90,7 @@ impl LessonStatus {
         if self.questions == 0 {
             1.0
         } else {
-            self.first_try_right as f64 / self.questions as f64
+            self.known_count as f64 / self.questions as f64
         }
     }
 }
@@ -108,8 +121,14 @@ impl Progress {
                     lesson: lesson_id.clone(),
                     bite: *bite,
                     scroll: *scroll,
+                    exercise: None,
                 });
                 self.bites_seen.insert((lesson_id.clone(), *bite));
+            }
+            Record::Showing { exercise, .. } => {
+                if let Some(position) = &mut self.position {
+                    position.exercise.clone_from(exercise);
+                }
             }
             Record::Answer(a) => {
                 let right = a.correct && !a.skipped;
@@ -119,6 +138,7 @@ impl Progress {
                         .or_insert(QuestionProgress {
                             round: a.round,
                             first_try_right: right,
+                            first_try: false,
                             attempts: 0,
                             known: false,
                         });
@@ -126,6 +146,7 @@ impl Progress {
                     *entry = QuestionProgress {
                         round: a.round,
                         first_try_right: right,
+                        first_try: entry.first_try,
                         attempts: 0,
                         known: entry.known,
                     };
@@ -134,6 +155,7 @@ impl Progress {
                     entry.attempts = entry.attempts.max(a.attempt);
                 }
                 if a.round == 1 && a.attempt == 1 && right {
+                    entry.first_try = true;
                     entry.known = true;
                 }
             }
@@ -167,24 +189,26 @@ impl Progress {
 
     pub fn lesson_status(&self, lesson: &Lesson, pass_mark: f64) -> LessonStatus {
         let numbers: Vec<usize> = lesson.bites.iter().map(|b| b.number).collect();
-        let questions = lesson
-            .bites
-            .iter()
-            .flat_map(|b| &b.exercises)
-            .filter_map(|e| match e {
-                Exercise::Question(q) => Some(q.id.as_str()),
-                Exercise::Card(_) => None,
-            });
-        self.status_of(&lesson.id, &numbers, questions, pass_mark)
+        let exercises = lesson.bites.iter().flat_map(|b| &b.exercises);
+        let questions = exercises.clone().filter_map(|e| match e {
+            Exercise::Question(q) => Some(q.id.as_str()),
+            Exercise::Card(_) => None,
+        });
+        let cards = exercises.filter_map(|e| match e {
+            Exercise::Card(c) => Some(c.id.as_str()),
+            Exercise::Question(_) => None,
+        });
+        self.status_of(&lesson.id, &numbers, questions, cards, pass_mark)
     }
 
-    /// The status of a lesson known by its outline only: its id, its bites' numbers and its questions' ids in
-    /// order (a lesson index gives these without reading the lesson, `pack::glance`).
+    /// The status of a lesson known by its outline only: its id, its bites' numbers, its questions' and its cards'
+    /// ids in order (a lesson index gives these without reading the lesson, `pack::glance`).
     pub fn status_of<'q>(
         &self,
         lesson_id: &str,
         bites: &[usize],
         questions: impl Iterator<Item = &'q str>,
+        cards: impl Iterator<Item = &'q str>,
         pass_mark: f64,
     ) -> LessonStatus {
         let bites_seen = bites
@@ -197,12 +221,29 @@ impl Progress {
             questions: 0,
             answered: 0,
             first_try_right: 0,
+            known_count: 0,
             right_on_retry: 0,
+            cards: 0,
+            cards_rated: 0,
+            cards_recalled: 0,
             complete: false,
             mastered: false,
             missed: Vec::new(),
             known: Vec::new(),
         };
+        for id in cards {
+            status.cards += 1;
+            if self.cards_rated.contains(id) {
+                status.cards_rated += 1;
+            }
+            if self
+                .items
+                .get(id)
+                .is_some_and(|s| s.last_rating >= Rating::Hard)
+            {
+                status.cards_recalled += 1;
+            }
+        }
         for id in questions {
             status.questions += 1;
             status.known.push((
@@ -212,10 +253,13 @@ impl Progress {
             match self.questions.get(id) {
                 Some(p) => {
                     status.answered += 1;
-                    if p.known {
+                    if p.first_try {
                         status.first_try_right += 1;
                     } else if p.first_try_right && p.round > 1 {
                         status.right_on_retry += 1;
+                    }
+                    if p.known {
+                        status.known_count += 1;
                     }
                     if !p.first_try_right {
                         status.missed.push(id.to_string());
@@ -224,9 +268,13 @@ impl Progress {
                 None => status.missed.push(id.to_string()),
             }
         }
-        status.complete = status.bites_seen == status.bites && status.answered == status.questions;
+        status.complete = status.bites_seen == status.bites
+            && status.answered == status.questions
+            && status.cards_rated == status.cards;
         // A small tolerance, so that 4 of 5 meets a pass mark of 0.8 despite floating point.
-        status.mastered = status.complete && status.score() + 1e-9 >= pass_mark;
+        status.mastered = status.complete
+            && status.score() + 1e-9 >= pass_mark
+            && status.cards_recalled == status.cards;
         status
     }
 }

@@ -25,7 +25,8 @@ use crate::pack::{Bite, Exercise, Lesson, Pack, Question, QuestionKind};
 pub struct OpenOptions {
     /// Start at the first bite of this lesson.
     pub lesson: Option<String>,
-    /// Start at the first bite of the course, whatever was saved.
+    /// Start at the first bite of the course (or of `lesson`), whatever was saved, and do it again: questions and
+    /// cards done before are asked again, as practice (a new round, never a first try; the schedule does not move).
     pub restart: bool,
     /// With `lesson`: start at this bite of it (1-based; clamped to the lesson).
     pub bite: Option<usize>,
@@ -150,6 +151,9 @@ pub struct Session {
     scheduler: Scheduler,
     /// Items graded in this sitting: a later attempt at one is practice.
     graded: HashSet<String>,
+    /// With `restart`: questions and cards done before this sitting and not yet done again in it. They wait again,
+    /// and doing them is practice.
+    again: HashSet<String>,
 }
 
 impl Session {
@@ -185,7 +189,17 @@ impl Session {
             standing: Vec::new(),
             scheduler: Scheduler::default(),
             graded: HashSet::new(),
+            again: HashSet::new(),
         };
+        if options.restart {
+            let progress = &session.progress;
+            session.again = progress
+                .questions
+                .keys()
+                .chain(&progress.cards_rated)
+                .cloned()
+                .collect();
+        }
         session.standing = (0..session.pack.lessons.len())
             .map(|i| session.standing_of(i))
             .collect();
@@ -201,11 +215,45 @@ impl Session {
             session.position_record(&to, now),
         ];
         session.land_forward(&mut to, &mut records, now);
+        if let Some(index) = session.resumed_exercise(&to, options) {
+            to.stage = session.show(to.lesson, to.bite, index, false, now);
+        }
         records.push(session.active_record(&to, now));
         session
             .commit(records, to, Some(now), journal)
             .map_err(OpenError::Journal)?;
         Ok(session)
+    }
+
+    /// Opening where the learner left off, on an exercise of the saved bite: that exercise if it still waits,
+    /// else the next of the bite that does (`None`: the bite opens as it would anyway).
+    fn resumed_exercise(&self, to: &At, options: &OpenOptions) -> Option<usize> {
+        let opening = matches!(to.stage, Stage::Reading | Stage::Exercise(_));
+        if options.lesson.is_some() || options.restart || !opening {
+            return None;
+        }
+        let saved = self.progress.position.as_ref()?;
+        let lesson = &self.pack.lessons[to.lesson];
+        if lesson.id != saved.lesson || to.bite + 1 != saved.bite {
+            return None;
+        }
+        let id = saved.exercise.as_deref()?;
+        let index = lesson.bites[to.bite]
+            .exercises
+            .iter()
+            .position(|e| schedule::item_of(e).0 == id)?;
+        self.next_pending(to.lesson, to.bite, index)
+    }
+
+    /// The exercise `at` shows in its own bite, outside a retry: what a resume comes back to.
+    fn showing(&self, at: &At) -> Option<String> {
+        match &at.stage {
+            Stage::Exercise(state) if at.retry.is_none() && state.bite == at.bite => {
+                let exercise = &self.pack.lessons[at.lesson].bites[at.bite].exercises[state.index];
+                Some(schedule::item_of(exercise).0.to_string())
+            }
+            _ => None,
+        }
     }
 
     /// Seeds the shuffling of choices and items, for tests.
@@ -380,6 +428,35 @@ impl Session {
         })
     }
 
+    /// Whether `advance` (`forward`) or `back` from here would show another bite or lesson, rather than more of
+    /// this bite or its lesson's summary: a time box that has run out ends before such a move, so that a bite it
+    /// never shows is not recorded as seen.
+    pub fn leaves_bite(&self, forward: bool) -> bool {
+        let (lesson, bite) = (self.at.lesson, self.at.bite);
+        let bites = self.pack.lessons[lesson].bites.len();
+        let prose = has_prose(&self.pack.lessons[lesson].bites[bite]);
+        match (&self.at.stage, forward) {
+            (Stage::Reading, true) => {
+                self.next_pending(lesson, bite, 0).is_none() && bite + 1 < bites
+            }
+            (Stage::Exercise(state), true) => {
+                state.verdict.is_some()
+                    && self.at.retry.is_none()
+                    && self
+                        .next_pending(lesson, state.bite, state.index + 1)
+                        .is_none()
+                    && bite + 1 < bites
+            }
+            (Stage::Summary(_), true) => lesson + 1 < self.pack.lessons.len(),
+            (Stage::CourseDone, true) => false,
+            (Stage::Reading, false) => true,
+            (Stage::Summary(_) | Stage::CourseDone, false) => {
+                !prose && self.next_pending(lesson, bite, 0).is_none()
+            }
+            (Stage::Exercise(_), false) => !prose,
+        }
+    }
+
     /// Moves back: from an exercise or a summary to the bite's text, from a bite to the one before. Bites with no
     /// text and nothing waiting are passed over.
     pub fn back<J: Journal>(&mut self, journal: &mut J) -> Result<Back, J::Error> {
@@ -407,9 +484,7 @@ impl Session {
             self.settle(self.resumed(now), now);
             return Ok(Back::AtStart);
         };
-        if !records.is_empty() {
-            records.push(self.active_record(&to, now));
-        }
+        records.push(self.active_record(&to, now));
         self.commit(records, to, Some(now), journal)?;
         Ok(outcome)
     }
@@ -546,6 +621,7 @@ impl Session {
             }
             return Err(e);
         }
+        self.done_again(&card.id);
         Ok(true)
     }
 
@@ -683,11 +759,25 @@ impl Session {
     /// does the session stand at `to`. `activity` is the time of the learner's action, if the move is one.
     fn commit<J: Journal>(
         &mut self,
-        records: Vec<Record>,
+        mut records: Vec<Record>,
         mut to: At,
         activity: Option<i64>,
         journal: &mut J,
     ) -> Result<(), J::Error> {
+        // What the saved bite shows follows the move (a move with nothing to record never changes it).
+        let moved = records.iter().any(|r| matches!(r, Record::Position { .. }));
+        let saved = match &self.progress.position {
+            Some(p) if !moved => p.exercise.clone(),
+            _ => None,
+        };
+        let showing = self.showing(&to);
+        if !records.is_empty() && showing != saved {
+            records.push(Record::Showing {
+                course_id: self.pack.course.id.clone(),
+                exercise: showing,
+                at: activity.unwrap_or_else(|| self.clock.now_ms()),
+            });
+        }
         if !records.is_empty() {
             journal.record(&records)?;
         }
@@ -867,9 +957,25 @@ impl Session {
     fn next_pending(&self, lesson: usize, bite: usize, from: usize) -> Option<usize> {
         let exercises = &self.pack.lessons[lesson].bites[bite].exercises;
         (from..exercises.len()).find(|&i| match &exercises[i] {
-            Exercise::Question(q) => !self.progress.questions.contains_key(&q.id),
-            Exercise::Card(c) => !self.progress.cards_rated.contains(&c.id),
+            Exercise::Question(q) => {
+                !self.progress.questions.contains_key(&q.id) || self.again.contains(&q.id)
+            }
+            Exercise::Card(c) => {
+                !self.progress.cards_rated.contains(&c.id) || self.again.contains(&c.id)
+            }
         })
+    }
+
+    /// An item done again after a restart waits no more; later attempts at it in this sitting are practice too.
+    fn done_again(&mut self, id: &str) {
+        if self.again.remove(id) {
+            self.graded.insert(id.to_string());
+        }
+    }
+
+    /// Whether the bite on screen still has a question or card waiting: what "next" leads to from its text.
+    pub fn exercises_wait(&self) -> bool {
+        self.next_pending(self.at.lesson, self.at.bite, 0).is_some()
     }
 
     fn find_question(&self, id: &str) -> Option<(usize, usize)> {
@@ -891,7 +997,7 @@ impl Session {
         let (shown, round) = match &self.pack.lessons[lesson].bites[bite].exercises[index] {
             Exercise::Question(q) => (
                 shown_order(&q.kind, &mut self.rng, None),
-                if retry {
+                if retry || self.again.contains(&q.id) {
                     self.progress.next_round(&q.id)
                 } else {
                     self.progress.round(&q.id)
@@ -931,7 +1037,8 @@ impl Session {
     ) -> Record {
         let (id, kind) = schedule::item_of(exercise);
         let previous = self.progress.items.get(id);
-        let first = self.graded.insert(id.to_string());
+        // Done again after a restart: practice, as a retry is.
+        let first = !self.again.contains(id) && self.graded.insert(id.to_string());
         let (review_kind, state) = if first {
             (
                 ReviewKind::of(previous, now),
@@ -1002,6 +1109,7 @@ impl Session {
             }
             return Err(e);
         }
+        self.done_again(&question.id);
         Ok(verdict)
     }
 }

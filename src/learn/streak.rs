@@ -7,6 +7,13 @@ use std::collections::BTreeMap;
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
 
+/// Active time in whole minutes, rounded down: the one rounding of time spent, on every screen and in every
+/// command (`status`, `stats`, `list`, the library, the dashboard, the time box), so that they agree, and a day
+/// shown at its goal has met it.
+pub fn whole_minutes(ms: i64) -> i64 {
+    ms.max(0) / MINUTE_MS
+}
+
 /// A span of active time, UTC milliseconds since the Unix epoch (as `active_spans` keeps it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -76,7 +83,7 @@ pub fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32
     let days = active_ms_per_day(spans, now_ms, utc_offset_min);
     let today = local_day(now_ms, utc_offset_min);
     let today_ms = days.get(&today).copied().unwrap_or(0);
-    let today_minutes = u32::try_from(today_ms / MINUTE_MS).unwrap_or(u32::MAX);
+    let today_minutes = u32::try_from(whole_minutes(today_ms)).unwrap_or(u32::MAX);
     if goal_minutes == 0 {
         return Daily {
             today_minutes,

@@ -1,7 +1,10 @@
 //! A time box under way ("I have N minutes"): the plan it holds, the active time it has used (pauses and idle gaps
 //! do not count), what was done in it, and the notice at 80%. Pure: the front ends feed it keys with their times.
 
+use std::collections::BTreeSet;
+
 use crate::learn::plan::{Plan, Step};
+use crate::learn::session::Session;
 
 /// A time-boxed session under way.
 #[derive(Debug, Clone)]
@@ -21,6 +24,10 @@ pub struct Timebox {
     /// Where the player was at the last key (lesson index, bite number): a box whose time is up ends at the next
     /// bite rather than in the middle of one.
     pub place: Option<(usize, usize)>,
+    /// The bites the player showed in this box (lesson index, bite number): the bites read.
+    pub shown: BTreeSet<(usize, usize)>,
+    /// The learner asked to move on from a bite once the box was over: it ends there, the next bite unshown.
+    pub ended: bool,
 }
 
 impl Timebox {
@@ -46,6 +53,8 @@ impl Timebox {
             reviewed: 0,
             bites_read: 0,
             place: None,
+            shown: BTreeSet::new(),
+            ended: false,
         }
     }
 
@@ -62,6 +71,37 @@ impl Timebox {
         self.last_key = running.then_some(now);
     }
 
+    /// Whether the box is over at a key at `now` (the time since the last key counted as `key` counts it).
+    pub fn is_up(&self, now: i64, idle_ms: i64) -> bool {
+        let gap = self.last_key.map_or(0, |last| (now - last).max(0));
+        let counted = if idle_ms <= 0 || gap < idle_ms {
+            gap
+        } else {
+            0
+        };
+        self.used_ms + counted >= self.box_ms()
+    }
+
+    /// Whether a move from the bite on screen (`advance` if `forward`, else `back`) ends the box instead: the box
+    /// is over, or its last planned bite is read, and the move would show another bite. The move is then not made,
+    /// so no bite is recorded as seen that the box never showed.
+    pub fn ends_before(&self, session: &Session, forward: bool, now: i64, idle_ms: i64) -> bool {
+        if !session.leaves_bite(forward) {
+            return false;
+        }
+        let last_read = self
+            .last_bite
+            .as_ref()
+            .is_some_and(|(course, lesson, bite)| {
+                let here = (session.lesson_index(), session.bite().number);
+                let planned = session.pack().lessons.iter().position(|l| &l.id == lesson);
+                forward
+                    && course == &session.pack().course.id
+                    && planned.is_some_and(|l| here >= (l, *bite))
+            });
+        last_read || self.is_up(now, idle_ms)
+    }
+
     pub fn box_ms(&self) -> i64 {
         i64::from(self.plan.box_seconds()) * 1000
     }
@@ -76,7 +116,7 @@ impl Timebox {
         self.nearly_done().then(|| {
             format!(
                 "{} of {} min used: this is the last of the box",
-                self.used_ms / 60_000,
+                crate::learn::streak::whole_minutes(self.used_ms),
                 self.plan.minutes
             )
         })

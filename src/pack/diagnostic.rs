@@ -165,9 +165,9 @@ pub enum Problem {
     LongBite { minutes: f64, words: usize },
     #[error(
         "this lesson takes about {minutes:.0} minutes (its words at {} a minute, {} s a question, {} s a card); lessons should take at most {}, so split it into two lesson files",
-        super::DEFAULT_WORDS_PER_MINUTE,
-        super::DEFAULT_SECONDS_PER_QUESTION,
-        super::DEFAULT_SECONDS_PER_CARD,
+        super::WORDS_PER_MINUTE,
+        super::SECONDS_PER_QUESTION,
+        super::SECONDS_PER_CARD,
         super::MAX_LESSON_MINUTES
     )]
     LongLesson { minutes: f64 },

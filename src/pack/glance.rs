@@ -20,7 +20,7 @@ use super::{Course, Lesson, discover, lesson, objectives};
 pub const INDEX_MIN_LESSONS: usize = 100;
 
 /// The first line of an index file, before the pack's real root.
-const INDEX_HEADER: &str = "morsel lesson index 2";
+const INDEX_HEADER: &str = "morsel lesson index 3";
 
 /// The course of the pack in `root`, from its `course.toml` alone; `None` when it is missing, has any error, or is
 /// of a newer format.
@@ -84,6 +84,8 @@ pub struct IndexedLesson {
     pub bites: Vec<usize>,
     /// Its questions' ids, in order.
     pub questions: Vec<String>,
+    /// Its cards' ids, in order.
+    pub cards: Vec<String>,
     /// The file's size and modification time (ns since the epoch) when it was read.
     size: u64,
     modified: u128,
@@ -124,7 +126,7 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
     let text = index_text(cache_dir, root)?;
     let lessons = index_lines(&text)
         .map(|line| {
-            let mut fields = line.splitn(8, '\t');
+            let mut fields = line.splitn(9, '\t');
             let mut next = || fields.next();
             let file = PathBuf::from(next()?);
             let id = next()?.to_string();
@@ -132,11 +134,17 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
             let modified = next()?.parse().ok()?;
             let bites = (1..=next()?.parse::<usize>().ok()?).collect();
             let minutes = next()?.parse().ok()?;
-            let questions = next()?
-                .split(' ')
-                .filter(|q| !q.is_empty())
-                .map(str::to_string)
-                .collect();
+            let mut ids = || -> Option<Vec<String>> {
+                Some(
+                    next()?
+                        .split(' ')
+                        .filter(|q| !q.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                )
+            };
+            let questions = ids()?;
+            let cards = ids()?;
             let title = next()?.to_string();
             Some(IndexedLesson {
                 file,
@@ -145,6 +153,7 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
                 minutes,
                 bites,
                 questions,
+                cards,
                 size,
                 modified,
             })
@@ -261,6 +270,7 @@ pub fn write_index(
             return Ok(());
         };
         let questions: Vec<&str> = lesson.questions().map(|q| q.id.as_str()).collect();
+        let cards: Vec<&str> = lesson.cards().map(|c| c.id.as_str()).collect();
         let numbered = lesson
             .bites
             .iter()
@@ -269,17 +279,19 @@ pub fn write_index(
         let unwritable = [file, root, &lesson.id, &lesson.title]
             .iter()
             .chain(&questions)
+            .chain(&cards)
             .any(|s| s.contains(['\t', '\n', '\r']))
-            || questions.iter().any(|q| q.contains(' '));
+            || questions.iter().chain(&cards).any(|q| q.contains(' '));
         if modified >= settled || !numbered || unwritable {
             return Ok(());
         }
         text.push_str(&format!(
-            "{file}\t{}\t{size}\t{modified}\t{}\t{}\t{}\t{}\n",
+            "{file}\t{}\t{size}\t{modified}\t{}\t{}\t{}\t{}\t{}\n",
             lesson.id,
             lesson.bites.len(),
             lesson.minutes,
             questions.join(" "),
+            cards.join(" "),
             lesson.title,
         ));
     }

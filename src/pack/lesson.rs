@@ -11,8 +11,7 @@ use super::fields::{self, Fields, Origin};
 use super::links::{LinkTarget, is_local, markdown_options};
 use super::question::{self, Block, BlockKind};
 use super::{
-    Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, MINUTES_PER_QUESTION,
-    QuestionKind, WORDS_PER_MINUTE, is_valid_id,
+    Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, QuestionKind, is_valid_id,
 };
 
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
@@ -69,26 +68,25 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
     let mut body = cut(text, body_start, &id, sink, links, yaml_end);
     // A pack of thousands of lessons is held whole while it plays: no spare capacity.
     body.bites.shrink_to_fit();
-    let words: usize = body.bites.iter().map(|b| b.words).sum();
-    let questions = body
-        .bites
-        .iter()
-        .map(|b| b.questions().count())
-        .sum::<usize>();
-    let minutes = front.minutes.unwrap_or_else(|| {
-        words as f64 / WORDS_PER_MINUTE + questions as f64 * MINUTES_PER_QUESTION
-    });
     if body.bites.is_empty() {
         sink.error(body_start..body_start, Problem::EmptyLesson);
     }
+    // One estimate at one pace: the lesson's minutes, the long-lesson warning and the planner's bites agree.
     let seconds: u32 = body
         .bites
         .iter()
         .map(|b| super::default_bite_seconds(b.words, b.questions().count(), b.cards().count()))
         .sum();
     let planned = f64::from(seconds) / 60.0;
+    let minutes = front.minutes.unwrap_or(planned);
     if planned > MAX_LESSON_MINUTES {
-        sink.warn(0..0, Problem::LongLesson { minutes: planned });
+        // Said in whole minutes rounded up, as every reading time is (`check`'s summary, the library).
+        sink.warn(
+            0..0,
+            Problem::LongLesson {
+                minutes: planned.ceil(),
+            },
+        );
     }
 
     let mut ids = vec![IdSite {
@@ -471,7 +469,7 @@ fn close_bite(draft: &mut Draft, text: &str, bites: &mut Vec<Bite>, sink: &mut S
     }
     markdown.push_str(&text[at..done.end]);
     // Bites are judged at the planner's reading speed, the one the time box and the player's estimates use.
-    let minutes = done.words as f64 / super::DEFAULT_WORDS_PER_MINUTE;
+    let minutes = done.words as f64 / super::WORDS_PER_MINUTE;
     if minutes > MAX_BITE_MINUTES {
         sink.warn(
             start..start,

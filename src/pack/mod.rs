@@ -30,22 +30,19 @@ pub use objectives::Personal;
 pub const FORMAT_VERSION: i64 = 1;
 /// The default share of a lesson's questions that must be right on the first try.
 pub const DEFAULT_PASS_MARK: f64 = 0.8;
-/// Reading speed used for estimates, in words per minute.
-pub const WORDS_PER_MINUTE: f64 = 200.0;
-/// Minutes added to a lesson's estimate for each question.
-pub const MINUTES_PER_QUESTION: f64 = 0.25;
-/// The default pace every estimate starts from (the planner's, before the learner's own replaces it): words read a
-/// minute, seconds a question, seconds a card. The pack's checks judge bites and lessons by it.
-pub const DEFAULT_WORDS_PER_MINUTE: f64 = 230.0;
-pub const DEFAULT_SECONDS_PER_QUESTION: f64 = 20.0;
-pub const DEFAULT_SECONDS_PER_CARD: f64 = 10.0;
+/// The one reading speed of every estimate, in words per minute: a lesson's minutes, `check`'s warnings, the
+/// importers' cuts and the planner's default pace (`plan::Pace::DEFAULT`).
+pub const WORDS_PER_MINUTE: f64 = 230.0;
+/// Seconds of every estimate for a question, and for a card (the planner's defaults).
+pub const SECONDS_PER_QUESTION: f64 = 20.0;
+pub const SECONDS_PER_CARD: f64 = 10.0;
 
 /// Seconds to read `words` words and do `questions` questions and `cards` cards at the default pace: whole seconds,
 /// rounded up, at least one (what `learn::plan::Pace::bite_seconds` gives for the default pace).
 pub fn default_bite_seconds(words: usize, questions: usize, cards: usize) -> u32 {
-    let seconds = words as f64 * 60.0 / DEFAULT_WORDS_PER_MINUTE
-        + questions as f64 * DEFAULT_SECONDS_PER_QUESTION
-        + cards as f64 * DEFAULT_SECONDS_PER_CARD;
+    let seconds = words as f64 * 60.0 / WORDS_PER_MINUTE
+        + questions as f64 * SECONDS_PER_QUESTION
+        + cards as f64 * SECONDS_PER_CARD;
     (seconds.ceil() as u32).max(1)
 }
 /// A bite that takes longer than this to read (at the planner's default reading speed) gets a warning.

@@ -407,8 +407,7 @@ fn show<J>(
             kr.lesson_shown(session, journal)?;
             writeln!(out, "{}\n", place())?;
             writeln!(out, "{}", plain(&session.bite().markdown, styles))?;
-            let left = session.bite().exercises.len();
-            if left > 0 {
+            if session.exercises_wait() {
                 writeln!(out, "\n(next: the questions of this bite)")?;
             }
         }

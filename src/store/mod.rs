@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_xapi.sql"),
     include_str!("migrations/0004_notes.sql"),
     include_str!("migrations/0005_claims.sql"),
+    include_str!("migrations/0006_resume.sql"),
 ];
 
 /// The schema version this morsel writes.
@@ -69,15 +70,16 @@ impl Store {
 
     fn load_progress(&self, course_id: &str) -> rusqlite::Result<Progress> {
         let mut progress = Progress::default();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT lesson_id, bite, scroll FROM positions WHERE course_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT lesson_id, bite, scroll, exercise FROM positions WHERE course_id = ?1",
+        )?;
         let mut rows = stmt.query([course_id])?;
         if let Some(row) = rows.next()? {
             progress.position = Some(SavedPosition {
                 lesson: row.get(0)?,
                 bite: row.get::<_, i64>(1)?.max(1) as usize,
                 scroll: row.get::<_, i64>(2)?.clamp(0, i64::from(u16::MAX)) as u16,
+                exercise: row.get(3)?,
             });
         }
         let mut stmt = self
@@ -90,7 +92,7 @@ impl Store {
             progress.bites_seen.insert((lesson, bite.max(1) as usize));
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT question_id, round, first_try_right, attempts, known FROM question_progress
+            "SELECT question_id, round, first_try_right, attempts, known, first_try FROM question_progress
              WHERE course_id = ?1",
         )?;
         for row in stmt.query_map([course_id], |r| {
@@ -101,6 +103,7 @@ impl Store {
                     first_try_right: r.get(2)?,
                     attempts: r.get(3)?,
                     known: r.get(4)?,
+                    first_try: r.get(5)?,
                 },
             ))
         })? {
@@ -189,7 +192,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             tx.prepare_cached(
                 "INSERT INTO positions (course_id, lesson_id, bite, scroll, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (course_id) DO UPDATE SET lesson_id = excluded.lesson_id, bite = excluded.bite,
-                     scroll = excluded.scroll, updated_at = excluded.updated_at",
+                     scroll = excluded.scroll, exercise = NULL, updated_at = excluded.updated_at",
             )?
             .execute(params![course_id, lesson_id, *bite as i64, scroll, at])?;
             tx.prepare_cached(
@@ -198,6 +201,7 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             .execute(params![course_id, lesson_id, *bite as i64, at])?;
             touch_course(tx, course_id, *at)?;
         }
+        Record::Showing { .. } => write_showing(tx, record)?,
         Record::Answer(a) => {
             tx.prepare_cached(
                 "INSERT INTO answers (course_id, lesson_id, question_id, kind, response, correct, skipped, round,
@@ -223,10 +227,11 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             // a right first attempt of round 1 makes it known, and nothing unmakes that.
             tx.prepare_cached(
                 "INSERT INTO question_progress (course_id, question_id, lesson_id, round, first_try_right, attempts,
-                     updated_at, known)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     updated_at, known, first_try)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
                  ON CONFLICT (course_id, question_id) DO UPDATE SET
                      known = max(known, excluded.known),
+                     first_try = max(first_try, excluded.first_try),
                      first_try_right = CASE WHEN excluded.round > round
                          OR (excluded.round = round AND excluded.attempts = 1)
                          THEN excluded.first_try_right ELSE first_try_right END,
@@ -368,6 +373,22 @@ fn canonical(pack_path: &str) -> String {
     std::fs::canonicalize(pack_path)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| pack_path.to_string())
+}
+
+/// The exercise on screen in the saved bite (`Record::Showing`), kept with the position.
+fn write_showing(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()> {
+    if let Record::Showing {
+        course_id,
+        exercise,
+        at,
+    } = record
+    {
+        tx.prepare_cached(
+            "UPDATE positions SET exercise = ?2, updated_at = ?3 WHERE course_id = ?1",
+        )?
+        .execute(params![course_id, exercise, at])?;
+    }
+    Ok(())
 }
 
 fn touch_course(tx: &rusqlite::Transaction, course_id: &str, at: i64) -> rusqlite::Result<()> {

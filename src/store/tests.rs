@@ -186,6 +186,11 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
             scroll: 7,
             at: 3,
         },
+        Record::Showing {
+            course_id: "c".into(),
+            exercise: Some("q1".into()),
+            at: 4,
+        },
         answer("c", "q1", 1, 1, false, 10),
         answer("c", "q1", 1, 2, true, 11),
         answer("c", "q2", 1, 1, true, 12),
@@ -224,6 +229,7 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
         QuestionProgress {
             round: 2,
             first_try_right: true,
+            first_try: false,
             attempts: 1,
             known: false,
         }
@@ -233,6 +239,7 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
         QuestionProgress {
             round: 2,
             first_try_right: false,
+            first_try: false,
             attempts: 2,
             known: false,
         }
@@ -242,7 +249,8 @@ fn progress_loaded_from_the_store_equals_progress_from_the_records() {
         Some(SavedPosition {
             lesson: "l1".into(),
             bite: 2,
-            scroll: 7
+            scroll: 7,
+            exercise: Some("q1".into()),
         })
     );
     assert!(loaded.finished);
@@ -654,6 +662,11 @@ fn a_schema_1_database_is_migrated_and_past_rounds_read_by_the_new_mastery_rule(
         "right only on a retry round: not known"
     );
     assert!(progress.questions["retried"].first_try_right);
+    assert!(
+        progress.questions["right"].first_try,
+        "schema 6 reads it from the answers"
+    );
+    assert!(!progress.questions["retried"].first_try);
 }
 
 fn note(lesson: &str, bite: usize, text: &str, at: i64) -> Record {

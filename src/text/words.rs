@@ -10,9 +10,11 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Minutes, rounded, from seconds.
+/// Whole minutes of time spent from seconds, rounded down: the one rounding of time spent, on every screen and in
+/// every command, so that they agree, and a day shown at its goal has met it (`learn::streak::whole_minutes` is the
+/// same rule on milliseconds).
 pub fn minutes(seconds: i64) -> i64 {
-    (seconds + 30) / 60
+    seconds.max(0) / 60
 }
 
 /// A bar of `width` cells, filled in proportion.

@@ -231,6 +231,23 @@ fn writing_packs_states_the_mastery_rule_the_player_applies() {
             at: 0,
         });
     }
+    // Its flashcard recalled: mastery then hangs on the questions alone.
+    for card in lesson.cards() {
+        let recalled = morsel::learn::schedule::Scheduler::default().next(
+            None,
+            morsel::learn::journal::Rating::Good,
+            0,
+        );
+        progress.apply(&Record::CardRated {
+            course_id: "writing-packs".into(),
+            lesson_id: lesson.id.clone(),
+            card_id: card.id.clone(),
+            rating: morsel::learn::journal::Rating::Good,
+            at: 0,
+            duration_ms: 1000,
+        });
+        progress.items.insert(card.id.clone(), recalled);
+    }
     let ids: Vec<String> = lesson.questions().map(|q| q.id.clone()).collect();
     assert!(ids.len() >= 2);
     for id in &ids {

@@ -117,6 +117,11 @@ fn opened(course: &Pack, at: i64) -> Record {
 /// `READ_MS`, each question `ANSWER_MS` (the first one answered wrong), each card `CARD_MS`, and they rate the
 /// first card again until five ratings are kept; then they reach lesson 3. Returns when they stopped.
 fn play_two_lessons(store: &mut Store, pack: &Pack, t0: i64) -> i64 {
+    play_two_lessons_reading(store, pack, t0, READ_MS)
+}
+
+/// As `play_two_lessons`, each bite's text taking `read_ms`.
+fn play_two_lessons_reading(store: &mut Store, pack: &Pack, t0: i64, read_ms: i64) -> i64 {
     let course = &pack.course.id;
     let mut records = vec![opened(pack, t0)];
     let mut t = t0;
@@ -142,7 +147,7 @@ fn play_two_lessons(store: &mut Store, pack: &Pack, t0: i64) -> i64 {
                 scroll: 0,
                 at: t,
             });
-            t += READ_MS;
+            t += read_ms;
             for e in &b.exercises {
                 match e {
                     Exercise::Question(q) => {
@@ -448,4 +453,69 @@ fn without_a_course_it_reviews_every_course_and_reads_the_one_played_last() {
         .map(|i| i["item"].as_str().unwrap())
         .collect();
     assert_eq!(reviewed, [git_card.as_str()]);
+}
+
+#[test]
+fn flipping_pages_is_not_reading_and_the_speed_stays_human() {
+    let git = pack("git-in-bites");
+    let pace_line = |read_ms: i64| {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("progress.db");
+        let mut store = Store::open(&db).unwrap();
+        let end = play_two_lessons_reading(&mut store, &git, T0, read_ms);
+        drop(store);
+        let text = plan_output(&db, end + DAY, &["--minutes", "10", "git-in-bites"]);
+        text.lines()
+            .find(|l| l.starts_with("pace: "))
+            .unwrap()
+            .to_string()
+    };
+    // A second a bite: paging through, not reading; the default speed stands.
+    let flipped = pace_line(1_000);
+    assert!(
+        flipped.starts_with("pace: 230 words a minute (default)"),
+        "{flipped}"
+    );
+    // Six seconds a bite of 50 words or more is beyond a human reader: held to the fastest there is.
+    let fast = pace_line(6_000);
+    assert!(fast.starts_with("pace: 500 words a minute"), "{fast}");
+}
+
+#[test]
+fn check_and_the_planner_read_at_one_speed_and_say_one_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("long");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(
+        root.join("course.toml"),
+        "id = \"long\"\ntitle = \"Long\"\n",
+    )
+    .unwrap();
+    // 20 bites of 180 words and a question each: at 230 words a minute and 20 s a question, 67 s a bite, 22 min 20 s.
+    let bite = |i: usize| {
+        format!(
+            "{}\n\n```quiz\nid = \"q{i}\"\nkind = \"truefalse\"\nprompt = \"T?\"\nanswer = true\nexplain = \"E.\"\n```\n",
+            vec!["word"; 180].join(" ")
+        )
+    };
+    let body: Vec<String> = (0..20).map(bite).collect();
+    std::fs::write(
+        root.join("lessons/l.md"),
+        format!(
+            "+++\nid = \"l\"\ntitle = \"L\"\n+++\n{}",
+            body.join("\n---\n\n")
+        ),
+    )
+    .unwrap();
+    let output = morsel().arg("check").arg(&root).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains("this lesson takes about 23 minutes (its words at 230 a minute"),
+        "{text}"
+    );
+    assert!(
+        text.contains("20 questions, 0 cards, about 23 min"),
+        "{text}"
+    );
 }

@@ -154,7 +154,7 @@ pub fn screen(app: &App) -> String {
     out
 }
 
-fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
+pub fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn.prepare(sql).unwrap();
     let columns = stmt.column_count();
@@ -310,6 +310,34 @@ fn quitting_and_starting_again_lands_on_the_same_bite_and_scroll() {
 }
 
 #[test]
+fn quitting_on_a_question_resumes_on_that_question() {
+    let mut p = every_construct((80, 24));
+    through_intro(&mut p.app);
+    press(&mut p.app, "<Enter><Right>s");
+    press_until(&mut p.app, "<Right>", "Which are even?");
+    press(&mut p.app, "s<Right>");
+    assert!(screen(&p.app).contains("The earth is round."));
+    press(&mut p.app, "q");
+    let start = || Start::Course {
+        target: fixture("valid/every-construct").display().to_string(),
+        options: OpenOptions::default(),
+    };
+    p.app = reopen(&p, start());
+    let again = screen(&p.app);
+    assert!(
+        again.contains("The earth is round.") && !again.contains("Pick all."),
+        "back on the question left, not on the bite's text:\n{again}"
+    );
+    // Back from the question to the bite's text, then quit: the text it is.
+    press(&mut p.app, "<Left>q");
+    let text = screen(&reopen(&p, start()));
+    assert!(
+        text.contains("Pick all.") && !text.contains("The earth is round."),
+        "{text}"
+    );
+}
+
+#[test]
 fn pause_hides_the_lesson_and_stops_the_clock() {
     let mut p = every_construct((80, 24));
     p.clock.advance_secs(10);
@@ -390,7 +418,7 @@ fn the_library_filters_and_opens_the_most_recent_course_first() {
     let selected = again.lines().find(|l| l.contains('▸')).unwrap();
     assert!(selected.contains("Regular expressions in bites"), "{again}");
     assert!(
-        again.contains("0/6 complete · 0 mastered · 20 min to read · 0 min studied · last "),
+        again.contains("0/6 complete · 0 mastered · 21 min to read · 0 min studied · last "),
         "{again}"
     );
 }

@@ -204,6 +204,7 @@ fn stats_and_list_show_a_played_lesson() {
             &bites,
             &questions,
             "100%",
+            &questions,
             &minutes,
             "min",
             "mastered"

@@ -221,3 +221,230 @@ fn optimize_says_how_many_reviews_there_are_and_how_many_it_needs() {
         .unwrap();
     assert_eq!(stored, 0, "nothing fitted, nothing stored");
 }
+
+#[test]
+fn first_try_means_the_first_try_and_known_is_its_own_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    let courses = dir.path().to_str().unwrap();
+    // Skip `sky`, get `fire` right; a day later `sky` is right in its review.
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\n:skip\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    let (ok, _, err) = at(dir.path(), T0 + DAY, &["review", "--plain"], "true\nnext\n");
+    assert!(ok, "{err}");
+    // Replaying the lesson: one right the first time, two known, and the summary says both without contradiction.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &["play", "--plain", pack_arg, "--lesson", "a"],
+        "next\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Right on the first try: 1 of 2 (50%).\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Known: 2 of 2 (100%), right the first time or in a review on a later day. Pass mark: 80%.\nCards recalled: 1 of 1.\nMastered.\nMissed 1:\n- The sky is blue."),
+        "{out}"
+    );
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &["stats", "rp", "--courses", courses],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("accuracy  50% right on the first try (1 of 2 questions); 2 known"),
+        "{out}"
+    );
+    assert!(
+        out.contains("▶ a         1/1        2/2    50%    2/2    1 min  mastered"),
+        "{out}"
+    );
+    let (_, out, _) = at(
+        dir.path(),
+        T0 + DAY,
+        &["stats", "rp", "--format", "json", "--courses", courses],
+        "",
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lesson = &doc["courses"][0]["lessons"][0];
+    assert_eq!(lesson["first_try_right"], 1, "{doc}");
+    assert_eq!(lesson["known"], 2, "{doc}");
+    assert_eq!(lesson["score_percent"], 50, "{doc}");
+    assert_eq!(lesson["mastered"], true, "{doc}");
+}
+
+/// A lesson of two flashcards only, as an Anki import makes.
+fn cards_pack(dir: &Path) -> PathBuf {
+    let root = dir.join("cards");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(root.join("course.toml"), "id = \"cp\"\ntitle = \"Cards\"\n").unwrap();
+    std::fs::write(
+        root.join("lessons/deck.md"),
+        "+++\nid = \"deck\"\ntitle = \"Deck\"\n+++\n\
+         ```card\nid = \"one\"\nfront = \"One?\"\nback = \"1\"\n```\n\n\
+         ```card\nid = \"two\"\nfront = \"Two?\"\nback = \"2\"\n```\n",
+    )
+    .unwrap();
+    root
+}
+
+fn lesson_json(dir: &Path, now: i64) -> serde_json::Value {
+    let (ok, out, err) = at(
+        dir,
+        now,
+        &[
+            "stats",
+            "cp",
+            "--format",
+            "json",
+            "--courses",
+            dir.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    doc["courses"][0]["lessons"][0].clone()
+}
+
+#[test]
+fn a_lesson_of_cards_is_mastered_once_every_card_is_recalled_at_its_last_rating() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = cards_pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    // Both cards rated Again: complete, not mastered.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\nagain\nnext\nagain\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Cards recalled: 0 of 2."), "{out}");
+    assert!(!out.contains("Mastered."), "{out}");
+    assert!(out.contains("Not mastered yet"), "{out}");
+    let lesson = lesson_json(dir.path(), T0);
+    assert_eq!(
+        (&lesson["complete"], &lesson["mastered"]),
+        (&true.into(), &false.into()),
+        "{lesson}"
+    );
+    assert_eq!(lesson["cards_recalled"], 0, "{lesson}");
+    // A day later both come back; recalled, the lesson is mastered.
+    let (ok, _, err) = at(
+        dir.path(),
+        T0 + DAY,
+        &["review", "--plain"],
+        "next\ngood\nnext\nnext\ngood\nnext\n",
+    );
+    assert!(ok, "{err}");
+    let lesson = lesson_json(dir.path(), T0 + DAY);
+    assert_eq!(lesson["mastered"], true, "{lesson}");
+    assert_eq!(lesson["cards_recalled"], 2, "{lesson}");
+}
+
+#[test]
+fn a_lesson_whose_cards_were_all_skipped_is_not_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = cards_pack(dir.path());
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\n:skip\nnext\n:skip\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(!out.contains("Mastered."), "{out}");
+    let lesson = lesson_json(dir.path(), T0);
+    assert_eq!(
+        (&lesson["complete"], &lesson["mastered"]),
+        (&false.into(), &false.into()),
+        "{lesson}"
+    );
+}
+
+#[test]
+fn restart_asks_the_questions_again_as_practice_and_promises_only_what_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let pack_arg = pack.to_str().unwrap();
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack_arg],
+        "next\nfalse\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    let before = due_dates(dir.path());
+    // Done again: every question and the card are asked, the miss now right.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + 60_000,
+        &["play", "--plain", pack_arg, "--restart"],
+        "next\ntrue\nnext\nfalse\nnext\nnext\ngood\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("(next: the questions of this bite)"), "{out}");
+    assert!(
+        out.contains("Question: The sky is blue.") && out.contains("Card: Water boils at?"),
+        "{out}"
+    );
+    // Practice: the first try stays a miss, the schedule does not move.
+    assert!(
+        out.contains("Right on the first try: 1 of 2 (50%)"),
+        "{out}"
+    );
+    assert!(out.contains("Right on retry: 1 of 2"), "{out}");
+    assert_eq!(due_dates(dir.path()), before);
+    // Played to its end once more, nothing is left to ask: no promise of questions.
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + 120_000,
+        &["play", "--plain", pack_arg, "--lesson", "a"],
+        "next\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(!out.contains("(next: the questions of this bite)"), "{out}");
+    assert!(out.contains("End of lesson: Truths."), "{out}");
+}
+
+#[test]
+fn restart_of_a_lesson_of_questions_only_asks_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("gift");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(root.join("course.toml"), "id = \"g\"\ntitle = \"Gift\"\n").unwrap();
+    std::fs::write(
+        root.join("lessons/q.md"),
+        "+++\nid = \"q\"\ntitle = \"Quiz\"\n+++\n\
+         ```quiz\nid = \"sky\"\nkind = \"truefalse\"\nprompt = \"The sky is blue.\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let root_arg = root.to_str().unwrap();
+    let _ = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", root_arg],
+        "true\nnext\nquit\n",
+    );
+    let (ok, out, err) = at(
+        dir.path(),
+        T0 + 60_000,
+        &["play", "--plain", root_arg, "--restart"],
+        "true\nnext\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Question: The sky is blue."), "{out}");
+    assert!(
+        out.contains("Right on the first try: 1 of 1 (100%)"),
+        "{out}"
+    );
+}

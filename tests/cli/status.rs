@@ -208,3 +208,47 @@ fn a_bad_offset_or_goal_is_an_error_that_names_it() {
         )
     );
 }
+
+#[test]
+fn status_and_stats_count_the_same_minutes() {
+    for (seconds, minutes) in [(878, 14), (30, 0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("progress.db");
+        let mut store = Store::open(&db).unwrap();
+        let started_at = NOW - seconds * 1000;
+        store
+            .record(&[
+                Record::CourseOpened {
+                    course_id: "c".into(),
+                    title: "C".into(),
+                    pack_path: "/nowhere".into(),
+                    version: None,
+                    at: started_at,
+                },
+                Record::Active {
+                    course_id: "c".into(),
+                    lesson_id: "l".into(),
+                    started_at,
+                    ended_at: NOW,
+                },
+            ])
+            .unwrap();
+        drop(store);
+        let line = stdout(status(&db).env("MORSEL_UTC_OFFSET", "0"));
+        assert!(line.contains(&format!("{minutes} today/10 min")), "{line}");
+        let stats = stdout(
+            morsel()
+                .arg("--db")
+                .arg(&db)
+                .args(["--config", "/nonexistent/config.toml", "--courses"])
+                .arg(dir.path())
+                .arg("stats")
+                .env("MORSEL_NOW_MS", NOW.to_string())
+                .env("MORSEL_UTC_OFFSET", "0"),
+        );
+        assert!(
+            stats.contains(&format!("time      {minutes} min in all, {minutes} today")),
+            "{seconds} s:\n{stats}"
+        );
+    }
+}

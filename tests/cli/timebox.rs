@@ -5,7 +5,7 @@ use morsel::tui::app::{Event, Screen, Start};
 
 use crate::fixture;
 use crate::player::{
-    Player, every_construct, player, press, press_until, reopen, screen, through_intro,
+    Player, every_construct, player, press, press_until, query, reopen, screen, through_intro,
 };
 
 fn timebox(p: &Player, minutes: u32) -> morsel::tui::App {
@@ -142,4 +142,34 @@ fn a_review_in_a_box_pauses_and_the_pause_does_not_count() {
         Some(30_000),
         "the 30 s before the pause, not the 20 min of it"
     );
+}
+
+#[test]
+fn a_box_that_runs_out_counts_only_the_bites_it_showed() {
+    let mut p = every_construct((80, 24));
+    p.app = timebox(&p, 2);
+    let mut shown = std::collections::BTreeSet::new();
+    for _ in 0..60 {
+        if let Screen::Player(pl) = &p.app.screen {
+            let s = &pl.session;
+            shown.insert((s.lesson().id.clone(), s.bite().number.to_string()));
+        }
+        if matches!(p.app.screen, Screen::TimeboxDone(_)) {
+            break;
+        }
+        p.clock.advance_secs(20);
+        press(&mut p.app, "<Right>");
+        if screen(&p.app).contains("Question") {
+            press(&mut p.app, "s");
+        }
+    }
+    let done = screen(&p.app);
+    let read = format!("{} bites read", shown.len());
+    assert!(done.contains(&read), "{read} expected:\n{done}");
+    let seen: std::collections::BTreeSet<(String, String)> =
+        query(&p.db, "SELECT lesson_id, bite FROM bites_seen")
+            .into_iter()
+            .map(|row| (row[0].clone(), row[1].clone()))
+            .collect();
+    assert_eq!(seen, shown, "only the bites shown are seen");
 }

@@ -83,6 +83,7 @@ fn known() -> QuestionProgress {
     QuestionProgress {
         round: 1,
         first_try_right: true,
+        first_try: true,
         attempts: 1,
         known: true,
     }

@@ -136,7 +136,8 @@ fn a_new_course_starts_at_its_first_bite_and_records_it() {
         Some(SavedPosition {
             lesson: "a".into(),
             bite: 1,
-            scroll: 0
+            scroll: 0,
+            exercise: None,
         })
     );
 }
@@ -346,13 +347,31 @@ fn resume_after_reopen_is_exact() {
 }
 
 #[test]
+fn a_reopen_comes_back_to_the_exercise_left() {
+    let mut h = Harness::new();
+    let _ = (h.advance(), h.advance());
+    let again = h.reopen(&OpenOptions::default());
+    assert_eq!(showing(&again).as_deref(), Some("q1"), "q1 still waits");
+    let _ = h.answer(Response::Bool(true));
+    let again = h.reopen(&OpenOptions::default());
+    assert_eq!(
+        showing(&again).as_deref(),
+        Some("c1"),
+        "q1 is answered: the next exercise of the bite"
+    );
+    assert_eq!(h.session.back(&mut h.journal).unwrap(), Back::ToText);
+    let again = h.reopen(&OpenOptions::default());
+    assert_eq!(again.session.stage(), &Stage::Reading);
+    assert_eq!(again.at(), ("a", 2));
+}
+
+#[test]
 fn answered_questions_are_not_asked_again_after_reopen() {
     let mut h = Harness::new();
     let _ = (h.advance(), h.advance());
     let _ = h.answer(Response::Bool(true));
-    let mut again = h.reopen(&OpenOptions::default());
+    let again = h.reopen(&OpenOptions::default());
     assert_eq!(again.at(), ("a", 2));
-    assert_eq!(again.advance(), Advance::Exercise);
     assert!(
         matches!(again.session.exercise(), Some((Exercise::Card(_), _))),
         "q1 is done; the card is next"
@@ -366,6 +385,7 @@ fn a_saved_position_beyond_the_pack_is_clamped() {
             lesson: "a".into(),
             bite: 9,
             scroll: 40,
+            exercise: None,
         }),
         ..Progress::default()
     };
@@ -382,6 +402,7 @@ fn a_saved_position_beyond_the_pack_is_clamped() {
             lesson: "removed".into(),
             bite: 2,
             scroll: 0,
+            exercise: None,
         }),
         ..Progress::default()
     };
@@ -760,6 +781,7 @@ fn a_bite_without_text_opens_at_its_exercise() {
             lesson: "p".into(),
             bite: 3,
             scroll: 0,
+            exercise: None,
         }),
         ..h.saved()
     };
@@ -1006,5 +1028,6 @@ fn a_scheduled_review_answered_right_makes_a_missed_question_known() {
     let lesson = &h.session.pack().lessons[0];
     let status = progress.lesson_status(lesson, 0.8);
     assert!(status.mastered, "{status:?}");
-    assert_eq!(status.first_try_right, 2);
+    assert_eq!(status.known_count, 2);
+    assert_eq!(status.first_try_right, 1, "a review is not a first try");
 }

@@ -156,9 +156,10 @@ fn defaults_come_from_file_stem_and_first_heading() {
 fn minutes_default_to_reading_time_plus_questions() {
     let words = "word ".repeat(100);
     let l = lesson(&format!("{words}\n\n{QUIZ}"));
-    // 100 words at 200 a minute, plus a quarter minute for the question (its TOML is not reading).
+    // 100 words at 230 a minute (26.1 s), plus 20 s for the question (its TOML is not reading): 47 s, the bite's
+    // whole seconds rounded up, as the planner estimates it.
     assert_eq!(l.bites[0].words, 100);
-    assert!((l.minutes - 0.75).abs() < 1e-9, "{}", l.minutes);
+    assert!((l.minutes - 47.0 / 60.0).abs() < 1e-9, "{}", l.minutes);
 }
 
 #[test]

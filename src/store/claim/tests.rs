@@ -219,7 +219,7 @@ fn a_schema_4_database_gains_the_claims_table() {
         .conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, super::super::SCHEMA_VERSION);
     assert_eq!(saved_bite(&store), 3);
     assert_eq!(store.claim("c", NOW, false).unwrap(), Claim::Held);
 }

@@ -758,13 +758,16 @@ impl App {
                 let here = (s.lesson_index(), s.bite().number);
                 let past = matches!(s.stage(), Stage::CourseDone)
                     || planned.is_some_and(|l| here > (l, *bite));
-                // Time is up: the box ends as the next bite begins, never in the middle of one.
+                // Time is up: the box ends as the next bite begins, never in the middle of one (the player ends
+                // it before a move to another bite: `timebox.ended`).
                 let moved = timebox.place.is_some_and(|before| before != here);
                 let time_up = timebox.used_ms >= timebox.box_ms() && moved;
                 timebox.place = Some(here);
-                if past || time_up {
+                if past || time_up || timebox.ended {
                     let from_library = p.from_library;
                     self.finish_timebox(from_library);
+                } else {
+                    timebox.shown.insert(here);
                 }
             }
             _ => {}
@@ -776,14 +779,7 @@ impl App {
         let Some(mut timebox) = self.ctx.timebox.take() else {
             return;
         };
-        if let Screen::Player(p) = &self.screen {
-            timebox.bites_read = timebox
-                .plan
-                .items
-                .iter()
-                .filter(|i| matches!(&i.step, Step::Bite(b) if p.session.progress().bites_seen.contains(&(b.lesson.clone(), b.bite))))
-                .count();
-        }
+        timebox.bites_read = timebox.shown.len();
         self.close_session();
         let now = self.ctx.clock.now_ms();
         let result = self.ctx.store.next_due_after(None, now);

@@ -58,7 +58,7 @@ impl Dashboard {
     ) -> Self {
         let minutes = active_ms_per_day(spans, now, utc_offset_min)
             .into_iter()
-            .map(|(day, ms)| (day, ms / 60_000))
+            .map(|(day, ms)| (day, crate::learn::streak::whole_minutes(ms)))
             .collect();
         let lessons = stats
             .courses

@@ -65,7 +65,7 @@ impl TimeboxDone {
         let mut lines = vec![
             Line::raw(format!(
                 "Time used: {} of {} min (planned {}).",
-                (tb.used_ms + 30_000) / 60_000,
+                crate::learn::streak::whole_minutes(tb.used_ms),
                 tb.plan.minutes,
                 duration(tb.plan.estimate_seconds)
             )),

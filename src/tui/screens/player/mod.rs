@@ -282,6 +282,13 @@ impl Player {
             self.session.note_activity();
         }
         self.ans.notice = None;
+        if let Some(timebox) = &mut ctx.timebox
+            && !self.session.is_paused()
+        {
+            // The bite on screen as the key came: read in this box.
+            let here = (self.session.lesson_index(), self.session.bite().number);
+            timebox.shown.insert(here);
+        }
         let before = self.place();
         let next = self.apply(command, ctx);
         if self.place() != before {
@@ -318,6 +325,9 @@ impl Player {
             }
             Command::Action(Action::Next) => self.next(ctx),
             Command::Action(Action::Back) => {
+                if self.timebox_ends(false, ctx) {
+                    return Next::Stay;
+                }
                 let result = self.session.back(&mut ctx.store);
                 if ctx.saved(result).is_some() {
                     self.clear_answer();
@@ -387,6 +397,9 @@ impl Player {
             }
             _ => {}
         }
+        if self.timebox_ends(true, ctx) {
+            return Next::Stay;
+        }
         let result = self.session.advance(&mut ctx.store);
         if let Some(advance) = ctx.saved(result) {
             self.clear_answer();
@@ -395,6 +408,18 @@ impl Player {
             }
         }
         Next::Stay
+    }
+
+    /// In a time box that is over, a move to another bite ends the box instead (`Timebox::ends_before`): `true`
+    /// when it does; the app then shows the box's summary.
+    fn timebox_ends(&self, forward: bool, ctx: &mut Context) -> bool {
+        let now = ctx.clock.now_ms();
+        let idle_ms = i64::from(ctx.config.idle_pause_minutes) * 60_000;
+        let Some(timebox) = &mut ctx.timebox else {
+            return false;
+        };
+        timebox.ended = timebox.ends_before(&self.session, forward, now, idle_ms);
+        timebox.ended
     }
 
     /// Keeps the scroll offset on the page after a resize.
@@ -466,7 +491,7 @@ impl Player {
         if let Some(timebox) = &ctx.timebox {
             cues.push(format!(
                 "{} of {} min",
-                timebox.used_ms / 60_000,
+                crate::learn::streak::whole_minutes(timebox.used_ms),
                 timebox.plan.minutes
             ));
         }

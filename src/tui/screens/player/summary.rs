@@ -60,8 +60,10 @@ pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> V
     ];
     key_results(p, &mut lines);
     lines.extend(summary.score_line().map(Line::raw));
+    lines.extend(summary.known_line().map(Line::raw));
     lines.extend(summary.retry_line().map(Line::raw));
-    lines.push(Line::styled(summary.standing.sentence(), ctx.styles.strong));
+    lines.extend(summary.cards_line().map(Line::raw));
+    lines.push(Line::styled(summary.standing_line(), ctx.styles.strong));
     if let Some(heading) = summary.missed_heading() {
         lines.push(Line::default());
         lines.push(Line::styled(heading, dim()));
