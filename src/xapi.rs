@@ -136,7 +136,7 @@ pub enum Fact {
     Suspended { lesson: String, at: i64 },
     /// Active time started again: `resumed`.
     Resumed { lesson: String, at: i64 },
-    /// Every bite seen and every question answered; `known` of `questions` known against the pass mark.
+    /// Every bite seen and every question answered; `known` of `questions` known then, against the pass mark.
     LessonDone {
         lesson: String,
         known: usize,
@@ -144,6 +144,69 @@ pub enum Fact {
         pass_mark: f64,
         at: i64,
     },
+    /// A done lesson's score changed later (a question became known in a review): `passed` or `failed` again, a
+    /// statement of its own; the earlier ones stand as they were made.
+    LessonScored {
+        lesson: String,
+        known: usize,
+        questions: usize,
+        pass_mark: f64,
+        at: i64,
+    },
+}
+
+impl Fact {
+    /// When it happened, UTC milliseconds.
+    pub fn at(&self) -> i64 {
+        match self {
+            Fact::BiteSeen { at, .. }
+            | Fact::Answer { at, .. }
+            | Fact::Note { at, .. }
+            | Fact::Rated { at, .. }
+            | Fact::Suspended { at, .. }
+            | Fact::Resumed { at, .. }
+            | Fact::LessonDone { at, .. }
+            | Fact::LessonScored { at, .. } => *at,
+        }
+    }
+}
+
+/// A lesson's history as facts: done at `done_at` with the questions known by then, then a new score at each
+/// later moment a question became known (`known_at`, one per question, `None` for one not known yet). Each fact
+/// depends only on what happened up to its own moment, so a later review adds facts and changes none.
+pub fn lesson_facts(
+    lesson: &str,
+    done_at: i64,
+    known_at: &[Option<i64>],
+    pass_mark: f64,
+) -> Vec<Fact> {
+    let questions = known_at.len();
+    let known_by = |t: i64| known_at.iter().flatten().filter(|&&k| k <= t).count();
+    let mut facts = vec![Fact::LessonDone {
+        lesson: lesson.to_string(),
+        known: known_by(done_at),
+        questions,
+        pass_mark,
+        at: done_at,
+    }];
+    let mut later: Vec<i64> = known_at
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&k| k > done_at)
+        .collect();
+    later.sort_unstable();
+    later.dedup();
+    for at in later {
+        facts.push(Fact::LessonScored {
+            lesson: lesson.to_string(),
+            known: known_by(at),
+            questions,
+            pass_mark,
+            at,
+        });
+    }
+    facts
 }
 
 /// A statement and its id, ready to send.
@@ -160,7 +223,7 @@ fn verb(name: &str) -> Value {
 }
 
 /// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
-/// questions, `passed` or `failed` with the score (a new one each time the score changes).
+/// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`.
 pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
     let mut out = Vec::new();
     let make =
@@ -310,37 +373,61 @@ pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Stateme
                 questions,
                 pass_mark,
                 at,
+            }
+            | Fact::LessonScored {
+                lesson,
+                known,
+                questions,
+                pass_mark,
+                at,
             } => {
-                out.push(make(
-                    format!("completed|{lesson}"),
-                    "completed",
-                    lesson_activity(lesson),
-                    None,
-                    *at,
-                ));
-                if *questions > 0 {
-                    let scaled = *known as f64 / *questions as f64;
-                    // The same tolerance as the lesson summary: 4 of 5 meets a pass mark of 0.8.
-                    let passed = scaled + 1e-9 >= *pass_mark;
-                    let verb_name = if passed { "passed" } else { "failed" };
-                    let mut s = make(
-                        format!("{verb_name}|{lesson}|{known}/{questions}"),
-                        verb_name,
+                if matches!(fact, Fact::LessonDone { .. }) {
+                    out.push(make(
+                        format!("completed|{lesson}"),
+                        "completed",
                         lesson_activity(lesson),
                         None,
                         *at,
-                    );
-                    s.json["result"] = json!({
-                        "score": { "scaled": scaled, "raw": known, "min": 0, "max": questions },
-                        "success": passed,
-                        "completion": true,
-                    });
+                    ));
+                }
+                if let Some((identity, verb_name, result)) =
+                    score(lesson, *known, *questions, *pass_mark)
+                {
+                    let mut s = make(identity, verb_name, lesson_activity(lesson), None, *at);
+                    s.json["result"] = result;
                     out.push(s);
                 }
             }
         }
     }
     out
+}
+
+/// A lesson's `passed` or `failed`: its identity (the verdict and the score, so the same score stated again is the
+/// same statement), its verb and its result; `None` for a lesson without questions.
+fn score(
+    lesson: &str,
+    known: usize,
+    questions: usize,
+    pass_mark: f64,
+) -> Option<(String, &'static str, Value)> {
+    if questions == 0 {
+        return None;
+    }
+    let scaled = known as f64 / questions as f64;
+    // The same tolerance as the lesson summary: 4 of 5 meets a pass mark of 0.8.
+    let passed = scaled + 1e-9 >= pass_mark;
+    let verb_name = if passed { "passed" } else { "failed" };
+    let result = json!({
+        "score": { "scaled": scaled, "raw": known, "min": 0, "max": questions },
+        "success": passed,
+        "completion": true,
+    });
+    Some((
+        format!("{verb_name}|{lesson}|{known}/{questions}"),
+        verb_name,
+        result,
+    ))
 }
 
 /// xAPI's interaction type of a question kind.

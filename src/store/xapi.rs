@@ -8,6 +8,14 @@ use rusqlite::params;
 use super::{Store, StoreError};
 use crate::xapi::Fact;
 
+/// When a lesson was done, and when each of its questions became known (`None`: not known yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonTimes {
+    pub done_at: i64,
+    /// In the order of the questions asked about.
+    pub known_at: Vec<Option<i64>>,
+}
+
 impl Store {
     /// A course's bites seen and questions answered, oldest first: every answer given in a lesson (skips left out:
     /// no response was given) and every question answered in a review sitting (a lesson's answer is also in the
@@ -128,19 +136,19 @@ impl Store {
         Ok(facts.into_iter().map(|(_, f)| f).collect())
     }
 
-    /// When a lesson's questions and bites were done, from its records: the latest of each bite's first sight and
-    /// each question's first answer; and the latest moment one of `known` became known (a right first attempt, or a
-    /// scheduled review answered right). Both only ever grow with the set they are taken over, so the same
-    /// progress always gives the same times. `None` when nothing of the lesson was recorded.
+    /// When a lesson was done and when each of its questions became known, from its records: done at the latest of
+    /// each bite's first sight and each question's first answer; a question known at its right first attempt or its
+    /// first scheduled review answered right (nothing unmakes either). Records are only ever added, so a moment
+    /// once passed keeps what it held: the same history always gives the same times. `None` when nothing of the
+    /// lesson was recorded.
     pub fn xapi_lesson_times(
         &self,
         course_id: &str,
         lesson_id: &str,
         bites: &[usize],
         questions: &[&str],
-        known: &[&str],
-    ) -> Result<Option<i64>, StoreError> {
-        let read = || -> rusqlite::Result<Option<i64>> {
+    ) -> Result<Option<LessonTimes>, StoreError> {
+        let read = || -> rusqlite::Result<Option<LessonTimes>> {
             let mut latest: Option<i64> = None;
             let mut bump = |t: Option<i64>| {
                 if let Some(t) = t {
@@ -170,10 +178,11 @@ impl Store {
                      SELECT min(reviewed_at) FROM review_log WHERE course_id = ?1 AND item_id = ?2
                          AND kind = 'question' AND review_kind = 'scheduled' AND rating >= 2)",
             )?;
-            for q in known {
-                bump(known_at.query_row(params![course_id, q], |r| r.get(0))?);
-            }
-            Ok(latest)
+            let known_at = questions
+                .iter()
+                .map(|q| known_at.query_row(params![course_id, q], |r| r.get(0)))
+                .collect::<rusqlite::Result<Vec<Option<i64>>>>()?;
+            Ok(latest.map(|done_at| LessonTimes { done_at, known_at }))
         };
         read().map_err(|e| self.error(e))
     }
