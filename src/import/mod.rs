@@ -140,6 +140,8 @@ pub struct Quiz {
     pub prompt: String,
     pub kind: QuizKind,
     pub explain: Option<String>,
+    /// A choice question's choices are shuffled each time they are shown (`shuffle = true`).
+    pub shuffle: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -379,6 +381,9 @@ fn quiz_toml(quiz: &Quiz) -> String {
                 out.push_str(" },\n");
             }
             out.push_str("]\n");
+            if quiz.shuffle {
+                out.push_str("shuffle = true\n");
+            }
         }
         QuizKind::TrueFalse(answer) => out.push_str(&format!("answer = {answer}\n")),
         QuizKind::Text(answers) => {

@@ -171,3 +171,45 @@ fn a_source_with_nothing_to_import_writes_nothing_and_says_why() {
         .stderr(predicates::str::contains("nothing to import"));
     assert!(!out.exists());
 }
+
+#[test]
+fn gift_choices_are_shuffled_as_moodle_shuffles_them_so_the_right_one_is_not_always_first() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("capitals.gift");
+    // As GIFT authors write them: the right answer first, since Moodle shuffles.
+    fs::write(
+        &source,
+        "Capital of France? {=Paris ~Lyon ~Nice}\n\n\
+         Capital of Spain? {=Madrid ~Seville ~Bilbao}\n\n\
+         Capital of Italy? {=Rome ~Milan ~Turin}\n\n\
+         Capital of Peru? {=Lima ~Cusco ~Arequipa}\n\n\
+         Capital of Chile? {=Santiago ~Valparaíso ~Arica}\n",
+    )
+    .unwrap();
+    let out = temp.path().join("pack");
+    let assert = morsel()
+        .args(["import", "gift"])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = stdout_of(&assert);
+    assert!(stdout.contains("imported 5 questions"), "{stdout}");
+    let check = morsel().arg("check").arg(&out).output().unwrap();
+    let report = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        !report.contains("the right answer is choice"),
+        "the imported pack fails its own position-bias check:\n{report}"
+    );
+    let pack = load(&out);
+    let questions: Vec<_> = pack.lessons.iter().flat_map(|l| l.questions()).collect();
+    assert_eq!(questions.len(), 5);
+    for q in questions {
+        assert!(
+            matches!(q.kind, QuestionKind::Choice { shuffle: true, .. }),
+            "{q:?}"
+        );
+    }
+}
