@@ -218,6 +218,29 @@ pub enum Problem {
     #[error("this path is not a regular file")]
     NotARegularFile,
     #[error(
+        "`{file}` is never played: lessons are read from `.md` files only; rename it to `{renamed}`"
+    )]
+    NotMdExtension { file: String, renamed: String },
+    #[error(
+        "`{folder}` holds {} that morsel never plays: lessons are read from lessons/ itself, not from folders inside it; move {} up into lessons/, or list {} in `lessons` in course.toml",
+        plural(*count, "lesson file"),
+        if *count == 1 { "it" } else { "them" },
+        if *count == 1 { "it" } else { "them" }
+    )]
+    LessonsInSubfolder { folder: String, count: usize },
+    #[error(
+        "`{file}` is a {what}, not a regular file, so it is never read as a lesson; put a lesson file in its place, or move it elsewhere"
+    )]
+    SpecialFileInLessons { file: String, what: &'static str },
+    #[error(
+        "this block is fenced `{info}`, so learners see its TOML as code; morsel reads a {what} only from a block fenced ```{kind}: write ```{kind} on its first line"
+    )]
+    MisfencedBlock {
+        info: String,
+        kind: &'static str,
+        what: &'static str,
+    },
+    #[error(
         "and {} more in this file ({}, {}), not shown: fix the ones above first",
         errors + warnings,
         plural(*errors, "error"),

@@ -286,6 +286,8 @@ fn cut(
                                 toml: String::with_capacity(range.len()),
                                 pieces: Vec::new(),
                             });
+                        } else if let Some(kind) = BlockKind::meant(info) {
+                            misfenced(text, range.clone(), info, kind, sink);
                         }
                     }
                     Tag::Heading {
@@ -329,6 +331,26 @@ fn cut(
     }
     close_bite(&mut draft, text, &mut body.bites, sink);
     body
+}
+
+/// A fenced block meant as a question or card whose info string morsel does not read (`Quiz`, `toml quiz`): it
+/// would be shown as code. Warned at its opening fence.
+fn misfenced(text: &str, block: Range<usize>, info: &str, kind: BlockKind, sink: &mut Sink) {
+    let fence_end = text[block.clone()]
+        .find('\n')
+        .map_or(block.end, |n| block.start + n);
+    let (kind, what) = match kind {
+        BlockKind::Quiz => ("quiz", "question"),
+        BlockKind::Card => ("card", "card"),
+    };
+    sink.warn(
+        block.start..fence_end,
+        Problem::MisfencedBlock {
+            info: info.trim().to_string(),
+            kind,
+            what,
+        },
+    );
 }
 
 /// The number of words in `text`, as `split_whitespace` counts them: runs of characters that are not white space.
