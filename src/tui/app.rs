@@ -10,6 +10,7 @@ use std::rc::Rc;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::Alignment;
+use ratatui::style::Modifier;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::{self, Binding, Command, Input};
@@ -939,5 +940,11 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     if app.help {
         help::draw(&app.ctx, &commands, frame, area);
+    }
+    if !app.ctx.styles.dim_secondary {
+        // SGR 2 (faint) is what low vision cannot read: a theme that never dims takes it off every cell drawn.
+        for cell in &mut frame.buffer_mut().content {
+            cell.modifier.remove(Modifier::DIM);
+        }
     }
 }
