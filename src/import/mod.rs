@@ -26,6 +26,8 @@ pub struct Import {
     pub skipped: Vec<Skipped>,
     /// Files to copy into the pack: (from, to relative to the pack's folder), such as a book's images.
     pub assets: Vec<(PathBuf, PathBuf)>,
+    /// How many of the cards are the reverse of a note (Anki's "Basic (and reversed card)").
+    pub reversed: usize,
 }
 
 impl Import {
@@ -108,6 +110,7 @@ impl Import {
                 .into_iter()
                 .map(|f| (f.from, PathBuf::from(f.to)))
                 .collect(),
+            reversed: 0,
         }
     }
 }
