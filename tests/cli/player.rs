@@ -552,3 +552,30 @@ fn high_contrast_never_draws_text_dim() {
         assert_eq!(seen > 0, dims, "{}", screen(&p.app));
     }
 }
+
+#[test]
+fn a_skipped_true_false_question_says_its_answer_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("tf");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"tf\"\ntitle = \"TF\"\n").unwrap();
+    std::fs::write(
+        pack.join("one.md"),
+        "+++\nid = \"one\"\ntitle = \"One\"\n+++\n```quiz\nid = \"tf\"\nkind = \"truefalse\"\n\
+         prompt = \"Is the sky blue?\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let start = Start::Course {
+        target: pack.display().to_string(),
+        options: OpenOptions::default(),
+    };
+    let mut p = player(start, dir.path(), (80, 24));
+    press_until(&mut p.app, "<Right>", "Is the sky blue?");
+    press(&mut p.app, "s");
+    let text = screen(&p.app);
+    assert!(
+        text.contains("Skipped.") && text.contains("The right answer is true."),
+        "{text}"
+    );
+    assert!(!text.contains("  it is true."), "{text}");
+}
