@@ -64,14 +64,7 @@ pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// "1 lesson", "2 lessons".
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::render::plural;
 
 /// Minutes, rounded, from seconds.
 pub fn minutes(seconds: i64) -> i64 {

@@ -153,7 +153,8 @@ pub enum SyncError {
     )]
     Unauthorized { url: String, sent: usize },
     #[error(
-        "the LRS at {url} rejected statement {id} (HTTP {status}): {message} ({sent} statements sent before)"
+        "the LRS at {url} rejected statement {id} (HTTP {status}): {message} ({} sent before)",
+        count(*sent)
     )]
     Rejected {
         url: String,

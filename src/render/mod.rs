@@ -221,6 +221,15 @@ impl Default for Styles {
     }
 }
 
+/// A count and its noun, for every front end: "1 lesson", "2 lessons", "0 days".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Renders one bite's Markdown to lines no wider than `width` display columns (none at all for width 0).
 ///
 /// Blocks are one blank line apart; quotes and lists nest to any depth, their prefixes capped so that at least 10

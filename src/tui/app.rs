@@ -773,7 +773,10 @@ impl App {
             plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
         }
         if plan.items.is_empty() {
-            self.ctx.error = Some(format!("nothing to do fits in {minutes} minutes"));
+            self.ctx.error = Some(format!(
+                "nothing to do fits in {}",
+                crate::render::plural(minutes as usize, "minute")
+            ));
             return;
         }
         let timebox = Timebox::new(plan, now);

@@ -11,7 +11,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Sparkli
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
 use crate::commands::stats::{FORECAST_DAYS, Stats};
-use crate::render::sanitize;
+use crate::render::{plural, sanitize};
 use crate::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
@@ -182,7 +182,10 @@ impl Dashboard {
             let due: u64 = self.forecast.iter().take(7).sum();
             frame.render_widget(
                 Paragraph::new(vec![
-                    Line::raw(format!("{total} min on {days} days of the last 30")),
+                    Line::raw(format!(
+                        "{total} min on {} of the last 30",
+                        plural(days, "day")
+                    )),
                     Line::raw(format!(
                         "{} due today, {due} this week",
                         self.forecast.first().copied().unwrap_or(0)
