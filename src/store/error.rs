@@ -150,19 +150,20 @@ fn blocker(path: &Path) -> Option<PathBuf> {
             .open(p)
             .is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
     };
-    [
-        path.to_path_buf(),
-        super::open::sibling(path, "-wal"),
-        super::open::sibling(path, "-shm"),
-    ]
-    .into_iter()
-    .find(|p| refuses(p))
-    .or_else(|| {
-        let dir = folder(path);
-        std::fs::metadata(dir)
-            .is_ok_and(|m| m.permissions().readonly())
-            .then(|| dir.to_path_buf())
-    })
+    let beside = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    [path.to_path_buf(), beside("-wal"), beside("-shm")]
+        .into_iter()
+        .find(|p| refuses(p))
+        .or_else(|| {
+            let dir = folder(path);
+            std::fs::metadata(dir)
+                .is_ok_and(|m| m.permissions().readonly())
+                .then(|| dir.to_path_buf())
+        })
 }
 
 /// SQLite's own words for an error, once, without the SQL it was running.
