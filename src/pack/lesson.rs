@@ -278,17 +278,7 @@ fn cut(
                 depth += 1;
                 match tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
-                        if let Some(kind) = BlockKind::from_info(info) {
-                            block = Some(OpenBlock {
-                                kind,
-                                span: range.clone(),
-                                // The block's TOML is shorter than the block: one allocation.
-                                toml: String::with_capacity(range.len()),
-                                pieces: Vec::new(),
-                            });
-                        } else if let Some(kind) = BlockKind::meant(info) {
-                            misfenced(text, range.clone(), info, kind, sink);
-                        }
+                        block = open_block(text, info, range.clone(), sink);
                     }
                     Tag::Heading {
                         level: HeadingLevel::H1,
@@ -331,6 +321,24 @@ fn cut(
     }
     close_bite(&mut draft, text, &mut body.bites, sink);
     body
+}
+
+/// A `quiz` or `card` block starting at `block`, to be filled with its TOML; `None` for any other fenced block
+/// (warned when it was meant as one).
+fn open_block(text: &str, info: &str, block: Range<usize>, sink: &mut Sink) -> Option<OpenBlock> {
+    let Some(kind) = BlockKind::from_info(info) else {
+        if let Some(kind) = BlockKind::meant(info) {
+            misfenced(text, block, info, kind, sink);
+        }
+        return None;
+    };
+    Some(OpenBlock {
+        kind,
+        // The block's TOML is shorter than the block: one allocation.
+        toml: String::with_capacity(block.len()),
+        span: block,
+        pieces: Vec::new(),
+    })
 }
 
 /// A fenced block meant as a question or card whose info string morsel does not read (`Quiz`, `toml quiz`): it
