@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::player::Player;
 use super::{bold, dim, truncate};
 use crate::pack::{Diagnostic, Pack};
-use crate::render::sanitize;
+use crate::render::{plural, sanitize};
 use crate::session::{OpenOptions, Session};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
@@ -204,18 +204,18 @@ pub fn place(p: &Player, wide: bool) -> String {
     let words: usize = lesson.bites.iter().map(|b| b.words).sum();
     if !wide {
         return format!(
-            "{}/{} · {} words",
+            "{}/{} · {}",
             s.bite().number,
             lesson.bites.len(),
-            s.bite().words
+            plural(s.bite().words, "word")
         );
     }
     format!(
-        "preview {}/{} · {} words · lesson {} words, {} min ",
+        "preview {}/{} · {} · lesson {}, {} min ",
         s.bite().number,
         lesson.bites.len(),
-        s.bite().words,
-        words,
+        plural(s.bite().words, "word"),
+        plural(words, "word"),
         crate::overview::reading_minutes(lesson.minutes).max(1)
     )
 }
