@@ -93,7 +93,8 @@ pub fn import_into(
     Ok(errors.is_empty())
 }
 
-/// `imported 12 questions and 3 cards in 2 lessons into DIR; skipped 4 (above)`.
+/// `imported 12 questions and 3 cards in 2 lessons into DIR; skipped 4 (above)`; `4 cards (1 of them a reverse
+/// card)` when a note gave a card each way.
 fn summary(imported: &Import, dir: &Path, out: &mut dyn Write) -> std::io::Result<()> {
     let mut what = Vec::new();
     let questions = imported.questions();
@@ -102,7 +103,12 @@ fn summary(imported: &Import, dir: &Path, out: &mut dyn Write) -> std::io::Resul
         what.push(super::plural(questions, "question"));
     }
     if cards > 0 {
-        what.push(super::plural(cards, "card"));
+        let reversed = match imported.reversed {
+            0 => String::new(),
+            1 => " (1 of them a reverse card)".to_string(),
+            n => format!(" ({n} of them reverse cards)"),
+        };
+        what.push(format!("{}{reversed}", super::plural(cards, "card")));
     }
     let bites: usize = imported.lessons.iter().map(|l| l.bites.len()).sum();
     if what.is_empty() {

@@ -128,9 +128,10 @@ pub fn optimize(store: &mut Store, now: i64, out: &mut dyn Write) -> anyhow::Res
     if usable < MIN_REVIEWS {
         writeln!(
             out,
-            "{graded} graded reviews so far, {usable} of them usable; the optimizer needs at least {MIN_REVIEWS} \
+            "{} so far, {usable} of them usable; the optimizer needs at least {MIN_REVIEWS} \
              usable reviews. A review is usable when it comes a day or more after an earlier review of the same \
-             item (and its first interval is not a rare one). The parameters in use stay as they are."
+             item (and its first interval is not a rare one). The parameters in use stay as they are.",
+            super::plural(graded, "graded review")
         )?;
         return Ok(Optimized::TooFew { graded, usable });
     }

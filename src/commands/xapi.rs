@@ -73,24 +73,20 @@ pub fn gather(
                             Exercise::Card(_) => None,
                         })
                         .collect();
-                    let known: Vec<&str> = status
-                        .known
-                        .iter()
-                        .filter(|(_, k)| *k)
-                        .map(|(id, _)| id.as_str())
-                        .collect();
-                    if let Some(at) =
-                        store.xapi_lesson_times(&row.id, &lesson.id, &bites, &questions, &known)?
+                    if let Some(times) =
+                        store.xapi_lesson_times(&row.id, &lesson.id, &bites, &questions)?
                     {
-                        facts.push(Fact::LessonDone {
-                            lesson: lesson.id.clone(),
-                            known: status.known_count,
-                            questions: status.questions,
-                            pass_mark: pack.course.pass_mark,
-                            at,
-                        });
+                        facts.extend(xapi::lesson_facts(
+                            &lesson.id,
+                            times.done_at,
+                            &times.known_at,
+                            pack.course.pass_mark,
+                        ));
                     }
                 }
+                // Oldest first, lessons' outcomes among the rest (a stable sort: records of one moment keep their
+                // order).
+                facts.sort_by_key(Fact::at);
             }
             _ => notes.push(format!(
                 "course `{}`: its pack at {} does not load, so its lessons' completed/passed/failed statements are left out",
@@ -158,7 +154,8 @@ pub enum SyncError {
     )]
     Unauthorized { url: String, sent: usize },
     #[error(
-        "the LRS at {url} rejected statement {id} (HTTP {status}): {message} ({sent} statements sent before)"
+        "the LRS at {url} rejected statement {id} (HTTP {status}): {message} ({} sent before)",
+        count(*sent)
     )]
     Rejected {
         url: String,

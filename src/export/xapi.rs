@@ -101,6 +101,44 @@ impl Course {
     }
 }
 
+/// A lesson's history as facts: done at `done_at` with the questions known by then, then a new score at each
+/// later moment a question became known (`known_at`, one per question, `None` for one not known yet). Each fact
+/// depends only on what happened up to its own moment, so a later review adds facts and changes none.
+pub fn lesson_facts(
+    lesson: &str,
+    done_at: i64,
+    known_at: &[Option<i64>],
+    pass_mark: f64,
+) -> Vec<Fact> {
+    let questions = known_at.len();
+    let known_by = |t: i64| known_at.iter().flatten().filter(|&&k| k <= t).count();
+    let mut facts = vec![Fact::LessonDone {
+        lesson: lesson.to_string(),
+        known: known_by(done_at),
+        questions,
+        pass_mark,
+        at: done_at,
+    }];
+    let mut later: Vec<i64> = known_at
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&k| k > done_at)
+        .collect();
+    later.sort_unstable();
+    later.dedup();
+    for at in later {
+        facts.push(Fact::LessonScored {
+            lesson: lesson.to_string(),
+            known: known_by(at),
+            questions,
+            pass_mark,
+            at,
+        });
+    }
+    facts
+}
+
 /// A statement and its id, ready to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -115,7 +153,7 @@ fn verb(name: &str) -> Value {
 }
 
 /// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
-/// questions, `passed` or `failed` with the score (a new one each time the score changes).
+/// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`.
 pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
     let mut out = Vec::new();
     let make =
@@ -265,37 +303,61 @@ pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Stateme
                 questions,
                 pass_mark,
                 at,
+            }
+            | Fact::LessonScored {
+                lesson,
+                known,
+                questions,
+                pass_mark,
+                at,
             } => {
-                out.push(make(
-                    format!("completed|{lesson}"),
-                    "completed",
-                    lesson_activity(lesson),
-                    None,
-                    *at,
-                ));
-                if *questions > 0 {
-                    let scaled = *known as f64 / *questions as f64;
-                    // The same tolerance as the lesson summary: 4 of 5 meets a pass mark of 0.8.
-                    let passed = scaled + 1e-9 >= *pass_mark;
-                    let verb_name = if passed { "passed" } else { "failed" };
-                    let mut s = make(
-                        format!("{verb_name}|{lesson}|{known}/{questions}"),
-                        verb_name,
+                if matches!(fact, Fact::LessonDone { .. }) {
+                    out.push(make(
+                        format!("completed|{lesson}"),
+                        "completed",
                         lesson_activity(lesson),
                         None,
                         *at,
-                    );
-                    s.json["result"] = json!({
-                        "score": { "scaled": scaled, "raw": known, "min": 0, "max": questions },
-                        "success": passed,
-                        "completion": true,
-                    });
+                    ));
+                }
+                if let Some((identity, verb_name, result)) =
+                    score(lesson, *known, *questions, *pass_mark)
+                {
+                    let mut s = make(identity, verb_name, lesson_activity(lesson), None, *at);
+                    s.json["result"] = result;
                     out.push(s);
                 }
             }
         }
     }
     out
+}
+
+/// A lesson's `passed` or `failed`: its identity (the verdict and the score, so the same score stated again is the
+/// same statement), its verb and its result; `None` for a lesson without questions.
+fn score(
+    lesson: &str,
+    known: usize,
+    questions: usize,
+    pass_mark: f64,
+) -> Option<(String, &'static str, Value)> {
+    if questions == 0 {
+        return None;
+    }
+    let scaled = known as f64 / questions as f64;
+    // The same tolerance as the lesson summary: 4 of 5 meets a pass mark of 0.8.
+    let passed = scaled + 1e-9 >= pass_mark;
+    let verb_name = if passed { "passed" } else { "failed" };
+    let result = json!({
+        "score": { "scaled": scaled, "raw": known, "min": 0, "max": questions },
+        "success": passed,
+        "completion": true,
+    });
+    Some((
+        format!("{verb_name}|{lesson}|{known}/{questions}"),
+        verb_name,
+        result,
+    ))
 }
 
 /// xAPI's interaction type of a question kind.

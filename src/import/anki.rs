@@ -20,7 +20,7 @@ pub fn import(path: &Path) -> anyhow::Result<Import> {
 }
 
 /// How the rows are read, from the header lines.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Header {
     separator: u8,
     /// `None` when no `#html` line says: guessed from the rows.
@@ -32,30 +32,26 @@ struct Header {
     guid: Option<usize>,
     /// `#deck:NAME`, the deck of every note without a deck column.
     deck_name: Option<String>,
+    /// `#notetype:NAME`, the note type of every note without a note type column.
+    notetype_name: Option<String>,
+    /// The header's length in bytes and in lines: the rows start after it.
+    bytes: usize,
+    lines: usize,
 }
 
-/// Parses an Anki export; `file` names it in messages and is the default lesson's title.
-pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// Reads the `#key:value` lines at the top of the export.
+fn header(text: &str, file: &Path) -> anyhow::Result<Header> {
     let mut header = Header {
         separator: b'\t',
-        html: None,
-        tags: None,
-        deck: None,
-        notetype: None,
-        guid: None,
-        deck_name: None,
+        ..Header::default()
     };
-    let mut import = Import::default();
-    let mut body_start = 0;
-    let mut header_lines = 0;
     for line in text.split_inclusive('\n') {
         let Some(rest) = line.strip_prefix('#') else {
             break;
         };
-        header_lines += 1;
-        let line_number = header_lines;
-        body_start += line.len();
+        header.lines += 1;
+        let line_number = header.lines;
+        header.bytes += line.len();
         let rest = rest.trim_end_matches(['\n', '\r']);
         let Some((key, value)) = rest.split_once(':') else {
             continue;
@@ -69,6 +65,7 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
                 )
             })
             };
+        let name = || Some(value.trim().to_string()).filter(|d| !d.is_empty());
         match key.trim().to_ascii_lowercase().as_str() {
             "separator" => header.separator = separator(value).with_context(|| {
                 format!(
@@ -81,21 +78,29 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
             "deck column" => header.deck = Some(column()?),
             "notetype column" => header.notetype = Some(column()?),
             "guid column" => header.guid = Some(column()?),
-            "deck" => header.deck_name = Some(value.trim().to_string()).filter(|d| !d.is_empty()),
-            // `#columns` names the columns; `#tags` adds tags to every note; `#notetype` names the note type.
-            // None of them changes what a card shows.
+            "deck" => header.deck_name = name(),
+            "notetype" => header.notetype_name = name(),
+            // `#columns` names the columns; `#tags` adds tags to every note. Neither changes what a card shows.
             _ => {}
         }
     }
+    Ok(header)
+}
+
+/// Parses an Anki export; `file` names it in messages and is the default lesson's title.
+pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = header(text, file)?;
+    let mut import = Import::default();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(header.separator)
         .has_headers(false)
         .flexible(true)
-        .from_reader(&text.as_bytes()[body_start..]);
+        .from_reader(&text.as_bytes()[header.bytes..]);
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("cannot read {}", file.display()))?;
-        let line = record.position().map_or(0, |p| p.line() as usize) + header_lines;
+        let line = record.position().map_or(0, |p| p.line() as usize) + header.lines;
         rows.push((line, record));
     }
     let html = header.html.unwrap_or_else(|| {
@@ -108,45 +113,88 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
             .unwrap_or_else(|| "Cards".to_string())
     });
     let special = [header.tags, header.deck, header.notetype, header.guid];
-    let mut lesson_ids = Ids::default();
-    let mut card_ids = Ids::default();
+    let mut ids = (Ids::default(), Ids::default());
     for (line, record) in rows {
-        let deck = header
-            .deck
-            .and_then(|c| record.get(c - 1))
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .unwrap_or(&default_title)
-            .to_string();
+        let column = |c: Option<usize>| {
+            c.and_then(|c| record.get(c - 1))
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+        };
+        let deck = column(header.deck).unwrap_or(&default_title).to_string();
+        let notetype = column(header.notetype)
+            .or(header.notetype_name.as_deref())
+            .unwrap_or("");
         let fields: Vec<String> = record
             .iter()
             .enumerate()
             .filter(|(i, _)| !special.contains(&Some(i + 1)))
             .map(|(_, f)| to_markdown(f, html))
             .collect();
+        let note = Note {
+            file,
+            line,
+            deck: &deck,
+            notetype,
+            fields,
+        };
+        note.add_to(&mut import, &mut ids);
+    }
+    Ok(import)
+}
+
+/// One row of the export: a note, with its deck and note type.
+struct Note<'a> {
+    file: &'a Path,
+    line: usize,
+    deck: &'a str,
+    notetype: &'a str,
+    fields: Vec<String>,
+}
+
+impl Note<'_> {
+    /// Adds the note's card to the lesson of its deck (and, for a note type "… reversed card", its reverse card
+    /// after it), or what was skipped and why. `ids` gives lesson ids and card ids.
+    fn add_to(self, import: &mut Import, ids: &mut (Ids, Ids)) {
+        let Note {
+            file,
+            line,
+            deck,
+            notetype,
+            mut fields,
+        } = self;
+        let what = format!(
+            "note `{}`",
+            excerpt(fields.first().map_or("", String::as_str))
+        );
         let mut skip = |why: &str| {
             import.skipped.push(Skipped {
                 file: file.to_path_buf(),
                 line,
-                what: format!(
-                    "note `{}`",
-                    excerpt(fields.first().map_or("", String::as_str))
-                ),
+                what: what.clone(),
                 why: why.to_string(),
             })
         };
         if fields.iter().all(|f| f.is_empty()) {
-            continue;
+            return;
         }
         let front = fields.first().cloned().unwrap_or_default();
         if front.contains("{{c") && front.contains("::") {
             skip("cloze deletions are not supported");
-            continue;
+            return;
         }
         if front.is_empty() {
             skip("its first field (the front) is empty");
-            continue;
+            return;
         }
+        // "Basic (and reversed card)" makes a card each way; "Basic (optional reversed card)" makes the reverse
+        // when its third field ("Add Reverse") is not empty, and that field is no part of the back.
+        let notetype = notetype.to_ascii_lowercase();
+        let reversed = notetype.contains("reversed")
+            && if notetype.contains("optional") {
+                fields.len() > 2 && !std::mem::take(&mut fields[2]).is_empty()
+            } else {
+                true
+            };
         let back: Vec<&str> = fields[1..]
             .iter()
             .map(String::as_str)
@@ -154,30 +202,48 @@ pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
             .collect();
         if back.is_empty() {
             skip("it has no back: its other fields are empty");
-            continue;
+            return;
         }
-        let card = Card {
-            id: card_ids.unique(&front, "card"),
-            front,
+        let mut cards = vec![Card {
+            id: ids.1.unique(&front, "card"),
+            front: front.clone(),
             back: back.join("\n\n"),
-        };
-        let lesson = match import.lessons.iter_mut().position(|l| l.title == deck) {
+        }];
+        if reversed {
+            let reverse_front = back[0].to_string();
+            cards.push(Card {
+                id: ids.1.unique(&reverse_front, "card"),
+                front: reverse_front,
+                back: front,
+            });
+            import.reversed += 1;
+        }
+        // `Spanish::Verbs` is a deck inside a deck: its lesson reads `Spanish › Verbs`, its id `verbs`.
+        let title = deck
+            .split("::")
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" › ");
+        let lesson = match import.lessons.iter_mut().position(|l| l.title == title) {
             Some(at) => &mut import.lessons[at],
             None => {
                 import.lessons.push(Lesson {
-                    id: lesson_ids.unique(deck.rsplit("::").next().unwrap_or(&deck), "cards"),
-                    title: deck,
+                    id: ids
+                        .0
+                        .unique(deck.rsplit("::").next().unwrap_or(deck), "cards"),
+                    title,
                     bites: Vec::new(),
                 });
                 import.lessons.last_mut().expect("just pushed")
             }
         };
-        lesson.bites.push(Bite {
-            markdown: String::new(),
-            items: vec![Item::Card(card)],
-        });
+        for card in cards {
+            lesson.bites.push(Bite {
+                markdown: String::new(),
+                items: vec![Item::Card(card)],
+            });
+        }
     }
-    Ok(import)
 }
 
 /// `tab`, `comma`, … or the character itself.
@@ -259,7 +325,7 @@ mod tests {
         assert_eq!(ids, ["verbs", "french"]);
         let all = cards(&import);
         assert_eq!(all[0].1, "**hablar**");
-        assert_eq!(all[1].0, "Spanish::Verbs");
+        assert_eq!(all[1].0, "Spanish › Verbs");
         assert!(all[2].2.starts_with("to speak"), "{:?}", all[2]);
         assert!(all[2].2.contains("(regular)"), "{:?}", all[2]);
     }

@@ -217,6 +217,9 @@ impl Parser<'_> {
         Ok(Quiz {
             id: self.item_ids.unique(&id_source, "question"),
             prompt,
+            // Moodle shuffles a question's answers unless told not to (which GIFT cannot say), and GIFT authors
+            // write the right one first: kept in place, it would be choice 1 every time.
+            shuffle: matches!(kind, QuizKind::Choice(_)),
             kind,
             explain,
         })

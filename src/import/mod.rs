@@ -26,6 +26,8 @@ pub struct Import {
     pub skipped: Vec<Skipped>,
     /// Files to copy into the pack: (from, to relative to the pack's folder), such as a book's images.
     pub assets: Vec<(PathBuf, PathBuf)>,
+    /// How many of the cards are the reverse of a note (Anki's "Basic (and reversed card)").
+    pub reversed: usize,
 }
 
 impl Import {
@@ -108,6 +110,7 @@ impl Import {
                 .into_iter()
                 .map(|f| (f.from, PathBuf::from(f.to)))
                 .collect(),
+            reversed: 0,
         }
     }
 }
@@ -140,6 +143,8 @@ pub struct Quiz {
     pub prompt: String,
     pub kind: QuizKind,
     pub explain: Option<String>,
+    /// A choice question's choices are shuffled each time they are shown (`shuffle = true`).
+    pub shuffle: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -379,6 +384,9 @@ fn quiz_toml(quiz: &Quiz) -> String {
                 out.push_str(" },\n");
             }
             out.push_str("]\n");
+            if quiz.shuffle {
+                out.push_str("shuffle = true\n");
+            }
         }
         QuizKind::TrueFalse(answer) => out.push_str(&format!("answer = {answer}\n")),
         QuizKind::Text(answers) => {

@@ -1,5 +1,6 @@
 //! Problems found in a pack, each with the file, line and column where it was found.
 
+use crate::text::words::plural;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -218,20 +219,35 @@ pub enum Problem {
     #[error("this path is not a regular file")]
     NotARegularFile,
     #[error(
+        "`{file}` is never played: lessons are read from `.md` files only; rename it to `{renamed}`"
+    )]
+    NotMdExtension { file: String, renamed: String },
+    #[error(
+        "`{folder}` holds {} that morsel never plays: lessons are read from lessons/ itself, not from folders inside it; move {} up into lessons/, or list {} in `lessons` in course.toml",
+        plural(*count, "lesson file"),
+        if *count == 1 { "it" } else { "them" },
+        if *count == 1 { "it" } else { "them" }
+    )]
+    LessonsInSubfolder { folder: String, count: usize },
+    #[error(
+        "`{file}` is a {what}, not a regular file, so it is never read as a lesson; put a lesson file in its place, or move it elsewhere"
+    )]
+    SpecialFileInLessons { file: String, what: &'static str },
+    #[error(
+        "this block is fenced `{info}`, so learners see its TOML as code; morsel reads a {what} only from a block fenced ```{kind}: write ```{kind} on its first line"
+    )]
+    MisfencedBlock {
+        info: String,
+        kind: &'static str,
+        what: &'static str,
+    },
+    #[error(
         "and {} more in this file ({}, {}), not shown: fix the ones above first",
         errors + warnings,
         plural(*errors, "error"),
         plural(*warnings, "warning")
     )]
     MoreProblems { errors: usize, warnings: usize },
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// A place in a file of a pack: where a problem is, or where something it refers to is.

@@ -54,8 +54,13 @@ pub fn discovered(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<LessonFile> {
     files
 }
 
+/// Other extensions Markdown is saved under: a file with one of them was meant as a lesson.
+const OTHER_MARKDOWN: [&str; 5] = ["markdown", "mdown", "mkd", "mkdn", "mdwn"];
+
 /// The lesson files in the folder `dir` of the pack, whose real path is `real_dir` (inside `root`). The folder's
-/// entries say which are regular files: only a symlink among them needs resolving.
+/// entries say which are regular files: only a symlink among them needs resolving. What looks meant as a lesson but
+/// is never played (another Markdown extension; in lessons/, a folder of lessons or a file that is not a regular
+/// file) is a warning.
 fn markdown_in(
     root: &Path,
     real_dir: &Path,
@@ -65,19 +70,29 @@ fn markdown_in(
     let Ok(entries) = std::fs::read_dir(real_dir) else {
         return Vec::new();
     };
-    let mut names: Vec<_> = entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            let path = Path::new(&name);
-            path.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-                && !path
-                    .file_stem()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
-        })
-        .map(|e| (e.file_name(), e.file_type().ok()))
-        .collect();
+    let in_lessons = !dir.as_os_str().is_empty();
+    let mut names = Vec::new();
+    let mut slips = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let path = Path::new(&name);
+        if path
+            .file_stem()
+            .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
+        {
+            continue;
+        }
+        let extension = path.extension();
+        if extension.is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+            names.push((name, entry.file_type().ok()));
+        } else if extension
+            .is_some_and(|e| OTHER_MARKDOWN.iter().any(|m| e.eq_ignore_ascii_case(m)))
+        {
+            slips.push((name, None));
+        } else if in_lessons {
+            slips.push((name, entry.file_type().ok()));
+        }
+    }
     names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut files = Vec::with_capacity(names.len());
     for (name, kind) in names {
@@ -88,7 +103,10 @@ fn markdown_in(
                 real: real_dir.join(&name),
                 relative,
             }),
-            Some(kind) if !kind.is_symlink() => {}
+            Some(kind) if kind.is_dir() => {}
+            Some(kind) if !kind.is_symlink() => {
+                out.push(special_file(&relative, kind));
+            }
             _ => match contained(root, &relative) {
                 Ok((real, is_file)) if is_file => files.push(LessonFile { relative, real }),
                 Ok(_) => {}
@@ -96,7 +114,102 @@ fn markdown_in(
             },
         }
     }
+    slips.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, kind) in slips {
+        out.extend(slip(real_dir, &dir.join(&name), kind));
+    }
     files
+}
+
+/// The warning for an entry that is not a `.md` lesson: `kind` is `None` for a file of another Markdown extension.
+fn slip(real_dir: &Path, relative: &Path, kind: Option<std::fs::FileType>) -> Option<Diagnostic> {
+    let shown = relative.display().to_string();
+    match kind {
+        None => Some(Diagnostic::warning(
+            Site::whole_file(relative),
+            Problem::NotMdExtension {
+                file: shown,
+                renamed: relative.with_extension("md").display().to_string(),
+            },
+        )),
+        Some(kind) if kind.is_dir() => {
+            let name = relative.file_name()?;
+            if name.to_string_lossy().starts_with('.') {
+                return None;
+            }
+            let count = lessons_below(&real_dir.join(name), 8);
+            (count > 0).then(|| {
+                Diagnostic::warning(
+                    Site::whole_file(relative),
+                    Problem::LessonsInSubfolder {
+                        folder: format!("{shown}/"),
+                        count,
+                    },
+                )
+            })
+        }
+        Some(kind) if kind.is_file() || kind.is_symlink() => None,
+        Some(kind) => Some(special_file(relative, kind)),
+    }
+}
+
+/// A FIFO, socket or device where a lesson would be: never opened (reading a FIFO would wait forever).
+fn special_file(relative: &Path, kind: std::fs::FileType) -> Diagnostic {
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            "FIFO (named pipe)"
+        } else if kind.is_socket() {
+            "socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "device"
+        } else {
+            "special file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = {
+        let _ = kind;
+        "special file"
+    };
+    Diagnostic::warning(
+        Site::whole_file(relative),
+        Problem::SpecialFileInLessons {
+            file: relative.display().to_string(),
+            what,
+        },
+    )
+}
+
+/// How many Markdown files (of any Markdown extension, README left out) are in `dir` and the folders below it,
+/// `depth` levels down at most; symlinks and hidden folders are not followed.
+fn lessons_below(dir: &Path, depth: usize) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut count = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let path = Path::new(&name);
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() && depth > 0 && !name.to_string_lossy().starts_with('.') => {
+                count += lessons_below(&entry.path(), depth - 1);
+            }
+            Ok(kind) if kind.is_file() => {
+                let markdown = path.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("md")
+                        || OTHER_MARKDOWN.iter().any(|m| e.eq_ignore_ascii_case(m))
+                });
+                let readme = path
+                    .file_stem()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+                count += usize::from(markdown && !readme);
+            }
+            _ => {}
+        }
+    }
+    count
 }
 
 /// The real path of `relative` (free of `.` and `..`, as [`normalised`] gives) under the canonical `root`, and

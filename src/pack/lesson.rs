@@ -259,15 +259,7 @@ fn cut(
                 depth += 1;
                 match tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
-                        if let Some(kind) = BlockKind::from_info(info) {
-                            block = Some(OpenBlock {
-                                kind,
-                                span: range.clone(),
-                                // The block's TOML is shorter than the block: one allocation.
-                                toml: String::with_capacity(range.len()),
-                                pieces: Vec::new(),
-                            });
-                        }
+                        block = open_block(text, info, range.clone(), sink);
                     }
                     Tag::Heading {
                         level: HeadingLevel::H1,
@@ -310,6 +302,44 @@ fn cut(
     }
     close_bite(&mut draft, text, &mut body.bites, sink);
     body
+}
+
+/// A `quiz` or `card` block starting at `block`, to be filled with its TOML; `None` for any other fenced block
+/// (warned when it was meant as one).
+fn open_block(text: &str, info: &str, block: Range<usize>, sink: &mut Sink) -> Option<OpenBlock> {
+    let Some(kind) = BlockKind::from_info(info) else {
+        if let Some(kind) = BlockKind::meant(info) {
+            misfenced(text, block, info, kind, sink);
+        }
+        return None;
+    };
+    Some(OpenBlock {
+        kind,
+        // The block's TOML is shorter than the block: one allocation.
+        toml: String::with_capacity(block.len()),
+        span: block,
+        pieces: Vec::new(),
+    })
+}
+
+/// A fenced block meant as a question or card whose info string morsel does not read (`Quiz`, `toml quiz`): it
+/// would be shown as code. Warned at its opening fence.
+fn misfenced(text: &str, block: Range<usize>, info: &str, kind: BlockKind, sink: &mut Sink) {
+    let fence_end = text[block.clone()]
+        .find('\n')
+        .map_or(block.end, |n| block.start + n);
+    let (kind, what) = match kind {
+        BlockKind::Quiz => ("quiz", "question"),
+        BlockKind::Card => ("card", "card"),
+    };
+    sink.warn(
+        block.start..fence_end,
+        Problem::MisfencedBlock {
+            info: info.trim().to_string(),
+            kind,
+            what,
+        },
+    );
 }
 
 /// The number of words in `text`, as `split_whitespace` counts them: runs of characters that are not white space.

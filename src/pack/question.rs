@@ -48,6 +48,21 @@ impl BlockKind {
             _ => None,
         }
     }
+
+    /// The block an info string that [`from_info`](Self::from_info) does not take was meant to be: `Quiz`,
+    /// `toml quiz`, `{.card}` (a word `quiz` or `card` in any case, anywhere in it).
+    pub fn meant(info: &str) -> Option<Self> {
+        info.split(|c: char| c.is_whitespace() || "{}.,;:=\"'".contains(c))
+            .find_map(|word| {
+                if word.eq_ignore_ascii_case("quiz") {
+                    Some(BlockKind::Quiz)
+                } else if word.eq_ignore_ascii_case("card") {
+                    Some(BlockKind::Card)
+                } else {
+                    None
+                }
+            })
+    }
 }
 
 /// A `quiz` or `card` block as found in a lesson.

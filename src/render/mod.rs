@@ -65,6 +65,8 @@ pub struct Styles {
     pub continuation: Style,
     /// A syntect theme name, for highlighting code: one of syntect's bundled themes.
     pub syntax_theme: &'static str,
+    /// Whether the screens may draw secondary text (hints, footers, counts) dim; high contrast never dims.
+    pub dim_secondary: bool,
     /// Whether the styles hold colours.
     pub color: bool,
 }
@@ -111,6 +113,7 @@ impl Styles {
             control: fg(Color::LightRed).add_modifier(Modifier::BOLD),
             continuation: fg(Color::DarkGray),
             syntax_theme: "base16-ocean.dark",
+            dim_secondary: true,
             color: true,
         }
     }
@@ -141,6 +144,7 @@ impl Styles {
             control: fg(Color::Red).add_modifier(Modifier::BOLD),
             continuation: fg(Color::DarkGray),
             syntax_theme: "InspiredGitHub",
+            dim_secondary: true,
             color: true,
         }
     }
@@ -171,6 +175,7 @@ impl Styles {
             control: fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
             continuation: fg(Color::White),
             syntax_theme: "base16-eighties.dark",
+            dim_secondary: false,
             color: true,
         }
     }
@@ -204,6 +209,7 @@ impl Styles {
             control: uncoloured(self.control),
             continuation: uncoloured(self.continuation),
             syntax_theme: self.syntax_theme,
+            dim_secondary: self.dim_secondary,
             color: false,
         }
     }

@@ -79,10 +79,16 @@ pub enum StoreError {
     )]
     DiskFull { path: PathBuf, state: FileState },
     #[error(
-        "{}: cannot write the progress database: the file or its folder is read-only{state}. Choose another file with --db",
-        shown(path)
+        "{}: cannot write the progress database: {}{state}. Make it writable, or choose another file with --db",
+        shown(path),
+        blocking(path, blocker)
     )]
-    ReadOnly { path: PathBuf, state: FileState },
+    ReadOnly {
+        path: PathBuf,
+        /// What refuses writes: the database, a `-wal` or `-shm` beside it, or its folder.
+        blocker: PathBuf,
+        state: FileState,
+    },
     #[error("{}: cannot create its folder: {cause}", shown(path))]
     CreateDir {
         path: PathBuf,
@@ -105,6 +111,59 @@ pub enum StoreError {
 
 fn shown(path: &Path) -> String {
     sanitize(&path.display().to_string()).into_owned()
+}
+
+/// `the file is read-only`, or the file beside it or the folder that is.
+fn blocking(path: &Path, blocker: &Path) -> String {
+    if blocker == path {
+        "the file is read-only".to_string()
+    } else if Some(blocker) == path.parent() || blocker == Path::new(".") {
+        format!("its folder {} is read-only", shown(blocker))
+    } else {
+        format!("{} beside it is read-only", shown(blocker))
+    }
+}
+
+/// The refusal of a database that cannot be written, naming what blocks it: the first of the file, its `-wal` and
+/// its `-shm` that this process cannot open for writing, else its folder (where SQLite creates those two).
+pub(super) fn read_only(path: &Path, state: FileState) -> StoreError {
+    StoreError::ReadOnly {
+        path: path.to_path_buf(),
+        blocker: blocker(path).unwrap_or_else(|| folder(path).to_path_buf()),
+        state,
+    }
+}
+
+fn folder(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The file of the database (or beside it) that this process may not write, if any; opening it for writing, which
+/// changes nothing, is the test that holds for every user (permissions, owners, a read-only mount). A folder is
+/// named when its permissions say it refuses writes.
+fn blocker(path: &Path) -> Option<PathBuf> {
+    let refuses = |p: &Path| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(p)
+            .is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
+    };
+    let beside = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    [path.to_path_buf(), beside("-wal"), beside("-shm")]
+        .into_iter()
+        .find(|p| refuses(p))
+        .or_else(|| {
+            let dir = folder(path);
+            std::fs::metadata(dir)
+                .is_ok_and(|m| m.permissions().readonly())
+                .then(|| dir.to_path_buf())
+        })
 }
 
 /// SQLite's own words for an error, once, without the SQL it was running.
@@ -140,29 +199,17 @@ pub(super) fn classify(path: &Path, state: FileState, e: &rusqlite::Error) -> St
         },
         ErrorCode::DiskFull => StoreError::DiskFull { path, state },
         ErrorCode::SystemIoFailure if shm_size => StoreError::DiskFull { path, state },
-        ErrorCode::ReadOnly => StoreError::ReadOnly { path, state },
+        ErrorCode::ReadOnly => read_only(&path, state),
         ErrorCode::CannotOpen if path.is_dir() => StoreError::Sqlite {
             path,
             detail: "it is a folder; --db names the database file".to_string(),
             state,
         },
-        ErrorCode::CannotOpen if is_read_only(&path) => StoreError::ReadOnly { path, state },
+        ErrorCode::CannotOpen if blocker(&path).is_some() => read_only(&path, state),
         _ => StoreError::Sqlite {
             path,
             detail: describe(e),
             state,
         },
     }
-}
-
-/// Whether the file, or the folder it would be created in, refuses writes.
-fn is_read_only(path: &Path) -> bool {
-    let meta = std::fs::metadata(path).or_else(|_| {
-        std::fs::metadata(
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new(".")),
-        )
-    });
-    meta.is_ok_and(|m| m.permissions().readonly())
 }

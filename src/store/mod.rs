@@ -29,7 +29,7 @@ pub use error::{FileState, StoreError};
 pub use notes::{AnswerRow, FeedbackRow, NoteRow};
 pub use params::{FittedParameters, LogRow};
 pub use stats::{ActiveTime, CourseRow, DueItem};
-pub use xapi::Fact;
+pub use xapi::{Fact, LessonTimes};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
 const MIGRATIONS: &[&str] = &[

@@ -208,15 +208,18 @@ impl Store {
                 )?
                 .query_map([course], |r| {
                     let rating: u8 = r.get(5)?;
+                    let kind: String = r.get(3)?;
+                    let response: String = r.get(4)?;
                     Ok(AnswerRow {
                         source: "review",
                         course_id: r.get(0)?,
                         lesson_id: r.get(1)?,
                         question_id: r.get(2)?,
-                        kind: r.get(3)?,
-                        response: r.get(4)?,
+                        // A question reviewed with no response was skipped (a card never has one).
+                        skipped: kind == "question" && response.is_empty(),
+                        kind,
+                        response,
                         correct: rating >= 2,
-                        skipped: false,
                         round: 0,
                         attempt: 0,
                         hint_used: false,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use super::error::{FileState, StoreError, classify};
+use super::error::{FileState, StoreError, classify, read_only};
 use super::{BUSY_TIMEOUT, MIGRATIONS, SCHEMA_VERSION, Store};
 
 /// Applied to every connection before it reads or writes; tests use it to make the disk look full.
@@ -202,6 +202,7 @@ fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreE
     }
     let opened = Connection::open_with_flags(path, flags)
         .map_err(|e| classify(path, FileState::Untouched, &e))
+        .and_then(|conn| refuse_read_only(path, conn))
         .and_then(|conn| match prepare(path, &conn, tune) {
             Ok(()) => Ok(conn),
             Err(e) => {
@@ -242,6 +243,17 @@ fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreE
             Err(e)
         }
     }
+}
+
+/// SQLite opens a file it may not write read-only instead, and would then make a `-wal` and `-shm` at the first
+/// read that, read-only, it cannot remove, and that would refuse the next start even once the file is writable
+/// again. A connection that came out read-only is closed before it reads anything: nothing is left beside the file.
+fn refuse_read_only(path: &Path, conn: Connection) -> Result<Connection, StoreError> {
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        drop(conn);
+        return Err(read_only(path, FileState::Untouched));
+    }
+    Ok(conn)
 }
 
 /// Everything between opening and the first record: settings, checks, migrations, WAL.

@@ -48,7 +48,7 @@ pub enum Fact {
     Suspended { lesson: String, at: i64 },
     /// Active time started again: `resumed`.
     Resumed { lesson: String, at: i64 },
-    /// Every bite seen and every question answered; `known` of `questions` known against the pass mark.
+    /// Every bite seen and every question answered; `known` of `questions` known then, against the pass mark.
     LessonDone {
         lesson: String,
         known: usize,
@@ -56,6 +56,39 @@ pub enum Fact {
         pass_mark: f64,
         at: i64,
     },
+    /// A done lesson's score changed later (a question became known in a review): `passed` or `failed` again, a
+    /// statement of its own; the earlier ones stand as they were made.
+    LessonScored {
+        lesson: String,
+        known: usize,
+        questions: usize,
+        pass_mark: f64,
+        at: i64,
+    },
+}
+
+impl Fact {
+    /// When it happened, UTC milliseconds.
+    pub fn at(&self) -> i64 {
+        match self {
+            Fact::BiteSeen { at, .. }
+            | Fact::Answer { at, .. }
+            | Fact::Note { at, .. }
+            | Fact::Rated { at, .. }
+            | Fact::Suspended { at, .. }
+            | Fact::Resumed { at, .. }
+            | Fact::LessonDone { at, .. }
+            | Fact::LessonScored { at, .. } => *at,
+        }
+    }
+}
+
+/// When a lesson was done, and when each of its questions became known (`None`: not known yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonTimes {
+    pub done_at: i64,
+    /// In the order of the questions asked about.
+    pub known_at: Vec<Option<i64>>,
 }
 
 impl Store {
@@ -178,19 +211,19 @@ impl Store {
         Ok(facts.into_iter().map(|(_, f)| f).collect())
     }
 
-    /// When a lesson's questions and bites were done, from its records: the latest of each bite's first sight and
-    /// each question's first answer; and the latest moment one of `known` became known (a right first attempt, or a
-    /// scheduled review answered right). Both only ever grow with the set they are taken over, so the same
-    /// progress always gives the same times. `None` when nothing of the lesson was recorded.
+    /// When a lesson was done and when each of its questions became known, from its records: done at the latest of
+    /// each bite's first sight and each question's first answer; a question known at its right first attempt or its
+    /// first scheduled review answered right (nothing unmakes either). Records are only ever added, so a moment
+    /// once passed keeps what it held: the same history always gives the same times. `None` when nothing of the
+    /// lesson was recorded.
     pub fn xapi_lesson_times(
         &self,
         course_id: &str,
         lesson_id: &str,
         bites: &[usize],
         questions: &[&str],
-        known: &[&str],
-    ) -> Result<Option<i64>, StoreError> {
-        let read = || -> rusqlite::Result<Option<i64>> {
+    ) -> Result<Option<LessonTimes>, StoreError> {
+        let read = || -> rusqlite::Result<Option<LessonTimes>> {
             let mut latest: Option<i64> = None;
             let mut bump = |t: Option<i64>| {
                 if let Some(t) = t {
@@ -220,10 +253,11 @@ impl Store {
                      SELECT min(reviewed_at) FROM review_log WHERE course_id = ?1 AND item_id = ?2
                          AND kind = 'question' AND review_kind = 'scheduled' AND rating >= 2)",
             )?;
-            for q in known {
-                bump(known_at.query_row(params![course_id, q], |r| r.get(0))?);
-            }
-            Ok(latest)
+            let known_at = questions
+                .iter()
+                .map(|q| known_at.query_row(params![course_id, q], |r| r.get(0)))
+                .collect::<rusqlite::Result<Vec<Option<i64>>>>()?;
+            Ok(latest.map(|done_at| LessonTimes { done_at, known_at }))
         };
         read().map_err(|e| self.error(e))
     }

@@ -125,6 +125,14 @@ pub enum KeymapError {
         "[keys] {action}: `{key}` is kept for answers (digits, t, Esc, Tab, Backspace) and cannot be bound"
     )]
     Reserved { action: &'static str, key: String },
+    #[error(
+        "[keys] {action}: an action needs a key; give at least one (by default {}), or leave `{action}` out to keep its default",
+        defaults.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+    )]
+    NoKey {
+        action: &'static str,
+        defaults: &'static [&'static str],
+    },
     #[error("[keys]: `{key}` is bound to both {first} and {second}")]
     Clash {
         key: String,
@@ -159,6 +167,12 @@ impl Keymap {
                 Some(list) => list.clone(),
                 None => action.defaults().iter().map(|s| s.to_string()).collect(),
             };
+            if list.is_empty() {
+                return Err(KeymapError::NoKey {
+                    action: action.name(),
+                    defaults: action.defaults(),
+                });
+            }
             for name in &list {
                 let key = parse_key(name).ok_or_else(|| KeymapError::BadKey {
                     action: action.name().to_string(),
@@ -368,6 +382,12 @@ mod tests {
             Keymap::new(&reserved),
             Err(KeymapError::Reserved { .. })
         ));
+        let none = BTreeMap::from([("quit".to_string(), Vec::new())]);
+        assert_eq!(
+            Keymap::new(&none).unwrap_err().to_string(),
+            "[keys] quit: an action needs a key; give at least one (by default \"q\", \"Ctrl-c\"), or leave `quit` out to \
+             keep its default"
+        );
         let clash = BTreeMap::from([("pause".to_string(), vec!["q".to_string()])]);
         assert!(matches!(
             Keymap::new(&clash),

@@ -117,7 +117,8 @@ fn anki_notes_become_cards_grouped_by_deck() {
         ("my-cards", "My cards")
     );
     let titles: Vec<_> = report.lessons.iter().map(|l| l.title.as_str()).collect();
-    assert_eq!(titles, ["Git::Basics", "Regex"]);
+    // A deck inside a deck reads as a path, not as Anki's `::` syntax.
+    assert_eq!(titles, ["Git › Basics", "Regex"]);
     let cards: Vec<_> = report.lessons.iter().flat_map(|l| l.cards()).collect();
     assert_eq!(cards[0].front, "**git add** does what?");
     assert_eq!(cards[0].back, "Copies a file into the *index*.");
@@ -170,4 +171,93 @@ fn a_source_with_nothing_to_import_writes_nothing_and_says_why() {
         ))
         .stderr(predicates::str::contains("nothing to import"));
     assert!(!out.exists());
+}
+
+#[test]
+fn gift_choices_are_shuffled_as_moodle_shuffles_them_so_the_right_one_is_not_always_first() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("capitals.gift");
+    // As GIFT authors write them: the right answer first, since Moodle shuffles.
+    fs::write(
+        &source,
+        "Capital of France? {=Paris ~Lyon ~Nice}\n\n\
+         Capital of Spain? {=Madrid ~Seville ~Bilbao}\n\n\
+         Capital of Italy? {=Rome ~Milan ~Turin}\n\n\
+         Capital of Peru? {=Lima ~Cusco ~Arequipa}\n\n\
+         Capital of Chile? {=Santiago ~Valparaíso ~Arica}\n",
+    )
+    .unwrap();
+    let out = temp.path().join("pack");
+    let assert = morsel()
+        .args(["import", "gift"])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = stdout_of(&assert);
+    assert!(stdout.contains("imported 5 questions"), "{stdout}");
+    let check = morsel().arg("check").arg(&out).output().unwrap();
+    let report = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        !report.contains("the right answer is choice"),
+        "the imported pack fails its own position-bias check:\n{report}"
+    );
+    let pack = load(&out);
+    let questions: Vec<_> = pack.lessons.iter().flat_map(|l| l.questions()).collect();
+    assert_eq!(questions.len(), 5);
+    for q in questions {
+        assert!(
+            matches!(q.kind, QuestionKind::Choice { shuffle: true, .. }),
+            "{q:?}"
+        );
+    }
+}
+
+#[test]
+fn anki_reversed_notes_give_a_card_each_way_and_the_report_says_so() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("verbs.txt");
+    fs::write(
+        &source,
+        "#separator:tab\n#html:false\n#notetype column:1\n#deck column:2\n\
+         Basic (and reversed card)\tSpanish::Verbs\thablar\tto speak\n\
+         Basic (optional reversed card)\tSpanish::Verbs\tcomer\tto eat\ty\n\
+         Basic (optional reversed card)\tSpanish::Verbs\tvivir\tto live\t\n\
+         Basic\tSpanish::Verbs\tser\tto be\n",
+    )
+    .unwrap();
+    let out = temp.path().join("pack");
+    let assert = morsel()
+        .args(["import", "anki"])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = stdout_of(&assert);
+    assert!(
+        stdout.contains("imported 6 cards (2 of them reverse cards) in 1 lesson"),
+        "{stdout}"
+    );
+    let report = load(&out);
+    assert_eq!(report.diagnostics.len(), 0, "{:?}", report.diagnostics);
+    assert_eq!(report.lessons[0].title, "Spanish › Verbs");
+    let cards: Vec<_> = report.lessons[0]
+        .cards()
+        .map(|c| (c.front.as_str(), c.back.as_str()))
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            ("hablar", "to speak"),
+            ("to speak", "hablar"),
+            ("comer", "to eat"),
+            ("to eat", "comer"),
+            // An optional reverse left empty: one card, and the empty "Add Reverse" field is no part of its back.
+            ("vivir", "to live"),
+            ("ser", "to be"),
+        ]
+    );
 }

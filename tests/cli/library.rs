@@ -82,3 +82,17 @@ fn the_dashboard_opens_with_s_and_goes_back_where_it_was() {
         assert!(matches!(p.app.screen, Screen::Library(_)));
     }
 }
+
+#[test]
+fn one_study_day_is_one_day_not_one_days() {
+    let mut p = every_construct((40, 12));
+    for _ in 0..3 {
+        p.clock.advance_secs(40);
+        press(&mut p.app, "<Right>");
+    }
+    press(&mut p.app, "q");
+    p.app = reopen(&p, Start::Library);
+    press(&mut p.app, "S");
+    let text = screen(&p.app);
+    assert!(text.contains("min on 1 day of the last 30"), "{text}");
+}

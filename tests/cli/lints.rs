@@ -27,6 +27,26 @@ const LINTS: &[Expected] = &[
         )],
     ),
     (
+        "lesson-slips",
+        0,
+        &[
+            (
+                "warning",
+                "lessons/b.markdown",
+                1,
+                1,
+                "`lessons/b.markdown` is never played: lessons are read from `.md` files only; rename it to `lessons/b.md`",
+            ),
+            (
+                "warning",
+                "lessons/part-two",
+                1,
+                1,
+                "`lessons/part-two/` holds 1 lesson file that morsel never plays",
+            ),
+        ],
+    ),
+    (
         "long-bite",
         0,
         &[(
@@ -47,6 +67,20 @@ const LINTS: &[Expected] = &[
             1,
             "this lesson takes about 16 minutes (its words at 230 a minute",
         )],
+    ),
+    (
+        "misfenced-block",
+        0,
+        &[
+            (
+                "warning",
+                "a.md",
+                5,
+                1,
+                "this block is fenced `Quiz`, so learners see its TOML as code; morsel reads a question only from a block fenced ```quiz",
+            ),
+            ("warning", "a.md", 13, 1, "this block is fenced `toml quiz`"),
+        ],
     ),
     (
         "one-choice",
@@ -386,4 +420,35 @@ fn new_refuses_a_non_empty_folder_and_a_bad_id() {
     std::fs::create_dir(&empty).unwrap();
     morsel().arg("new").arg(&empty).assert().success();
     assert!(empty.join("course.toml").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_lessons_is_a_warning_and_is_never_opened() {
+    let temp = tempfile::tempdir().unwrap();
+    let pack = temp.path().join("pack");
+    std::fs::create_dir_all(pack.join("lessons")).unwrap();
+    std::fs::write(
+        pack.join("course.toml"),
+        "id = \"fifo\"\ntitle = \"Fifo\"\n",
+    )
+    .unwrap();
+    std::fs::write(pack.join("lessons/a.md"), "# A\n\nText.\n").unwrap();
+    let fifo = pack.join("lessons/b.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A FIFO opened for reading would wait for a writer forever: `check` returning at all shows it was not opened.
+    let (status, doc) = check_json(&[pack]);
+    assert_eq!(status, Some(0), "{doc}");
+    let found = doc["packs"][0]["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{doc}");
+    assert_eq!(found[0]["file"], "lessons/b.md");
+    assert_eq!(
+        found[0]["message"],
+        "`lessons/b.md` is a FIFO (named pipe), not a regular file, so it is never read as a lesson; put a lesson \
+         file in its place, or move it elsewhere"
+    );
 }

@@ -363,3 +363,64 @@ fn control_characters_in_a_note_are_shown_inert_on_screen_and_in_every_output() 
     let json = run(&p.db, &["notes", "--format", "json"]);
     assert!(json.contains("?a\\u009b\\u0007"), "{json:?}");
 }
+
+#[test]
+fn export_answers_marks_a_skip_as_skipped_in_the_lesson_and_in_reviews() {
+    const T0: i64 = 1_795_000_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(pack.join("lessons")).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"sk\"\ntitle = \"Sk\"\n").unwrap();
+    std::fs::write(
+        pack.join("lessons/a.md"),
+        "+++\nid = \"a\"\ntitle = \"A\"\n+++\nSome facts.\n\n\
+         ```quiz\nid = \"sky\"\nkind = \"truefalse\"\nprompt = \"The sky is blue.\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let at = |now: i64, args: &[&str], stdin: &str| {
+        morsel()
+            .arg("--db")
+            .arg(&db)
+            .arg("--config")
+            .arg(dir.path().join("none.toml"))
+            .env("MORSEL_NOW_MS", now.to_string())
+            .args(args)
+            .write_stdin(stdin)
+            .assert()
+            .success();
+    };
+    // Skipped in the lesson, answered (wrong) in a review the next day, skipped in the one after.
+    at(
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\n:skip\nnext\nquit\n",
+    );
+    at(T0 + 86_400_000, &["review", "--plain"], "false\nnext\n");
+    at(T0 + 2 * 86_400_000, &["review", "--plain"], ":skip\nnext\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&db, &["export", "answers", "--format", "json"])).unwrap();
+    let rows: Vec<_> = json["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap().to_string(),
+                r["response"].as_str().unwrap().to_string(),
+                r["skipped"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let row =
+        |source: &str, response: &str, skipped| (source.to_string(), response.to_string(), skipped);
+    assert_eq!(
+        rows,
+        [
+            row("lesson", "", true),
+            row("review", "", true),
+            row("review", "false", false),
+            row("review", "", true),
+        ]
+    );
+}

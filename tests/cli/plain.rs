@@ -387,6 +387,26 @@ fn a_bad_config_file_is_named_with_its_line() {
         err.contains("kept for answers") && err.contains(&config.display().to_string()),
         "{err}"
     );
+    // An action bound to no key at all could never be done.
+    std::fs::write(&config, "[keys]\nquit = []\n").unwrap();
+    let (code, _, err) = plain_once(
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            dir.path().join("p.db").to_str().unwrap(),
+            "play",
+            "--plain",
+            "x",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("[keys] quit: an action needs a key")
+            && err.contains(&config.display().to_string()),
+        "{err}"
+    );
 }
 
 #[test]

@@ -33,6 +33,16 @@ pub fn player(start: Start, courses: &Path, size: (u16, u16)) -> Player {
 }
 
 pub fn player_with_keys(start: Start, courses: &Path, size: (u16, u16), keymap: Keymap) -> Player {
+    player_with(start, courses, size, keymap, Styles::dark().without_color())
+}
+
+pub fn player_with(
+    start: Start,
+    courses: &Path,
+    size: (u16, u16),
+    keymap: Keymap,
+    styles: Styles,
+) -> Player {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("progress.db");
     let paths = Paths::resolve(
@@ -44,7 +54,7 @@ pub fn player_with_keys(start: Start, courses: &Path, size: (u16, u16), keymap: 
     let settings = Settings {
         config: Config::default(),
         keymap,
-        styles: Styles::dark().without_color(),
+        styles,
         paths,
     };
     let clock = ManualClock::at(T0);
@@ -135,6 +145,18 @@ pub fn press_until(app: &mut App, key: &str, needle: &str) {
 /// Reads through the fixture's first lesson (prose only) to its summary.
 pub fn through_intro(app: &mut App) {
     press_until(app, "<Right>", "End of lesson: Markdown, all of it.");
+}
+
+/// How many cells of the screen are drawn dim (SGR 2).
+pub fn dim_cells(app: &App) -> usize {
+    let mut terminal = Terminal::new(TestBackend::new(app.ctx.size.0, app.ctx.size.1)).unwrap();
+    terminal.draw(|f| draw(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    buffer
+        .content
+        .iter()
+        .filter(|c| c.modifier.contains(ratatui::style::Modifier::DIM))
+        .count()
 }
 
 /// The screen as text, one line per row, trailing spaces trimmed.
@@ -529,4 +551,59 @@ fn exercises_scroll_when_they_do_not_fit() {
         "a new view starts at its top:\n{}",
         screen(&p.app)
     );
+}
+
+#[test]
+fn high_contrast_never_draws_text_dim() {
+    let start = || Start::Course {
+        target: fixture("valid/every-construct").display().to_string(),
+        options: OpenOptions::default(),
+    };
+    for (styles, dims) in [
+        (Styles::dark(), true),
+        (Styles::high_contrast(), false),
+        (Styles::high_contrast().without_color(), false),
+    ] {
+        let mut p = player_with(
+            start(),
+            &fixture("valid"),
+            (80, 24),
+            Keymap::default(),
+            styles,
+        );
+        // The bite's footer and counts, then the help over it, then the library.
+        let mut seen = dim_cells(&p.app);
+        press(&mut p.app, "?");
+        seen += dim_cells(&p.app);
+        press(&mut p.app, "<Esc>q");
+        seen += dim_cells(&p.app);
+        assert_eq!(seen > 0, dims, "{}", screen(&p.app));
+    }
+}
+
+#[test]
+fn a_skipped_true_false_question_says_its_answer_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("tf");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("course.toml"), "id = \"tf\"\ntitle = \"TF\"\n").unwrap();
+    std::fs::write(
+        pack.join("one.md"),
+        "+++\nid = \"one\"\ntitle = \"One\"\n+++\n```quiz\nid = \"tf\"\nkind = \"truefalse\"\n\
+         prompt = \"Is the sky blue?\"\nanswer = true\n```\n",
+    )
+    .unwrap();
+    let start = Start::Course {
+        target: pack.display().to_string(),
+        options: OpenOptions::default(),
+    };
+    let mut p = player(start, dir.path(), (80, 24));
+    press_until(&mut p.app, "<Right>", "Is the sky blue?");
+    press(&mut p.app, "s");
+    let text = screen(&p.app);
+    assert!(
+        text.contains("Skipped.") && text.contains("The right answer is true."),
+        "{text}"
+    );
+    assert!(!text.contains("  it is true."), "{text}");
 }

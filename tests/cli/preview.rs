@@ -285,3 +285,25 @@ fn preview_screens_at_both_sizes() {
         insta::assert_snapshot!(format!("preview-broken-save-{name}"), shot(&app));
     }
 }
+
+#[test]
+fn a_one_word_bite_is_one_word_in_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("lessons")).unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "id = \"w\"\ntitle = \"W\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lessons/a.md"),
+        "+++\nid = \"a\"\ntitle = \"A\"\n+++\nHello.\n",
+    )
+    .unwrap();
+    let app = preview(dir.path(), OpenOptions::default());
+    let text = screen(&app);
+    assert!(
+        text.contains("preview 1/1 · 1 word · lesson 1 word,"),
+        "{text}"
+    );
+}

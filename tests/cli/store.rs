@@ -190,22 +190,7 @@ fn reachable_by_all(src: &Path) -> (tempfile::TempDir, PathBuf) {
 
 /// Runs morsel with `args`, as `nobody` (from a copy of the binary it can run) when this process is privileged.
 fn run_unprivileged(args: &[&std::ffi::OsStr]) -> Output {
-    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    if privileged() {
-        let (_, bin) = COPY.get_or_init(|| reachable_by_all(&binary()));
-        // A copy just written can be busy for a moment while another test's child still holds it between fork
-        // and exec (ETXTBSY): try again then.
-        for _ in 0..50 {
-            match Command::new(bin).args(args).uid(65534).gid(65534).output() {
-                Err(e) if e.raw_os_error() == Some(26) => {
-                    std::thread::sleep(std::time::Duration::from_millis(20))
-                }
-                result => return result.unwrap(),
-            }
-        }
-        panic!("{} stayed busy", bin.display());
-    }
-    Command::new(binary()).args(args).output().unwrap()
+    run_unprivileged_with_stdin(args, Path::new("/dev/null"))
 }
 
 fn read_only_commands_work(folder_mode: u32) {
@@ -379,4 +364,98 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// `play --plain` of the fixture pack on `db`, as `nobody` when this process is privileged, with `quit` typed.
+fn play_unprivileged(db: &Path, courses: &Path) -> Output {
+    let stdin = db.with_file_name("quit.txt");
+    std::fs::write(&stdin, "quit\n").unwrap();
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "--config".as_ref(),
+        "/nonexistent/config.toml".as_ref(),
+        "--db".as_ref(),
+        db.as_os_str(),
+        "play".as_ref(),
+        "--plain".as_ref(),
+        courses.as_os_str(),
+    ];
+    let output = run_unprivileged_with_stdin(&args, &stdin);
+    std::fs::remove_file(&stdin).unwrap();
+    output
+}
+
+/// `run_unprivileged` with stdin read from a file.
+fn run_unprivileged_with_stdin(args: &[&std::ffi::OsStr], stdin: &Path) -> Output {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let mut cmd = if privileged() {
+        let (_, bin) = COPY.get_or_init(|| reachable_by_all(&binary()));
+        let mut cmd = Command::new(bin);
+        cmd.uid(65534).gid(65534);
+        cmd
+    } else {
+        Command::new(binary())
+    };
+    cmd.args(args);
+    // A copy just written can be busy for a moment while another test's child still holds it between fork and
+    // exec (ETXTBSY): try again then.
+    for _ in 0..50 {
+        match cmd.stdin(File::open(stdin).unwrap()).output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            result => return result.unwrap(),
+        }
+    }
+    panic!("{} stayed busy", binary().display());
+}
+
+#[test]
+fn a_start_refused_on_a_read_only_database_leaves_nothing_and_starts_once_it_is_writable() {
+    let (dir, db) = played_database();
+    let (_keep, pack) = reachable_by_all(&fixture("valid/every-construct"));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let output = play_unprivileged(&db, &pack);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}: cannot write", db.display())) && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["progress.db"],
+        "a refused start leaves nothing beside it"
+    );
+    assert!(std::fs::read(&db).unwrap() == before);
+    // Writable again (by everyone, as `nobody` plays here): it starts.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let output = play_unprivileged(&db, &pack);
+    assert!(output.status.success(), "{output:?}");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_read_only_file_beside_the_database_is_named_as_what_blocks_it() {
+    // What an older morsel left after a refused start: a read-only -shm beside a database that is writable again.
+    let (dir, db) = played_database();
+    let (_keep, pack) = reachable_by_all(&fixture("valid/every-construct"));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let shm = dir.path().join("progress.db-shm");
+    std::fs::write(&shm, vec![0u8; 32_768]).unwrap();
+    std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let output = play_unprivileged(&db, &pack);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}: cannot write the progress database: {} beside it is read-only",
+            db.display(),
+            shm.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -300,8 +300,8 @@ fn export_xapi_states_what_was_recorded_in_valid_statements() {
     }
     let mut counted = verbs(&statements);
     counted.sort();
-    // 2 bites, 5 answers in the lesson and 1 in a review, the lesson completed and passed (4 of 4 known: the
-    // choice missed first, then right in a scheduled review).
+    // 2 bites, 5 answers in the lesson and 1 in a review, the lesson completed and failed (3 of 4 known: the
+    // choice missed first), then passed (4 of 4, the choice right in a scheduled review).
     assert_eq!(
         counted,
         [
@@ -314,6 +314,7 @@ fn export_xapi_states_what_was_recorded_in_valid_statements() {
             "completed",
             "experienced",
             "experienced",
+            "failed",
             "passed"
         ]
     );
@@ -646,4 +647,102 @@ fn iri_base_and_homepage_must_be_absolute_iris_and_name_the_activities() {
         pack.course.iri_base.as_deref(),
         Some("https://example.org/c/")
     );
+}
+
+/// morsel at a fixed time (`MORSEL_NOW_MS`), with the database and config of `dir`.
+fn xapi_learner_at(dir: &Path, now: i64, args: &[&str], stdin: &str) -> String {
+    let output = crate::morsel()
+        .env("MORSEL_DB", dir.join("progress.db"))
+        .env("MORSEL_CONFIG", dir.join("config.toml"))
+        .env("MORSEL_NOW_MS", now.to_string())
+        .env("MORSEL_UTC_OFFSET", "0")
+        .env_remove("MORSEL_COURSES")
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_later_pass_is_a_new_statement_and_every_earlier_one_stays_byte_identical() {
+    const DAY: i64 = 86_400_000;
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(pack.join("lessons")).unwrap();
+    std::fs::write(
+        pack.join("course.toml"),
+        "id = \"tf\"\ntitle = \"Truths\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("lessons/a.md"),
+        "+++\nid = \"a\"\ntitle = \"Truths\"\n+++\nSome facts.\n\n\
+         ```quiz\nid = \"sky\"\nkind = \"truefalse\"\nprompt = \"The sky is blue.\"\nanswer = true\n```\n\n\
+         ```quiz\nid = \"fire\"\nkind = \"truefalse\"\nprompt = \"Fire is cold.\"\nanswer = false\n```\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "mbox = \"ada@example.org\"\n",
+    )
+    .unwrap();
+    // Day 0: `sky` missed, `fire` right: the lesson is done and failed, 1 of 2.
+    let play = ["play", "--plain", pack.to_str().unwrap()];
+    xapi_learner_at(
+        dir.path(),
+        T0,
+        &play,
+        "next\nfalse\nnext\nfalse\nnext\nquit\n",
+    );
+    let export = |now| -> Vec<Value> {
+        serde_json::from_str(&xapi_learner_at(dir.path(), now, &["export", "xapi"], "")).unwrap()
+    };
+    let before = export(T0);
+    let lesson = |statements: &[Value]| -> Vec<(String, String)> {
+        statements
+            .iter()
+            .filter(|s| s["object"]["id"] == "urn:morsel:tf/lesson/a")
+            .map(|s| {
+                let verb = s["verb"]["display"]["en-US"].as_str().unwrap().to_string();
+                (verb, s["timestamp"].as_str().unwrap().to_string())
+            })
+            .filter(|(verb, _)| ["completed", "passed", "failed"].contains(&verb.as_str()))
+            .collect()
+    };
+    let day0 = timestamp_of(&before, "completed");
+    assert_eq!(
+        lesson(&before),
+        [
+            ("completed".to_string(), day0.clone()),
+            ("failed".to_string(), day0.clone())
+        ]
+    );
+    // Day 1: `sky` right in its review: the lesson is passed now, a new statement at day 1's time.
+    let out = xapi_learner_at(dir.path(), T0 + DAY, &["review", "--plain"], "true\nnext\n");
+    assert!(out.contains("Reviewed 1: 1 remembered."), "{out}");
+    let after = export(T0 + DAY);
+    let byte_text = |s: &Value| serde_json::to_string(s).unwrap();
+    for s in &before {
+        assert!(
+            after.iter().any(|a| byte_text(a) == byte_text(s)),
+            "an earlier statement changed or vanished: {s}"
+        );
+    }
+    let passed = lesson(&after);
+    assert_eq!(passed.len(), 3, "{passed:?}");
+    assert_eq!(passed[2].0, "passed");
+    assert!(passed[2].1.as_str() > day0.as_str(), "{passed:?}");
+}
+
+/// The timestamp of the first statement with this verb.
+fn timestamp_of(statements: &[Value], verb: &str) -> String {
+    statements
+        .iter()
+        .find(|s| s["verb"]["display"]["en-US"] == verb)
+        .unwrap()["timestamp"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }

@@ -191,3 +191,45 @@ fn notes_ratings_and_pauses_become_asked_commented_suspended_and_resumed() {
     );
     assert_eq!(statements[0].json["result"]["response"], "?why");
 }
+
+#[test]
+fn a_lesson_is_done_once_and_scored_again_each_time_a_later_question_becomes_known() {
+    let facts = lesson_facts(
+        "intro",
+        100,
+        &[Some(50), Some(200), None, Some(200), Some(300)],
+        0.8,
+    );
+    let scores: Vec<_> = facts
+        .iter()
+        .map(|f| match f {
+            Fact::LessonDone { known, at, .. } => ("done", *known, *at),
+            Fact::LessonScored { known, at, .. } => ("scored", *known, *at),
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(
+        scores,
+        [("done", 1, 100), ("scored", 3, 200), ("scored", 4, 300)]
+    );
+    let s = statements(
+        &actor("ada@example.org"),
+        &Course::new("git", "Git"),
+        &facts,
+    );
+    let verbs: Vec<_> = s
+        .iter()
+        .map(|s| s.json["verb"]["display"]["en-US"].clone())
+        .collect();
+    assert_eq!(
+        verbs,
+        [
+            json!("completed"),
+            json!("failed"),
+            json!("failed"),
+            json!("passed")
+        ]
+    );
+    // A lesson without questions: done, and nothing to score later.
+    assert_eq!(lesson_facts("intro", 100, &[], 0.8).len(), 1);
+}

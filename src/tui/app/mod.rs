@@ -12,6 +12,7 @@ use std::rc::Rc;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::Alignment;
+use ratatui::style::Modifier;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::{self, Binding, Command, Input};
@@ -673,7 +674,10 @@ impl App {
             plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
         }
         if plan.items.is_empty() {
-            self.ctx.error = Some(format!("nothing to do fits in {minutes} minutes"));
+            self.ctx.error = Some(format!(
+                "nothing to do fits in {}",
+                crate::text::words::plural(minutes as usize, "minute")
+            ));
             return;
         }
         let timebox = Timebox::new(plan, now);
@@ -836,5 +840,11 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     if app.help {
         help::draw(&app.ctx, &commands, frame, area);
+    }
+    if !app.ctx.styles.dim_secondary {
+        // SGR 2 (faint) is what low vision cannot read: a theme that never dims takes it off every cell drawn.
+        for cell in &mut frame.buffer_mut().content {
+            cell.modifier.remove(Modifier::DIM);
+        }
     }
 }

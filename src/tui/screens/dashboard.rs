@@ -13,6 +13,7 @@ use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
 use crate::app::stats::{FORECAST_DAYS, Stats};
 use crate::learn::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
 use crate::text::sanitize;
+use crate::text::words::plural;
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
@@ -182,7 +183,10 @@ impl Dashboard {
             let due: u64 = self.forecast.iter().take(7).sum();
             frame.render_widget(
                 Paragraph::new(vec![
-                    Line::raw(format!("{total} min on {days} days of the last 30")),
+                    Line::raw(format!(
+                        "{total} min on {} of the last 30",
+                        plural(days, "day")
+                    )),
                     Line::raw(format!(
                         "{} due today, {due} this week",
                         self.forecast.first().copied().unwrap_or(0)

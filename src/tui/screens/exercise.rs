@@ -525,11 +525,11 @@ fn stated_lines(lines: &mut Vec<Line<'static>>, verdict: &Verdict, width: u16, c
             lines.push(Line::styled(line, dim()));
         }
         (given, Some(Stated::Bool(right))) => {
-            let yours = match given {
-                Some(Stated::Bool(b)) => format!("You answered {b}; "),
-                _ => String::new(),
+            let line = match given {
+                Some(Stated::Bool(b)) => format!("You answered {b}; it is {right}."),
+                _ => format!("The right answer is {right}."),
             };
-            lines.push(Line::raw(format!("{yours}it is {right}.")));
+            lines.push(Line::raw(line));
         }
         (_, Some(Stated::Text(right))) => {
             numbered(

@@ -592,8 +592,8 @@ fn paused(p: &Player, ctx: &Context, commands: &[Binding], frame: &mut Frame, ar
         .map_or_else(String::new, |b| b.keys.clone());
     let why = match p.session.paused() {
         Some(Pause::Idle) => format!(
-            "Paused by itself after {} minutes without a key: the clock stopped at the last key.",
-            ctx.config.idle_pause_minutes
+            "Paused by itself after {} without a key: the clock stopped at the last key.",
+            crate::text::words::plural(ctx.config.idle_pause_minutes as usize, "minute")
         ),
         _ => "The clock is stopped.".to_string(),
     };

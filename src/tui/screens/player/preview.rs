@@ -14,6 +14,7 @@ use super::Player;
 use crate::learn::session::{OpenOptions, Session};
 use crate::pack::{Diagnostic, Pack};
 use crate::text::sanitize;
+use crate::text::words::plural;
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
@@ -204,18 +205,18 @@ pub fn place(p: &Player, wide: bool) -> String {
     let words: usize = lesson.bites.iter().map(|b| b.words).sum();
     if !wide {
         return format!(
-            "{}/{} · {} words",
+            "{}/{} · {}",
             s.bite().number,
             lesson.bites.len(),
-            s.bite().words
+            plural(s.bite().words, "word")
         );
     }
     format!(
-        "preview {}/{} · {} words · lesson {} words, {} min ",
+        "preview {}/{} · {} · lesson {}, {} min ",
         s.bite().number,
         lesson.bites.len(),
-        s.bite().words,
-        words,
+        plural(s.bite().words, "word"),
+        plural(words, "word"),
         crate::app::overview::reading_minutes(lesson.minutes).max(1)
     )
 }
