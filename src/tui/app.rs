@@ -168,8 +168,8 @@ impl Context {
 pub struct App {
     pub screen: Screen,
     pub ctx: Context,
-    /// The help overlay is open.
-    pub help: bool,
+    /// The help overlay is open, scrolled this far.
+    pub help: Option<u16>,
     /// The course a time box goes on to after its reviews.
     timebox_course: Option<PathBuf>,
     /// Preview: the pack's folder, reloaded on every save.
@@ -234,7 +234,7 @@ impl App {
         let mut app = Self {
             screen: Screen::Library(Library::default()),
             ctx,
-            help: false,
+            help: None,
             timebox_course: None,
             preview_root: None,
             loading: None,
@@ -336,13 +336,8 @@ impl App {
             Event::Key(key) => {
                 self.ctx.error = None;
                 let command = command::resolve(&key, self.input(), &self.ctx.keymap);
-                if self.help {
-                    // Any key closes the help; quit still quits.
-                    self.help = false;
-                    if command == Some(Command::Action(Action::Quit)) {
-                        return self.update(Command::Action(Action::Quit));
-                    }
-                    return Effect::Redraw;
+                if let Some(scroll) = self.help {
+                    return self.help_key(scroll, command);
                 }
                 let effect = match command {
                     Some(command) => self.update(command),
@@ -355,6 +350,28 @@ impl App {
                 effect
             }
         }
+    }
+
+    /// A key on the help: the scroll keys scroll it when it does not fit; any other key closes it, and quit still
+    /// quits.
+    fn help_key(&mut self, scroll: u16, command: Option<Command>) -> Effect {
+        let size = self.ctx.size;
+        let area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        let max = help::max_scroll(&self.ctx, &self.commands(), area);
+        let page = size.1.saturating_sub(4).max(1);
+        let to = match command {
+            Some(Command::Action(Action::Quit)) => {
+                return self.update(Command::Action(Action::Quit));
+            }
+            _ if max == 0 => None,
+            Some(Command::Action(Action::Down)) => Some(scroll.saturating_add(1)),
+            Some(Command::Action(Action::Up)) => Some(scroll.saturating_sub(1)),
+            Some(Command::Action(Action::PageDown)) => Some(scroll.saturating_add(page)),
+            Some(Command::Action(Action::PageUp)) => Some(scroll.saturating_sub(page)),
+            _ => None,
+        };
+        self.help = to.map(|to| to.min(max));
+        Effect::Redraw
     }
 
     /// How the screen reads keys now.
@@ -423,7 +440,7 @@ impl App {
             return Effect::Redraw;
         }
         if command == Command::Action(Action::Help) {
-            self.help = true;
+            self.help = Some(0);
             return Effect::Redraw;
         }
         if command == Command::Action(Action::Dashboard)
@@ -937,7 +954,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Dashboard(d, _) => d.draw(&app.ctx, &commands, frame, area),
         Screen::TakeOver(t) => t.draw(&app.ctx, &commands, frame, area),
     }
-    if app.help {
-        help::draw(&app.ctx, &commands, frame, area);
+    if let Some(scroll) = app.help {
+        help::draw(&app.ctx, &commands, scroll, frame, area);
     }
 }

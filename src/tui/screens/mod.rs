@@ -14,6 +14,7 @@ pub mod summary;
 pub mod takeover;
 pub mod timebox;
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use ratatui::Frame;
@@ -162,6 +163,49 @@ pub fn max_scroll(len: usize, height: u16) -> u16 {
     u16::try_from(len)
         .unwrap_or(u16::MAX)
         .saturating_sub(height)
+}
+
+/// Draws `lines` in `area` from `scroll` down; when they do not all fit, the `pinned` rows (an answer field) stay
+/// at the bottom of `area` and the rest scrolls above them. Whether there is more below.
+pub fn draw_body(
+    frame: &mut Frame,
+    area: Rect,
+    mut lines: Vec<Line<'static>>,
+    scroll: u16,
+    pinned: Option<Range<usize>>,
+) -> bool {
+    let fits = lines.len() <= usize::from(area.height);
+    let pinned = pinned.filter(|r| !fits && r.end <= lines.len() && !r.is_empty());
+    let mut text_area = area;
+    if let Some(range) = pinned {
+        let rows = u16::try_from(range.len())
+            .unwrap_or(u16::MAX)
+            .min((area.height / 2).max(1));
+        let kept: Vec<Line<'static>> = lines.drain(range).collect();
+        let [above, below] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(area);
+        frame.render_widget(Paragraph::new(kept), below);
+        text_area = above;
+    }
+    let scroll = scroll.min(max_scroll(lines.len(), text_area.height));
+    let more = lines.len() > usize::from(text_area.height) + usize::from(scroll);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        text_area,
+    );
+    more
+}
+
+/// The offset that shows an exercise's verdict as it comes: as much of what leads to it as fits with all of it, or
+/// the verdict at the top when it is longer than `height`.
+pub fn verdict_scroll(view: &exercise::View, height: u16) -> u16 {
+    view.verdict.map_or(0, |at| {
+        u16::try_from(at)
+            .unwrap_or(u16::MAX)
+            .min(max_scroll(view.lines.len(), height))
+    })
 }
 
 #[cfg(test)]
