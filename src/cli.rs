@@ -118,7 +118,7 @@ pub enum Command {
         limit: Option<usize>,
         /// I have N minutes: as many of the due items as fit, from your own pace.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
-              conflicts_with_all = ["ahead", "plain"])]
+              conflicts_with_all = ["ahead"])]
         minutes: Option<u32>,
         /// Study ahead: items not due yet, soonest due first (logged as early reviews).
         #[arg(long)]
@@ -137,7 +137,7 @@ pub enum Command {
         target: Option<String>,
         /// I have N minutes: due reviews first, then the bites that fit, from your own pace.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
-              conflicts_with_all = ["lesson", "restart", "plain"])]
+              conflicts_with_all = ["lesson", "restart"])]
         minutes: Option<u32>,
         /// Start at the first bite of this lesson.
         #[arg(long, value_name = "ID")]
@@ -375,6 +375,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(|t| overview::find_course(&settings.paths, t))
                     .transpose()?;
+                if plain {
+                    let settings = (&settings.paths, &settings.config);
+                    crate::plain::timebox::run_stdio(
+                        settings, &mut store, minutes, course, true, &mut out,
+                    )?;
+                    return Ok(ExitCode::SUCCESS);
+                }
                 drop(out);
                 require_terminal()?;
                 let start = crate::tui::Start::TimeBox {
@@ -440,7 +447,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(|t| overview::find_course(&settings.paths, t))
                     .transpose()?;
-                let store = Store::open(&settings.paths.db)?;
+                let mut store = Store::open(&settings.paths.db)?;
+                if plain {
+                    let settings = (&settings.paths, &settings.config);
+                    crate::plain::timebox::run_stdio(
+                        settings, &mut store, minutes, course, false, &mut out,
+                    )?;
+                    return Ok(ExitCode::SUCCESS);
+                }
                 drop(out);
                 require_terminal()?;
                 let start = crate::tui::Start::TimeBox {

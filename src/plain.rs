@@ -25,6 +25,7 @@ const WIDTH: u16 = 80;
 
 pub mod review;
 pub mod takeover;
+pub mod timebox;
 
 const HELP: &str = "Commands: next (or an empty line), back, hint, skip, retry, pause, resume, help, quit. \
 While a question waits, type the answer; prefix a command with a colon, as in :skip.";
@@ -63,6 +64,27 @@ pub fn run_with<J: Journal>(
 where
     J::Error: std::error::Error + Send + Sync + 'static,
 {
+    play(session, journal, input, out, history, &mut |_, _| Ok(false))?;
+    session.close(journal)?;
+    writeln!(out, "Saved. Bye.")?;
+    Ok(())
+}
+
+/// What a time box asks after each line the learner gives: whether the box is over (`plain::timebox`).
+pub(crate) type AfterLine<'a> = &'a mut dyn FnMut(&Session, &mut dyn Write) -> anyhow::Result<bool>;
+
+/// Plays until `quit`, the end of input, or `after` says to stop; the session is left open.
+pub(crate) fn play<J: Journal>(
+    session: &mut Session,
+    journal: &mut J,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    history: HistoryOf<'_, J>,
+    after: AfterLine<'_>,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
     let styles = Styles::dark().without_color();
     let mut key_results = KeyResults::open(session, journal, history)?;
     let kr = &mut key_results;
@@ -91,6 +113,9 @@ where
             session.resume(journal)?;
             writeln!(out, "Resumed.")?;
             show(session, journal, kr, true, &styles, out)?;
+            if after(session, out)? {
+                break;
+            }
             continue;
         }
         match command.as_deref() {
@@ -152,9 +177,10 @@ where
             }
             Some(other) => writeln!(out, "Unknown command `{}`. {HELP}", render::sanitize(other))?,
         }
+        if after(session, out)? {
+            break;
+        }
     }
-    session.close(journal)?;
-    writeln!(out, "Saved. Bye.")?;
     Ok(())
 }
 

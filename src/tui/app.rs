@@ -16,7 +16,7 @@ use super::command::{self, Binding, Command, Input};
 use super::keymap::{Action, Keymap};
 use super::screens::dashboard::Dashboard;
 use super::screens::takeover::TakeOver;
-use super::screens::timebox::{Timebox, TimeboxDone};
+use super::screens::timebox::{self, Timebox, TimeboxDone};
 use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
 };
@@ -24,7 +24,6 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::pack::{LoadReport, Pack};
 use crate::paths::Paths;
-use crate::plan::Step;
 use crate::render::Styles;
 use crate::reviewing::Reviewing;
 use crate::session::{OpenOptions, Session, Stage};
@@ -767,76 +766,45 @@ impl App {
         from_library: bool,
     ) {
         let now = self.ctx.clock.now_ms();
-        let current = course
-            .as_deref()
-            .and_then(|path| crate::pack::load(path).into_pack().ok());
-        let report = match crate::commands::plan::gather(
+        let planned = timebox::plan(
             &self.ctx.paths,
-            Some(&self.ctx.store),
-            current,
+            &self.ctx.store,
+            course.as_deref(),
             minutes,
+            reviews_only,
             now,
-        ) {
-            Ok(report) => report,
+        );
+        let timebox::Planned {
+            timebox,
+            course: course_path,
+        } = match planned {
+            Ok(planned) => planned,
             Err(e) => {
-                self.ctx.error = Some(format!("the session could not be planned: {e:#}"));
+                self.ctx.error = Some(format!("{e:#}"));
                 return;
             }
         };
-        let mut plan = report.plan;
-        if reviews_only {
-            plan.items.retain(|p| !matches!(p.step, Step::Bite(_)));
-            plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
-        }
-        if plan.items.is_empty() {
-            self.ctx.error = Some(format!("nothing to do fits in {minutes} minutes"));
-            return;
-        }
-        let timebox = Timebox::new(plan, now);
-        let course_path = report.course.as_ref().and_then(|(id, _)| {
-            crate::overview::find_course(&self.ctx.paths, id)
-                .ok()
-                .or_else(|| course.clone())
-        });
         let reviews = timebox.reviews.clone();
-        let has_bites = timebox.last_bite.is_some();
         self.ctx.timebox = Some(timebox);
         if !reviews.is_empty() {
-            let result = self.ctx.store.scheduled(None, None).and_then(|scheduled| {
-                let scheduled: Vec<_> = scheduled
-                    .into_iter()
-                    .filter(|s| reviews.contains(&(s.course_id.clone(), s.item_id.clone())))
-                    .collect();
-                let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let packs = crate::overview::packs_of(&self.ctx.paths, &self.ctx.store, &ids)?;
-                let scheduler = self
-                    .ctx
-                    .store
-                    .scheduler(self.ctx.config.desired_retention)?;
-                let mut items =
-                    crate::reviewing::queue(scheduled, &packs, &scheduler, now, false, None);
-                // In the plan's order: due reviews first, then missed questions.
-                items.sort_by_key(|i| {
-                    let id = crate::review::item_of(&i.exercise).0;
-                    reviews
-                        .iter()
-                        .position(|(c, r)| c == &i.course_id && r == id)
-                        .unwrap_or(usize::MAX)
-                });
-                Ok((scheduler, items))
-            });
+            let retention = self.ctx.config.desired_retention;
+            let result = timebox::planned_reviews(
+                &self.ctx.paths,
+                &self.ctx.store,
+                &reviews,
+                retention,
+                now,
+            );
             if let Some((scheduler, items)) = self.ctx.saved(result)
                 && !items.is_empty()
             {
                 let reviewing = Reviewing::new(items, scheduler, self.ctx.clock.clone());
                 self.screen = Screen::Review(Box::new(ReviewScreen::new(reviewing, from_library)));
-                self.timebox_course = course_path.filter(|_| has_bites);
+                self.timebox_course = course_path;
                 return;
             }
         }
-        match course_path.filter(|_| has_bites) {
+        match course_path {
             Some(path) => self.open_course(path, &OpenOptions::default(), from_library),
             None => self.finish_timebox(from_library),
         }
@@ -866,19 +834,10 @@ impl App {
                 }
             }
             Screen::Player(p) => {
-                let Some((_, lesson, bite)) = &timebox.last_bite else {
-                    return;
-                };
                 let s = &p.session;
-                let planned = s.pack().lessons.iter().position(|l| &l.id == lesson);
                 let here = (s.lesson_index(), s.bite().number);
-                let past = matches!(s.stage(), Stage::CourseDone)
-                    || planned.is_some_and(|l| here > (l, *bite));
-                // Time is up: the box ends as the next bite begins, never in the middle of one.
-                let moved = timebox.place.is_some_and(|before| before != here);
-                let time_up = timebox.used_ms >= timebox.box_ms() && moved;
-                timebox.place = Some(here);
-                if past || time_up {
+                let done = matches!(s.stage(), Stage::CourseDone);
+                if timebox.over_at(s.pack(), here, done) {
                     let from_library = p.from_library;
                     self.finish_timebox(from_library);
                 }
@@ -893,12 +852,7 @@ impl App {
             return;
         };
         if let Screen::Player(p) = &self.screen {
-            timebox.bites_read = timebox
-                .plan
-                .items
-                .iter()
-                .filter(|i| matches!(&i.step, Step::Bite(b) if p.session.progress().bites_seen.contains(&(b.lesson.clone(), b.bite))))
-                .count();
+            timebox.count_bites_read(p.session.progress());
         }
         self.close_session();
         let now = self.ctx.clock.now_ms();

@@ -7,10 +7,17 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use std::path::{Path, PathBuf};
+
 use super::{Next, column, dim, footer, frame_rows, notice_line};
 use crate::commands::plan::duration;
+use crate::pack::Pack;
+use crate::paths::Paths;
 use crate::plan::{Plan, Step};
-use crate::reviewing::comes_back;
+use crate::progress::Progress;
+use crate::review::Scheduler;
+use crate::reviewing::{ReviewItem, comes_back};
+use crate::store::{Store, StoreError};
 use crate::tui::app::Context;
 use crate::tui::command::{Binding, Command};
 use crate::tui::keymap::Action;
@@ -98,6 +105,146 @@ impl Timebox {
     }
 }
 
+/// A time box planned: the box, and the course whose bites it reads (when it plans any).
+pub struct Planned {
+    pub timebox: Timebox,
+    pub course: Option<PathBuf>,
+}
+
+/// Plans a time box of `minutes` at `now` (`commands::plan::gather`: due reviews, then missed questions, then the
+/// bites of `course`, or of the course played last, that fit), for every front end. `reviews_only` leaves the
+/// bites out. An error says why nothing can be planned.
+pub fn plan(
+    paths: &Paths,
+    store: &Store,
+    course: Option<&Path>,
+    minutes: u32,
+    reviews_only: bool,
+    now: i64,
+) -> anyhow::Result<Planned> {
+    let current = course.and_then(|path| crate::pack::load(path).into_pack().ok());
+    let report = crate::commands::plan::gather(paths, Some(store), current, minutes, now)
+        .map_err(|e| anyhow::anyhow!("the session could not be planned: {e:#}"))?;
+    let mut plan = report.plan;
+    if reviews_only {
+        plan.items.retain(|p| !matches!(p.step, Step::Bite(_)));
+        plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
+    }
+    if plan.items.is_empty() {
+        anyhow::bail!("nothing to do fits in {minutes} minutes");
+    }
+    let timebox = Timebox::new(plan, now);
+    let course = report
+        .course
+        .as_ref()
+        .and_then(|(id, _)| {
+            crate::overview::find_course(paths, id)
+                .ok()
+                .or_else(|| course.map(Path::to_path_buf))
+        })
+        .filter(|_| timebox.last_bite.is_some());
+    Ok(Planned { timebox, course })
+}
+
+/// The box's reviews as a review queue, in the plan's order (due reviews first, then missed questions).
+pub fn planned_reviews(
+    paths: &Paths,
+    store: &Store,
+    reviews: &[(String, String)],
+    retention: f32,
+    now: i64,
+) -> Result<(Scheduler, Vec<ReviewItem>), StoreError> {
+    let scheduled: Vec<_> = store
+        .scheduled(None, None)?
+        .into_iter()
+        .filter(|s| reviews.contains(&(s.course_id.clone(), s.item_id.clone())))
+        .collect();
+    let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let packs = crate::overview::packs_of(paths, store, &ids)?;
+    let scheduler = store.scheduler(retention)?;
+    let mut items = crate::reviewing::queue(scheduled, &packs, &scheduler, now, false, None);
+    items.sort_by_key(|i| {
+        let id = crate::review::item_of(&i.exercise).0;
+        reviews
+            .iter()
+            .position(|(c, r)| c == &i.course_id && r == id)
+            .unwrap_or(usize::MAX)
+    });
+    Ok((scheduler, items))
+}
+
+impl Timebox {
+    /// The "N of M min" cue, shown while the box runs.
+    pub fn cue(&self) -> String {
+        format!("{} of {} min", self.used_ms / 60_000, self.plan.minutes)
+    }
+
+    /// Counts the planned bites the learner has seen, from the course's progress.
+    pub fn count_bites_read(&mut self, progress: &Progress) {
+        self.bites_read = self
+            .plan
+            .items
+            .iter()
+            .filter(|i| matches!(&i.step, Step::Bite(b) if progress.bites_seen.contains(&(b.lesson.clone(), b.bite))))
+            .count();
+    }
+
+    /// Whether a box reading bites is over with the learner at `here` (lesson index, bite number) of `pack`: past
+    /// its last planned bite, or its time up and a new bite begun (never in the middle of one).
+    pub fn over_at(&mut self, pack: &Pack, here: (usize, usize), course_done: bool) -> bool {
+        let Some((_, lesson, bite)) = &self.last_bite else {
+            return false;
+        };
+        let planned = pack.lessons.iter().position(|l| &l.id == lesson);
+        let past = course_done || planned.is_some_and(|l| here > (l, *bite));
+        let moved = self.place.is_some_and(|before| before != here);
+        let time_up = self.used_ms >= self.box_ms() && moved;
+        self.place = Some(here);
+        past || time_up
+    }
+
+    /// The heading of the box's end: `10 minutes: done`.
+    pub fn done_heading(&self) -> String {
+        format!(
+            "{} minute{}: done",
+            self.plan.minutes,
+            if self.plan.minutes == 1 { "" } else { "s" }
+        )
+    }
+
+    /// The box's end in words: time used against the box and the plan, and what was done.
+    pub fn done_lines(&self) -> [String; 2] {
+        [
+            format!(
+                "Time used: {} of {} min (planned {}).",
+                (self.used_ms + 30_000) / 60_000,
+                self.plan.minutes,
+                duration(self.plan.estimate_seconds)
+            ),
+            format!(
+                "Done: {} review{}, {} bite{} read.",
+                self.reviewed,
+                if self.reviewed == 1 { "" } else { "s" },
+                self.bites_read,
+                if self.bites_read == 1 { "" } else { "s" }
+            ),
+        ]
+    }
+}
+
+/// When the next review is due, after a box's end.
+pub fn next_due_line(next_due: Option<i64>, now: i64) -> String {
+    match next_due {
+        Some(due) => format!(
+            "Next review due {}.",
+            comes_back(due, now).trim_start_matches("again ")
+        ),
+        None => "Nothing is scheduled for review yet.".to_string(),
+    }
+}
+
 /// The end of a time box: what was done, time used against time planned, what is due next.
 pub struct TimeboxDone {
     pub timebox: Timebox,
@@ -132,42 +279,12 @@ impl TimeboxDone {
         let width = ctx.text_width();
         let tb = &self.timebox;
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!(
-                    "{} minute{}: done",
-                    tb.plan.minutes,
-                    if tb.plan.minutes == 1 { "" } else { "s" }
-                ),
-                ctx.styles.heading[0],
-            )),
+            Paragraph::new(Line::styled(tb.done_heading(), ctx.styles.heading[0])),
             column(head, width),
         );
-        let mut lines = vec![
-            Line::raw(format!(
-                "Time used: {} of {} min (planned {}).",
-                (tb.used_ms + 30_000) / 60_000,
-                tb.plan.minutes,
-                duration(tb.plan.estimate_seconds)
-            )),
-            Line::raw(format!(
-                "Done: {} review{}, {} bite{} read.",
-                tb.reviewed,
-                if tb.reviewed == 1 { "" } else { "s" },
-                tb.bites_read,
-                if tb.bites_read == 1 { "" } else { "s" }
-            )),
-            Line::default(),
-        ];
-        lines.push(Line::styled(
-            match self.next_due {
-                Some(due) => format!(
-                    "Next review due {}.",
-                    comes_back(due, self.now).trim_start_matches("again ")
-                ),
-                None => "Nothing is scheduled for review yet.".to_string(),
-            },
-            dim(),
-        ));
+        let mut lines: Vec<Line> = tb.done_lines().into_iter().map(Line::raw).collect();
+        lines.push(Line::default());
+        lines.push(Line::styled(next_due_line(self.next_due, self.now), dim()));
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }),
             column(body, width),
