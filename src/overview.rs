@@ -379,8 +379,9 @@ pub fn review_queue(
     Ok((scheduler, items))
 }
 
-/// Every key result of these courses against its target, as the dashboard and `stats` show them: its line
-/// (`Branching fluency: mastery 60% (target 80%)`) and how far along, 0 to 1.
+/// Every key result of these courses against its target, the course's and the learner's own (`objectives.toml`
+/// beside the config; its problems are `play`'s to report), as the dashboard and `stats` show them: its line
+/// (`Branching fluency: mastery 60% (target 80%)`, `· your own` after the learner's) and how far along, 0 to 1.
 pub fn key_results(
     paths: &Paths,
     store: &Store,
@@ -389,13 +390,22 @@ pub fn key_results(
     now: i64,
 ) -> Result<Vec<(String, f64)>, StoreError> {
     use crate::outcomes::{Inputs, Snapshot};
-    let packs = packs_of(paths, store, ids)?;
+    let mut packs = packs_of(paths, store, ids)?;
+    let (personal, _) = pack::Personal::load(&crate::config::objectives_path(&paths.config));
     let scheduler = store.scheduler(retention)?;
     let mut gauges = Vec::new();
     for id in ids {
-        let Some(pack) = packs.get(*id) else {
+        let Some(pack) = packs.get_mut(*id) else {
             continue;
         };
+        let courses: Vec<String> = pack
+            .course
+            .key_results
+            .iter()
+            .map(|k| k.id.clone())
+            .collect();
+        let _ = personal.apply(pack);
+        let pack = &*pack;
         if pack.course.key_results.is_empty() {
             continue;
         }
@@ -414,7 +424,11 @@ pub fn key_results(
             let ratio = change
                 .now
                 .map_or(0.0, |v| if target > 0.0 { v / target } else { 0.0 });
-            gauges.push((crate::summary::KeyResultLine::from(&change).line(), ratio));
+            let mut line = crate::summary::KeyResultLine::from(&change).line();
+            if !courses.contains(&change.key_result.id) {
+                line.push_str(" · your own");
+            }
+            gauges.push((line, ratio));
         }
     }
     Ok(gauges)

@@ -452,3 +452,44 @@ fn the_player_adds_the_learners_own_key_results() {
         "{text}"
     );
 }
+
+#[test]
+fn the_dashboard_shows_every_key_result_the_courses_and_the_learners_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let mut p = crate::player::player(morsel::tui::app::Start::Library, dir.path(), (80, 24));
+    let config = p.app.ctx.paths.config.clone();
+    std::fs::write(morsel::config::objectives_path(&config), PERSONAL).unwrap();
+    p.app = crate::player::reopen(
+        &p,
+        morsel::tui::app::Start::Course {
+            target: pack.display().to_string(),
+            options: morsel::session::OpenOptions::default(),
+        },
+    );
+    crate::player::press_until(&mut p.app, "<Right>", "True?");
+    crate::player::press(&mut p.app, "t");
+    crate::player::press_until(&mut p.app, "<Right>", "End of lesson: Lesson a.");
+    crate::player::press(&mut p.app, "S");
+    let text = crate::player::screen(&p.app);
+    // Every one, as compact as `stats` draws them; a 0% bar is still a bar.
+    for line in [
+        "█████░░░░░ Both mastered: mastery 50% (target 100%)",
+        "Time on both: practice",
+        "░░░░░░░░░░ Second remembered: retention none yet (target 90%)",
+        "██████████ First lesson, mine: mastery 100% (target 100%, met) · your own",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+    insta::assert_snapshot!("dashboard-key-results-80x24", text);
+    // In a small terminal they scroll.
+    let _ = p.app.handle(morsel::tui::app::Event::Resize(40, 12));
+    let top = crate::player::screen(&p.app);
+    assert!(top.contains("↓ more below"), "{top}");
+    crate::player::press(&mut p.app, "<Down><Down><Down><Down><Down>");
+    let scrolled = crate::player::screen(&p.app);
+    assert!(scrolled.contains("First lesson, mine"), "{scrolled}");
+    insta::assert_snapshot!("dashboard-key-results-40x12-scrolled", scrolled);
+}
