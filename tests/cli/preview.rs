@@ -212,6 +212,25 @@ fn answers_show_inline_and_the_outline_jumps() {
 }
 
 #[test]
+fn answers_in_preview_list_every_accepted_text_answer() {
+    let mut app = preview(
+        &crate::fixture("valid/every-construct"),
+        OpenOptions {
+            lesson: Some("questions".into()),
+            restart: false,
+            bite: Some(3),
+        },
+    );
+    press(&mut app, "a");
+    crate::player::press_until(&mut app, "<Right>", "Name the command");
+    let text = screen(&app);
+    assert!(
+        text.contains("Accepted answers: git commit, commit"),
+        "{text}"
+    );
+}
+
+#[test]
 fn preview_never_opens_the_progress_database() {
     let dir = tempfile::tempdir().unwrap();
     pack(&dir.path().join("pack"));

@@ -422,7 +422,24 @@ fn question_lines(
     if ans.reveal_answers && state.verdict.is_none() {
         lines.push(Line::default());
         lines.push(Line::styled("Answer (preview)", dim()));
-        stated_lines(lines, &grade::skipped(&q.kind, &state.shown), width, ctx);
+        match &q.kind {
+            // Every accepted answer: the author checks them all.
+            QuestionKind::Text { answers, .. } if answers.len() > 1 => {
+                let all: Vec<String> = answers
+                    .iter()
+                    .map(|a| format!("`{}`", a.replace('`', "")))
+                    .collect();
+                numbered(
+                    lines,
+                    "Accepted answers: ",
+                    &all.join(", "),
+                    dim(),
+                    width,
+                    ctx,
+                );
+            }
+            _ => stated_lines(lines, &grade::skipped(&q.kind, &state.shown), width, ctx),
+        }
         if let Some(explain) = &q.explain {
             lines.extend(render::markdown(explain, width, styles));
         }
