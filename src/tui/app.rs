@@ -397,7 +397,7 @@ impl App {
             Screen::Dashboard(d, _) => d.commands(ctx),
             Screen::TakeOver(t) => t.commands(ctx),
         };
-        if self.input() == Input::Field {
+        if matches!(self.input(), Input::Field | Input::Editor) {
             commands
                 .push(Binding::fixed(Command::Action(Action::Quit), "Ctrl-C", "quit").help_only());
         } else {

@@ -192,6 +192,8 @@ impl Player {
     pub fn input(&self) -> Input {
         if self.session.is_paused() {
             Input::Keys
+        } else if matches!(self.remark, Some(note::Remark::Note { .. })) {
+            Input::Editor
         } else if self.typing() || self.remark.is_some() {
             Input::Field
         } else {
