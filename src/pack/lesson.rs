@@ -92,8 +92,12 @@ pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesso
         .iter()
         .map(|b| b.questions().count())
         .sum::<usize>();
+    // Cards take time too: a lesson of cards only (every Anki import) is not "about 0 min".
+    let cards = body.bites.iter().map(|b| b.cards().count()).sum::<usize>();
     let minutes = front.minutes.unwrap_or_else(|| {
-        words as f64 / WORDS_PER_MINUTE + questions as f64 * MINUTES_PER_QUESTION
+        words as f64 / WORDS_PER_MINUTE
+            + questions as f64 * MINUTES_PER_QUESTION
+            + cards as f64 * Pace::DEFAULT.seconds_per_card / 60.0
     });
     if body.bites.is_empty() {
         sink.error(body_start..body_start, Problem::EmptyLesson);
