@@ -92,8 +92,12 @@ fn the_library_plans_a_box_with_t() {
     press(&mut p.app, "t");
     let choose = screen(&p.app);
     assert!(
-        choose.contains("1 5 min · 2 10 min · 3 15 min · 4 25 min"),
+        choose.contains("Time box: 1 5 min · 2 10 min · 3 15 min · 4 25 min"),
         "{choose}"
+    );
+    assert!(
+        choose.contains("1-4 how long  Esc cancel"),
+        "the footer names the keys: {choose}"
     );
     press(&mut p.app, "1");
     assert!(
