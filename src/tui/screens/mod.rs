@@ -25,7 +25,8 @@ use ratatui::widgets::Paragraph;
 use unicode_truncate::UnicodeTruncateStr;
 
 use super::app::Context;
-use super::command::Binding;
+use super::command::{Binding, Command};
+use super::keymap::Action;
 use crate::render::sanitize;
 
 /// Where a command leads beyond its own screen.
@@ -95,8 +96,8 @@ pub fn header_row(ctx: &Context, frame: &mut Frame, area: Rect, title: &str, rig
     );
 }
 
-/// The footer's bindings fitted to `width`: in full; else without the minor ones (help lists them); else keys
-/// alone.
+/// The footer's bindings fitted to `width`: in full; else without minor ones, the first dropped first and help
+/// last, as many as it takes (help lists them); else keys alone.
 pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     let render = |keys: &[&Binding], words: bool| {
         let mut spans = Vec::new();
@@ -116,10 +117,20 @@ pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     if full.width() <= width as usize {
         return full;
     }
-    let essential: Vec<&Binding> = all.iter().copied().filter(|b| b.essential).collect();
-    let fewer = render(&essential, true);
-    if fewer.width() <= width as usize {
-        return fewer;
+    let mut kept = all.clone();
+    // Help goes last: it lists whatever the footer leaves out.
+    let help = Command::Action(Action::Help);
+    let next_minor = |kept: &[&Binding]| {
+        kept.iter()
+            .position(|b| !b.essential && b.command != help)
+            .or_else(|| kept.iter().position(|b| !b.essential))
+    };
+    while let Some(minor) = next_minor(&kept) {
+        kept.remove(minor);
+        let fewer = render(&kept, true);
+        if fewer.width() <= width as usize {
+            return fewer;
+        }
     }
     render(&all, false)
 }
@@ -211,6 +222,34 @@ pub fn verdict_scroll(view: &exercise::View, height: u16) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_footer_too_wide_drops_minor_keys_one_at_a_time_and_help_last() {
+        let keymap = crate::tui::keymap::Keymap::default();
+        // A pick-all question of a review opened from the library: 80 columns wide in full.
+        let bindings = [
+            Binding::fixed(Command::Pick(1), "1-3", "toggle"),
+            Binding::action(&keymap, Action::Next, "submit"),
+            Binding::action(&keymap, Action::Skip, "skip"),
+            Binding::action(&keymap, Action::Pause, "pause").minor(),
+            Binding::action(&keymap, Action::Back, "its bite"),
+            Binding::fixed(Command::Leave, "Esc", "library").minor(),
+            Binding::action(&keymap, Action::Help, "help").minor(),
+            Binding::action(&keymap, Action::Quit, "quit").minor(),
+        ];
+        assert_eq!(
+            text(&footer(&bindings, 76)),
+            "1-3 toggle  → submit  s skip  ← its bite  Esc library  ? help  q quit"
+        );
+        assert_eq!(
+            text(&footer(&bindings, 50)),
+            "1-3 toggle  → submit  s skip  ← its bite  ? help"
+        );
+    }
 
     #[test]
     fn truncate_counts_display_width_not_characters() {
