@@ -225,13 +225,23 @@ where
         return Ok(());
     }
     match session.advance(journal)? {
-        Advance::NeedsAnswer => writeln!(out, "Answer first, or type :skip.")?,
+        Advance::NeedsAnswer => writeln!(out, "{}", first(session.exercise()))?,
         Advance::NextBite | Advance::NextLesson => show(session, journal, kr, true, styles, out)?,
         Advance::Exercise | Advance::LessonDone(_) | Advance::CourseDone => {
             show(session, journal, kr, false, styles, out)?
         }
     }
     Ok(())
+}
+
+/// What next waits for: an answer to the question, or a card's rating.
+pub(crate) fn first(exercise: Option<(&Exercise, &crate::session::ExerciseState)>) -> &'static str {
+    match exercise {
+        Some((Exercise::Card(_), _)) => {
+            "Rate it first: 1 again, 2 hard, 3 good, 4 easy; or type skip."
+        }
+        _ => "Answer first, or type :skip.",
+    }
 }
 
 fn answer<J: Journal>(

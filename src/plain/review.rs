@@ -165,7 +165,7 @@ fn step(reviewing: &mut Reviewing, styles: &Styles, out: &mut dyn Write) -> anyh
     if reviewing.advance() {
         show(reviewing, styles, out)
     } else {
-        writeln!(out, "Answer first, or type :skip.")?;
+        writeln!(out, "{}", super::first(reviewing.exercise()))?;
         Ok(())
     }
 }

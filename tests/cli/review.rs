@@ -221,3 +221,21 @@ fn optimize_says_how_many_reviews_there_are_and_how_many_it_needs() {
         .unwrap();
     assert_eq!(stored, 0, "nothing fitted, nothing stored");
 }
+
+#[test]
+fn next_at_a_cards_rating_asks_for_the_rating_not_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\ntrue\nnext\nfalse\nnext\nnext\nnext\ngood\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("> Rate it first: 1 again, 2 hard, 3 good, 4 easy; or type skip.\n"),
+        "{out}"
+    );
+    assert!(!out.contains("Answer first"), "{out}");
+}
