@@ -138,7 +138,7 @@ where
                 }
             },
             Some("hint") => match session.hint() {
-                Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
+                Some(hint) => writeln!(out, "{}", labelled("Hint: ", &hint, &styles))?,
                 None => writeln!(out, "No hint here.")?,
             },
             Some("skip" | "s") => {
@@ -201,6 +201,26 @@ pub(crate) fn plain(markdown: &str, styles: &Styles) -> String {
         .to_string()
 }
 
+/// `label` then pack Markdown, wrapped within the width, its continuation lines under the text: `Question: …`.
+pub(crate) fn labelled(label: &str, markdown: &str, styles: &Styles) -> String {
+    let indent = unicode_width::UnicodeWidthStr::width(label);
+    let width = WIDTH.saturating_sub(indent as u16).max(20);
+    let text = render::to_terminal_text(&render::markdown(markdown, width, styles), false);
+    let mut out = String::new();
+    for (i, line) in text.trim_end().lines().enumerate() {
+        if i == 0 {
+            out.push_str(label);
+        } else {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&" ".repeat(indent));
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Next: reveal a card's back, or move on and show what comes.
 fn step<J: Journal>(
     session: &mut Session,
@@ -215,9 +235,9 @@ where
     if let Some((Exercise::Card(card), state)) = session.exercise()
         && !state.revealed
     {
-        let back = plain(&card.back, styles);
+        let back = labelled("Back: ", &card.back, styles);
         session.reveal();
-        writeln!(out, "Back: {back}")?;
+        writeln!(out, "{back}")?;
         writeln!(
             out,
             "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."
@@ -376,7 +396,7 @@ pub(crate) fn exercise_lines(
 ) -> anyhow::Result<()> {
     match exercise {
         Exercise::Question(q) => {
-            writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+            writeln!(out, "\n{}", labelled("Question: ", &q.prompt, styles))?;
             match &q.kind {
                 QuestionKind::Choice { choices, .. } => {
                     if let Some(note) = q.pick_all_note() {
@@ -405,7 +425,7 @@ pub(crate) fn exercise_lines(
             }
         }
         Exercise::Card(card) => {
-            writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
+            writeln!(out, "\n{}", labelled("Card: ", &card.front, styles))?;
             writeln!(out, "Type next to see the back.")?;
         }
     }
@@ -452,7 +472,7 @@ fn show<J>(
             // As it stands: an answered question with its verdict, a card with its back showing (after a pause).
             match session.exercise() {
                 Some((Exercise::Question(q), state)) if state.verdict.is_some() => {
-                    writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+                    writeln!(out, "\n{}", labelled("Question: ", &q.prompt, styles))?;
                     if let Some(verdict) = &state.verdict {
                         verdict_lines(q, verdict, styles, out)?;
                         if !verdict.correct {
@@ -463,8 +483,8 @@ fn show<J>(
                 Some((Exercise::Card(card), state))
                     if state.revealed && state.verdict.is_none() =>
                 {
-                    writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
-                    writeln!(out, "Back: {}", plain(&card.back, styles))?;
+                    writeln!(out, "\n{}", labelled("Card: ", &card.front, styles))?;
+                    writeln!(out, "{}", labelled("Back: ", &card.back, styles))?;
                     writeln!(
                         out,
                         "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."

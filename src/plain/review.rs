@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::{exercise_lines, plain, rating, typed, verdict_lines};
+use super::{exercise_lines, labelled, plain, rating, typed, verdict_lines};
 use crate::journal::Journal;
 use crate::pack::Exercise;
 use crate::render::{self, Styles};
@@ -84,7 +84,7 @@ where
             Some("quit" | "q" | "exit") => return Ok(Ended::Left),
             Some("help" | "?") => writeln!(out, "{HELP}")?,
             Some("hint") => match reviewing.hint() {
-                Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
+                Some(hint) => writeln!(out, "{}", labelled("Hint: ", &hint, &styles))?,
                 None => writeln!(out, "No hint here.")?,
             },
             Some("bite") => match reviewing.item() {
@@ -153,9 +153,9 @@ fn step(reviewing: &mut Reviewing, styles: &Styles, out: &mut dyn Write) -> anyh
     if let Some((Exercise::Card(card), state)) = reviewing.exercise()
         && !state.revealed
     {
-        let back = plain(&card.back, styles);
+        let back = labelled("Back: ", &card.back, styles);
         reviewing.reveal();
-        writeln!(out, "Back: {back}")?;
+        writeln!(out, "{back}")?;
         writeln!(
             out,
             "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."
