@@ -84,6 +84,11 @@ fn due_reviews_come_first_in_a_box() {
     let text = screen(&p.app);
     assert!(matches!(p.app.screen, Screen::Review(_)), "{text}");
     assert!(text.contains("Which is a pointer?"), "{text}");
+    // The review says how much of the box is used from the start, as the player does.
+    assert!(text.contains("0 of 10 min"), "{text}");
+    p.clock.advance_secs(3 * 60);
+    press(&mut p.app, "1");
+    assert!(screen(&p.app).contains("3 of 10 min"), "{}", screen(&p.app));
 }
 
 #[test]

@@ -468,11 +468,7 @@ impl Player {
             });
         }
         if let Some(timebox) = &ctx.timebox {
-            cues.push(format!(
-                "{} of {} min",
-                timebox.used_ms / 60_000,
-                timebox.plan.minutes
-            ));
+            cues.push(timebox.cue());
         }
         if below {
             cues.push("↓ more below".to_string());

@@ -229,7 +229,13 @@ impl ReviewScreen {
         let body_col = column(body, width);
         let view = self.view(ctx, width);
         let below = draw_body(frame, body_col, view.lines, self.view_scroll, view.pinned);
-        let cue = below.then_some("↓ more below");
+        // In a time box, how much of it is used, as the player says it.
+        let mut cues: Vec<String> = ctx.timebox.iter().map(|tb| tb.cue()).collect();
+        if below {
+            cues.push("↓ more below".to_string());
+        }
+        let cue = cues.join("  ·  ");
+        let cue = (!cue.is_empty()).then_some(cue.as_str());
         let box_note = ctx.box_note();
         frame.render_widget(
             Paragraph::new(notice_line(
