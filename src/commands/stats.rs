@@ -31,6 +31,8 @@ pub struct Stats {
 pub struct CourseStats {
     pub overview: CourseOverview,
     pub review: CourseReview,
+    /// Every key result against its target, the course's and the learner's own (none when the pack is not at hand).
+    pub key_results: Vec<overview::KeyResultStanding>,
 }
 
 /// A course's review items.
@@ -123,6 +125,8 @@ pub fn gather(
     };
     review.parameters = store.parameters()?;
     review.dates = store.local_dates(now, FORECAST_DAYS)?;
+    let personal = overview::personal_objectives(paths);
+    let scheduler = store.scheduler(desired_retention)?;
     let courses = overviews(paths, store, course, now)?
         .into_iter()
         .map(|(overview, pack)| {
@@ -131,9 +135,16 @@ pub fn gather(
             for (sum, n) in review.forecast.iter_mut().zip(course.forecast) {
                 *sum += n;
             }
+            let key_results = match pack.as_deref() {
+                Some(pack) => {
+                    overview::key_result_standing(pack, &personal, store, &scheduler, now)?
+                }
+                None => Vec::new(),
+            };
             Ok(CourseStats {
                 overview,
                 review: course,
+                key_results,
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -449,6 +460,18 @@ struct JsonCourse<'a> {
     last_played: Option<i64>,
     finished: bool,
     review: JsonCourseReview,
+    key_results: Vec<JsonKeyResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonKeyResult<'a> {
+    id: &'a str,
+    text: &'a str,
+    measure: &'static str,
+    value: Option<f64>,
+    target: f64,
+    met: bool,
+    own: bool,
 }
 
 #[derive(Serialize)]
@@ -541,8 +564,8 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         courses: stats
             .courses
             .iter()
-            .map(|cs| (&cs.overview, &cs.review))
-            .map(|(c, review)| JsonCourse {
+            .map(|cs| (&cs.overview, &cs.review, &cs.key_results))
+            .map(|(c, review, key_results)| JsonCourse {
                 id: &c.id,
                 title: &c.title,
                 path: c.path.display().to_string(),
@@ -593,6 +616,18 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
                     edited: review.edited,
                     left: review.left,
                 },
+                key_results: key_results
+                    .iter()
+                    .map(|k| JsonKeyResult {
+                        id: &k.id,
+                        text: &k.text,
+                        measure: k.measure.name(),
+                        value: k.value,
+                        target: k.target,
+                        met: k.met,
+                        own: k.own,
+                    })
+                    .collect(),
             })
             .collect(),
         review: JsonReviewSummary {

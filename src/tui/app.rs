@@ -710,18 +710,11 @@ impl App {
             )?;
             let mut dashboard =
                 Dashboard::new(&spans, &stats, now, offset, self.ctx.config.daily_minutes);
-            let ids: Vec<&str> = stats
+            dashboard.key_results = stats
                 .courses
                 .iter()
-                .map(|c| c.overview.id.as_str())
+                .flat_map(|c| c.key_results.iter().map(|k| (k.line.clone(), k.ratio)))
                 .collect();
-            dashboard.key_results = crate::overview::key_results(
-                &self.ctx.paths,
-                &self.ctx.store,
-                &ids,
-                self.ctx.config.desired_retention,
-                now,
-            )?;
             Ok(dashboard)
         });
         if let Some(dashboard) = self.ctx.saved(result) {

@@ -493,3 +493,62 @@ fn the_dashboard_shows_every_key_result_the_courses_and_the_learners_own() {
     assert!(scrolled.contains("First lesson, mine"), "{scrolled}");
     insta::assert_snapshot!("dashboard-key-results-40x12-scrolled", scrolled);
 }
+
+#[test]
+fn stats_json_gives_each_key_result_its_measure_value_target_and_whether_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let config = dir.path().join("conf");
+    std::fs::create_dir(&config).unwrap();
+    std::fs::write(config.join("objectives.toml"), PERSONAL).unwrap();
+    let db = dir.path().join("p.db");
+    let run = |args: &[&str], stdin: &str| {
+        crate::morsel()
+            .env("MORSEL_NOW_MS", "1700000000000")
+            .env("MORSEL_UTC_OFFSET", "0")
+            .env("MORSEL_COURSES", dir.path())
+            .arg("--db")
+            .arg(&db)
+            .arg("--config")
+            .arg(config.join("config.toml"))
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    let _ = run(
+        &["play", "--plain", pack.to_str().unwrap()],
+        "\ntrue\nnext\nquit\n",
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["stats", "--format", "json"], "").stdout).unwrap();
+    let krs = json["courses"][0]["key_results"].as_array().unwrap();
+    let ids: Vec<&str> = krs.iter().map(|k| k["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["both-mastered", "both-time", "second-kept", "mine-mastered"]
+    );
+    assert_eq!(
+        krs[0],
+        serde_json::json!({"id": "both-mastered", "text": "Both *mastered*", "measure": "mastery",
+                           "value": 0.5, "target": 1.0, "met": false, "own": false})
+    );
+    assert_eq!(
+        krs[2]["value"],
+        serde_json::Value::Null,
+        "nothing measured yet"
+    );
+    assert_eq!(
+        krs[3],
+        serde_json::json!({"id": "mine-mastered", "text": "First lesson, mine", "measure": "mastery",
+                           "value": 1.0, "target": 1.0, "met": true, "own": true})
+    );
+    // The text says the same, the learner's own marked.
+    let text = String::from_utf8(run(&["stats"], "").stdout).unwrap();
+    assert!(
+        text.contains("First lesson, mine: mastery 100% (target 100%, met) · your own"),
+        "{text}"
+    );
+}
