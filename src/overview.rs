@@ -439,10 +439,9 @@ pub fn key_result_standing(
             if own {
                 line.push_str(" · your own");
             }
-            let ratio =
-                change
-                    .now
-                    .map_or(0.0, |v| if kr.target > 0.0 { v / kr.target } else { 0.0 });
+            let ratio = change
+                .now
+                .map_or(0.0, |v| if kr.target > 0.0 { v / kr.target } else { 0.0 });
             KeyResultStanding {
                 id: kr.id.clone(),
                 text: kr.text.clone(),

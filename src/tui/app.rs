@@ -455,7 +455,7 @@ impl App {
             Screen::Review(r) => r.update(command, &mut self.ctx),
             Screen::TimeboxDone(t) => t.update(command),
             Screen::TakeOver(t) => t.update(command),
-            Screen::Dashboard(d, _) => match d.update(command) {
+            Screen::Dashboard(d, _) => match d.update(command, &self.ctx) {
                 // Back to the screen it was opened from.
                 Next::Library => {
                     let placeholder = Screen::Library(Library::default());

@@ -488,10 +488,17 @@ fn the_dashboard_shows_every_key_result_the_courses_and_the_learners_own() {
     let _ = p.app.handle(morsel::tui::app::Event::Resize(40, 12));
     let top = crate::player::screen(&p.app);
     assert!(top.contains("↓ more below"), "{top}");
-    crate::player::press(&mut p.app, "<Down><Down><Down><Down><Down>");
+    let press = crate::player::press;
+    press(&mut p.app, "<Down><Down><Down><Down><Down>");
     let scrolled = crate::player::screen(&p.app);
     assert!(scrolled.contains("First lesson, mine"), "{scrolled}");
     insta::assert_snapshot!("dashboard-key-results-40x12-scrolled", scrolled);
+    // Down stops at the end of the list: one Up from there moves it at once.
+    press(&mut p.app, &"<Down>".repeat(30));
+    let end = crate::player::screen(&p.app);
+    assert!(!end.contains("↓ more below"), "{end}");
+    press(&mut p.app, "<Up>");
+    assert_ne!(crate::player::screen(&p.app), end);
 }
 
 #[test]

@@ -97,12 +97,16 @@ impl Dashboard {
     }
 
     /// `Next::Library` stands for "back to where the dashboard was opened from" (the app keeps that screen).
-    pub fn update(&mut self, command: Command) -> Next {
+    pub fn update(&mut self, command: Command, ctx: &Context) -> Next {
         match command {
             Command::Action(Action::Down) => {
-                // Up to three rows a key result when narrow; draw keeps the offset within the list.
-                let rows = self.lessons.len() + 3 * self.key_results.len() + 2;
-                self.scroll = (self.scroll + 1).min(rows);
+                // As far as the list scrolls in the area draw gives it.
+                // The body: all but the header (2 rows), the notice and the footer.
+                let area = Rect::new(0, 0, ctx.size.0, ctx.size.1.saturating_sub(4));
+                let [_, _, list] = areas(column(area, area.width.saturating_sub(4).max(10)));
+                let len = self.list(usize::from(list.width), ctx).len();
+                let max = usize::from(super::max_scroll(len, list.height));
+                self.scroll = (self.scroll + 1).min(max);
                 Next::Stay
             }
             Command::Action(Action::Up) => {
@@ -168,16 +172,9 @@ impl Dashboard {
             Paragraph::new(Line::styled("Your learning", ctx.styles.heading[0])),
             column(head, width),
         );
-        let narrow = col.width < 60;
-        // A short screen keeps the figures in one line and gives the rest to the lessons.
-        let short = col.height < 16;
+        let (narrow, short) = (col.width < 60, col.height < 16);
         let weeks = if narrow { 13 } else { WEEKS };
-        let [top, middle, bottom] = Layout::vertical([
-            Constraint::Length(if short { 2 } else { 9 }),
-            Constraint::Length(if narrow || short { 0 } else { 4 }),
-            Constraint::Min(1),
-        ])
-        .areas(col);
+        let [top, middle, bottom] = areas(col);
         let last_30: Vec<u64> = (self.today - 29..=self.today)
             .map(|d| self.minutes.get(&d).copied().unwrap_or(0).max(0) as u64)
             .collect();
@@ -258,6 +255,18 @@ impl Dashboard {
         }
         lines
     }
+}
+
+/// The figures, the sparkline and the list of a dashboard body: a short screen keeps the figures in one line and
+/// gives the rest to the list; a narrow one leaves the sparkline out.
+fn areas(col: Rect) -> [Rect; 3] {
+    let (narrow, short) = (col.width < 60, col.height < 16);
+    Layout::vertical([
+        Constraint::Length(if short { 2 } else { 9 }),
+        Constraint::Length(if narrow || short { 0 } else { 4 }),
+        Constraint::Min(1),
+    ])
+    .areas(col)
 }
 
 #[cfg(test)]
