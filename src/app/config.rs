@@ -28,7 +28,8 @@ pub struct Config {
     pub theme: ThemeName,
     /// Minutes without a key before the player pauses itself; 0 turns it off.
     pub idle_pause_minutes: u32,
-    /// The widest the text of a bite is drawn, in columns.
+    /// The widest the text of a bite is drawn, in columns: at least [`MIN_WIDTH`].
+    #[serde(deserialize_with = "max_width")]
     pub max_width: u16,
     /// The probability of recall at which spaced review brings an item back: 0.7 to 0.99.
     #[serde(deserialize_with = "retention")]
@@ -93,6 +94,24 @@ fn retention<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D
             RETENTION_RANGE.end()
         )))
     }
+}
+
+/// The narrowest `max_width` can be: a text any narrower is not readable.
+pub const MIN_WIDTH: u16 = 20;
+
+/// `max_width`: whole columns, at least [`MIN_WIDTH`] (an error at the value's position otherwise: never drawn
+/// wider than asked without a word).
+fn max_width<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u16, D::Error> {
+    let width = i64::deserialize(deserializer)?;
+    u16::try_from(width)
+        .ok()
+        .filter(|w| *w >= MIN_WIDTH)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "max_width must be whole columns from {MIN_WIDTH} to {}, not {width}",
+                u16::MAX
+            ))
+        })
 }
 
 /// The most `daily_minutes` can be: a whole day.
@@ -214,6 +233,27 @@ mod tests {
         }
         let e = Config::parse("desired_retention = \"high\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().starts_with("c.toml:1:21: "), "{e}");
+    }
+
+    #[test]
+    fn max_width_below_twenty_columns_is_an_error_at_its_value() {
+        assert_eq!(
+            Config::parse("max_width = 20\n", "c.toml")
+                .unwrap()
+                .max_width,
+            20
+        );
+        for value in ["10", "0", "-5", "70000"] {
+            let e = Config::parse(&format!("max_width = {value}\n"), "c.toml")
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "c.toml:1:13: max_width must be whole columns from 20 to 65535, not {value}"
+                )
+            );
+        }
     }
 
     #[test]

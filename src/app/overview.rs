@@ -385,8 +385,91 @@ pub fn review_queue(
     Ok((scheduler, items))
 }
 
-/// Every key result of these courses against its target, as the dashboard and `stats` show them: its line
-/// (`Branching fluency: mastery 60% (target 80%)`) and how far along, 0 to 1.
+/// A key result where it stands: its measure, value and target, whether it is met, and whether it is the learner's
+/// own (`objectives.toml`) rather than the course's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyResultStanding {
+    pub id: String,
+    /// The key result's text, as the pack or `objectives.toml` has it.
+    pub text: String,
+    pub measure: pack::Measure,
+    /// A share from 0 to 1, or minutes; `None` when nothing is measured yet.
+    pub value: Option<f64>,
+    pub target: f64,
+    pub met: bool,
+    pub own: bool,
+    /// As `stats` and the dashboard write it: `Branching fluency: mastery 60% (target 80%)`, `· your own` after the
+    /// learner's.
+    pub line: String,
+    /// How far along, 0 to 1.
+    pub ratio: f64,
+}
+
+/// Every key result of `pack`'s course now, the course's and the learner's own (`personal`, whose problems are
+/// `play`'s to report); nothing is asked of the store for a course with none.
+pub fn key_result_standing(
+    pack: &Pack,
+    personal: &pack::Personal,
+    store: &Store,
+    scheduler: &crate::learn::schedule::Scheduler,
+    now: i64,
+) -> Result<Vec<KeyResultStanding>, StoreError> {
+    use crate::learn::outcomes::{Inputs, Snapshot};
+    let courses: Vec<&str> = pack
+        .course
+        .key_results
+        .iter()
+        .map(|k| k.id.as_str())
+        .collect();
+    let mut pack = pack.clone();
+    let _ = personal.apply(&mut pack);
+    if pack.course.key_results.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id = &pack.course.id;
+    let progress = store.progress(id)?;
+    let history = store.outcome_history(id, now, scheduler)?;
+    let inputs = Inputs {
+        progress: &progress,
+        scheduler,
+        history: &history,
+    };
+    let snapshot = Snapshot::take(&pack, &inputs);
+    let standing = crate::learn::outcomes::standing(&pack, &snapshot, &snapshot);
+    Ok(standing
+        .iter()
+        .map(|change| {
+            let kr = &change.key_result;
+            let own = !courses.contains(&kr.id.as_str());
+            let mut line = crate::app::summary::KeyResultLine::from(change).line();
+            if own {
+                line.push_str(" · your own");
+            }
+            let ratio = change
+                .now
+                .map_or(0.0, |v| if kr.target > 0.0 { v / kr.target } else { 0.0 });
+            KeyResultStanding {
+                id: kr.id.clone(),
+                text: kr.text.clone(),
+                measure: kr.measure,
+                value: change.now,
+                target: kr.target,
+                met: change.met(),
+                own,
+                line,
+                ratio,
+            }
+        })
+        .collect())
+}
+
+/// The learner's own objectives and key results (`objectives.toml` beside the config), for every course.
+pub fn personal_objectives(paths: &Paths) -> pack::Personal {
+    pack::Personal::load(&crate::app::config::objectives_path(&paths.config)).0
+}
+
+/// Every key result of these courses against its target, the course's and the learner's own, as the dashboard and
+/// `stats` show them: its line and how far along, 0 to 1 (see [`KeyResultStanding`]).
 pub fn key_results(
     paths: &Paths,
     store: &Store,
@@ -394,36 +477,16 @@ pub fn key_results(
     retention: f32,
     now: i64,
 ) -> Result<Vec<(String, f64)>, StoreError> {
-    use crate::learn::outcomes::{Inputs, Snapshot};
     let packs = packs_of(paths, store, ids)?;
+    let personal = personal_objectives(paths);
     let scheduler = store.scheduler(retention)?;
     let mut gauges = Vec::new();
     for id in ids {
         let Some(pack) = packs.get(*id) else {
             continue;
         };
-        if pack.course.key_results.is_empty() {
-            continue;
-        }
-        let progress = store.progress(id)?;
-        let history = store.outcome_history(id, now, &scheduler)?;
-        let snapshot = Snapshot::take(
-            pack,
-            &Inputs {
-                progress: &progress,
-                scheduler: &scheduler,
-                history: &history,
-            },
-        );
-        for change in crate::learn::outcomes::standing(pack, &snapshot, &snapshot) {
-            let target = change.key_result.target;
-            let ratio = change
-                .now
-                .map_or(0.0, |v| if target > 0.0 { v / target } else { 0.0 });
-            gauges.push((
-                crate::app::summary::KeyResultLine::from(&change).line(),
-                ratio,
-            ));
+        for kr in key_result_standing(pack, &personal, store, &scheduler, now)? {
+            gauges.push((kr.line, kr.ratio));
         }
     }
     Ok(gauges)

@@ -4,15 +4,17 @@
 //! and the learner's pace.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::app::overview::{self, Loaded};
 use crate::app::paths::Paths;
-use crate::learn::plan::{self, DueItem, HISTORY_SAMPLES, Pace, Plan};
+use crate::learn::plan::{self, DueItem, HISTORY_SAMPLES, Pace, Plan, Step};
 use crate::learn::progress::Progress;
-use crate::learn::schedule::ItemKind;
+use crate::learn::schedule::{ItemKind, Scheduler};
+use crate::learn::sitting::ReviewItem;
+use crate::learn::timebox::Timebox;
 use crate::pack::{Lesson, Pack};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// A plan and what it was made from.
 #[derive(Debug)]
@@ -169,4 +171,77 @@ fn due_reviews(
         })
     };
     Ok(store.due_for_box(now, only, box_seconds, pace, playable)?)
+}
+
+/// A time box planned: the box, and the course whose bites it reads (when it plans any).
+pub struct Planned {
+    pub timebox: Timebox,
+    pub course: Option<PathBuf>,
+}
+
+/// Plans a time box of `minutes` at `now` (`gather`: due reviews, then missed questions, then the
+/// bites of `course`, or of the course played last, that fit), for every front end. `reviews_only` leaves the
+/// bites out. An error says why nothing can be planned.
+pub fn plan(
+    paths: &Paths,
+    store: &Store,
+    course: Option<&Path>,
+    minutes: u32,
+    reviews_only: bool,
+    now: i64,
+) -> anyhow::Result<Planned> {
+    let current = course.and_then(|path| crate::pack::load(path).into_pack().ok());
+    let report = gather(paths, Some(store), current, minutes, now)
+        .map_err(|e| anyhow::anyhow!("the session could not be planned: {e:#}"))?;
+    let mut plan = report.plan;
+    if reviews_only {
+        plan.items.retain(|p| !matches!(p.step, Step::Bite(_)));
+        plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
+    }
+    if plan.items.is_empty() {
+        anyhow::bail!(
+            "nothing to do fits in {}",
+            crate::text::words::plural(minutes as usize, "minute")
+        );
+    }
+    let timebox = Timebox::new(plan, now);
+    let course = report
+        .course
+        .as_ref()
+        .and_then(|(id, _)| {
+            crate::app::overview::find_course(paths, id)
+                .ok()
+                .or_else(|| course.map(Path::to_path_buf))
+        })
+        .filter(|_| timebox.last_bite.is_some());
+    Ok(Planned { timebox, course })
+}
+
+/// The box's reviews as a review queue, in the plan's order (due reviews first, then missed questions).
+pub fn planned_reviews(
+    paths: &Paths,
+    store: &Store,
+    reviews: &[(String, String)],
+    retention: f32,
+    now: i64,
+) -> Result<(Scheduler, Vec<ReviewItem>), StoreError> {
+    let scheduled: Vec<_> = store
+        .scheduled(None, None)?
+        .into_iter()
+        .filter(|s| reviews.contains(&(s.course_id.clone(), s.item_id.clone())))
+        .collect();
+    let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let packs = crate::app::overview::packs_of(paths, store, &ids)?;
+    let scheduler = store.scheduler(retention)?;
+    let mut items = crate::learn::sitting::queue(scheduled, &packs, &scheduler, now, false, None);
+    items.sort_by_key(|i| {
+        let id = crate::learn::schedule::item_of(&i.exercise).0;
+        reviews
+            .iter()
+            .position(|(c, r)| c == &i.course_id && r == id)
+            .unwrap_or(usize::MAX)
+    });
+    Ok((scheduler, items))
 }

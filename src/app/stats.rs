@@ -24,6 +24,8 @@ pub struct Stats {
 pub struct CourseStats {
     pub overview: CourseOverview,
     pub review: CourseReview,
+    /// Every key result against its target, the course's and the learner's own (none when the pack is not at hand).
+    pub key_results: Vec<overview::KeyResultStanding>,
 }
 
 /// A course's review items.
@@ -116,6 +118,8 @@ pub fn gather(
     };
     review.parameters = store.parameters()?;
     review.dates = store.local_dates(now, FORECAST_DAYS)?;
+    let personal = overview::personal_objectives(paths);
+    let scheduler = store.scheduler(desired_retention)?;
     let courses = overviews(paths, store, course, now)?
         .into_iter()
         .map(|(overview, pack)| {
@@ -124,9 +128,16 @@ pub fn gather(
             for (sum, n) in review.forecast.iter_mut().zip(course.forecast) {
                 *sum += n;
             }
+            let key_results = match pack.as_deref() {
+                Some(pack) => {
+                    overview::key_result_standing(pack, &personal, store, &scheduler, now)?
+                }
+                None => Vec::new(),
+            };
             Ok(CourseStats {
                 overview,
                 review: course,
+                key_results,
             })
         })
         .collect::<Result<_, StoreError>>()?;

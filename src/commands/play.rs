@@ -22,7 +22,7 @@ pub struct Args {
     pub target: Option<String>,
     /// I have N minutes: due reviews first, then the bites that fit, from your own pace.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
-          conflicts_with_all = ["lesson", "restart", "plain"])]
+          conflicts_with_all = ["lesson", "restart"])]
     minutes: Option<u32>,
     /// Start at the first bite of this lesson.
     #[arg(long, value_name = "ID")]
@@ -38,7 +38,11 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let settings = global.settings()?;
     if let Some(minutes) = args.minutes {
-        return time_box(minutes, args.target.as_deref(), false, settings);
+        let target = args.target.as_deref();
+        if args.plain {
+            return plain_time_box(minutes, target, false, &settings);
+        }
+        return time_box(minutes, target, false, settings);
     }
     let path = course(&settings, args.target.as_deref())?;
     let options = OpenOptions {
@@ -110,6 +114,32 @@ pub fn time_box(
         reviews_only,
     };
     full_screen(start, settings, store)
+}
+
+/// A time box of `minutes` as plain lines (`plain::timebox`): the same plan, notices and summary as the full
+/// screen.
+pub fn plain_time_box(
+    minutes: u32,
+    target: Option<&str>,
+    reviews_only: bool,
+    settings: &Settings,
+) -> anyhow::Result<ExitCode> {
+    let mut store = Store::open(&settings.paths.db)?;
+    let course = target
+        .map(|t| open::find_played(&settings.paths, Some(&store), t))
+        .transpose()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let paths_config = (&settings.paths, &settings.config);
+    crate::plain::timebox::run_stdio(
+        paths_config,
+        &mut store,
+        minutes,
+        course,
+        reviews_only,
+        &mut out,
+    )?;
+    super::done(out, ExitCode::SUCCESS)
 }
 
 /// Runs the full screen from `start`.

@@ -23,7 +23,7 @@ pub struct Args {
     limit: Option<usize>,
     /// I have N minutes: as many of the due items as fit, from your own pace.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
-          conflicts_with_all = ["ahead", "plain"])]
+          conflicts_with_all = ["ahead"])]
     minutes: Option<u32>,
     /// Study ahead: items not due yet, soonest due first (logged as early reviews).
     #[arg(long)]
@@ -45,7 +45,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         None => None,
     };
     if let Some(minutes) = args.minutes {
-        return super::play::time_box(minutes, args.course.as_deref(), true, settings);
+        let target = args.course.as_deref();
+        if args.plain {
+            return super::play::plain_time_box(minutes, target, true, &settings);
+        }
+        return super::play::time_box(minutes, target, true, settings);
     }
     let mut store = Store::open(&settings.paths.db)?;
     let stdout = io::stdout();

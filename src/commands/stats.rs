@@ -265,6 +265,18 @@ struct JsonCourse<'a> {
     last_played: Option<i64>,
     finished: bool,
     review: JsonCourseReview,
+    key_results: Vec<JsonKeyResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonKeyResult<'a> {
+    id: &'a str,
+    text: &'a str,
+    measure: &'static str,
+    value: Option<f64>,
+    target: f64,
+    met: bool,
+    own: bool,
 }
 
 #[derive(Serialize)]
@@ -365,8 +377,8 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         courses: stats
             .courses
             .iter()
-            .map(|cs| (&cs.overview, &cs.review))
-            .map(|(c, review)| JsonCourse {
+            .map(|cs| (&cs.overview, &cs.review, &cs.key_results))
+            .map(|(c, review, key_results)| JsonCourse {
                 id: &c.id,
                 title: &c.title,
                 path: c.path.display().to_string(),
@@ -421,6 +433,18 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
                     edited: review.edited,
                     left: review.left,
                 },
+                key_results: key_results
+                    .iter()
+                    .map(|k| JsonKeyResult {
+                        id: &k.id,
+                        text: &k.text,
+                        measure: k.measure.name(),
+                        value: k.value,
+                        target: k.target,
+                        met: k.met,
+                        own: k.own,
+                    })
+                    .collect(),
             })
             .collect(),
         review: JsonReviewSummary {

@@ -262,14 +262,22 @@ impl Change {
         }
     }
 
+    /// The value went up, or was measured for the first time.
+    pub fn rose(&self) -> bool {
+        match (self.before, self.now) {
+            (Some(a), Some(b)) => b > a + 1e-9,
+            (before, now) => before.is_none() && now.is_some(),
+        }
+    }
+
     /// The value now reaches the target.
     pub fn met(&self) -> bool {
         self.now.is_some_and(|v| v + 1e-9 >= self.key_result.target)
     }
 }
 
-/// The key results whose objective holds `lesson` and whose value moved between `before` and `now`, in the order
-/// course.toml gives them.
+/// The key results whose objective holds `lesson` and whose value rose between `before` and `now`, in the order
+/// course.toml gives them. A value that fell (retention decays between sittings) is not something the lesson did.
 pub fn moved_by_lesson(
     pack: &Pack,
     lesson: &str,
@@ -279,7 +287,7 @@ pub fn moved_by_lesson(
     standing(pack, before, now)
         .into_iter()
         .filter(|c| {
-            c.moved()
+            c.rose()
                 && pack.course.objectives.iter().any(|o| {
                     o.id == c.key_result.objective && o.lessons.iter().any(|l| l == lesson)
                 })

@@ -108,16 +108,18 @@ pub fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32
     }
 }
 
-/// The study days of the last `weeks` weeks as text, a row per weekday (Monday first) and a column per week, the
-/// newest on the right: `·` nothing, `░` some time, `▒` half the goal, `█` the goal met. `minutes` is active minutes
-/// per local day (days since the epoch), `today` a local day.
+/// The study days of the last `weeks` calendar weeks (Monday to Sunday, this one last) as text, a row per weekday
+/// (Monday first) and a column per week, the newest on the right: `·` nothing, `░` some time, `▒` half the goal, `█`
+/// the goal met; the days of this week still to come are left out. `minutes` is active minutes per local day (days
+/// since the epoch), `today` a local day.
 pub fn heatmap(
     minutes: &BTreeMap<i64, i64>,
     today: i64,
     weeks: i64,
     goal_minutes: u32,
 ) -> Vec<String> {
-    let first = today - weeks * 7 + 1;
+    // 1970-01-01, day 0, was a Thursday: this week's Monday, then the first week's.
+    let first = today - (today + 3).rem_euclid(7) - (weeks - 1) * 7;
     let goal = i64::from(goal_minutes.max(1));
     let mut rows = vec![String::new(); 7];
     for day in first..=today {
@@ -128,7 +130,6 @@ pub fn heatmap(
             m if m * 2 >= goal => '▒',
             _ => '░',
         };
-        // 1970-01-01, day 0, was a Thursday.
         rows[(day + 3).rem_euclid(7) as usize].push(c);
     }
     rows
@@ -160,6 +161,24 @@ mod tests {
     const HOUR_MS: i64 = 3_600_000;
     /// 2026-11-23 00:00 UTC.
     const MIDNIGHT_UTC: i64 = 1_795_392_000_000;
+
+    #[test]
+    fn the_heatmap_has_a_column_per_calendar_week() {
+        // 2026-11-25, a Wednesday, as days since the epoch.
+        let wednesday = 20_782;
+        let mut minutes = BTreeMap::new();
+        // Last week's Thursday, and this week's Monday.
+        minutes.insert(wednesday - 6, 10);
+        minutes.insert(wednesday - 2, 10);
+        let rows = heatmap(&minutes, wednesday, 2, 10);
+        assert_eq!(rows[0], "·█", "Monday: last week's, this week's");
+        assert_eq!(rows[2], "··", "Wednesday: today is the last column");
+        assert_eq!(
+            rows[3], "█",
+            "Thursday: last week's only; this week's is to come"
+        );
+        assert_eq!(rows[6], "·", "Sunday");
+    }
 
     /// `minutes` of activity starting at `at`.
     fn span(at: i64, minutes: i64) -> Span {

@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 
 use crate::learn::plan::{Plan, Step};
 use crate::learn::session::Session;
+use crate::learn::sitting::comes_back;
+use crate::pack::Pack;
+use crate::text::words::duration;
 
 /// A time-boxed session under way.
 #[derive(Debug, Clone)]
@@ -120,6 +123,71 @@ impl Timebox {
                 self.plan.minutes
             )
         })
+    }
+}
+
+impl Timebox {
+    /// The "N of M min" cue, shown while the box runs.
+    pub fn cue(&self) -> String {
+        format!(
+            "{} of {} min",
+            crate::learn::streak::whole_minutes(self.used_ms),
+            self.plan.minutes
+        )
+    }
+
+    /// Whether a box reading bites is over with the learner at `here` (lesson index, bite number) of `pack`: past
+    /// its last planned bite, or its time up and a new bite begun (never in the middle of one), or ended by the
+    /// player before a move to another bite (`ended`). A front end that goes on adds `here` to `shown`.
+    pub fn over_at(&mut self, pack: &Pack, here: (usize, usize), course_done: bool) -> bool {
+        let Some((_, lesson, bite)) = &self.last_bite else {
+            return false;
+        };
+        let planned = pack.lessons.iter().position(|l| &l.id == lesson);
+        let past = course_done || planned.is_some_and(|l| here > (l, *bite));
+        let moved = self.place.is_some_and(|before| before != here);
+        let time_up = self.used_ms >= self.box_ms() && moved;
+        self.place = Some(here);
+        past || time_up || self.ended
+    }
+
+    /// The heading of the box's end: `10 minutes: done`.
+    pub fn done_heading(&self) -> String {
+        format!(
+            "{} minute{}: done",
+            self.plan.minutes,
+            if self.plan.minutes == 1 { "" } else { "s" }
+        )
+    }
+
+    /// The box's end in words: time used against the box and the plan, and what was done.
+    pub fn done_lines(&self) -> [String; 2] {
+        [
+            format!(
+                "Time used: {} of {} min (planned {}).",
+                crate::learn::streak::whole_minutes(self.used_ms),
+                self.plan.minutes,
+                duration(self.plan.estimate_seconds)
+            ),
+            format!(
+                "Done: {} review{}, {} bite{} read.",
+                self.reviewed,
+                if self.reviewed == 1 { "" } else { "s" },
+                self.bites_read,
+                if self.bites_read == 1 { "" } else { "s" }
+            ),
+        ]
+    }
+}
+
+/// When the next review is due, after a box's end.
+pub fn next_due_line(next_due: Option<i64>, now: i64) -> String {
+    match next_due {
+        Some(due) => format!(
+            "Next review due {}.",
+            comes_back(due, now).trim_start_matches("again ")
+        ),
+        None => "Nothing is scheduled for review yet.".to_string(),
     }
 }
 

@@ -25,6 +25,7 @@ const WIDTH: u16 = 80;
 
 pub mod review;
 pub mod takeover;
+pub mod timebox;
 
 const HELP: &str = "Commands: next (or an empty line), back, hint, skip, retry, pause, resume, help, quit. \
 While a question waits, type the answer; prefix a command with a colon, as in :skip.";
@@ -63,6 +64,27 @@ pub fn run_with<J: Journal>(
 where
     J::Error: std::error::Error + Send + Sync + 'static,
 {
+    play(session, journal, input, out, history, &mut |_, _| Ok(false))?;
+    session.close(journal)?;
+    writeln!(out, "Saved. Bye.")?;
+    Ok(())
+}
+
+/// What a time box asks after each line the learner gives: whether the box is over (`plain::timebox`).
+pub(crate) type AfterLine<'a> = &'a mut dyn FnMut(&Session, &mut dyn Write) -> anyhow::Result<bool>;
+
+/// Plays until `quit`, the end of input, or `after` says to stop; the session is left open.
+pub(crate) fn play<J: Journal>(
+    session: &mut Session,
+    journal: &mut J,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    history: HistoryOf<'_, J>,
+    after: AfterLine<'_>,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
     let styles = Styles::dark().without_color();
     let mut key_results = KeyResults::open(session, journal, history)?;
     let kr = &mut key_results;
@@ -91,6 +113,9 @@ where
             session.resume(journal)?;
             writeln!(out, "Resumed.")?;
             show(session, journal, kr, true, &styles, out)?;
+            if after(session, out)? {
+                break;
+            }
             continue;
         }
         match command.as_deref() {
@@ -113,7 +138,7 @@ where
                 }
             },
             Some("hint") => match session.hint() {
-                Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
+                Some(hint) => writeln!(out, "{}", labelled("Hint: ", &hint, &styles))?,
                 None => writeln!(out, "No hint here.")?,
             },
             Some("skip" | "s") => {
@@ -156,9 +181,10 @@ where
                 crate::text::sanitize(other)
             )?,
         }
+        if after(session, out)? {
+            break;
+        }
     }
-    session.close(journal)?;
-    writeln!(out, "Saved. Bye.")?;
     Ok(())
 }
 
@@ -179,6 +205,26 @@ pub(crate) fn plain(markdown: &str, styles: &Styles) -> String {
         .to_string()
 }
 
+/// `label` then pack Markdown, wrapped within the width, its continuation lines under the text: `Question: …`.
+pub(crate) fn labelled(label: &str, markdown: &str, styles: &Styles) -> String {
+    let indent = unicode_width::UnicodeWidthStr::width(label);
+    let width = WIDTH.saturating_sub(indent as u16).max(20);
+    let text = render::to_terminal_text(&render::markdown(markdown, width, styles), false);
+    let mut out = String::new();
+    for (i, line) in text.trim_end().lines().enumerate() {
+        if i == 0 {
+            out.push_str(label);
+        } else {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&" ".repeat(indent));
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Next: reveal a card's back, or move on and show what comes.
 fn step<J: Journal>(
     session: &mut Session,
@@ -193,9 +239,9 @@ where
     if let Some((Exercise::Card(card), state)) = session.exercise()
         && !state.revealed
     {
-        let back = plain(&card.back, styles);
+        let back = labelled("Back: ", &card.back, styles);
         session.reveal();
-        writeln!(out, "Back: {back}")?;
+        writeln!(out, "{back}")?;
         writeln!(
             out,
             "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."
@@ -203,13 +249,25 @@ where
         return Ok(());
     }
     match session.advance(journal)? {
-        Advance::NeedsAnswer => writeln!(out, "Answer first, or type :skip.")?,
+        Advance::NeedsAnswer => writeln!(out, "{}", first(session.exercise()))?,
         Advance::NextBite | Advance::NextLesson => show(session, journal, kr, true, styles, out)?,
         Advance::Exercise | Advance::LessonDone(_) | Advance::CourseDone => {
             show(session, journal, kr, false, styles, out)?
         }
     }
     Ok(())
+}
+
+/// What next waits for: an answer to the question, or a card's rating.
+pub(crate) fn first(
+    exercise: Option<(&Exercise, &crate::learn::session::ExerciseState)>,
+) -> &'static str {
+    match exercise {
+        Some((Exercise::Card(_), _)) => {
+            "Rate it first: 1 again, 2 hard, 3 good, 4 easy; or type skip."
+        }
+        _ => "Answer first, or type :skip.",
+    }
 }
 
 fn answer<J: Journal>(
@@ -344,7 +402,7 @@ pub(crate) fn exercise_lines(
 ) -> anyhow::Result<()> {
     match exercise {
         Exercise::Question(q) => {
-            writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+            writeln!(out, "\n{}", labelled("Question: ", &q.prompt, styles))?;
             match &q.kind {
                 QuestionKind::Choice { choices, .. } => {
                     if let Some(note) = q.pick_all_note() {
@@ -373,7 +431,7 @@ pub(crate) fn exercise_lines(
             }
         }
         Exercise::Card(card) => {
-            writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
+            writeln!(out, "\n{}", labelled("Card: ", &card.front, styles))?;
             writeln!(out, "Type next to see the back.")?;
         }
     }
@@ -419,7 +477,7 @@ fn show<J>(
             // As it stands: an answered question with its verdict, a card with its back showing (after a pause).
             match session.exercise() {
                 Some((Exercise::Question(q), state)) if state.verdict.is_some() => {
-                    writeln!(out, "\nQuestion: {}", plain(&q.prompt, styles))?;
+                    writeln!(out, "\n{}", labelled("Question: ", &q.prompt, styles))?;
                     if let Some(verdict) = &state.verdict {
                         verdict_lines(q, verdict, styles, out)?;
                         if !verdict.correct {
@@ -430,8 +488,8 @@ fn show<J>(
                 Some((Exercise::Card(card), state))
                     if state.revealed && state.verdict.is_none() =>
                 {
-                    writeln!(out, "\nCard: {}", plain(&card.front, styles))?;
-                    writeln!(out, "Back: {}", plain(&card.back, styles))?;
+                    writeln!(out, "\n{}", labelled("Card: ", &card.front, styles))?;
+                    writeln!(out, "{}", labelled("Back: ", &card.back, styles))?;
                     writeln!(
                         out,
                         "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::{exercise_lines, plain, rating, typed, verdict_lines};
+use super::{exercise_lines, labelled, plain, rating, typed, verdict_lines};
 use crate::learn::journal::Journal;
 use crate::learn::sitting::{Reviewing, comes_back};
 use crate::pack::Exercise;
@@ -25,6 +25,41 @@ pub fn run<J: Journal>(
 where
     J::Error: std::error::Error + Send + Sync + 'static,
 {
+    let _ = review(reviewing, journal, input, out, &mut |_, _| Ok(false))?;
+    let tally = reviewing.tally();
+    writeln!(
+        out,
+        "\nReviewed {}: {} remembered. Saved. Bye.",
+        tally.reviewed, tally.remembered
+    )?;
+    Ok(())
+}
+
+/// What a time box asks after each line the learner gives: whether the box is over (`plain::timebox`).
+pub(crate) type AfterLine<'a> =
+    &'a mut dyn FnMut(&Reviewing, &mut dyn Write) -> anyhow::Result<bool>;
+
+/// How a sitting ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub(crate) enum Ended {
+    /// Every item was reviewed.
+    Done,
+    /// `quit`, the end of input, or `after` said to stop.
+    Left,
+}
+
+/// Reviews until the queue is done, `quit`, the end of input, or `after` says to stop.
+pub(crate) fn review<J: Journal>(
+    reviewing: &mut Reviewing,
+    journal: &mut J,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    after_line: AfterLine<'_>,
+) -> anyhow::Result<Ended>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
     let styles = Styles::dark().without_color();
     show(reviewing, &styles, out)?;
     let mut line = String::new();
@@ -33,7 +68,7 @@ where
         out.flush()?;
         line.clear();
         if input.read_line(&mut line)? == 0 {
-            break;
+            return Ok(Ended::Left);
         }
         let text = line.trim_end_matches(['\n', '\r']);
         let waiting =
@@ -46,10 +81,10 @@ where
         };
         match command.as_deref() {
             None => answer(reviewing, journal, text, &styles, out)?,
-            Some("quit" | "q" | "exit") => break,
+            Some("quit" | "q" | "exit") => return Ok(Ended::Left),
             Some("help" | "?") => writeln!(out, "{HELP}")?,
             Some("hint") => match reviewing.hint() {
-                Some(hint) => writeln!(out, "Hint: {}", plain(&hint, &styles))?,
+                Some(hint) => writeln!(out, "{}", labelled("Hint: ", &hint, &styles))?,
                 None => writeln!(out, "No hint here.")?,
             },
             Some("bite") => match reviewing.item() {
@@ -95,14 +130,11 @@ where
                 crate::text::sanitize(other)
             )?,
         }
+        if after_line(reviewing, out)? {
+            return Ok(Ended::Left);
+        }
     }
-    let tally = reviewing.tally();
-    writeln!(
-        out,
-        "\nReviewed {}: {} remembered. Saved. Bye.",
-        tally.reviewed, tally.remembered
-    )?;
-    Ok(())
+    Ok(Ended::Done)
 }
 
 /// The item on screen, with where it comes from.
@@ -125,9 +157,9 @@ fn step(reviewing: &mut Reviewing, styles: &Styles, out: &mut dyn Write) -> anyh
     if let Some((Exercise::Card(card), state)) = reviewing.exercise()
         && !state.revealed
     {
-        let back = plain(&card.back, styles);
+        let back = labelled("Back: ", &card.back, styles);
         reviewing.reveal();
-        writeln!(out, "Back: {back}")?;
+        writeln!(out, "{back}")?;
         writeln!(
             out,
             "How well did you remember? 1 again, 2 hard, 3 good, 4 easy."
@@ -137,7 +169,7 @@ fn step(reviewing: &mut Reviewing, styles: &Styles, out: &mut dyn Write) -> anyh
     if reviewing.advance() {
         show(reviewing, styles, out)
     } else {
-        writeln!(out, "Answer first, or type :skip.")?;
+        writeln!(out, "{}", super::first(reviewing.exercise()))?;
         Ok(())
     }
 }

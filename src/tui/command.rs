@@ -30,6 +30,21 @@ pub enum Command {
     Rate(Rating),
     /// `t`: plan a time-boxed session (the library).
     TimeBox,
+    /// The cursor of an editor (the note): Left, Right, Home, End.
+    Cursor(Move),
+    /// Delete in an editor: the character at the cursor.
+    Delete,
+}
+
+/// Where an editor's cursor moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Left,
+    Right,
+    /// The start of the line.
+    Home,
+    /// The end of the line.
+    End,
 }
 
 /// How the screen reads keys now.
@@ -46,6 +61,9 @@ pub enum Input {
     TrueFalse,
     /// `1`-`4` rate a card; the rest as `Keys`.
     Ratings,
+    /// A text field with a cursor (the note): as `Field`, and Left, Right, Home, End move the cursor, Delete deletes
+    /// at it.
+    Editor,
 }
 
 /// Turns a key into a command for the input the screen takes. Ctrl-C is always quit.
@@ -56,15 +74,22 @@ pub fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command>
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return Some(Command::Action(Action::Quit));
     }
+    let field = matches!(input, Input::Field | Input::Editor);
+    let editor = input == Input::Editor;
     match (input, key.code) {
         (_, KeyCode::Esc) => return Some(Command::Leave),
-        (Input::Field, KeyCode::Enter) => return Some(Command::Submit),
-        (Input::Field, KeyCode::Backspace) => return Some(Command::Erase),
-        (Input::Field, KeyCode::Tab) => return Some(Command::Action(Action::Hint)),
-        (Input::Field, KeyCode::Char('s')) if key.modifiers == KeyModifiers::CONTROL => {
+        (_, KeyCode::Left) if editor => return Some(Command::Cursor(Move::Left)),
+        (_, KeyCode::Right) if editor => return Some(Command::Cursor(Move::Right)),
+        (_, KeyCode::Home) if editor => return Some(Command::Cursor(Move::Home)),
+        (_, KeyCode::End) if editor => return Some(Command::Cursor(Move::End)),
+        (_, KeyCode::Delete) if editor => return Some(Command::Delete),
+        (_, KeyCode::Enter) if field => return Some(Command::Submit),
+        (_, KeyCode::Backspace) if field => return Some(Command::Erase),
+        (_, KeyCode::Tab) if field => return Some(Command::Action(Action::Hint)),
+        (_, KeyCode::Char('s')) if field && key.modifiers == KeyModifiers::CONTROL => {
             return Some(Command::Leave);
         }
-        (Input::Field, KeyCode::Char(c)) if plain => return Some(Command::Type(c)),
+        (_, KeyCode::Char(c)) if field && plain => return Some(Command::Type(c)),
         (Input::Choices, KeyCode::Char(c @ '1'..='9')) if plain => {
             return Some(Command::Pick(c as usize - '0' as usize));
         }

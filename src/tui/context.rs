@@ -81,7 +81,7 @@ impl Context {
         self.size
             .0
             .saturating_sub(4)
-            .clamp(10, self.config.max_width.max(20))
+            .clamp(10, self.config.max_width.max(crate::app::config::MIN_WIDTH))
     }
 
     /// Rows for a screen's body: all but the header (2), the notice and the footer.

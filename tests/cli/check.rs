@@ -537,3 +537,28 @@ fn print_and_list_name_a_broken_pack_s_errors_as_file_line_column() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_pack_of_cards_only_takes_more_than_no_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("lessons")).unwrap();
+    std::fs::write(
+        root.join("course.toml"),
+        "id = \"cards\"\ntitle = \"Cards only\"\n",
+    )
+    .unwrap();
+    let cards: String = (1..=3)
+        .map(|n| {
+            format!("```card\nid = \"c{n}\"\nfront = \"Front {n}?\"\nback = \"Back {n}.\"\n```\n\n")
+        })
+        .collect();
+    std::fs::write(
+        root.join("lessons/a.md"),
+        format!("+++\nid = \"a\"\ntitle = \"Deck\"\n+++\n\n{cards}"),
+    )
+    .unwrap();
+    let out = crate::morsel().arg("check").arg(root).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("3 cards, about 1 min: ok"), "{text}");
+}

@@ -131,6 +131,32 @@ fn a_note_is_typed_shown_in_the_header_and_reopened() {
 }
 
 #[test]
+fn the_note_editor_moves_its_cursor_and_edits_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = open(&pack(dir.path()), (80, 24));
+    press(&mut p.app, "nhelo wrld<Enter>two");
+    press(&mut p.app, "<Left><Left><Left><Left><Left>");
+    press(&mut p.app, "<Home>");
+    // On the first line now: Home is its start, End its end.
+    press(&mut p.app, "Why: <End>?<Left><Left><Left><Left>o");
+    press(&mut p.app, "<Left><Left><Left><Left>l");
+    press(&mut p.app, "<End><Right><Delete><Delete><Delete>2");
+    let text = screen(&p.app);
+    assert!(text.contains("Why: hello world?"), "{text}");
+    assert!(
+        text.contains("2▏"),
+        "the cursor where the next key lands: {text}"
+    );
+    ctrl_s(&mut p.app);
+    let store = Store::open(&p.db).unwrap();
+    let notes = store.progress("fb").unwrap().notes;
+    assert_eq!(
+        notes.get(&("basics".to_string(), 1)),
+        Some(&("Why: hello world?\n2".to_string(), false))
+    );
+}
+
+#[test]
 fn notes_print_in_course_order_with_their_bite() {
     let dir = tempfile::tempdir().unwrap();
     let root = pack(dir.path());

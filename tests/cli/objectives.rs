@@ -452,3 +452,110 @@ fn the_player_adds_the_learners_own_key_results() {
         "{text}"
     );
 }
+
+#[test]
+fn the_dashboard_shows_every_key_result_the_courses_and_the_learners_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let mut p = crate::player::player(morsel::tui::app::Start::Library, dir.path(), (80, 24));
+    let config = p.app.ctx.paths.config.clone();
+    std::fs::write(morsel::app::config::objectives_path(&config), PERSONAL).unwrap();
+    p.app = crate::player::reopen(
+        &p,
+        morsel::tui::app::Start::Course {
+            target: pack.display().to_string(),
+            options: morsel::learn::session::OpenOptions::default(),
+        },
+    );
+    crate::player::press_until(&mut p.app, "<Right>", "True?");
+    crate::player::press(&mut p.app, "t");
+    crate::player::press_until(&mut p.app, "<Right>", "End of lesson: Lesson a.");
+    crate::player::press(&mut p.app, "S");
+    let text = crate::player::screen(&p.app);
+    // Every one, as compact as `stats` draws them; a 0% bar is still a bar.
+    for line in [
+        "█████░░░░░ Both mastered: mastery 50% (target 100%)",
+        "Time on both: practice",
+        "░░░░░░░░░░ Second remembered: retention none yet (target 90%)",
+        "██████████ First lesson, mine: mastery 100% (target 100%, met) · your own",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+    insta::assert_snapshot!("dashboard-key-results-80x24", text);
+    // In a small terminal they scroll.
+    let _ = p.app.handle(morsel::tui::app::Event::Resize(40, 12));
+    let top = crate::player::screen(&p.app);
+    assert!(top.contains("↓ more below"), "{top}");
+    let press = crate::player::press;
+    press(&mut p.app, "<Down><Down><Down><Down><Down>");
+    let scrolled = crate::player::screen(&p.app);
+    assert!(scrolled.contains("First lesson, mine"), "{scrolled}");
+    insta::assert_snapshot!("dashboard-key-results-40x12-scrolled", scrolled);
+    // Down stops at the end of the list: one Up from there moves it at once.
+    press(&mut p.app, &"<Down>".repeat(30));
+    let end = crate::player::screen(&p.app);
+    assert!(!end.contains("↓ more below"), "{end}");
+    press(&mut p.app, "<Up>");
+    assert_ne!(crate::player::screen(&p.app), end);
+}
+
+#[test]
+fn stats_json_gives_each_key_result_its_measure_value_target_and_whether_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    okr_pack(&pack);
+    let config = dir.path().join("conf");
+    std::fs::create_dir(&config).unwrap();
+    std::fs::write(config.join("objectives.toml"), PERSONAL).unwrap();
+    let db = dir.path().join("p.db");
+    let run = |args: &[&str], stdin: &str| {
+        crate::morsel()
+            .env("MORSEL_NOW_MS", "1700000000000")
+            .env("MORSEL_UTC_OFFSET", "0")
+            .env("MORSEL_COURSES", dir.path())
+            .arg("--db")
+            .arg(&db)
+            .arg("--config")
+            .arg(config.join("config.toml"))
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    let _ = run(
+        &["play", "--plain", pack.to_str().unwrap()],
+        "\ntrue\nnext\nquit\n",
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["stats", "--format", "json"], "").stdout).unwrap();
+    let krs = json["courses"][0]["key_results"].as_array().unwrap();
+    let ids: Vec<&str> = krs.iter().map(|k| k["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["both-mastered", "both-time", "second-kept", "mine-mastered"]
+    );
+    assert_eq!(
+        krs[0],
+        serde_json::json!({"id": "both-mastered", "text": "Both *mastered*", "measure": "mastery",
+                           "value": 0.5, "target": 1.0, "met": false, "own": false})
+    );
+    assert_eq!(
+        krs[2]["value"],
+        serde_json::Value::Null,
+        "nothing measured yet"
+    );
+    assert_eq!(
+        krs[3],
+        serde_json::json!({"id": "mine-mastered", "text": "First lesson, mine", "measure": "mastery",
+                           "value": 1.0, "target": 1.0, "met": true, "own": true})
+    );
+    // The text says the same, the learner's own marked.
+    let text = String::from_utf8(run(&["stats"], "").stdout).unwrap();
+    assert!(
+        text.contains("First lesson, mine: mastery 100% (target 100%, met) · your own"),
+        "{text}"
+    );
+}

@@ -118,6 +118,9 @@ pub fn press(app: &mut App, keys: &str) {
                 "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
                 "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
                 "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+                "Delete" => (KeyCode::Delete, KeyModifiers::NONE),
+                "Home" => (KeyCode::Home, KeyModifiers::NONE),
+                "End" => (KeyCode::End, KeyModifiers::NONE),
                 "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
                 other => panic!("unknown key <{other}>"),
             };
@@ -532,18 +535,19 @@ fn exercises_scroll_when_they_do_not_fit() {
     let mut p = every_construct((40, 12));
     through_intro(&mut p.app);
     press(&mut p.app, "<Enter><Right>2<Enter>");
-    // Prompt, choices, verdict, feedback and explanation are taller than the 8 rows a 40×12 screen has for them.
+    // Prompt, choices, verdict, feedback and explanation are taller than the 8 rows a 40×12 screen has for them:
+    // the answer scrolls down to its verdict, and the prompt is back above it.
     let answered = screen(&p.app);
-    assert!(answered.contains("Which is a pointer?"), "{answered}");
-    press(&mut p.app, "<Down><Down><Down>");
+    assert!(
+        answered.contains("✓ Right.") && answered.contains("Branches are pointers."),
+        "the verdict and the explanation in view:\n{answered}"
+    );
+    assert!(!answered.contains("Which is a pointer?"), "{answered}");
+    press(&mut p.app, "<Up><Up><Up>");
     let scrolled = screen(&p.app);
     assert!(
-        !scrolled.contains("Which is a pointer?"),
-        "the prompt scrolled away:\n{scrolled}"
-    );
-    assert!(
-        scrolled.contains("Branches are pointers."),
-        "the explanation came into view:\n{scrolled}"
+        scrolled.contains("Which is a pointer?"),
+        "the prompt scrolled back:\n{scrolled}"
     );
     press(&mut p.app, "<Right><Right>");
     assert!(

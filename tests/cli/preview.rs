@@ -104,6 +104,57 @@ fn a_save_reloads_on_the_same_bite_and_a_change_elsewhere_jumps_to_it() {
 }
 
 #[test]
+fn a_save_stays_on_the_question_or_card_shown_while_it_exists() {
+    let two = |first: &str| {
+        format!(
+            "+++\nid = \"a\"\ntitle = \"Alpha\"\n+++\nThe bite's prose.\n\n```quiz\nid = \"q1\"\nkind = \"truefalse\"\nprompt = \"{first}\"\nanswer = true\n```\n\n```quiz\nid = \"q2\"\nkind = \"truefalse\"\nprompt = \"Second question.\"\nanswer = false\n```\n\n```card\nid = \"c1\"\nfront = \"Card front.\"\nback = \"Card back.\"\n```\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    pack(dir.path());
+    let lesson = dir.path().join("lessons/01-a.md");
+    std::fs::write(&lesson, two("First question.")).unwrap();
+    let mut app = preview(dir.path(), OpenOptions::default());
+    press(&mut app, "<Right>t<Right>");
+    assert!(
+        screen(&app).contains("Second question."),
+        "{}",
+        screen(&app)
+    );
+    // An edit of the question before it: still on the second question, not back at the prose.
+    save_by_rename(&lesson, &two("First question, edited."));
+    let _ = app.handle(Event::PackChanged);
+    let text = screen(&app);
+    assert!(
+        text.contains("Second question.") && !text.contains("The bite's prose."),
+        "{text}"
+    );
+    // On the card, an edit of the card: its new front.
+    press(&mut app, "f<Right>");
+    assert!(screen(&app).contains("Card front."), "{}", screen(&app));
+    save_by_rename(
+        &lesson,
+        &two("First question, edited.").replace("Card front.", "Card front, edited."),
+    );
+    let _ = app.handle(Event::PackChanged);
+    assert!(
+        screen(&app).contains("Card front, edited."),
+        "{}",
+        screen(&app)
+    );
+    // The card gone: back to the bite's prose.
+    let without_card = two("First question, edited.");
+    let cut = without_card.find("```card").unwrap();
+    save_by_rename(&lesson, &without_card[..cut]);
+    let _ = app.handle(Event::PackChanged);
+    assert!(
+        screen(&app).contains("The bite's prose."),
+        "{}",
+        screen(&app)
+    );
+}
+
+#[test]
 fn a_broken_save_shows_its_problems_over_the_last_good_version_until_fixed() {
     let dir = tempfile::tempdir().unwrap();
     pack(dir.path());
@@ -157,6 +208,25 @@ fn answers_show_inline_and_the_outline_jumps() {
         screen(&app).contains("Only bite of beta."),
         "{}",
         screen(&app)
+    );
+}
+
+#[test]
+fn answers_in_preview_list_every_accepted_text_answer() {
+    let mut app = preview(
+        &crate::fixture("valid/every-construct"),
+        OpenOptions {
+            lesson: Some("questions".into()),
+            restart: false,
+            bite: Some(3),
+        },
+    );
+    press(&mut app, "a");
+    crate::player::press_until(&mut app, "<Right>", "Name the command");
+    let text = screen(&app);
+    assert!(
+        text.contains("Accepted answers: git commit, commit"),
+        "{text}"
     );
 }
 

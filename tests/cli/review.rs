@@ -448,3 +448,58 @@ fn restart_of_a_lesson_of_questions_only_asks_them_again() {
         "{out}"
     );
 }
+
+#[test]
+fn next_at_a_cards_rating_asks_for_the_rating_not_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack(dir.path());
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", pack.to_str().unwrap()],
+        "next\ntrue\nnext\nfalse\nnext\nnext\nnext\ngood\nquit\n",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("> Rate it first: 1 again, 2 hard, 3 good, 4 easy; or type skip.\n"),
+        "{out}"
+    );
+    assert!(!out.contains("Answer first"), "{out}");
+}
+
+#[test]
+fn plain_lines_of_a_long_question_wrap_within_80_columns_under_their_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("long");
+    std::fs::create_dir_all(root.join("lessons")).unwrap();
+    std::fs::write(
+        root.join("course.toml"),
+        "id = \"long\"\ntitle = \"Long\"\n",
+    )
+    .unwrap();
+    let prompt = "Is this a rather long question, long enough that its one line would run past the eighty columns of a terminal and of a braille display?";
+    std::fs::write(
+        root.join("lessons/a.md"),
+        format!(
+            "+++\nid = \"a\"\ntitle = \"A\"\n+++\nText.\n\n```quiz\nid = \"q\"\nkind = \"truefalse\"\nprompt = \"{prompt}\"\nanswer = true\n```\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = at(
+        dir.path(),
+        T0,
+        &["play", "--plain", root.to_str().unwrap()],
+        "next\nquit\n",
+    );
+    assert!(ok, "{err}");
+    for line in out.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 80,
+            "{line:?} is wider than 80 columns:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("\nQuestion: Is this a rather long question,") && out.contains("\n          "),
+        "continuation lines under the text:\n{out}"
+    );
+}

@@ -54,7 +54,10 @@ fn screens(size: (u16, u16)) -> Vec<(&'static str, String)> {
     out.push(("question-order", shot(&p)));
     press(&mut p.app, "<Esc>");
     out.push(("question-order-more-keys", shot(&p)));
-    press(&mut p.app, "s");
+    press(&mut p.app, "<Enter>3 1 2");
+    out.push(("question-order-typed", shot(&p)));
+    press(&mut p.app, "<Enter>");
+    out.push(("question-order-answered", shot(&p)));
     press_until(&mut p.app, "<Right>", "Derived ids work.");
     press(&mut p.app, "s");
     press_until(&mut p.app, "<Right>", "End of lesson: Questions");
@@ -98,6 +101,25 @@ fn every_screen_at_40_by_12() {
     for (name, text) in screens((40, 12)) {
         insta::assert_snapshot!(format!("40x12-{name}"), text);
     }
+}
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut p = every_construct((40, 12));
+    press(&mut p.app, "?");
+    let top = shot(&p);
+    assert!(top.contains("↓ more"), "{top}");
+    press(
+        &mut p.app,
+        "<Down><Down><Down><Down><Down><Down><Down><Down><Down><Down>",
+    );
+    let bottom = shot(&p);
+    assert!(bottom.contains("↑ more"), "{bottom}");
+    assert!(bottom.contains("quit"), "{bottom}");
+    insta::assert_snapshot!("40x12-help-scrolled", bottom);
+    // Any other key closes it.
+    press(&mut p.app, "x");
+    assert!(!shot(&p).contains("Keys here"), "{}", shot(&p));
 }
 
 #[test]

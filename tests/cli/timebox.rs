@@ -84,6 +84,11 @@ fn due_reviews_come_first_in_a_box() {
     let text = screen(&p.app);
     assert!(matches!(p.app.screen, Screen::Review(_)), "{text}");
     assert!(text.contains("Which is a pointer?"), "{text}");
+    // The review says how much of the box is used from the start, as the player does.
+    assert!(text.contains("0 of 10 min"), "{text}");
+    p.clock.advance_secs(3 * 60);
+    press(&mut p.app, "1");
+    assert!(screen(&p.app).contains("3 of 10 min"), "{}", screen(&p.app));
 }
 
 #[test]
@@ -92,8 +97,12 @@ fn the_library_plans_a_box_with_t() {
     press(&mut p.app, "t");
     let choose = screen(&p.app);
     assert!(
-        choose.contains("1 5 min · 2 10 min · 3 15 min · 4 25 min"),
+        choose.contains("Time box: 1 5 min · 2 10 min · 3 15 min · 4 25 min"),
         "{choose}"
+    );
+    assert!(
+        choose.contains("1-4 how long  Esc cancel"),
+        "the footer names the keys: {choose}"
     );
     press(&mut p.app, "1");
     assert!(
@@ -172,4 +181,162 @@ fn a_box_that_runs_out_counts_only_the_bites_it_showed() {
             .map(|row| (row[0].clone(), row[1].clone()))
             .collect();
     assert_eq!(seen, shown, "only the bites shown are seen");
+}
+
+mod plain {
+    //! The time box in `--plain`: the same plan, notices and summary as plain lines.
+
+    use std::io::{BufRead, Read};
+    use std::path::Path;
+    use std::rc::Rc;
+
+    use morsel::app::config::Config;
+    use morsel::app::paths::Paths;
+    use morsel::learn::clock::ManualClock;
+    use morsel::plain::timebox::{BoxStart, Env, run};
+    use morsel::store::Store;
+
+    use crate::{fixture, morsel};
+
+    const T0: i64 = 1_795_000_000_000;
+    const DAY: i64 = 86_400_000;
+
+    fn at(dir: &Path, now: i64, args: &[&str], stdin: &str) -> (bool, String, String) {
+        let output = morsel()
+            .env("MORSEL_DB", dir.join("progress.db"))
+            .env("MORSEL_CONFIG", dir.join("none.toml"))
+            .env("MORSEL_NOW_MS", now.to_string())
+            .env("MORSEL_UTC_OFFSET", "0")
+            .env_remove("MORSEL_COURSES")
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    #[test]
+    fn play_plain_minutes_reads_the_bites_that_fit_and_ends_with_the_box_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = fixture("valid/every-construct");
+        let args = ["play", "--plain", "--minutes", "2", pack.to_str().unwrap()];
+        let (ok, out, err) = at(dir.path(), T0, &args, &"next\n".repeat(20));
+        assert!(ok, "{err}");
+        assert!(out.starts_with("Time box: 2 min. Planned: "), "{out}");
+        assert!(out.contains("Markdown, all of it"), "{out}");
+        // It ends by itself once the planned bites are behind the learner, before the input does.
+        assert!(
+            out.contains("\n2 minutes: done\nTime used: 0 of 2 min (planned "),
+            "{out}"
+        );
+        assert!(
+            out.contains(" bites read.\n") || out.contains(" bite read.\n"),
+            "{out}"
+        );
+        assert!(out.trim_end().ends_with("Saved. Bye."), "{out}");
+        assert_eq!(out.matches("Saved. Bye.").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn review_plain_minutes_reviews_what_is_due_and_ends_with_the_box_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = fixture("valid/every-construct");
+        let pack = pack.to_str().unwrap();
+        // Play the course once, skipping every question: each comes back the next day.
+        let (ok, _, err) = at(
+            dir.path(),
+            T0,
+            &["play", "--plain", pack],
+            &":skip\nnext\n".repeat(20),
+        );
+        assert!(ok, "{err}");
+        let args = ["review", "--plain", "--minutes", "5"];
+        let (ok, out, err) = at(dir.path(), T0 + DAY, &args, &":skip\nnext\n".repeat(20));
+        assert!(ok, "{err}");
+        assert!(out.starts_with("Time box: 5 min. Planned: "), "{out}");
+        assert!(out.contains(" review"), "{out}");
+        assert!(out.contains("Review 1 of "), "{out}");
+        assert!(out.contains("\n5 minutes: done\n"), "{out}");
+        assert!(out.contains(", 0 bites read.\n"), "{out}");
+    }
+
+    /// Lines of input, each one taking `seconds` of the learner's time.
+    struct Timed {
+        lines: std::io::Cursor<Vec<u8>>,
+        clock: ManualClock,
+        seconds: i64,
+    }
+
+    impl Read for Timed {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.lines.read(buf)
+        }
+    }
+
+    impl BufRead for Timed {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            self.lines.fill_buf()
+        }
+        /// Each line ends as it is consumed: the time it took passes then.
+        fn consume(&mut self, amount: usize) {
+            let ends = self.lines.fill_buf().map_or(0, |b| {
+                b[..amount.min(b.len())]
+                    .iter()
+                    .filter(|&&c| c == b'\n')
+                    .count()
+            });
+            self.clock.advance_secs(self.seconds * ends as i64);
+            self.lines.consume(amount);
+        }
+    }
+
+    #[test]
+    fn the_plain_box_says_how_much_is_used_and_warns_at_eighty_percent() {
+        let dir = tempfile::tempdir().unwrap();
+        let courses = fixture("valid");
+        let paths = Paths::resolve(
+            Some(dir.path().join("progress.db")),
+            Some(dir.path().join("none.toml")),
+            vec![courses],
+        )
+        .unwrap();
+        let mut store = Store::open(&paths.db).unwrap();
+        let clock = ManualClock::at(T0);
+        let env = Env {
+            paths: &paths,
+            config: &Config::default(),
+            clock: Rc::new(clock.clone()),
+        };
+        let start = BoxStart {
+            minutes: 2,
+            course: Some(fixture("valid/every-construct")),
+            reviews_only: false,
+        };
+        let mut input = Timed {
+            lines: std::io::Cursor::new("next\n".repeat(30).into_bytes()),
+            clock,
+            seconds: 40,
+        };
+        let mut out = Vec::new();
+        run(&env, &mut store, &start, &mut input, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("\n0 of 2 min used.\n"), "{out}");
+        assert!(out.contains("\n1 of 2 min used.\n"), "{out}");
+        assert_eq!(
+            out.matches("min used: this is the last of the box.")
+                .count(),
+            1,
+            "{out}"
+        );
+        // The time ran out: the box ends as the next bite begins (2 min 40 s used: time spent rounds down, as on
+        // every screen).
+        assert!(
+            out.contains("\n2 minutes: done\nTime used: 2 of 2 min"),
+            "{out}"
+        );
+    }
 }

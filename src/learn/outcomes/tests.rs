@@ -283,6 +283,8 @@ fn a_lesson_moves_only_the_key_results_of_its_objectives_that_changed() {
         .collect();
     assert_eq!(by_a, ["all-mastered"]);
     assert!(moved_by_lesson(&pack, "z", &before, &after).is_empty());
+    // A value that fell (retention decays between sittings) is not one the lesson moved.
+    assert!(moved_by_lesson(&pack, "b", &after, &before).is_empty());
     let all = standing(&pack, &before, &after);
     let ids: Vec<_> = all.iter().map(|c| c.key_result.id.as_str()).collect();
     assert_eq!(ids, ["all-mastered", "first-time", "first-kept"]);

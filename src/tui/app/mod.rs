@@ -25,10 +25,8 @@ use super::screens::{
     Next, broken::Broken, help, library::Library, player::Player, review::ReviewScreen,
 };
 use crate::learn::clock::Clock;
-use crate::learn::plan::Step;
 use crate::learn::session::{OpenOptions, Session, Stage};
 use crate::learn::sitting::Reviewing;
-use crate::learn::timebox::Timebox;
 use crate::pack::{LoadReport, Pack};
 use crate::store::Store;
 
@@ -84,8 +82,8 @@ pub enum Screen {
 pub struct App {
     pub screen: Screen,
     pub ctx: Context,
-    /// The help overlay is open.
-    pub help: bool,
+    /// The help overlay is open, scrolled this far.
+    pub help: Option<u16>,
     /// The course a time box goes on to after its reviews.
     timebox_course: Option<PathBuf>,
     /// Preview: the pack's folder, reloaded on every save.
@@ -150,7 +148,7 @@ impl App {
         let mut app = Self {
             screen: Screen::Library(Library::default()),
             ctx,
-            help: false,
+            help: None,
             timebox_course: None,
             preview_root: None,
             loading: None,
@@ -252,13 +250,8 @@ impl App {
             Event::Key(key) => {
                 self.ctx.error = None;
                 let command = command::resolve(&key, self.input(), &self.ctx.keymap);
-                if self.help {
-                    // Any key closes the help; quit still quits.
-                    self.help = false;
-                    if command == Some(Command::Action(Action::Quit)) {
-                        return self.update(Command::Action(Action::Quit));
-                    }
-                    return Effect::Redraw;
+                if let Some(scroll) = self.help {
+                    return self.help_key(scroll, command);
                 }
                 let effect = match command {
                     Some(command) => self.update(command),
@@ -271,6 +264,28 @@ impl App {
                 effect
             }
         }
+    }
+
+    /// A key on the help: the scroll keys scroll it when it does not fit; any other key closes it, and quit still
+    /// quits.
+    fn help_key(&mut self, scroll: u16, command: Option<Command>) -> Effect {
+        let size = self.ctx.size;
+        let area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        let max = help::max_scroll(&self.ctx, &self.commands(), area);
+        let page = size.1.saturating_sub(4).max(1);
+        let to = match command {
+            Some(Command::Action(Action::Quit)) => {
+                return self.update(Command::Action(Action::Quit));
+            }
+            _ if max == 0 => None,
+            Some(Command::Action(Action::Down)) => Some(scroll.saturating_add(1)),
+            Some(Command::Action(Action::Up)) => Some(scroll.saturating_sub(1)),
+            Some(Command::Action(Action::PageDown)) => Some(scroll.saturating_add(page)),
+            Some(Command::Action(Action::PageUp)) => Some(scroll.saturating_sub(page)),
+            _ => None,
+        };
+        self.help = to.map(|to| to.min(max));
+        Effect::Redraw
     }
 
     /// How the screen reads keys now.
@@ -297,7 +312,7 @@ impl App {
             Screen::Dashboard(d, _) => d.commands(ctx),
             Screen::TakeOver(t) => t.commands(ctx),
         };
-        if self.input() == Input::Field {
+        if matches!(self.input(), Input::Field | Input::Editor) {
             commands
                 .push(Binding::fixed(Command::Action(Action::Quit), "Ctrl-C", "quit").help_only());
         } else {
@@ -339,7 +354,7 @@ impl App {
             return Effect::Redraw;
         }
         if command == Command::Action(Action::Help) {
-            self.help = true;
+            self.help = Some(0);
             return Effect::Redraw;
         }
         if command == Command::Action(Action::Dashboard)
@@ -355,7 +370,7 @@ impl App {
             Screen::Review(r) => r.update(command, &mut self.ctx),
             Screen::TimeboxDone(t) => t.update(command),
             Screen::TakeOver(t) => t.update(command),
-            Screen::Dashboard(d, _) => match d.update(command) {
+            Screen::Dashboard(d, _) => match d.update(command, &self.ctx) {
                 // Back to the screen it was opened from.
                 Next::Library => {
                     let placeholder = Screen::Library(Library::default());
@@ -596,18 +611,11 @@ impl App {
             )?;
             let mut dashboard =
                 Dashboard::new(&spans, &stats, now, offset, self.ctx.config.daily_minutes);
-            let ids: Vec<&str> = stats
+            dashboard.key_results = stats
                 .courses
                 .iter()
-                .map(|c| c.overview.id.as_str())
+                .flat_map(|c| c.key_results.iter().map(|k| (k.line.clone(), k.ratio)))
                 .collect();
-            dashboard.key_results = crate::app::overview::key_results(
-                &self.ctx.paths,
-                &self.ctx.store,
-                &ids,
-                self.ctx.config.desired_retention,
-                now,
-            )?;
             Ok(dashboard)
         });
         if let Some(dashboard) = self.ctx.saved(result) {
@@ -642,8 +650,8 @@ impl App {
         self.screen = Screen::Review(Box::new(ReviewScreen::new(reviewing, true)));
     }
 
-    /// Plans a time box of `minutes` (`commands::plan::gather`) and starts it: its reviews first, then the course
-    /// at its resume point for the planned bites.
+    /// Plans a time box of `minutes` (`app::plan::plan`) and starts it: its reviews first, then the course at its
+    /// resume point for the planned bites.
     fn start_timebox(
         &mut self,
         minutes: u32,
@@ -652,79 +660,40 @@ impl App {
         from_library: bool,
     ) {
         let now = self.ctx.clock.now_ms();
-        let current = course
-            .as_deref()
-            .and_then(|path| crate::pack::load(path).into_pack().ok());
-        let report = match crate::app::plan::gather(
-            &self.ctx.paths,
-            Some(&self.ctx.store),
-            current,
-            minutes,
-            now,
-        ) {
-            Ok(report) => report,
+        let (paths, store) = (&self.ctx.paths, &self.ctx.store);
+        let planned =
+            crate::app::plan::plan(paths, store, course.as_deref(), minutes, reviews_only, now);
+        let crate::app::plan::Planned {
+            timebox,
+            course: course_path,
+        } = match planned {
+            Ok(planned) => planned,
             Err(e) => {
-                self.ctx.error = Some(format!("the session could not be planned: {e:#}"));
+                self.ctx.error = Some(format!("{e:#}"));
                 return;
             }
         };
-        let mut plan = report.plan;
-        if reviews_only {
-            plan.items.retain(|p| !matches!(p.step, Step::Bite(_)));
-            plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
-        }
-        if plan.items.is_empty() {
-            self.ctx.error = Some(format!(
-                "nothing to do fits in {}",
-                crate::text::words::plural(minutes as usize, "minute")
-            ));
-            return;
-        }
-        let timebox = Timebox::new(plan, now);
-        let course_path = report.course.as_ref().and_then(|(id, _)| {
-            crate::app::overview::find_course(&self.ctx.paths, id)
-                .ok()
-                .or_else(|| course.clone())
-        });
         let reviews = timebox.reviews.clone();
-        let has_bites = timebox.last_bite.is_some();
         self.ctx.timebox = Some(timebox);
         if !reviews.is_empty() {
-            let result = self.ctx.store.scheduled(None, None).and_then(|scheduled| {
-                let scheduled: Vec<_> = scheduled
-                    .into_iter()
-                    .filter(|s| reviews.contains(&(s.course_id.clone(), s.item_id.clone())))
-                    .collect();
-                let mut ids: Vec<&str> = scheduled.iter().map(|s| s.course_id.as_str()).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let packs = crate::app::overview::packs_of(&self.ctx.paths, &self.ctx.store, &ids)?;
-                let scheduler = self
-                    .ctx
-                    .store
-                    .scheduler(self.ctx.config.desired_retention)?;
-                let mut items =
-                    crate::learn::sitting::queue(scheduled, &packs, &scheduler, now, false, None);
-                // In the plan's order: due reviews first, then missed questions.
-                items.sort_by_key(|i| {
-                    let id = crate::learn::schedule::item_of(&i.exercise).0;
-                    reviews
-                        .iter()
-                        .position(|(c, r)| c == &i.course_id && r == id)
-                        .unwrap_or(usize::MAX)
-                });
-                Ok((scheduler, items))
-            });
+            let retention = self.ctx.config.desired_retention;
+            let result = crate::app::plan::planned_reviews(
+                &self.ctx.paths,
+                &self.ctx.store,
+                &reviews,
+                retention,
+                now,
+            );
             if let Some((scheduler, items)) = self.ctx.saved(result)
                 && !items.is_empty()
             {
                 let reviewing = Reviewing::new(items, scheduler, self.ctx.clock.clone());
                 self.screen = Screen::Review(Box::new(ReviewScreen::new(reviewing, from_library)));
-                self.timebox_course = course_path.filter(|_| has_bites);
+                self.timebox_course = course_path;
                 return;
             }
         }
-        match course_path.filter(|_| has_bites) {
+        match course_path {
             Some(path) => self.open_course(path, &OpenOptions::default(), from_library),
             None => self.finish_timebox(from_library),
         }
@@ -754,20 +723,10 @@ impl App {
                 }
             }
             Screen::Player(p) => {
-                let Some((_, lesson, bite)) = &timebox.last_bite else {
-                    return;
-                };
                 let s = &p.session;
-                let planned = s.pack().lessons.iter().position(|l| &l.id == lesson);
                 let here = (s.lesson_index(), s.bite().number);
-                let past = matches!(s.stage(), Stage::CourseDone)
-                    || planned.is_some_and(|l| here > (l, *bite));
-                // Time is up: the box ends as the next bite begins, never in the middle of one (the player ends
-                // it before a move to another bite: `timebox.ended`).
-                let moved = timebox.place.is_some_and(|before| before != here);
-                let time_up = timebox.used_ms >= timebox.box_ms() && moved;
-                timebox.place = Some(here);
-                if past || time_up || timebox.ended {
+                let done = matches!(s.stage(), Stage::CourseDone);
+                if timebox.over_at(s.pack(), here, done) {
                     let from_library = p.from_library;
                     self.finish_timebox(from_library);
                 } else {
@@ -838,8 +797,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Dashboard(d, _) => d.draw(&app.ctx, &commands, frame, area),
         Screen::TakeOver(t) => t.draw(&app.ctx, &commands, frame, area),
     }
-    if app.help {
-        help::draw(&app.ctx, &commands, frame, area);
+    if let Some(scroll) = app.help {
+        help::draw(&app.ctx, &commands, scroll, frame, area);
     }
     if !app.ctx.styles.dim_secondary {
         // SGR 2 (faint) is what low vision cannot read: a theme that never dims takes it off every cell drawn.

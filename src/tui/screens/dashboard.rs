@@ -1,5 +1,6 @@
 //! The dashboard (`S` in the library and the player): study days of the last 26 weeks as a heatmap, active minutes
-//! of the last 30 days, the 14-day review forecast, and each lesson's first-try accuracy and mastery. Drawn with
+//! of the last 30 days, the 14-day review forecast, every key result against its target (the course's and the
+//! learner's own), and each lesson's first-try accuracy and mastery. Drawn with
 //! ratatui's own widgets (Sparkline, BarChart) and shade characters, so it reads the same without colour.
 
 use std::collections::BTreeMap;
@@ -7,13 +8,13 @@ use std::collections::BTreeMap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Gauge, Paragraph, Sparkline};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line, truncate};
 use crate::app::stats::{FORECAST_DAYS, Stats};
 use crate::learn::streak::{Span as ActiveSpan, active_ms_per_day, local_day};
 use crate::text::sanitize;
-use crate::text::words::plural;
+use crate::text::words::{bar, plural};
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
@@ -89,16 +90,23 @@ impl Dashboard {
         vec![
             Binding::action(&ctx.keymap, Action::Back, "back"),
             Binding::fixed(Command::Leave, "Esc", "back").help_only(),
-            Binding::pair(&ctx.keymap, Action::Down, Action::Up, "lessons"),
-            Binding::action(&ctx.keymap, Action::Up, "scroll the lessons up").help_only(),
+            Binding::pair(&ctx.keymap, Action::Down, Action::Up, "scroll")
+                .described("scroll the key results and lessons down"),
+            Binding::action(&ctx.keymap, Action::Up, "scroll them up").help_only(),
         ]
     }
 
     /// `Next::Library` stands for "back to where the dashboard was opened from" (the app keeps that screen).
-    pub fn update(&mut self, command: Command) -> Next {
+    pub fn update(&mut self, command: Command, ctx: &Context) -> Next {
         match command {
             Command::Action(Action::Down) => {
-                self.scroll = (self.scroll + 1).min(self.lessons.len().saturating_sub(1));
+                // As far as the list scrolls in the area draw gives it.
+                // The body: all but the header (2 rows), the notice and the footer.
+                let area = Rect::new(0, 0, ctx.size.0, ctx.size.1.saturating_sub(4));
+                let [_, _, list] = areas(column(area, area.width.saturating_sub(4).max(10)));
+                let len = self.list(usize::from(list.width), ctx).len();
+                let max = usize::from(super::max_scroll(len, list.height));
+                self.scroll = (self.scroll + 1).min(max);
                 Next::Stay
             }
             Command::Action(Action::Up) => {
@@ -164,16 +172,9 @@ impl Dashboard {
             Paragraph::new(Line::styled("Your learning", ctx.styles.heading[0])),
             column(head, width),
         );
-        let narrow = col.width < 60;
-        // A short screen keeps the figures in one line and gives the rest to the lessons.
-        let short = col.height < 16;
+        let (narrow, short) = (col.width < 60, col.height < 16);
         let weeks = if narrow { 13 } else { WEEKS };
-        let [top, middle, bottom] = Layout::vertical([
-            Constraint::Length(if short { 2 } else { 9 }),
-            Constraint::Length(if narrow || short { 0 } else { 4 }),
-            Constraint::Min(1),
-        ])
-        .areas(col);
+        let [top, middle, bottom] = areas(col);
         let last_30: Vec<u64> = (self.today - 29..=self.today)
             .map(|d| self.minutes.get(&d).copied().unwrap_or(0).max(0) as u64)
             .collect();
@@ -208,30 +209,43 @@ impl Dashboard {
                 middle,
             );
         }
-        // Key results, as gauges against their targets, above the lessons.
-        let shown_krs = self.key_results.len().min(usize::from(bottom.height / 3));
-        let [krs, bottom] =
-            Layout::vertical([Constraint::Length(shown_krs as u16), Constraint::Min(1)])
-                .areas(bottom);
-        for (i, (line, ratio)) in self.key_results.iter().take(shown_krs).enumerate() {
-            let row = Rect {
-                y: krs.y + i as u16,
-                height: 1,
-                ..krs
-            };
-            frame.render_widget(
-                Gauge::default()
-                    .ratio(ratio.clamp(0.0, 1.0))
-                    .label(truncate(&sanitize(line), usize::from(row.width)))
-                    .gauge_style(ctx.styles.strong)
-                    .use_unicode(true),
-                row,
-            );
+        // Key results, then the lessons: one list that scrolls.
+        let lines = self.list(usize::from(bottom.width), ctx);
+        let scroll = self
+            .scroll
+            .min(usize::from(super::max_scroll(lines.len(), bottom.height)));
+        let below = lines.len() > scroll + usize::from(bottom.height);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), bottom);
+        let cue = below.then_some("↓ more below");
+        frame.render_widget(Paragraph::new(notice_line(ctx, cue)), column(notice, width));
+        frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
+    }
+
+    /// Every key result as `stats` draws it (a bar of ten cells against its target, then its line), then each
+    /// lesson's first-try accuracy and whether it is mastered; cut to `width`.
+    fn list(&self, width: usize, ctx: &Context) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        if !self.key_results.is_empty() {
+            lines.push(Line::styled("Key results against their targets", dim()));
+            for (line, ratio) in &self.key_results {
+                let done = (ratio.clamp(0.0, 1.0) * 1000.0).round() as usize;
+                // Wrapped under its text when narrow: the figures are the point.
+                let text = super::plain_text(line, width.saturating_sub(11) as u16, ctx);
+                for (i, row) in text.into_iter().enumerate() {
+                    let lead = if i == 0 {
+                        format!("{} ", bar(done, 1000, 10))
+                    } else {
+                        " ".repeat(11)
+                    };
+                    let mut spans = vec![Span::raw(lead)];
+                    spans.extend(row.spans);
+                    lines.push(Line::from(spans));
+                }
+            }
+            lines.push(Line::default());
         }
-        // Lessons.
-        let mut lines = vec![Line::styled("Lessons: first try · mastered", dim())];
-        let w = usize::from(bottom.width);
-        for row in self.lessons.iter().skip(self.scroll) {
+        lines.push(Line::styled("Lessons: first try, ✓ mastered", dim()));
+        for row in &self.lessons {
             let accuracy = if row.answered == 0 {
                 "  —".to_string()
             } else {
@@ -242,16 +256,23 @@ impl Dashboard {
             };
             let mark = if row.mastered { "✓" } else { " " };
             let name = format!("{} › {}", sanitize(&row.course), sanitize(&row.lesson));
-            let name = truncate(&name, w.saturating_sub(9));
+            let name = truncate(&name, width.saturating_sub(7));
             lines.push(Line::raw(format!("{accuracy} {mark} {name}")));
         }
-        frame.render_widget(Paragraph::new(lines), bottom);
-        frame.render_widget(
-            Paragraph::new(notice_line(ctx, None)),
-            column(notice, width),
-        );
-        frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
+        lines
     }
+}
+
+/// The figures, the sparkline and the list of a dashboard body: a short screen keeps the figures in one line and
+/// gives the rest to the list; a narrow one leaves the sparkline out.
+fn areas(col: Rect) -> [Rect; 3] {
+    let (narrow, short) = (col.width < 60, col.height < 16);
+    Layout::vertical([
+        Constraint::Length(if short { 2 } else { 9 }),
+        Constraint::Length(if narrow || short { 0 } else { 4 }),
+        Constraint::Min(1),
+    ])
+    .areas(col)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! explanation after an answer. Shared by the player and the review screen through `Answering`.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -12,7 +13,7 @@ use crate::learn::grade::{self, Response, Shown, Stated, Verdict};
 use crate::learn::journal::Rating;
 use crate::learn::session::{ExerciseState, Session};
 use crate::learn::sitting::Reviewing;
-use crate::pack::{Exercise, QuestionKind};
+use crate::pack::{Card, Choice, Exercise, Question, QuestionKind};
 use crate::render;
 use crate::store::{Store, StoreError};
 use crate::text::sanitize;
@@ -323,169 +324,243 @@ pub fn next(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context) -> 
     Next::Stay
 }
 
-pub fn lines(
+/// An exercise's lines, and what of them must stay in view when they do not all fit.
+#[derive(Default)]
+pub struct View {
+    pub lines: Vec<Line<'static>>,
+    /// The rows that take the answer (what is typed and the hint, `t`/`f`, a card's rating keys): pinned under
+    /// the rest, which scrolls, so that the learner never types blind.
+    pub pinned: Option<Range<usize>>,
+    /// The verdict's first line: an answer scrolls the view down to it.
+    pub verdict: Option<usize>,
+}
+
+/// The exercise on screen as lines at `width`, with the rows to keep in view.
+pub fn view(
     a: &dyn Answering,
     ans: &AnswerInput,
     state: &ExerciseState,
     ctx: &Context,
     width: u16,
-) -> Vec<Line<'static>> {
-    let session = a;
-    let styles = &ctx.styles;
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let Some((exercise, _)) = session.exercise() else {
-        return lines;
-    };
-    let label = if session.in_retry() {
-        "Retry"
-    } else {
-        "Question"
+) -> View {
+    let mut view = View::default();
+    let Some((exercise, _)) = a.exercise() else {
+        return view;
     };
     match exercise {
         Exercise::Question(q) => {
-            lines.push(Line::styled(label, dim()));
-            lines.extend(render::inline(&q.prompt, width, styles));
-            if !(matches!(q.kind, QuestionKind::TrueFalse { .. }) && state.verdict.is_some()) {
-                lines.push(Line::default());
+            let label = if a.in_retry() { "Retry" } else { "Question" };
+            question_lines(&mut view, q, ans, state, ctx, width, label);
+        }
+        Exercise::Card(card) => card_lines(&mut view, card, state, ctx, width),
+    }
+    view
+}
+
+fn question_lines(
+    view: &mut View,
+    q: &Question,
+    ans: &AnswerInput,
+    state: &ExerciseState,
+    ctx: &Context,
+    width: u16,
+    label: &str,
+) {
+    let styles = &ctx.styles;
+    let lines = &mut view.lines;
+    lines.push(Line::styled(label.to_string(), dim()));
+    lines.extend(render::inline(&q.prompt, width, styles));
+    if !(matches!(q.kind, QuestionKind::TrueFalse { .. }) && state.verdict.is_some()) {
+        lines.push(Line::default());
+    }
+    let mut pinned_from = None;
+    match &q.kind {
+        QuestionKind::Choice { choices, .. } => {
+            choice_lines(lines, q, choices, ans, state, ctx, width);
+        }
+        QuestionKind::TrueFalse { .. } => {
+            if state.verdict.is_none() {
+                pinned_from = Some(lines.len());
+                lines.push(Line::raw("t  true      f  false"));
             }
-            match &q.kind {
-                QuestionKind::Choice { choices, .. } => {
-                    let pick_all = q.kind.picks_several();
-                    if let Some(note) = q.pick_all_note()
-                        && state.verdict.is_none()
-                    {
-                        lines.push(Line::styled(note, dim()));
-                    }
-                    let revealed = (ans.reveal_answers && state.verdict.is_none())
-                        .then(|| grade::skipped(&q.kind, &state.shown));
-                    let right = right_choices(state.verdict.as_ref().or(revealed.as_ref()));
-                    for (n, &index) in state.shown.iter().enumerate() {
-                        let picked = ans.picked.contains(&(n + 1));
-                        let mark = match (pick_all, picked) {
-                            (true, true) => "[x]",
-                            (true, false) => "[ ]",
-                            (false, true) => "(•)",
-                            (false, false) => "( )",
-                        };
-                        // After an answer, the right choices are marked, and a wrong pick too.
-                        let verdict_mark = match (
-                            state.verdict.as_ref().or(revealed.as_ref()),
-                            right.contains(&index),
-                            picked,
-                        ) {
-                            (None, _, _) => "",
-                            (Some(_), true, _) => "  ✓",
-                            (Some(_), false, true) => "  ✗",
-                            (Some(_), false, false) => "",
-                        };
-                        let style = if picked { styles.strong } else { Style::new() };
-                        let text = format!("{}{verdict_mark}", choices[index].text);
-                        numbered(
-                            &mut lines,
-                            &format!("{} {mark} ", n + 1),
-                            &text,
-                            style,
-                            width,
-                            ctx,
-                        );
-                    }
-                }
-                QuestionKind::TrueFalse { .. } => {
-                    if state.verdict.is_none() {
-                        lines.push(Line::raw("t  true      f  false"));
-                    }
-                }
-                QuestionKind::Text { .. } => {
-                    lines.push(input_line(ans, state, "Your answer: "));
-                }
-                QuestionKind::Order { items } => {
-                    lines.push(Line::styled(
-                        "Put these in order: type their numbers, e.g. 3 1 2.",
-                        dim(),
-                    ));
-                    for (n, &index) in state.shown.iter().enumerate() {
-                        numbered(
-                            &mut lines,
-                            &format!("{}. ", n + 1),
-                            &items[index],
-                            Style::new(),
-                            width,
-                            ctx,
-                        );
-                    }
-                    lines.push(Line::default());
-                    lines.push(input_line(ans, state, "Your order: "));
-                }
-            }
-            if let Some(hint) = &ans.hint
-                && state.verdict.is_none()
-            {
-                lines.push(Line::default());
-                numbered(&mut lines, "Hint: ", hint, dim(), width, ctx);
-            }
-            if ans.reveal_answers && state.verdict.is_none() {
-                lines.push(Line::default());
-                lines.push(Line::styled("Answer (preview)", dim()));
-                stated_lines(
-                    &mut lines,
-                    &grade::skipped(&q.kind, &state.shown),
+        }
+        QuestionKind::Text { .. } => {
+            pinned_from = Some(lines.len());
+            lines.push(input_line(ans, state, "Your answer: "));
+        }
+        QuestionKind::Order { items } => {
+            wrapped(
+                lines,
+                "Put these in order: type their numbers, e.g. 3 1 2.",
+                dim(),
+                width,
+                ctx,
+            );
+            for (n, &index) in state.shown.iter().enumerate() {
+                numbered(
+                    lines,
+                    &format!("{}. ", n + 1),
+                    &items[index],
+                    Style::new(),
                     width,
                     ctx,
                 );
-                if let Some(explain) = &q.explain {
-                    lines.extend(render::markdown(explain, width, styles));
-                }
             }
-            if let Some(verdict) = &state.verdict {
-                lines.push(Line::default());
-                let (text, style) = if verdict.skipped {
-                    ("Skipped.", dim())
-                } else if verdict.correct {
-                    ("✓ Right.", styles.strong)
-                } else {
-                    ("✗ Not quite.", styles.strong)
-                };
-                lines.push(Line::styled(text, style));
-                if !verdict.correct {
-                    stated_lines(&mut lines, verdict, width, ctx);
-                }
-                for feedback in &verdict.feedback {
-                    let lead = format!("{}: ", feedback.choice.number);
-                    numbered(&mut lines, &lead, &feedback.text, dim(), width, ctx);
-                }
-                if let Some(explain) = &q.explain {
-                    lines.push(Line::default());
-                    lines.extend(render::markdown(explain, width, styles));
-                }
-            }
-        }
-        Exercise::Card(card) => {
-            lines.push(Line::styled("Card", dim()));
-            lines.extend(render::markdown(&card.front, width, styles));
             lines.push(Line::default());
-            if state.revealed {
-                lines.push(Line::styled("─".repeat(width.min(20) as usize), dim()));
-                lines.extend(render::markdown(&card.back, width, styles));
-                lines.push(Line::default());
-            }
-            match (&state.verdict, state.revealed) {
-                (Some(verdict), _) => lines.push(Line::styled(
-                    if verdict.skipped {
-                        "Skipped."
-                    } else {
-                        "Rated."
-                    },
-                    dim(),
-                )),
-                (None, true) => {
-                    lines.push(Line::raw("How well did you remember?"));
-                    lines.push(Line::raw("1 Again  2 Hard  3 Good  4 Easy"));
-                }
-                (None, false) => {}
-            }
+            pinned_from = Some(lines.len());
+            lines.push(input_line(ans, state, "Your order: "));
         }
     }
-    lines
+    if let Some(hint) = &ans.hint
+        && state.verdict.is_none()
+    {
+        lines.push(Line::default());
+        numbered(lines, "Hint: ", hint, dim(), width, ctx);
+    }
+    if state.verdict.is_none() {
+        view.pinned = pinned_from.map(|from| from..lines.len());
+    }
+    if ans.reveal_answers && state.verdict.is_none() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Answer (preview)", dim()));
+        match &q.kind {
+            // Every accepted answer: the author checks them all.
+            QuestionKind::Text { answers, .. } if answers.len() > 1 => {
+                let all: Vec<String> = answers
+                    .iter()
+                    .map(|a| format!("`{}`", a.replace('`', "")))
+                    .collect();
+                numbered(
+                    lines,
+                    "Accepted answers: ",
+                    &all.join(", "),
+                    dim(),
+                    width,
+                    ctx,
+                );
+            }
+            _ => stated_lines(lines, &grade::skipped(&q.kind, &state.shown), width, ctx),
+        }
+        if let Some(explain) = &q.explain {
+            lines.extend(render::markdown(explain, width, styles));
+        }
+    }
+    if let Some(verdict) = &state.verdict {
+        lines.push(Line::default());
+        view.verdict = Some(lines.len());
+        verdict_lines(lines, q, verdict, ctx, width);
+    }
+}
+
+/// The verdict on an answer: right or not, the right answer when it was not, the feedback and the explanation.
+fn verdict_lines(
+    lines: &mut Vec<Line<'static>>,
+    q: &Question,
+    verdict: &Verdict,
+    ctx: &Context,
+    width: u16,
+) {
+    let styles = &ctx.styles;
+    let (text, style) = if verdict.skipped {
+        ("Skipped.", dim())
+    } else if verdict.correct {
+        ("✓ Right.", styles.strong)
+    } else {
+        ("✗ Not quite.", styles.strong)
+    };
+    lines.push(Line::styled(text, style));
+    if !verdict.correct {
+        stated_lines(lines, verdict, width, ctx);
+    }
+    for feedback in &verdict.feedback {
+        let lead = format!("{}: ", feedback.choice.number);
+        numbered(lines, &lead, &feedback.text, dim(), width, ctx);
+    }
+    if let Some(explain) = &q.explain {
+        lines.push(Line::default());
+        lines.extend(render::markdown(explain, width, styles));
+    }
+}
+
+/// A choice question's choices, marked as picked, and after an answer (or in a preview) as right or wrong.
+fn choice_lines(
+    lines: &mut Vec<Line<'static>>,
+    q: &Question,
+    choices: &[Choice],
+    ans: &AnswerInput,
+    state: &ExerciseState,
+    ctx: &Context,
+    width: u16,
+) {
+    let styles = &ctx.styles;
+    let pick_all = q.kind.picks_several();
+    if let Some(note) = q.pick_all_note()
+        && state.verdict.is_none()
+    {
+        wrapped(lines, note, dim(), width, ctx);
+    }
+    let revealed = (ans.reveal_answers && state.verdict.is_none())
+        .then(|| grade::skipped(&q.kind, &state.shown));
+    let right = right_choices(state.verdict.as_ref().or(revealed.as_ref()));
+    for (n, &index) in state.shown.iter().enumerate() {
+        let picked = ans.picked.contains(&(n + 1));
+        let mark = match (pick_all, picked) {
+            (true, true) => "[x]",
+            (true, false) => "[ ]",
+            (false, true) => "(•)",
+            (false, false) => "( )",
+        };
+        // After an answer, the right choices are marked, and a wrong pick too.
+        let verdict_mark = match (
+            state.verdict.as_ref().or(revealed.as_ref()),
+            right.contains(&index),
+            picked,
+        ) {
+            (None, _, _) => "",
+            (Some(_), true, _) => "  ✓",
+            (Some(_), false, true) => "  ✗",
+            (Some(_), false, false) => "",
+        };
+        let style = if picked { styles.strong } else { Style::new() };
+        let text = format!("{}{verdict_mark}", choices[index].text);
+        numbered(
+            lines,
+            &format!("{} {mark} ", n + 1),
+            &text,
+            style,
+            width,
+            ctx,
+        );
+    }
+}
+
+fn card_lines(view: &mut View, card: &Card, state: &ExerciseState, ctx: &Context, width: u16) {
+    let styles = &ctx.styles;
+    let lines = &mut view.lines;
+    lines.push(Line::styled("Card", dim()));
+    lines.extend(render::markdown(&card.front, width, styles));
+    lines.push(Line::default());
+    if state.revealed {
+        lines.push(Line::styled("─".repeat(width.min(20) as usize), dim()));
+        lines.extend(render::markdown(&card.back, width, styles));
+        lines.push(Line::default());
+    }
+    match (&state.verdict, state.revealed) {
+        (Some(verdict), _) => lines.push(Line::styled(
+            if verdict.skipped {
+                "Skipped."
+            } else {
+                "Rated."
+            },
+            dim(),
+        )),
+        (None, true) => {
+            view.pinned = Some(lines.len()..lines.len() + 2);
+            lines.push(Line::raw("How well did you remember?"));
+            lines.push(Line::raw("1 Again  2 Hard  3 Good  4 Easy"));
+        }
+        (None, false) => {}
+    }
 }
 
 /// The author's indices of the right choices, once a verdict states them.
@@ -522,14 +597,14 @@ fn stated_lines(lines: &mut Vec<Line<'static>>, verdict: &Verdict, width: u16, c
                 }
                 _ => format!("Missed: {}, marked ✓.", list(&verdict.missed)),
             };
-            lines.push(Line::styled(line, dim()));
+            wrapped(lines, &line, dim(), width, ctx);
         }
         (given, Some(Stated::Bool(right))) => {
             let line = match given {
                 Some(Stated::Bool(b)) => format!("You answered {b}; it is {right}."),
                 _ => format!("The right answer is {right}."),
             };
-            lines.push(Line::raw(line));
+            wrapped(lines, &line, Style::new(), width, ctx);
         }
         (_, Some(Stated::Text(right))) => {
             numbered(
@@ -542,7 +617,8 @@ fn stated_lines(lines: &mut Vec<Line<'static>>, verdict: &Verdict, width: u16, c
             );
         }
         (_, Some(Stated::Order(right))) => {
-            lines.push(Line::raw(format!("The right order: {}", numbers(right))));
+            let line = format!("The right order: {}", numbers(right));
+            wrapped(lines, &line, Style::new(), width, ctx);
             for (i, item) in right.iter().enumerate() {
                 numbered(
                     lines,
@@ -556,6 +632,16 @@ fn stated_lines(lines: &mut Vec<Line<'static>>, verdict: &Verdict, width: u16, c
         }
         _ => {}
     }
+}
+
+/// Text of morsel's own (not Markdown) wrapped at `width` in `style`: every line of the body is one row, so that
+/// scrolling and the rows kept in view count right.
+fn wrapped(lines: &mut Vec<Line<'static>>, text: &str, style: Style, width: u16, ctx: &Context) {
+    lines.extend(
+        super::plain_text(text, width, ctx)
+            .into_iter()
+            .map(|line| line.style(style)),
+    );
 }
 
 /// `lead` then `text` (inline Markdown) wrapped at `width`, its continuation lines indented under the text.

@@ -1,5 +1,5 @@
 //! The help overlay: every command available on the screen under it, with all its keys, from the same list the
-//! footer is drawn from. Any key closes it.
+//! footer is drawn from. Any key closes it, but the scroll keys scroll it when it does not fit.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,12 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{bold, dim, truncate};
-use crate::tui::command::Binding;
+use crate::tui::command::{Binding, scroll_bindings};
 use crate::tui::context::Context;
 
-pub fn draw(ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
-    let wide = area.width >= 70;
-    let width = 84.min(area.width);
+/// The help's lines for `commands` in an overlay `width` wide.
+fn lines(ctx: &Context, commands: &[Binding], width: u16, wide: bool) -> Vec<Line<'static>> {
     let inner = usize::from(width.saturating_sub(2));
     let keys_width = commands
         .iter()
@@ -40,10 +39,40 @@ pub fn draw(ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) 
             dim(),
         ));
     }
+    lines
+}
+
+/// How far the help can scroll in `area`: 0 when it fits.
+pub fn max_scroll(ctx: &Context, commands: &[Binding], area: Rect) -> u16 {
+    let width = 84.min(area.width);
+    let len = lines(ctx, commands, width, area.width >= 70).len();
+    // The last row inside the border says how to scroll.
+    let room = area.height.saturating_sub(3);
+    if len <= usize::from(area.height.saturating_sub(2)) {
+        0
+    } else {
+        super::max_scroll(len, room)
+    }
+}
+
+/// The help over `area`, from `scroll` down when it does not fit (its last row then says how to scroll).
+pub fn draw(ctx: &Context, commands: &[Binding], scroll: u16, frame: &mut Frame, area: Rect) {
+    let width = 84.min(area.width);
+    let mut lines = lines(ctx, commands, width, area.width >= 70);
     let room = usize::from(area.height.saturating_sub(2));
     if lines.len() > room {
-        lines.truncate(room.saturating_sub(1));
-        lines.push(Line::styled("… a taller window shows every key", dim()));
+        let scroll = usize::from(scroll.min(max_scroll(ctx, commands, area)));
+        let shown = room.saturating_sub(1);
+        let more = lines.len() > scroll + shown;
+        lines = lines.into_iter().skip(scroll).take(shown).collect();
+        let keys = scroll_bindings(&ctx.keymap)
+            .first()
+            .map_or_else(String::new, |b| b.keys.clone());
+        let mark = if more { "↓ more" } else { "↑ more" };
+        lines.push(Line::styled(
+            format!("{mark} · {keys} scroll · other keys close"),
+            dim(),
+        ));
     }
     let height = lines.len() as u16 + 2;
     let rect = Rect {

@@ -190,13 +190,9 @@ impl Library {
     pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
         if self.choosing_minutes {
-            let choices: Vec<String> = timebox::CHOICES
-                .iter()
-                .enumerate()
-                .map(|(i, m)| format!("{} {m} min", i + 1))
-                .collect();
+            // The notice row lists the choices; the footer names the keys.
             return vec![
-                Binding::fixed(Command::Pick(1), "1-4", choices.join(" · ")).described(
+                Binding::fixed(Command::Pick(1), "1-4", "how long").described(
                     "a time box of 5, 10, 15 or 25 minutes: due reviews first, then bites that fit",
                 ),
                 Binding::fixed(Command::Leave, "Esc", "cancel"),
@@ -412,9 +408,20 @@ impl Library {
             let choices: Vec<String> = timebox::CHOICES
                 .iter()
                 .enumerate()
-                .map(|(i, m)| format!("{}) {m}", i + 1))
+                .map(|(i, m)| format!("{} {m} min", i + 1))
                 .collect();
-            format!("Time box: {} min", choices.join(" "))
+            let full = format!("Time box: {}", choices.join(" · "));
+            if full.chars().count() <= usize::from(col.width) {
+                full
+            } else {
+                // Narrow: the minutes alone, after their keys.
+                let short: Vec<String> = timebox::CHOICES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| format!("{} {m}", i + 1))
+                    .collect();
+                format!("Minutes: {}", short.join(" · "))
+            }
         });
         frame.render_widget(
             Paragraph::new(notice_line(

@@ -11,6 +11,7 @@ pub mod review;
 pub mod takeover;
 pub mod timebox;
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use ratatui::Frame;
@@ -20,8 +21,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_truncate::UnicodeTruncateStr;
 
-use super::command::Binding;
+use super::command::{Binding, Command};
 use super::context::Context;
+use super::keymap::Action;
 use crate::text::sanitize;
 
 /// Where a command leads beyond its own screen.
@@ -91,8 +93,8 @@ pub fn header_row(ctx: &Context, frame: &mut Frame, area: Rect, title: &str, rig
     );
 }
 
-/// The footer's bindings fitted to `width`: in full; else without the minor ones (help lists them); else keys
-/// alone.
+/// The footer's bindings fitted to `width`: in full; else without minor ones, the first dropped first and help
+/// last, as many as it takes (help lists them); else keys alone.
 pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     let render = |keys: &[&Binding], words: bool| {
         let mut spans = Vec::new();
@@ -112,10 +114,20 @@ pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     if full.width() <= width as usize {
         return full;
     }
-    let essential: Vec<&Binding> = all.iter().copied().filter(|b| b.essential).collect();
-    let fewer = render(&essential, true);
-    if fewer.width() <= width as usize {
-        return fewer;
+    let mut kept = all.clone();
+    // Help goes last: it lists whatever the footer leaves out.
+    let help = Command::Action(Action::Help);
+    let next_minor = |kept: &[&Binding]| {
+        kept.iter()
+            .position(|b| !b.essential && b.command != help)
+            .or_else(|| kept.iter().position(|b| !b.essential))
+    };
+    while let Some(minor) = next_minor(&kept) {
+        kept.remove(minor);
+        let fewer = render(&kept, true);
+        if fewer.width() <= width as usize {
+            return fewer;
+        }
     }
     render(&all, false)
 }
@@ -161,9 +173,80 @@ pub fn max_scroll(len: usize, height: u16) -> u16 {
         .saturating_sub(height)
 }
 
+/// Draws `lines` in `area` from `scroll` down; when they do not all fit, the `pinned` rows (an answer field) stay
+/// at the bottom of `area` and the rest scrolls above them. Whether there is more below.
+pub fn draw_body(
+    frame: &mut Frame,
+    area: Rect,
+    mut lines: Vec<Line<'static>>,
+    scroll: u16,
+    pinned: Option<Range<usize>>,
+) -> bool {
+    let fits = lines.len() <= usize::from(area.height);
+    let pinned = pinned.filter(|r| !fits && r.end <= lines.len() && !r.is_empty());
+    let mut text_area = area;
+    if let Some(range) = pinned {
+        let rows = u16::try_from(range.len())
+            .unwrap_or(u16::MAX)
+            .min((area.height / 2).max(1));
+        let kept: Vec<Line<'static>> = lines.drain(range).collect();
+        let [above, below] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(area);
+        frame.render_widget(Paragraph::new(kept), below);
+        text_area = above;
+    }
+    let scroll = scroll.min(max_scroll(lines.len(), text_area.height));
+    let more = lines.len() > usize::from(text_area.height) + usize::from(scroll);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        text_area,
+    );
+    more
+}
+
+/// The offset that shows an exercise's verdict as it comes: as much of what leads to it as fits with all of it, or
+/// the verdict at the top when it is longer than `height`.
+pub fn verdict_scroll(view: &exercise::View, height: u16) -> u16 {
+    view.verdict.map_or(0, |at| {
+        u16::try_from(at)
+            .unwrap_or(u16::MAX)
+            .min(max_scroll(view.lines.len(), height))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_footer_too_wide_drops_minor_keys_one_at_a_time_and_help_last() {
+        let keymap = crate::tui::keymap::Keymap::default();
+        // A pick-all question of a review opened from the library: 80 columns wide in full.
+        let bindings = [
+            Binding::fixed(Command::Pick(1), "1-3", "toggle"),
+            Binding::action(&keymap, Action::Next, "submit"),
+            Binding::action(&keymap, Action::Skip, "skip"),
+            Binding::action(&keymap, Action::Pause, "pause").minor(),
+            Binding::action(&keymap, Action::Back, "its bite"),
+            Binding::fixed(Command::Leave, "Esc", "library").minor(),
+            Binding::action(&keymap, Action::Help, "help").minor(),
+            Binding::action(&keymap, Action::Quit, "quit").minor(),
+        ];
+        assert_eq!(
+            text(&footer(&bindings, 76)),
+            "1-3 toggle  → submit  s skip  ← its bite  Esc library  ? help  q quit"
+        );
+        assert_eq!(
+            text(&footer(&bindings, 50)),
+            "1-3 toggle  → submit  s skip  ← its bite  ? help"
+        );
+    }
 
     #[test]
     fn truncate_counts_display_width_not_characters() {

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::exercise::{self, AnswerInput};
-use super::{Next, column, dim, footer, frame_rows, max_scroll, notice_line};
+use super::{Next, column, dim, draw_body, footer, frame_rows, notice_line, verdict_scroll};
 use crate::learn::sitting::{Reviewing, comes_back};
 use crate::render;
 use crate::text::sanitize;
@@ -101,12 +101,26 @@ impl ReviewScreen {
 
     pub fn update(&mut self, command: Command, ctx: &mut Context) -> Next {
         self.ans.notice = None;
-        let before = (self.reviewing.position(), self.showing_bite);
+        let before = self.place();
         let next = self.apply(command, ctx);
-        if (self.reviewing.position(), self.showing_bite) != before {
-            self.view_scroll = 0;
+        if self.place() != before {
+            // A new view opens at its top; an answer scrolls down to its verdict.
+            self.view_scroll = if self.showing_bite {
+                0
+            } else {
+                verdict_scroll(&self.view(ctx, ctx.text_width()), ctx.text_height())
+            };
         }
         next
+    }
+
+    /// The item, whether its bite shows, and whether it is answered: a change is a new view.
+    fn place(&self) -> ((usize, usize), bool, bool) {
+        let answered = self
+            .reviewing
+            .exercise()
+            .is_some_and(|(_, s)| s.verdict.is_some());
+        (self.reviewing.position(), self.showing_bite, answered)
     }
 
     fn apply(&mut self, command: Command, ctx: &mut Context) -> Next {
@@ -214,18 +228,15 @@ impl ReviewScreen {
         super::header_row(ctx, frame, head_col, &title, Line::styled(place, dim()));
 
         let body_col = column(body, width);
-        let lines = self.lines(ctx, width);
-        let scroll = self
-            .view_scroll
-            .min(max_scroll(lines.len(), body_col.height));
-        let below = lines.len() > usize::from(body_col.height) + usize::from(scroll);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
-            body_col,
-        );
-        let cue = below.then_some("↓ more below");
+        let view = self.view(ctx, width);
+        let below = draw_body(frame, body_col, view.lines, self.view_scroll, view.pinned);
+        // In a time box, how much of it is used, as the player says it.
+        let mut cues: Vec<String> = ctx.timebox.iter().map(|tb| tb.cue()).collect();
+        if below {
+            cues.push("↓ more below".to_string());
+        }
+        let cue = cues.join("  ·  ");
+        let cue = (!cue.is_empty()).then_some(cue.as_str());
         let box_note = ctx.box_note();
         frame.render_widget(
             Paragraph::new(notice_line(
@@ -237,24 +248,30 @@ impl ReviewScreen {
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
     }
 
-    fn lines(&self, ctx: &Context, width: u16) -> Vec<Line<'static>> {
+    /// What the body shows: the summary, the item's bite, or the item with the rows to keep in view.
+    fn view(&self, ctx: &Context, width: u16) -> exercise::View {
+        let plain = |lines| exercise::View {
+            lines,
+            ..exercise::View::default()
+        };
         if self.reviewing.is_done() {
-            return self.summary(ctx);
+            return plain(self.summary(ctx));
         }
         if self.showing_bite
             && let Some(item) = self.reviewing.item()
         {
             let mut lines = vec![Line::styled("From the bite:", dim()), Line::default()];
             lines.extend(render::markdown(&item.bite_markdown, width, &ctx.styles));
-            return lines;
+            return plain(lines);
         }
         let Some((_, state)) = self.reviewing.exercise() else {
-            return Vec::new();
+            return exercise::View::default();
         };
-        let mut lines = exercise::lines(&self.reviewing, &self.ans, state, ctx, width);
+        let mut view = exercise::view(&self.reviewing, &self.ans, state, ctx, width);
         if state.verdict.is_some()
             && let Some(due) = self.reviewing.next_due()
         {
+            let lines = &mut view.lines;
             lines.push(Line::default());
             lines.push(Line::from(vec![
                 Span::styled("Comes back ", dim()),
@@ -267,7 +284,7 @@ impl ReviewScreen {
                 Span::styled(".", dim()),
             ]));
         }
-        lines
+        view
     }
 
     fn summary(&self, ctx: &Context) -> Vec<Line<'static>> {

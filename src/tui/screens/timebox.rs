@@ -8,9 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Next, column, dim, footer, frame_rows, notice_line};
-use crate::learn::sitting::comes_back;
-use crate::learn::timebox::Timebox;
-use crate::text::words::duration;
+use crate::learn::timebox::{Timebox, next_due_line};
 use crate::tui::command::{Binding, Command};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
@@ -52,42 +50,12 @@ impl TimeboxDone {
         let width = ctx.text_width();
         let tb = &self.timebox;
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!(
-                    "{} minute{}: done",
-                    tb.plan.minutes,
-                    if tb.plan.minutes == 1 { "" } else { "s" }
-                ),
-                ctx.styles.heading[0],
-            )),
+            Paragraph::new(Line::styled(tb.done_heading(), ctx.styles.heading[0])),
             column(head, width),
         );
-        let mut lines = vec![
-            Line::raw(format!(
-                "Time used: {} of {} min (planned {}).",
-                crate::learn::streak::whole_minutes(tb.used_ms),
-                tb.plan.minutes,
-                duration(tb.plan.estimate_seconds)
-            )),
-            Line::raw(format!(
-                "Done: {} review{}, {} bite{} read.",
-                tb.reviewed,
-                if tb.reviewed == 1 { "" } else { "s" },
-                tb.bites_read,
-                if tb.bites_read == 1 { "" } else { "s" }
-            )),
-            Line::default(),
-        ];
-        lines.push(Line::styled(
-            match self.next_due {
-                Some(due) => format!(
-                    "Next review due {}.",
-                    comes_back(due, self.now).trim_start_matches("again ")
-                ),
-                None => "Nothing is scheduled for review yet.".to_string(),
-            },
-            dim(),
-        ));
+        let mut lines: Vec<Line> = tb.done_lines().into_iter().map(Line::raw).collect();
+        lines.push(Line::default());
+        lines.push(Line::styled(next_due_line(self.next_due, self.now), dim()));
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }),
             column(body, width),

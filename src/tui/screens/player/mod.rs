@@ -18,7 +18,8 @@ use preview::Preview;
 
 use super::exercise::AnswerInput;
 use super::{
-    Next, bold, column, dim, exercise, footer, frame_rows, header_row, max_scroll, notice_line,
+    Next, bold, column, dim, draw_body, exercise, footer, frame_rows, header_row, max_scroll,
+    notice_line, verdict_scroll,
 };
 use crate::app::summary::{course_key_results, lesson_key_results};
 use crate::learn::outcomes::{self, Inputs, Snapshot};
@@ -198,6 +199,8 @@ impl Player {
     pub fn input(&self) -> Input {
         if self.session.is_paused() {
             Input::Keys
+        } else if matches!(self.remark, Some(note::Remark::Note { .. })) {
+            Input::Editor
         } else if self.typing() || self.remark.is_some() {
             Input::Field
         } else {
@@ -292,7 +295,7 @@ impl Player {
         let before = self.place();
         let next = self.apply(command, ctx);
         if self.place() != before {
-            self.view_scroll = 0;
+            self.view_scroll = self.opening_scroll(ctx);
         }
         self.refresh(ctx);
         self.follow_key_results(ctx);
@@ -350,6 +353,17 @@ impl Player {
                 exercise::update(&mut self.session, &mut self.ans, command, ctx)
             }
             _ => summary::update(self, command, ctx),
+        }
+    }
+
+    /// Where a new view opens: at its top, or an answered exercise at its verdict.
+    fn opening_scroll(&self, ctx: &Context) -> u16 {
+        match self.session.stage() {
+            Stage::Exercise(state) if state.verdict.is_some() => {
+                let view = exercise::view(&self.session, &self.ans, state, ctx, ctx.text_width());
+                verdict_scroll(&view, ctx.text_height())
+            }
+            _ => 0,
         }
     }
 
@@ -456,24 +470,21 @@ impl Player {
         header(self, ctx, frame, head);
 
         let body_col = column(body, width);
-        let (lines, scroll) = match self.session.stage() {
-            Stage::Reading => (self.bite_lines().to_vec(), self.session.scroll()),
-            Stage::Exercise(state) => (
-                exercise::lines(&self.session, &self.ans, state, ctx, width),
+        let (lines, scroll, pinned) = match self.session.stage() {
+            Stage::Reading => (self.bite_lines().to_vec(), self.session.scroll(), None),
+            Stage::Exercise(state) => {
+                let view = exercise::view(&self.session, &self.ans, state, ctx, width);
+                (view.lines, self.view_scroll, view.pinned)
+            }
+            Stage::Summary(status) => (
+                summary::lesson(self, status, ctx, width),
                 self.view_scroll,
+                None,
             ),
-            Stage::Summary(status) => (summary::lesson(self, status, ctx, width), self.view_scroll),
-            Stage::CourseDone => (summary::course(self, ctx), self.view_scroll),
+            Stage::CourseDone => (summary::course(self, ctx), self.view_scroll, None),
         };
-        // Exercises and summaries: the learner's offset, kept within the text.
-        let scroll = scroll.min(max_scroll(lines.len(), body_col.height));
-        let below = lines.len() > usize::from(body_col.height) + usize::from(scroll);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
-            body_col,
-        );
+        // Exercises and summaries: the learner's offset, kept within the text; an answer field stays in view.
+        let below = draw_body(frame, body_col, lines, scroll, pinned);
         preview::draw_over(self, ctx, frame, body_col);
         let mut cues = Vec::new();
         if matches!(self.session.stage(), Stage::Reading)
@@ -489,11 +500,7 @@ impl Player {
             });
         }
         if let Some(timebox) = &ctx.timebox {
-            cues.push(format!(
-                "{} of {} min",
-                crate::learn::streak::whole_minutes(timebox.used_ms),
-                timebox.plan.minutes
-            ));
+            cues.push(timebox.cue());
         }
         if below {
             cues.push("↓ more below".to_string());

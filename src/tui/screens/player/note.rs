@@ -1,5 +1,6 @@
 //! A note and a rating on the bite on screen, over the player. `n` opens the bite's note in a multi-line field
-//! (Enter a new line, Backspace erases, Ctrl-S or Esc closes); every keystroke that changes it is saved at once, so a
+//! (Enter a new line, Backspace and Delete erase at the cursor, Left, Right, Home and End move it, Ctrl-S or Esc
+//! closes); every keystroke that changes it is saved at once, so a
 //! crash loses at most the key being pressed. A note whose text starts with `?` is a question for the author. `f`
 //! rates the bite: `c` clear or `u` unclear (one key, saved at once), then an optional one-line comment (Enter
 //! saves it, Esc leaves it out).
@@ -10,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::Player;
-use crate::tui::command::{Binding, Command};
+use crate::tui::command::{Binding, Command, Move};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{Next, bold, dim, notice_line};
@@ -18,8 +19,9 @@ use crate::tui::screens::{Next, bold, dim, notice_line};
 /// A remark being made on the bite on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Remark {
-    /// The bite's note, as saved after the last keystroke.
-    Note(String),
+    /// The bite's note, as saved after the last keystroke, and where the cursor is in it (a byte offset at a
+    /// character boundary).
+    Note { text: String, cursor: usize },
     /// `f` was pressed: `c` or `u` rates.
     Rating,
     /// Rated: a one-line comment being typed for the rating made at `rated_at`.
@@ -45,7 +47,8 @@ pub fn open(p: &Player, action: Action) -> Option<Remark> {
                 .get(&key)
                 .map(|(text, _)| text.clone())
                 .unwrap_or_default();
-            Some(Remark::Note(text))
+            let cursor = text.len();
+            Some(Remark::Note { text, cursor })
         }
         Action::Feedback => Some(Remark::Rating),
         _ => None,
@@ -55,12 +58,20 @@ pub fn open(p: &Player, action: Action) -> Option<Remark> {
 /// The keys of an open note or rating.
 pub fn commands(remark: &Remark) -> Vec<Binding> {
     match remark {
-        Remark::Note(_) => vec![
+        Remark::Note { .. } => vec![
             Binding::fixed(Command::Type('a'), "type", "the note")
                 .described("type the note; start it with ? to ask the author")
                 .help_only(),
             Binding::fixed(Command::Submit, "Enter", "new line"),
             Binding::fixed(Command::Erase, "Backspace", "erase").help_only(),
+            Binding::fixed(Command::Delete, "Delete", "delete at the cursor").help_only(),
+            Binding::fixed(
+                Command::Cursor(Move::Left),
+                "← → Home End",
+                "move the cursor",
+            )
+            .described("move the cursor: a character, or to the line's start or end")
+            .help_only(),
             Binding::fixed(Command::Leave, "Esc", "close")
                 .described("close the note (Ctrl-S too); it is saved"),
         ],
@@ -85,31 +96,25 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
         return Next::Stay;
     };
     p.remark = match remark {
-        Remark::Note(text) => {
-            let changed = match command {
-                Command::Type(c) => Some(format!("{text}{c}")),
-                Command::Submit => Some(format!("{text}\n")),
-                Command::Erase if !text.is_empty() => {
-                    let mut t = text.clone();
-                    t.pop();
-                    Some(t)
-                }
-                _ => None,
-            };
-            match (command, changed) {
+        Remark::Note { text, cursor } => {
+            let (new, at) = edit(&text, cursor, command);
+            match (command, new) {
                 (Command::Leave, _) => {
                     p.ans.notice = Some(closed_notice(&text));
                     None
                 }
                 (_, Some(new)) => {
                     let result = p.session.note(&new, &mut ctx.store);
-                    Some(Remark::Note(if ctx.saved(result).is_some() {
-                        new
+                    Some(if ctx.saved(result).is_some() {
+                        Remark::Note {
+                            text: new,
+                            cursor: at,
+                        }
                     } else {
-                        text
-                    }))
+                        Remark::Note { text, cursor }
+                    })
                 }
-                (_, None) => Some(Remark::Note(text)),
+                (_, None) => Some(Remark::Note { text, cursor: at }),
             }
         }
         Remark::Rating => match command {
@@ -177,6 +182,39 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     Next::Stay
 }
 
+/// A key in the note editor: the new text when it changes, and where the cursor goes.
+fn edit(text: &str, cursor: usize, command: Command) -> (Option<String>, usize) {
+    let cursor = cursor.min(text.len());
+    let before = text[..cursor].chars().next_back().map_or(0, char::len_utf8);
+    let after = text[cursor..].chars().next().map_or(0, char::len_utf8);
+    let line_start = text[..cursor].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[cursor..].find('\n').map_or(text.len(), |i| cursor + i);
+    let insert = |s: &str| {
+        let mut t = text.to_string();
+        t.insert_str(cursor, s);
+        (Some(t), cursor + s.len())
+    };
+    match command {
+        Command::Type(c) => insert(c.encode_utf8(&mut [0; 4])),
+        Command::Submit => insert("\n"),
+        Command::Erase if before > 0 => {
+            let mut t = text.to_string();
+            t.replace_range(cursor - before..cursor, "");
+            (Some(t), cursor - before)
+        }
+        Command::Delete if after > 0 => {
+            let mut t = text.to_string();
+            t.replace_range(cursor..cursor + after, "");
+            (Some(t), cursor)
+        }
+        Command::Cursor(Move::Left) => (None, cursor - before),
+        Command::Cursor(Move::Right) => (None, cursor + after),
+        Command::Cursor(Move::Home) => (None, line_start),
+        Command::Cursor(Move::End) => (None, line_end),
+        _ => (None, cursor),
+    }
+}
+
 /// The end of `text` within `width` display columns, with `…` in front when something was cut.
 fn tail(text: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
@@ -224,7 +262,7 @@ pub fn mark(p: &Player) -> &'static str {
 pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Rect) {
     match &p.remark {
         None => {}
-        Some(Remark::Note(text)) => {
+        Some(Remark::Note { text, cursor }) => {
             let title = if crate::learn::journal::NoteRecord::is_question(text) {
                 " Question for the author "
             } else {
@@ -240,17 +278,29 @@ pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Re
                 .title(Span::styled(title, bold()))
                 .title_bottom(Span::styled(hint, dim()));
             let inner = block.inner(body);
-            let clean = crate::text::sanitize(text);
-            let mut lines: Vec<Line> = clean
-                .split('\n')
-                .map(|l| Line::raw(l.to_string()))
-                .collect();
-            if let Some(last) = lines.last_mut() {
-                last.push_span(Span::styled("▏", bold()));
+            // The cursor's line is drawn with the cursor in it, each side sanitised apart.
+            let (head, rest) = text.split_at((*cursor).min(text.len()));
+            let mut lines: Vec<Line> = Vec::new();
+            let head_lines: Vec<&str> = head.split('\n').collect();
+            let rest_lines: Vec<&str> = rest.split('\n').collect();
+            for l in &head_lines[..head_lines.len() - 1] {
+                lines.push(Line::raw(crate::text::sanitize(l).into_owned()));
             }
-            // Keep the end in view: count wrapped rows roughly by width.
+            lines.push(Line::from(vec![
+                Span::raw(crate::text::sanitize(head_lines[head_lines.len() - 1]).into_owned()),
+                Span::styled("▏", bold()),
+                Span::raw(crate::text::sanitize(rest_lines[0]).into_owned()),
+            ]));
+            let cursor_line = lines.len();
+            for l in &rest_lines[1..] {
+                lines.push(Line::raw(crate::text::sanitize(l).into_owned()));
+            }
+            // Keep the cursor in view: count wrapped rows roughly by width.
             let width = usize::from(inner.width.max(1));
-            let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+            let rows: usize = lines[..cursor_line]
+                .iter()
+                .map(|l| l.width().max(1).div_ceil(width))
+                .sum();
             let scroll = rows.saturating_sub(usize::from(inner.height));
             frame.render_widget(Clear, body);
             frame.render_widget(
@@ -292,7 +342,40 @@ pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Re
 
 #[cfg(test)]
 mod tests {
-    use super::tail;
+    use super::{Command, Move, edit, tail};
+
+    #[test]
+    fn the_note_editor_edits_at_its_cursor() {
+        let text = "ab\ncé";
+        // At the end of the first line: Home, End, and back.
+        assert_eq!(edit(text, 2, Command::Cursor(Move::Home)), (None, 0));
+        assert_eq!(edit(text, 0, Command::Cursor(Move::End)), (None, 2));
+        assert_eq!(
+            edit(text, 6, Command::Cursor(Move::Left)),
+            (None, 4),
+            "é is two bytes"
+        );
+        assert_eq!(edit(text, 6, Command::Cursor(Move::Right)), (None, 6));
+        assert_eq!(edit(text, 4, Command::Cursor(Move::Home)), (None, 3));
+        assert_eq!(
+            edit(text, 1, Command::Type('x')),
+            (Some("axb\ncé".to_string()), 2)
+        );
+        assert_eq!(
+            edit(text, 1, Command::Erase),
+            (Some("b\ncé".to_string()), 0)
+        );
+        assert_eq!(edit(text, 0, Command::Erase), (None, 0));
+        assert_eq!(
+            edit(text, 4, Command::Delete),
+            (Some("ab\nc".to_string()), 4)
+        );
+        assert_eq!(edit(text, 6, Command::Delete), (None, 6));
+        assert_eq!(
+            edit(text, 2, Command::Submit),
+            (Some("ab\n\ncé".to_string()), 3)
+        );
+    }
 
     #[test]
     fn a_long_comment_shows_its_end() {

@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::Player;
-use crate::learn::session::{OpenOptions, Session};
-use crate::pack::{Diagnostic, Pack};
+use crate::learn::progress::Progress;
+use crate::learn::session::{OpenOptions, Session, Stage};
+use crate::pack::{Diagnostic, Exercise, Pack};
 use crate::text::sanitize;
 use crate::text::words::plural;
 use crate::tui::command::{Binding, Command};
@@ -133,12 +134,23 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> bool {
 
 /// Opens `pack` anew at this lesson and bite, nothing saved.
 fn jump(p: &mut Player, pack: Pack, lesson: usize, bite: usize, ctx: &mut Context) {
+    jump_with(p, pack, lesson, bite, Progress::default(), ctx);
+}
+
+/// Opens `pack` anew at this lesson and bite with `progress`, nothing saved.
+fn jump_with(
+    p: &mut Player,
+    pack: Pack,
+    lesson: usize,
+    bite: usize,
+    progress: Progress,
+    ctx: &mut Context,
+) {
     let options = OpenOptions {
         lesson: pack.lessons.get(lesson).map(|l| l.id.clone()),
         restart: false,
         bite: Some(bite),
     };
-    let progress = crate::learn::progress::Progress::default();
     match Session::open(pack, progress, ctx.clock.clone(), &options, &mut ctx.store) {
         Ok(session) => {
             p.session = session;
@@ -150,8 +162,9 @@ fn jump(p: &mut Player, pack: Pack, lesson: usize, bite: usize, ctx: &mut Contex
     }
 }
 
-/// After a save: the pack again, on the same lesson and bite, or on the first bite that changed when the change
-/// is elsewhere. A pack that no longer loads keeps the last good version playing and lists its problems.
+/// After a save: the pack again, on the same lesson and bite (and the same question or card, while the bite still
+/// has one of its id), or on the first bite that changed when the change is elsewhere. A pack that no longer loads
+/// keeps the last good version playing and lists its problems.
 pub fn reload(p: &mut Player, ctx: &mut Context) {
     let Some(preview) = &mut p.preview else {
         return;
@@ -169,13 +182,74 @@ pub fn reload(p: &mut Player, ctx: &mut Context) {
     let old = p.session.pack();
     let here = (p.session.lesson().id.clone(), p.session.bite().number);
     let changed = first_changed(old, &new, &here);
+    let shown = match (&changed, p.session.exercise()) {
+        (None, Some((exercise, _))) => Some(exercise_id(exercise).to_string()),
+        _ => None,
+    };
     let (lesson_id, bite) = changed.unwrap_or(here);
     let lesson = new
         .lessons
         .iter()
         .position(|l| l.id == lesson_id)
         .unwrap_or(0);
-    jump(p, new, lesson, bite, ctx);
+    let target = shown.and_then(|id| {
+        let exercises = &new
+            .lessons
+            .get(lesson)?
+            .bites
+            .get(bite.checked_sub(1)?)?
+            .exercises;
+        exercises.iter().position(|e| exercise_id(e) == id)
+    });
+    let Some(target) = target else {
+        return jump(p, new, lesson, bite, ctx);
+    };
+    // The exercises before it keep what the author did with them, so that the session passes over them.
+    let before: Vec<String> = new.lessons[lesson].bites[bite - 1].exercises[..target]
+        .iter()
+        .map(|e| exercise_id(e).to_string())
+        .collect();
+    let old = p.session.progress();
+    let mut progress = Progress::default();
+    for id in &before {
+        if let Some(q) = old.questions.get(id) {
+            progress.questions.insert(id.clone(), *q);
+        }
+        if old.cards_rated.contains(id) {
+            progress.cards_rated.insert(id.clone());
+        }
+    }
+    jump_with(p, new, lesson, bite, progress, ctx);
+    to_exercise(p, target, ctx);
+}
+
+fn exercise_id(exercise: &Exercise) -> &str {
+    match exercise {
+        Exercise::Question(q) => &q.id,
+        Exercise::Card(c) => &c.id,
+    }
+}
+
+/// From the bite's start on to its exercise `target`, skipping any before it still waiting (nothing is saved).
+fn to_exercise(p: &mut Player, target: usize, ctx: &mut Context) {
+    let bite = p.session.bite().number;
+    for _ in 0..=target + 1 {
+        let at = match p.session.stage() {
+            Stage::Exercise(state) => Some(state.index),
+            _ => None,
+        };
+        if at.is_some_and(|at| at >= target) || p.session.bite().number != bite {
+            break;
+        }
+        if at.is_some() {
+            let skipped = p.session.skip(&mut ctx.store);
+            ctx.saved(skipped);
+        }
+        let advanced = p.session.advance(&mut ctx.store);
+        ctx.saved(advanced);
+    }
+    p.clear_answer();
+    p.refresh_with(ctx, true);
 }
 
 /// The first bite of `new` that differs from `old`, when the bite at `here` did not change; `None` to stay.
