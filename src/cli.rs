@@ -18,13 +18,13 @@ use crate::commands::{
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub(crate) global: Global,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check lesson packs and report every problem, with file, line and column.
     Check(check::Args),
     /// Play a pack as a learner sees it, saving nothing, reloaded on every save of its files: for authors.

@@ -15,13 +15,13 @@ mod files {
 }
 
 /// The marker file in an installed copy.
-pub const MARKER: &str = ".morsel-bundled";
+pub(crate) const MARKER: &str = ".morsel-bundled";
 
 /// One bundled course.
 #[derive(Debug, Clone)]
-pub struct Course {
+pub(crate) struct Course {
     /// Its folder under `courses/`, also the folder it is installed as.
-    pub dir: &'static str,
+    pub(crate) dir: &'static str,
     /// The course id from its `course.toml` (the folder's name if that cannot be read).
     pub id: String,
     /// Its files: the path under its folder, and the bytes.
@@ -36,7 +36,7 @@ impl Course {
 }
 
 /// Every bundled course, in folder order.
-pub fn courses() -> Vec<Course> {
+pub(crate) fn courses() -> Vec<Course> {
     let mut courses: Vec<Course> = Vec::new();
     for (path, bytes) in files::FILES {
         let Some((dir, rest)) = path.split_once('/') else {
@@ -64,7 +64,7 @@ pub fn courses() -> Vec<Course> {
 
 /// Where a bundled course stands in a courses folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     /// Not there yet: `install` writes it.
     Missing,
     /// Installed and untouched, as this morsel bundles it.
@@ -82,15 +82,15 @@ pub enum State {
 
 /// A bundled course and its copy in a courses folder.
 #[derive(Debug, Clone)]
-pub struct Copy {
-    pub course: Course,
+pub(crate) struct Copy {
+    pub(crate) course: Course,
     /// Where it is (or would be) installed.
-    pub path: PathBuf,
-    pub state: State,
+    pub(crate) path: PathBuf,
+    pub(crate) state: State,
 }
 
 /// How each bundled course stands in `dir` (the data folder's `courses/`), without writing anything.
-pub fn inspect(dir: &Path) -> Vec<Copy> {
+pub(crate) fn inspect(dir: &Path) -> Vec<Copy> {
     courses()
         .into_iter()
         .map(|course| {
@@ -129,7 +129,7 @@ fn state_of(course: &Course, path: &Path) -> State {
 
 /// Installs what is missing and replaces untouched older copies in `dir`; returns every course's copy as it stands
 /// after, and the problems met (a course that could not be written is left as it was).
-pub fn install(dir: &Path) -> (Vec<Copy>, Vec<InstallError>) {
+pub(crate) fn install(dir: &Path) -> (Vec<Copy>, Vec<InstallError>) {
     let mut problems = Vec::new();
     let mut copies = inspect(dir);
     for copy in &mut copies {
@@ -149,10 +149,10 @@ pub fn install(dir: &Path) -> (Vec<Copy>, Vec<InstallError>) {
 
 #[derive(Debug, thiserror::Error)]
 #[error("the bundled course {id} could not be installed in {}: {cause}", crate::text::sanitize(&path.display().to_string()))]
-pub struct InstallError {
-    pub id: String,
-    pub path: PathBuf,
-    pub cause: io::Error,
+pub(crate) struct InstallError {
+    pub(crate) id: String,
+    pub(crate) path: PathBuf,
+    pub(crate) cause: io::Error,
 }
 
 /// Writes the course under a private name beside `path`, then moves it into place (an older copy aside first, and
@@ -228,26 +228,26 @@ impl Marker {
 }
 
 /// The course id of an installed bundled copy at `pack`, if it is one.
-pub fn installed_id(pack: &Path) -> Option<String> {
+pub(crate) fn installed_id(pack: &Path) -> Option<String> {
     let text = std::fs::read_to_string(pack.join(MARKER)).ok()?;
     Marker::parse(&text).map(|m| m.id)
 }
 
 /// The `id` in a `course.toml`'s text, read without the pack loader (the course path's listing must stay cheap).
-pub fn id_in(course_toml: &str) -> Option<String> {
+pub(crate) fn id_in(course_toml: &str) -> Option<String> {
     let table: toml::Table = toml::from_str(course_toml).ok()?;
     table.get("id")?.as_str().map(str::to_string)
 }
 
 /// The course id of the pack at `pack`, from its `course.toml`.
-pub fn pack_id(pack: &Path) -> Option<String> {
+pub(crate) fn pack_id(pack: &Path) -> Option<String> {
     id_in(&std::fs::read_to_string(pack.join("course.toml")).ok()?)
 }
 
 /// The installed bundled copies among `packs` that another pack among them has the id of: a folder on the course
 /// path with a bundled course's id wins over the bundled copy. Returns, for each left out, its path and the pack
 /// that wins.
-pub fn shadowed(packs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+pub(crate) fn shadowed(packs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
     let installed: Vec<(usize, String)> = packs
         .iter()
         .enumerate()
@@ -277,7 +277,7 @@ pub fn shadowed(packs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
 /// path order, then the bundled courses not installed yet.
 /// `all` is every pack on the course path (`Paths::all_packs`), `home` the folder the bundled courses are installed
 /// in when it is on the path (`Paths::bundled_home`).
-pub fn sources(all: &[PathBuf], home: Option<&Path>) -> Vec<(String, String)> {
+pub(crate) fn sources(all: &[PathBuf], home: Option<&Path>) -> Vec<(String, String)> {
     let shadowed = shadowed(all);
     let copies = home.map(inspect);
     let mut out = Vec::new();

@@ -11,11 +11,12 @@ use serde::Deserialize;
 use crate::pack::source::{self, ReadError, SourceFile};
 
 /// The defaults, embedded: also the documentation of every setting.
-pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
+#[cfg(test)]
+pub(crate) const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
-pub enum ThemeName {
+pub(crate) enum ThemeName {
     #[default]
     Dark,
     Light,
@@ -25,39 +26,39 @@ pub enum ThemeName {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    pub theme: ThemeName,
+    pub(crate) theme: ThemeName,
     /// Minutes without a key before the player pauses itself; 0 turns it off.
-    pub idle_pause_minutes: u32,
+    pub(crate) idle_pause_minutes: u32,
     /// The widest the text of a bite is drawn, in columns: at least [`MIN_WIDTH`].
     #[serde(deserialize_with = "max_width")]
-    pub max_width: u16,
+    pub(crate) max_width: u16,
     /// The probability of recall at which spaced review brings an item back: 0.7 to 0.99.
     #[serde(deserialize_with = "retention")]
-    pub desired_retention: f32,
+    pub(crate) desired_retention: f32,
     /// Active minutes a day that meet the daily goal (and keep the streak); 0 turns the goal off.
     #[serde(deserialize_with = "daily_minutes")]
-    pub daily_minutes: u32,
+    pub(crate) daily_minutes: u32,
     /// Action name → the keys that trigger it; a listed action replaces its default keys.
-    pub keys: BTreeMap<String, Vec<String>>,
+    pub(crate) keys: BTreeMap<String, Vec<String>>,
     /// The learner's name in xAPI statements.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The learner's email (`mailto:` optional): the xAPI actor's identifier.
-    pub mbox: Option<String>,
+    pub(crate) mbox: Option<String>,
     /// Or an account on a system, as the actor's identifier.
-    pub account: Option<Account>,
+    pub(crate) account: Option<Account>,
     /// The LRS's xAPI endpoint for `morsel sync` (statements go to `LRS/statements`).
-    pub lrs: Option<String>,
+    pub(crate) lrs: Option<String>,
     /// HTTP Basic credentials for the LRS; `MORSEL_LRS_USER` and `MORSEL_LRS_PASSWORD` take precedence.
-    pub lrs_user: Option<String>,
-    pub lrs_password: Option<String>,
+    pub(crate) lrs_user: Option<String>,
+    pub(crate) lrs_password: Option<String>,
 }
 
 /// An xAPI account: the system's home page and the learner's name there.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Account {
-    pub home_page: String,
-    pub name: String,
+pub(crate) struct Account {
+    pub(crate) home_page: String,
+    pub(crate) name: String,
 }
 
 impl Default for Config {
@@ -80,7 +81,7 @@ impl Default for Config {
 }
 
 /// The lowest and highest desired retention accepted.
-pub const RETENTION_RANGE: std::ops::RangeInclusive<f64> = 0.7..=0.99;
+pub(crate) const RETENTION_RANGE: std::ops::RangeInclusive<f64> = 0.7..=0.99;
 
 /// `desired_retention`: a number from 0.7 to 0.99 (an error at the value's position otherwise).
 fn retention<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
@@ -97,7 +98,7 @@ fn retention<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D
 }
 
 /// The narrowest `max_width` can be: a text any narrower is not readable.
-pub const MIN_WIDTH: u16 = 20;
+pub(crate) const MIN_WIDTH: u16 = 20;
 
 /// `max_width`: whole columns, at least [`MIN_WIDTH`] (an error at the value's position otherwise: never drawn
 /// wider than asked without a word).
@@ -115,7 +116,7 @@ fn max_width<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u16, D
 }
 
 /// The most `daily_minutes` can be: a whole day.
-pub const MAX_DAILY_MINUTES: u32 = 24 * 60;
+pub(crate) const MAX_DAILY_MINUTES: u32 = 24 * 60;
 
 /// `daily_minutes`: whole minutes from 0 to a day; the error is placed on the value by toml.
 fn daily_minutes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
@@ -131,7 +132,7 @@ fn daily_minutes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u3
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
         path: String,
@@ -154,7 +155,7 @@ impl Config {
     /// Reads the config file; a missing file means the defaults. Only a regular file of at most
     /// [`MAX_FILE_BYTES`](crate::pack::source::MAX_FILE_BYTES) is read: a FIFO or a device such as `/dev/zero` is
     /// refused before it is opened.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Self, ConfigError> {
         let unreadable = |reason| ConfigError::Unreadable {
             path: path.display().to_string(),
             reason,
@@ -174,7 +175,7 @@ impl Config {
         }
     }
 
-    pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
+    pub(crate) fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
         // `SourceFile` drops a byte-order mark: drop it first, so that toml's offsets are offsets in its text.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         toml::from_str(text).map_err(|e| {

@@ -2,13 +2,13 @@
 //! bundled courses, finding and opening a course with the learner's progress (`overview`), the standing and summary
 //! text every screen shows alike, and watching a pack for saves.
 
-pub mod bundled;
+pub(crate) mod bundled;
 pub mod config;
-pub mod open;
-pub mod overview;
+pub(crate) mod open;
+pub(crate) mod overview;
 pub mod paths;
-pub mod plan;
-pub mod stats;
-pub mod summary;
-pub mod takeover;
+pub(crate) mod plan;
+pub(crate) mod stats;
+pub(crate) mod summary;
+pub(crate) mod takeover;
 pub mod watch;

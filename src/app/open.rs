@@ -15,7 +15,7 @@ use crate::store::{Store, StoreError};
 
 /// Why a course's session could not be opened.
 #[derive(Debug, thiserror::Error)]
-pub enum OpenError {
+pub(crate) enum OpenError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -24,25 +24,25 @@ pub enum OpenError {
 
 /// The problems of the learner's own `objectives.toml`, found while adding it to a course.
 #[derive(Debug, Default)]
-pub struct OwnObjectives {
+pub(crate) struct OwnObjectives {
     /// The file (beside the config).
-    pub path: PathBuf,
-    pub problems: Vec<Diagnostic>,
+    pub(crate) path: PathBuf,
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
 impl OwnObjectives {
     /// The first error, if any: the course was then opened without the learner's objectives.
-    pub fn error(&self) -> Option<&Diagnostic> {
+    pub(crate) fn error(&self) -> Option<&Diagnostic> {
         self.problems.iter().find(|d| d.is_error())
     }
 
     /// The first error as one line (`objectives.toml:3:1: error: …`).
-    pub fn error_line(&self) -> Option<String> {
+    pub(crate) fn error_line(&self) -> Option<String> {
         self.error().map(|d| d.one_line(self.folder()))
     }
 
     /// Each problem as one line, its position relative to the file's folder.
-    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = String> + '_ {
         self.problems.iter().map(|d| d.one_line(self.folder()))
     }
 
@@ -53,7 +53,7 @@ impl OwnObjectives {
 
 /// Adds the learner's own objectives and key results for `pack`'s course (`objectives.toml` beside the config at
 /// `config`). A file with an error leaves the pack as it was; its problems come back either way.
-pub fn add_own_objectives(pack: &mut Pack, config: &Path) -> OwnObjectives {
+pub(crate) fn add_own_objectives(pack: &mut Pack, config: &Path) -> OwnObjectives {
     let path = objectives_path(config);
     let (personal, mut problems) = Personal::load(&path);
     if !problems.iter().any(Diagnostic::is_error) {
@@ -64,7 +64,7 @@ pub fn add_own_objectives(pack: &mut Pack, config: &Path) -> OwnObjectives {
 
 /// The session of `pack` with the learner's progress and their review parameters (or FSRS's defaults) at
 /// `retention`, at the place `options` ask for, or where the learner left it.
-pub fn session(
+pub(crate) fn session(
     pack: Pack,
     store: &mut Store,
     clock: Rc<dyn Clock>,
@@ -80,13 +80,13 @@ pub fn session(
 
 /// Whether the pack at `path` has a lesson index (it is large, and was opened before) that names the lesson asked
 /// for, if any: then a front end can show its first frame before the rest of the pack is read.
-pub fn at_a_glance(paths: &Paths, path: &Path, lesson: Option<&str>) -> bool {
+pub(crate) fn at_a_glance(paths: &Paths, path: &Path, lesson: Option<&str>) -> bool {
     crate::pack::glance::indexed_file(&paths.cache_dir, path, lesson).is_some()
 }
 
 /// A pack folder, the pack on the course path with this course id, or else the folder a course with this id was
 /// last played from (a course played from a folder off the course path is still found by its id).
-pub fn find_played(
+pub(crate) fn find_played(
     paths: &Paths,
     store: Option<&Store>,
     target: &str,
@@ -104,7 +104,7 @@ pub fn find_played(
 }
 
 /// The folder of the course played last whose pack is still where it was played from, or on the course path.
-pub fn last_played(paths: &Paths, store: &Store) -> Result<Option<PathBuf>, StoreError> {
+pub(crate) fn last_played(paths: &Paths, store: &Store) -> Result<Option<PathBuf>, StoreError> {
     for row in store.courses()? {
         if let Ok(path) = find_played(paths, Some(store), &row.id) {
             return Ok(Some(path));
@@ -123,7 +123,7 @@ fn saved_pack(store: &Store, id: &str) -> Result<Option<PathBuf>, StoreError> {
 
 /// Why no course was found.
 #[derive(Debug, thiserror::Error)]
-pub enum FindError {
+pub(crate) enum FindError {
     #[error(transparent)]
     NoCourse(#[from] crate::app::overview::NoCourse),
     #[error(transparent)]

@@ -16,12 +16,12 @@ use crate::text::sanitize;
 /// A share of questions right on the first try as a whole percentage, rounded down: a lesson shown at the pass
 /// mark's percentage has reached it (4 of 5 is 80%, 79.6% is 79%, never 80%). A lesson without questions is 100%.
 /// Every place that prints a score (the lesson summary, `--plain`, `stats`) goes through this.
-pub fn score_percent(status: &LessonStatus) -> usize {
+pub(crate) fn score_percent(status: &LessonStatus) -> usize {
     crate::app::summary::percent(status.first_try_right, status.questions) as usize
 }
 
 /// Reading minutes as shown to a learner: the pack's estimate rounded up ("about 3 min", as `check` says).
-pub fn reading_minutes(minutes: f64) -> u64 {
+pub(crate) fn reading_minutes(minutes: f64) -> u64 {
     if minutes.is_finite() && minutes > 0.0 {
         minutes.ceil() as u64
     } else {
@@ -31,74 +31,74 @@ pub fn reading_minutes(minutes: f64) -> u64 {
 
 /// One lesson of a course: its id and title, the pack's reading estimate, and the learner's status in it.
 #[derive(Debug, Clone)]
-pub struct LessonOverview {
-    pub id: String,
-    pub title: String,
+pub(crate) struct LessonOverview {
+    pub(crate) id: String,
+    pub(crate) title: String,
     /// The pack's estimate in minutes (front matter, or counted from words and questions at load).
-    pub minutes: f64,
-    pub status: LessonStatus,
+    pub(crate) minutes: f64,
+    pub(crate) status: LessonStatus,
 }
 
 /// Where `play` will open a course: a lesson and a 1-based bite.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NextPosition {
-    pub lesson: String,
-    pub bite: usize,
+pub(crate) struct NextPosition {
+    pub(crate) lesson: String,
+    pub(crate) bite: usize,
 }
 
 /// One course: its pack (if it could be loaded), the learner's progress in it, and time on task.
 #[derive(Debug, Clone)]
-pub struct CourseOverview {
-    pub id: String,
-    pub title: String,
+pub(crate) struct CourseOverview {
+    pub(crate) id: String,
+    pub(crate) title: String,
     /// Where the pack was found, or was last played from.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The first error of a pack that does not load, as `file:line:col: error: message` (`Diagnostic::one_line`).
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// Each lesson's id and status; empty when the pack could not be loaded.
-    pub lessons: Vec<LessonOverview>,
+    pub(crate) lessons: Vec<LessonOverview>,
     /// The position saved in the store, as it was written.
-    pub position: Option<SavedPosition>,
+    pub(crate) position: Option<SavedPosition>,
     /// Where `play` will really open the course (the saved place clamped to the pack as it is now, or where a
     /// finished course starts again); `None` when the pack could not be loaded.
-    pub next: Option<NextPosition>,
-    pub active: ActiveTime,
+    pub(crate) next: Option<NextPosition>,
+    pub(crate) active: ActiveTime,
     /// What the store knows of the course, if it was ever played.
-    pub played: Option<CourseRow>,
+    pub(crate) played: Option<CourseRow>,
     /// The pack is large and still being read in the background (the library only): its lessons are not counted
     /// yet.
-    pub pending: bool,
+    pub(crate) pending: bool,
 }
 
 impl CourseOverview {
-    pub fn complete(&self) -> usize {
+    pub(crate) fn complete(&self) -> usize {
         self.lessons.iter().filter(|l| l.status.complete).count()
     }
 
-    pub fn mastered(&self) -> usize {
+    pub(crate) fn mastered(&self) -> usize {
         self.lessons.iter().filter(|l| l.status.mastered).count()
     }
 
     /// Questions known (right on the first try, or in a review on a later day): mastery's count.
-    pub fn known(&self) -> usize {
+    pub(crate) fn known(&self) -> usize {
         self.lessons.iter().map(|l| l.status.known_count).sum()
     }
 
     /// Questions right on the first try, of those answered.
-    pub fn accuracy(&self) -> Option<(usize, usize)> {
+    pub(crate) fn accuracy(&self) -> Option<(usize, usize)> {
         let answered: usize = self.lessons.iter().map(|l| l.status.answered).sum();
         let right: usize = self.lessons.iter().map(|l| l.status.first_try_right).sum();
         (answered > 0).then_some((right, answered))
     }
 
     /// The course's reading minutes, rounded up once over the sum (as `check`'s summary line does).
-    pub fn reading_minutes(&self) -> u64 {
+    pub(crate) fn reading_minutes(&self) -> u64 {
         reading_minutes(self.lessons.iter().map(|l| l.minutes).sum())
     }
 }
 
 /// The outcome of loading a pack for an overview: the pack, or its first error.
-pub enum Loaded {
+pub(crate) enum Loaded {
     Pack(Box<Pack>),
     Broken {
         id: Option<String>,
@@ -112,7 +112,7 @@ pub enum Loaded {
 }
 
 /// The pack at `path` from its lesson index when that still holds; else read in full ([`load_and_index`]).
-pub fn load_indexed(paths: &Paths, path: &Path) -> Loaded {
+pub(crate) fn load_indexed(paths: &Paths, path: &Path) -> Loaded {
     match pack::glance::summary(&paths.cache_dir, path) {
         pack::glance::Summary::Holds(course, lessons) => Loaded::Indexed(course, lessons),
         _ => load_and_index(paths, path),
@@ -120,19 +120,19 @@ pub fn load_indexed(paths: &Paths, path: &Path) -> Loaded {
 }
 
 /// The pack at `path` read in full, and the lesson index of a large one written for next time.
-pub fn load_and_index(paths: &Paths, path: &Path) -> Loaded {
+pub(crate) fn load_and_index(paths: &Paths, path: &Path) -> Loaded {
     let report = pack::load(path);
     pack::glance::remember(&paths.cache_dir, &report);
     Loaded::from_report(report)
 }
 
-pub fn load_pack(path: &Path) -> Loaded {
+pub(crate) fn load_pack(path: &Path) -> Loaded {
     Loaded::from_report(pack::load(path))
 }
 
 impl Loaded {
     /// The pack of a load report, or its first error.
-    pub fn from_report(report: pack::LoadReport) -> Self {
+    pub(crate) fn from_report(report: pack::LoadReport) -> Self {
         let first_error = report.errors().next().map(|d| d.one_line(Path::new("")));
         let (id, title) = report.course.as_ref().map_or((None, None), |c| {
             (Some(c.id.clone()), Some(c.title.clone()))
@@ -149,7 +149,7 @@ impl Loaded {
 }
 
 /// The overview of a course from a loaded pack (or a broken one) and the store.
-pub fn overview(
+pub(crate) fn overview(
     loaded: &Loaded,
     path: &Path,
     store: Option<&Store>,
@@ -232,7 +232,7 @@ pub fn overview(
 }
 
 /// Every pack on the course path, in course-path order; a broken pack is listed with its first error.
-pub fn on_course_path(
+pub(crate) fn on_course_path(
     paths: &Paths,
     store: Option<&Store>,
     now: i64,
@@ -247,7 +247,7 @@ pub fn on_course_path(
 /// For each course, the index of an earlier course on the course path with the same id, if there is one: two
 /// packs with one course id share their progress, so `list` and the library say so (the second is the one marked;
 /// `play ID` opens the first).
-pub fn duplicate_ids(courses: &[CourseOverview]) -> Vec<Option<usize>> {
+pub(crate) fn duplicate_ids(courses: &[CourseOverview]) -> Vec<Option<usize>> {
     let mut first: HashMap<&str, usize> = HashMap::new();
     courses
         .iter()
@@ -279,10 +279,10 @@ pub fn duplicate_ids(courses: &[CourseOverview]) -> Vec<Option<usize>> {
         listed("the courses there are", ids)
     }
 )]
-pub struct NoCourse {
-    pub target: String,
-    pub ids: Vec<String>,
-    pub searched: Vec<PathBuf>,
+pub(crate) struct NoCourse {
+    pub(crate) target: String,
+    pub(crate) ids: Vec<String>,
+    pub(crate) searched: Vec<PathBuf>,
 }
 
 /// A lesson asked for by an id the pack does not have.
@@ -293,10 +293,10 @@ pub struct NoCourse {
     sanitize(lesson),
     listed("its lessons are", ids)
 )]
-pub struct NoLesson {
-    pub course: String,
-    pub lesson: String,
-    pub ids: Vec<String>,
+pub(crate) struct NoLesson {
+    pub(crate) course: String,
+    pub(crate) lesson: String,
+    pub(crate) ids: Vec<String>,
 }
 
 fn listed(what: &str, ids: &[String]) -> String {
@@ -309,7 +309,7 @@ fn listed(what: &str, ids: &[String]) -> String {
 
 /// A pack folder (any folder: a folder that is not a pack is the loader's to explain), or the pack on the course
 /// path whose course has this id.
-pub fn find_course(paths: &Paths, target: &str) -> Result<PathBuf, NoCourse> {
+pub(crate) fn find_course(paths: &Paths, target: &str) -> Result<PathBuf, NoCourse> {
     let as_path = PathBuf::from(target);
     if as_path.is_dir() {
         return Ok(as_path);
@@ -333,7 +333,7 @@ pub fn find_course(paths: &Paths, target: &str) -> Result<PathBuf, NoCourse> {
 
 /// The packs of these courses, for review: each loaded from where it was last played, else found on the course
 /// path by its id. A course whose pack cannot be found or loaded is left out (its items wait until it can).
-pub fn packs_of(
+pub(crate) fn packs_of(
     paths: &Paths,
     store: &Store,
     ids: &[&str],
@@ -366,7 +366,7 @@ pub fn packs_of(
 
 /// The review queue of one course or all at `now` (every scheduled item when studying `ahead`), its items found in
 /// their packs, with the learner's scheduler.
-pub fn review_queue(
+pub(crate) fn review_queue(
     paths: &Paths,
     store: &Store,
     course: Option<&str>,
@@ -388,26 +388,26 @@ pub fn review_queue(
 /// A key result where it stands: its measure, value and target, whether it is met, and whether it is the learner's
 /// own (`objectives.toml`) rather than the course's.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KeyResultStanding {
-    pub id: String,
+pub(crate) struct KeyResultStanding {
+    pub(crate) id: String,
     /// The key result's text, as the pack or `objectives.toml` has it.
-    pub text: String,
-    pub measure: pack::Measure,
+    pub(crate) text: String,
+    pub(crate) measure: pack::Measure,
     /// A share from 0 to 1, or minutes; `None` when nothing is measured yet.
-    pub value: Option<f64>,
-    pub target: f64,
-    pub met: bool,
-    pub own: bool,
+    pub(crate) value: Option<f64>,
+    pub(crate) target: f64,
+    pub(crate) met: bool,
+    pub(crate) own: bool,
     /// As `stats` and the dashboard write it: `Branching fluency: mastery 60% (target 80%)`, `· your own` after the
     /// learner's.
-    pub line: String,
+    pub(crate) line: String,
     /// How far along, 0 to 1.
-    pub ratio: f64,
+    pub(crate) ratio: f64,
 }
 
 /// Every key result of `pack`'s course now, the course's and the learner's own (`personal`, whose problems are
 /// `play`'s to report); nothing is asked of the store for a course with none.
-pub fn key_result_standing(
+pub(crate) fn key_result_standing(
     pack: &Pack,
     personal: &pack::Personal,
     store: &Store,
@@ -464,13 +464,13 @@ pub fn key_result_standing(
 }
 
 /// The learner's own objectives and key results (`objectives.toml` beside the config), for every course.
-pub fn personal_objectives(paths: &Paths) -> pack::Personal {
+pub(crate) fn personal_objectives(paths: &Paths) -> pack::Personal {
     pack::Personal::load(&crate::app::config::objectives_path(&paths.config)).0
 }
 
 /// Every key result of these courses against its target, the course's and the learner's own, as the dashboard and
 /// `stats` show them: its line and how far along, 0 to 1 (see [`KeyResultStanding`]).
-pub fn key_results(
+pub(crate) fn key_results(
     paths: &Paths,
     store: &Store,
     ids: &[&str],
@@ -493,7 +493,7 @@ pub fn key_results(
 }
 
 /// `Ok` when `lesson` is none or one of the course's lessons.
-pub fn require_lesson(
+pub(crate) fn require_lesson(
     course: &str,
     lessons: &[pack::Lesson],
     lesson: Option<&str>,

@@ -15,11 +15,11 @@ pub struct Paths {
     /// The config file (`--config`, `MORSEL_CONFIG`).
     pub config: PathBuf,
     /// morsel's data directory.
-    pub data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// What can be rebuilt from the packs at any time (`$XDG_CACHE_HOME/morsel`): the lesson index of large packs.
     pub cache_dir: PathBuf,
     /// Where courses are looked for (`--courses`, `MORSEL_COURSES`), in order.
-    pub courses: Vec<PathBuf>,
+    pub(crate) courses: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +65,7 @@ impl Paths {
 
     /// The data folder's `courses/`, where the bundled courses are installed, when it is on the course path
     /// (always, unless `--courses` or `MORSEL_COURSES` replaces the path).
-    pub fn bundled_home(&self) -> Option<PathBuf> {
+    pub(crate) fn bundled_home(&self) -> Option<PathBuf> {
         let home = self.data_dir.join("courses");
         self.courses.contains(&home).then_some(home)
     }
@@ -73,7 +73,7 @@ impl Paths {
     /// Every pack on the course path: an entry that is itself a pack, or the packs directly inside it, in name
     /// order; the first pack found with a given directory wins, and an installed bundled course gives way to a
     /// pack with its id (`bundled::shadowed`).
-    pub fn packs(&self) -> Vec<PathBuf> {
+    pub(crate) fn packs(&self) -> Vec<PathBuf> {
         let mut packs = self.all_packs();
         let shadowed = crate::app::bundled::shadowed(&packs);
         packs.retain(|p| !shadowed.iter().any(|(gone, _)| gone == p));
@@ -81,7 +81,7 @@ impl Paths {
     }
 
     /// Every pack on the course path, installed bundled copies that another pack shadows included.
-    pub fn all_packs(&self) -> Vec<PathBuf> {
+    pub(crate) fn all_packs(&self) -> Vec<PathBuf> {
         let mut packs: Vec<PathBuf> = Vec::new();
         for dir in &self.courses {
             let found = if is_pack(dir) {

@@ -18,17 +18,17 @@ use crate::store::{Store, StoreError};
 
 /// A plan and what it was made from.
 #[derive(Debug)]
-pub struct Report {
-    pub plan: Plan,
-    pub pace: Pace,
+pub(crate) struct Report {
+    pub(crate) plan: Plan,
+    pub(crate) pace: Pace,
     /// The course whose bites the plan reads (COURSE, or the one played last), if there is one.
-    pub course: Option<(String, String)>,
+    pub(crate) course: Option<(String, String)>,
     /// Due items passed over because their course's pack is not at hand or no longer has them.
-    pub unplayable: usize,
+    pub(crate) unplayable: usize,
     /// Candidates before the box was applied: (due items read, of those the box could hold; missed; bites left).
-    pub candidates: (usize, usize, usize),
+    pub(crate) candidates: (usize, usize, usize),
     /// The estimate of the first bite left out, if one was.
-    pub next_bite_seconds: Option<u32>,
+    pub(crate) next_bite_seconds: Option<u32>,
 }
 
 /// The packs a plan may draw on, by course id: `current` (COURSE, if given) first, then the course path, then
@@ -66,7 +66,7 @@ impl Packs {
 
 /// Plans `minutes` at `now`. `current`: the pack of COURSE when one was named (then only its items are reviewed);
 /// without it, reviews of every course and bites of the course played last (or the first on the course path).
-pub fn gather(
+pub(crate) fn gather(
     paths: &Paths,
     store: Option<&Store>,
     current: Option<Pack>,
@@ -175,14 +175,14 @@ fn due_reviews(
 
 /// A time box planned: the box, and the course whose bites it reads (when it plans any).
 pub struct Planned {
-    pub timebox: Timebox,
-    pub course: Option<PathBuf>,
+    pub(crate) timebox: Timebox,
+    pub(crate) course: Option<PathBuf>,
 }
 
 /// Plans a time box of `minutes` at `now` (`gather`: due reviews, then missed questions, then the
 /// bites of `course`, or of the course played last, that fit), for every front end. `reviews_only` leaves the
 /// bites out. An error says why nothing can be planned.
-pub fn plan(
+pub(crate) fn plan(
     paths: &Paths,
     store: &Store,
     course: Option<&Path>,
@@ -218,7 +218,7 @@ pub fn plan(
 }
 
 /// The box's reviews as a review queue, in the plan's order (due reviews first, then missed questions).
-pub fn planned_reviews(
+pub(crate) fn planned_reviews(
     paths: &Paths,
     store: &Store,
     reviews: &[(String, String)],

@@ -11,50 +11,50 @@ use crate::pack::{Exercise, Pack};
 use crate::store::{DueItem, FittedParameters, Store, StoreError};
 
 /// Days in the due forecast, today first.
-pub const FORECAST_DAYS: usize = 14;
+pub(crate) const FORECAST_DAYS: usize = 14;
 
 /// What `stats` reports: the played courses (or one), and spaced review over them.
 #[derive(Debug, Clone)]
-pub struct Stats {
-    pub courses: Vec<CourseStats>,
-    pub review: ReviewSummary,
+pub(crate) struct Stats {
+    pub(crate) courses: Vec<CourseStats>,
+    pub(crate) review: ReviewSummary,
 }
 
 #[derive(Debug, Clone)]
-pub struct CourseStats {
-    pub overview: CourseOverview,
-    pub review: CourseReview,
+pub(crate) struct CourseStats {
+    pub(crate) overview: CourseOverview,
+    pub(crate) review: CourseReview,
     /// Every key result against its target, the course's and the learner's own (none when the pack is not at hand).
-    pub key_results: Vec<overview::KeyResultStanding>,
+    pub(crate) key_results: Vec<overview::KeyResultStanding>,
 }
 
 /// A course's review items.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CourseReview {
+pub(crate) struct CourseReview {
     /// Cards and questions in review, gone from the pack or not.
-    pub items: usize,
+    pub(crate) items: usize,
     /// Items whose content in the pack differs from what was last reviewed; `None` when the pack is not loaded.
-    pub edited: Option<usize>,
+    pub(crate) edited: Option<usize>,
     /// Items whose id is no longer in the pack: out of the queue, their history kept; `None` likewise.
-    pub left: Option<usize>,
+    pub(crate) left: Option<usize>,
     /// Items due on each of the next days, today first (overdue ones today); items gone from the pack left out.
-    pub forecast: [usize; FORECAST_DAYS],
+    pub(crate) forecast: [usize; FORECAST_DAYS],
 }
 
 /// Spaced review over the reported courses.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReviewSummary {
+pub(crate) struct ReviewSummary {
     /// The learner's fitted parameters, or `None`: FSRS-6's defaults.
-    pub parameters: Option<FittedParameters>,
-    pub desired_retention: f32,
+    pub(crate) parameters: Option<FittedParameters>,
+    pub(crate) desired_retention: f32,
     /// The local date of each forecast day, `YYYY-MM-DD`.
-    pub dates: Vec<String>,
+    pub(crate) dates: Vec<String>,
     /// The courses' forecasts added up.
-    pub forecast: [usize; FORECAST_DAYS],
+    pub(crate) forecast: [usize; FORECAST_DAYS],
 }
 
 /// Where a course's review items stand against its pack as it is now (`None`: the pack could not be loaded).
-pub fn course_review(items: &[DueItem], pack: Option<&Pack>) -> CourseReview {
+pub(crate) fn course_review(items: &[DueItem], pack: Option<&Pack>) -> CourseReview {
     let hashes: Option<HashMap<&str, String>> = pack.map(|p| {
         p.lessons
             .iter()
@@ -97,7 +97,7 @@ pub fn course_review(items: &[DueItem], pack: Option<&Pack>) -> CourseReview {
 
 /// The played courses (or only `course`), most recently played first, and spaced review over them, as of `now`.
 /// A pack is looked for on the course path by id, then where it was last played from.
-pub fn gather(
+pub(crate) fn gather(
     paths: &Paths,
     store: Option<&Store>,
     course: Option<&str>,

@@ -30,7 +30,7 @@ use crate::pack::{Lesson, Measure, Pack};
 use crate::render::{self, Styles};
 
 /// `part` of `whole` as a whole percentage, rounded down (100 when `whole` is 0: nothing to get wrong).
-pub fn percent(part: usize, whole: usize) -> u32 {
+pub(crate) fn percent(part: usize, whole: usize) -> u32 {
     if whole == 0 {
         return 100;
     }
@@ -38,13 +38,13 @@ pub fn percent(part: usize, whole: usize) -> u32 {
 }
 
 /// A pass mark (0 to 1) as a whole percentage, rounded to the nearest.
-pub fn pass_percent(pass_mark: f64) -> u32 {
+pub(crate) fn pass_percent(pass_mark: f64) -> u32 {
     (pass_mark.clamp(0.0, 1.0) * 100.0).round() as u32
 }
 
 /// Where a lesson stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     /// Complete, the share of questions known reaches the pass mark, and every card was recalled at its last
     /// rating.
     Mastered,
@@ -55,7 +55,7 @@ pub enum Standing {
 }
 
 impl Standing {
-    pub fn of(status: &LessonStatus) -> Self {
+    pub(crate) fn of(status: &LessonStatus) -> Self {
         if status.mastered {
             Standing::Mastered
         } else if status.complete {
@@ -66,7 +66,7 @@ impl Standing {
     }
 
     /// The standing in one sentence.
-    pub fn sentence(self) -> &'static str {
+    pub(crate) fn sentence(self) -> &'static str {
         match self {
             Standing::Mastered => "Mastered.",
             Standing::NotMastered => {
@@ -79,40 +79,40 @@ impl Standing {
 
 /// A question not right on the first try of its latest round (or not answered yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Missed {
-    pub id: String,
+pub(crate) struct Missed {
+    pub(crate) id: String,
     /// The first non-blank line of its prompt, Markdown as written.
-    pub prompt: String,
+    pub(crate) prompt: String,
 }
 
 /// A lesson's summary, as the end of a lesson shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LessonSummary {
+pub(crate) struct LessonSummary {
     /// The lesson's title, as the pack has it.
-    pub title: String,
-    pub questions: usize,
+    pub(crate) title: String,
+    pub(crate) questions: usize,
     /// Questions whose very first attempt was right.
-    pub first_try_right: usize,
+    pub(crate) first_try_right: usize,
     /// Questions known, what mastery counts: right on the first try, or in a review on a later day.
-    pub known: usize,
+    pub(crate) known: usize,
     /// Questions right only on the first attempt of a retry: practice, said as such, never as first try.
-    pub right_on_retry: usize,
+    pub(crate) right_on_retry: usize,
     /// The first-try score, in whole percent ([`percent`]).
-    pub score: u32,
+    pub(crate) score: u32,
     /// The share of questions known, in whole percent ([`percent`]): what the pass mark is held against.
-    pub known_score: u32,
+    pub(crate) known_score: u32,
     /// The course's pass mark, in whole percent ([`pass_percent`]).
-    pub pass_mark: u32,
+    pub(crate) pass_mark: u32,
     /// Flashcards, and those recalled (Hard, Good or Easy) at their last rating: mastery needs every one.
-    pub cards: usize,
-    pub cards_recalled: usize,
-    pub standing: Standing,
+    pub(crate) cards: usize,
+    pub(crate) cards_recalled: usize,
+    pub(crate) standing: Standing,
     /// In lesson order.
-    pub missed: Vec<Missed>,
+    pub(crate) missed: Vec<Missed>,
 }
 
 impl LessonSummary {
-    pub fn new(lesson: &Lesson, status: &LessonStatus, pass_mark: f64) -> Self {
+    pub(crate) fn new(lesson: &Lesson, status: &LessonStatus, pass_mark: f64) -> Self {
         let missed = status
             .missed
             .iter()
@@ -145,14 +145,14 @@ impl LessonSummary {
     }
 
     /// `End of lesson: TITLE.`
-    pub fn heading(&self) -> String {
+    pub(crate) fn heading(&self) -> String {
         format!("End of lesson: {}.", text(&self.title))
     }
 
     /// `Right on the first try: 5 of 7 (71%). Pass mark: 80%.`; `None` for a lesson without questions. When
     /// reviews made more questions known than were right on the first try, the pass mark goes to the known line
     /// (`known_line`), the figure mastery holds against it.
-    pub fn score_line(&self) -> Option<String> {
+    pub(crate) fn score_line(&self) -> Option<String> {
         (self.questions > 0).then(|| {
             let first = format!(
                 "Right on the first try: {} of {} ({}%).",
@@ -168,7 +168,7 @@ impl LessonSummary {
 
     /// `Known: 6 of 7 (85%), right the first time or in a review on a later day. Pass mark: 80%.`: mastery's
     /// figure; `None` when it is the first-try figure.
-    pub fn known_line(&self) -> Option<String> {
+    pub(crate) fn known_line(&self) -> Option<String> {
         (self.questions > 0 && self.known != self.first_try_right).then(|| {
             format!(
                 "Known: {} of {} ({}%), right the first time or in a review on a later day. Pass mark: {}%.",
@@ -178,7 +178,7 @@ impl LessonSummary {
     }
 
     /// The standing in one sentence, naming cards where they are what holds the lesson back.
-    pub fn standing_line(&self) -> &'static str {
+    pub(crate) fn standing_line(&self) -> &'static str {
         match self.standing {
             Standing::NotMastered
                 if self.cards_recalled < self.cards
@@ -195,14 +195,14 @@ impl LessonSummary {
 
     /// `Cards recalled: 2 of 3.`: cards rated Hard, Good or Easy at their last rating (mastery needs all);
     /// `None` for a lesson without cards.
-    pub fn cards_line(&self) -> Option<String> {
+    pub(crate) fn cards_line(&self) -> Option<String> {
         (self.cards > 0)
             .then(|| format!("Cards recalled: {} of {}.", self.cards_recalled, self.cards))
     }
 
     /// `Right on retry: 3 of 3 (practice: a spaced review is what counts).`; `None` when no question was right
     /// only on a retry.
-    pub fn retry_line(&self) -> Option<String> {
+    pub(crate) fn retry_line(&self) -> Option<String> {
         (self.right_on_retry > 0).then(|| {
             format!(
                 "Right on retry: {} of {} (practice: a review on another day is what counts).",
@@ -212,12 +212,12 @@ impl LessonSummary {
     }
 
     /// `Missed 2:`, the line above the list of missed questions; `None` when none was missed.
-    pub fn missed_heading(&self) -> Option<String> {
+    pub(crate) fn missed_heading(&self) -> Option<String> {
         (!self.missed.is_empty()).then(|| format!("Missed {}:", self.missed.len()))
     }
 
     /// The whole summary as plain lines: heading, score, standing, then the missed questions as `- prompt`.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         let mut lines = vec![self.heading()];
         lines.extend(self.score_line());
         lines.extend(self.known_line());
@@ -234,17 +234,17 @@ impl LessonSummary {
 
 /// A course's summary, as its end shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CourseSummary {
+pub(crate) struct CourseSummary {
     /// The course's title, as the pack has it.
-    pub title: String,
-    pub lessons: usize,
-    pub complete: usize,
-    pub mastered: usize,
+    pub(crate) title: String,
+    pub(crate) lessons: usize,
+    pub(crate) complete: usize,
+    pub(crate) mastered: usize,
 }
 
 impl CourseSummary {
     /// `standing` is `(complete, mastered)`, as `Session::course_standing` gives it.
-    pub fn new(pack: &Pack, standing: (usize, usize)) -> Self {
+    pub(crate) fn new(pack: &Pack, standing: (usize, usize)) -> Self {
         Self {
             title: pack.course.title.clone(),
             lessons: pack.lessons.len(),
@@ -254,7 +254,7 @@ impl CourseSummary {
     }
 
     /// `Course complete: TITLE.`, the counts, and what the next start does.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         let n = self.lessons;
         vec![
             format!("Course complete: {}.", text(&self.title)),
@@ -274,14 +274,14 @@ impl CourseSummary {
 
 /// A key result as a lesson's end or the course's summary shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KeyResultLine {
+pub(crate) struct KeyResultLine {
     /// The key result's text, as the pack has it.
-    pub text: String,
-    pub measure: Measure,
-    pub before: Option<f64>,
-    pub now: Option<f64>,
-    pub target: f64,
-    pub met: bool,
+    pub(crate) text: String,
+    pub(crate) measure: Measure,
+    pub(crate) before: Option<f64>,
+    pub(crate) now: Option<f64>,
+    pub(crate) target: f64,
+    pub(crate) met: bool,
 }
 
 impl From<&Change> for KeyResultLine {
@@ -300,7 +300,7 @@ impl From<&Change> for KeyResultLine {
 impl KeyResultLine {
     /// A value of `measure`: a share as a whole percentage rounded down (as [`percent`]), minutes whole or, under
     /// ten, with one decimal when they have one; `none yet` for nothing measured.
-    pub fn value(measure: Measure, value: Option<f64>) -> String {
+    pub(crate) fn value(measure: Measure, value: Option<f64>) -> String {
         match value {
             None => "none yet".to_string(),
             Some(v) if measure.is_share() => {
@@ -312,7 +312,7 @@ impl KeyResultLine {
     }
 
     /// `Branching fluency: mastery 40% → 60% (target 80%)`; the value alone when it did not move.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let now = Self::value(self.measure, self.now);
         let before = Self::value(self.measure, self.before);
         let values = if before == now {
@@ -345,7 +345,7 @@ fn key_result_lines(heading: &str, changes: &[Change]) -> Vec<String> {
 
 /// `Key results this lesson moved:` and a `- ` line for each whose shown value moved (a few seconds of practice
 /// do not make `0.0 min → 0.0 min`); nothing when it moved none.
-pub fn lesson_key_results(changes: &[Change]) -> Vec<String> {
+pub(crate) fn lesson_key_results(changes: &[Change]) -> Vec<String> {
     let moved: Vec<Change> = changes
         .iter()
         .filter(|c| {
@@ -358,7 +358,7 @@ pub fn lesson_key_results(changes: &[Change]) -> Vec<String> {
 }
 
 /// `Key results:` and a `- ` line for each of the course's; nothing when it declares none.
-pub fn course_key_results(changes: &[Change]) -> Vec<String> {
+pub(crate) fn course_key_results(changes: &[Change]) -> Vec<String> {
     key_result_lines("Key results:", changes)
 }
 

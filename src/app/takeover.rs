@@ -4,7 +4,7 @@
 use crate::text::sanitize;
 
 /// The question asked when another live player holds the course.
-pub fn question(course_id: &str, holder: &str) -> String {
+pub(crate) fn question(course_id: &str, holder: &str) -> String {
     format!(
         "{} is open in another terminal ({holder}). Take over here? The other one will stop saving and show why.",
         sanitize(course_id)
@@ -12,5 +12,5 @@ pub fn question(course_id: &str, holder: &str) -> String {
 }
 
 /// What a player that lost the course says.
-pub const TAKEN_OVER: &str =
+pub(crate) const TAKEN_OVER: &str =
     "This course was taken over in another terminal; your progress up to here is saved";

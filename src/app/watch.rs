@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// Every file under a folder with its size and modification time, sorted by path.
-pub type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+pub(crate) type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
 
 /// Files at most this deep, and at most this many, so that a pack pointed at a huge folder stays cheap.
 const MAX_DEPTH: usize = 8;
 const MAX_FILES: usize = 20_000;
 
 /// The fingerprint of the files under `root` now.
-pub fn fingerprint(root: &Path) -> Fingerprint {
+pub(crate) fn fingerprint(root: &Path) -> Fingerprint {
     let mut files = Vec::new();
     let mut stack = vec![(root.to_path_buf(), 0)];
     while let Some((dir, depth)) = stack.pop() {
@@ -58,7 +58,7 @@ impl PackWatcher {
     }
 
     /// Whether any file was added, removed or saved since the last call.
-    pub fn changed(&mut self) -> bool {
+    pub(crate) fn changed(&mut self) -> bool {
         let now = fingerprint(&self.root);
         let changed = now != self.last;
         self.last = now;

@@ -17,7 +17,7 @@ use super::{ColorChoice, Format};
 
 /// Loads every pack; returns the reports in the order given. A pack whose course id is also the id of a pack
 /// checked before it (another folder) gets a warning at its id naming that pack.
-pub fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
+pub(crate) fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
     let mut reports: Vec<LoadReport> = paths.iter().map(|p| pack::load_outline(p)).collect();
     let mut first: HashMap<String, (PathBuf, Option<PathBuf>)> = HashMap::new();
     for report in &mut reports {
@@ -45,7 +45,7 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<LoadReport> {
 }
 
 /// Whether any report holds an error.
-pub fn any_errors(reports: &[LoadReport]) -> bool {
+pub(crate) fn any_errors(reports: &[LoadReport]) -> bool {
     reports.iter().any(LoadReport::has_errors)
 }
 
@@ -241,7 +241,7 @@ fn slash_path(path: &Path) -> String {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Pack directories (each holding a course.toml).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -256,7 +256,7 @@ pub struct Args {
 }
 
 /// `morsel check`: exit 1 when a pack has errors; with `--watch`, checks again on every save until interrupted.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let ansi = args.color.enabled(&io::stdout());

@@ -5,13 +5,13 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell to complete in.
     #[arg(value_enum)]
     shell: clap_complete::Shell,
 }
 
-pub fn run(args: Args, mut command: clap::Command) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, mut command: clap::Command) -> anyhow::Result<ExitCode> {
     // Generated into memory: clap_complete panics on a write error, and `… | head` is not one.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "morsel", &mut script);

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use super::{Global, feedback, notes};
 
 /// The FSRS optimizer's columns, in its order.
-pub const CSV_HEADER: &str = "card_id,review_time,review_rating,review_state,review_duration";
+pub(crate) const CSV_HEADER: &str =
+    "card_id,review_time,review_rating,review_state,review_duration";
 
 /// A stable number for an item, the optimizer's `card_id`: the first 63 bits of the FNV-1a hash of its course id and
 /// item id (as `learn::schedule::content_hash` computes it), so the same item has the same number in every export, on every
@@ -29,7 +30,7 @@ pub fn card_id(course_id: &str, item_id: &str) -> i64 {
 /// The graded reviews as CSV: `card_id,review_time,review_rating,review_state,review_duration`, the time in UTC
 /// milliseconds, the rating 1-4, the FSRS state before the review (0 new, 1 learning, 2 review, 3 relearning), the
 /// duration in milliseconds. Practice rows are left out: they were not graded and did not change the schedule.
-pub fn write_csv(log: &[LogRow], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_csv(log: &[LogRow], out: &mut dyn Write) -> io::Result<()> {
     let mut out = io::BufWriter::new(out);
     writeln!(out, "{CSV_HEADER}")?;
     for r in log.iter().filter(|r| r.review_kind != ReviewKind::Practice) {
@@ -69,7 +70,7 @@ struct JsonReview<'a> {
 }
 
 /// Every row of the log, practice included, with every column of `review_log` and the CSV's `card_id`.
-pub fn write_json(log: &[LogRow], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(log: &[LogRow], out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonLog {
         reviews: log
             .iter()
@@ -94,14 +95,14 @@ pub fn write_json(log: &[LogRow], out: &mut dyn Write) -> io::Result<()> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     Csv,
     Json,
 }
 
 /// What `morsel export` writes.
 #[derive(Debug, clap::Subcommand)]
-pub enum Args {
+pub(crate) enum Args {
     /// The review log: CSV in the FSRS optimizer's columns (graded reviews only), or JSON with every column.
     Reviews {
         /// Only this course.
@@ -136,7 +137,7 @@ pub enum Args {
     },
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let paths = global.paths()?;
     let stdout = io::stdout();
     let mut out = stdout.lock();

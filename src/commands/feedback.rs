@@ -15,27 +15,27 @@ use crate::text::sanitize;
 
 /// What one bite's learners said and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct BiteFeedback {
-    pub course_id: String,
-    pub lesson_id: String,
-    pub lesson_title: String,
-    pub bite: usize,
-    pub first_line: String,
-    pub clear: u32,
-    pub unclear: u32,
-    pub comments: Vec<String>,
+pub(crate) struct BiteFeedback {
+    pub(crate) course_id: String,
+    pub(crate) lesson_id: String,
+    pub(crate) lesson_title: String,
+    pub(crate) bite: usize,
+    pub(crate) first_line: String,
+    pub(crate) clear: u32,
+    pub(crate) unclear: u32,
+    pub(crate) comments: Vec<String>,
     /// Notes marked as questions for the author.
-    pub questions: Vec<String>,
+    pub(crate) questions: Vec<String>,
     /// First attempts at the bite's questions (round 1, attempt 1).
-    pub first_tries: u32,
+    pub(crate) first_tries: u32,
     /// Of those, wrong or skipped.
-    pub missed_first_try: u32,
+    pub(crate) missed_first_try: u32,
 }
 
 /// The rows of `export feedback`: every bite with a rating, a question for the author, or an answered question,
 /// placed by its course's pack (`packs` by course id; a bite the pack no longer has comes after, under its lesson
 /// id). Answers to questions the pack no longer has cannot be placed in a bite and are left out.
-pub fn gather(
+pub(crate) fn gather(
     feedback: &[FeedbackRow],
     notes: &[NoteRow],
     answers: &[AnswerRow],
@@ -112,7 +112,7 @@ pub fn gather(
     rows.into_values().collect()
 }
 
-pub const FEEDBACK_HEADER: [&str; 11] = [
+pub(crate) const FEEDBACK_HEADER: [&str; 11] = [
     "course_id",
     "lesson_id",
     "lesson_title",
@@ -142,7 +142,7 @@ fn joined(texts: &[String]) -> String {
         .join("\n")
 }
 
-pub fn write_feedback_csv(rows: &[BiteFeedback], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_feedback_csv(rows: &[BiteFeedback], out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(FEEDBACK_HEADER).map_err(csv_error)?;
     for r in rows {
@@ -169,11 +169,11 @@ struct FeedbackDoc<'a> {
     bites: &'a [BiteFeedback],
 }
 
-pub fn write_feedback_json(rows: &[BiteFeedback], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_feedback_json(rows: &[BiteFeedback], out: &mut dyn Write) -> io::Result<()> {
     super::write_json(&FeedbackDoc { bites: rows }, out)
 }
 
-pub const ANSWERS_HEADER: [&str; 15] = [
+pub(crate) const ANSWERS_HEADER: [&str; 15] = [
     "source",
     "course_id",
     "lesson_id",
@@ -193,7 +193,7 @@ pub const ANSWERS_HEADER: [&str; 15] = [
 
 /// Every attempt, one row each: `source` is `lesson` (round and attempt as the lesson counted them) or `review`
 /// (the review's rating 1-4 and kind; right when rated Hard or better).
-pub fn write_answers_csv(rows: &[AnswerRow], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_answers_csv(rows: &[AnswerRow], out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(ANSWERS_HEADER).map_err(csv_error)?;
     let flag = |b: bool| if b { "1" } else { "0" }.to_string();
@@ -245,7 +245,7 @@ struct AnswersDoc<'a> {
 }
 
 /// The same rows as JSON; `write_json` escapes every control character.
-pub fn write_answers_json(rows: &[AnswerRow], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_answers_json(rows: &[AnswerRow], out: &mut dyn Write) -> io::Result<()> {
     let answers = rows
         .iter()
         .map(|r| JsonAnswer {

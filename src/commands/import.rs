@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 /// The formats `morsel import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     Gift,
     Anki,
     Mdbook,
@@ -19,14 +19,14 @@ pub enum Source {
 
 /// What the pack is called: `--id` and `--title`, else made from the folder's and the source's names.
 #[derive(Debug, Default)]
-pub struct Names {
-    pub id: Option<String>,
-    pub title: Option<String>,
+pub(crate) struct Names {
+    pub(crate) id: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 /// Imports `source` into a new pack in `dir`, then loads it. Writes the summary (and any error the new pack has)
 /// to `out`; returns whether the pack loads without errors. Nothing is written when nothing could be imported.
-pub fn import_into(
+pub(crate) fn import_into(
     from: Source,
     source: &Path,
     dir: &Path,
@@ -129,7 +129,7 @@ fn summary(imported: &Import, dir: &Path, out: &mut dyn Write) -> std::io::Resul
 
 /// What `morsel import` reads.
 #[derive(Debug, clap::Subcommand)]
-pub enum Args {
+pub(crate) enum Args {
     /// Moodle's GIFT quiz format: each `$CATEGORY` a lesson, each question a bite.
     Gift(From),
     /// Anki's "Notes in Plain Text" export (.txt): each deck a lesson, each note a card.
@@ -139,23 +139,23 @@ pub enum Args {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct From {
+pub(crate) struct From {
     /// The file (or, for mdbook, the book's folder) to import.
     #[arg(value_name = "SOURCE")]
-    pub source: PathBuf,
+    pub(crate) source: PathBuf,
     /// The new pack's folder; it must not exist yet, or be empty.
     #[arg(short, long, value_name = "DIR")]
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// The course id [default: from the folder's name]
     #[arg(long, value_name = "ID")]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// The course title [default: the source's own, else its file name]
     #[arg(long, value_name = "TITLE")]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 /// `morsel import`: exit 1 when the new pack has errors.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (source, from) = match args {
         Args::Gift(from) => (Source::Gift, from),
         Args::Anki(from) => (Source::Anki, from),

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::Global;
 use crate::store::Store;
 
-pub fn run(global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(global: &Global) -> anyhow::Result<ExitCode> {
     let settings = global.settings()?;
     let store = Store::open(&settings.paths.db)?;
     super::play::full_screen(crate::tui::Start::Library, settings, store)

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use super::{Format, Global, SanitisedLines};
 
-pub fn write_text(
+pub(crate) fn write_text(
     courses: &[CourseOverview],
     paths: &Paths,
     out: &mut dyn Write,
@@ -103,7 +103,7 @@ struct JsonLessonMinutes<'a> {
     reading_minutes: u64,
 }
 
-pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result<()> {
     let duplicates = overview::duplicate_ids(courses);
     let doc = JsonList {
         courses: courses
@@ -136,12 +136,12 @@ pub fn write_json(courses: &[CourseOverview], out: &mut dyn Write) -> io::Result
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let paths = global.paths()?;
     let store = crate::store::Store::open_read_only(&paths.db)?;

@@ -10,13 +10,13 @@ use anyhow::Context as _;
 use crate::text::sanitize;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Write morsel.1 and a page for every command (morsel-play.1, …) into this folder, created when missing.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
 }
 
-pub fn run(args: Args, command: clap::Command) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, command: clap::Command) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match args.dir {

@@ -4,26 +4,26 @@
 //! behave the same.
 
 pub mod check;
-pub mod completions;
+pub(crate) mod completions;
 pub mod export;
-pub mod feedback;
-pub mod import;
-pub mod library;
-pub mod list;
-pub mod man;
-pub mod new;
-pub mod notes;
-pub mod optimize;
-pub mod paths;
-pub mod plan;
-pub mod play;
-pub mod preview;
+pub(crate) mod feedback;
+pub(crate) mod import;
+pub(crate) mod library;
+pub(crate) mod list;
+pub(crate) mod man;
+pub(crate) mod new;
+pub(crate) mod notes;
+pub(crate) mod optimize;
+pub(crate) mod paths;
+pub(crate) mod plan;
+pub(crate) mod play;
+pub(crate) mod preview;
 pub mod print;
-pub mod review;
-pub mod stats;
-pub mod status;
-pub mod sync;
-pub mod xapi;
+pub(crate) mod review;
+pub(crate) mod stats;
+pub(crate) mod status;
+pub(crate) mod sync;
+pub(crate) mod xapi;
 
 /// Review histories written through SQL, shared with the end-to-end tests.
 #[cfg(test)]
@@ -42,16 +42,16 @@ use crate::app::paths::Paths;
 use crate::pack::{LoadReport, Pack};
 use crate::render::Styles;
 use crate::text::sanitize;
-pub use crate::text::words::{minutes, plural};
+pub(crate) use crate::text::words::{minutes, plural};
 use crate::tui::context::Settings;
 use crate::tui::keymap::Keymap;
 
 /// Options that every command takes, before or after its name.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// The progress database [default: $XDG_DATA_HOME/morsel/progress.db]
     #[arg(long, global = true, env = "MORSEL_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
     /// Where to look for courses, in order; `:`-separated in MORSEL_COURSES [default: ./courses, then
     /// $XDG_DATA_HOME/morsel/courses]
     #[arg(
@@ -61,15 +61,15 @@ pub struct Global {
         value_name = "DIR",
         value_delimiter = ':'
     )]
-    pub courses: Vec<PathBuf>,
+    pub(crate) courses: Vec<PathBuf>,
     /// The config file [default: $XDG_CONFIG_HOME/morsel/config.toml]
     #[arg(long, global = true, env = "MORSEL_CONFIG", value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 }
 
 impl Global {
     /// Where things are, from the flags, the environment and the XDG defaults.
-    pub fn paths(&self) -> anyhow::Result<Paths> {
+    pub(crate) fn paths(&self) -> anyhow::Result<Paths> {
         Ok(Paths::resolve(
             self.db.clone(),
             self.config.clone(),
@@ -78,7 +78,7 @@ impl Global {
     }
 
     /// Paths, config, keys and theme, for the commands that play (the store is opened once the course is known).
-    pub fn settings(&self) -> anyhow::Result<Settings> {
+    pub(crate) fn settings(&self) -> anyhow::Result<Settings> {
         let paths = self.paths()?;
         let config = Config::load(&paths.config)?;
         let keymap =
@@ -104,13 +104,13 @@ impl Global {
 
 /// Text for people, or JSON for programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -118,7 +118,7 @@ pub enum ColorChoice {
 
 impl ColorChoice {
     /// `auto` colours only a terminal, and never when `NO_COLOR` is set (https://no-color.org).
-    pub fn enabled(self, stream: &impl IsTerminal) -> bool {
+    pub(crate) fn enabled(self, stream: &impl IsTerminal) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -130,7 +130,7 @@ impl ColorChoice {
 }
 
 /// The full screen needs a terminal on both ends.
-pub fn require_terminal() -> anyhow::Result<()> {
+pub(crate) fn require_terminal() -> anyhow::Result<()> {
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         Ok(())
     } else {
@@ -141,7 +141,7 @@ pub fn require_terminal() -> anyhow::Result<()> {
 }
 
 /// The loaded pack, or its errors on stderr (sanitised) and a failure naming `morsel check`.
-pub fn playable(report: LoadReport) -> anyhow::Result<Pack> {
+pub(crate) fn playable(report: LoadReport) -> anyhow::Result<Pack> {
     let path = report.root.clone();
     report.into_pack().map_err(|report| {
         for d in report.errors() {
@@ -156,7 +156,7 @@ pub fn playable(report: LoadReport) -> anyhow::Result<Pack> {
 }
 
 /// The course id of a pack folder or of an id (kept as given: progress is keyed by ids).
-pub fn course_id(target: &str) -> anyhow::Result<String> {
+pub(crate) fn course_id(target: &str) -> anyhow::Result<String> {
     if Path::new(target).is_dir() {
         let pack = playable(crate::pack::load(Path::new(target)))?;
         return Ok(pack.course.id);
@@ -166,7 +166,7 @@ pub fn course_id(target: &str) -> anyhow::Result<String> {
 
 /// Adds the learner's own objectives to `pack` (`app::open::add_own_objectives`): their problems on stderr, and an
 /// error stops the command.
-pub fn own_objectives(config: &Path, pack: &mut Pack) -> anyhow::Result<()> {
+pub(crate) fn own_objectives(config: &Path, pack: &mut Pack) -> anyhow::Result<()> {
     let own = crate::app::open::add_own_objectives(pack, config);
     for line in own.lines() {
         eprintln!("{line}");
@@ -181,13 +181,13 @@ pub fn own_objectives(config: &Path, pack: &mut Pack) -> anyhow::Result<()> {
 /// passes through `text::sanitize`, so that none can carry a control sequence, whoever wrote it and whatever it
 /// quotes (a course path entry, a title, an id). Lines are sanitised whole, so a character split between two writes
 /// is kept; what follows the last newline is written by `flush`.
-pub struct SanitisedLines<W: Write> {
+pub(crate) struct SanitisedLines<W: Write> {
     inner: W,
     pending: Vec<u8>,
 }
 
 impl<W: Write> SanitisedLines<W> {
-    pub fn new(inner: W) -> Self {
+    pub(crate) fn new(inner: W) -> Self {
         Self {
             inner,
             pending: Vec::new(),
@@ -220,7 +220,7 @@ impl<W: Write> Write for SanitisedLines<W> {
 
 /// Flushes stdout at the end of a command: a closed pipe comes back as `io::Error` in the chain (`main` calls it
 /// success).
-pub fn done(
+pub(crate) fn done(
     mut out: impl Write,
     code: std::process::ExitCode,
 ) -> anyhow::Result<std::process::ExitCode> {
@@ -229,7 +229,7 @@ pub fn done(
 }
 
 /// The error of a command asked about a course that has no progress in the database at `db`.
-pub fn no_progress_saved(id: &str, db: &std::path::Path) -> anyhow::Error {
+pub(crate) fn no_progress_saved(id: &str, db: &std::path::Path) -> anyhow::Error {
     anyhow::anyhow!(
         "no progress saved for course `{}` in {}",
         crate::text::sanitize(id),
@@ -239,7 +239,7 @@ pub fn no_progress_saved(id: &str, db: &std::path::Path) -> anyhow::Error {
 
 /// [`no_progress_saved`] when `course` is asked for and `store` (none when there is no database yet) has no
 /// progress for it.
-pub fn require_played(
+pub(crate) fn require_played(
     store: Option<&crate::store::Store>,
     course: Option<&str>,
     db: &std::path::Path,
@@ -256,7 +256,7 @@ pub fn require_played(
 /// serde_json escapes C0 controls but writes DEL and the C1 controls (U+0080..=U+009F, which some terminals obey
 /// like ESC: U+009B is CSI) as they are; these are escaped too (`\u009b`). Outside its strings JSON is ASCII, so
 /// every such character stands in a string.
-pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     let text = serde_json::to_string_pretty(doc)?;
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
@@ -270,14 +270,14 @@ pub fn write_json(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The time now, in UTC milliseconds: the one clock the commands read.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     use crate::learn::clock::Clock as _;
     crate::learn::clock::SystemClock.now_ms()
 }
 
 /// Installs the bundled courses into the data folder's `courses/` when it is on the course path (`app::bundled`).
 /// A course that cannot be written is said once on stderr (before any screen is drawn) and the command goes on.
-pub fn install_bundled(global: &Global) {
+pub(crate) fn install_bundled(global: &Global) {
     let Ok(paths) = global.paths() else {
         return;
     };

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 /// Why no pack was written.
 #[derive(Debug, thiserror::Error)]
-pub enum NewError {
+pub(crate) enum NewError {
     #[error("`{0}` is not empty: morsel new writes only into a new or empty folder")]
     NotEmpty(String),
     #[error("`{0}` exists and is not a folder")]
@@ -29,15 +29,15 @@ pub enum NewError {
 
 /// What was written: the course id and title, and the files, relative to the pack's folder.
 #[derive(Debug)]
-pub struct Written {
-    pub id: String,
-    pub title: String,
-    pub files: Vec<&'static str>,
+pub(crate) struct Written {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) files: Vec<&'static str>,
 }
 
 /// The folder's name made into a valid id: lower case, every run of other characters than a-z and 0-9 one `-`, at
 /// most 64 characters; `course` when nothing is left.
-pub fn id_from_folder(dir: &Path) -> String {
+pub(crate) fn id_from_folder(dir: &Path) -> String {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -60,7 +60,7 @@ pub fn id_from_folder(dir: &Path) -> String {
 }
 
 /// An id in words: `my-first-course` is "My first course".
-pub fn title_from_id(id: &str) -> String {
+pub(crate) fn title_from_id(id: &str) -> String {
     let words = id
         .split('-')
         .filter(|w| !w.is_empty())
@@ -75,7 +75,11 @@ pub fn title_from_id(id: &str) -> String {
 
 /// Writes the pack into `dir` (created when missing; it must be empty if it exists). Nothing is written when the
 /// folder is not empty or the id is not valid.
-pub fn write(dir: &Path, id: Option<&str>, title: Option<&str>) -> Result<Written, NewError> {
+pub(crate) fn write(
+    dir: &Path,
+    id: Option<&str>,
+    title: Option<&str>,
+) -> Result<Written, NewError> {
     let shown = || dir.display().to_string();
     let id = id.map_or_else(|| id_from_folder(dir), str::to_string);
     if !is_valid_id(&id) {
@@ -281,7 +285,7 @@ Put this folder on the course path (`morsel paths` shows it), or give its path t
 "#;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The pack's folder: created when missing, and it must be empty.
     #[arg(value_name = "DIR")]
     dir: PathBuf,
@@ -293,7 +297,7 @@ pub struct Args {
     title: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
     let written = write(dir, args.id.as_deref(), args.title.as_deref())?;
     let stdout = std::io::stdout();

@@ -16,22 +16,22 @@ use super::Global;
 
 /// Where a bite stands in its pack, for showing it to a reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BiteInfo {
+pub(crate) struct BiteInfo {
     /// Lesson index and bite number: course order.
-    pub order: (usize, usize),
-    pub lesson_title: String,
-    pub first_line: String,
+    pub(crate) order: (usize, usize),
+    pub(crate) lesson_title: String,
+    pub(crate) first_line: String,
 }
 
 /// A pack's bites by `(lesson id, bite number)`, and its questions by id with their bite.
 #[derive(Debug, Default)]
-pub struct BiteIndex {
+pub(crate) struct BiteIndex {
     bites: HashMap<(String, usize), BiteInfo>,
     questions: HashMap<String, (String, usize)>,
 }
 
 impl BiteIndex {
-    pub fn new(pack: Option<&Pack>) -> Self {
+    pub(crate) fn new(pack: Option<&Pack>) -> Self {
         let mut index = Self::default();
         for (i, lesson) in pack.iter().flat_map(|p| p.lessons.iter().enumerate()) {
             for bite in &lesson.bites {
@@ -55,7 +55,7 @@ impl BiteIndex {
     }
 
     /// The bite, or for one the pack no longer has: after every bite of the pack, its lesson id as the title.
-    pub fn bite(&self, lesson_id: &str, bite: usize) -> BiteInfo {
+    pub(crate) fn bite(&self, lesson_id: &str, bite: usize) -> BiteInfo {
         self.bites
             .get(&(lesson_id.to_string(), bite))
             .cloned()
@@ -67,13 +67,13 @@ impl BiteIndex {
     }
 
     /// The bite a question stands in, if the pack has it.
-    pub fn question(&self, id: &str) -> Option<&(String, usize)> {
+    pub(crate) fn question(&self, id: &str) -> Option<&(String, usize)> {
         self.questions.get(id)
     }
 }
 
 /// A bite's first line of text, without Markdown's heading marks; else its first question's prompt or card's front.
-pub fn first_line(bite: &crate::pack::Bite) -> String {
+pub(crate) fn first_line(bite: &crate::pack::Bite) -> String {
     let from_text = bite
         .markdown
         .lines()
@@ -92,23 +92,23 @@ pub fn first_line(bite: &crate::pack::Bite) -> String {
 
 /// A note with its course and bite, in course order.
 #[derive(Debug, Clone, Serialize)]
-pub struct PlacedNote {
-    pub course_id: String,
-    pub course_title: String,
-    pub lesson_id: String,
-    pub lesson_title: String,
-    pub bite: usize,
-    pub first_line: String,
-    pub question: bool,
-    pub text: String,
-    pub created_at: i64,
-    pub updated_at: i64,
+pub(crate) struct PlacedNote {
+    pub(crate) course_id: String,
+    pub(crate) course_title: String,
+    pub(crate) lesson_id: String,
+    pub(crate) lesson_title: String,
+    pub(crate) bite: usize,
+    pub(crate) first_line: String,
+    pub(crate) question: bool,
+    pub(crate) text: String,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
     #[serde(skip)]
     order: (usize, usize),
 }
 
 /// Every note, placed in its course's pack (`packs` by course id) and sorted: by course id, then course order.
-pub fn place(
+pub(crate) fn place(
     notes: Vec<NoteRow>,
     titles: &HashMap<String, String>,
     packs: &HashMap<String, Pack>,
@@ -148,7 +148,7 @@ pub fn place(
 
 /// The notes as Markdown: a heading per course, one per bite (lesson title, bite number, first line), the note's
 /// text as written; a question for the author says so. Everything from the learner or the pack is sanitised.
-pub fn write_md(notes: &[PlacedNote], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_md(notes: &[PlacedNote], out: &mut dyn Write) -> io::Result<()> {
     let mut course = None;
     for (i, n) in notes.iter().enumerate() {
         if course != Some(&n.course_id) {
@@ -195,13 +195,13 @@ struct Doc<'a> {
     notes: &'a [PlacedNote],
 }
 
-pub fn write_json(notes: &[PlacedNote], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(notes: &[PlacedNote], out: &mut dyn Write) -> io::Result<()> {
     super::write_json(&Doc { notes }, out)
 }
 
 /// The store read-only and the courses asked for (`course`, or every course played), loading no pack: `None` when
 /// there is no database yet. An unknown `course`, or any course without a database, is an error naming the database.
-pub fn open(
+pub(crate) fn open(
     paths: &crate::app::paths::Paths,
     course: Option<&str>,
 ) -> anyhow::Result<Option<(crate::store::Store, Vec<crate::store::CourseRow>)>> {
@@ -222,13 +222,16 @@ pub fn open(
 /// The learner's data for `notes` and `export feedback`/`answers`: the store (none when there is no database yet)
 /// and the courses asked for (`course`, or every course played), each with its pack when it still loads. An unknown
 /// `course` is an error naming the database.
-pub struct Gathered {
-    pub store: Option<crate::store::Store>,
-    pub titles: HashMap<String, String>,
-    pub packs: HashMap<String, Pack>,
+pub(crate) struct Gathered {
+    pub(crate) store: Option<crate::store::Store>,
+    pub(crate) titles: HashMap<String, String>,
+    pub(crate) packs: HashMap<String, Pack>,
 }
 
-pub fn gather(paths: &crate::app::paths::Paths, course: Option<&str>) -> anyhow::Result<Gathered> {
+pub(crate) fn gather(
+    paths: &crate::app::paths::Paths,
+    course: Option<&str>,
+) -> anyhow::Result<Gathered> {
     let mut gathered = Gathered {
         store: None,
         titles: HashMap::new(),
@@ -248,13 +251,13 @@ pub fn gather(paths: &crate::app::paths::Paths, course: Option<&str>) -> anyhow:
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NotesFormat {
+pub(crate) enum NotesFormat {
     Md,
     Json,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Only this course.
     #[arg(value_name = "COURSE_ID")]
     course: Option<String>,
@@ -262,7 +265,7 @@ pub struct Args {
     format: NotesFormat,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let course = args.course.as_deref();
     let g = gather(&global.paths()?, course)?;
     let rows = match &g.store {

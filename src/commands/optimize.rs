@@ -19,7 +19,7 @@ use crate::store::{LogRow, Store};
 
 /// The fewest usable reviews the crate trains the model on (`compute_parameters` in fsrs 6.6: fewer than 8 give the
 /// defaults back, fewer than 64 only the first four weights, estimated from first reviews).
-pub const MIN_REVIEWS: usize = 64;
+pub(crate) const MIN_REVIEWS: usize = 64;
 
 /// What each of FSRS-6's 21 weights does.
 const MEANINGS: [&str; 21] = [
@@ -49,7 +49,7 @@ const MEANINGS: [&str; 21] = [
 /// What `optimize` did.
 #[must_use]
 #[derive(Debug, Clone, PartialEq)]
-pub enum Optimized {
+pub(crate) enum Optimized {
     /// New parameters were fitted and stored.
     Fitted {
         parameters: Vec<f32>,
@@ -62,14 +62,14 @@ pub enum Optimized {
 
 /// The optimizer's training set from a review log.
 #[derive(Debug, Default)]
-pub struct TrainingSet {
-    pub items: Vec<FSRSItem>,
+pub(crate) struct TrainingSet {
+    pub(crate) items: Vec<FSRSItem>,
     /// Each item's `card_id` (as `export reviews` writes it), aligned with `items`.
-    pub card_ids: Vec<i64>,
+    pub(crate) card_ids: Vec<i64>,
     /// Graded reviews in the log.
-    pub graded: usize,
+    pub(crate) graded: usize,
     /// Reviews the crate keeps for training, after setting outliers aside.
-    pub usable: usize,
+    pub(crate) usable: usize,
 }
 
 /// Whole days from one review to the next, as `Scheduler::next` counts elapsed days.
@@ -78,7 +78,7 @@ fn days_between(from: i64, to: i64) -> u32 {
 }
 
 /// Builds the training set from the log (in any order; each item's reviews are put in time order).
-pub fn training_set(log: &[LogRow]) -> TrainingSet {
+pub(crate) fn training_set(log: &[LogRow]) -> TrainingSet {
     let mut by_item: BTreeMap<(&str, &str), Vec<&LogRow>> = BTreeMap::new();
     for row in log.iter().filter(|r| r.review_kind != ReviewKind::Practice) {
         by_item
@@ -122,7 +122,11 @@ pub fn training_set(log: &[LogRow]) -> TrainingSet {
 
 /// Fits personal parameters from the whole review log once it holds [`MIN_REVIEWS`] usable reviews, stores them
 /// (fitted at `now`), and writes what changed to `out`; with fewer, says how many there are and changes nothing.
-pub fn optimize(store: &mut Store, now: i64, out: &mut dyn Write) -> anyhow::Result<Optimized> {
+pub(crate) fn optimize(
+    store: &mut Store,
+    now: i64,
+    out: &mut dyn Write,
+) -> anyhow::Result<Optimized> {
     let set = training_set(&store.review_log(None)?);
     let (graded, usable) = (set.graded, set.usable);
     if usable < MIN_REVIEWS {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use super::{Global, SanitisedLines};
 
-pub fn run(global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(global: &Global) -> anyhow::Result<ExitCode> {
     let paths = global.paths()?;
     let stdout = io::stdout();
     // Paths come from flags and the environment: outside text like any other.

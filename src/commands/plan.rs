@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::plural;
-pub use crate::app::plan::{Report, gather};
+pub(crate) use crate::app::plan::{Report, gather};
 use crate::learn::plan::Step;
 use crate::learn::schedule::ItemKind;
 use crate::text::sanitize;
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use super::{Format, Global, SanitisedLines};
 
-pub fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let plan = &report.plan;
     let (reviews, missed, bites) = plan.counts();
     for p in &plan.items {
@@ -164,7 +164,7 @@ struct JsonBasis {
     questions: usize,
 }
 
-pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let items = report
         .plan
         .items
@@ -217,7 +217,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The box, in minutes.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440))]
     minutes: u32,
@@ -229,7 +229,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let paths = global.paths()?;
     let current = match &args.course {

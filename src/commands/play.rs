@@ -16,10 +16,10 @@ use crate::tui::Start;
 use crate::tui::context::Settings;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The course [default: the one played last]
     #[arg(value_name = "PATH|COURSE_ID")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// I have N minutes: due reviews first, then the bites that fit, from your own pace.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440),
           conflicts_with_all = ["lesson", "restart"])]
@@ -35,7 +35,7 @@ pub struct Args {
     plain: bool,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let settings = global.settings()?;
     if let Some(minutes) = args.minutes {
         let target = args.target.as_deref();
@@ -98,7 +98,7 @@ fn course(settings: &Settings, target: Option<&str>) -> anyhow::Result<PathBuf> 
 
 /// A time box of `minutes` in the full screen: reviews, then (unless `reviews_only`) the bites of `target` or of
 /// the course played last.
-pub fn time_box(
+pub(crate) fn time_box(
     minutes: u32,
     target: Option<&str>,
     reviews_only: bool,
@@ -118,7 +118,7 @@ pub fn time_box(
 
 /// A time box of `minutes` as plain lines (`plain::timebox`): the same plan, notices and summary as the full
 /// screen.
-pub fn plain_time_box(
+pub(crate) fn plain_time_box(
     minutes: u32,
     target: Option<&str>,
     reviews_only: bool,
@@ -143,7 +143,11 @@ pub fn plain_time_box(
 }
 
 /// Runs the full screen from `start`.
-pub fn full_screen(start: Start, settings: Settings, store: Store) -> anyhow::Result<ExitCode> {
+pub(crate) fn full_screen(
+    start: Start,
+    settings: Settings,
+    store: Store,
+) -> anyhow::Result<ExitCode> {
     require_terminal()?;
     crate::tui::run(start, settings, store)?;
     Ok(ExitCode::SUCCESS)

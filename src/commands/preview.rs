@@ -9,7 +9,7 @@ use crate::learn::session::OpenOptions;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The pack's folder.
     #[arg(value_name = "PATH")]
     path: PathBuf,
@@ -21,7 +21,7 @@ pub struct Args {
     bite: Option<usize>,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let settings = global.settings()?;
     let lesson = args.lesson.as_deref();
     if !crate::app::open::at_a_glance(&settings.paths, &args.path, lesson) {

@@ -223,10 +223,10 @@ fn question_body(printer: &Printer, kind: &QuestionKind, answers: bool) -> Vec<L
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// A pack directory, or the id of a course on the course path.
     #[arg(value_name = "PATH|COURSE_ID")]
-    pub target: String,
+    pub(crate) target: String,
     /// Only this lesson.
     #[arg(long, value_name = "ID")]
     lesson: Option<String>,
@@ -241,7 +241,7 @@ pub struct Args {
     color: ColorChoice,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let path = crate::app::overview::find_course(&global.paths()?, &args.target)?;
     let pack = super::playable(crate::pack::load(&path))?;
     crate::app::overview::require_lesson(&pack.course.id, &pack.lessons, args.lesson.as_deref())?;

@@ -14,10 +14,10 @@ use crate::store::Store;
 use crate::text::sanitize;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Only this course (a pack folder or a course id).
     #[arg(value_name = "PATH|COURSE_ID")]
-    pub course: Option<String>,
+    pub(crate) course: Option<String>,
     /// At most this many items.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -36,7 +36,7 @@ pub struct Args {
     optimize: bool,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let settings = global.settings()?;
     // An id that names no course is said before anything is created.

@@ -10,13 +10,13 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{minutes, plural};
 use crate::app::overview::{self, CourseOverview};
-pub use crate::app::stats::{CourseReview, FORECAST_DAYS, ReviewSummary, Stats, gather};
+pub(crate) use crate::app::stats::{CourseReview, ReviewSummary, Stats, gather};
 use crate::text::sanitize;
 use std::process::ExitCode;
 
 use super::{Format, Global, SanitisedLines};
 
-pub fn write_text(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_text(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     if stats.courses.is_empty() {
         writeln!(
             out,
@@ -320,7 +320,7 @@ struct JsonPosition<'a> {
 
 /// The text dashboard after the courses: study days of the last 26 weeks, active minutes of the last 30 days, and
 /// every key result against its target.
-pub fn write_learning(
+pub(crate) fn write_learning(
     spans: &[crate::learn::streak::Span],
     key_results: &[(String, f64)],
     now: i64,
@@ -371,7 +371,7 @@ pub fn write_learning(
 }
 
 /// The stable JSON shape documented in the README.
-pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     let r = &stats.review;
     let doc = JsonStats {
         courses: stats
@@ -472,7 +472,7 @@ pub fn write_json(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Only this course.
     #[arg(value_name = "COURSE_ID")]
     course: Option<String>,
@@ -480,7 +480,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let paths = global.paths()?;
     let config = crate::app::config::Config::load(&paths.config)?;
@@ -535,6 +535,7 @@ mod tests {
 
     use super::*;
     use crate::app::paths::Paths;
+    use crate::app::stats::FORECAST_DAYS;
     use crate::app::stats::course_review;
     use crate::commands::history::{self, Item};
     use crate::learn::schedule::{DAY_MS, item_hash};

@@ -24,7 +24,7 @@ struct Document {
 
 /// The learner's standing at `now_ms`, or `None` when there is no database yet (nothing is created). The config is
 /// read only when there is a database, for its `daily_minutes`.
-pub fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<DailyStatus>> {
+pub(crate) fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<DailyStatus>> {
     let Some(store) = Store::open_read_only(&paths.db)? else {
         return Ok(None);
     };
@@ -40,7 +40,7 @@ pub fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<DailyStatus>>
 /// `morsel: 12 due · 4 today/10 min · streak 5`. The parts keep this order and form; a part that is zero is left
 /// out (no due items, no streak), except today's minutes while there is a goal. With the goal off, today's minutes
 /// read `4 min today`. When every part is left out: `morsel: nothing due`.
-pub fn line(status: &DailyStatus) -> String {
+pub(crate) fn line(status: &DailyStatus) -> String {
     let day = &status.day;
     let mut parts = Vec::new();
     if status.due > 0 {
@@ -63,11 +63,11 @@ pub fn line(status: &DailyStatus) -> String {
     format!("morsel: {}", parts.join(" · "))
 }
 
-pub fn write_text(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_text(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", line(status))
 }
 
-pub fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
     super::write_json(
         &Document {
             due: status.due,
@@ -80,12 +80,12 @@ pub fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -12,7 +12,7 @@ use crate::store::Store;
 use crate::text::sanitize;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The LRS's xAPI endpoint; statements go to URL/statements [default: `lrs` in the config]
     #[arg(long, value_name = "URL")]
     lrs: Option<String>,
@@ -22,7 +22,7 @@ pub struct Args {
     batch: u16,
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let paths = global.paths()?;
     let config = Config::load(&paths.config)?;

@@ -18,7 +18,7 @@ use crate::text::sanitize;
 const MAX_MESSAGE_CHARS: usize = 600;
 
 /// The actor from the config: `mbox`, else `account`, with `name`.
-pub fn actor(config: &Config, config_path: &Path) -> anyhow::Result<Actor> {
+pub(crate) fn actor(config: &Config, config_path: &Path) -> anyhow::Result<Actor> {
     let ifi = match (&config.mbox, &config.account) {
         (Some(mbox), _) if !mbox.trim().is_empty() => Ifi::Mbox(mbox.trim().to_string()),
         (_, Some(account)) => Ifi::Account {
@@ -38,7 +38,7 @@ pub fn actor(config: &Config, config_path: &Path) -> anyhow::Result<Actor> {
 
 /// Every statement of every course in the store (or of `course` only), course by course, oldest first; and a
 /// note for each course whose pack no longer loads (its lessons' `completed`/`passed`/`failed` are left out).
-pub fn gather(
+pub(crate) fn gather(
     store: &Store,
     actor: &Actor,
     course: Option<&str>,
@@ -100,22 +100,26 @@ pub fn gather(
 }
 
 /// The statements as one JSON array.
-pub fn write_json(statements: &[Statement], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(statements: &[Statement], out: &mut dyn Write) -> io::Result<()> {
     let doc: Vec<&serde_json::Value> = statements.iter().map(|s| &s.json).collect();
     super::write_json(&doc, out)
 }
 
 /// Where and how to send.
-pub struct Lrs {
+pub(crate) struct Lrs {
     /// The xAPI endpoint, without a trailing slash.
-    pub endpoint: String,
-    pub user: Option<String>,
-    pub password: Option<String>,
+    pub(crate) endpoint: String,
+    pub(crate) user: Option<String>,
+    pub(crate) password: Option<String>,
 }
 
 impl Lrs {
     /// The endpoint from `--lrs` or the config, the credentials from the environment or the config.
-    pub fn from(flag: Option<String>, config: &Config, config_path: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn from(
+        flag: Option<String>,
+        config: &Config,
+        config_path: &Path,
+    ) -> anyhow::Result<Self> {
         let Some(url) = flag.or_else(|| config.lrs.clone()) else {
             anyhow::bail!(
                 "no LRS to sync with: give `--lrs URL` (the LRS's xAPI endpoint) or set `lrs` in {}",
@@ -140,7 +144,7 @@ impl Lrs {
 
 /// Why a sync stopped. Every case says how many statements were accepted before it.
 #[derive(Debug, thiserror::Error)]
-pub enum SyncError {
+pub(crate) enum SyncError {
     #[error("cannot reach the LRS at {url}: {reason} ({} sent before)", count(*sent))]
     Unreachable {
         url: String,
@@ -169,7 +173,7 @@ pub enum SyncError {
 }
 
 /// `1 statement`, `2 statements`.
-pub fn count(n: usize) -> String {
+pub(crate) fn count(n: usize) -> String {
     if n == 1 {
         "1 statement".to_string()
     } else {
@@ -179,14 +183,14 @@ pub fn count(n: usize) -> String {
 
 /// What a sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Synced {
-    pub sent: usize,
-    pub already: usize,
+pub(crate) struct Synced {
+    pub(crate) sent: usize,
+    pub(crate) already: usize,
 }
 
 /// Sends every statement `lrs` has not accepted yet, `batch` at a time, in order; each accepted batch is marked
 /// sent before the next goes. A batch the LRS did not accept is not marked, and the sync stops there.
-pub fn sync(
+pub(crate) fn sync(
     store: &mut Store,
     statements: &[Statement],
     lrs: &Lrs,
@@ -311,7 +315,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// `morsel export xapi`: every statement of the course (or of all), one JSON array on `out`.
-pub fn export(
+pub(crate) fn export(
     paths: &crate::app::paths::Paths,
     course: Option<&str>,
     out: &mut dyn Write,

@@ -1,3 +1,3 @@
 //! Records for other tools: xAPI statements (pure; the store gathers their facts, `commands` sends them).
 
-pub mod xapi;
+pub(crate) mod xapi;

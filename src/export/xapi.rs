@@ -13,17 +13,17 @@ fn namespace() -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:morsel")
 }
 
-pub const VERSION: &str = "1.0.3";
+pub(crate) const VERSION: &str = "1.0.3";
 
 /// Who the statements are about: a name and one inverse functional identifier.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Actor {
-    pub name: Option<String>,
-    pub ifi: Ifi,
+pub(crate) struct Actor {
+    pub(crate) name: Option<String>,
+    pub(crate) ifi: Ifi,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Ifi {
+pub(crate) enum Ifi {
     /// `mailto:` added when missing.
     Mbox(String),
     Account {
@@ -65,15 +65,15 @@ impl Actor {
 
 /// A course as the statements name it: its id, title, and the IRI its activities hang under.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Course {
+pub(crate) struct Course {
     pub id: String,
     pub title: String,
     /// `urn:morsel:ID` unless the pack gives a base.
-    pub iri: String,
+    pub(crate) iri: String,
 }
 
 impl Course {
-    pub fn new(id: &str, title: &str) -> Self {
+    pub(crate) fn new(id: &str, title: &str) -> Self {
         Self {
             id: id.to_string(),
             title: title.to_string(),
@@ -104,7 +104,7 @@ impl Course {
 /// A lesson's history as facts: done at `done_at` with the questions known by then, then a new score at each
 /// later moment a question became known (`known_at`, one per question, `None` for one not known yet). Each fact
 /// depends only on what happened up to its own moment, so a later review adds facts and changes none.
-pub fn lesson_facts(
+pub(crate) fn lesson_facts(
     lesson: &str,
     done_at: i64,
     known_at: &[Option<i64>],
@@ -141,9 +141,9 @@ pub fn lesson_facts(
 
 /// A statement and its id, ready to send.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
-    pub id: String,
-    pub json: Value,
+pub(crate) struct Statement {
+    pub(crate) id: String,
+    pub(crate) json: Value,
 }
 
 const ADL: &str = "http://adlnet.gov/expapi/verbs/";
@@ -154,7 +154,7 @@ fn verb(name: &str) -> Value {
 
 /// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
 /// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`.
-pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
+pub(crate) fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
     let mut out = Vec::new();
     let make =
         |identity: String, verb_name: &str, object: Value, parent: Option<Value>, at: i64| {
@@ -361,7 +361,7 @@ fn score(
 }
 
 /// xAPI's interaction type of a question kind.
-pub fn interaction_type(kind: &str) -> &'static str {
+pub(crate) fn interaction_type(kind: &str) -> &'static str {
     match kind {
         "choice" => "choice",
         "truefalse" => "true-false",
@@ -382,13 +382,13 @@ fn interaction_response(kind: &str, response: &str) -> String {
 }
 
 /// An ISO 8601 duration to the hundredth of a second: `PT12.34S`.
-pub fn duration(ms: i64) -> String {
+pub(crate) fn duration(ms: i64) -> String {
     let cs = ms.max(0) / 10;
     format!("PT{}.{:02}S", cs / 100, cs % 100)
 }
 
 /// UTC milliseconds as an ISO 8601 timestamp: `2026-11-23T10:00:00.000Z`.
-pub fn timestamp(ms: i64) -> String {
+pub(crate) fn timestamp(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let milli = ms.rem_euclid(1000);
     let days = secs.div_euclid(86_400);

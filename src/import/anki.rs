@@ -12,7 +12,7 @@ use super::{Bite, Card, Ids, Import, Item, Lesson, Skipped};
 use crate::pack::source::read_regular;
 
 /// Reads and parses the Anki export at `path`.
-pub fn import(path: &Path) -> anyhow::Result<Import> {
+pub(crate) fn import(path: &Path) -> anyhow::Result<Import> {
     let bytes = read_regular(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{} is not UTF-8; Anki exports UTF-8", path.display()))?;
@@ -88,7 +88,7 @@ fn header(text: &str, file: &Path) -> anyhow::Result<Header> {
 }
 
 /// Parses an Anki export; `file` names it in messages and is the default lesson's title.
-pub fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
+pub(crate) fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header = header(text, file)?;
     let mut import = Import::default();

@@ -13,7 +13,7 @@ use super::{Choice, Ids, Import, Item, Lesson, Quiz, QuizKind, Skipped};
 use crate::pack::source::read_regular;
 
 /// Reads and parses the GIFT file at `path`.
-pub fn import(path: &Path) -> anyhow::Result<Import> {
+pub(crate) fn import(path: &Path) -> anyhow::Result<Import> {
     let bytes = read_regular(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{} is not UTF-8; GIFT files are UTF-8", path.display()))?;
@@ -24,7 +24,7 @@ pub fn import(path: &Path) -> anyhow::Result<Import> {
 type Tok = (char, bool);
 
 /// Parses GIFT `text`; `file` names it in what is skipped.
-pub fn parse(text: &str, file: &Path) -> Import {
+pub(crate) fn parse(text: &str, file: &Path) -> Import {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let default_title = file
         .file_stem()

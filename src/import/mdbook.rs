@@ -199,7 +199,7 @@ impl BookToml {
 
 /// Files to copy into the pack, each once.
 #[derive(Default)]
-pub struct Files {
+pub(crate) struct Files {
     copies: Vec<CopiedFile>,
     /// Real path → where it goes in the pack.
     placed: HashMap<PathBuf, String>,

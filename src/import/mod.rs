@@ -2,9 +2,9 @@
 //! why, files to copy), ids made from titles (`Ids`), and `write_pack`, which writes `course.toml` and one
 //! `lessons/ID.md` a lesson with its `quiz` and `card` blocks, into a new or empty folder only.
 
-pub mod anki;
+pub(crate) mod anki;
 pub mod book;
-pub mod gift;
+pub(crate) mod gift;
 pub mod mdbook;
 
 use std::collections::HashSet;
@@ -19,23 +19,23 @@ use crate::pack::is_valid_id;
 
 /// What an importer made of its source: the lessons to write and everything it left out, never silently.
 #[derive(Debug, Default)]
-pub struct Import {
+pub(crate) struct Import {
     /// The source's own title (a book's), for the course when `--title` is not given.
     pub title: Option<String>,
     pub lessons: Vec<Lesson>,
     pub skipped: Vec<Skipped>,
     /// Files to copy into the pack: (from, to relative to the pack's folder), such as a book's images.
-    pub assets: Vec<(PathBuf, PathBuf)>,
+    pub(crate) assets: Vec<(PathBuf, PathBuf)>,
     /// How many of the cards are the reverse of a note (Anki's "Basic (and reversed card)").
-    pub reversed: usize,
+    pub(crate) reversed: usize,
 }
 
 impl Import {
-    pub fn questions(&self) -> usize {
+    pub(crate) fn questions(&self) -> usize {
         self.items().filter(|i| matches!(i, Item::Quiz(_))).count()
     }
 
-    pub fn cards(&self) -> usize {
+    pub(crate) fn cards(&self) -> usize {
         self.items().filter(|i| matches!(i, Item::Card(_))).count()
     }
 
@@ -49,11 +49,11 @@ impl Import {
 
 /// Something of the source that is not in the pack, or not all of it: where it is and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     pub file: PathBuf,
     pub line: usize,
     /// What was left out: "numerical question `Q5`", "the feedback of answer `4`".
-    pub what: String,
+    pub(crate) what: String,
     pub why: String,
 }
 
@@ -76,7 +76,7 @@ impl fmt::Display for Skipped {
 impl Import {
     /// A book as the mdBook importer reads it: each lesson's bites (separated by `---` lines), its files to copy
     /// and what it left out. Lessons keep their ids as file names (`lessons/ID.md`), which their links rely on.
-    pub fn from_book(book: book::Import) -> Self {
+    pub(crate) fn from_book(book: book::Import) -> Self {
         Self {
             title: Some(book.title),
             lessons: book
@@ -116,7 +116,7 @@ impl Import {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lesson {
+pub(crate) struct Lesson {
     /// A valid pack id, unique among the import's lessons.
     pub id: String,
     pub title: String,
@@ -125,44 +125,44 @@ pub struct Lesson {
 
 /// One bite: Markdown prose, then its questions and cards.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Bite {
+pub(crate) struct Bite {
     pub markdown: String,
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub(crate) enum Item {
     Quiz(Quiz),
     Card(Card),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quiz {
+pub(crate) struct Quiz {
     /// A valid pack id, unique among the import's questions and cards.
-    pub id: String,
-    pub prompt: String,
-    pub kind: QuizKind,
-    pub explain: Option<String>,
+    pub(crate) id: String,
+    pub(crate) prompt: String,
+    pub(crate) kind: QuizKind,
+    pub(crate) explain: Option<String>,
     /// A choice question's choices are shuffled each time they are shown (`shuffle = true`).
-    pub shuffle: bool,
+    pub(crate) shuffle: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum QuizKind {
+pub(crate) enum QuizKind {
     Choice(Vec<Choice>),
     TrueFalse(bool),
     Text(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Choice {
+pub(crate) struct Choice {
     pub text: String,
     pub correct: bool,
     pub feedback: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Card {
+pub(crate) struct Card {
     /// A valid pack id, unique among the import's questions and cards.
     pub id: String,
     pub front: String,
@@ -171,13 +171,13 @@ pub struct Card {
 
 /// Unique valid ids made from titles and text: `Kanji Origins` → `kanji-origins`, then `kanji-origins-2`.
 #[derive(Debug, Default)]
-pub struct Ids {
+pub(crate) struct Ids {
     used: HashSet<String>,
 }
 
 impl Ids {
     /// A valid id from `text` (or `fallback` when `text` has no ASCII letter or digit), not given out before.
-    pub fn unique(&mut self, text: &str, fallback: &str) -> String {
+    pub(crate) fn unique(&mut self, text: &str, fallback: &str) -> String {
         let mut base = slug(text);
         if base.is_empty() {
             base = slug(fallback);
@@ -202,7 +202,7 @@ impl Ids {
 
 /// Lower-case ASCII letters and digits of `text`, runs of anything else as one `-`, at most 6 words and 48 bytes,
 /// no `-` at either end: "What's between orange and green?" → `what-s-between-orange-and-green`.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     let mut words = 0;
     let mut gap = true;
@@ -231,7 +231,7 @@ pub fn slug(text: &str) -> String {
 }
 
 #[derive(Debug, Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     #[error("{0} is not empty; import writes a new pack into a new or empty folder")]
     NotEmpty(String),
     #[error("{0} is not a folder")]
@@ -252,7 +252,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 /// Writes a pack into `dir` (created if missing, refused unless empty): `course.toml` with `course_id`, `title` and
 /// the lessons in order, then `lessons/ID.md` a lesson (named by its id, which links between lessons rely on), each
 /// with `id` and `title` in its front matter and its bites separated by `---`. Returns the files written.
-pub fn write_pack(
+pub(crate) fn write_pack(
     dir: &Path,
     course_id: &str,
     title: &str,
@@ -300,7 +300,7 @@ pub fn write_pack(
 }
 
 /// Copies each asset into `dir`, making its folders.
-pub fn copy_assets(dir: &Path, assets: &[(PathBuf, PathBuf)]) -> Result<(), WriteError> {
+pub(crate) fn copy_assets(dir: &Path, assets: &[(PathBuf, PathBuf)]) -> Result<(), WriteError> {
     for (from, to) in assets {
         let target = dir.join(to);
         if let Some(parent) = target.parent() {
@@ -312,7 +312,7 @@ pub fn copy_assets(dir: &Path, assets: &[(PathBuf, PathBuf)]) -> Result<(), Writ
 }
 
 /// A lesson file: front matter, then the bites separated by thematic breaks with blank lines around them.
-pub fn lesson_text(lesson: &Lesson) -> String {
+pub(crate) fn lesson_text(lesson: &Lesson) -> String {
     let mut out = format!(
         "+++\nid = {}\ntitle = {}\n+++\n",
         toml_string(&lesson.id),
@@ -337,7 +337,7 @@ pub fn lesson_text(lesson: &Lesson) -> String {
 }
 
 /// A fenced `quiz` or `card` block, its fence longer than any run of backticks inside it.
-pub fn block(item: &Item) -> String {
+pub(crate) fn block(item: &Item) -> String {
     let (word, body) = match item {
         Item::Quiz(quiz) => ("quiz", quiz_toml(quiz)),
         Item::Card(card) => (
@@ -401,7 +401,7 @@ fn quiz_toml(quiz: &Quiz) -> String {
 }
 
 /// A TOML basic string on one line: quotes, backslashes and control characters escaped.
-pub fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

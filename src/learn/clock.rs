@@ -16,7 +16,7 @@ pub trait Clock {
 
 /// For tests only: when set to UTC milliseconds, `SystemClock` reports that time and never moves, so that an
 /// end-to-end test can put the binary on a day of its choosing. A value that is not a whole number is ignored.
-pub const NOW_OVERRIDE: &str = "MORSEL_NOW_MS";
+pub(crate) const NOW_OVERRIDE: &str = "MORSEL_NOW_MS";
 
 /// The time `MORSEL_NOW_MS` fixes, read once: the one place the override is read.
 fn fixed_now() -> Option<i64> {
@@ -69,8 +69,8 @@ impl Clock for ManualClock {
 /// The system's clock with the learner's offset from UTC, found once at start (`store::status::local_offset_minutes`),
 /// for the local day of reviews and goals.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LocalClock {
-    pub utc_offset_min: i32,
+pub(crate) struct LocalClock {
+    pub(crate) utc_offset_min: i32,
 }
 
 impl Clock for LocalClock {

@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 use crate::pack::{Question, QuestionKind};
 
 /// The line that asks for every right choice, shown under a pick-all question's prompt.
-pub const PICK_ALL: &str = "Pick all that apply.";
+pub(crate) const PICK_ALL: &str = "Pick all that apply.";
 
 impl QuestionKind {
     /// Whether several choices may be picked: a choice question with more than one right choice ("pick all that
     /// apply"). Grading, typed input, `--plain` and the TUI all ask this.
-    pub fn picks_several(&self) -> bool {
+    pub(crate) fn picks_several(&self) -> bool {
         matches!(self, QuestionKind::Choice { choices, .. } if choices.iter().filter(|c| c.correct).count() > 1)
     }
 }
@@ -22,7 +22,7 @@ impl QuestionKind {
 impl Question {
     /// The line to show under the prompt of a pick-all question ([`PICK_ALL`]); `None` for any other question, and
     /// when the prompt already says it, so that it is never said twice.
-    pub fn pick_all_note(&self) -> Option<&'static str> {
+    pub(crate) fn pick_all_note(&self) -> Option<&'static str> {
         let said = self.prompt.to_lowercase().contains("all that apply");
         (self.kind.picks_several() && !said).then_some(PICK_ALL)
     }
@@ -30,18 +30,18 @@ impl Question {
 
 /// A choice or an order item as the learner saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shown {
+pub(crate) struct Shown {
     /// Its number on screen, from 1.
-    pub number: usize,
+    pub(crate) number: usize,
     /// Its index among the pack's choices or items, as the author wrote them.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Its text as the pack has it: Markdown, to render (and so sanitise) before showing.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// An answer, stated: the learner's, or the right one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stated {
+pub(crate) enum Stated {
     /// Choices, in the order they were shown.
     Choices(Vec<Shown>),
     Bool(bool),
@@ -53,30 +53,30 @@ pub enum Stated {
 
 /// The feedback an author wrote for a choice, with the choice it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Feedback {
-    pub choice: Shown,
+pub(crate) struct Feedback {
+    pub(crate) choice: Shown,
     /// Markdown.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// The result of an answer, a skip or a card's rating, with everything a screen needs to say why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub correct: bool,
-    pub skipped: bool,
+    pub(crate) skipped: bool,
     /// The learner's answer; `None` for a skip and for a card.
-    pub given: Option<Stated>,
+    pub(crate) given: Option<Stated>,
     /// The right answer; `None` for a card.
-    pub right: Option<Stated>,
+    pub(crate) right: Option<Stated>,
     /// The feedback of each picked choice that has one, in the order shown.
-    pub feedback: Vec<Feedback>,
+    pub(crate) feedback: Vec<Feedback>,
     /// The right choices not picked, in the order shown (empty unless the answer was a wrong or partial pick).
-    pub missed: Vec<Shown>,
+    pub(crate) missed: Vec<Shown>,
 }
 
 impl Verdict {
     /// A verdict with nothing to state: a card rated (`correct` when recalled) or passed.
-    pub fn bare(correct: bool, skipped: bool) -> Self {
+    pub(crate) fn bare(correct: bool, skipped: bool) -> Self {
         Self {
             correct,
             skipped,
@@ -90,7 +90,7 @@ impl Verdict {
 
 /// Grades `response` to a question of this kind shown in the order `shown` (as `ExerciseState::shown`: `shown[n]`
 /// is the author's index shown as number `n + 1`) and states the verdict.
-pub fn verdict(kind: &QuestionKind, shown: &[usize], response: &Response) -> Verdict {
+pub(crate) fn verdict(kind: &QuestionKind, shown: &[usize], response: &Response) -> Verdict {
     let mut verdict = skipped(kind, shown);
     verdict.skipped = false;
     verdict.correct = is_correct(kind, response);
@@ -142,7 +142,7 @@ pub fn verdict(kind: &QuestionKind, shown: &[usize], response: &Response) -> Ver
 }
 
 /// The verdict of a skipped question: not right, nothing given, the right answer stated.
-pub fn skipped(kind: &QuestionKind, shown: &[usize]) -> Verdict {
+pub(crate) fn skipped(kind: &QuestionKind, shown: &[usize]) -> Verdict {
     let right = match kind {
         QuestionKind::Choice { choices, .. } => Stated::Choices(
             display_order(shown, choices.len())
@@ -202,7 +202,7 @@ pub enum Response {
 
 impl Response {
     /// The response as the learner gave it, in words, for the answer history.
-    pub fn describe(&self, kind: &QuestionKind) -> String {
+    pub(crate) fn describe(&self, kind: &QuestionKind) -> String {
         match (self, kind) {
             (Response::Choices(picked), QuestionKind::Choice { choices, .. }) => {
                 let texts: Vec<&str> = picked
@@ -261,7 +261,7 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
 }
 
 use crate::text::fold_space;
-pub use crate::text::same_text;
+pub(crate) use crate::text::same_text;
 
 /// Why typed input could not be read as an answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

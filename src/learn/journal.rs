@@ -58,18 +58,18 @@ pub enum Record {
 /// A note on a bite. A note whose text starts with `?` is a question for the author (`NoteRecord::is_question`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRecord {
-    pub course_id: String,
-    pub lesson_id: String,
+    pub(crate) course_id: String,
+    pub(crate) lesson_id: String,
     /// 1-based, as `Position` numbers bites.
-    pub bite: usize,
-    pub text: String,
-    pub question: bool,
-    pub at: i64,
+    pub(crate) bite: usize,
+    pub(crate) text: String,
+    pub(crate) question: bool,
+    pub(crate) at: i64,
 }
 
 impl NoteRecord {
     /// The one rule of what makes a note a question for the author: its text starts with `?` (after spaces).
-    pub fn is_question(text: &str) -> bool {
+    pub(crate) fn is_question(text: &str) -> bool {
         text.trim_start().starts_with('?')
     }
 }
@@ -77,13 +77,13 @@ impl NoteRecord {
 /// A rating of a bite. `rated_at` names the rating: a later record with the same `rated_at` gives its comment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedbackRecord {
-    pub course_id: String,
-    pub lesson_id: String,
-    pub bite: usize,
-    pub clear: bool,
+    pub(crate) course_id: String,
+    pub(crate) lesson_id: String,
+    pub(crate) bite: usize,
+    pub(crate) clear: bool,
     /// One line, or empty.
-    pub comment: String,
-    pub rated_at: i64,
+    pub(crate) comment: String,
+    pub(crate) rated_at: i64,
 }
 
 /// One review of an item, as the review log keeps it.

@@ -5,11 +5,11 @@
 pub mod clock;
 pub mod grade;
 pub mod journal;
-pub mod outcomes;
+pub(crate) mod outcomes;
 pub mod plan;
 pub mod progress;
 pub mod schedule;
 pub mod session;
 pub mod sitting;
-pub mod streak;
-pub mod timebox;
+pub(crate) mod streak;
+pub(crate) mod timebox;

@@ -29,46 +29,46 @@ use crate::learn::schedule::{DAY_MS, ItemState, Scheduler, item_of};
 use crate::pack::{KeyResult, Measure, Objective, Pack};
 
 /// A due review done within this long after the item fell due is on time.
-pub const ON_TIME_MS: i64 = DAY_MS;
+pub(crate) const ON_TIME_MS: i64 = DAY_MS;
 
 /// A graded review as the review log keeps it (practice rows left out: they do not move the schedule).
 #[derive(Debug, Clone, PartialEq)]
-pub struct GradedReview {
-    pub item_id: String,
-    pub rating: Rating,
+pub(crate) struct GradedReview {
+    pub(crate) item_id: String,
+    pub(crate) rating: Rating,
     /// UTC milliseconds.
-    pub reviewed_at: i64,
+    pub(crate) reviewed_at: i64,
 }
 
 /// One time an item fell due, and when it was next reviewed (`None`: not yet).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DueReview {
-    pub item_id: String,
-    pub due_at: i64,
-    pub done_at: Option<i64>,
+pub(crate) struct DueReview {
+    pub(crate) item_id: String,
+    pub(crate) due_at: i64,
+    pub(crate) done_at: Option<i64>,
 }
 
 /// What the store knows that progress does not: active minutes per lesson, and when items fell due and were
 /// reviewed; as of `now` (UTC milliseconds).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
-    pub now: i64,
+pub(crate) struct History {
+    pub(crate) now: i64,
     /// Active minutes by lesson id.
-    pub minutes_by_lesson: HashMap<String, f64>,
-    pub due_reviews: Vec<DueReview>,
+    pub(crate) minutes_by_lesson: HashMap<String, f64>,
+    pub(crate) due_reviews: Vec<DueReview>,
 }
 
 /// Every input of the measures.
-pub struct Inputs<'a> {
-    pub progress: &'a Progress,
-    pub scheduler: &'a Scheduler,
-    pub history: &'a History,
+pub(crate) struct Inputs<'a> {
+    pub(crate) progress: &'a Progress,
+    pub(crate) scheduler: &'a Scheduler,
+    pub(crate) history: &'a History,
 }
 
 /// The times each item fell due, from its graded reviews (in time order per item) replayed through `scheduler`:
 /// each review sets the next due time, met by the item's next review or still open. The log keeps no due times, so
 /// they are replayed with the parameters in use now; a review before its due time is no due time met.
-pub fn due_reviews(graded: &[GradedReview], scheduler: &Scheduler) -> Vec<DueReview> {
+pub(crate) fn due_reviews(graded: &[GradedReview], scheduler: &Scheduler) -> Vec<DueReview> {
     let mut by_item: HashMap<&str, Vec<&GradedReview>> = HashMap::new();
     let mut order = Vec::new();
     for review in graded {
@@ -126,7 +126,7 @@ fn items<'p>(pack: &'p Pack, objective: &Objective) -> HashSet<&'p str> {
 }
 
 /// The share of `objective`'s lessons mastered; `None` for an objective without lessons in the pack.
-pub fn mastery(pack: &Pack, objective: &Objective, progress: &Progress) -> Option<f64> {
+pub(crate) fn mastery(pack: &Pack, objective: &Objective, progress: &Progress) -> Option<f64> {
     let lessons = lessons(pack, objective);
     if lessons.is_empty() {
         return None;
@@ -139,7 +139,7 @@ pub fn mastery(pack: &Pack, objective: &Objective, progress: &Progress) -> Optio
 }
 
 /// Recall probability at `now`, averaged over the objective's items that have a schedule; `None` when none has.
-pub fn retention(
+pub(crate) fn retention(
     pack: &Pack,
     objective: &Objective,
     progress: &Progress,
@@ -155,7 +155,10 @@ pub fn retention(
 }
 
 /// Active minutes on the objective's lessons.
-pub fn practice_minutes(objective: &Objective, minutes_by_lesson: &HashMap<String, f64>) -> f64 {
+pub(crate) fn practice_minutes(
+    objective: &Objective,
+    minutes_by_lesson: &HashMap<String, f64>,
+) -> f64 {
     objective
         .lessons
         .iter()
@@ -165,7 +168,7 @@ pub fn practice_minutes(objective: &Objective, minutes_by_lesson: &HashMap<Strin
 
 /// Of the due times of the objective's items that count by `now`, the share reviewed within [`ON_TIME_MS`]; `None`
 /// when none counts yet.
-pub fn reviews_on_time(
+pub(crate) fn reviews_on_time(
     pack: &Pack,
     objective: &Objective,
     due: &[DueReview],
@@ -189,7 +192,7 @@ pub fn reviews_on_time(
 }
 
 /// The value of `key_result` (of `objective`), or `None` while there is nothing to measure.
-pub fn value(
+pub(crate) fn value(
     pack: &Pack,
     objective: &Objective,
     key_result: &KeyResult,
@@ -219,12 +222,12 @@ pub fn value(
 
 /// The value of every key result of the course at one moment, by key result id.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     values: HashMap<String, Option<f64>>,
 }
 
 impl Snapshot {
-    pub fn take(pack: &Pack, inputs: &Inputs) -> Self {
+    pub(crate) fn take(pack: &Pack, inputs: &Inputs) -> Self {
         let values = pack
             .course
             .key_results
@@ -241,29 +244,22 @@ impl Snapshot {
         Self { values }
     }
 
-    pub fn get(&self, key_result: &str) -> Option<f64> {
+    pub(crate) fn get(&self, key_result: &str) -> Option<f64> {
         self.values.get(key_result).copied().flatten()
     }
 }
 
 /// A key result's value at two moments.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub key_result: KeyResult,
-    pub before: Option<f64>,
-    pub now: Option<f64>,
+pub(crate) struct Change {
+    pub(crate) key_result: KeyResult,
+    pub(crate) before: Option<f64>,
+    pub(crate) now: Option<f64>,
 }
 
 impl Change {
-    pub fn moved(&self) -> bool {
-        match (self.before, self.now) {
-            (Some(a), Some(b)) => (a - b).abs() > 1e-9,
-            (a, b) => a.is_some() != b.is_some(),
-        }
-    }
-
     /// The value went up, or was measured for the first time.
-    pub fn rose(&self) -> bool {
+    pub(crate) fn rose(&self) -> bool {
         match (self.before, self.now) {
             (Some(a), Some(b)) => b > a + 1e-9,
             (before, now) => before.is_none() && now.is_some(),
@@ -271,14 +267,14 @@ impl Change {
     }
 
     /// The value now reaches the target.
-    pub fn met(&self) -> bool {
+    pub(crate) fn met(&self) -> bool {
         self.now.is_some_and(|v| v + 1e-9 >= self.key_result.target)
     }
 }
 
 /// The key results whose objective holds `lesson` and whose value rose between `before` and `now`, in the order
 /// course.toml gives them. A value that fell (retention decays between sittings) is not something the lesson did.
-pub fn moved_by_lesson(
+pub(crate) fn moved_by_lesson(
     pack: &Pack,
     lesson: &str,
     before: &Snapshot,
@@ -296,7 +292,7 @@ pub fn moved_by_lesson(
 }
 
 /// Every key result of the course, with its value at `before` and at `now`, in the order course.toml gives them.
-pub fn standing(pack: &Pack, before: &Snapshot, now: &Snapshot) -> Vec<Change> {
+pub(crate) fn standing(pack: &Pack, before: &Snapshot, now: &Snapshot) -> Vec<Change> {
     pack.course
         .key_results
         .iter()

@@ -40,37 +40,37 @@ use crate::learn::session::{OpenOptions, start_point};
 use crate::pack::{Exercise, Pack};
 
 /// Samples of a kind needed before the learner's own median replaces the default.
-pub const MIN_SAMPLES: usize = 5;
+pub(crate) const MIN_SAMPLES: usize = 5;
 
 /// How many of the most recent samples of each kind the store hands to [`Pace::from_history`]: the learner's pace
 /// now, and a bounded cost however long the history.
 pub const HISTORY_SAMPLES: usize = 500;
 
 /// A reading sample shorter than this is not counted: a bite of a few words says little about reading speed.
-pub const MIN_SAMPLE_WORDS: usize = 20;
+pub(crate) const MIN_SAMPLE_WORDS: usize = 20;
 
 /// A bite left within this many milliseconds was paged through, not read: not a reading sample.
-pub const MIN_SAMPLE_MS: i64 = 5_000;
+pub(crate) const MIN_SAMPLE_MS: i64 = 5_000;
 
 /// The reading speeds a person reads at, in words a minute: a measured speed is held within them.
-pub const HUMAN_WORDS_PER_MINUTE: std::ops::RangeInclusive<f64> = 80.0..=500.0;
+pub(crate) const HUMAN_WORDS_PER_MINUTE: std::ops::RangeInclusive<f64> = 80.0..=500.0;
 
 /// How fast this learner goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pace {
-    pub words_per_minute: f64,
-    pub seconds_per_card: f64,
-    pub seconds_per_question: f64,
+    pub(crate) words_per_minute: f64,
+    pub(crate) seconds_per_card: f64,
+    pub(crate) seconds_per_question: f64,
     /// How many samples each figure is the median of; 0 for a default.
-    pub basis: Basis,
+    pub(crate) basis: Basis,
 }
 
 /// How many samples each figure of a [`Pace`] comes from (0: the default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Basis {
-    pub reading: usize,
-    pub cards: usize,
-    pub questions: usize,
+pub(crate) struct Basis {
+    pub(crate) reading: usize,
+    pub(crate) cards: usize,
+    pub(crate) questions: usize,
 }
 
 impl Default for Pace {
@@ -81,35 +81,35 @@ impl Default for Pace {
 
 /// One bite read: its words and the time from reaching it to leaving it or meeting its first exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadingSample {
-    pub words: usize,
-    pub ms: i64,
+pub(crate) struct ReadingSample {
+    pub(crate) words: usize,
+    pub(crate) ms: i64,
 }
 
 /// Where a reading time was measured, before the pack says how many words the bite has.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BiteTime {
-    pub course: String,
-    pub lesson: String,
+pub(crate) struct BiteTime {
+    pub(crate) course: String,
+    pub(crate) lesson: String,
     /// 1-based.
-    pub bite: usize,
-    pub ms: i64,
+    pub(crate) bite: usize,
+    pub(crate) ms: i64,
 }
 
 /// The learner's own samples: bites read, card ratings' and first answers' durations (ms).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
-    pub reading: Vec<ReadingSample>,
-    pub card_ms: Vec<i64>,
-    pub question_ms: Vec<i64>,
+    pub(crate) reading: Vec<ReadingSample>,
+    pub(crate) card_ms: Vec<i64>,
+    pub(crate) question_ms: Vec<i64>,
 }
 
 /// Samples as the store measures them: bite times not yet matched with their words.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Samples {
-    pub bites: Vec<BiteTime>,
-    pub card_ms: Vec<i64>,
-    pub question_ms: Vec<i64>,
+    pub(crate) bites: Vec<BiteTime>,
+    pub(crate) card_ms: Vec<i64>,
+    pub(crate) question_ms: Vec<i64>,
 }
 
 impl Samples {
@@ -208,7 +208,7 @@ impl Pace {
 
     /// Seconds to read `words` words and do `questions` questions and `cards` cards: whole seconds, rounded up, at
     /// least one.
-    pub fn bite_seconds(&self, words: usize, questions: usize, cards: usize) -> u32 {
+    pub(crate) fn bite_seconds(&self, words: usize, questions: usize, cards: usize) -> u32 {
         let reading = words as f64 * 60.0 / self.words_per_minute.max(1.0);
         whole_seconds(
             reading
@@ -218,7 +218,7 @@ impl Pace {
     }
 
     /// Seconds for one review of an item of this kind.
-    pub fn item_seconds(&self, kind: ItemKind) -> u32 {
+    pub(crate) fn item_seconds(&self, kind: ItemKind) -> u32 {
         whole_seconds(match kind {
             ItemKind::Card => self.seconds_per_card,
             ItemKind::Question => self.seconds_per_question,
@@ -247,18 +247,18 @@ pub struct DueItem {
 /// session skips the others).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBite {
-    pub course: String,
-    pub lesson: String,
+    pub(crate) course: String,
+    pub(crate) lesson: String,
     /// 1-based.
-    pub bite: usize,
-    pub words: usize,
-    pub questions: usize,
-    pub cards: usize,
+    pub(crate) bite: usize,
+    pub(crate) words: usize,
+    pub(crate) questions: usize,
+    pub(crate) cards: usize,
 }
 
 /// One step of a planned session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// A due review.
     Review(DueItem),
     /// A question missed in a lesson, asked again.
@@ -268,17 +268,11 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn course(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn course(&self) -> &str {
         match self {
             Step::Review(i) | Step::Missed(i) => &i.course,
             Step::Bite(b) => &b.course,
-        }
-    }
-
-    pub fn lesson(&self) -> &str {
-        match self {
-            Step::Review(i) | Step::Missed(i) => &i.lesson,
-            Step::Bite(b) => &b.lesson,
         }
     }
 }
@@ -286,26 +280,26 @@ impl Step {
 /// A step and its estimate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
-    pub step: Step,
-    pub estimate_seconds: u32,
+    pub(crate) step: Step,
+    pub(crate) estimate_seconds: u32,
 }
 
 /// A time-boxed session: its steps in order and the sum of their estimates, never more than the box.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub minutes: u32,
+    pub(crate) minutes: u32,
     pub items: Vec<Planned>,
-    pub estimate_seconds: u32,
+    pub(crate) estimate_seconds: u32,
 }
 
 impl Plan {
     /// The box in seconds.
-    pub fn box_seconds(&self) -> u32 {
+    pub(crate) fn box_seconds(&self) -> u32 {
         self.minutes.saturating_mul(60)
     }
 
     /// Seconds of the box not yet planned.
-    pub fn left(&self) -> u32 {
+    pub(crate) fn left(&self) -> u32 {
         self.box_seconds().saturating_sub(self.estimate_seconds)
     }
 
@@ -323,7 +317,7 @@ impl Plan {
     }
 
     /// Steps of each kind: (reviews, missed questions, bites).
-    pub fn counts(&self) -> (usize, usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
         self.items
             .iter()
             .fold((0, 0, 0), |(r, m, b), p| match p.step {

@@ -56,37 +56,37 @@ pub struct Progress {
 /// A lesson's state, as `stats` and the lesson summary show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LessonStatus {
-    pub bites: usize,
-    pub bites_seen: usize,
-    pub questions: usize,
+    pub(crate) bites: usize,
+    pub(crate) bites_seen: usize,
+    pub(crate) questions: usize,
     /// Questions answered or skipped.
-    pub answered: usize,
+    pub(crate) answered: usize,
     /// Questions right on the first try: their very first attempt was right (`QuestionProgress::first_try`).
     pub first_try_right: usize,
     /// Questions known, what mastery counts: right on the first try, or later in a scheduled review
     /// (`QuestionProgress::known`).
-    pub known_count: usize,
+    pub(crate) known_count: usize,
     /// Questions not right on the first try but right on the first attempt of a later round (a retry): practice,
     /// shown as such.
     pub right_on_retry: usize,
     /// Flashcards in the lesson, those rated at least once, and those recalled (rated Hard, Good or Easy) at their
     /// last graded rating, in the lesson or a review.
-    pub cards: usize,
-    pub cards_rated: usize,
-    pub cards_recalled: usize,
+    pub(crate) cards: usize,
+    pub(crate) cards_rated: usize,
+    pub(crate) cards_recalled: usize,
     /// Every bite seen, every question answered or skipped, and every card rated.
     pub complete: bool,
     /// Complete, the share of questions known at least the pass mark, and every card recalled at its last rating.
     pub mastered: bool,
     /// Ids of the questions not right on the first try of their latest round (or not answered), in lesson order.
-    pub missed: Vec<String>,
+    pub(crate) missed: Vec<String>,
     /// Every question's id, in lesson order, with whether it is known (counts toward mastery).
-    pub known: Vec<(String, bool)>,
+    pub(crate) known: Vec<(String, bool)>,
 }
 
 impl LessonStatus {
     /// The share of questions known (1 for a lesson without questions).
-    pub fn score(&self) -> f64 {
+    pub(crate) fn score(&self) -> f64 {
         if self.questions == 0 {
             1.0
         } else {
@@ -98,12 +98,12 @@ impl LessonStatus {
 impl Progress {
     /// The round an answer to question `id` belongs to when it is asked in the lesson's flow: its latest round,
     /// or 1 for a question never answered.
-    pub fn round(&self, id: &str) -> u32 {
+    pub(crate) fn round(&self, id: &str) -> u32 {
         self.questions.get(id).map_or(1, |p| p.round)
     }
 
     /// The round of a retry of question `id`: one after its latest, or 1 for a question never answered.
-    pub fn next_round(&self, id: &str) -> u32 {
+    pub(crate) fn next_round(&self, id: &str) -> u32 {
         self.questions.get(id).map_or(1, |p| p.round + 1)
     }
 
@@ -203,7 +203,7 @@ impl Progress {
 
     /// The status of a lesson known by its outline only: its id, its bites' numbers, its questions' and its cards'
     /// ids in order (a lesson index gives these without reading the lesson, `pack::glance`).
-    pub fn status_of<'q>(
+    pub(crate) fn status_of<'q>(
         &self,
         lesson_id: &str,
         bites: &[usize],

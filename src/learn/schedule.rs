@@ -23,10 +23,10 @@ pub enum Rating {
 
 impl Rating {
     /// Every rating, from the weakest recall to the strongest.
-    pub const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+    pub(crate) const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
 
     /// 1 Again, 2 Hard, 3 Good, 4 Easy: the key that gives it and the number the store keeps.
-    pub fn number(self) -> u8 {
+    pub(crate) fn number(self) -> u8 {
         match self {
             Rating::Again => 1,
             Rating::Hard => 2,
@@ -41,7 +41,7 @@ impl Rating {
     }
 
     /// The rating's name, as the keys and `--plain` give it: `Again`, `Hard`, `Good`, `Easy`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Rating::Again => "Again",
             Rating::Hard => "Hard",
@@ -51,7 +51,7 @@ impl Rating {
     }
 
     /// Recall good enough to count as remembered: Good or Easy.
-    pub fn remembered(self) -> bool {
+    pub(crate) fn remembered(self) -> bool {
         self >= Rating::Good
     }
 }
@@ -60,7 +60,7 @@ impl Rating {
 pub const DAY_MS: i64 = 86_400_000;
 
 /// Desired retention when the config does not say.
-pub const DEFAULT_RETENTION: f32 = 0.9;
+pub(crate) const DEFAULT_RETENTION: f32 = 0.9;
 
 /// What an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,7 +78,7 @@ impl ItemKind {
         }
     }
 
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         match text {
             "card" => Some(ItemKind::Card),
             "question" => Some(ItemKind::Question),
@@ -101,7 +101,7 @@ pub enum ReviewKind {
 }
 
 impl ReviewKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ReviewKind::Learn => "learn",
             ReviewKind::Scheduled => "scheduled",
@@ -110,7 +110,7 @@ impl ReviewKind {
         }
     }
 
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         match text {
             "learn" => Some(ReviewKind::Learn),
             "scheduled" => Some(ReviewKind::Scheduled),
@@ -121,7 +121,7 @@ impl ReviewKind {
     }
 
     /// Of a graded review of an item in `previous` state at `now`: learn, scheduled or early.
-    pub fn of(previous: Option<&ItemState>, now: i64) -> Self {
+    pub(crate) fn of(previous: Option<&ItemState>, now: i64) -> Self {
         match previous {
             None => ReviewKind::Learn,
             Some(state) if state.due_at <= now => ReviewKind::Scheduled,
@@ -148,7 +148,7 @@ pub struct ItemState {
 impl ItemState {
     /// The optimizer's `review_state` before a review of an item in `previous` state: 0 new, 2 review, 3
     /// relearning (its last grade was Again). morsel has no learning steps, so 1 (learning) is never written.
-    pub fn optimizer_state(previous: Option<&ItemState>) -> u8 {
+    pub(crate) fn optimizer_state(previous: Option<&ItemState>) -> u8 {
         match previous {
             None => 0,
             Some(s) if s.last_rating == Rating::Again => 3,
@@ -158,7 +158,7 @@ impl ItemState {
 }
 
 /// The grade of a question's first attempt in a sitting.
-pub fn question_grade(correct: bool, skipped: bool, hint_used: bool) -> Rating {
+pub(crate) fn question_grade(correct: bool, skipped: bool, hint_used: bool) -> Rating {
     match (correct && !skipped, hint_used) {
         (true, false) => Rating::Good,
         (true, true) => Rating::Hard,
@@ -168,7 +168,7 @@ pub fn question_grade(correct: bool, skipped: bool, hint_used: bool) -> Rating {
 
 /// A stable name for an item's content (FNV-1a, 64 bits, of its parts separated by NUL): the same text gives the
 /// same hash on every machine and every version of morsel.
-pub fn content_hash(parts: &[&str]) -> String {
+pub(crate) fn content_hash(parts: &[&str]) -> String {
     let mut hash = crate::text::hash::Fnv64::default();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -226,7 +226,7 @@ pub fn item_of(exercise: &Exercise) -> (&str, ItemKind) {
 /// A problem with a set of FSRS parameters.
 #[derive(Debug, thiserror::Error)]
 #[error("FSRS parameters are not usable: {0}")]
-pub struct BadParameters(String);
+pub(crate) struct BadParameters(String);
 
 /// FSRS-6 with the learner's parameters (or the defaults) and desired retention.
 pub struct Scheduler {
@@ -253,7 +253,7 @@ impl Default for Scheduler {
 
 impl Scheduler {
     /// `parameters`: personal FSRS-6 weights, or `None` for the defaults. `retention` is clamped to 0.7-0.99.
-    pub fn new(parameters: Option<&[f32]>, retention: f32) -> Result<Self, BadParameters> {
+    pub(crate) fn new(parameters: Option<&[f32]>, retention: f32) -> Result<Self, BadParameters> {
         let parameters = parameters.unwrap_or(&fsrs::DEFAULT_PARAMETERS).to_vec();
         let fsrs = fsrs::FSRS::new(&parameters).map_err(|e| BadParameters(e.to_string()))?;
         Ok(Self {
@@ -264,17 +264,15 @@ impl Scheduler {
     }
 
     /// The weights in use.
-    pub fn parameters(&self) -> &[f32] {
+    #[cfg(test)]
+    pub(crate) fn parameters(&self) -> &[f32] {
         &self.parameters
     }
 
     /// Whether these are FSRS-6's defaults.
-    pub fn is_default(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_default(&self) -> bool {
         self.parameters == fsrs::DEFAULT_PARAMETERS
-    }
-
-    pub fn retention(&self) -> f32 {
-        self.retention
     }
 
     fn decay(&self) -> f32 {
@@ -326,7 +324,7 @@ impl Scheduler {
 
     /// Days since the last review over stability: retrievability falls as this grows (one decay for every item), so
     /// it orders a queue exactly as retrievability does, without a `powf` per item.
-    pub fn forgetting(&self, state: &ItemState, now: i64) -> f64 {
+    pub(crate) fn forgetting(&self, state: &ItemState, now: i64) -> f64 {
         let days = (now - state.last_review_at).max(0) as f64 / DAY_MS as f64;
         days / f64::from(state.stability.max(f32::MIN_POSITIVE))
     }

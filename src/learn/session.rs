@@ -10,9 +10,9 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::learn::clock::Clock;
+pub(crate) use crate::learn::grade::Verdict;
 use crate::learn::grade::{self, Response};
-pub use crate::learn::grade::{Feedback, Shown, Stated, Verdict};
-pub use crate::learn::journal::Rating;
+pub(crate) use crate::learn::journal::Rating;
 use crate::learn::journal::{
     AnswerRecord, FeedbackRecord, Journal, NoteRecord, Record, ReviewRecord,
 };
@@ -86,22 +86,22 @@ pub enum Stage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExerciseState {
     /// Index of the bite in the lesson, and of the exercise in the bite.
-    pub bite: usize,
-    pub index: usize,
+    pub(crate) bite: usize,
+    pub(crate) index: usize,
     /// The order choices or items are shown in: `shown[n]` is the author's index shown as number `n + 1`.
     pub shown: Vec<usize>,
-    pub shown_at: i64,
-    pub hint_used: bool,
-    pub attempt: u32,
-    pub round: u32,
+    pub(crate) shown_at: i64,
+    pub(crate) hint_used: bool,
+    pub(crate) attempt: u32,
+    pub(crate) round: u32,
     pub verdict: Option<Verdict>,
     /// For a card: the back is showing.
-    pub revealed: bool,
+    pub(crate) revealed: bool,
 }
 
 /// Why the clock is stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pause {
+pub(crate) enum Pause {
     /// The learner paused, or the session was closed.
     Asked,
     /// The learner was idle: the player paused itself, as of the last key ("Paused after 5 minutes without a key").
@@ -262,11 +262,11 @@ impl Session {
     }
 
     /// Schedules reviews with these FSRS parameters and retention instead of the defaults.
-    pub fn set_scheduler(&mut self, scheduler: Scheduler) {
+    pub(crate) fn set_scheduler(&mut self, scheduler: Scheduler) {
         self.scheduler = scheduler;
     }
 
-    pub fn scheduler(&self) -> &Scheduler {
+    pub(crate) fn scheduler(&self) -> &Scheduler {
         &self.scheduler
     }
 
@@ -274,7 +274,7 @@ impl Session {
         &self.pack
     }
 
-    pub fn progress(&self) -> &Progress {
+    pub(crate) fn progress(&self) -> &Progress {
         &self.progress
     }
 
@@ -295,7 +295,7 @@ impl Session {
         &self.lesson().bites[index]
     }
 
-    pub fn scroll(&self) -> u16 {
+    pub(crate) fn scroll(&self) -> u16 {
         self.at.scroll
     }
 
@@ -303,12 +303,12 @@ impl Session {
         &self.at.stage
     }
 
-    pub fn is_paused(&self) -> bool {
+    pub(crate) fn is_paused(&self) -> bool {
         matches!(self.at.timer, Timer::Paused(_))
     }
 
     /// Why the clock is stopped, if it is: asked for, or after the learner was idle.
-    pub fn paused(&self) -> Option<Pause> {
+    pub(crate) fn paused(&self) -> Option<Pause> {
         match self.at.timer {
             Timer::Paused(why) => Some(why),
             Timer::Running { .. } => None,
@@ -331,7 +331,7 @@ impl Session {
     }
 
     /// How many lessons are complete, and how many mastered.
-    pub fn course_standing(&self) -> (usize, usize) {
+    pub(crate) fn course_standing(&self) -> (usize, usize) {
         let complete = self.standing.iter().filter(|s| s.0).count();
         let mastered = self.standing.iter().filter(|s| s.1).count();
         (complete, mastered)
@@ -346,13 +346,13 @@ impl Session {
 
     /// Notes a key that changes nothing in the session (a typed letter, a picked choice), so that the idle pause
     /// and time on task count it.
-    pub fn note_activity(&mut self) {
+    pub(crate) fn note_activity(&mut self) {
         let now = self.clock.now_ms();
         self.settle(self.resumed(now), now);
     }
 
     /// The time of the learner's last action, for the idle auto-pause.
-    pub fn last_activity(&self) -> i64 {
+    pub(crate) fn last_activity(&self) -> i64 {
         self.last_activity
     }
 
@@ -431,7 +431,7 @@ impl Session {
     /// Whether `advance` (`forward`) or `back` from here would show another bite or lesson, rather than more of
     /// this bite or its lesson's summary: a time box that has run out ends before such a move, so that a bite it
     /// never shows is not recorded as seen.
-    pub fn leaves_bite(&self, forward: bool) -> bool {
+    pub(crate) fn leaves_bite(&self, forward: bool) -> bool {
         let (lesson, bite) = (self.at.lesson, self.at.bite);
         let bites = self.pack.lessons[lesson].bites.len();
         let prose = has_prose(&self.pack.lessons[lesson].bites[bite]);
@@ -974,7 +974,7 @@ impl Session {
     }
 
     /// Whether the bite on screen still has a question or card waiting: what "next" leads to from its text.
-    pub fn exercises_wait(&self) -> bool {
+    pub(crate) fn exercises_wait(&self) -> bool {
         self.next_pending(self.at.lesson, self.at.bite, 0).is_some()
     }
 
@@ -1131,7 +1131,7 @@ fn has_prose(bite: &Bite) -> bool {
 
 /// Where to start: an asked-for lesson, a restart, the saved position (clamped to the pack as it is now), or for
 /// a finished course its first unmastered lesson.
-pub fn start_point<E>(
+pub(crate) fn start_point<E>(
     pack: &Pack,
     progress: &Progress,
     options: &OpenOptions,

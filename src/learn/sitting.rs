@@ -20,13 +20,13 @@ use crate::pack::{Bite, Exercise, Lesson, Pack, QuestionKind};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewItem {
     pub course_id: String,
-    pub course_title: String,
-    pub lesson_id: String,
-    pub lesson_title: String,
+    pub(crate) course_title: String,
+    pub(crate) lesson_id: String,
+    pub(crate) lesson_title: String,
     /// The bite the item comes from, to show on request.
-    pub bite_markdown: String,
+    pub(crate) bite_markdown: String,
     pub exercise: Exercise,
-    pub state: ItemState,
+    pub(crate) state: ItemState,
 }
 
 /// An item of the schedule as the store keeps it, before it is matched with its pack.
@@ -160,10 +160,10 @@ pub fn most_urgent<'a>(
 
 /// What a review sitting has done so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub reviewed: usize,
+pub(crate) struct Tally {
+    pub(crate) reviewed: usize,
     /// Graded as remembered: Good or Easy for a card, right (with or without the hint) for a question.
-    pub remembered: usize,
+    pub(crate) remembered: usize,
 }
 
 pub struct Reviewing {
@@ -224,38 +224,38 @@ impl Reviewing {
     }
 
     /// The item on screen, if any are left.
-    pub fn item(&self) -> Option<&ReviewItem> {
+    pub(crate) fn item(&self) -> Option<&ReviewItem> {
         self.items.get(self.at)
     }
 
-    pub fn exercise(&self) -> Option<(&Exercise, &ExerciseState)> {
+    pub(crate) fn exercise(&self) -> Option<(&Exercise, &ExerciseState)> {
         Some((&self.item()?.exercise, self.state.as_ref()?))
     }
 
     /// `(number of the item on screen, from 1; items in the sitting)`.
-    pub fn position(&self) -> (usize, usize) {
+    pub(crate) fn position(&self) -> (usize, usize) {
         ((self.at + 1).min(self.items.len()), self.items.len())
     }
 
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.at >= self.items.len()
     }
 
-    pub fn tally(&self) -> Tally {
+    pub(crate) fn tally(&self) -> Tally {
         self.tally
     }
 
     /// When the item just graded comes back.
-    pub fn next_due(&self) -> Option<i64> {
+    pub(crate) fn next_due(&self) -> Option<i64> {
         self.next_due
     }
 
-    pub fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.clock.now_ms()
     }
 
     /// Grades an answer to the question on screen; `None` when no question waits for one.
-    pub fn answer<J: Journal>(
+    pub(crate) fn answer<J: Journal>(
         &mut self,
         response: &Response,
         journal: &mut J,
@@ -274,7 +274,7 @@ impl Reviewing {
     }
 
     /// Skips the question on screen (graded Again), or passes a card without rating it (nothing recorded).
-    pub fn skip<J: Journal>(&mut self, journal: &mut J) -> Result<bool, J::Error> {
+    pub(crate) fn skip<J: Journal>(&mut self, journal: &mut J) -> Result<bool, J::Error> {
         match self.exercise() {
             Some((Exercise::Question(q), state)) if state.verdict.is_none() => {
                 let verdict = grade::skipped(&q.kind, &state.shown);
@@ -292,7 +292,11 @@ impl Reviewing {
     }
 
     /// Rates the card on screen once its back shows.
-    pub fn rate<J: Journal>(&mut self, rating: Rating, journal: &mut J) -> Result<bool, J::Error> {
+    pub(crate) fn rate<J: Journal>(
+        &mut self,
+        rating: Rating,
+        journal: &mut J,
+    ) -> Result<bool, J::Error> {
         match self.exercise() {
             Some((Exercise::Card(_), state)) if state.revealed && state.verdict.is_none() => {
                 self.record(
@@ -368,7 +372,7 @@ impl Reviewing {
     }
 
     /// The hint of the question waiting for an answer; a right answer after it is graded Hard.
-    pub fn hint(&mut self) -> Option<String> {
+    pub(crate) fn hint(&mut self) -> Option<String> {
         let hint = match self.exercise() {
             Some((Exercise::Question(q), state)) if state.verdict.is_none() => q.hint.clone(),
             _ => None,
@@ -382,7 +386,7 @@ impl Reviewing {
     }
 
     /// After a wrong answer, the same question again (practice), shuffled anew.
-    pub fn try_again(&mut self) -> bool {
+    pub(crate) fn try_again(&mut self) -> bool {
         let now = self.clock.now_ms();
         let kind: Option<QuestionKind> = match self.exercise() {
             Some((Exercise::Question(q), state))
@@ -403,7 +407,7 @@ impl Reviewing {
     }
 
     /// Shows the back of the card on screen.
-    pub fn reveal(&mut self) -> bool {
+    pub(crate) fn reveal(&mut self) -> bool {
         let card = matches!(self.exercise(), Some((Exercise::Card(_), _)));
         match &mut self.state {
             Some(state) if card => {
@@ -415,7 +419,7 @@ impl Reviewing {
     }
 
     /// On to the next item once this one is answered, rated or passed; `false` while it still waits.
-    pub fn advance(&mut self) -> bool {
+    pub(crate) fn advance(&mut self) -> bool {
         if self.state.as_ref().is_some_and(|s| s.verdict.is_none()) {
             return false;
         }
@@ -427,7 +431,7 @@ impl Reviewing {
 }
 
 /// "again in 4 days": when an item comes back, from `now`, in words.
-pub fn comes_back(due_at: i64, now: i64) -> String {
+pub(crate) fn comes_back(due_at: i64, now: i64) -> String {
     let days = ((due_at - now) as f64 / schedule::DAY_MS as f64).round() as i64;
     match days {
         ..=0 => "again today".to_string(),

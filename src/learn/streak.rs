@@ -10,45 +10,50 @@ const DAY_MS: i64 = 86_400_000;
 /// Active time in whole minutes, rounded down: the one rounding of time spent, on every screen and in every
 /// command (`status`, `stats`, `list`, the library, the dashboard, the time box), so that they agree, and a day
 /// shown at its goal has met it.
-pub fn whole_minutes(ms: i64) -> i64 {
+pub(crate) fn whole_minutes(ms: i64) -> i64 {
     ms.max(0) / MINUTE_MS
 }
 
 /// A span of active time, UTC milliseconds since the Unix epoch (as `active_spans` keeps it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub started_at: i64,
-    pub ended_at: i64,
+pub(crate) struct Span {
+    pub(crate) started_at: i64,
+    pub(crate) ended_at: i64,
 }
 
 /// Where the learner stands today.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Daily {
+pub(crate) struct Daily {
     /// Whole minutes of active time since local midnight (rounded down, so that "10 of 10" means the goal is met).
-    pub today_minutes: u32,
+    pub(crate) today_minutes: u32,
     /// The daily goal in minutes; 0 when the goal is off.
-    pub goal_minutes: u32,
+    pub(crate) goal_minutes: u32,
     /// Consecutive local days whose goal was met, ending today if today's is met, else yesterday (today is still
     /// open). 0 when the goal is off.
-    pub streak: u32,
+    pub(crate) streak: u32,
 }
 
 impl Daily {
     /// Whether today's goal is met (never, when the goal is off).
-    pub fn goal_met(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn goal_met(&self) -> bool {
         self.goal_minutes > 0 && self.today_minutes >= self.goal_minutes
     }
 }
 
 /// The local day of an instant: days since 1970-01-01 in the learner's local time.
-pub fn local_day(at_ms: i64, utc_offset_min: i32) -> i64 {
+pub(crate) fn local_day(at_ms: i64, utc_offset_min: i32) -> i64 {
     (at_ms + i64::from(utc_offset_min) * MINUTE_MS).div_euclid(DAY_MS)
 }
 
 /// Active milliseconds per local day. Spans are cut at `now_ms` (time not yet lived does not count), a span crossing
 /// local midnight is split between its days, and time covered by overlapping spans (two terminals at once) counts
 /// once.
-pub fn active_ms_per_day(spans: &[Span], now_ms: i64, utc_offset_min: i32) -> BTreeMap<i64, i64> {
+pub(crate) fn active_ms_per_day(
+    spans: &[Span],
+    now_ms: i64,
+    utc_offset_min: i32,
+) -> BTreeMap<i64, i64> {
     let offset_ms = i64::from(utc_offset_min) * MINUTE_MS;
     let mut clipped: Vec<(i64, i64)> = spans
         .iter()
@@ -79,7 +84,7 @@ pub fn active_ms_per_day(spans: &[Span], now_ms: i64, utc_offset_min: i32) -> BT
 }
 
 /// Today's minutes against the goal, and the streak, as of `now_ms`. Every day is judged by today's goal.
-pub fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32) -> Daily {
+pub(crate) fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32) -> Daily {
     let days = active_ms_per_day(spans, now_ms, utc_offset_min);
     let today = local_day(now_ms, utc_offset_min);
     let today_ms = days.get(&today).copied().unwrap_or(0);
@@ -112,7 +117,7 @@ pub fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32
 /// (Monday first) and a column per week, the newest on the right: `·` nothing, `░` some time, `▒` half the goal, `█`
 /// the goal met; the days of this week still to come are left out. `minutes` is active minutes per local day (days
 /// since the epoch), `today` a local day.
-pub fn heatmap(
+pub(crate) fn heatmap(
     minutes: &BTreeMap<i64, i64>,
     today: i64,
     weeks: i64,
@@ -136,7 +141,7 @@ pub fn heatmap(
 }
 
 /// Active minutes of each of the last `days` days as a line of block characters scaled to the busiest day.
-pub fn sparkline(minutes: &BTreeMap<i64, i64>, today: i64, days: i64) -> String {
+pub(crate) fn sparkline(minutes: &BTreeMap<i64, i64>, today: i64, days: i64) -> String {
     let values: Vec<i64> = (today - days + 1..=today)
         .map(|d| minutes.get(&d).copied().unwrap_or(0).max(0))
         .collect();

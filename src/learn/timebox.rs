@@ -12,29 +12,29 @@ use crate::text::words::duration;
 /// A time-boxed session under way.
 #[derive(Debug, Clone)]
 pub struct Timebox {
-    pub plan: Plan,
+    pub(crate) plan: Plan,
     /// Review and missed-question steps, as (course id, item id), in plan order.
-    pub reviews: Vec<(String, String)>,
+    pub(crate) reviews: Vec<(String, String)>,
     /// The course whose bites are planned, and the last planned bite (lesson id, bite number).
-    pub last_bite: Option<(String, String, usize)>,
+    pub(crate) last_bite: Option<(String, String, usize)>,
     /// Active time used, in ms.
     pub used_ms: i64,
     /// The last key counted, while the clock runs.
     last_key: Option<i64>,
     /// What was done: reviews answered or rated, bites read.
-    pub reviewed: usize,
-    pub bites_read: usize,
+    pub(crate) reviewed: usize,
+    pub(crate) bites_read: usize,
     /// Where the player was at the last key (lesson index, bite number): a box whose time is up ends at the next
     /// bite rather than in the middle of one.
-    pub place: Option<(usize, usize)>,
+    pub(crate) place: Option<(usize, usize)>,
     /// The bites the player showed in this box (lesson index, bite number): the bites read.
-    pub shown: BTreeSet<(usize, usize)>,
+    pub(crate) shown: BTreeSet<(usize, usize)>,
     /// The learner asked to move on from a bite once the box was over: it ends there, the next bite unshown.
-    pub ended: bool,
+    pub(crate) ended: bool,
 }
 
 impl Timebox {
-    pub fn new(plan: Plan, now: i64) -> Self {
+    pub(crate) fn new(plan: Plan, now: i64) -> Self {
         let reviews = plan
             .items
             .iter()
@@ -64,7 +64,7 @@ impl Timebox {
     /// A key at `now`: the time since the last key counts as active if the clock was running and the gap is
     /// shorter than `idle_ms` (the learner was not away). `running`: whether the clock runs after this key (false
     /// once paused); a stopped clock starts again at the next key that finds it running.
-    pub fn key(&mut self, now: i64, running: bool, idle_ms: i64) {
+    pub(crate) fn key(&mut self, now: i64, running: bool, idle_ms: i64) {
         if let Some(last) = self.last_key {
             let gap = (now - last).max(0);
             if idle_ms <= 0 || gap < idle_ms {
@@ -75,7 +75,7 @@ impl Timebox {
     }
 
     /// Whether the box is over at a key at `now` (the time since the last key counted as `key` counts it).
-    pub fn is_up(&self, now: i64, idle_ms: i64) -> bool {
+    pub(crate) fn is_up(&self, now: i64, idle_ms: i64) -> bool {
         let gap = self.last_key.map_or(0, |last| (now - last).max(0));
         let counted = if idle_ms <= 0 || gap < idle_ms {
             gap
@@ -88,7 +88,13 @@ impl Timebox {
     /// Whether a move from the bite on screen (`advance` if `forward`, else `back`) ends the box instead: the box
     /// is over, or its last planned bite is read, and the move would show another bite. The move is then not made,
     /// so no bite is recorded as seen that the box never showed.
-    pub fn ends_before(&self, session: &Session, forward: bool, now: i64, idle_ms: i64) -> bool {
+    pub(crate) fn ends_before(
+        &self,
+        session: &Session,
+        forward: bool,
+        now: i64,
+        idle_ms: i64,
+    ) -> bool {
         if !session.leaves_bite(forward) {
             return false;
         }
@@ -105,17 +111,17 @@ impl Timebox {
         last_read || self.is_up(now, idle_ms)
     }
 
-    pub fn box_ms(&self) -> i64 {
+    pub(crate) fn box_ms(&self) -> i64 {
         i64::from(self.plan.box_seconds()) * 1000
     }
 
     /// At 80% of the box or more.
-    pub fn nearly_done(&self) -> bool {
+    pub(crate) fn nearly_done(&self) -> bool {
         self.used_ms * 5 >= self.box_ms() * 4
     }
 
     /// The notice at 80%: how much is used, and that the next stop is the end.
-    pub fn note(&self) -> Option<String> {
+    pub(crate) fn note(&self) -> Option<String> {
         self.nearly_done().then(|| {
             format!(
                 "{} of {} min used: this is the last of the box",
@@ -128,7 +134,7 @@ impl Timebox {
 
 impl Timebox {
     /// The "N of M min" cue, shown while the box runs.
-    pub fn cue(&self) -> String {
+    pub(crate) fn cue(&self) -> String {
         format!(
             "{} of {} min",
             crate::learn::streak::whole_minutes(self.used_ms),
@@ -139,7 +145,7 @@ impl Timebox {
     /// Whether a box reading bites is over with the learner at `here` (lesson index, bite number) of `pack`: past
     /// its last planned bite, or its time up and a new bite begun (never in the middle of one), or ended by the
     /// player before a move to another bite (`ended`). A front end that goes on adds `here` to `shown`.
-    pub fn over_at(&mut self, pack: &Pack, here: (usize, usize), course_done: bool) -> bool {
+    pub(crate) fn over_at(&mut self, pack: &Pack, here: (usize, usize), course_done: bool) -> bool {
         let Some((_, lesson, bite)) = &self.last_bite else {
             return false;
         };
@@ -152,7 +158,7 @@ impl Timebox {
     }
 
     /// The heading of the box's end: `10 minutes: done`.
-    pub fn done_heading(&self) -> String {
+    pub(crate) fn done_heading(&self) -> String {
         format!(
             "{} minute{}: done",
             self.plan.minutes,
@@ -161,7 +167,7 @@ impl Timebox {
     }
 
     /// The box's end in words: time used against the box and the plan, and what was done.
-    pub fn done_lines(&self) -> [String; 2] {
+    pub(crate) fn done_lines(&self) -> [String; 2] {
         [
             format!(
                 "Time used: {} of {} min (planned {}).",
@@ -181,7 +187,7 @@ impl Timebox {
 }
 
 /// When the next review is due, after a box's end.
-pub fn next_due_line(next_due: Option<i64>, now: i64) -> String {
+pub(crate) fn next_due_line(next_due: Option<i64>, now: i64) -> String {
     match next_due {
         Some(due) => format!(
             "Next review due {}.",

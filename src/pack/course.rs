@@ -25,18 +25,18 @@ const KEYS: &[&str] = &[
 ];
 
 /// What was read from `course.toml`: the course, if its required keys were there, and the lesson list, if given.
-pub struct CourseFile {
-    pub course: Option<Course>,
-    pub lessons: Option<Vec<Spanned<String>>>,
+pub(crate) struct CourseFile {
+    pub(crate) course: Option<Course>,
+    pub(crate) lessons: Option<Vec<Spanned<String>>>,
     /// The pack is of a newer format: nothing more of it should be read.
-    pub too_new: bool,
+    pub(crate) too_new: bool,
     /// Where the course id is written.
-    pub id_site: Option<Site>,
+    pub(crate) id_site: Option<Site>,
     /// Lessons named by objectives, to check once the lessons are read.
-    pub lesson_refs: Vec<LessonRef>,
+    pub(crate) lesson_refs: Vec<LessonRef>,
 }
 
-pub fn parse(sink: &mut Sink) -> CourseFile {
+pub(crate) fn parse(sink: &mut Sink) -> CourseFile {
     let text = &*sink.source.text;
     let origin = Origin::at(0);
     let Some(table) = fields::parse(text, &origin, sink) else {

@@ -257,28 +257,28 @@ pub struct Site {
     pub file: PathBuf,
     pub position: Position,
     /// The source line and the part of it to point at; `None` for a problem with a file as a whole.
-    pub excerpt: Option<Excerpt>,
+    pub(crate) excerpt: Option<Excerpt>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Excerpt {
+pub(crate) struct Excerpt {
     /// The source line, shared with the other excerpts of it (`SourceFile::line_text`): a thousand problems on one
     /// long line cost one copy, and a pack's kept sites hold their lines, not their files.
     line: Arc<str>,
     /// Byte range within the line.
-    pub highlight: Range<usize>,
+    pub(crate) highlight: Range<usize>,
 }
 
 impl Excerpt {
     /// The source line, without its line ending.
-    pub fn line(&self) -> &str {
+    pub(crate) fn line(&self) -> &str {
         &self.line
     }
 }
 
 impl Site {
     /// The start of a file, for a problem with the file as a whole.
-    pub fn whole_file(file: impl Into<PathBuf>) -> Self {
+    pub(crate) fn whole_file(file: impl Into<PathBuf>) -> Self {
         Self {
             file: file.into(),
             position: Position { line: 1, column: 1 },
@@ -287,7 +287,7 @@ impl Site {
     }
 
     /// A byte range of a source file; a range running past the end of its first line is cut there.
-    pub fn at(source: &SourceFile, span: Range<usize>) -> Self {
+    pub(crate) fn at(source: &SourceFile, span: Range<usize>) -> Self {
         let line = source.line_range(span.start);
         let start = span.start.clamp(line.start, line.end);
         let end = span.end.clamp(start, line.end);
@@ -319,11 +319,11 @@ impl std::fmt::Display for Site {
 pub struct Diagnostic {
     pub severity: Severity,
     pub site: Site,
-    pub problem: Problem,
+    pub(crate) problem: Problem,
 }
 
 impl Diagnostic {
-    pub fn error(site: Site, problem: Problem) -> Self {
+    pub(crate) fn error(site: Site, problem: Problem) -> Self {
         Self {
             severity: Severity::Error,
             site,
@@ -331,7 +331,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(site: Site, problem: Problem) -> Self {
+    pub(crate) fn warning(site: Site, problem: Problem) -> Self {
         Self {
             severity: Severity::Warning,
             site,
@@ -339,7 +339,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
@@ -372,7 +372,7 @@ impl Diagnostic {
     }
 
     /// How many errors and warnings this diagnostic stands for: one, or those a [`Problem::MoreProblems`] hides.
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         match (&self.problem, self.severity) {
             (Problem::MoreProblems { errors, warnings }, _) => (*errors, *warnings),
             (_, Severity::Error) => (1, 0),
@@ -386,7 +386,7 @@ pub const MAX_PER_FILE: usize = 50;
 
 /// Keeps the first [`MAX_PER_FILE`] diagnostics of each file, in order, and puts after the last one kept a note of
 /// how many errors and warnings of that file are not shown (an error if any of them is).
-pub fn cap_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn cap_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashMap;
     // Per file: diagnostics seen, then hidden errors and warnings.
     let mut seen: HashMap<&std::path::Path, usize> = HashMap::new();
@@ -435,21 +435,21 @@ pub fn cap_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Collects the diagnostics of one source file.
-pub struct Sink<'a> {
-    pub source: &'a SourceFile,
-    pub out: &'a mut Vec<Diagnostic>,
+pub(crate) struct Sink<'a> {
+    pub(crate) source: &'a SourceFile,
+    pub(crate) out: &'a mut Vec<Diagnostic>,
 }
 
 impl Sink<'_> {
-    pub fn site(&self, span: Range<usize>) -> Site {
+    pub(crate) fn site(&self, span: Range<usize>) -> Site {
         Site::at(self.source, span)
     }
 
-    pub fn error(&mut self, span: Range<usize>, problem: Problem) {
+    pub(crate) fn error(&mut self, span: Range<usize>, problem: Problem) {
         self.out.push(Diagnostic::error(self.site(span), problem));
     }
 
-    pub fn warn(&mut self, span: Range<usize>, problem: Problem) {
+    pub(crate) fn warn(&mut self, span: Range<usize>, problem: Problem) {
         self.out.push(Diagnostic::warning(self.site(span), problem));
     }
 }

@@ -10,13 +10,13 @@ use super::diagnostic::{Diagnostic, Problem, Sink, Site};
 
 /// A lesson file: its path relative to the pack (for messages) and its real path (to read).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LessonFile {
-    pub relative: PathBuf,
-    pub real: PathBuf,
+pub(crate) struct LessonFile {
+    pub(crate) relative: PathBuf,
+    pub(crate) real: PathBuf,
 }
 
 /// The files named by `lessons`, in order; each bad entry is reported at its place in `course.toml`.
-pub fn listed(root: &Path, entries: &[Spanned<String>], sink: &mut Sink) -> Vec<LessonFile> {
+pub(crate) fn listed(root: &Path, entries: &[Spanned<String>], sink: &mut Sink) -> Vec<LessonFile> {
     let mut seen = HashSet::new();
     let mut files = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -42,7 +42,7 @@ pub fn listed(root: &Path, entries: &[Spanned<String>], sink: &mut Sink) -> Vec<
 
 /// Every `*.md` in the pack's root, then every `*.md` in `lessons/`, each group sorted by file name, `README.md`
 /// left out. A file or folder that is a symlink leading outside the pack is an error, and is not read.
-pub fn discovered(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<LessonFile> {
+pub(crate) fn discovered(root: &Path, out: &mut Vec<Diagnostic>) -> Vec<LessonFile> {
     let mut files = markdown_in(root, root, Path::new(""), out);
     let lessons = Path::new("lessons");
     if root.join(lessons).is_dir() {

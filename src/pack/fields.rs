@@ -13,27 +13,27 @@ mod quick;
 /// Maps byte offsets in a TOML text to byte offsets in the file it was taken from (for a TOML block inside Markdown,
 /// the pieces of the block's body may stand apart in the file, e.g. behind a list's indentation).
 #[derive(Debug, Clone)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// `(offset in the TOML text, offset in the file)` at the start of each contiguous piece, in order.
     pieces: Vec<(usize, usize)>,
 }
 
 impl Origin {
     /// The TOML text starts at `file_offset` and is contiguous in the file.
-    pub fn at(file_offset: usize) -> Self {
+    pub(crate) fn at(file_offset: usize) -> Self {
         Self {
             pieces: vec![(0, file_offset)],
         }
     }
 
-    pub fn from_pieces(pieces: Vec<(usize, usize)>) -> Self {
+    pub(crate) fn from_pieces(pieces: Vec<(usize, usize)>) -> Self {
         if pieces.is_empty() {
             return Self::at(0);
         }
         Self { pieces }
     }
 
-    pub fn offset(&self, toml_offset: usize) -> usize {
+    pub(crate) fn offset(&self, toml_offset: usize) -> usize {
         let index = self
             .pieces
             .partition_point(|&(start, _)| start <= toml_offset)
@@ -42,7 +42,7 @@ impl Origin {
         file + toml_offset.saturating_sub(start)
     }
 
-    pub fn span(&self, span: Range<usize>) -> Range<usize> {
+    pub(crate) fn span(&self, span: Range<usize>) -> Range<usize> {
         let start = self.offset(span.start);
         start..self.offset(span.end).max(start)
     }
@@ -54,7 +54,11 @@ impl Origin {
 ///
 /// The plain TOML of nearly every block is read by [`quick::parse`], which gives the same table for a fraction of the
 /// cost; the rest, errors included, by `toml`'s parser.
-pub fn parse<'i>(text: &'i str, origin: &Origin, sink: &mut Sink) -> Option<Spanned<DeTable<'i>>> {
+pub(crate) fn parse<'i>(
+    text: &'i str,
+    origin: &Origin,
+    sink: &mut Sink,
+) -> Option<Spanned<DeTable<'i>>> {
     if let Some(table) = quick::parse(text) {
         return Some(table);
     }
@@ -72,7 +76,7 @@ pub fn parse<'i>(text: &'i str, origin: &Origin, sink: &mut Sink) -> Option<Span
 }
 
 /// One TOML table being read: values are taken by key, and `finish` reports the keys nobody took.
-pub struct Fields<'t, 'i> {
+pub(crate) struct Fields<'t, 'i> {
     table: &'t DeTable<'i>,
     origin: &'t Origin,
     /// Where a missing key is reported: the table's header, or the fence of the block holding it.
@@ -82,7 +86,7 @@ pub struct Fields<'t, 'i> {
 }
 
 impl<'t, 'i> Fields<'t, 'i> {
-    pub fn new(
+    pub(crate) fn new(
         table: &'t DeTable<'i>,
         origin: &'t Origin,
         anchor: Range<usize>,
@@ -98,23 +102,23 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    pub fn origin(&self) -> &'t Origin {
+    pub(crate) fn origin(&self) -> &'t Origin {
         self.origin
     }
 
     /// Whether the table holds `key`, without taking it.
-    pub fn has(&self, key: &str) -> bool {
+    pub(crate) fn has(&self, key: &str) -> bool {
         self.table.get(key).is_some()
     }
 
     /// The raw value of `key`, marking the key as known.
-    pub fn value(&mut self, key: &'static str) -> Option<&'t Spanned<DeValue<'i>>> {
+    pub(crate) fn value(&mut self, key: &'static str) -> Option<&'t Spanned<DeValue<'i>>> {
         self.taken.push(key);
         self.table.get(key)
     }
 
     /// The file span of a value.
-    pub fn span_of(&self, value: &Spanned<DeValue>) -> Range<usize> {
+    pub(crate) fn span_of(&self, value: &Spanned<DeValue>) -> Range<usize> {
         self.origin.span(value.span())
     }
 
@@ -145,7 +149,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         );
     }
 
-    pub fn string(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<String>> {
+    pub(crate) fn string(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<String>> {
         let value = self.value(key)?;
         match value.get_ref() {
             DeValue::String(s) => Some(Spanned::new(self.span_of(value), s.to_string())),
@@ -156,7 +160,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    pub fn required_string(
+    pub(crate) fn required_string(
         &mut self,
         sink: &mut Sink,
         key: &'static str,
@@ -169,7 +173,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         self.string(sink, key)
     }
 
-    pub fn boolean(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<bool>> {
+    pub(crate) fn boolean(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<bool>> {
         let value = self.value(key)?;
         match value.get_ref() {
             DeValue::Boolean(b) => Some(Spanned::new(self.span_of(value), *b)),
@@ -180,7 +184,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    pub fn required_boolean(
+    pub(crate) fn required_boolean(
         &mut self,
         sink: &mut Sink,
         key: &'static str,
@@ -193,7 +197,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         self.boolean(sink, key)
     }
 
-    pub fn integer(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<i64>> {
+    pub(crate) fn integer(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<i64>> {
         let value = self.value(key)?;
         let parsed = value
             .get_ref()
@@ -209,7 +213,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// A number, written as an integer or a float.
-    pub fn number(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<f64>> {
+    pub(crate) fn number(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<f64>> {
         let value = self.value(key)?;
         let parsed = match value.get_ref() {
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
@@ -227,7 +231,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    pub fn strings(
+    pub(crate) fn strings(
         &mut self,
         sink: &mut Sink,
         key: &'static str,
@@ -251,7 +255,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// An array of tables, each with its file span.
-    pub fn tables(
+    pub(crate) fn tables(
         &mut self,
         sink: &mut Sink,
         key: &'static str,
@@ -275,7 +279,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// Keys that nobody took, with their file spans, in source order.
-    pub fn leftovers(&self) -> Vec<(String, Range<usize>)> {
+    pub(crate) fn leftovers(&self) -> Vec<(String, Range<usize>)> {
         let mut keys: Vec<_> = self
             .table
             .iter()
@@ -287,7 +291,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// Reports every key that nobody took as unknown, suggesting the closest of `known`.
-    pub fn finish(self, sink: &mut Sink, known: &[&'static str]) {
+    pub(crate) fn finish(self, sink: &mut Sink, known: &[&'static str]) {
         for (key, span) in self.leftovers() {
             sink.error(
                 span,

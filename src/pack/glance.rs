@@ -17,14 +17,14 @@ use super::load::read_source;
 use super::{Course, Lesson, discover, lesson, objectives};
 
 /// Packs with fewer lessons than this load in full in a few milliseconds: no index is kept for them.
-pub const INDEX_MIN_LESSONS: usize = 100;
+pub(crate) const INDEX_MIN_LESSONS: usize = 100;
 
 /// The first line of an index file, before the pack's real root.
 const INDEX_HEADER: &str = "morsel lesson index 3";
 
 /// The course of the pack in `root`, from its `course.toml` alone; `None` when it is missing, has any error, or is
 /// of a newer format.
-pub fn course(root: &Path) -> Option<Course> {
+pub(crate) fn course(root: &Path) -> Option<Course> {
     let real_root = root.canonicalize().ok()?;
     let mut out: Vec<Diagnostic> = Vec::new();
     let source = read_source(
@@ -47,7 +47,7 @@ pub fn course(root: &Path) -> Option<Course> {
 /// The lesson in the file `relative` to the pack's `root`, parsed alone: `None` when the file leaves the pack,
 /// cannot be read, or has any error. The checks that need the whole pack (unique ids, links) are not made here;
 /// the full load that follows makes them.
-pub fn lesson(root: &Path, relative: &Path) -> Option<Lesson> {
+pub(crate) fn lesson(root: &Path, relative: &Path) -> Option<Lesson> {
     let real_root = root.canonicalize().ok()?;
     let real = real_root.join(relative).canonicalize().ok()?;
     if !real.starts_with(&real_root) {
@@ -69,23 +69,23 @@ pub fn lesson(root: &Path, relative: &Path) -> Option<Lesson> {
 /// Each lesson of a pack as its last full load found it, in the pack's order: which file holds it, and its outline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LessonIndex {
-    pub lessons: Vec<IndexedLesson>,
+    pub(crate) lessons: Vec<IndexedLesson>,
 }
 
 /// A lesson as the index keeps it: enough for the library and `list` without reading its file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IndexedLesson {
+pub(crate) struct IndexedLesson {
     /// Relative to the pack's root.
-    pub file: PathBuf,
-    pub id: String,
-    pub title: String,
-    pub minutes: f64,
+    pub(crate) file: PathBuf,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) minutes: f64,
     /// Its bites' numbers.
-    pub bites: Vec<usize>,
+    pub(crate) bites: Vec<usize>,
     /// Its questions' ids, in order.
-    pub questions: Vec<String>,
+    pub(crate) questions: Vec<String>,
     /// Its cards' ids, in order.
-    pub cards: Vec<String>,
+    pub(crate) cards: Vec<String>,
     /// The file's size and modification time (ns since the epoch) when it was read.
     size: u64,
     modified: u128,
@@ -165,7 +165,11 @@ pub fn read_index(cache_dir: &Path, root: &Path) -> Option<LessonIndex> {
 /// The file said to hold the lesson `id` (the first lesson's with `None`) in the index of the pack at `root`, and
 /// that lesson's id: found without building the whole index, so that opening a large pack at a glance costs a scan
 /// of one file.
-pub fn indexed_file(cache_dir: &Path, root: &Path, id: Option<&str>) -> Option<(PathBuf, String)> {
+pub(crate) fn indexed_file(
+    cache_dir: &Path,
+    root: &Path,
+    id: Option<&str>,
+) -> Option<(PathBuf, String)> {
     let text = index_text(cache_dir, root)?;
     index_lines(&text).find_map(|line| {
         let (file, rest) = line.split_once('\t')?;
@@ -178,7 +182,7 @@ pub fn indexed_file(cache_dir: &Path, root: &Path, id: Option<&str>) -> Option<(
 /// The course and the lessons of the pack at `root` from its index, when the index still holds: `course.toml` is
 /// read (and must have no error), the lesson files it names or discovery finds now are the indexed ones in the same
 /// order, and each has the size and modification time it had when read. Otherwise read the pack.
-pub fn summary(cache_dir: &Path, root: &Path) -> Summary {
+pub(crate) fn summary(cache_dir: &Path, root: &Path) -> Summary {
     match read_index(cache_dir, root) {
         None => Summary::NoIndex,
         Some(index) => match holding(index, root) {
@@ -190,7 +194,7 @@ pub fn summary(cache_dir: &Path, root: &Path) -> Summary {
 
 /// What the lesson index says of a pack ([`summary`]).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Summary {
+pub(crate) enum Summary {
     /// The course and its lessons, as the pack is now.
     Holds(Box<Course>, Vec<IndexedLesson>),
     /// The pack is large (it has an index), but something changed since: read it.
@@ -244,7 +248,7 @@ fn holding(index: LessonIndex, root: &Path) -> Option<(Course, Vec<IndexedLesson
 /// file changed since (or within the clock's coarsest step before) may have been read as it was before, so then no
 /// index is written. Neither is one for a pack whose paths, ids or titles cannot be written as lines: the index is
 /// only a shortcut.
-pub fn write_index(
+pub(crate) fn write_index(
     cache_dir: &Path,
     root: &Path,
     lessons: &[Lesson],
@@ -308,7 +312,7 @@ pub fn write_index(
 
 /// Keeps the lesson index of a pack that loaded without errors (if it is large), for the next glance at it. Only a
 /// cache: a folder that cannot be written costs the next start its shortcut, nothing more.
-pub fn remember(cache_dir: &Path, report: &super::LoadReport) {
+pub(crate) fn remember(cache_dir: &Path, report: &super::LoadReport) {
     if !report.has_errors() {
         let _ = write_index(cache_dir, &report.root, &report.lessons, report.read_from);
     }

@@ -17,23 +17,23 @@ use super::{
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
 
 /// Where an id stands, so that a duplicate can name both places.
-pub struct IdSite {
-    pub what: &'static str,
-    pub id: String,
-    pub site: Site,
+pub(crate) struct IdSite {
+    pub(crate) what: &'static str,
+    pub(crate) id: String,
+    pub(crate) site: Site,
 }
 
-pub struct ParsedLesson {
-    pub lesson: Lesson,
+pub(crate) struct ParsedLesson {
+    pub(crate) lesson: Lesson,
     /// The lesson's own id first, then each question's and card's.
-    pub ids: Vec<IdSite>,
+    pub(crate) ids: Vec<IdSite>,
     /// Choice questions with one right answer and no `shuffle`: the right choice's index, the number of choices and
     /// the question's fence, for the pack-wide position-bias check.
-    pub right_positions: Vec<(usize, usize, Site)>,
+    pub(crate) right_positions: Vec<(usize, usize, Site)>,
 }
 
 /// Parses a lesson; `None` when its front matter is unusable. Problems go to `sink`; relative link targets to `links`.
-pub fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesson> {
+pub(crate) fn parse(sink: &mut Sink, links: &mut Vec<LinkTarget>) -> Option<ParsedLesson> {
     let text = &*sink.source.text;
     let yaml_end = yaml_front_matter(text);
     if yaml_end.is_some() {

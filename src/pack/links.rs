@@ -18,9 +18,9 @@ pub fn markdown_options() -> Options {
 }
 
 /// A link or image target to check once the pack's layout is known.
-pub struct LinkTarget {
-    pub target: String,
-    pub site: Site,
+pub(crate) struct LinkTarget {
+    pub(crate) target: String,
+    pub(crate) site: Site,
 }
 
 /// Whether a link target names a file of the pack (no scheme, no fragment-only link).
@@ -42,7 +42,7 @@ pub fn is_local(target: &str) -> bool {
 }
 
 /// The file a local link target names, relative to the pack root, or `None` if it leaves the pack.
-pub fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn resolve_link(lesson_file: &Path, target: &str) -> Option<std::path::PathBuf> {
     let path = percent_decoded(target.split(['#', '?']).next().unwrap_or(target));
     let path = path.as_str();
     let mut out = std::path::PathBuf::new();

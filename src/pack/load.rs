@@ -23,9 +23,9 @@ pub struct LoadReport {
     pub lessons: Vec<Lesson>,
     pub diagnostics: Vec<Diagnostic>,
     /// Where `course.toml` gives the course id, for a problem with the id as a whole (two packs with one id).
-    pub course_id_site: Option<Site>,
+    pub(crate) course_id_site: Option<Site>,
     /// When reading began: a file changed since may have been read as it was before (`glance::write_index`).
-    pub read_from: std::time::SystemTime,
+    pub(crate) read_from: std::time::SystemTime,
 }
 
 impl LoadReport {
@@ -37,12 +37,12 @@ impl LoadReport {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+    pub(crate) fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_error())
     }
 
     /// The number of errors and warnings found, those not shown past the limit per file included.
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         self.diagnostics
             .iter()
             .map(Diagnostic::counts)

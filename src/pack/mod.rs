@@ -13,7 +13,7 @@ mod links;
 mod load;
 mod objectives;
 mod question;
-pub mod source;
+pub(crate) mod source;
 /// Synthetic packs of any size, for benchmarks, tests and examples: behind the `synth` feature, not part of the player.
 #[cfg(any(test, feature = "synth"))]
 pub mod synth;
@@ -24,22 +24,22 @@ pub use diagnostic::{Diagnostic, Problem, Severity, Site};
 pub use fields::closest as closest_key;
 pub use links::{is_local, markdown_options, percent_decoded};
 pub use load::{LoadReport, load, load_outline};
-pub use objectives::Personal;
+pub(crate) use objectives::Personal;
 
 /// The newest pack format this morsel understands.
-pub const FORMAT_VERSION: i64 = 1;
+pub(crate) const FORMAT_VERSION: i64 = 1;
 /// The default share of a lesson's questions that must be right on the first try.
-pub const DEFAULT_PASS_MARK: f64 = 0.8;
+pub(crate) const DEFAULT_PASS_MARK: f64 = 0.8;
 /// The one reading speed of every estimate, in words per minute: a lesson's minutes, `check`'s warnings, the
 /// importers' cuts and the planner's default pace (`plan::Pace::DEFAULT`).
 pub const WORDS_PER_MINUTE: f64 = 230.0;
 /// Seconds of every estimate for a question, and for a card (the planner's defaults).
-pub const SECONDS_PER_QUESTION: f64 = 20.0;
-pub const SECONDS_PER_CARD: f64 = 10.0;
+pub(crate) const SECONDS_PER_QUESTION: f64 = 20.0;
+pub(crate) const SECONDS_PER_CARD: f64 = 10.0;
 
 /// Seconds to read `words` words and do `questions` questions and `cards` cards at the default pace: whole seconds,
 /// rounded up, at least one (what `learn::plan::Pace::bite_seconds` gives for the default pace).
-pub fn default_bite_seconds(words: usize, questions: usize, cards: usize) -> u32 {
+pub(crate) fn default_bite_seconds(words: usize, questions: usize, cards: usize) -> u32 {
     let seconds = words as f64 * 60.0 / WORDS_PER_MINUTE
         + questions as f64 * SECONDS_PER_QUESTION
         + cards as f64 * SECONDS_PER_CARD;
@@ -48,7 +48,7 @@ pub fn default_bite_seconds(words: usize, questions: usize, cards: usize) -> u32
 /// A bite that takes longer than this to read (at the planner's default reading speed) gets a warning.
 pub const MAX_BITE_MINUTES: f64 = 2.0;
 /// A lesson that takes longer than this (at the planner's default pace) gets a warning.
-pub const MAX_LESSON_MINUTES: f64 = 15.0;
+pub(crate) const MAX_LESSON_MINUTES: f64 = 15.0;
 
 /// A pack with no errors, ready to play.
 #[derive(Debug, Clone)]
@@ -62,18 +62,18 @@ pub struct Pack {
 /// What `course.toml` says about the course.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Course {
-    pub format: i64,
+    pub(crate) format: i64,
     pub id: String,
     pub title: String,
-    pub version: Option<String>,
-    pub summary: Option<String>,
+    pub(crate) version: Option<String>,
+    pub(crate) summary: Option<String>,
     /// Where the course lives on the web (`homepage`), and the base of its xAPI activity ids (`iri_base`, else the
     /// homepage, else `urn:morsel:ID`).
-    pub homepage: Option<String>,
+    pub(crate) homepage: Option<String>,
     pub iri_base: Option<String>,
-    pub authors: Vec<String>,
-    pub language: String,
-    pub tags: Vec<String>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) language: String,
+    pub(crate) tags: Vec<String>,
     pub pass_mark: f64,
     /// What the course means to lead to (`[[objectives]]`), in the order written.
     pub objectives: Vec<Objective>,
@@ -84,22 +84,22 @@ pub struct Course {
 /// An objective: what a group of lessons is for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Objective {
-    pub id: String,
-    pub text: String,
+    pub(crate) id: String,
+    pub(crate) text: String,
     /// Lesson ids, each a lesson of the pack.
-    pub lessons: Vec<String>,
+    pub(crate) lessons: Vec<String>,
 }
 
 /// A key result: one measure of an objective, with the value that meets it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyResult {
-    pub id: String,
+    pub(crate) id: String,
     /// The id of its objective.
-    pub objective: String,
-    pub text: String,
+    pub(crate) objective: String,
+    pub(crate) text: String,
     pub measure: Measure,
     /// A share from 0 to 1, or minutes for [`Measure::PracticeMinutes`].
-    pub target: f64,
+    pub(crate) target: f64,
 }
 
 /// What a key result measures over its objective's lessons.
@@ -116,14 +116,14 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub const ALL: [Measure; 4] = [
+    pub(crate) const ALL: [Measure; 4] = [
         Measure::Mastery,
         Measure::Retention,
         Measure::PracticeMinutes,
         Measure::ReviewsOnTime,
     ];
     /// The names as `course.toml` writes them.
-    pub const NAMES: [&'static str; 4] = [
+    pub(crate) const NAMES: [&'static str; 4] = [
         "mastery",
         "retention",
         "practice_minutes",
@@ -139,17 +139,17 @@ impl Measure {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Self> {
+    pub(crate) fn parse(name: &str) -> Option<Self> {
         Measure::ALL.into_iter().find(|m| m.name() == name)
     }
 
     /// Whether the measure is a share (0 to 1) rather than minutes.
-    pub fn is_share(self) -> bool {
+    pub(crate) fn is_share(self) -> bool {
         self != Measure::PracticeMinutes
     }
 
     /// The measure in words, for a key result's line: `mastery`, `retention`, `practice`, `reviews on time`.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Measure::Mastery => "mastery",
             Measure::Retention => "retention",
@@ -164,7 +164,7 @@ pub struct Lesson {
     pub id: String,
     pub title: String,
     /// Path relative to the pack's root.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// Estimated minutes: given in the front matter, or computed from reading time and questions.
     pub minutes: f64,
     pub bites: Vec<Bite>,
@@ -188,7 +188,7 @@ pub struct Bite {
     /// The bite's Markdown, without its `quiz` and `card` blocks (empty in a pack loaded for `check`, `load_outline`).
     pub markdown: String,
     /// The line in the lesson file where the bite starts.
-    pub line: usize,
+    pub(crate) line: usize,
     pub words: usize,
     /// Questions and cards in the order they stand in the bite.
     pub exercises: Vec<Exercise>,
@@ -225,7 +225,7 @@ pub struct Question {
     pub explain: Option<String>,
     pub hint: Option<String>,
     /// The line of the block's opening fence in the lesson file.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -271,11 +271,11 @@ pub struct Card {
     pub id: String,
     pub front: String,
     pub back: String,
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// Whether `id` is a valid course, lesson, question or card id: `[a-z0-9][a-z0-9-]{0,63}`.
-pub fn is_valid_id(id: &str) -> bool {
+pub(crate) fn is_valid_id(id: &str) -> bool {
     let bytes = id.as_bytes();
     (1..=64).contains(&bytes.len())
         && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())

@@ -19,26 +19,26 @@ const PERSONAL_KEY_RESULT_KEYS: &[&str] =
 
 /// A lesson named by an objective, with where it is named, to be checked against the pack's lessons.
 #[derive(Debug, Clone)]
-pub struct LessonRef {
-    pub objective: String,
-    pub lesson: String,
-    pub site: Site,
+pub(crate) struct LessonRef {
+    pub(crate) objective: String,
+    pub(crate) lesson: String,
+    pub(crate) site: Site,
 }
 
 /// What was read of the objectives and key results, and the lesson names still to check.
 #[derive(Debug, Clone, Default)]
-pub struct Read {
-    pub objectives: Vec<Objective>,
-    pub key_results: Vec<KeyResult>,
-    pub lesson_refs: Vec<LessonRef>,
+pub(crate) struct Read {
+    pub(crate) objectives: Vec<Objective>,
+    pub(crate) key_results: Vec<KeyResult>,
+    pub(crate) lesson_refs: Vec<LessonRef>,
     /// In a learner's file: the `course` of each objective and each key result, in the same order.
-    pub objective_courses: Vec<String>,
-    pub key_result_courses: Vec<String>,
+    pub(crate) objective_courses: Vec<String>,
+    pub(crate) key_result_courses: Vec<String>,
 }
 
 /// Reads `objectives` and `key_results` from the table `f` reads (the caller reports its unknown keys, these two
 /// among the known).
-pub fn read(f: &mut Fields, sink: &mut Sink) -> Read {
+pub(crate) fn read(f: &mut Fields, sink: &mut Sink) -> Read {
     read_entries(f, sink, false)
 }
 
@@ -203,7 +203,7 @@ fn read_entries(f: &mut Fields, sink: &mut Sink, personal: bool) -> Read {
 
 /// A learner's own objectives and key results (`objectives.toml` next to the config), for every course.
 #[derive(Debug, Clone, Default)]
-pub struct Personal {
+pub(crate) struct Personal {
     read: Read,
 }
 
@@ -213,7 +213,7 @@ const PERSONAL_KEYS: &[&str] = &["objectives", "key_results"];
 impl Personal {
     /// Reads the learner's file at `path`: nothing for a file that does not exist; its problems, each at its place
     /// (the site's file is `objectives.toml`: show them with `Diagnostic::one_line(folder of path)`).
-    pub fn load(path: &std::path::Path) -> (Self, Vec<Diagnostic>) {
+    pub(crate) fn load(path: &std::path::Path) -> (Self, Vec<Diagnostic>) {
         let mut out = Vec::new();
         if !path.exists() {
             return (Self::default(), out);
@@ -241,7 +241,7 @@ impl Personal {
     }
 
     /// Reads a learner's `objectives.toml` (its text in `sink`). Key results name objectives of the same file.
-    pub fn parse(sink: &mut Sink) -> Self {
+    pub(crate) fn parse(sink: &mut Sink) -> Self {
         let origin = fields::Origin::at(0);
         let text = &*sink.source.text;
         let Some(table) = fields::parse(text, &origin, sink) else {
@@ -255,7 +255,7 @@ impl Personal {
 
     /// Adds the entries for `pack`'s course to it; an error for each lesson they name that it does not have, and for
     /// an id the course already uses (those entries are left out).
-    pub fn apply(&self, pack: &mut super::Pack) -> Vec<Diagnostic> {
+    pub(crate) fn apply(&self, pack: &mut super::Pack) -> Vec<Diagnostic> {
         let course = pack.course.id.clone();
         let mut out = Vec::new();
         let lesson_ids: Vec<String> = pack.lessons.iter().map(|l| l.id.clone()).collect();
@@ -314,7 +314,7 @@ impl Personal {
 }
 
 /// An error at each lesson an objective names that is not among `lessons` (the pack's lesson ids).
-pub fn check_lessons<'a>(
+pub(crate) fn check_lessons<'a>(
     refs: &[LessonRef],
     lessons: impl Iterator<Item = &'a str> + Clone,
 ) -> Vec<Diagnostic> {

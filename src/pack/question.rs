@@ -35,13 +35,13 @@ const CARD_KEYS: &[&str] = &["id", "front", "back"];
 
 /// Which kind of block a fenced code block is, by the first word of its info string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
+pub(crate) enum BlockKind {
     Quiz,
     Card,
 }
 
 impl BlockKind {
-    pub fn from_info(info: &str) -> Option<Self> {
+    pub(crate) fn from_info(info: &str) -> Option<Self> {
         match info.split_whitespace().next() {
             Some("quiz") => Some(BlockKind::Quiz),
             Some("card") => Some(BlockKind::Card),
@@ -51,7 +51,7 @@ impl BlockKind {
 
     /// The block an info string that [`from_info`](Self::from_info) does not take was meant to be: `Quiz`,
     /// `toml quiz`, `{.card}` (a word `quiz` or `card` in any case, anywhere in it).
-    pub fn meant(info: &str) -> Option<Self> {
+    pub(crate) fn meant(info: &str) -> Option<Self> {
         info.split(|c: char| c.is_whitespace() || "{}.,;:=\"'".contains(c))
             .find_map(|word| {
                 if word.eq_ignore_ascii_case("quiz") {
@@ -66,24 +66,24 @@ impl BlockKind {
 }
 
 /// A `quiz` or `card` block as found in a lesson.
-pub struct Block<'a> {
-    pub kind: BlockKind,
-    pub toml: &'a str,
-    pub origin: Origin,
+pub(crate) struct Block<'a> {
+    pub(crate) kind: BlockKind,
+    pub(crate) toml: &'a str,
+    pub(crate) origin: Origin,
     /// The whole block, fences included, in the lesson file.
-    pub span: Range<usize>,
-    pub line: usize,
+    pub(crate) span: Range<usize>,
+    pub(crate) line: usize,
 }
 
 /// An exercise read from a block, with the span of its id (or of its block, when the id is derived), and the links
 /// and images to pack files in its text (prompt, choices, feedback, explanation, hint, a card's sides).
-pub struct Parsed {
-    pub exercise: Exercise,
-    pub id_span: Range<usize>,
-    pub links: Vec<LinkTarget>,
+pub(crate) struct Parsed {
+    pub(crate) exercise: Exercise,
+    pub(crate) id_span: Range<usize>,
+    pub(crate) links: Vec<LinkTarget>,
 }
 
-pub fn parse(block: &Block, lesson_id: &str, sink: &mut Sink) -> Option<Parsed> {
+pub(crate) fn parse(block: &Block, lesson_id: &str, sink: &mut Sink) -> Option<Parsed> {
     let table = fields::parse(block.toml, &block.origin, sink)?;
     let fence = block.span.start..block.span.start + 3;
     match block.kind {
@@ -510,7 +510,7 @@ fn resolve_id(
 
 /// `LESSON_ID-XXXXXXXX`, the hex digits a 32-bit FNV-1a hash of the text: a fixed function, so that ids stay the same
 /// across morsel versions and machines (the standard library's hasher promises neither).
-pub fn derived_id(lesson_id: &str, text: &str) -> String {
+pub(crate) fn derived_id(lesson_id: &str, text: &str) -> String {
     let hash = crate::text::hash::fnv32(text.trim().as_bytes());
     let mut id = format!("{lesson_id}-{hash:08x}");
     if id.len() > 64 {

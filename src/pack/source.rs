@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The largest lesson, `course.toml` or config file morsel reads: 8 MiB. A larger file is refused unread.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The text of one file of a pack, with an index of where each line starts.
 #[derive(Debug)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to the pack's root, as shown in diagnostics.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The text, without a leading byte-order mark (the bytes as read: no copy is made).
-    pub text: String,
+    pub(crate) text: String,
     line_starts: Vec<usize>,
     /// The line an excerpt was last taken from (its start and its text), shared by every excerpt of it: a
     /// thousand problems on one long line cost one copy, and a loaded pack keeps only the lines its sites point
@@ -25,7 +25,7 @@ pub struct SourceFile {
 
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     #[error("not a regular file, so it is not read")]
     NotAFile,
     #[error("larger than the limit of {} MiB, so it is not read", MAX_FILE_BYTES >> 20)]
@@ -43,7 +43,7 @@ impl From<std::io::Error> for ReadError {
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]. A FIFO, a device such as `/dev/zero` or a directory is refused
 /// before it is opened (opening a FIFO would wait for a writer); the opened file is checked again, in case the path
 /// was swapped in between, and no more than the limit and one byte is ever read.
-pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
     check_metadata(&std::fs::metadata(path)?)?;
     let file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
@@ -74,7 +74,7 @@ pub struct Position {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, mut text: String) -> Self {
+    pub(crate) fn new(path: PathBuf, mut text: String) -> Self {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
@@ -92,7 +92,7 @@ impl SourceFile {
     }
 
     /// The text of the line `range` (from `line_range`), shared with the other excerpts taken from it in a row.
-    pub fn line_text(&self, range: Range<usize>) -> Arc<str> {
+    pub(crate) fn line_text(&self, range: Range<usize>) -> Arc<str> {
         let mut last = self
             .last_line
             .lock()
@@ -115,7 +115,7 @@ impl SourceFile {
     }
 
     /// The line and column of byte `offset` (clamped to the end of the text).
-    pub fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset);
         let index = self.line_index(offset);
         let start = self.line_starts[index];
@@ -126,7 +126,7 @@ impl SourceFile {
     }
 
     /// The byte range of the line holding byte `offset`, without its line ending.
-    pub fn line_range(&self, offset: usize) -> Range<usize> {
+    pub(crate) fn line_range(&self, offset: usize) -> Range<usize> {
         let offset = self.floor_char_boundary(offset);
         let index = self.line_index(offset);
         let start = self.line_starts[index];

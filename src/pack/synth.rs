@@ -35,7 +35,7 @@ const WORDS: &[&str] = &[
 /// When every synthetic file says it was written (2020-09-13): a fixed time, so that the same shape gives the same
 /// pack, and one long past, as a pack's files are when it is played (a lesson index is kept only of files that
 /// were not changing as they were read, `pack::glance`).
-pub const WRITTEN_AT_SECS: u64 = 1_600_000_000;
+pub(crate) const WRITTEN_AT_SECS: u64 = 1_600_000_000;
 
 /// Writes a pack of `shape.lessons` lessons into `dir` (created if needed): `course.toml` and `lessons/NNNNN.md`.
 pub fn write_pack(dir: &Path, shape: Shape) -> io::Result<()> {
@@ -72,7 +72,7 @@ pub fn question_id(n: usize, shape: Shape, k: usize) -> String {
 }
 
 /// The Markdown of synthetic lesson `n`.
-pub fn lesson(n: usize, shape: Shape, seed: &mut u32) -> String {
+pub(crate) fn lesson(n: usize, shape: Shape, seed: &mut u32) -> String {
     let bites = shape.bites_per_lesson.max(1);
     let words_per_bite = shape.words_per_lesson / bites;
     let mut out =

@@ -23,8 +23,8 @@ use crate::render::{self, Styles};
 
 const WIDTH: u16 = 80;
 
-pub mod review;
-pub mod takeover;
+pub(crate) mod review;
+pub(crate) mod takeover;
 pub mod timebox;
 
 const HELP: &str = "Commands: next (or an empty line), back, hint, skip, retry, pause, resume, help, quit. \
@@ -51,10 +51,10 @@ where
 }
 
 /// What key results need beyond progress, asked of the journal (the store: `Store::outcome_history`) when needed.
-pub type HistoryOf<'a, J> = &'a dyn Fn(&J, &Session) -> anyhow::Result<History>;
+pub(crate) type HistoryOf<'a, J> = &'a dyn Fn(&J, &Session) -> anyhow::Result<History>;
 
 /// [`run`], with the key results' history from `history`.
-pub fn run_with<J: Journal>(
+pub(crate) fn run_with<J: Journal>(
     session: &mut Session,
     journal: &mut J,
     input: &mut dyn BufRead,

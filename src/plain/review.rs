@@ -16,7 +16,7 @@ While a question waits, type the answer; prefix a command with a colon, as in :s
 (again, hard, good, easy).";
 
 /// Reviews until the queue is done, `quit`, or the end of input. Every review is saved as it happens.
-pub fn run<J: Journal>(
+pub(crate) fn run<J: Journal>(
     reviewing: &mut Reviewing,
     journal: &mut J,
     input: &mut dyn BufRead,

@@ -12,7 +12,7 @@ use crate::text::sanitize;
 /// What the learner chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
-pub enum Claimed {
+pub(crate) enum Claimed {
     /// This terminal holds the course: play.
     Play,
     /// The learner left the course to the other terminal.
@@ -21,7 +21,7 @@ pub enum Claimed {
 
 /// Claims the course; when another live player holds it, asks on `out` and reads the answer from `input`
 /// (`take` or `yes` takes it over; anything else, or the end of input, leaves it).
-pub fn claim(
+pub(crate) fn claim(
     store: &mut Store,
     course_id: &str,
     now: i64,
@@ -62,7 +62,7 @@ pub fn claim(
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ClaimError {
+pub(crate) enum ClaimError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -72,13 +72,13 @@ pub enum ClaimError {
 /// The learner's input, watched: once the heartbeat finds the course taken over, the next read fails with
 /// `TAKEN_OVER` instead of waiting for a line, and the player stops (a write it tries meanwhile is refused by the
 /// store).
-pub struct Watched<'a, R> {
+pub(crate) struct Watched<'a, R> {
     inner: R,
     heartbeat: Option<&'a Heartbeat>,
 }
 
 impl<'a, R: BufRead> Watched<'a, R> {
-    pub fn new(inner: R, heartbeat: Option<&'a Heartbeat>) -> Self {
+    pub(crate) fn new(inner: R, heartbeat: Option<&'a Heartbeat>) -> Self {
         Self { inner, heartbeat }
     }
 

@@ -219,7 +219,7 @@ fn done(timebox: &Timebox, store: &Store, now: i64, out: &mut dyn Write) -> anyh
 }
 
 /// `play --plain --minutes N` and `review --plain --minutes N` on stdin and stdout, in the learner's local time.
-pub fn run_stdio(
+pub(crate) fn run_stdio(
     settings: (&Paths, &Config),
     store: &mut Store,
     minutes: u32,

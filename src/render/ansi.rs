@@ -87,7 +87,7 @@ fn sgr(out: &mut String, style: Style) -> bool {
 ///
 /// Every span's text is sanitised again, so the output holds no escape character but the `ESC [ … m` sequences
 /// written here, whatever the lines hold.
-pub fn to_terminal_text(lines: &[Line], ansi: bool) -> String {
+pub(crate) fn to_terminal_text(lines: &[Line], ansi: bool) -> String {
     let mut out = String::new();
     let mut spans: Vec<(Style, Cow<'_, str>)> = Vec::new();
     for line in lines {

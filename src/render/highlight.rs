@@ -100,12 +100,12 @@ static READY: AtomicBool = AtomicBool::new(false);
 
 /// From now on a frame never waits for syntect to load (tens of milliseconds): code is shown plain until `preload`,
 /// run on another thread, has loaded it. For the interactive player; `print` and tests keep highlighting at once.
-pub fn defer_loading() {
+pub(crate) fn defer_loading() {
     DEFERRED.store(true, Ordering::Release);
 }
 
 /// Loads the syntaxes and themes, so that the next highlight finds them ready.
-pub fn preload() {
+pub(crate) fn preload() {
     THEMES.get_or_init(ThemeSet::load_defaults);
     BUNDLED.get_or_init(SyntaxSet::load_defaults_newlines);
     TOML.get_or_init(toml_set);

@@ -23,9 +23,9 @@ mod wrap;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
-pub use ansi::to_terminal_text;
-pub use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
-pub use page::{Page, page};
+pub(crate) use ansi::to_terminal_text;
+pub(crate) use highlight::{defer_loading as defer_highlighting, preload as preload_highlighting};
+pub(crate) use page::{Page, page};
 
 /// Styles of each Markdown element.
 ///
@@ -34,41 +34,41 @@ pub use page::{Page, page};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Styles {
     /// Headings of level 1, level 2, and levels 3 to 6.
-    pub heading: [Style; 3],
-    pub emphasis: Style,
-    pub strong: Style,
-    pub strike: Style,
-    pub code_inline: Style,
+    pub(crate) heading: [Style; 3],
+    pub(crate) emphasis: Style,
+    pub(crate) strong: Style,
+    pub(crate) strike: Style,
+    pub(crate) code_inline: Style,
     /// Code blocks, and the base under highlighted code.
-    pub code_block: Style,
+    pub(crate) code_block: Style,
     /// A link's text, and an image's `[image: …]` label.
-    pub link: Style,
+    pub(crate) link: Style,
     /// A link's `⟨url⟩` and an image's `(path)`.
-    pub link_url: Style,
+    pub(crate) link_url: Style,
     /// Text inside block quotes.
-    pub quote: Style,
+    pub(crate) quote: Style,
     /// The `│` bar of each quote level.
-    pub quote_bar: Style,
+    pub(crate) quote_bar: Style,
     /// List bullets, numbers and task boxes.
-    pub list_marker: Style,
-    pub table_border: Style,
-    pub table_header: Style,
+    pub(crate) list_marker: Style,
+    pub(crate) table_border: Style,
+    pub(crate) table_header: Style,
     /// Thematic breaks, and the `…` that stands for nesting too deep to draw.
-    pub rule: Style,
+    pub(crate) rule: Style,
     /// Footnote references and definition labels.
-    pub footnote: Style,
+    pub(crate) footnote: Style,
     /// Raw HTML, shown as literal text.
-    pub html: Style,
+    pub(crate) html: Style,
     /// The visible stand-ins for control characters (`␛`, `␇`, `�`), patched over the text's style.
-    pub control: Style,
+    pub(crate) control: Style,
     /// The `↪` starting each continuation of a code line too long for the screen.
-    pub continuation: Style,
+    pub(crate) continuation: Style,
     /// A syntect theme name, for highlighting code: one of syntect's bundled themes.
-    pub syntax_theme: &'static str,
+    pub(crate) syntax_theme: &'static str,
     /// Whether the screens may draw secondary text (hints, footers, counts) dim; high contrast never dims.
-    pub dim_secondary: bool,
+    pub(crate) dim_secondary: bool,
     /// Whether the styles hold colours.
-    pub color: bool,
+    pub(crate) color: bool,
 }
 
 const fn fg(color: Color) -> Style {

@@ -11,7 +11,7 @@ use super::wrap;
 
 /// A bite's lines at one width, their code highlighted as far as [`Page::highlight_to`] was asked.
 #[derive(Debug, Default)]
-pub struct Page {
+pub(crate) struct Page {
     lines: Vec<Line<'static>>,
     code: Vec<LazyCode>,
     styles: Option<Styles>,
@@ -19,7 +19,7 @@ pub struct Page {
 
 /// Renders one bite's Markdown as [`super::markdown`] does, but with its code not highlighted yet: call
 /// [`Page::highlight_to`] with the rows about to be drawn.
-pub fn page(text: &str, width: u16, styles: &Styles) -> Page {
+pub(crate) fn page(text: &str, width: u16, styles: &Styles) -> Page {
     if width == 0 {
         return Page::default();
     }
@@ -33,14 +33,14 @@ pub fn page(text: &str, width: u16, styles: &Styles) -> Page {
 
 impl Page {
     /// The lines, highlighted as far as asked so far.
-    pub fn lines(&self) -> &[Line<'static>] {
+    pub(crate) fn lines(&self) -> &[Line<'static>] {
         &self.lines
     }
 
     /// Highlights the code of every row above row `end` that is not highlighted yet. Each block goes on from where
     /// it stopped (syntect's state is kept with the lines it highlighted), so scrolling down costs only the lines
     /// it brings into view. Returns whether any row changed. While highlighting is still loading, nothing changes.
-    pub fn highlight_to(&mut self, end: usize) -> bool {
+    pub(crate) fn highlight_to(&mut self, end: usize) -> bool {
         let Some(styles) = &self.styles else {
             return false;
         };

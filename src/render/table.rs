@@ -21,8 +21,8 @@ pub(crate) struct Table {
 /// The box-drawing pieces and styles a table is drawn with.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TableStyles {
-    pub border: Style,
-    pub header: Style,
+    pub(crate) border: Style,
+    pub(crate) header: Style,
 }
 
 impl Table {

@@ -16,23 +16,23 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use super::{BUSY_TIMEOUT, Store, StoreError};
 
 /// A claim whose last beat is older than this is stale: its player is gone (or asleep) and it is taken silently.
-pub const STALE_AFTER_MS: i64 = 15_000;
+pub(crate) const STALE_AFTER_MS: i64 = 15_000;
 
 /// How often a player beats: well inside `STALE_AFTER_MS`, so that a busy disk does not make a live claim stale.
-pub const BEAT_EVERY: Duration = Duration::from_secs(4);
+pub(crate) const BEAT_EVERY: Duration = Duration::from_secs(4);
 
 /// The player that holds a course now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    pub pid: u32,
-    pub host: String,
-    pub started_at: i64,
-    pub beat_at: i64,
+pub(crate) struct Holder {
+    pub(crate) pid: u32,
+    pub(crate) host: String,
+    pub(crate) started_at: i64,
+    pub(crate) beat_at: i64,
 }
 
 impl Holder {
     /// "pid 1234, since 14:02" (with the host when it is another computer), the time in the learner's zone.
-    pub fn describe(&self, utc_offset_min: i32) -> String {
+    pub(crate) fn describe(&self, utc_offset_min: i32) -> String {
         let local = self.started_at.div_euclid(60_000) + i64::from(utc_offset_min);
         let (hours, minutes) = (local.div_euclid(60).rem_euclid(24), local.rem_euclid(60));
         let host = if self.host == host_name() {
@@ -47,7 +47,7 @@ impl Holder {
 /// What claiming a course found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub enum Claim {
+pub(crate) enum Claim {
     /// This player holds the course now (it was free, stale, or taken over).
     Held,
     /// Another live player holds it: nothing changed; ask the learner.
@@ -57,7 +57,7 @@ pub enum Claim {
 /// What a beat found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub enum Beat {
+pub(crate) enum Beat {
     /// Nothing is claimed (or it is not time to beat yet): nothing to do.
     Idle,
     /// Still this player's.
@@ -79,7 +79,7 @@ pub(super) struct Held {
 impl Store {
     /// Claims `course_id` for this player at `now`. A free or stale claim is taken; a live one of another player is
     /// taken only with `take_over`, else `Claim::Busy` says whose it is. An in-memory store (preview) claims nothing.
-    pub fn claim(
+    pub(crate) fn claim(
         &mut self,
         course_id: &str,
         now: i64,
@@ -132,7 +132,7 @@ impl Store {
     }
 
     /// Refreshes the claim's beat at `now`, and finds out whether another player has taken the course over.
-    pub fn beat(&mut self, now: i64) -> Result<Beat, StoreError> {
+    pub(crate) fn beat(&mut self, now: i64) -> Result<Beat, StoreError> {
         let Some(held) = &mut self.claim else {
             return Ok(Beat::Idle);
         };
@@ -154,7 +154,7 @@ impl Store {
     }
 
     /// `beat`, once `BEAT_EVERY` has passed since the last one (the TUI asks on every one-second tick).
-    pub fn beat_if_due(&mut self, now: i64) -> Result<Beat, StoreError> {
+    pub(crate) fn beat_if_due(&mut self, now: i64) -> Result<Beat, StoreError> {
         match &self.claim {
             Some(held) if !held.lost && held.last_beat.elapsed() >= BEAT_EVERY => self.beat(now),
             Some(held) if held.lost => Ok(Beat::Lost(None)),
@@ -164,7 +164,7 @@ impl Store {
 
     /// Gives the claim up (a player closing, or one that lost it): deletes the row only if it is still this
     /// player's, and lets writes through again.
-    pub fn release(&mut self) -> Result<(), StoreError> {
+    pub(crate) fn release(&mut self) -> Result<(), StoreError> {
         let Some(held) = self.claim.take() else {
             return Ok(());
         };
@@ -176,14 +176,14 @@ impl Store {
     }
 
     /// Who holds `course_id` now, if anyone.
-    pub fn holder_of(&self, course_id: &str) -> Result<Option<Holder>, StoreError> {
+    pub(crate) fn holder_of(&self, course_id: &str) -> Result<Option<Holder>, StoreError> {
         holder(&self.conn, course_id)
             .map(|h| h.map(|(h, _)| h))
             .map_err(|e| self.error(e))
     }
 
     /// The course whose claim another player took over, while this one still has it (until `release`).
-    pub fn lost_claim(&self) -> Option<&str> {
+    pub(crate) fn lost_claim(&self) -> Option<&str> {
         self.claim
             .as_ref()
             .filter(|h| h.lost)
@@ -192,7 +192,7 @@ impl Store {
 
     /// A thread that beats the claim every `BEAT_EVERY` on its own connection, for a player whose loop waits on
     /// input (`play --plain`); `None` when nothing is claimed. It stops when dropped, or when the claim is lost.
-    pub fn heartbeat(&self) -> Option<Heartbeat> {
+    pub(crate) fn heartbeat(&self) -> Option<Heartbeat> {
         let held = self.claim.as_ref()?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags).ok()?;
@@ -246,7 +246,7 @@ impl Store {
 }
 
 /// The beat thread of `Store::heartbeat`.
-pub struct Heartbeat {
+pub(crate) struct Heartbeat {
     stop: Option<mpsc::Sender<()>>,
     lost: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -254,7 +254,7 @@ pub struct Heartbeat {
 
 impl Heartbeat {
     /// Another player has taken the course over (found at a beat).
-    pub fn lost(&self) -> bool {
+    pub(crate) fn lost(&self) -> bool {
         self.lost.load(Ordering::SeqCst)
     }
 }
@@ -326,7 +326,7 @@ fn process_exists(pid: u32) -> bool {
 }
 
 /// This computer's name, to tell a claim from this host (whose process can be looked up) from another's.
-pub fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())

@@ -3,7 +3,7 @@
 //! migrations embedded in the binary, tracked with `PRAGMA user_version`; `open` checks a file before writing to it
 //! (and opens read-only for the commands that only read), `error` says what went wrong.
 
-pub mod claim;
+pub(crate) mod claim;
 mod error;
 mod notes;
 mod open;
@@ -12,10 +12,10 @@ mod params;
 mod plan;
 mod review;
 mod stats;
-pub mod status;
+pub(crate) mod status;
 mod xapi;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior, params};
@@ -25,11 +25,11 @@ use crate::learn::progress::{Progress, QuestionProgress, SavedPosition};
 use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
-pub use error::{FileState, StoreError};
-pub use notes::{AnswerRow, FeedbackRow, NoteRow};
-pub use params::{FittedParameters, LogRow};
-pub use stats::{ActiveTime, CourseRow, DueItem};
-pub use xapi::{Fact, LessonTimes};
+pub(crate) use error::{FileState, StoreError};
+pub(crate) use notes::{AnswerRow, FeedbackRow, NoteRow};
+pub(crate) use params::{FittedParameters, LogRow};
+pub(crate) use stats::{ActiveTime, CourseRow, DueItem};
+pub(crate) use xapi::Fact;
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
 const MIGRATIONS: &[&str] = &[
@@ -55,10 +55,6 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn error(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, FileState::InUse, &e)
     }

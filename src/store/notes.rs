@@ -10,48 +10,48 @@ use crate::learn::progress::Progress;
 
 /// One saved note.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteRow {
-    pub course_id: String,
-    pub lesson_id: String,
-    pub bite: usize,
-    pub text: String,
-    pub question: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
+pub(crate) struct NoteRow {
+    pub(crate) course_id: String,
+    pub(crate) lesson_id: String,
+    pub(crate) bite: usize,
+    pub(crate) text: String,
+    pub(crate) question: bool,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
 }
 
 /// One rating of a bite.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedbackRow {
-    pub course_id: String,
-    pub lesson_id: String,
-    pub bite: usize,
-    pub clear: bool,
-    pub comment: String,
-    pub rated_at: i64,
+pub(crate) struct FeedbackRow {
+    pub(crate) course_id: String,
+    pub(crate) lesson_id: String,
+    pub(crate) bite: usize,
+    pub(crate) clear: bool,
+    pub(crate) comment: String,
+    pub(crate) rated_at: i64,
 }
 
 /// One attempt at a question: from `answers` (`source` "lesson") or from `review_log` (`source` "review", with the
 /// review's rating; `round` and `attempt` 0 there).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerRow {
-    pub source: &'static str,
-    pub course_id: String,
-    pub lesson_id: String,
-    pub question_id: String,
-    pub kind: String,
-    pub response: String,
-    pub correct: bool,
-    pub skipped: bool,
-    pub round: u32,
-    pub attempt: u32,
-    pub hint_used: bool,
+pub(crate) struct AnswerRow {
+    pub(crate) source: &'static str,
+    pub(crate) course_id: String,
+    pub(crate) lesson_id: String,
+    pub(crate) question_id: String,
+    pub(crate) kind: String,
+    pub(crate) response: String,
+    pub(crate) correct: bool,
+    pub(crate) skipped: bool,
+    pub(crate) round: u32,
+    pub(crate) attempt: u32,
+    pub(crate) hint_used: bool,
     /// Review only: 1 Again … 4 Easy.
-    pub rating: Option<u8>,
+    pub(crate) rating: Option<u8>,
     /// Review only: learn, scheduled, early or practice.
-    pub review_kind: Option<String>,
-    pub answered_at: i64,
-    pub duration_ms: i64,
+    pub(crate) review_kind: Option<String>,
+    pub(crate) answered_at: i64,
+    pub(crate) duration_ms: i64,
 }
 
 pub(super) fn write_note(tx: &Transaction, n: &NoteRecord) -> rusqlite::Result<()> {
@@ -122,7 +122,7 @@ pub(super) fn load(
 
 impl Store {
     /// The notes (of every course, or of one), by course, lesson id and bite.
-    pub fn notes(&self, course: Option<&str>) -> Result<Vec<NoteRow>, StoreError> {
+    pub(crate) fn notes(&self, course: Option<&str>) -> Result<Vec<NoteRow>, StoreError> {
         let run = || -> rusqlite::Result<Vec<NoteRow>> {
             self.conn
                 .prepare_cached(
@@ -146,7 +146,7 @@ impl Store {
     }
 
     /// Every rating of a bite (of every course, or of one), oldest first.
-    pub fn feedback(&self, course: Option<&str>) -> Result<Vec<FeedbackRow>, StoreError> {
+    pub(crate) fn feedback(&self, course: Option<&str>) -> Result<Vec<FeedbackRow>, StoreError> {
         let run = || -> rusqlite::Result<Vec<FeedbackRow>> {
             self.conn
                 .prepare_cached(
@@ -170,7 +170,7 @@ impl Store {
 
     /// Every attempt (of every course, or of one): the lessons' answers, then the reviews of questions and cards,
     /// each oldest first.
-    pub fn attempts(&self, course: Option<&str>) -> Result<Vec<AnswerRow>, StoreError> {
+    pub(crate) fn attempts(&self, course: Option<&str>) -> Result<Vec<AnswerRow>, StoreError> {
         let run = || -> rusqlite::Result<Vec<AnswerRow>> {
             let mut rows: Vec<AnswerRow> = self
                 .conn

@@ -89,7 +89,7 @@ impl Store {
 
     /// Opens the database read-only if the file exists; `None` if it does not, or holds no morsel data yet, so
     /// that `stats` and `list` create, change and leave behind nothing, and work in a folder they cannot write.
-    pub fn open_read_only(path: &Path) -> Result<Option<Self>, StoreError> {
+    pub(crate) fn open_read_only(path: &Path) -> Result<Option<Self>, StoreError> {
         if !path.exists() {
             return Ok(None);
         }

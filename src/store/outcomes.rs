@@ -13,7 +13,7 @@ use crate::learn::schedule::Scheduler;
 impl Store {
     /// Active minutes per lesson of `course`, from the spans that started before `now_ms` (a span still open is
     /// counted up to its last extension).
-    pub fn active_minutes_by_lesson(
+    pub(crate) fn active_minutes_by_lesson(
         &self,
         course: &str,
         now_ms: i64,
@@ -36,7 +36,7 @@ impl Store {
     }
 
     /// The graded reviews of `course` (practice left out), oldest first.
-    pub fn graded_reviews(&self, course: &str) -> Result<Vec<GradedReview>, StoreError> {
+    pub(crate) fn graded_reviews(&self, course: &str) -> Result<Vec<GradedReview>, StoreError> {
         let run = || -> rusqlite::Result<Vec<GradedReview>> {
             self.conn
                 .prepare_cached(
@@ -68,7 +68,7 @@ impl Store {
     }
 
     /// What the key results of `course` need from the store, as of `now_ms`; due times replayed with `scheduler`.
-    pub fn outcome_history(
+    pub(crate) fn outcome_history(
         &self,
         course: &str,
         now_ms: i64,

@@ -8,39 +8,39 @@ use crate::learn::schedule::{ItemKind, ReviewKind};
 
 /// One row of `review_log`, every column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogRow {
-    pub id: i64,
-    pub course_id: String,
-    pub item_id: String,
-    pub kind: ItemKind,
-    pub lesson_id: String,
+pub(crate) struct LogRow {
+    pub(crate) id: i64,
+    pub(crate) course_id: String,
+    pub(crate) item_id: String,
+    pub(crate) kind: ItemKind,
+    pub(crate) lesson_id: String,
     /// 1 Again, 2 Hard, 3 Good, 4 Easy.
-    pub rating: u8,
+    pub(crate) rating: u8,
     /// UTC milliseconds.
-    pub reviewed_at: i64,
-    pub utc_offset_min: i64,
-    pub duration_ms: i64,
-    pub review_kind: ReviewKind,
-    pub content_hash: String,
+    pub(crate) reviewed_at: i64,
+    pub(crate) utc_offset_min: i64,
+    pub(crate) duration_ms: i64,
+    pub(crate) review_kind: ReviewKind,
+    pub(crate) content_hash: String,
     /// FSRS state before the review: 0 new, 1 learning, 2 review, 3 relearning.
-    pub state_before: u8,
+    pub(crate) state_before: u8,
 }
 
 /// Personal FSRS-6 parameters, as fitted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FittedParameters {
-    pub parameters: Vec<f32>,
+pub(crate) struct FittedParameters {
+    pub(crate) parameters: Vec<f32>,
     /// How many graded reviews they were fitted on.
-    pub reviews: u64,
+    pub(crate) reviews: u64,
     /// When, in UTC milliseconds.
-    pub fitted_at: i64,
+    pub(crate) fitted_at: i64,
     /// `fitted_at` as a local date, `YYYY-MM-DD`.
-    pub fitted_on: String,
+    pub(crate) fitted_on: String,
 }
 
 impl Store {
     /// The review log (of every course, or of one), oldest first; practice rows included.
-    pub fn review_log(&self, course: Option<&str>) -> Result<Vec<LogRow>, StoreError> {
+    pub(crate) fn review_log(&self, course: Option<&str>) -> Result<Vec<LogRow>, StoreError> {
         let run = || -> rusqlite::Result<Vec<LogRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, course_id, item_id, kind, lesson_id, rating, reviewed_at, utc_offset_min, duration_ms,
@@ -72,7 +72,7 @@ impl Store {
     }
 
     /// The personal parameters in use, or `None` for FSRS-6's defaults.
-    pub fn parameters(&self) -> Result<Option<FittedParameters>, StoreError> {
+    pub(crate) fn parameters(&self) -> Result<Option<FittedParameters>, StoreError> {
         let row = self
             .conn
             .prepare_cached(

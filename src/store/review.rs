@@ -10,7 +10,7 @@ use crate::learn::sitting::Scheduled;
 impl Store {
     /// FSRS with the learner's fitted parameters (FSRS-6's defaults until `review --optimize` has fitted some) and
     /// this desired retention.
-    pub fn scheduler(&self, retention: f32) -> Result<Scheduler, StoreError> {
+    pub(crate) fn scheduler(&self, retention: f32) -> Result<Scheduler, StoreError> {
         let fitted = self.parameters()?;
         Ok(fitted
             .and_then(|f| Scheduler::new(Some(&f.parameters), retention).ok())
@@ -46,7 +46,7 @@ impl Store {
     }
 
     /// When the next item of one course or all falls due after `now`, if any is scheduled.
-    pub fn next_due_after(
+    pub(crate) fn next_due_after(
         &self,
         course: Option<&str>,
         now: i64,
@@ -60,7 +60,7 @@ impl Store {
     }
 
     /// Items due by `now`, per course id.
-    pub fn due_per_course(&self, now: i64) -> Result<Vec<(String, usize)>, StoreError> {
+    pub(crate) fn due_per_course(&self, now: i64) -> Result<Vec<(String, usize)>, StoreError> {
         let read = || -> rusqlite::Result<Vec<(String, usize)>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT course_id, count(*) FROM review_items WHERE due_at <= ?1 GROUP BY course_id",

@@ -7,38 +7,38 @@ use super::{Store, StoreError};
 
 /// A course as the store knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CourseRow {
-    pub id: String,
-    pub title: String,
-    pub pack_path: String,
-    pub first_played_at: i64,
-    pub last_played_at: i64,
+pub(crate) struct CourseRow {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) pack_path: String,
+    pub(crate) first_played_at: i64,
+    pub(crate) last_played_at: i64,
     /// `last_played_at` as local time, `YYYY-MM-DD HH:MM`.
-    pub last_played_local: String,
-    pub finished: bool,
+    pub(crate) last_played_local: String,
+    pub(crate) finished: bool,
 }
 
 /// Active time in seconds: in all, since local midnight, and in the last 7 days (168 hours).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ActiveTime {
-    pub total: i64,
-    pub today: i64,
-    pub last_7_days: i64,
+pub(crate) struct ActiveTime {
+    pub(crate) total: i64,
+    pub(crate) today: i64,
+    pub(crate) last_7_days: i64,
 }
 
 /// A review item as `stats` needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueItem {
-    pub item_id: String,
+pub(crate) struct DueItem {
+    pub(crate) item_id: String,
     /// Its content hash at its last review.
-    pub content_hash: String,
+    pub(crate) content_hash: String,
     /// Local days from today to the day it is due: 0 today, 1 tomorrow, negative when overdue.
-    pub due_day: i64,
+    pub(crate) due_day: i64,
 }
 
 impl Store {
     /// A course's review items, with the local day each is due on counted from `now`'s local day.
-    pub fn due_items(&self, course_id: &str, now: i64) -> Result<Vec<DueItem>, StoreError> {
+    pub(crate) fn due_items(&self, course_id: &str, now: i64) -> Result<Vec<DueItem>, StoreError> {
         let run = || -> rusqlite::Result<Vec<DueItem>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT item_id, content_hash,
@@ -59,7 +59,7 @@ impl Store {
     }
 
     /// The local dates (`YYYY-MM-DD`) of `days` days from `now`'s, today first.
-    pub fn local_dates(&self, now: i64, days: usize) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn local_dates(&self, now: i64, days: usize) -> Result<Vec<String>, StoreError> {
         let run = || -> rusqlite::Result<Vec<String>> {
             let mut stmt = self.conn.prepare_cached(
                 "WITH RECURSIVE day(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM day WHERE n + 1 < ?2)
@@ -72,12 +72,12 @@ impl Store {
     }
 
     /// Every course played, most recently played first.
-    pub fn courses(&self) -> Result<Vec<CourseRow>, StoreError> {
+    pub(crate) fn courses(&self) -> Result<Vec<CourseRow>, StoreError> {
         self.course_rows(None)
     }
 
     /// One course, if it was ever played.
-    pub fn course(&self, id: &str) -> Result<Option<CourseRow>, StoreError> {
+    pub(crate) fn course(&self, id: &str) -> Result<Option<CourseRow>, StoreError> {
         Ok(self.course_rows(Some(id))?.pop())
     }
 
@@ -106,7 +106,7 @@ impl Store {
     }
 
     /// Time on task in a course, as of `now` (UTC ms). "Today" starts at local midnight.
-    pub fn active_time(&self, course_id: &str, now: i64) -> Result<ActiveTime, StoreError> {
+    pub(crate) fn active_time(&self, course_id: &str, now: i64) -> Result<ActiveTime, StoreError> {
         let run = || -> rusqlite::Result<ActiveTime> {
             self.conn
                 .prepare_cached(

@@ -9,21 +9,21 @@ use crate::learn::streak::{self, Daily, Span};
 
 /// Overrides the learner's offset from UTC, in minutes east of UTC (`60` for UTC+1, `-300` for UTC-5): for a machine
 /// whose time zone is not the learner's, and for tests.
-pub const UTC_OFFSET_OVERRIDE: &str = "MORSEL_UTC_OFFSET";
+pub(crate) const UTC_OFFSET_OVERRIDE: &str = "MORSEL_UTC_OFFSET";
 
 /// The farthest an offset may be from UTC, in minutes: 18 hours, as ISO 8601 and the tz database allow.
 const MAX_OFFSET_MINUTES: i32 = 18 * 60;
 
 /// Where the learner stands today: items due, today's active minutes against the goal, and the streak.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DailyStatus {
+pub(crate) struct DailyStatus {
     /// Review items of every course due now (`due_at` at or before now).
-    pub due: u64,
-    pub day: Daily,
+    pub(crate) due: u64,
+    pub(crate) day: Daily,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum OffsetError {
+pub(crate) enum OffsetError {
     #[error(
         "{UTC_OFFSET_OVERRIDE}={value}: expected minutes east of UTC, a whole number from -{MAX_OFFSET_MINUTES} to {MAX_OFFSET_MINUTES} (60 for UTC+1, -300 for UTC-5)"
     )]
@@ -33,7 +33,7 @@ pub enum OffsetError {
 /// The learner's offset from UTC at `now_ms`, in minutes east of UTC: `MORSEL_UTC_OFFSET` when set, else the local
 /// time zone (`TZ`, or `/etc/localtime`) as SQLite's `localtime` reads it, the same rule by which `stats` counts
 /// "today"; 0 (UTC) if SQLite cannot say. For the daily goal, the streak and the review log's `utc_offset_min`.
-pub fn local_offset_minutes(now_ms: i64) -> Result<i32, OffsetError> {
+pub(crate) fn local_offset_minutes(now_ms: i64) -> Result<i32, OffsetError> {
     if let Some(value) = std::env::var_os(UTC_OFFSET_OVERRIDE) {
         let value = value.to_string_lossy().into_owned();
         return value
@@ -64,7 +64,7 @@ fn zone_offset_minutes(now_ms: i64) -> rusqlite::Result<i32> {
 
 impl Store {
     /// How many review items, of every course, are due at `now_ms`.
-    pub fn due_count(&self, now_ms: i64) -> Result<u64, StoreError> {
+    pub(crate) fn due_count(&self, now_ms: i64) -> Result<u64, StoreError> {
         self.conn
             .prepare_cached("SELECT count(*) FROM review_items WHERE due_at <= ?1")
             .and_then(|mut stmt| stmt.query_row([now_ms], |r| r.get::<_, i64>(0)))
@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// Every span of active time, of every course, that started before `now_ms`.
-    pub fn active_spans(&self, now_ms: i64) -> Result<Vec<Span>, StoreError> {
+    pub(crate) fn active_spans(&self, now_ms: i64) -> Result<Vec<Span>, StoreError> {
         let run = || -> rusqlite::Result<Vec<Span>> {
             self.conn
                 .prepare_cached(
@@ -94,7 +94,7 @@ impl Store {
     /// local day (`utc_offset_min`, from [`local_offset_minutes`]): `morsel status` and the library header. Past
     /// days are read in today's offset, so after a daylight-saving change a span within an hour of midnight may
     /// count toward the neighbouring day.
-    pub fn daily_status(
+    pub(crate) fn daily_status(
         &self,
         now_ms: i64,
         utc_offset_min: i32,

@@ -1,3 +1,5 @@
+use std::path::Path;
+
 use super::*;
 use crate::learn::journal::AnswerRecord;
 use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};

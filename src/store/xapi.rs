@@ -9,7 +9,7 @@ use super::{Store, StoreError};
 
 /// One thing the store recorded, as a statement needs it. Times are UTC milliseconds.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Fact {
+pub(crate) enum Fact {
     BiteSeen {
         lesson: String,
         bite: usize,
@@ -69,7 +69,7 @@ pub enum Fact {
 
 impl Fact {
     /// When it happened, UTC milliseconds.
-    pub fn at(&self) -> i64 {
+    pub(crate) fn at(&self) -> i64 {
         match self {
             Fact::BiteSeen { at, .. }
             | Fact::Answer { at, .. }
@@ -85,17 +85,17 @@ impl Fact {
 
 /// When a lesson was done, and when each of its questions became known (`None`: not known yet).
 #[derive(Debug, Clone, PartialEq)]
-pub struct LessonTimes {
-    pub done_at: i64,
+pub(crate) struct LessonTimes {
+    pub(crate) done_at: i64,
     /// In the order of the questions asked about.
-    pub known_at: Vec<Option<i64>>,
+    pub(crate) known_at: Vec<Option<i64>>,
 }
 
 impl Store {
     /// A course's bites seen and questions answered, oldest first: every answer given in a lesson (skips left out:
     /// no response was given) and every question answered in a review sitting (a lesson's answer is also in the
     /// review log at the same moment; it is stated once).
-    pub fn xapi_facts(&self, course_id: &str) -> Result<Vec<Fact>, StoreError> {
+    pub(crate) fn xapi_facts(&self, course_id: &str) -> Result<Vec<Fact>, StoreError> {
         self.read_xapi_facts(course_id).map_err(|e| self.error(e))
     }
 
@@ -216,7 +216,7 @@ impl Store {
     /// first scheduled review answered right (nothing unmakes either). Records are only ever added, so a moment
     /// once passed keeps what it held: the same history always gives the same times. `None` when nothing of the
     /// lesson was recorded.
-    pub fn xapi_lesson_times(
+    pub(crate) fn xapi_lesson_times(
         &self,
         course_id: &str,
         lesson_id: &str,
@@ -263,7 +263,7 @@ impl Store {
     }
 
     /// The ids of the statements `lrs` accepted.
-    pub fn xapi_sent(&self, lrs: &str) -> Result<HashSet<String>, StoreError> {
+    pub(crate) fn xapi_sent(&self, lrs: &str) -> Result<HashSet<String>, StoreError> {
         let read = || -> rusqlite::Result<HashSet<String>> {
             let mut stmt = self
                 .conn
@@ -274,7 +274,12 @@ impl Store {
     }
 
     /// Remembers that `lrs` accepted these statements: one transaction, committed before it returns.
-    pub fn mark_xapi_sent(&mut self, lrs: &str, ids: &[&str], at: i64) -> Result<(), StoreError> {
+    pub(crate) fn mark_xapi_sent(
+        &mut self,
+        lrs: &str,
+        ids: &[&str],
+        at: i64,
+    ) -> Result<(), StoreError> {
         let mut write = || -> rusqlite::Result<()> {
             let tx = self.conn.transaction()?;
             {

@@ -9,7 +9,7 @@ const PRIME_32: u32 = 0x0100_0193;
 
 /// FNV-1a, 64 bits, fed in pieces.
 #[derive(Debug, Clone, Copy)]
-pub struct Fnv64(u64);
+pub(crate) struct Fnv64(u64);
 
 impl Default for Fnv64 {
     fn default() -> Self {
@@ -18,25 +18,25 @@ impl Default for Fnv64 {
 }
 
 impl Fnv64 {
-    pub fn write(&mut self, bytes: &[u8]) -> &mut Self {
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> &mut Self {
         for &b in bytes {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(PRIME_64);
         }
         self
     }
 
-    pub fn finish(&self) -> u64 {
+    pub(crate) fn finish(&self) -> u64 {
         self.0
     }
 
     /// The hash as 16 lowercase hex digits.
-    pub fn hex(&self) -> String {
+    pub(crate) fn hex(&self) -> String {
         format!("{:016x}", self.0)
     }
 }
 
 /// FNV-1a, 32 bits, of `bytes`.
-pub fn fnv32(bytes: &[u8]) -> u32 {
+pub(crate) fn fnv32(bytes: &[u8]) -> u32 {
     bytes
         .iter()
         .fold(OFFSET_32, |h, &b| (h ^ u32::from(b)).wrapping_mul(PRIME_32))

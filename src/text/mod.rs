@@ -1,8 +1,8 @@
 //! Rules for any text, at the bottom of the house: every layer may use them, and they use nothing of morsel's.
 
 mod answer;
-pub mod hash;
-pub mod percent;
+pub(crate) mod hash;
+pub(crate) mod percent;
 pub(crate) mod sanitize;
 pub mod words;
 

@@ -21,17 +21,17 @@ const LINK: &AsciiSet = &CONTROLS
     .add(b'\\');
 
 /// An IRI segment: ASCII letters, digits and `-._~` kept, everything else percent-encoded (`a b/é` is `a%20b%2F%C3%A9`).
-pub fn segment(text: &str) -> String {
+pub(crate) fn segment(text: &str) -> String {
     utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// A path's bytes for a `file:` URI: as [`segment`], with `/` kept.
-pub fn path_bytes(bytes: &[u8]) -> String {
+pub(crate) fn path_bytes(bytes: &[u8]) -> String {
     percent_encoding::percent_encode(bytes, PATH).to_string()
 }
 
 /// A link target as written in Markdown: bytes that would end or break it (and any outside ASCII) percent-encoded.
-pub fn link_target(target: &str) -> String {
+pub(crate) fn link_target(target: &str) -> String {
     utf8_percent_encode(target, LINK).to_string()
 }
 

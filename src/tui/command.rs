@@ -49,7 +49,7 @@ pub enum Move {
 
 /// How the screen reads keys now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     /// Keys are actions through the keymap; Esc leaves.
     Keys,
     /// A text field has the keys: every printable key is text, Enter submits, Esc or Ctrl-S leaves it, Backspace erases,
@@ -67,7 +67,7 @@ pub enum Input {
 }
 
 /// Turns a key into a command for the input the screen takes. Ctrl-C is always quit.
-pub fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command> {
+pub(crate) fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command> {
     let plain = !key
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -107,25 +107,25 @@ pub fn resolve(key: &KeyEvent, input: Input, keymap: &Keymap) -> Option<Command>
 
 /// A command available now, with the keys that give it and what it does here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Binding {
-    pub command: Command,
+pub(crate) struct Binding {
+    pub(crate) command: Command,
     /// The keys as the footer shows them: `→`, `1-4`, `Enter`.
-    pub keys: String,
+    pub(crate) keys: String,
     /// Every key, for the help overlay.
-    pub all_keys: String,
+    pub(crate) all_keys: String,
     /// What it does on this screen, as the footer says it.
-    pub what: String,
+    pub(crate) what: String,
     /// What it does, as the help overlay says it (the footer's words unless given).
-    pub help: String,
+    pub(crate) help: String,
     /// In the footer (`false`: the help overlay only).
-    pub footer: bool,
+    pub(crate) footer: bool,
     /// Kept in a narrow footer; minor bindings (pause, quit) are dropped first.
-    pub essential: bool,
+    pub(crate) essential: bool,
 }
 
 impl Binding {
     /// An action of the keymap, labelled with its first key.
-    pub fn action(keymap: &Keymap, action: Action, what: impl Into<String>) -> Self {
+    pub(crate) fn action(keymap: &Keymap, action: Action, what: impl Into<String>) -> Self {
         let all: Vec<String> = keymap.keys_of(action).iter().map(|k| display(k)).collect();
         let what = what.into();
         Self {
@@ -140,7 +140,7 @@ impl Binding {
     }
 
     /// A command with fixed keys (answer keys, Enter and Esc in a field).
-    pub fn fixed(command: Command, keys: &str, what: impl Into<String>) -> Self {
+    pub(crate) fn fixed(command: Command, keys: &str, what: impl Into<String>) -> Self {
         let what = what.into();
         Self {
             command,
@@ -155,7 +155,7 @@ impl Binding {
 
     /// The footer shows `key` for this action when the keymap binds it (`Enter` to open a course reads better
     /// than `→`); otherwise its first key.
-    pub fn preferring(mut self, keymap: &Keymap, key: &str) -> Self {
+    pub(crate) fn preferring(mut self, keymap: &Keymap, key: &str) -> Self {
         if let Command::Action(action) = self.command
             && keymap.keys_of(action).iter().any(|k| k == key)
         {
@@ -165,25 +165,30 @@ impl Binding {
     }
 
     /// The help overlay's words for it.
-    pub fn described(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn described(mut self, help: impl Into<String>) -> Self {
         self.help = help.into();
         self
     }
 
     /// Dropped first from a footer that does not fit.
-    pub fn minor(mut self) -> Self {
+    pub(crate) fn minor(mut self) -> Self {
         self.essential = false;
         self
     }
 
     /// Listed in the help overlay but not in the footer.
-    pub fn help_only(mut self) -> Self {
+    pub(crate) fn help_only(mut self) -> Self {
         self.footer = false;
         self
     }
 
     /// A footer label for two actions at once, e.g. `↓↑ scroll`; the first action is the command.
-    pub fn pair(keymap: &Keymap, first: Action, second: Action, what: impl Into<String>) -> Self {
+    pub(crate) fn pair(
+        keymap: &Keymap,
+        first: Action,
+        second: Action,
+        what: impl Into<String>,
+    ) -> Self {
         let mut b = Self::action(keymap, first, what);
         let (a, z) = (keymap.label(first), keymap.label(second));
         // Arrows read as one glyph pair (`↓↑`); names need a mark between them (`PgDn/PgUp`).
@@ -198,7 +203,7 @@ impl Binding {
 
     /// Whether this binding makes `command` available: the same action, or the same kind of command (any pick,
     /// any typed character, any rating).
-    pub fn covers(&self, command: &Command) -> bool {
+    pub(crate) fn covers(&self, command: &Command) -> bool {
         match (self.command, command) {
             (Command::Action(a), Command::Action(b)) => a == *b,
             (a, b) => std::mem::discriminant(&a) == std::mem::discriminant(b),
@@ -207,7 +212,7 @@ impl Binding {
 }
 
 /// The scroll actions, for the help overlay, after a footer's `↓↑ scroll`.
-pub fn scroll_bindings(keymap: &Keymap) -> Vec<Binding> {
+pub(crate) fn scroll_bindings(keymap: &Keymap) -> Vec<Binding> {
     vec![
         Binding::pair(keymap, Action::Down, Action::Up, "scroll").described("scroll down"),
         Binding::action(keymap, Action::Up, "scroll up").help_only(),

@@ -52,27 +52,27 @@ pub struct Settings {
 
 /// What every screen works with.
 pub struct Context {
-    pub keymap: Keymap,
+    pub(crate) keymap: Keymap,
     pub styles: Styles,
-    pub config: Config,
+    pub(crate) config: Config,
     pub paths: Paths,
-    pub store: Store,
-    pub clock: Rc<dyn Clock>,
+    pub(crate) store: Store,
+    pub(crate) clock: Rc<dyn Clock>,
     /// Terminal size in columns and rows.
     pub size: (u16, u16),
     /// A problem saving progress: shown until the next key. The move that could not be saved did not happen, so the
     /// learner can try it again.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// A time-boxed session under way.
     pub timebox: Option<Timebox>,
     /// Where background work reports (the loop's channel): large packs are then read in full on a worker thread
     /// after their first frame. `None` in tests that drive the app alone: every pack is read before it shows.
-    pub events: Option<std::sync::mpsc::Sender<Event>>,
+    pub(crate) events: Option<std::sync::mpsc::Sender<Event>>,
 }
 
 impl Context {
     /// The time box's notice at 80%, if one is under way.
-    pub fn box_note(&self) -> Option<String> {
+    pub(crate) fn box_note(&self) -> Option<String> {
         self.timebox.as_ref().and_then(Timebox::note)
     }
 
@@ -85,12 +85,12 @@ impl Context {
     }
 
     /// Rows for a screen's body: all but the header (2), the notice and the footer.
-    pub fn text_height(&self) -> u16 {
+    pub(crate) fn text_height(&self) -> u16 {
         self.size.1.saturating_sub(4).max(1)
     }
 
     /// The value of a move that was saved; a move that could not be saved is reported and did not happen.
-    pub fn saved<T>(&mut self, result: Result<T, StoreError>) -> Option<T> {
+    pub(crate) fn saved<T>(&mut self, result: Result<T, StoreError>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(e) => {

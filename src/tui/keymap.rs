@@ -33,7 +33,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub(crate) const ALL: [Action; 18] = [
         Action::Next,
         Action::Back,
         Action::Down,
@@ -55,7 +55,7 @@ impl Action {
     ];
 
     /// The name used in the config file.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Action::Next => "next",
             Action::Back => "back",
@@ -206,7 +206,7 @@ impl Keymap {
         Ok(Self { keys, names: shown })
     }
 
-    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+    pub(crate) fn action(&self, key: &KeyEvent) -> Option<Action> {
         let mut modifiers = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
         // Shifted characters arrive as the character itself ('?' or 'H'): ignore SHIFT for them.
         if !matches!(key.code, KeyCode::Char(_)) {
@@ -216,12 +216,12 @@ impl Keymap {
     }
 
     /// The keys of an action as written in the config, e.g. `["Right", "l"]`.
-    pub fn keys_of(&self, action: Action) -> &[String] {
+    pub(crate) fn keys_of(&self, action: Action) -> &[String] {
         self.names.get(&action).map_or(&[], Vec::as_slice)
     }
 
     /// The first key of an action, for the footer: `→`, `p`, `?`.
-    pub fn label(&self, action: Action) -> String {
+    pub(crate) fn label(&self, action: Action) -> String {
         self.keys_of(action)
             .first()
             .map_or_else(String::new, |k| display(k))
@@ -229,7 +229,7 @@ impl Keymap {
 }
 
 /// A key name as shown on screen.
-pub fn display(name: &str) -> String {
+pub(crate) fn display(name: &str) -> String {
     match name {
         "Right" => "→".into(),
         "Left" => "←".into(),
@@ -244,7 +244,7 @@ pub fn display(name: &str) -> String {
 }
 
 /// Parses `x`, `Enter`, `Ctrl-c`, `Alt-Left`, `F5`…
-pub fn parse_key(name: &str) -> Option<Key> {
+pub(crate) fn parse_key(name: &str) -> Option<Key> {
     let mut modifiers = KeyModifiers::NONE;
     let mut rest = name;
     loop {

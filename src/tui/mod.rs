@@ -3,10 +3,10 @@
 //! including a panic, whose details go to a log file rather than the screen.
 
 pub mod app;
-pub mod command;
-pub mod context;
+pub(crate) mod command;
+pub(crate) mod context;
 pub mod keymap;
-pub mod screens;
+pub(crate) mod screens;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -16,13 +16,14 @@ use std::time::Duration;
 use anyhow::Context;
 use crossterm::event::{self as ct, Event as CtEvent};
 
-pub use app::{App, Effect, Event, Settings, Start, draw};
+pub use app::{App, Start, draw};
+pub use context::{Effect, Event, Settings};
 
 use crate::learn::clock::{Clock, LocalClock, SystemClock};
 use crate::store::Store;
 
 /// Runs the player until the learner quits or the process is told to stop.
-pub fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()> {
+pub(crate) fn run(start: Start, settings: Settings, store: Store) -> anyhow::Result<()> {
     install_panic_log(&settings.paths.data_dir);
     // The learner's offset from UTC, found once: the local day of reviews and of the daily goal.
     let clock = LocalClock {

@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
 use crate::pack::{MAX_BITE_MINUTES, WORDS_PER_MINUTE, markdown_options};
 
 /// The most words a bite may hold without the loader's warning.
-pub fn max_words() -> usize {
+pub(crate) fn max_words() -> usize {
     (WORDS_PER_MINUTE * MAX_BITE_MINUTES) as usize
 }
 
@@ -41,7 +41,7 @@ enum Kind {
 }
 
 /// The chapter's bites, each trimmed, none empty.
-pub fn cut(markdown: &str) -> Vec<String> {
+pub(crate) fn cut(markdown: &str) -> Vec<String> {
     let limit = max_words();
     let blocks = top_level_blocks(markdown);
     let mut sections: Vec<Vec<&Block>> = vec![Vec::new()];

@@ -15,8 +15,8 @@ use crate::pack::source::read_regular;
 const MAX_DEPTH: usize = 10;
 
 /// A file's text with its directives expanded, and a map from offsets in it back to the file's own.
-pub struct Expanded {
-    pub text: String,
+pub(crate) struct Expanded {
+    pub(crate) text: String,
     /// `(offset in text, offset in the source, whether the piece is the source's own text)`, in order.
     pieces: Vec<(usize, usize, bool)>,
 }
@@ -24,7 +24,7 @@ pub struct Expanded {
 impl Expanded {
     /// The offset in the source file that produced `offset` of the expanded text: the directive's own offset for
     /// included text.
-    pub fn source_offset(&self, offset: usize) -> usize {
+    pub(crate) fn source_offset(&self, offset: usize) -> usize {
         let i = self.pieces.partition_point(|&(at, _, _)| at <= offset);
         match i.checked_sub(1).map(|i| self.pieces[i]) {
             Some((at, origin, true)) => origin + (offset - at),
@@ -35,9 +35,9 @@ impl Expanded {
 }
 
 /// What the expansion needs to know: the book's real root (nothing outside it is read) and where to report.
-pub struct Context<'a> {
-    pub root: &'a Path,
-    pub skipped: &'a mut Vec<Skipped>,
+pub(crate) struct Context<'a> {
+    pub(crate) root: &'a Path,
+    pub(crate) skipped: &'a mut Vec<Skipped>,
 }
 
 impl Context<'_> {
@@ -47,7 +47,7 @@ impl Context<'_> {
     }
 
     /// Reads a file of the book as text, refusing one outside the book.
-    pub fn read(&self, path: &Path) -> Result<(PathBuf, String), String> {
+    pub(crate) fn read(&self, path: &Path) -> Result<(PathBuf, String), String> {
         let real = path
             .canonicalize()
             .map_err(|_| "it does not exist".to_string())?;
@@ -61,7 +61,7 @@ impl Context<'_> {
 }
 
 /// Expands the directives of `text`, the contents of the file `file` (an absolute path inside the book).
-pub fn expand(text: &str, file: &Path, cx: &mut Context) -> Expanded {
+pub(crate) fn expand(text: &str, file: &Path, cx: &mut Context) -> Expanded {
     expand_at(text, file, cx, 0)
 }
 

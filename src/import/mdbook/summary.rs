@@ -6,16 +6,16 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// One link of `SUMMARY.md`.
 #[derive(Debug, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The link's text, without its formatting.
-    pub title: String,
+    pub(crate) title: String,
     /// The chapter's file relative to the book's source folder; `None` for a draft chapter.
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// 1-based line of the link in `SUMMARY.md`.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
-pub fn parse(text: &str) -> Vec<Entry> {
+pub(crate) fn parse(text: &str) -> Vec<Entry> {
     let mut entries = Vec::new();
     let mut open: Option<(String, String, usize)> = None;
     for (event, range) in Parser::new(text).into_offset_iter() {
@@ -50,7 +50,7 @@ pub fn parse(text: &str) -> Vec<Entry> {
 }
 
 /// The 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')

@@ -13,14 +13,14 @@ use super::{Files, normalise};
 use crate::pack::markdown_options;
 
 /// What resolving a link needs.
-pub struct Links<'a> {
-    pub src: &'a Path,
-    pub root: &'a Path,
+pub(crate) struct Links<'a> {
+    pub(crate) src: &'a Path,
+    pub(crate) root: &'a Path,
     /// The chapter's path relative to the source folder.
-    pub chapter: &'a str,
+    pub(crate) chapter: &'a str,
     /// Chapter path (relative to the source folder) → lesson id.
-    pub lesson_of: &'a HashMap<String, String>,
-    pub files: &'a mut Files,
+    pub(crate) lesson_of: &'a HashMap<String, String>,
+    pub(crate) files: &'a mut Files,
 }
 
 /// Where a link goes in the pack.
@@ -42,7 +42,7 @@ struct OpenLink<'t> {
 
 /// The chapter's Markdown with its links, images and code made right for the pack, and what could not be, each
 /// at its offset in `text`.
-pub fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>) {
+pub(crate) fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>) {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut problems = Vec::new();
     let mut open: Vec<OpenLink> = Vec::new();

@@ -3,6 +3,7 @@ use std::path::Path;
 
 use super::*;
 use crate::learn::clock::ManualClock;
+use crate::learn::grade::Stated;
 use crate::learn::journal::MemoryJournal;
 use crate::learn::progress::SavedPosition;
 use crate::pack::Pack;

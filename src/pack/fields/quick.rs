@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 /// The table of `text`, or `None` when the text is not in the plain form this reader knows.
-pub fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
+pub(crate) fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
     let mut reader = Reader {
         text,
         at: 0,

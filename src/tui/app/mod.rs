@@ -83,7 +83,7 @@ pub struct App {
     pub screen: Screen,
     pub ctx: Context,
     /// The help overlay is open, scrolled this far.
-    pub help: Option<u16>,
+    pub(crate) help: Option<u16>,
     /// The course a time box goes on to after its reviews.
     timebox_course: Option<PathBuf>,
     /// Preview: the pack's folder, reloaded on every save.
@@ -104,7 +104,7 @@ struct Loading {
 }
 
 /// Below this the player says the terminal is too small instead of drawing.
-pub const MIN_SIZE: (u16, u16) = (40, 10);
+pub(crate) const MIN_SIZE: (u16, u16) = (40, 10);
 
 impl App {
     /// The app on its first screen, every pack read in full before it shows.
@@ -289,7 +289,7 @@ impl App {
     }
 
     /// How the screen reads keys now.
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         match &self.screen {
             Screen::Library(lib) => lib.input(),
             Screen::Player(p) => p.input(),
@@ -301,7 +301,7 @@ impl App {
     }
 
     /// The commands available now, in footer order: the screen's, then help and quit.
-    pub fn commands(&self) -> Vec<Binding> {
+    pub(crate) fn commands(&self) -> Vec<Binding> {
         let ctx = &self.ctx;
         let mut commands = match &self.screen {
             Screen::Library(lib) => lib.commands(ctx),

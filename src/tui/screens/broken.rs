@@ -18,20 +18,20 @@ use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 pub struct Broken {
-    pub title: String,
-    pub path: PathBuf,
+    pub(crate) title: String,
+    pub(crate) path: PathBuf,
     /// The pack's errors, in the order `check` reports them.
-    pub problems: Vec<Diagnostic>,
-    pub scroll: u16,
-    pub from_library: bool,
+    pub(crate) problems: Vec<Diagnostic>,
+    pub(crate) scroll: u16,
+    pub(crate) from_library: bool,
 }
 
 impl Broken {
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         Input::Keys
     }
 
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let mut commands = scroll_bindings(&ctx.keymap);
         if self.from_library {
             commands.push(Binding::fixed(Command::Leave, "Esc", "back to the library"));
@@ -42,7 +42,7 @@ impl Broken {
         commands
     }
 
-    pub fn update(&mut self, command: Command, ctx: &Context) -> Next {
+    pub(crate) fn update(&mut self, command: Command, ctx: &Context) -> Next {
         let page = ctx.text_height().saturating_sub(2).max(1);
         let max = max_scroll(self.lines(ctx).len(), ctx.text_height());
         match command {
@@ -95,7 +95,7 @@ impl Broken {
         lines
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         let width = ctx.text_width();
         let count = self.problems.len();

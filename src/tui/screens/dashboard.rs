@@ -24,34 +24,34 @@ const WEEKS: i64 = 26;
 
 /// One lesson's row: course, lesson, first-try right of answered, mastered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LessonRow {
-    pub course: String,
-    pub lesson: String,
-    pub right: usize,
-    pub answered: usize,
-    pub mastered: bool,
+pub(crate) struct LessonRow {
+    pub(crate) course: String,
+    pub(crate) lesson: String,
+    pub(crate) right: usize,
+    pub(crate) answered: usize,
+    pub(crate) mastered: bool,
 }
 
 /// What the dashboard shows, gathered once as it opens.
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
     /// Active minutes per local day (days since the epoch).
-    pub minutes: BTreeMap<i64, i64>,
+    pub(crate) minutes: BTreeMap<i64, i64>,
     /// Today, as a local day.
-    pub today: i64,
-    pub goal_minutes: u32,
+    pub(crate) today: i64,
+    pub(crate) goal_minutes: u32,
     /// Items due each of the next days, today first.
-    pub forecast: Vec<u64>,
-    pub lessons: Vec<LessonRow>,
+    pub(crate) forecast: Vec<u64>,
+    pub(crate) lessons: Vec<LessonRow>,
     /// Key results against their targets: the line (`Branching fluency: mastery 60% (target 80%)`) and how far
     /// along, 0 to 1.
-    pub key_results: Vec<(String, f64)>,
-    pub scroll: usize,
+    pub(crate) key_results: Vec<(String, f64)>,
+    pub(crate) scroll: usize,
 }
 
 impl Dashboard {
     /// From the active spans and `stats` (played courses and their forecast) at `now`.
-    pub fn new(
+    pub(crate) fn new(
         spans: &[ActiveSpan],
         stats: &Stats,
         now: i64,
@@ -86,7 +86,7 @@ impl Dashboard {
         }
     }
 
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         vec![
             Binding::action(&ctx.keymap, Action::Back, "back"),
             Binding::fixed(Command::Leave, "Esc", "back").help_only(),
@@ -97,7 +97,7 @@ impl Dashboard {
     }
 
     /// `Next::Library` stands for "back to where the dashboard was opened from" (the app keeps that screen).
-    pub fn update(&mut self, command: Command, ctx: &Context) -> Next {
+    pub(crate) fn update(&mut self, command: Command, ctx: &Context) -> Next {
         match command {
             Command::Action(Action::Down) => {
                 // As far as the list scrolls in the area draw gives it.
@@ -160,11 +160,11 @@ impl Dashboard {
     }
 
     /// The heatmap as text (`streak::heatmap`).
-    pub fn heatmap(&self, weeks: i64) -> Vec<String> {
+    pub(crate) fn heatmap(&self, weeks: i64) -> Vec<String> {
         crate::learn::streak::heatmap(&self.minutes, self.today, weeks, self.goal_minutes)
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         let width = area.width.saturating_sub(4).max(10);
         let col = column(body, width);

@@ -23,7 +23,7 @@ use crate::tui::keymap::Action;
 
 /// What answers the exercise on screen: the playing session, or a review sitting. Each keeps its records in the
 /// store before the move takes effect.
-pub trait Answering {
+pub(crate) trait Answering {
     fn exercise(&self) -> Option<(&Exercise, &ExerciseState)>;
     /// Whether this is a retry of a missed question (the label says so).
     fn in_retry(&self) -> bool;
@@ -95,24 +95,24 @@ impl Answering for Reviewing {
 
 /// What the learner is entering for the exercise on screen.
 #[derive(Debug, Default)]
-pub struct AnswerInput {
+pub(crate) struct AnswerInput {
     /// What is typed for a text or order answer.
-    pub input: String,
+    pub(crate) input: String,
     /// The learner left the answer field with Esc: keys are actions (s, i, ?, q…) until Enter goes back into it.
-    pub input_left: bool,
+    pub(crate) input_left: bool,
     /// Shown numbers (1-based) picked for a choice question.
-    pub picked: BTreeSet<usize>,
+    pub(crate) picked: BTreeSet<usize>,
     /// The hint, once asked for.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// A one-line message about the last key ("answer first", an input error…).
-    pub notice: Option<String>,
+    pub(crate) notice: Option<String>,
     /// Preview: the answer and the explanation show before an answer is given.
-    pub reveal_answers: bool,
+    pub(crate) reveal_answers: bool,
 }
 
 impl AnswerInput {
     /// Forgets what was typed, picked or hinted for the exercise that was showing.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.picked.clear();
         self.input.clear();
         self.input_left = false;
@@ -121,7 +121,7 @@ impl AnswerInput {
 }
 
 /// A text or order question waiting for its answer: it takes typed text.
-pub fn takes_text(a: &dyn Answering) -> bool {
+pub(crate) fn takes_text(a: &dyn Answering) -> bool {
     matches!(
         a.exercise(),
         Some((Exercise::Question(q), state))
@@ -130,7 +130,7 @@ pub fn takes_text(a: &dyn Answering) -> bool {
 }
 
 /// The answer keys the exercise takes now (text fields are the player's: see `Player::input`).
-pub fn input(a: &dyn Answering) -> Input {
+pub(crate) fn input(a: &dyn Answering) -> Input {
     match a.exercise() {
         Some((Exercise::Question(q), state)) if state.verdict.is_none() => match q.kind {
             QuestionKind::Choice { .. } => Input::Choices,
@@ -144,7 +144,12 @@ pub fn input(a: &dyn Answering) -> Input {
     }
 }
 
-pub fn commands(a: &dyn Answering, ans: &AnswerInput, typing: bool, ctx: &Context) -> Vec<Binding> {
+pub(crate) fn commands(
+    a: &dyn Answering,
+    ans: &AnswerInput,
+    typing: bool,
+    ctx: &Context,
+) -> Vec<Binding> {
     let keymap = &ctx.keymap;
     let mut c = Vec::new();
     let Some((exercise, state)) = a.exercise() else {
@@ -225,7 +230,7 @@ pub fn commands(a: &dyn Answering, ans: &AnswerInput, typing: bool, ctx: &Contex
     c
 }
 
-pub fn update(
+pub(crate) fn update(
     a: &mut dyn Answering,
     ans: &mut AnswerInput,
     command: Command,
@@ -299,7 +304,7 @@ fn submit_typed(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context)
 }
 
 /// Next on an exercise that waits: submit the picked choices, show a card's back, or go back into the field.
-pub fn next(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context) -> Next {
+pub(crate) fn next(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context) -> Next {
     let Some((exercise, state)) = a.exercise() else {
         return Next::Stay;
     };
@@ -326,17 +331,17 @@ pub fn next(a: &mut dyn Answering, ans: &mut AnswerInput, ctx: &mut Context) -> 
 
 /// An exercise's lines, and what of them must stay in view when they do not all fit.
 #[derive(Default)]
-pub struct View {
-    pub lines: Vec<Line<'static>>,
+pub(crate) struct View {
+    pub(crate) lines: Vec<Line<'static>>,
     /// The rows that take the answer (what is typed and the hint, `t`/`f`, a card's rating keys): pinned under
     /// the rest, which scrolls, so that the learner never types blind.
-    pub pinned: Option<Range<usize>>,
+    pub(crate) pinned: Option<Range<usize>>,
     /// The verdict's first line: an answer scrolls the view down to it.
-    pub verdict: Option<usize>,
+    pub(crate) verdict: Option<usize>,
 }
 
 /// The exercise on screen as lines at `width`, with the rows to keep in view.
-pub fn view(
+pub(crate) fn view(
     a: &dyn Answering,
     ans: &AnswerInput,
     state: &ExerciseState,

@@ -43,7 +43,7 @@ fn lines(ctx: &Context, commands: &[Binding], width: u16, wide: bool) -> Vec<Lin
 }
 
 /// How far the help can scroll in `area`: 0 when it fits.
-pub fn max_scroll(ctx: &Context, commands: &[Binding], area: Rect) -> u16 {
+pub(crate) fn max_scroll(ctx: &Context, commands: &[Binding], area: Rect) -> u16 {
     let width = 84.min(area.width);
     let len = lines(ctx, commands, width, area.width >= 70).len();
     // The last row inside the border says how to scroll.
@@ -56,7 +56,13 @@ pub fn max_scroll(ctx: &Context, commands: &[Binding], area: Rect) -> u16 {
 }
 
 /// The help over `area`, from `scroll` down when it does not fit (its last row then says how to scroll).
-pub fn draw(ctx: &Context, commands: &[Binding], scroll: u16, frame: &mut Frame, area: Rect) {
+pub(crate) fn draw(
+    ctx: &Context,
+    commands: &[Binding],
+    scroll: u16,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let width = 84.min(area.width);
     let mut lines = lines(ctx, commands, width, area.width >= 70);
     let room = usize::from(area.height.saturating_sub(2));

@@ -24,22 +24,22 @@ use crate::tui::keymap::Action;
 
 #[derive(Default)]
 pub struct Library {
-    pub courses: Vec<CourseOverview>,
+    pub(crate) courses: Vec<CourseOverview>,
     /// Index into `visible()`.
-    pub selected: usize,
-    pub filter: String,
+    pub(crate) selected: usize,
+    pub(crate) filter: String,
     /// The filter is being typed.
-    pub filtering: bool,
+    pub(crate) filtering: bool,
     /// Progress could not be read: the courses are listed without it, and this says why.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// Today's minutes against the goal, the streak, and the items due of every course.
-    pub today: DailyStatus,
+    pub(crate) today: DailyStatus,
     /// Items due per course id.
-    pub due: HashMap<String, usize>,
+    pub(crate) due: HashMap<String, usize>,
     /// After `t`: the minutes of a time box are being chosen.
-    pub choosing_minutes: bool,
+    pub(crate) choosing_minutes: bool,
     /// Per course: the index of an earlier course with the same id (their progress is shared), if any.
-    pub duplicate_of: Vec<Option<usize>>,
+    pub(crate) duplicate_of: Vec<Option<usize>>,
 }
 
 impl Library {
@@ -48,7 +48,7 @@ impl Library {
     /// A large pack is counted from its lesson index while that still holds (`pack::glance::summary`). When it no
     /// longer does (a lesson was edited) and there is a worker channel (`Context::events`), the pack is listed from
     /// its `course.toml` alone and read on a worker thread; [`Library::loaded`] counts it when it arrives.
-    pub fn load(ctx: &Context) -> Self {
+    pub(crate) fn load(ctx: &Context) -> Self {
         let now = ctx.clock.now_ms();
         let packs: Vec<(PathBuf, Loaded)> = ctx
             .paths
@@ -127,7 +127,7 @@ impl Library {
 
     /// A large pack read in full in the background: its course counted in place. False when it is not one of the
     /// courses listed.
-    pub fn loaded(&mut self, report: LoadReport, ctx: &Context) -> bool {
+    pub(crate) fn loaded(&mut self, report: LoadReport, ctx: &Context) -> bool {
         let root = report.root.clone();
         let Some(course) = self
             .courses
@@ -149,7 +149,7 @@ impl Library {
     }
 
     /// Whether the first row is "Review N due": something is due and no filter narrows the list.
-    pub fn review_row(&self) -> bool {
+    pub(crate) fn review_row(&self) -> bool {
         self.today.due > 0 && self.filter.is_empty() && !self.filtering
     }
 
@@ -165,7 +165,7 @@ impl Library {
     }
 
     /// The courses matching the filter (title or id, ignoring case).
-    pub fn visible(&self) -> Vec<&CourseOverview> {
+    pub(crate) fn visible(&self) -> Vec<&CourseOverview> {
         let needle = self.filter.to_lowercase();
         self.courses
             .iter()
@@ -177,7 +177,7 @@ impl Library {
             .collect()
     }
 
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         if self.choosing_minutes {
             Input::Choices
         } else if self.filtering {
@@ -187,7 +187,7 @@ impl Library {
         }
     }
 
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
         if self.choosing_minutes {
             // The notice row lists the choices; the footer names the keys.
@@ -243,7 +243,7 @@ impl Library {
         commands
     }
 
-    pub fn update(&mut self, command: Command) -> Next {
+    pub(crate) fn update(&mut self, command: Command) -> Next {
         let last = self.rows().saturating_sub(1);
         if self.choosing_minutes {
             self.choosing_minutes = false;
@@ -295,7 +295,7 @@ impl Library {
         Next::Stay
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         let col = column(area, 100.min(area.width.saturating_sub(2)));
         let heading = ctx.styles.heading[0];
@@ -439,7 +439,7 @@ impl Library {
 
 /// Today against the goal, what is due and the streak, as much as fits in `width`: `4/10 min today · 12 due ·
 /// streak 5`.
-pub fn today_line(today: &DailyStatus, width: u16) -> String {
+pub(crate) fn today_line(today: &DailyStatus, width: u16) -> String {
     let day = &today.day;
     let minutes = if day.goal_minutes > 0 {
         format!("{}/{} min today", day.today_minutes, day.goal_minutes)

@@ -1,15 +1,15 @@
 //! The screens of the player, each with its state, the commands it offers now, how a command changes it, and how
 //! it is drawn; and the pieces of drawing they share (layout, footer, notices). A new screen is one new file here.
 
-pub mod broken;
-pub mod dashboard;
-pub mod exercise;
-pub mod help;
-pub mod library;
-pub mod player;
-pub mod review;
-pub mod takeover;
-pub mod timebox;
+pub(crate) mod broken;
+pub(crate) mod dashboard;
+pub(crate) mod exercise;
+pub(crate) mod help;
+pub(crate) mod library;
+pub(crate) mod player;
+pub(crate) mod review;
+pub(crate) mod takeover;
+pub(crate) mod timebox;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ use crate::text::sanitize;
 /// Where a command leads beyond its own screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub enum Next {
+pub(crate) enum Next {
     Stay,
     Quit,
     /// Back to the library (the session, if any, is closed first).
@@ -45,16 +45,16 @@ pub enum Next {
     },
 }
 
-pub fn dim() -> Style {
+pub(crate) fn dim() -> Style {
     Style::new().add_modifier(Modifier::DIM)
 }
 
-pub fn bold() -> Style {
+pub(crate) fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
 
 /// A centred column `width` wide inside `area`.
-pub fn column(area: Rect, width: u16) -> Rect {
+pub(crate) fn column(area: Rect, width: u16) -> Rect {
     let width = width.min(area.width);
     Rect {
         x: area.x + (area.width - width) / 2,
@@ -64,7 +64,7 @@ pub fn column(area: Rect, width: u16) -> Rect {
 }
 
 /// Header, body, notice and footer rows of a screen.
-pub fn frame_rows(area: Rect) -> [Rect; 4] {
+pub(crate) fn frame_rows(area: Rect) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(1),
@@ -75,7 +75,13 @@ pub fn frame_rows(area: Rect) -> [Rect; 4] {
 }
 
 /// A header row: `title` on the left, cut to what `right` leaves of `area`, and `right` against the right edge.
-pub fn header_row(ctx: &Context, frame: &mut Frame, area: Rect, title: &str, right: Line<'static>) {
+pub(crate) fn header_row(
+    ctx: &Context,
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    right: Line<'static>,
+) {
     let right_width = (right.width() + 1) as u16;
     let [left, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)])
@@ -95,7 +101,7 @@ pub fn header_row(ctx: &Context, frame: &mut Frame, area: Rect, title: &str, rig
 
 /// The footer's bindings fitted to `width`: in full; else without minor ones, the first dropped first and help
 /// last, as many as it takes (help lists them); else keys alone.
-pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
+pub(crate) fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     let render = |keys: &[&Binding], words: bool| {
         let mut spans = Vec::new();
         for (i, b) in keys.iter().enumerate() {
@@ -133,7 +139,7 @@ pub fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
 }
 
 /// The notice row: a problem saving progress first, else the screen's own notice.
-pub fn notice_line(ctx: &Context, notice: Option<&str>) -> Line<'static> {
+pub(crate) fn notice_line(ctx: &Context, notice: Option<&str>) -> Line<'static> {
     match (&ctx.error, notice) {
         (Some(error), _) => Line::styled(
             sanitize(error).into_owned(),
@@ -145,7 +151,7 @@ pub fn notice_line(ctx: &Context, notice: Option<&str>) -> Line<'static> {
 }
 
 /// `text` cut to `width` display columns, with `…` when something was cut.
-pub fn truncate(text: &str, width: usize) -> String {
+pub(crate) fn truncate(text: &str, width: usize) -> String {
     if unicode_width::UnicodeWidthStr::width(text) <= width {
         return text.to_string();
     }
@@ -155,7 +161,7 @@ pub fn truncate(text: &str, width: usize) -> String {
 
 /// Text that is not Markdown (a path, a message) wrapped at `width`, sanitised like pack text: every ASCII
 /// punctuation character is escaped, so that nothing in it is read as Markdown.
-pub fn plain_text(text: &str, width: u16, ctx: &Context) -> Vec<Line<'static>> {
+pub(crate) fn plain_text(text: &str, width: u16, ctx: &Context) -> Vec<Line<'static>> {
     let mut escaped = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if c.is_ascii_punctuation() {
@@ -167,7 +173,7 @@ pub fn plain_text(text: &str, width: u16, ctx: &Context) -> Vec<Line<'static>> {
 }
 
 /// How far a view of `len` lines in `height` rows can scroll.
-pub fn max_scroll(len: usize, height: u16) -> u16 {
+pub(crate) fn max_scroll(len: usize, height: u16) -> u16 {
     u16::try_from(len)
         .unwrap_or(u16::MAX)
         .saturating_sub(height)
@@ -175,7 +181,7 @@ pub fn max_scroll(len: usize, height: u16) -> u16 {
 
 /// Draws `lines` in `area` from `scroll` down; when they do not all fit, the `pinned` rows (an answer field) stay
 /// at the bottom of `area` and the rest scrolls above them. Whether there is more below.
-pub fn draw_body(
+pub(crate) fn draw_body(
     frame: &mut Frame,
     area: Rect,
     mut lines: Vec<Line<'static>>,
@@ -208,7 +214,7 @@ pub fn draw_body(
 
 /// The offset that shows an exercise's verdict as it comes: as much of what leads to it as fits with all of it, or
 /// the verdict at the top when it is longer than `height`.
-pub fn verdict_scroll(view: &exercise::View, height: u16) -> u16 {
+pub(crate) fn verdict_scroll(view: &exercise::View, height: u16) -> u16 {
     view.verdict.map_or(0, |at| {
         u16::try_from(at)
             .unwrap_or(u16::MAX)

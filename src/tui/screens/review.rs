@@ -16,21 +16,21 @@ use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 pub struct ReviewScreen {
-    pub reviewing: Reviewing,
-    pub ans: AnswerInput,
+    pub(crate) reviewing: Reviewing,
+    pub(crate) ans: AnswerInput,
     /// How far the item (or its bite) is scrolled.
-    pub view_scroll: u16,
+    pub(crate) view_scroll: u16,
     /// The bite the item comes from is showing instead of the item.
-    pub showing_bite: bool,
-    pub from_library: bool,
+    pub(crate) showing_bite: bool,
+    pub(crate) from_library: bool,
     /// At the end: when the next item falls due, read from the store as the sitting ended.
-    pub next_due: Option<i64>,
+    pub(crate) next_due: Option<i64>,
     /// Paused: the item is hidden and a time box's clock stops.
-    pub paused: bool,
+    pub(crate) paused: bool,
 }
 
 impl ReviewScreen {
-    pub fn new(reviewing: Reviewing, from_library: bool) -> Self {
+    pub(crate) fn new(reviewing: Reviewing, from_library: bool) -> Self {
         Self {
             reviewing,
             ans: AnswerInput::default(),
@@ -46,7 +46,7 @@ impl ReviewScreen {
         !self.showing_bite && !self.ans.input_left && exercise::takes_text(&self.reviewing)
     }
 
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         if self.reviewing.is_done() || self.showing_bite || self.paused {
             Input::Keys
         } else if self.typing() {
@@ -56,7 +56,7 @@ impl ReviewScreen {
         }
     }
 
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
         let leave = if self.from_library {
             "library"
@@ -99,7 +99,7 @@ impl ReviewScreen {
         c
     }
 
-    pub fn update(&mut self, command: Command, ctx: &mut Context) -> Next {
+    pub(crate) fn update(&mut self, command: Command, ctx: &mut Context) -> Next {
         self.ans.notice = None;
         let before = self.place();
         let next = self.apply(command, ctx);
@@ -183,7 +183,7 @@ impl ReviewScreen {
         }
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         if self.paused {
             let rows = Layout::vertical([

@@ -19,13 +19,13 @@ use crate::tui::keymap::Action;
 
 /// The screen: the question before a course opens, or the news that it was taken over.
 pub struct TakeOver {
-    pub title: String,
+    pub(crate) title: String,
     /// "pid 1234, since 14:02" (empty when the other terminal has closed since).
-    pub holder: String,
-    pub kind: Kind,
+    pub(crate) holder: String,
+    pub(crate) kind: Kind,
 }
 
-pub enum Kind {
+pub(crate) enum Kind {
     /// Another terminal plays the course being opened.
     Ask {
         /// The course, loaded, waiting to be opened if the learner takes it over.
@@ -40,16 +40,16 @@ pub enum Kind {
 }
 
 impl TakeOver {
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         Input::Keys
     }
 
     /// Whether the learner chose to take the course over (the app then opens it).
-    pub fn taking(&self) -> bool {
+    pub(crate) fn taking(&self) -> bool {
         matches!(self.kind, Kind::Ask { take: true, .. })
     }
 
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         match &self.kind {
             Kind::Ask { from_library, .. } => {
                 let leave = if *from_library {
@@ -74,7 +74,7 @@ impl TakeOver {
         }
     }
 
-    pub fn update(&mut self, command: Command) -> Next {
+    pub(crate) fn update(&mut self, command: Command) -> Next {
         match (&mut self.kind, command) {
             (Kind::Ask { take, .. }, Command::Action(Action::Next)) => {
                 *take = true;
@@ -119,7 +119,7 @@ impl TakeOver {
         }
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         let width = ctx.text_width();
         frame.render_widget(

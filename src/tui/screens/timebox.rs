@@ -14,18 +14,18 @@ use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 
 /// The choices of the library's `t`: minutes, by the digit that picks them.
-pub const CHOICES: [u32; 4] = [5, 10, 15, 25];
+pub(crate) const CHOICES: [u32; 4] = [5, 10, 15, 25];
 
 /// The end of a time box: what was done, time used against time planned, what is due next.
 pub struct TimeboxDone {
-    pub timebox: Timebox,
-    pub next_due: Option<i64>,
-    pub now: i64,
-    pub from_library: bool,
+    pub(crate) timebox: Timebox,
+    pub(crate) next_due: Option<i64>,
+    pub(crate) now: i64,
+    pub(crate) from_library: bool,
 }
 
 impl TimeboxDone {
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         vec![Binding::action(
             &ctx.keymap,
             Action::Next,
@@ -37,7 +37,7 @@ impl TimeboxDone {
         )]
     }
 
-    pub fn update(&mut self, command: Command) -> Next {
+    pub(crate) fn update(&mut self, command: Command) -> Next {
         match command {
             Command::Action(Action::Next) | Command::Leave if self.from_library => Next::Library,
             Command::Action(Action::Next) => Next::Quit,
@@ -45,7 +45,7 @@ impl TimeboxDone {
         }
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         let width = ctx.text_width();
         let tb = &self.timebox;

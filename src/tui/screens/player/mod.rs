@@ -9,9 +9,9 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub mod note;
-pub mod preview;
-pub mod summary;
+pub(crate) mod note;
+pub(crate) mod preview;
+pub(crate) mod summary;
 
 use note::Remark;
 use preview::Preview;
@@ -33,21 +33,21 @@ use crate::tui::keymap::Action;
 pub struct Player {
     pub session: Session,
     /// What the learner is entering for the exercise on screen, and the notice about the last key.
-    pub ans: AnswerInput,
+    pub(crate) ans: AnswerInput,
     /// How far an exercise or a summary is scrolled (a bite's own scroll is saved by the session).
-    pub view_scroll: u16,
-    pub from_library: bool,
+    pub(crate) view_scroll: u16,
+    pub(crate) from_library: bool,
     /// Preview: nothing saved, reloaded on every save, the author's keys.
-    pub preview: Option<Preview>,
+    pub(crate) preview: Option<Preview>,
     /// Key results: as the course opened, as the current lesson began, and the lines a summary shows.
     key_results: KeyResults,
     /// A note or a rating being made on the bite on screen (`note`).
-    pub remark: Option<Remark>,
+    pub(crate) remark: Option<Remark>,
     /// The current bite's lines, rendered for `(lesson, bite, width)`; code highlighted as far as shown.
     rendered: ((usize, usize, u16), render::Page),
     /// The session holds only the lesson on screen while the rest of a large pack is read (`App::glance_course`):
     /// the course's counts are not known yet, and the header says so.
-    pub loading: bool,
+    pub(crate) loading: bool,
 }
 
 /// Key results as the course opened and as the current lesson began, and the lines on the summary showing.
@@ -69,7 +69,7 @@ type Place = (
 );
 
 impl Player {
-    pub fn new(session: Session, from_library: bool, ctx: &Context) -> Self {
+    pub(crate) fn new(session: Session, from_library: bool, ctx: &Context) -> Self {
         let mut player = Self {
             session,
             ans: AnswerInput::default(),
@@ -156,13 +156,13 @@ impl Player {
     }
 
     /// The key-result lines the summary on screen shows.
-    pub fn key_result_lines(&self) -> &[String] {
+    pub(crate) fn key_result_lines(&self) -> &[String] {
         &self.key_results.lines
     }
 
     /// Renders the bite if the bite or the width changed since it was last rendered; `force` renders it anyway
     /// (code highlighting became available).
-    pub fn refresh_with(&mut self, ctx: &Context, force: bool) {
+    pub(crate) fn refresh_with(&mut self, ctx: &Context, force: bool) {
         let key = (
             self.session.lesson_index(),
             self.session.bite().number,
@@ -178,12 +178,12 @@ impl Player {
         self.rendered.1.highlight_to(shown);
     }
 
-    pub fn refresh(&mut self, ctx: &Context) {
+    pub(crate) fn refresh(&mut self, ctx: &Context) {
         self.refresh_with(ctx, false);
     }
 
     /// The bite's rendered lines at the current width.
-    pub fn bite_lines(&self) -> &[Line<'static>] {
+    pub(crate) fn bite_lines(&self) -> &[Line<'static>] {
         self.rendered.1.lines()
     }
 
@@ -192,11 +192,11 @@ impl Player {
     }
 
     /// Whether keys go to an answer being typed: a text or order question waiting for its answer.
-    pub fn typing(&self) -> bool {
+    pub(crate) fn typing(&self) -> bool {
         !self.ans.input_left && !self.session.is_paused() && exercise::takes_text(&self.session)
     }
 
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         if self.session.is_paused() {
             Input::Keys
         } else if matches!(self.remark, Some(note::Remark::Note { .. })) {
@@ -209,7 +209,7 @@ impl Player {
     }
 
     /// The commands of this moment, in footer order (the app adds help and quit).
-    pub fn commands(&self, ctx: &Context) -> Vec<Binding> {
+    pub(crate) fn commands(&self, ctx: &Context) -> Vec<Binding> {
         let keymap = &ctx.keymap;
         if self.preview.as_ref().is_some_and(|p| p.outline.is_some()) {
             return preview::commands(self, ctx);
@@ -279,7 +279,7 @@ impl Player {
         commands
     }
 
-    pub fn update(&mut self, command: Command, ctx: &mut Context) -> Next {
+    pub(crate) fn update(&mut self, command: Command, ctx: &mut Context) -> Next {
         if !self.session.is_paused() {
             // Every key counts as activity, typed letters included, for the idle pause and time on task.
             self.session.note_activity();
@@ -368,7 +368,7 @@ impl Player {
     }
 
     /// Forgets what was typed, picked or hinted for the exercise that was showing.
-    pub fn clear_answer(&mut self) {
+    pub(crate) fn clear_answer(&mut self) {
         self.ans.clear();
     }
 
@@ -437,7 +437,7 @@ impl Player {
     }
 
     /// Keeps the scroll offset on the page after a resize.
-    pub fn resized(&mut self, ctx: &mut Context) {
+    pub(crate) fn resized(&mut self, ctx: &mut Context) {
         self.refresh(ctx);
         let max = self.max_scroll(ctx);
         if self.session.scroll() > max && matches!(self.session.stage(), Stage::Reading) {
@@ -461,7 +461,7 @@ impl Player {
         )
     }
 
-    pub fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
+    pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         if self.session.is_paused() {
             return paused(self, ctx, commands, frame, area);
         }
@@ -585,7 +585,7 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
 }
 
 /// A reading time as the library and the header show it: `about 4 min`, rounded up as `check` and `list` do.
-pub fn reading_time(minutes: f64) -> String {
+pub(crate) fn reading_time(minutes: f64) -> String {
     format!(
         "about {} min",
         crate::app::overview::reading_minutes(minutes).max(1)

@@ -18,7 +18,7 @@ use crate::tui::screens::{Next, bold, dim, notice_line};
 
 /// A remark being made on the bite on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Remark {
+pub(crate) enum Remark {
     /// The bite's note, as saved after the last keystroke, and where the cursor is in it (a byte offset at a
     /// character boundary).
     Note { text: String, cursor: usize },
@@ -36,7 +36,7 @@ pub enum Remark {
 const COMMENT_MAX: usize = 300;
 
 /// The note or rating opened by `action` on the bite on screen; `None` for other actions.
-pub fn open(p: &Player, action: Action) -> Option<Remark> {
+pub(crate) fn open(p: &Player, action: Action) -> Option<Remark> {
     match action {
         Action::Note => {
             let key = (p.session.lesson().id.clone(), p.session.bite().number);
@@ -56,7 +56,7 @@ pub fn open(p: &Player, action: Action) -> Option<Remark> {
 }
 
 /// The keys of an open note or rating.
-pub fn commands(remark: &Remark) -> Vec<Binding> {
+pub(crate) fn commands(remark: &Remark) -> Vec<Binding> {
     match remark {
         Remark::Note { .. } => vec![
             Binding::fixed(Command::Type('a'), "type", "the note")
@@ -91,7 +91,7 @@ pub fn commands(remark: &Remark) -> Vec<Binding> {
 
 /// A key while a note or a rating is open. Each change is saved before it shows; one that cannot be saved did not
 /// happen (the app says why).
-pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
+pub(crate) fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     let Some(remark) = p.remark.take() else {
         return Next::Stay;
     };
@@ -249,7 +249,7 @@ fn closed_notice(text: &str) -> String {
 }
 
 /// The header's mark for a bite with a note: `✎` for a note, `✎?` for a question for the author.
-pub fn mark(p: &Player) -> &'static str {
+pub(crate) fn mark(p: &Player) -> &'static str {
     let key = (p.session.lesson().id.clone(), p.session.bite().number);
     match p.session.progress().notes.get(&key) {
         Some((_, true)) => "✎? ",
@@ -259,7 +259,7 @@ pub fn mark(p: &Player) -> &'static str {
 }
 
 /// Draws an open note over the body, or the rating's prompt in the notice row. Reads state only.
-pub fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Rect) {
+pub(crate) fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Rect) {
     match &p.remark {
         None => {}
         Some(Remark::Note { text, cursor }) => {

@@ -23,16 +23,16 @@ use crate::tui::screens::{bold, dim, truncate};
 
 /// What preview adds to the player.
 #[derive(Debug, Default)]
-pub struct Preview {
+pub(crate) struct Preview {
     /// The pack's folder, watched and reloaded.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Answers and explanations show inline.
-    pub answers: bool,
+    pub(crate) answers: bool,
     /// The outline is open, with this row selected.
-    pub outline: Option<usize>,
+    pub(crate) outline: Option<usize>,
     /// The problems of the last save, when it broke the pack.
-    pub problems: Vec<Diagnostic>,
-    pub problems_scroll: usize,
+    pub(crate) problems: Vec<Diagnostic>,
+    pub(crate) problems_scroll: usize,
 }
 
 /// The outline's rows: each lesson (its first bite), then each of its bites.
@@ -47,7 +47,7 @@ fn outline_rows(pack: &Pack) -> Vec<(usize, usize)> {
 }
 
 /// The commands preview adds, before the player's.
-pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
+pub(crate) fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
     let keymap = &ctx.keymap;
     let Some(preview) = &p.preview else {
         return Vec::new();
@@ -85,7 +85,7 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
 }
 
 /// Applies a preview command; `false` when the command is the player's to apply.
-pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> bool {
+pub(crate) fn update(p: &mut Player, command: Command, ctx: &mut Context) -> bool {
     let Some(preview) = &mut p.preview else {
         return false;
     };
@@ -165,7 +165,7 @@ fn jump_with(
 /// After a save: the pack again, on the same lesson and bite (and the same question or card, while the bite still
 /// has one of its id), or on the first bite that changed when the change is elsewhere. A pack that no longer loads
 /// keeps the last good version playing and lists its problems.
-pub fn reload(p: &mut Player, ctx: &mut Context) {
+pub(crate) fn reload(p: &mut Player, ctx: &mut Context) {
     let Some(preview) = &mut p.preview else {
         return;
     };
@@ -273,7 +273,7 @@ fn first_changed(old: &Pack, new: &Pack, here: &(String, usize)) -> Option<(Stri
 }
 
 /// The header's right side in preview: the bite's and the lesson's length (the bite's alone when narrow).
-pub fn place(p: &Player, wide: bool) -> String {
+pub(crate) fn place(p: &Player, wide: bool) -> String {
     let s = &p.session;
     let lesson = s.lesson();
     let words: usize = lesson.bites.iter().map(|b| b.words).sum();
@@ -296,7 +296,7 @@ pub fn place(p: &Player, wide: bool) -> String {
 }
 
 /// Problems of a broken save, over the top of the body; the outline over everything.
-pub fn draw_over(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect) {
+pub(crate) fn draw_over(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect) {
     let Some(preview) = &p.preview else {
         return;
     };

@@ -12,7 +12,7 @@ use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{Next, dim};
 
-pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
+pub(crate) fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
     let keymap = &ctx.keymap;
     let mut c = Vec::new();
     match p.session.stage() {
@@ -40,7 +40,7 @@ pub fn commands(p: &Player, ctx: &Context) -> Vec<Binding> {
     c
 }
 
-pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
+pub(crate) fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
     if command == Command::Action(Action::Retry) && matches!(p.session.stage(), Stage::Summary(_)) {
         let result = p.session.retry_missed(&mut ctx.store);
         if let Some(false) = ctx.saved(result) {
@@ -51,7 +51,12 @@ pub fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Next {
 }
 
 /// The lesson's summary, in the words `--plain` uses (`crate::app::summary`), with the missed questions rendered.
-pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lesson(
+    p: &Player,
+    status: &LessonStatus,
+    ctx: &Context,
+    width: u16,
+) -> Vec<Line<'static>> {
     let session = &p.session;
     let summary = LessonSummary::new(session.lesson(), status, session.pack().course.pass_mark);
     let mut lines = vec![
@@ -82,7 +87,7 @@ pub fn lesson(p: &Player, status: &LessonStatus, ctx: &Context, width: u16) -> V
 }
 
 /// The course's end, in the words `--plain` uses.
-pub fn course(p: &Player, ctx: &Context) -> Vec<Line<'static>> {
+pub(crate) fn course(p: &Player, ctx: &Context) -> Vec<Line<'static>> {
     let session = &p.session;
     let summary = CourseSummary::new(session.pack(), session.course_standing());
     let mut lines = Vec::new();
