@@ -45,62 +45,13 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut lesson_of: HashMap<String, String> = HashMap::new();
     for entry in summary::parse(&summary_text) {
-        let Some(path) = entry.path else {
-            cx.skipped.push(Skipped {
-                file: summary_file.clone(),
-                line: entry.line,
-                why: format!("draft chapter `{}` has no file; not imported", entry.title),
-            });
-            continue;
-        };
-        let decoded = crate::pack::percent_decoded(&path);
-        let Some(key) = normalise(Path::new(""), &decoded) else {
-            cx.skipped.push(Skipped {
-                file: summary_file.clone(),
-                line: entry.line,
-                why: format!("chapter `{path}` is outside the book's source folder; not imported"),
-            });
-            continue;
-        };
-        if lesson_of.contains_key(&key) {
-            cx.skipped.push(Skipped {
-                file: summary_file.clone(),
-                line: entry.line,
-                why: format!("chapter `{path}` is listed again; imported once"),
-            });
-            continue;
-        }
-        let file = src.join(&key);
-        let text = match cx.read(&file) {
-            Ok((_, text)) => text,
-            Err(why) => {
-                cx.skipped.push(Skipped {
-                    file: summary_file.clone(),
-                    line: entry.line,
-                    why: format!("chapter `{path}` cannot be read: {why}; not imported"),
-                });
-                continue;
+        match read_chapter(entry, &summary_file, &src, &lesson_of, &mut cx) {
+            Ok(chapter) => {
+                lesson_of.insert(chapter.key.clone(), chapter.id.clone());
+                chapters.push(chapter);
             }
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let expanded = include::expand(text, &file, &mut cx);
-        if expanded.text.trim().is_empty() {
-            cx.skipped.push(Skipped {
-                file: rel(&root, &file),
-                line: 1,
-                why: format!("chapter `{}` is empty; not imported", entry.title),
-            });
-            continue;
+            Err(skip) => cx.skipped.push(skip),
         }
-        let id = unique_id(&key, &entry.title, &lesson_of);
-        lesson_of.insert(key.clone(), id.clone());
-        chapters.push(Chapter {
-            key,
-            id,
-            title: entry.title,
-            source: text.to_string(),
-            expanded,
-        });
     }
 
     // Pass 2: links, images and code; then bites.
@@ -114,25 +65,7 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
             lesson_of: &lesson_of,
             files: &mut files,
         };
-        let (markdown, problems) = transform::transform(&chapter.expanded.text, &mut links);
-        for (offset, why) in problems {
-            let at = chapter.expanded.source_offset(offset);
-            skipped.push(Skipped {
-                file: rel(&root, &src.join(&chapter.key)),
-                line: summary::line_of(&chapter.source, at),
-                why,
-            });
-        }
-        let mut bites = bites::cut(&markdown);
-        if bites.is_empty() {
-            // Nothing shows (only comments, say), but other lessons may link here: a lesson of its title.
-            bites.push(format!("# {}", chapter.title));
-        }
-        lessons.push(ImportedLesson {
-            id: chapter.id.clone(),
-            title: chapter.title.clone(),
-            markdown: bites.join("\n\n---\n\n") + "\n",
-        });
+        lessons.push(chapter_lesson(chapter, &mut links, &mut skipped));
     }
     if lessons.is_empty() {
         bail!(
@@ -150,6 +83,94 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
         files: files.copies,
         skipped,
     })
+}
+
+/// Reads and expands the chapter `SUMMARY.md` lists at `entry` (its problems with includes in `cx`), with an id
+/// unique among the lessons so far (`lesson_of`); why it is not imported when it is a draft, outside the source
+/// folder, listed again, unreadable or empty.
+fn read_chapter(
+    entry: summary::Entry,
+    summary_file: &Path,
+    src: &Path,
+    lesson_of: &HashMap<String, String>,
+    cx: &mut include::Context,
+) -> Result<Chapter, Skipped> {
+    let in_summary = |why: String| Skipped {
+        file: summary_file.to_path_buf(),
+        line: entry.line,
+        why,
+    };
+    let Some(path) = entry.path else {
+        return Err(in_summary(format!(
+            "draft chapter `{}` has no file; not imported",
+            entry.title
+        )));
+    };
+    let decoded = crate::pack::percent_decoded(&path);
+    let Some(key) = normalise(Path::new(""), &decoded) else {
+        return Err(in_summary(format!(
+            "chapter `{path}` is outside the book's source folder; not imported"
+        )));
+    };
+    if lesson_of.contains_key(&key) {
+        return Err(in_summary(format!(
+            "chapter `{path}` is listed again; imported once"
+        )));
+    }
+    let file = src.join(&key);
+    let text = match cx.read(&file) {
+        Ok((_, text)) => text,
+        Err(why) => {
+            return Err(in_summary(format!(
+                "chapter `{path}` cannot be read: {why}; not imported"
+            )));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let expanded = include::expand(text, &file, cx);
+    if expanded.text.trim().is_empty() {
+        return Err(Skipped {
+            file: rel(cx.root, &file),
+            line: 1,
+            why: format!("chapter `{}` is empty; not imported", entry.title),
+        });
+    }
+    let id = unique_id(&key, &entry.title, lesson_of);
+    Ok(Chapter {
+        key,
+        id,
+        title: entry.title,
+        source: text.to_string(),
+        expanded,
+    })
+}
+
+/// The chapter as a lesson: its links, images and code made to work in the pack (what could not be, in `skipped`,
+/// at its line in the chapter's file), then cut into bites.
+fn chapter_lesson(
+    chapter: &Chapter,
+    links: &mut transform::Links,
+    skipped: &mut Vec<Skipped>,
+) -> ImportedLesson {
+    let (markdown, problems) = transform::transform(&chapter.expanded.text, links);
+    for (offset, why) in problems {
+        let at = chapter.expanded.source_offset(offset);
+        skipped.push(Skipped {
+            file: rel(links.root, &links.src.join(&chapter.key)),
+            line: summary::line_of(&chapter.source, at),
+            why,
+        });
+    }
+    let mut bites = bites::cut(&markdown);
+    if bites.is_empty() {
+        // Nothing shows (only comments, say), but other lessons may link here: a lesson of its title.
+        bites.push(format!("# {}", chapter.title));
+    }
+    ImportedLesson {
+        id: chapter.id.clone(),
+        title: chapter.title.clone(),
+        markdown: bites.join("\n\n---\n\n") + "\n",
+    }
 }
 
 struct Chapter {

@@ -40,107 +40,28 @@ pub(crate) fn parse(sink: &mut Sink) -> CourseFile {
     let text = &*sink.source.text;
     let origin = Origin::at(0);
     let Some(table) = fields::parse(text, &origin, sink) else {
-        return CourseFile {
-            course: None,
-            lessons: None,
-            too_new: false,
-            id_site: None,
-            lesson_refs: Vec::new(),
-        };
+        return CourseFile::nothing(false);
     };
     let mut f = Fields::new(table.get_ref(), &origin, 0..0, "course.toml");
 
-    let format = f.integer(sink, "format");
-    if let Some(format) = &format {
-        let found = *format.get_ref();
-        if found > FORMAT_VERSION {
-            // A newer format may have keys and rules this morsel does not know: say only what matters.
-            sink.error(
-                format.span(),
-                Problem::FormatTooNew {
-                    found,
-                    supported: FORMAT_VERSION,
-                },
-            );
-            return CourseFile {
-                course: None,
-                lessons: None,
-                too_new: true,
-                id_site: None,
-                lesson_refs: Vec::new(),
-            };
-        }
-        if found < 1 {
-            sink.error(format.span(), Problem::FormatTooOld(found));
-        }
-    }
-
-    let id = f.required_string(sink, "id");
+    let Ok(format) = read_format(&mut f, sink) else {
+        return CourseFile::nothing(true);
+    };
+    let id = read_id(&mut f, sink);
     let id_site = id.as_ref().map(|id| sink.site(id.span()));
-    if let Some(id) = &id
-        && !is_valid_id(id.get_ref())
-    {
-        sink.error(id.span(), Problem::BadId(id.get_ref().clone()));
-    }
-    let title = f.required_string(sink, "title");
-    if let Some(title) = &title
-        && title.get_ref().trim().is_empty()
-    {
-        sink.error(title.span(), Problem::Empty("title"));
-    }
+    let title = read_title(&mut f, sink);
     let version = f.string(sink, "version");
     let summary = f.string(sink, "summary");
-    // Absolute IRIs (a scheme, then `:`), or the statements they name would not be valid xAPI.
-    let mut iri = |key: &'static str| {
-        let value = f.string(sink, key)?;
-        let text = value.get_ref();
-        let scheme = text.split_once(':').map(|(s, _)| s).unwrap_or("");
-        let valid = !scheme.is_empty()
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            && !text.contains(char::is_whitespace);
-        if valid {
-            Some(value.into_inner())
-        } else {
-            sink.error(
-                value.span(),
-                Problem::NotAnIri {
-                    key,
-                    value: text.clone(),
-                },
-            );
-            None
-        }
-    };
-    let homepage = iri("homepage");
-    let iri_base = iri("iri_base");
+    let homepage = read_iri(&mut f, sink, "homepage");
+    let iri_base = read_iri(&mut f, sink, "iri_base");
     let authors = f.strings(sink, "authors");
     let language = f.string(sink, "language");
     let tags = f.strings(sink, "tags");
-    let pass_mark = f.number(sink, "pass_mark");
-    if let Some(mark) = &pass_mark {
-        let value = *mark.get_ref();
-        if !(value > 0.0 && value <= 1.0) {
-            sink.error(mark.span(), Problem::PassMarkOutOfRange(value));
-        } else if value < 0.6 {
-            sink.warn(mark.span(), Problem::LowPassMark(value));
-        }
-    }
+    let pass_mark = read_pass_mark(&mut f, sink);
     let lessons = f.strings(sink, "lessons").map(Spanned::into_inner);
     let outcomes = objectives::read(&mut f, sink);
     f.finish(sink, KEYS);
 
-    let strings = |list: Option<Spanned<Vec<Spanned<String>>>>| {
-        list.map(|l| {
-            l.into_inner()
-                .into_iter()
-                .map(Spanned::into_inner)
-                .collect()
-        })
-        .unwrap_or_default()
-    };
     let course = match (id, title) {
         (Some(id), Some(title)) => Some(Course {
             format: format.map_or(FORMAT_VERSION, Spanned::into_inner),
@@ -150,9 +71,9 @@ pub(crate) fn parse(sink: &mut Sink) -> CourseFile {
             summary: summary.map(Spanned::into_inner),
             homepage,
             iri_base,
-            authors: strings(authors),
+            authors: plain_strings(authors),
             language: language.map_or_else(|| "en".to_string(), Spanned::into_inner),
-            tags: strings(tags),
+            tags: plain_strings(tags),
             pass_mark: pass_mark
                 .map(Spanned::into_inner)
                 .filter(|m| *m > 0.0 && *m <= 1.0)
@@ -169,6 +90,117 @@ pub(crate) fn parse(sink: &mut Sink) -> CourseFile {
         id_site,
         lesson_refs: outcomes.lesson_refs,
     }
+}
+
+impl CourseFile {
+    /// Nothing read: the file is not TOML, or (`too_new`) of a newer format.
+    fn nothing(too_new: bool) -> Self {
+        Self {
+            course: None,
+            lessons: None,
+            too_new,
+            id_site: None,
+            lesson_refs: Vec::new(),
+        }
+    }
+}
+
+/// The format is newer than this morsel's: nothing more of the file should be read.
+struct TooNew;
+
+/// `format`, if given; an error (and nothing more read) for a format newer than [`FORMAT_VERSION`].
+fn read_format(f: &mut Fields, sink: &mut Sink) -> Result<Option<Spanned<i64>>, TooNew> {
+    let format = f.integer(sink, "format");
+    if let Some(format) = &format {
+        let found = *format.get_ref();
+        if found > FORMAT_VERSION {
+            // A newer format may have keys and rules this morsel does not know: say only what matters.
+            sink.error(
+                format.span(),
+                Problem::FormatTooNew {
+                    found,
+                    supported: FORMAT_VERSION,
+                },
+            );
+            return Err(TooNew);
+        }
+        if found < 1 {
+            sink.error(format.span(), Problem::FormatTooOld(found));
+        }
+    }
+    Ok(format)
+}
+
+/// The required `id`; an error for one that is not a valid id, which is still returned.
+fn read_id(f: &mut Fields, sink: &mut Sink) -> Option<Spanned<String>> {
+    let id = f.required_string(sink, "id");
+    if let Some(id) = &id
+        && !is_valid_id(id.get_ref())
+    {
+        sink.error(id.span(), Problem::BadId(id.get_ref().clone()));
+    }
+    id
+}
+
+/// The required `title`; an error for a blank one, which is still returned.
+fn read_title(f: &mut Fields, sink: &mut Sink) -> Option<Spanned<String>> {
+    let title = f.required_string(sink, "title");
+    if let Some(title) = &title
+        && title.get_ref().trim().is_empty()
+    {
+        sink.error(title.span(), Problem::Empty("title"));
+    }
+    title
+}
+
+/// An absolute IRI (a scheme, then `:`), or the statements it names would not be valid xAPI.
+fn read_iri(f: &mut Fields, sink: &mut Sink, key: &'static str) -> Option<String> {
+    let value = f.string(sink, key)?;
+    let text = value.get_ref();
+    let scheme = text.split_once(':').map(|(s, _)| s).unwrap_or("");
+    let valid = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !text.contains(char::is_whitespace);
+    if valid {
+        Some(value.into_inner())
+    } else {
+        sink.error(
+            value.span(),
+            Problem::NotAnIri {
+                key,
+                value: text.clone(),
+            },
+        );
+        None
+    }
+}
+
+/// `pass_mark`, if given: an error outside (0, 1], a warning below 0.6.
+fn read_pass_mark(f: &mut Fields, sink: &mut Sink) -> Option<Spanned<f64>> {
+    let pass_mark = f.number(sink, "pass_mark");
+    if let Some(mark) = &pass_mark {
+        let value = *mark.get_ref();
+        if !(value > 0.0 && value <= 1.0) {
+            sink.error(mark.span(), Problem::PassMarkOutOfRange(value));
+        } else if value < 0.6 {
+            sink.warn(mark.span(), Problem::LowPassMark(value));
+        }
+    }
+    pass_mark
+}
+
+/// A list of strings without their positions; empty if not given.
+fn plain_strings(list: Option<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
+    list.map(|l| {
+        l.into_inner()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

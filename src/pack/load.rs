@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use super::course::{self, CourseFile};
 use super::diagnostic::{self, Diagnostic, Problem, Sink, Site};
 use super::discover::{self, LessonFile};
-use super::lesson::{self, ParsedLesson};
+use super::lesson::{self, IdSite, ParsedLesson};
 use super::links::LinkTarget;
-use super::objectives;
+use super::objectives::{self, LessonRef};
 use super::source::{self, ReadError, SourceFile};
 use super::{Course, Lesson, Pack};
 
@@ -93,99 +93,20 @@ fn load_keeping(root: &Path, markdown: bool) -> LoadReport {
             return report;
         }
     };
-    let out = &mut report.diagnostics;
-
-    let course_path = real_root.join("course.toml");
-    let mut lesson_refs = Vec::new();
-    // Anything named course.toml is read, or refused by `read_source` if it is not a regular file.
-    let (course_file, files) = if course_path.exists() {
-        match read_source(&course_path, Path::new("course.toml"), out) {
-            Some(source) => {
-                let mut sink = Sink {
-                    source: &source,
-                    out,
-                };
-                let CourseFile {
-                    course,
-                    lessons,
-                    too_new,
-                    id_site,
-                    lesson_refs: refs,
-                } = course::parse(&mut sink);
-                lesson_refs = refs;
-                report.course_id_site = id_site;
-                if too_new {
-                    // Lessons of a newer format follow rules this morsel does not know: read none of them.
-                    return report_with(report, course);
-                }
-                let files = match &lessons {
-                    Some(entries) => discover::listed(&real_root, entries, &mut sink),
-                    None => discover::discovered(&real_root, out),
-                };
-                (course, files)
-            }
-            None => (None, discover::discovered(&real_root, out)),
-        }
-    } else {
-        out.push(Diagnostic::error(
-            Site::whole_file("course.toml"),
-            Problem::MissingCourseToml,
-        ));
-        (None, discover::discovered(&real_root, out))
+    let Some((files, lesson_refs)) = read_course(&real_root, &mut report) else {
+        // Lessons of a newer format follow rules this morsel does not know: read none of them.
+        return report;
     };
-    report.course = course_file;
-    if files.is_empty() && !out.iter().any(|d| d.is_error()) {
-        out.push(Diagnostic::error(
+    if files.is_empty() && !report.diagnostics.iter().any(|d| d.is_error()) {
+        report.diagnostics.push(Diagnostic::error(
             Site::whole_file("course.toml"),
             Problem::NoLessons,
         ));
     }
 
     let parsed = parse_lessons(&files, markdown);
-    // Lesson ids in one namespace; question and card ids together in another.
-    // The first place of each id is kept as `file:line:col` only: it is named in a message, never shown with source.
-    let mut ids: HashMap<(bool, String), (&'static str, String)> = HashMap::new();
-    let mut right_positions = Vec::new();
     let all_read = parsed.iter().all(|(lesson, _, _)| lesson.is_some());
-    for (lesson, mut diagnostics, links) in parsed {
-        check_links(&real_root, &links, &mut diagnostics);
-        diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
-        out.extend(diagnostics);
-        let Some(ParsedLesson {
-            lesson,
-            ids: sites,
-            right_positions: rights,
-        }) = lesson
-        else {
-            continue;
-        };
-        right_positions.extend(rights);
-        for site in sites {
-            let key = (site.what == "lesson", site.id.clone());
-            match ids.get(&key) {
-                Some((first_what, first)) => {
-                    let problem = if site.what == "lesson" {
-                        Problem::DuplicateLessonId {
-                            id: site.id,
-                            other: first_file(first),
-                        }
-                    } else {
-                        Problem::DuplicateId {
-                            what: site.what,
-                            id: site.id,
-                            other_what: first_what,
-                            other: first.clone(),
-                        }
-                    };
-                    out.push(Diagnostic::error(site.site, problem));
-                }
-                None => {
-                    ids.insert(key, (site.what, site.site.to_string()));
-                }
-            }
-        }
-        report.lessons.push(lesson);
-    }
+    let right_positions = add_lessons(&real_root, parsed, &mut report);
     report.diagnostics.extend(position_bias(right_positions));
     // A lesson that could not be read has no id to compare with: name no lesson unknown then.
     if all_read {
@@ -196,6 +117,113 @@ fn load_keeping(root: &Path, markdown: bool) -> LoadReport {
     }
     report.diagnostics = diagnostic::cap_per_file(std::mem::take(&mut report.diagnostics));
     report
+}
+
+/// Reads `course.toml` into `report` (its course, where its id is written, its problems) and finds the lesson files
+/// it lists, or those in the pack when it lists none or cannot be read; with the lessons its objectives name.
+/// `None` when the pack is of a newer format.
+fn read_course(
+    real_root: &Path,
+    report: &mut LoadReport,
+) -> Option<(Vec<LessonFile>, Vec<LessonRef>)> {
+    let out = &mut report.diagnostics;
+    let course_path = real_root.join("course.toml");
+    // Anything named course.toml is read, or refused by `read_source` if it is not a regular file.
+    if !course_path.exists() {
+        out.push(Diagnostic::error(
+            Site::whole_file("course.toml"),
+            Problem::MissingCourseToml,
+        ));
+        return Some((discover::discovered(real_root, out), Vec::new()));
+    }
+    let Some(source) = read_source(&course_path, Path::new("course.toml"), out) else {
+        return Some((discover::discovered(real_root, out), Vec::new()));
+    };
+    let mut sink = Sink {
+        source: &source,
+        out,
+    };
+    let CourseFile {
+        course,
+        lessons,
+        too_new,
+        id_site,
+        lesson_refs,
+    } = course::parse(&mut sink);
+    report.course = course;
+    report.course_id_site = id_site;
+    if too_new {
+        return None;
+    }
+    let files = match &lessons {
+        Some(entries) => discover::listed(real_root, entries, &mut sink),
+        None => discover::discovered(real_root, sink.out),
+    };
+    Some((files, lesson_refs))
+}
+
+/// Adds each lesson read to `report`, with its problems, those of its links, and its ids taken before (each lesson
+/// in file order); the right positions of all their choice questions.
+fn add_lessons(
+    real_root: &Path,
+    parsed: Vec<Parsed>,
+    report: &mut LoadReport,
+) -> Vec<(usize, usize, Site)> {
+    let mut ids = FirstIds::default();
+    let mut right_positions = Vec::new();
+    for (lesson, mut diagnostics, links) in parsed {
+        check_links(real_root, &links, &mut diagnostics);
+        diagnostics.sort_by_key(|d| (d.site.position.line, d.site.position.column));
+        report.diagnostics.extend(diagnostics);
+        let Some(ParsedLesson {
+            lesson,
+            ids: sites,
+            right_positions: rights,
+        }) = lesson
+        else {
+            continue;
+        };
+        right_positions.extend(rights);
+        for site in sites {
+            report.diagnostics.extend(ids.take(site));
+        }
+        report.lessons.push(lesson);
+    }
+    right_positions
+}
+
+/// The first place of each id: lesson ids in one namespace, question and card ids together in another. Kept as
+/// `file:line:col` only: it is named in a message, never shown with source.
+#[derive(Default)]
+struct FirstIds(HashMap<(bool, String), (&'static str, String)>);
+
+impl FirstIds {
+    /// An error when `site`'s id was taken before in its namespace; otherwise it is taken here.
+    fn take(&mut self, site: IdSite) -> Option<Diagnostic> {
+        let key = (site.what == "lesson", site.id.clone());
+        match self.0.get(&key) {
+            Some((first_what, first)) => {
+                let problem = if site.what == "lesson" {
+                    Problem::DuplicateLessonId {
+                        id: site.id,
+                        other: first_file(first),
+                    }
+                } else {
+                    Problem::DuplicateId {
+                        what: site.what,
+                        id: site.id,
+                        other_what: first_what,
+                        other: first.clone(),
+                    }
+                };
+                Some(Diagnostic::error(site.site, problem))
+            }
+            None => {
+                self.0.insert(key, (site.what, site.site.to_string()));
+                None
+            }
+        }
+    }
 }
 
 /// The fewest unshuffled single-answer choice questions in which a pattern of right positions is worth a warning.
@@ -244,11 +272,6 @@ fn first_file(place: &str) -> String {
     let _column = parts.next();
     let _line = parts.next();
     parts.next().unwrap_or(place).to_string()
-}
-
-fn report_with(mut report: LoadReport, course: Option<Course>) -> LoadReport {
-    report.course = course;
-    report
 }
 
 type Parsed = (Option<ParsedLesson>, Vec<Diagnostic>, Vec<LinkTarget>);

@@ -45,10 +45,38 @@ pub(crate) fn read(f: &mut Fields, sink: &mut Sink) -> Read {
 /// As [`read`]; `personal`: each entry also has a required `course` (a learner's `objectives.toml`).
 fn read_entries(f: &mut Fields, sink: &mut Sink, personal: bool) -> Read {
     let mut read = Read::default();
-    let mut seen: HashMap<(&'static str, String), Site> = HashMap::new();
-    let mut unique = |sink: &mut Sink, what: &'static str, id: &Spanned<String>| {
+    let mut ids = Ids::default();
+    let origin = f.origin();
+    for (table, span) in f.tables(sink, "objectives").unwrap_or_default() {
+        let o = Fields::new(table, origin, span, "an objective");
+        if let Some(entry) = read_objective(o, sink, personal)
+            && ids.unique(sink, "objective", &entry.id)
+        {
+            read.add_objective(sink, entry);
+        }
+    }
+    for (table, span) in f.tables(sink, "key_results").unwrap_or_default() {
+        let k = Fields::new(table, origin, span, "a key result");
+        if let Some(entry) = read_key_result(k, sink, personal, &read.objectives)
+            && ids.unique(sink, "key result", &entry.id)
+        {
+            read.add_key_result(entry);
+        }
+    }
+    read
+}
+
+/// The ids taken so far, per kind of entry, with where each was first declared.
+#[derive(Default)]
+struct Ids {
+    seen: HashMap<(&'static str, String), Site>,
+}
+
+impl Ids {
+    /// Whether `id` is the first of its kind (`what`); an error at it if not.
+    fn unique(&mut self, sink: &mut Sink, what: &'static str, id: &Spanned<String>) -> bool {
         let site = sink.site(id.span());
-        match seen.get(&(what, id.get_ref().clone())) {
+        match self.seen.get(&(what, id.get_ref().clone())) {
             Some(first) => {
                 sink.error(
                     id.span(),
@@ -61,144 +89,187 @@ fn read_entries(f: &mut Fields, sink: &mut Sink, personal: bool) -> Read {
                 false
             }
             None => {
-                seen.insert((what, id.get_ref().clone()), site);
+                self.seen.insert((what, id.get_ref().clone()), site);
                 true
             }
         }
-    };
-    let origin = f.origin();
-    for (table, span) in f.tables(sink, "objectives").unwrap_or_default() {
-        let mut o = Fields::new(table, origin, span, "an objective");
-        let course = personal.then(|| o.required_string(sink, "course"));
-        let id = checked_id(&mut o, sink);
-        let text = non_empty(&mut o, sink, "text");
-        let lessons = o.strings(sink, "lessons");
-        o.finish(
-            sink,
-            if personal {
-                PERSONAL_OBJECTIVE_KEYS
-            } else {
-                OBJECTIVE_KEYS
-            },
-        );
-        let (Some(id), Some(text), Some(course)) = (
-            id,
-            text,
-            course.unwrap_or(Some(Spanned::new(0..0, String::new()))),
-        ) else {
-            continue;
-        };
-        if !unique(sink, "objective", &id) {
-            continue;
-        }
-        let lessons = lessons.map(Spanned::into_inner).unwrap_or_default();
-        for lesson in &lessons {
-            read.lesson_refs.push(LessonRef {
-                objective: id.get_ref().clone(),
+    }
+}
+
+/// An objective with every key valid, its id not yet known to be unique.
+struct ObjectiveEntry {
+    course: String,
+    id: Spanned<String>,
+    text: String,
+    lessons: Vec<Spanned<String>>,
+}
+
+/// A key result with every key valid and a declared objective, its id not yet known to be unique.
+struct KeyResultEntry {
+    course: String,
+    id: Spanned<String>,
+    objective: String,
+    text: String,
+    measure: Measure,
+    target: f64,
+}
+
+impl Read {
+    fn add_objective(&mut self, sink: &Sink, entry: ObjectiveEntry) {
+        for lesson in &entry.lessons {
+            self.lesson_refs.push(LessonRef {
+                objective: entry.id.get_ref().clone(),
                 lesson: lesson.get_ref().clone(),
                 site: sink.site(lesson.span()),
             });
         }
-        read.objective_courses.push(course.into_inner());
-        read.objectives.push(Objective {
-            id: id.into_inner(),
-            text: text.into_inner(),
-            lessons: lessons.into_iter().map(Spanned::into_inner).collect(),
+        self.objective_courses.push(entry.course);
+        self.objectives.push(Objective {
+            id: entry.id.into_inner(),
+            text: entry.text,
+            lessons: entry.lessons.into_iter().map(Spanned::into_inner).collect(),
         });
     }
-    for (table, span) in f.tables(sink, "key_results").unwrap_or_default() {
-        let mut k = Fields::new(table, origin, span, "a key result");
-        let course = personal.then(|| k.required_string(sink, "course"));
-        let id = checked_id(&mut k, sink);
-        let objective = k.required_string(sink, "objective");
-        let text = non_empty(&mut k, sink, "text");
-        let measure = k.required_string(sink, "measure").and_then(|m| {
-            let parsed = Measure::parse(m.get_ref());
-            if parsed.is_none() {
-                sink.error(
-                    m.span(),
-                    Problem::UnknownMeasure {
-                        measure: m.get_ref().clone(),
-                        suggestion: fields::closest(m.get_ref(), &Measure::NAMES),
-                    },
-                );
-            }
-            parsed
+
+    fn add_key_result(&mut self, entry: KeyResultEntry) {
+        self.key_result_courses.push(entry.course);
+        self.key_results.push(KeyResult {
+            id: entry.id.into_inner(),
+            objective: entry.objective,
+            text: entry.text,
+            measure: entry.measure,
+            target: entry.target,
         });
-        let target = if k.has("target") {
-            k.number(sink, "target")
+    }
+}
+
+/// Reads one `[[objectives]]` table; `None` when a key it needs is missing or wrong (each reported).
+fn read_objective(mut o: Fields, sink: &mut Sink, personal: bool) -> Option<ObjectiveEntry> {
+    let course = read_course(&mut o, sink, personal);
+    let id = checked_id(&mut o, sink);
+    let text = non_empty(&mut o, sink, "text");
+    let lessons = o.strings(sink, "lessons");
+    o.finish(
+        sink,
+        if personal {
+            PERSONAL_OBJECTIVE_KEYS
         } else {
-            k.required_string(sink, "target");
-            None
-        };
-        k.finish(
-            sink,
-            if personal {
-                PERSONAL_KEY_RESULT_KEYS
-            } else {
-                KEY_RESULT_KEYS
+            OBJECTIVE_KEYS
+        },
+    );
+    Some(ObjectiveEntry {
+        course: course?,
+        id: id?,
+        text: text?.into_inner(),
+        lessons: lessons.map(Spanned::into_inner).unwrap_or_default(),
+    })
+}
+
+/// Reads one `[[key_results]]` table, whose objective must be among `objectives`; `None` when a key it needs is
+/// missing or wrong (each reported).
+fn read_key_result(
+    mut k: Fields,
+    sink: &mut Sink,
+    personal: bool,
+    objectives: &[Objective],
+) -> Option<KeyResultEntry> {
+    let course = read_course(&mut k, sink, personal);
+    let id = checked_id(&mut k, sink);
+    let objective = k.required_string(sink, "objective");
+    let text = non_empty(&mut k, sink, "text");
+    let measure = read_measure(&mut k, sink);
+    let target = if k.has("target") {
+        k.number(sink, "target")
+    } else {
+        k.required_string(sink, "target");
+        None
+    };
+    k.finish(
+        sink,
+        if personal {
+            PERSONAL_KEY_RESULT_KEYS
+        } else {
+            KEY_RESULT_KEYS
+        },
+    );
+    let target = match (measure, target) {
+        (Some(measure), Some(target)) => checked_target(sink, measure, &target),
+        _ => None,
+    };
+    if let (Some(id), Some(objective)) = (&id, &objective)
+        && !objectives.iter().any(|o| &o.id == objective.get_ref())
+    {
+        let known: Vec<&str> = objectives.iter().map(|o| o.id.as_str()).collect();
+        sink.error(
+            objective.span(),
+            Problem::UnknownObjective {
+                id: id.get_ref().clone(),
+                objective: objective.get_ref().clone(),
+                suggestion: closest_of(objective.get_ref(), &known),
             },
         );
-        let target = match (measure, target) {
-            (Some(measure), Some(target)) => {
-                let value = *target.get_ref();
-                let problem = if measure.is_share() && !(value > 0.0 && value <= 1.0) {
-                    Some(Problem::ShareTargetOutOfRange {
-                        measure: measure.name(),
-                        target: value,
-                    })
-                } else if !(value > 0.0 && value.is_finite()) {
-                    Some(Problem::MinutesTargetOutOfRange(value))
-                } else {
-                    None
-                };
-                match problem {
-                    Some(problem) => {
-                        sink.error(target.span(), problem);
-                        None
-                    }
-                    None => Some(value),
-                }
-            }
-            _ => None,
-        };
-        if let (Some(id), Some(objective)) = (&id, &objective)
-            && !read.objectives.iter().any(|o| &o.id == objective.get_ref())
-        {
-            let known: Vec<&str> = read.objectives.iter().map(|o| o.id.as_str()).collect();
-            sink.error(
-                objective.span(),
-                Problem::UnknownObjective {
-                    id: id.get_ref().clone(),
-                    objective: objective.get_ref().clone(),
-                    suggestion: closest_of(objective.get_ref(), &known),
-                },
-            );
-            continue;
-        }
-        let (Some(id), Some(objective), Some(text), Some(measure), Some(target), Some(course)) = (
-            id,
-            objective,
-            text,
-            measure,
-            target,
-            course.unwrap_or(Some(Spanned::new(0..0, String::new()))),
-        ) else {
-            continue;
-        };
-        if !unique(sink, "key result", &id) {
-            continue;
-        }
-        read.key_result_courses.push(course.into_inner());
-        read.key_results.push(KeyResult {
-            id: id.into_inner(),
-            objective: objective.into_inner(),
-            text: text.into_inner(),
-            measure,
-            target,
-        });
+        return None;
     }
-    read
+    let (Some(id), Some(objective), Some(text), Some(measure), Some(target), Some(course)) =
+        (id, objective, text, measure, target, course)
+    else {
+        return None;
+    };
+    Some(KeyResultEntry {
+        course,
+        id,
+        objective: objective.into_inner(),
+        text: text.into_inner(),
+        measure,
+        target,
+    })
+}
+
+/// An entry's `course`: required in a learner's file, empty (and not read) in a course's own.
+fn read_course(f: &mut Fields, sink: &mut Sink, personal: bool) -> Option<String> {
+    if personal {
+        f.required_string(sink, "course").map(Spanned::into_inner)
+    } else {
+        Some(String::new())
+    }
+}
+
+/// A key result's `measure`, one of [`Measure::NAMES`].
+fn read_measure(k: &mut Fields, sink: &mut Sink) -> Option<Measure> {
+    let m = k.required_string(sink, "measure")?;
+    let parsed = Measure::parse(m.get_ref());
+    if parsed.is_none() {
+        sink.error(
+            m.span(),
+            Problem::UnknownMeasure {
+                measure: m.get_ref().clone(),
+                suggestion: fields::closest(m.get_ref(), &Measure::NAMES),
+            },
+        );
+    }
+    parsed
+}
+
+/// `target` if it is in range for `measure`: a share in (0, 1], anything else positive and finite.
+fn checked_target(sink: &mut Sink, measure: Measure, target: &Spanned<f64>) -> Option<f64> {
+    let value = *target.get_ref();
+    let problem = if measure.is_share() && !(value > 0.0 && value <= 1.0) {
+        Some(Problem::ShareTargetOutOfRange {
+            measure: measure.name(),
+            target: value,
+        })
+    } else if !(value > 0.0 && value.is_finite()) {
+        Some(Problem::MinutesTargetOutOfRange(value))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => {
+            sink.error(target.span(), problem);
+            None
+        }
+        None => Some(value),
+    }
 }
 
 /// A learner's own objectives and key results (`objectives.toml` next to the config), for every course.

@@ -297,69 +297,26 @@ impl Renderer<'_> {
                 self.nesting.mark_list_loose();
                 self.start_block();
             }
-            Tag::Heading { level, .. } => {
-                self.start_block();
-                let style = match (self.mode, level) {
-                    (Mode::Inline, _) => Style::default(),
-                    (_, HeadingLevel::H1) => self.styles.heading[0],
-                    (_, HeadingLevel::H2) => self.styles.heading[1],
-                    _ => self.styles.heading[2],
-                };
-                self.push_style(style);
-            }
-            Tag::BlockQuote(kind) => {
-                self.start_block();
-                self.push_container(Container::Quote);
-                self.quote_depth += 1;
-                if let Some(kind) = kind.filter(|_| self.mode == Mode::Document) {
-                    let style = self.styles.quote.patch(self.styles.strong);
-                    self.emit(vec![Span::styled(quote_label(kind), style)]);
-                }
-            }
+            Tag::Heading { level, .. } => self.start_heading(level),
+            Tag::BlockQuote(kind) => self.start_quote(kind),
             Tag::CodeBlock(kind) => {
-                self.start_block();
                 let language = match kind {
                     CodeBlockKind::Fenced(info) => highlight::language(&info),
                     CodeBlockKind::Indented => None,
                 };
-                self.leaf = Leaf::Code {
+                self.start_leaf(Leaf::Code {
                     language,
                     text: String::new(),
-                };
-            }
-            Tag::MetadataBlock(_) => {
-                self.start_block();
-                self.leaf = Leaf::Code {
-                    language: None,
-                    text: String::new(),
-                };
-            }
-            Tag::HtmlBlock => {
-                self.start_block();
-                self.leaf = Leaf::Html(String::new());
-            }
-            Tag::List(start) => {
-                self.start_block();
-                self.list_depth += 1;
-                let depth = self.list_depth;
-                self.push_container(Container::List {
-                    next: start,
-                    depth,
-                    loose: false,
-                    items: 0,
                 });
             }
+            Tag::MetadataBlock(_) => self.start_leaf(Leaf::Code {
+                language: None,
+                text: String::new(),
+            }),
+            Tag::HtmlBlock => self.start_leaf(Leaf::Html(String::new())),
+            Tag::List(start) => self.start_list(start),
             Tag::Item => self.start_item(),
-            Tag::FootnoteDefinition(label) => {
-                // Rendered in place, then moved to the end of the bite.
-                self.flush_inline();
-                let number = self.footnote_number(&label);
-                let gap = mem::take(&mut self.pending_gap);
-                self.open_notes.push((number, self.out.len(), gap));
-                let marker = format!("[{number}] ");
-                let indent = " ".repeat(marker.width());
-                self.push_container(Container::Footnote { marker, indent });
-            }
+            Tag::FootnoteDefinition(label) => self.start_footnote(&label),
             Tag::DefinitionList => self.start_block(),
             Tag::DefinitionListTitle => {
                 self.start_block();
@@ -372,10 +329,7 @@ impl Renderer<'_> {
                     indent: "  ".to_owned(),
                 });
             }
-            Tag::Table(alignments) => {
-                self.start_block();
-                self.leaf = Leaf::Table(Table::new(alignments));
-            }
+            Tag::Table(alignments) => self.start_leaf(Leaf::Table(Table::new(alignments))),
             Tag::TableHead => {
                 if let Leaf::Table(table) = &mut self.leaf {
                     table.start_head();
@@ -406,6 +360,58 @@ impl Renderer<'_> {
                 self.push_style(self.styles.link);
             }
         }
+    }
+
+    fn start_heading(&mut self, level: HeadingLevel) {
+        self.start_block();
+        let style = match (self.mode, level) {
+            (Mode::Inline, _) => Style::default(),
+            (_, HeadingLevel::H1) => self.styles.heading[0],
+            (_, HeadingLevel::H2) => self.styles.heading[1],
+            _ => self.styles.heading[2],
+        };
+        self.push_style(style);
+    }
+
+    /// A block quote; an alert's label (`Note`, `Warning`…) on its first line in a document.
+    fn start_quote(&mut self, kind: Option<BlockQuoteKind>) {
+        self.start_block();
+        self.push_container(Container::Quote);
+        self.quote_depth += 1;
+        if let Some(kind) = kind.filter(|_| self.mode == Mode::Document) {
+            let style = self.styles.quote.patch(self.styles.strong);
+            self.emit(vec![Span::styled(quote_label(kind), style)]);
+        }
+    }
+
+    /// A block whose content is gathered whole (code, HTML, a table) and put out at its end.
+    fn start_leaf(&mut self, leaf: Leaf) {
+        self.start_block();
+        self.leaf = leaf;
+    }
+
+    /// A list, numbered from `start` or with bullets.
+    fn start_list(&mut self, start: Option<u64>) {
+        self.start_block();
+        self.list_depth += 1;
+        let depth = self.list_depth;
+        self.push_container(Container::List {
+            next: start,
+            depth,
+            loose: false,
+            items: 0,
+        });
+    }
+
+    /// A footnote's definition: rendered in place, then moved to the end of the bite.
+    fn start_footnote(&mut self, label: &str) {
+        self.flush_inline();
+        let number = self.footnote_number(label);
+        let gap = mem::take(&mut self.pending_gap);
+        self.open_notes.push((number, self.out.len(), gap));
+        let marker = format!("[{number}] ");
+        let indent = " ".repeat(marker.width());
+        self.push_container(Container::Footnote { marker, indent });
     }
 
     fn end(&mut self, tag: TagEnd) {

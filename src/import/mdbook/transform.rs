@@ -43,17 +43,42 @@ struct OpenLink<'t> {
 /// The chapter's Markdown with its links, images and code made right for the pack, and what could not be, each
 /// at its offset in `text`.
 pub(crate) fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, String)>) {
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    let mut problems = Vec::new();
-    let mut open: Vec<OpenLink> = Vec::new();
-    let mut rust_block = false;
-    let mut html_block: Option<usize> = None;
-    let mut listings: Vec<String> = Vec::new();
-
+    let mut editor = Editor {
+        text,
+        links,
+        edits: Vec::new(),
+        problems: Vec::new(),
+        open: Vec::new(),
+        rust_block: false,
+        html_block: None,
+        listings: Vec::new(),
+    };
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        editor.event(event, range);
+    }
+    (apply(text, editor.edits), editor.problems)
+}
+
+/// The edits to make to a chapter's text, and what could not be made right, gathered event by event.
+struct Editor<'t, 'l, 'a> {
+    text: &'t str,
+    links: &'l mut Links<'a>,
+    edits: Vec<(Range<usize>, String)>,
+    problems: Vec<(usize, String)>,
+    /// Links and images whose end has not come yet, innermost last.
+    open: Vec<OpenLink<'t>>,
+    /// Inside a `rust` code block.
+    rust_block: bool,
+    /// Where the HTML block being read starts.
+    html_block: Option<usize>,
+    listings: Vec<String>,
+}
+
+impl<'t> Editor<'t, '_, '_> {
+    fn event(&mut self, event: Event<'t>, range: Range<usize>) {
         let closes_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
         if !closes_link {
-            for link in &mut open {
+            for link in &mut self.open {
                 link.inner_end = Some(link.inner_end.unwrap_or(0).max(range.end));
             }
         }
@@ -62,83 +87,114 @@ pub(crate) fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, S
                 link_type,
                 dest_url,
                 ..
-            }) => open.push(OpenLink {
-                range,
-                dest: dest_url,
-                link_type,
-                image: false,
-                inner_end: None,
-            }),
+            }) => self.open_link(range, dest_url, link_type, false),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 ..
-            }) => open.push(OpenLink {
-                range,
-                dest: dest_url,
-                link_type,
-                image: true,
-                inner_end: None,
-            }),
+            }) => self.open_link(range, dest_url, link_type, true),
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                if let Some(link) = open.pop() {
-                    edit_link(text, &link, links, &mut edits, &mut problems);
+                if let Some(link) = self.open.pop() {
+                    edit_link(
+                        self.text,
+                        &link,
+                        self.links,
+                        &mut self.edits,
+                        &mut self.problems,
+                    );
                 }
             }
-            Event::Start(Tag::HtmlBlock) => html_block = Some(range.start),
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(range.start),
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some(start) = html_block.take() {
-                    let block = &text[start..range.end];
-                    let whole = start..start + block.trim_end().len();
-                    if let Some(replacement) = listing(block.trim(), &mut listings) {
-                        edits.push((whole, replacement));
-                    } else if without_comments(block).trim().is_empty() {
-                        edits.push((whole, String::new()));
-                    } else if let Some(images) = only_images(block, links, start, &mut problems) {
-                        edits.push((whole, images));
-                    } else if block.contains("<img") {
-                        problems.push((
-                            start,
-                            "an `<img>` inside other HTML is left as HTML, so the image does not show".to_string(),
-                        ));
-                    }
+                if let Some(start) = self.html_block.take() {
+                    self.html_block_end(start..range.end);
                 }
             }
-            Event::InlineHtml(html) => {
-                if let Some(images) = only_images(&html, links, range.start, &mut problems) {
-                    edits.push((range, images));
-                } else if html.eq_ignore_ascii_case("<sup>") {
-                    edits.push((range, "^(".to_string()));
-                } else if html.eq_ignore_ascii_case("</sup>") {
-                    edits.push((range, ")".to_string()));
-                } else if is_wrapper_tag(&html) || without_comments(&html).trim().is_empty() {
-                    edits.push((range, String::new()));
-                }
-            }
+            Event::InlineHtml(html) => self.inline_html(&html, range),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let lang = info
-                    .split(|c: char| c == ',' || c.is_whitespace())
-                    .next()
-                    .unwrap_or("");
-                rust_block = lang == "rust";
-                if matches!(info.split_whitespace().next(), Some("quiz" | "card")) {
-                    let line_end = text[range.start..]
-                        .find('\n')
-                        .map_or(range.end, |i| range.start + i);
-                    if let Some(at) = text[range.start..line_end].find(&*info) {
-                        let at = range.start + at;
-                        edits.push((at..at + info.len(), "toml".to_string()));
-                    }
-                }
+                self.fenced_code_start(&info, range);
             }
-            Event::End(TagEnd::CodeBlock) => rust_block = false,
-            Event::Text(code) if rust_block && text.get(range.clone()) == Some(&*code) => {
-                hide_lines(&code, range.start, &mut edits);
+            Event::End(TagEnd::CodeBlock) => self.rust_block = false,
+            Event::Text(code)
+                if self.rust_block && self.text.get(range.clone()) == Some(&*code) =>
+            {
+                hide_lines(&code, range.start, &mut self.edits);
             }
             _ => {}
         }
     }
 
+    fn open_link(
+        &mut self,
+        range: Range<usize>,
+        dest: CowStr<'t>,
+        link_type: LinkType,
+        image: bool,
+    ) {
+        self.open.push(OpenLink {
+            range,
+            dest,
+            link_type,
+            image,
+            inner_end: None,
+        });
+    }
+
+    /// An HTML block (at `range`): a listing as code, nothing for comments only, images as Markdown images.
+    fn html_block_end(&mut self, range: Range<usize>) {
+        let start = range.start;
+        let block = &self.text[range];
+        let whole = start..start + block.trim_end().len();
+        if let Some(replacement) = listing(block.trim(), &mut self.listings) {
+            self.edits.push((whole, replacement));
+        } else if without_comments(block).trim().is_empty() {
+            self.edits.push((whole, String::new()));
+        } else if let Some(images) = only_images(block, self.links, start, &mut self.problems) {
+            self.edits.push((whole, images));
+        } else if block.contains("<img") {
+            self.problems.push((
+                start,
+                "an `<img>` inside other HTML is left as HTML, so the image does not show"
+                    .to_string(),
+            ));
+        }
+    }
+
+    /// Inline HTML: images as Markdown images, `<sup>` as `^(…)`, wrapper tags and comments gone.
+    fn inline_html(&mut self, html: &str, range: Range<usize>) {
+        if let Some(images) = only_images(html, self.links, range.start, &mut self.problems) {
+            self.edits.push((range, images));
+        } else if html.eq_ignore_ascii_case("<sup>") {
+            self.edits.push((range, "^(".to_string()));
+        } else if html.eq_ignore_ascii_case("</sup>") {
+            self.edits.push((range, ")".to_string()));
+        } else if is_wrapper_tag(html) || without_comments(html).trim().is_empty() {
+            self.edits.push((range, String::new()));
+        }
+    }
+
+    /// A fenced code block opening: whether it is `rust`; a `quiz` or `card` fence becomes `toml`, shown, not asked.
+    fn fenced_code_start(&mut self, info: &str, range: Range<usize>) {
+        let lang = info
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        self.rust_block = lang == "rust";
+        if matches!(info.split_whitespace().next(), Some("quiz" | "card")) {
+            let text = self.text;
+            let line_end = text[range.start..]
+                .find('\n')
+                .map_or(range.end, |i| range.start + i);
+            if let Some(at) = text[range.start..line_end].find(info) {
+                let at = range.start + at;
+                self.edits.push((at..at + info.len(), "toml".to_string()));
+            }
+        }
+    }
+}
+
+/// `text` with `edits` made; of overlapping edits, the first one.
+fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
     edits.sort_by_key(|(range, _)| (range.start, range.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -151,7 +207,7 @@ pub(crate) fn transform(text: &str, links: &mut Links) -> (String, Vec<(usize, S
         at = range.end;
     }
     out.push_str(&text[at..]);
-    (out, problems)
+    out
 }
 
 fn edit_link(
