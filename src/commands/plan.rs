@@ -17,7 +17,6 @@ use super::{Format, Global, SanitisedLines};
 
 pub(crate) fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let plan = &report.plan;
-    let (reviews, missed, bites) = plan.counts();
     for p in &plan.items {
         let (what, place) = match &p.step {
             Step::Review(i) => (
@@ -41,33 +40,55 @@ pub(crate) fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()>
         )?;
     }
     if plan.items.is_empty() {
-        let (due, missed, bites) = report.candidates;
-        if due + missed + bites == 0 {
-            let course = report.course.as_ref().map_or_else(
-                || "there is no course on the course path".to_string(),
-                |(id, _)| format!("`{}` has no bite left to read", sanitize(id)),
-            );
-            writeln!(out, "Nothing to plan: nothing is due, and {course}.")?;
-        } else if due + missed > 0 {
-            let shortest = report
-                .pace
-                .item_seconds(ItemKind::Card)
-                .min(report.pace.item_seconds(ItemKind::Question));
-            writeln!(
-                out,
-                "Nothing fits in {}: the shortest review takes {}.",
-                duration(plan.box_seconds()),
-                duration(shortest)
-            )?;
-        } else if let Some(seconds) = report.next_bite_seconds {
-            writeln!(
-                out,
-                "Nothing fits in {}: the next bite takes {}.",
-                duration(plan.box_seconds()),
-                duration(seconds)
-            )?;
-        }
+        write_why_empty(report, out)?;
     }
+    write_total(report, out)?;
+    if report.unplayable > 0 {
+        writeln!(
+            out,
+            "{} due left out: their course's pack is not on the course path, or no longer has them",
+            plural(report.unplayable, "item")
+        )?;
+    }
+    write_pace(report, out)
+}
+
+/// Why an empty plan is empty: nothing to do, or nothing that fits in the box.
+fn write_why_empty(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let plan = &report.plan;
+    let (due, missed, bites) = report.candidates;
+    if due + missed + bites == 0 {
+        let course = report.course.as_ref().map_or_else(
+            || "there is no course on the course path".to_string(),
+            |(id, _)| format!("`{}` has no bite left to read", sanitize(id)),
+        );
+        writeln!(out, "Nothing to plan: nothing is due, and {course}.")?;
+    } else if due + missed > 0 {
+        let shortest = report
+            .pace
+            .item_seconds(ItemKind::Card)
+            .min(report.pace.item_seconds(ItemKind::Question));
+        writeln!(
+            out,
+            "Nothing fits in {}: the shortest review takes {}.",
+            duration(plan.box_seconds()),
+            duration(shortest)
+        )?;
+    } else if let Some(seconds) = report.next_bite_seconds {
+        writeln!(
+            out,
+            "Nothing fits in {}: the next bite takes {}.",
+            duration(plan.box_seconds()),
+            duration(seconds)
+        )?;
+    }
+    Ok(())
+}
+
+/// The total line: the plan's time against the box, and what it holds.
+fn write_total(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let plan = &report.plan;
+    let (reviews, missed, bites) = plan.counts();
     let mut parts = Vec::new();
     if reviews > 0 {
         parts.push(plural(reviews, "review"));
@@ -91,14 +112,11 @@ pub(crate) fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()>
         duration(plan.box_seconds()),
         if parts.is_empty() { "" } else { ": " },
         parts.join(", ")
-    )?;
-    if report.unplayable > 0 {
-        writeln!(
-            out,
-            "{} due left out: their course's pack is not on the course path, or no longer has them",
-            plural(report.unplayable, "item")
-        )?;
-    }
+    )
+}
+
+/// The pace the estimates use, and what each figure rests on: the learner's medians or the defaults.
+fn write_pace(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let pace = &report.pace;
     let basis = |n: usize, what: &str| {
         if n == 0 {

@@ -98,14 +98,7 @@ where
             break;
         }
         let line_text = line.trim_end_matches(['\n', '\r']);
-        let waiting = waiting_for_answer(session);
-        // `::x` is the answer `:x`; `:x` is the command x; while a question waits, anything else is the answer.
-        let (command, text) = match line_text.strip_prefix(':') {
-            Some(rest) if rest.starts_with(':') => (None, rest),
-            Some(command) => (Some(command.trim().to_lowercase()), line_text),
-            None if waiting && !line_text.trim().is_empty() => (None, line_text),
-            None => (Some(line_text.trim().to_lowercase()), line_text),
-        };
+        let (command, text) = split_line(line_text, waiting_for_answer(session));
         if session.is_paused()
             && command.as_deref() != Some("quit")
             && command.as_deref() != Some("q")
@@ -113,77 +106,136 @@ where
             session.resume(journal)?;
             writeln!(out, "Resumed.")?;
             show(session, journal, kr, true, &styles, out)?;
-            if after(session, out)? {
-                break;
-            }
-            continue;
-        }
-        match command.as_deref() {
-            None => answer(session, journal, text, &styles, out)?,
-            Some("quit" | "q" | "exit") => break,
-            Some("help" | "?") => writeln!(out, "{HELP}")?,
-            Some("pause") => {
-                session.pause(journal)?;
-                writeln!(
-                    out,
-                    "Paused; the clock is stopped. Type resume, or anything, to continue."
-                )?;
-            }
-            Some("resume") => writeln!(out, "Not paused.")?,
-            Some("back" | "b") => match session.back(journal)? {
-                Back::AtStart => writeln!(out, "This is the first bite.")?,
-                Back::ToText => show(session, journal, kr, false, &styles, out)?,
-                Back::PreviousBite | Back::PreviousLesson => {
-                    show(session, journal, kr, true, &styles, out)?
-                }
-            },
-            Some("hint") => match session.hint() {
-                Some(hint) => writeln!(out, "{}", labelled("Hint: ", &hint, &styles))?,
-                None => writeln!(out, "No hint here.")?,
-            },
-            Some("skip" | "s") => {
-                if session.skip(journal)? {
-                    if let Some((Exercise::Question(q), state)) = session.exercise()
-                        && let Some(verdict) = &state.verdict
-                    {
-                        verdict_lines(q, verdict, &styles, out)?;
-                    } else {
-                        writeln!(out, "Skipped.")?;
-                    }
-                    writeln!(out, "Type next to go on.")?;
-                } else {
-                    writeln!(out, "Nothing to skip here.")?;
-                }
-            }
-            Some("retry" | "r") => {
-                if session.try_again() {
-                    show(session, journal, kr, false, &styles, out)?;
-                } else if session.retry_missed(journal)? {
-                    writeln!(out, "Retrying the missed questions.")?;
-                    show(session, journal, kr, false, &styles, out)?;
-                } else {
-                    writeln!(out, "Nothing to retry.")?;
-                }
-            }
-            Some("" | "next" | "n") => step(session, journal, kr, &styles, out)?,
-            Some(word) if rating(word).is_some() => {
-                let rating = rating(word).unwrap_or(Rating::Good);
-                if session.rate(rating, journal)? {
-                    writeln!(out, "Rated.")?;
-                    step(session, journal, kr, &styles, out)?;
-                } else {
-                    writeln!(out, "There is no card to rate. {HELP}")?;
-                }
-            }
-            Some(other) => writeln!(
-                out,
-                "Unknown command `{}`. {HELP}",
-                crate::text::sanitize(other)
-            )?,
+        } else if let Flow::Quit =
+            obey(session, journal, kr, command.as_deref(), text, &styles, out)?
+        {
+            break;
         }
         if after(session, out)? {
             break;
         }
+    }
+    Ok(())
+}
+
+/// A line as a command (lowercased) or an answer (`None`), and its text. `::x` is the answer `:x`; `:x` is the
+/// command x; while a question waits, anything else is the answer.
+fn split_line(line_text: &str, waiting: bool) -> (Option<String>, &str) {
+    match line_text.strip_prefix(':') {
+        Some(rest) if rest.starts_with(':') => (None, rest),
+        Some(command) => (Some(command.trim().to_lowercase()), line_text),
+        None if waiting && !line_text.trim().is_empty() => (None, line_text),
+        None => (Some(line_text.trim().to_lowercase()), line_text),
+    }
+}
+
+/// Whether the learner goes on or quits after a line.
+#[must_use]
+enum Flow {
+    Go,
+    Quit,
+}
+
+/// Does what one line says: answers with `text` (`command` is `None`) or carries out the command.
+fn obey<J: Journal>(
+    session: &mut Session,
+    journal: &mut J,
+    kr: &mut KeyResults<J>,
+    command: Option<&str>,
+    text: &str,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<Flow>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
+    match command {
+        None => answer(session, journal, text, styles, out)?,
+        Some("quit" | "q" | "exit") => return Ok(Flow::Quit),
+        Some("help" | "?") => writeln!(out, "{HELP}")?,
+        Some("pause") => {
+            session.pause(journal)?;
+            writeln!(
+                out,
+                "Paused; the clock is stopped. Type resume, or anything, to continue."
+            )?;
+        }
+        Some("resume") => writeln!(out, "Not paused.")?,
+        Some("back" | "b") => match session.back(journal)? {
+            Back::AtStart => writeln!(out, "This is the first bite.")?,
+            Back::ToText => show(session, journal, kr, false, styles, out)?,
+            Back::PreviousBite | Back::PreviousLesson => {
+                show(session, journal, kr, true, styles, out)?
+            }
+        },
+        Some("hint") => match session.hint() {
+            Some(hint) => writeln!(out, "{}", labelled("Hint: ", &hint, styles))?,
+            None => writeln!(out, "No hint here.")?,
+        },
+        Some("skip" | "s") => skip(session, journal, styles, out)?,
+        Some("retry" | "r") => retry(session, journal, kr, styles, out)?,
+        Some("" | "next" | "n") => step(session, journal, kr, styles, out)?,
+        Some(word) if rating(word).is_some() => {
+            let rating = rating(word).unwrap_or(Rating::Good);
+            if session.rate(rating, journal)? {
+                writeln!(out, "Rated.")?;
+                step(session, journal, kr, styles, out)?;
+            } else {
+                writeln!(out, "There is no card to rate. {HELP}")?;
+            }
+        }
+        Some(other) => writeln!(
+            out,
+            "Unknown command `{}`. {HELP}",
+            crate::text::sanitize(other)
+        )?,
+    }
+    Ok(Flow::Go)
+}
+
+/// Skip: the question's verdict (what was right), or just that the exercise was skipped.
+fn skip<J: Journal>(
+    session: &mut Session,
+    journal: &mut J,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
+    if session.skip(journal)? {
+        if let Some((Exercise::Question(q), state)) = session.exercise()
+            && let Some(verdict) = &state.verdict
+        {
+            verdict_lines(q, verdict, styles, out)?;
+        } else {
+            writeln!(out, "Skipped.")?;
+        }
+        writeln!(out, "Type next to go on.")?;
+    } else {
+        writeln!(out, "Nothing to skip here.")?;
+    }
+    Ok(())
+}
+
+/// Retry: this question again, or else the lesson's missed questions.
+fn retry<J: Journal>(
+    session: &mut Session,
+    journal: &mut J,
+    kr: &mut KeyResults<J>,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> anyhow::Result<()>
+where
+    J::Error: std::error::Error + Send + Sync + 'static,
+{
+    if session.try_again() {
+        show(session, journal, kr, false, styles, out)?;
+    } else if session.retry_missed(journal)? {
+        writeln!(out, "Retrying the missed questions.")?;
+        show(session, journal, kr, false, styles, out)?;
+    } else {
+        writeln!(out, "Nothing to retry.")?;
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::learn::journal::{Journal, Rating, Record, ReviewRecord};
+use crate::learn::journal::{AnswerRecord, Journal, Rating, Record, ReviewRecord};
 use crate::learn::progress::{Progress, QuestionProgress, SavedPosition};
 use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
@@ -161,6 +161,7 @@ impl Journal for Store {
     }
 }
 
+/// One record, written in the transaction `write` holds.
 fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()> {
     match record {
         Record::CourseOpened {
@@ -184,72 +185,9 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
             bite,
             scroll,
             at,
-        } => {
-            tx.prepare_cached(
-                "INSERT INTO positions (course_id, lesson_id, bite, scroll, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (course_id) DO UPDATE SET lesson_id = excluded.lesson_id, bite = excluded.bite,
-                     scroll = excluded.scroll, exercise = NULL, updated_at = excluded.updated_at",
-            )?
-            .execute(params![course_id, lesson_id, *bite as i64, scroll, at])?;
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO bites_seen (course_id, lesson_id, bite, first_seen_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![course_id, lesson_id, *bite as i64, at])?;
-            touch_course(tx, course_id, *at)?;
-        }
+        } => write_position(tx, course_id, lesson_id, *bite, *scroll, *at)?,
         Record::Showing { .. } => write_showing(tx, record)?,
-        Record::Answer(a) => {
-            tx.prepare_cached(
-                "INSERT INTO answers (course_id, lesson_id, question_id, kind, response, correct, skipped, round,
-                     attempt, hint_used, shown_at, answered_at, duration_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
-                a.course_id,
-                a.lesson_id,
-                a.question_id,
-                a.kind,
-                a.response,
-                a.correct,
-                a.skipped,
-                a.round,
-                a.attempt,
-                a.hint_used,
-                a.shown_at,
-                a.answered_at,
-                (a.answered_at - a.shown_at).max(0),
-            ])?;
-            // The same rule as `Progress::apply`: a later round, or a first attempt, starts the question's state;
-            // a right first attempt of round 1 makes it known, and nothing unmakes that.
-            tx.prepare_cached(
-                "INSERT INTO question_progress (course_id, question_id, lesson_id, round, first_try_right, attempts,
-                     updated_at, known, first_try)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-                 ON CONFLICT (course_id, question_id) DO UPDATE SET
-                     known = max(known, excluded.known),
-                     first_try = max(first_try, excluded.first_try),
-                     first_try_right = CASE WHEN excluded.round > round
-                         OR (excluded.round = round AND excluded.attempts = 1)
-                         THEN excluded.first_try_right ELSE first_try_right END,
-                     attempts = CASE WHEN excluded.round > round
-                         OR (excluded.round = round AND excluded.attempts = 1) THEN excluded.attempts
-                         WHEN excluded.round = round THEN max(attempts, excluded.attempts) ELSE attempts END,
-                     round = max(round, excluded.round),
-                     lesson_id = excluded.lesson_id,
-                     updated_at = excluded.updated_at",
-            )?
-            .execute(params![
-                a.course_id,
-                a.question_id,
-                a.lesson_id,
-                a.round,
-                a.correct && !a.skipped,
-                a.attempt,
-                a.answered_at,
-                a.round == 1 && a.attempt == 1 && a.correct && !a.skipped,
-            ])?;
-            touch_course(tx, &a.course_id, a.answered_at)?;
-        }
+        Record::Answer(a) => write_answer(tx, a)?,
         Record::CardRated {
             course_id,
             lesson_id,
@@ -288,6 +226,83 @@ fn write_one(tx: &rusqlite::Transaction, record: &Record) -> rusqlite::Result<()
         Record::Feedback(f) => notes::write_feedback(tx, f)?,
     }
     Ok(())
+}
+
+/// The learner is at this bite and scroll offset (`Record::Position`): the position moves there, back on the
+/// bite's text, and the bite counts as seen.
+fn write_position(
+    tx: &rusqlite::Transaction,
+    course_id: &str,
+    lesson_id: &str,
+    bite: usize,
+    scroll: u16,
+    at: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO positions (course_id, lesson_id, bite, scroll, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (course_id) DO UPDATE SET lesson_id = excluded.lesson_id, bite = excluded.bite,
+             scroll = excluded.scroll, exercise = NULL, updated_at = excluded.updated_at",
+    )?
+    .execute(params![course_id, lesson_id, bite as i64, scroll, at])?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO bites_seen (course_id, lesson_id, bite, first_seen_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![course_id, lesson_id, bite as i64, at])?;
+    touch_course(tx, course_id, at)
+}
+
+/// An answer goes to the log and moves the question's progress.
+fn write_answer(tx: &rusqlite::Transaction, a: &AnswerRecord) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO answers (course_id, lesson_id, question_id, kind, response, correct, skipped, round,
+             attempt, hint_used, shown_at, answered_at, duration_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        a.course_id,
+        a.lesson_id,
+        a.question_id,
+        a.kind,
+        a.response,
+        a.correct,
+        a.skipped,
+        a.round,
+        a.attempt,
+        a.hint_used,
+        a.shown_at,
+        a.answered_at,
+        (a.answered_at - a.shown_at).max(0),
+    ])?;
+    // The same rule as `Progress::apply`: a later round, or a first attempt, starts the question's state;
+    // a right first attempt of round 1 makes it known, and nothing unmakes that.
+    tx.prepare_cached(
+        "INSERT INTO question_progress (course_id, question_id, lesson_id, round, first_try_right, attempts,
+             updated_at, known, first_try)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+         ON CONFLICT (course_id, question_id) DO UPDATE SET
+             known = max(known, excluded.known),
+             first_try = max(first_try, excluded.first_try),
+             first_try_right = CASE WHEN excluded.round > round
+                 OR (excluded.round = round AND excluded.attempts = 1)
+                 THEN excluded.first_try_right ELSE first_try_right END,
+             attempts = CASE WHEN excluded.round > round
+                 OR (excluded.round = round AND excluded.attempts = 1) THEN excluded.attempts
+                 WHEN excluded.round = round THEN max(attempts, excluded.attempts) ELSE attempts END,
+             round = max(round, excluded.round),
+             lesson_id = excluded.lesson_id,
+             updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        a.course_id,
+        a.question_id,
+        a.lesson_id,
+        a.round,
+        a.correct && !a.skipped,
+        a.attempt,
+        a.answered_at,
+        a.round == 1 && a.attempt == 1 && a.correct && !a.skipped,
+    ])?;
+    touch_course(tx, &a.course_id, a.answered_at)
 }
 
 /// A review goes to the log; a graded one moves the item's schedule, and a scheduled question answered right

@@ -4,6 +4,31 @@ use super::*;
 use crate::learn::journal::AnswerRecord;
 use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
+/// How long a wait of these tests may take before the test fails: a hang guard, not a timing assertion, generous
+/// so that a slow machine passes.
+pub(super) const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// Waits until `done` holds; fails the test, naming `what`, if it does not within `HANG_GUARD`.
+pub(super) fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: not within {HANG_GUARD:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Joins `thread` once it has ended; fails the test, naming `what`, if it has not within `HANG_GUARD` (the thread
+/// is left to the end of the test run). A panic in the thread is the test's.
+pub(super) fn join_within<T>(thread: std::thread::JoinHandle<T>, what: &str) -> T {
+    wait_until(what, || thread.is_finished());
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/dir/progress.db");
@@ -331,8 +356,8 @@ fn two_connections_can_write_at_once() {
             })
         })
         .collect();
-    for w in writers {
-        w.join().unwrap();
+    for (i, w) in writers.into_iter().enumerate() {
+        join_within(w, &format!("writer {i}"));
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(count(&store, "SELECT count(*) FROM answers"), 400);

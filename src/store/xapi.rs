@@ -100,24 +100,44 @@ impl Store {
     }
 
     fn read_xapi_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
-        let mut facts: Vec<(i64, Fact)> = Vec::new();
-        let mut stmt = self.conn.prepare(
+        let mut facts = self.bites_seen_facts(course_id)?;
+        facts.extend(self.answer_facts(course_id)?);
+        facts.extend(self.note_facts(course_id)?);
+        facts.extend(self.pause_facts(course_id)?);
+        facts.sort_by_key(Fact::at);
+        Ok(facts)
+    }
+
+    /// The facts one query gives, row by row, for a course (`?1`).
+    fn query_facts(
+        &self,
+        sql: &str,
+        course_id: &str,
+        fact: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Fact>,
+    ) -> rusqlite::Result<Vec<Fact>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        stmt.query_map([course_id], fact)?.collect()
+    }
+
+    fn bites_seen_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
+        self.query_facts(
             "SELECT lesson_id, bite, first_seen_at FROM bites_seen WHERE course_id = ?1
              ORDER BY first_seen_at, lesson_id, bite",
-        )?;
-        for row in stmt.query_map([course_id], |r| {
-            Ok(Fact::BiteSeen {
-                lesson: r.get(0)?,
-                bite: r.get::<_, i64>(1)?.max(1) as usize,
-                at: r.get(2)?,
-            })
-        })? {
-            let fact = row?;
-            if let Fact::BiteSeen { at, .. } = fact {
-                facts.push((at, fact));
-            }
-        }
-        let mut stmt = self.conn.prepare(
+            course_id,
+            |r| {
+                Ok(Fact::BiteSeen {
+                    lesson: r.get(0)?,
+                    bite: r.get::<_, i64>(1)?.max(1) as usize,
+                    at: r.get(2)?,
+                })
+            },
+        )
+    }
+
+    /// Every answer given in a lesson (skips left out), and every question answered in a review sitting that is not
+    /// also a lesson's answer at the same moment.
+    fn answer_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
+        self.query_facts(
             "SELECT 'answer:' || id, lesson_id, question_id, kind, response, correct, duration_ms, answered_at
              FROM answers WHERE course_id = ?1 AND skipped = 0
              UNION ALL
@@ -128,87 +148,76 @@ impl Store {
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.course_id = l.course_id
                      AND a.question_id = l.item_id AND a.answered_at = l.reviewed_at)
              ORDER BY 8, 1",
-        )?;
-        for row in stmt.query_map([course_id], |r| {
-            Ok(Fact::Answer {
-                key: r.get(0)?,
-                lesson: r.get(1)?,
-                question: r.get(2)?,
-                kind: r.get(3)?,
-                response: r.get(4)?,
-                correct: r.get(5)?,
-                duration_ms: r.get(6)?,
-                at: r.get(7)?,
-            })
-        })? {
-            let fact = row?;
-            if let Fact::Answer { at, .. } = fact {
-                facts.push((at, fact));
-            }
-        }
-        // Notes (a question for the author is asked, any other note commented) and ratings of bites.
-        let mut stmt = self.conn.prepare(
+            course_id,
+            |r| {
+                Ok(Fact::Answer {
+                    key: r.get(0)?,
+                    lesson: r.get(1)?,
+                    question: r.get(2)?,
+                    kind: r.get(3)?,
+                    response: r.get(4)?,
+                    correct: r.get(5)?,
+                    duration_ms: r.get(6)?,
+                    at: r.get(7)?,
+                })
+            },
+        )
+    }
+
+    /// Notes (a question for the author is asked, any other note commented), then ratings of bites.
+    fn note_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
+        let mut facts = self.query_facts(
             "SELECT lesson_id, bite, text, question, updated_at FROM notes WHERE course_id = ?1",
+            course_id,
+            |r| {
+                Ok(Fact::Note {
+                    lesson: r.get(0)?,
+                    bite: r.get::<_, i64>(1)?.max(1) as usize,
+                    text: r.get(2)?,
+                    question: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
         )?;
-        for row in stmt.query_map([course_id], |r| {
-            Ok(Fact::Note {
-                lesson: r.get(0)?,
-                bite: r.get::<_, i64>(1)?.max(1) as usize,
-                text: r.get(2)?,
-                question: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })? {
-            let fact = row?;
-            if let Fact::Note { at, .. } = fact {
-                facts.push((at, fact));
-            }
-        }
-        let mut stmt = self.conn.prepare(
+        facts.extend(self.query_facts(
             "SELECT lesson_id, bite, clear, comment, rated_at FROM feedback WHERE course_id = ?1",
-        )?;
-        for row in stmt.query_map([course_id], |r| {
-            Ok(Fact::Rated {
-                lesson: r.get(0)?,
-                bite: r.get::<_, i64>(1)?.max(1) as usize,
-                clear: r.get(2)?,
-                comment: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })? {
-            let fact = row?;
-            if let Fact::Rated { at, .. } = fact {
-                facts.push((at, fact));
-            }
-        }
-        // Time on task comes in spans with pauses (or a quit) between them: each gap is a suspend and a resume.
+            course_id,
+            |r| {
+                Ok(Fact::Rated {
+                    lesson: r.get(0)?,
+                    bite: r.get::<_, i64>(1)?.max(1) as usize,
+                    clear: r.get(2)?,
+                    comment: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
+        )?);
+        Ok(facts)
+    }
+
+    /// Time on task comes in spans with pauses (or a quit) between them: each gap is a suspend and a resume.
+    fn pause_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
         let mut stmt = self.conn.prepare(
             "SELECT lesson_id, started_at, ended_at FROM active_spans WHERE course_id = ?1 ORDER BY started_at",
         )?;
         let spans: Vec<(String, i64, i64)> = stmt
             .query_map([course_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut facts = Vec::new();
         for pair in spans.windows(2) {
             let ((lesson, _, ended), (next_lesson, started, _)) = (&pair[0], &pair[1]);
             if started > ended {
-                facts.push((
-                    *ended,
-                    Fact::Suspended {
-                        lesson: lesson.clone(),
-                        at: *ended,
-                    },
-                ));
-                facts.push((
-                    *started,
-                    Fact::Resumed {
-                        lesson: next_lesson.clone(),
-                        at: *started,
-                    },
-                ));
+                facts.push(Fact::Suspended {
+                    lesson: lesson.clone(),
+                    at: *ended,
+                });
+                facts.push(Fact::Resumed {
+                    lesson: next_lesson.clone(),
+                    at: *started,
+                });
             }
         }
-        facts.sort_by_key(|(at, _)| *at);
-        Ok(facts.into_iter().map(|(_, f)| f).collect())
+        Ok(facts)
     }
 
     /// When a lesson was done and when each of its questions became known, from its records: done at the latest of

@@ -379,21 +379,20 @@ fn usage_errors_exit_2() {
 #[cfg(unix)]
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    use std::io::Read;
+    use crate::bound::{Guarded, output_within, read_exact_within};
     use std::process::{Command, Stdio};
     // Many packs make output larger than a pipe's buffer; the reader stops after a few bytes.
     let packs: Vec<PathBuf> = std::iter::repeat_n(fixture("invalid/bad-questions"), 400).collect();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
-        .arg("check")
-        .args(&packs)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 16];
-    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
-    // Dropping our end of stdout closes the pipe.
-    let output = child.wait_with_output().unwrap();
+    let mut child = Guarded::spawn(
+        Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+            .arg("check")
+            .args(&packs)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
+    // Reading 16 bytes, then closing our end of stdout.
+    read_exact_within(child.stdout.take().unwrap(), 16, "check's first bytes");
+    let output = output_within(&mut child, "check into a closed pipe");
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -445,7 +444,7 @@ fn questions_and_cards_share_one_id_namespace() {
 #[cfg(unix)]
 #[test]
 fn print_into_a_closed_pipe_ends_quietly() {
-    use std::io::Read;
+    use crate::bound::{Guarded, output_within, read_exact_within};
     use std::process::{Command, Stdio};
     // A pack whose printout is far larger than a pipe's buffer, so that writing must fail once the reader is gone.
     let dir = tempfile::tempdir().unwrap();
@@ -454,16 +453,15 @@ fn print_into_a_closed_pipe_ends_quietly() {
         ..Default::default()
     };
     morsel::pack::synth::write_pack(dir.path(), shape).unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
-        .args(["print", "--answers"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 64];
-    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let mut child = Guarded::spawn(
+        Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+            .args(["print", "--answers"])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
+    read_exact_within(child.stdout.take().unwrap(), 64, "print's first bytes");
+    let output = output_within(&mut child, "print into a closed pipe");
     assert_eq!(
         output.status.code(),
         Some(0),

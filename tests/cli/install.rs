@@ -33,12 +33,14 @@ fn bash_completes(script: &std::path::Path, words: &[&str]) -> Vec<String> {
         current = words[words.len() - 1],
         previous = words[words.len() - 2],
     );
-    let output = Command::new("bash")
-        .arg("--norc")
-        .arg("-c")
-        .arg(program)
-        .output()
-        .expect("bash runs");
+    let output = crate::bound::run_within(
+        Command::new("bash")
+            .arg("--norc")
+            .arg("-c")
+            .arg(program)
+            .stdin(std::process::Stdio::null()),
+        "bash completion",
+    );
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout)
         .unwrap()

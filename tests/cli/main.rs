@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
+mod bound;
 mod bundled;
 mod check;
 mod commands;
@@ -38,6 +39,8 @@ use std::path::PathBuf;
 
 pub fn morsel() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built");
+    // A hang guard: a run that hangs is killed, and its assertion fails, instead of hanging the suite.
+    cmd.timeout(bound::HANG_GUARD);
     // The bundled courses are installed into the data folder on first use: into the build's scratch folder, never
     // the learner's home (a test that needs its own data folder sets XDG_DATA_HOME again).
     cmd.env(

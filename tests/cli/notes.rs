@@ -1,7 +1,7 @@
 //! Notes and ratings per bite end to end: typed in the player (saved at every key, surviving `kill -9`), rated with
 //! `f`, printed by `morsel notes`, and exported for the author by `export feedback` and `export answers`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::rc::Rc;
@@ -16,6 +16,7 @@ use morsel::store::Store;
 use morsel::tui::app::{App, Event, Settings, Start};
 use morsel::tui::keymap::Keymap;
 
+use crate::bound::{Guarded, Stream};
 use crate::morsel;
 use crate::player::{Player, player, press, press_until, screen};
 
@@ -311,28 +312,29 @@ fn a_note_survives_kill_9_mid_typing() {
     let mut rng = fastrand::Rng::with_seed(0x6e6f7465);
     for round in 0..8 {
         let db = dir.path().join(format!("crash-{round}.db"));
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--ignored",
-                "--exact",
-                "notes::note_crash_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("MORSEL_NOTE_DB", &db)
-            .env("MORSEL_NOTE_PACK", &root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = Guarded::spawn(
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "notes::note_crash_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("MORSEL_NOTE_DB", &db)
+                .env("MORSEL_NOTE_PACK", &root)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
         // Let `stop_after` keys be handled and reported, then send one more and kill at once: the kill lands
         // while that key is being handled (or just before or after).
         let stop_after = rng.usize(1..200);
         let mut stdin = child.stdin.take().unwrap();
         let mut reported = 0;
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while let Some(Ok(line)) = lines.next() {
+        let mut lines = Stream::read(child.stdout.take().unwrap());
+        while let Some(line) = lines.next_line(&format!("round {round}: the note child's reports"))
+        {
             // The first report follows libtest's `test … ... ` on the same line.
             if let Some((_, n)) = line.rsplit_once("typed ") {
                 reported = n.parse().unwrap();

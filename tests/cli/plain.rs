@@ -2,14 +2,15 @@
 //! or a script would, then checked with `morsel stats`.
 
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
+use crate::bound::{Guarded, wait_within};
 use crate::fixture;
 
 struct Plain {
-    child: Child,
+    child: Guarded,
     stdin: ChildStdin,
     output: Receiver<String>,
     transcript: String,
@@ -17,13 +18,13 @@ struct Plain {
 
 impl Plain {
     fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        let mut child = Guarded::spawn(
+            Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit()),
+        );
         let mut stdout = child.stdout.take().unwrap();
         let (tx, output) = mpsc::channel();
         std::thread::spawn(move || {
@@ -232,7 +233,7 @@ fn a_course_played_to_its_end_with_plain_lines() {
         p.transcript
     );
     writeln!(p.stdin, "quit").unwrap();
-    assert!(p.child.wait().unwrap().success());
+    assert!(wait_within(&mut p.child, "play --plain after quit").success());
 
     let output = crate::morsel()
         .args([

@@ -13,6 +13,7 @@ use morsel::store::Store;
 use morsel::tui::app::{App, Event, Settings, Start};
 use morsel::tui::keymap::Keymap;
 
+use crate::bound::{Guarded, Stream, output_within};
 use crate::player::{press, screen};
 
 const LESSON_A: &str = "+++\nid = \"a\"\ntitle = \"Alpha\"\n+++\nFirst bite of alpha.\n\n---\n\nSecond bite of alpha.\n\n```quiz\nid = \"q1\"\nkind = \"choice\"\nprompt = \"Pick the vowel.\"\nchoices = [{ text = \"b\" }, { text = \"e\", correct = true }]\nexplain = \"E is a vowel.\"\n```\n";
@@ -254,26 +255,28 @@ fn preview_never_opens_the_progress_database() {
         names
     };
     let listed = files(dir.path());
-    // `script` gives preview the terminal it needs; `q` quits at once.
+    // `script` gives preview the terminal it needs (of no size: nothing is drawn in it); `q` quits at once, once the
+    // first frame has hidden the cursor.
     let command = format!(
         "{} --db {} --config /nonexistent preview {}",
         assert_cmd::cargo::cargo_bin("morsel").display(),
         db.display(),
         dir.path().join("pack").display()
     );
-    let output = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("TERM", "xterm")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            child.stdin.as_mut().unwrap().write_all(b"q")?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let mut child = Guarded::spawn(
+        std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("TERM", "xterm")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped()),
+    );
+    let mut screen = Stream::read(child.stdout.take().unwrap());
+    screen.wait_for("\x1b[?25l", "preview's first frame");
+    {
+        use std::io::Write;
+        child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
+    }
+    let output = output_within(&mut child, "preview after q");
     assert!(output.status.success());
     assert!(
         std::fs::read(&db).unwrap() == before,
@@ -284,49 +287,26 @@ fn preview_never_opens_the_progress_database() {
 
 #[test]
 fn check_watch_checks_again_after_a_save() {
-    use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     pack(dir.path());
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("morsel"))
-        .args(["check", "--watch"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0
-                || tx
-                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                    .is_err()
-            {
-                break;
-            }
-        }
-    });
-    let mut seen = String::new();
-    let mut wait_for = |needle: &str| {
-        // A hang guard, not a timing assertion.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while !seen.contains(needle) && std::time::Instant::now() < deadline {
-            if let Ok(more) = rx.recv_timeout(std::time::Duration::from_millis(100)) {
-                seen.push_str(&more);
-            }
-        }
-        seen.clone()
-    };
-    assert!(wait_for(": ok").contains("1 question"), "the first check");
+    let mut child = Guarded::spawn(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+            .args(["check", "--watch"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped()),
+    );
+    let mut output = Stream::read(child.stdout.take().unwrap());
+    let first = output.wait_for(": ok", "the first check");
+    assert!(first.contains("1 question"), "the first check: {first}");
     std::thread::sleep(std::time::Duration::from_millis(150));
     save_by_rename(
         &dir.path().join("lessons/01-a.md"),
         &LESSON_A.replace("correct = true", "correct = \"yes\""),
     );
-    let after = wait_for("error");
-    let _ = child.kill();
-    let _ = child.wait();
+    let after = output
+        .wait_for("error", "the check after a save")
+        .to_string();
+    drop(child);
     assert!(after.contains("── saved; checking again ──"), "{after}");
     assert!(after.contains("01-a.md:"), "{after}");
 }

@@ -1,7 +1,6 @@
 //! Progress end to end: sessions recorded into the SQLite store through the library, then read back by
 //! `morsel stats` and `morsel list`, and a store that survives `kill -9` mid-write.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -13,6 +12,7 @@ use morsel::pack::{Exercise, Pack, QuestionKind};
 use morsel::store::Store;
 use serde_json::Value;
 
+use crate::bound::{Guarded, Stream};
 use crate::morsel;
 
 fn courses() -> PathBuf {
@@ -383,25 +383,26 @@ fn answers_committed_before_kill_9_survive() {
     let db = dir.path().join("crash.db");
     let mut rng = fastrand::Rng::with_seed(0x6d6f7273);
     for round in 0..30 {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--ignored",
-                "--exact",
-                "progress::crash_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("MORSEL_CRASH_DB", &db)
-            .env("MORSEL_CRASH_ROUND", round.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = Guarded::spawn(
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "progress::crash_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("MORSEL_CRASH_DB", &db)
+                .env("MORSEL_CRASH_ROUND", round.to_string())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
         // Kill it after a random number of reported commits, so the kill lands at a random point of a write.
         let stop_after = rng.usize(1..40);
         let mut reported = Vec::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while let Some(Ok(line)) = lines.next() {
+        let mut lines = Stream::read(child.stdout.take().unwrap());
+        while let Some(line) = lines.next_line(&format!("round {round}: the crash child's reports"))
+        {
             if let Some(n) = line.strip_prefix("committed ") {
                 reported.push(n.to_string());
                 if reported.len() >= stop_after {

@@ -7,6 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use crate::bound::{Guarded, output_within};
 use crate::{fixture, morsel};
 
 fn binary() -> PathBuf {
@@ -66,11 +67,11 @@ fn players_starting_together_on_a_new_database_all_start() {
     let mut refused = Vec::new();
     for round in 0..ROUNDS {
         let db = dir.path().join(format!("round-{round}/progress.db"));
-        let children: Vec<_> = (0..PLAYERS)
-            .map(|_| play_quit(&db, &pack, &stdin).spawn().unwrap())
+        let mut children: Vec<_> = (0..PLAYERS)
+            .map(|_| Guarded::spawn(&mut play_quit(&db, &pack, &stdin)))
             .collect();
-        for child in children {
-            let output = child.wait_with_output().unwrap();
+        for child in &mut children {
+            let output = output_within(child, &format!("round {round}: play then quit"));
             // Players of one course tell each other apart (`store::claim`): one asked about another terminal, or
             // taken over by one, started and was not refused by the store.
             let claimed = String::from_utf8_lossy(&output.stdout)
@@ -398,12 +399,16 @@ fn run_unprivileged_with_stdin(args: &[&std::ffi::OsStr], stdin: &Path) -> Outpu
     cmd.args(args);
     // A copy just written can be busy for a moment while another test's child still holds it between fork and
     // exec (ETXTBSY): try again then.
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     for _ in 0..50 {
-        match cmd.stdin(File::open(stdin).unwrap()).output() {
+        match cmd.stdin(File::open(stdin).unwrap()).spawn() {
             Err(e) if e.raw_os_error() == Some(26) => {
                 std::thread::sleep(std::time::Duration::from_millis(20))
             }
-            result => return result.unwrap(),
+            result => {
+                let mut child = Guarded(result.unwrap());
+                return output_within(&mut child, &format!("morsel {args:?}"));
+            }
         }
     }
     panic!("{} stayed busy", binary().display());

@@ -3,14 +3,15 @@
 //! neither loses a saved answer nor overwrites the newer position.
 
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
+use crate::bound::{Guarded, output_within};
 use crate::fixture;
 
 struct Plain {
-    child: Child,
+    child: Guarded,
     stdin: ChildStdin,
     output: Receiver<String>,
 }
@@ -18,16 +19,16 @@ struct Plain {
 impl Plain {
     fn start(db: &std::path::Path) -> Self {
         let pack = fixture("valid/every-construct");
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("morsel"))
-            .arg("--db")
-            .arg(db)
-            .args(["play", "--plain"])
-            .arg(pack)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = Guarded::spawn(
+            Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+                .arg("--db")
+                .arg(db)
+                .args(["play", "--plain"])
+                .arg(pack)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        );
         let mut stdout = child.stdout.take().unwrap();
         let (tx, output) = mpsc::channel();
         std::thread::spawn(move || {
@@ -71,15 +72,11 @@ impl Plain {
     fn send_and_end(mut self, line: &str) -> (Option<i32>, String) {
         writeln!(self.stdin, "{line}").unwrap();
         drop(self.stdin);
-        let status = self.child.wait().unwrap();
-        let mut stderr = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        (status.code(), stderr)
+        let output = output_within(&mut self.child, &format!("play --plain after `{line}`"));
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     }
 }
 

@@ -428,11 +428,13 @@ fn ralph() -> Option<(String, String, String)> {
 
 fn ralph_script(action: &str) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ralph.sh");
-    let output = std::process::Command::new("bash")
-        .arg(script)
-        .arg(action)
-        .output()
-        .unwrap();
+    let output = crate::bound::run_within(
+        std::process::Command::new("bash")
+            .arg(script)
+            .arg(action)
+            .stdin(std::process::Stdio::null()),
+        &format!("ralph.sh {action}"),
+    );
     assert!(output.status.success(), "ralph.sh {action}: {output:?}");
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::learn::journal::{Journal, Record};
+use crate::store::tests::wait_until;
 
 const NOW: i64 = 1_800_000_000_000;
 
@@ -180,10 +181,10 @@ fn the_heartbeat_thread_notices_a_take_over() {
     assert!(!heartbeat.lost());
     let mut second = Store::open(&path).unwrap();
     let _ = second.claim("c", NOW, true).unwrap();
-    // Bounded by beats, not by time: the thread beats every BEAT_EVERY and stops once it finds the claim gone.
-    while !heartbeat.thread.as_ref().unwrap().is_finished() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // The thread beats every BEAT_EVERY and stops once it finds the claim gone.
+    wait_until("the heartbeat thread finding the claim gone", || {
+        heartbeat.thread.as_ref().unwrap().is_finished()
+    });
     assert!(heartbeat.lost());
 }
 

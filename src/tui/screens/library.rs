@@ -298,7 +298,30 @@ impl Library {
     pub(crate) fn draw(&self, ctx: &Context, commands: &[Binding], frame: &mut Frame, area: Rect) {
         let [head, body, notice, foot] = frame_rows(area);
         let col = column(area, 100.min(area.width.saturating_sub(2)));
+        self.draw_head(ctx, frame, column(head, col.width));
+        let lines = self.lines(ctx, col.width);
+        // Keep the selection on screen: two lines a course.
+        let first = (self.selected * 2 + 2).saturating_sub(body.height as usize);
+        let shown: Vec<Line> = lines.into_iter().skip(first).collect();
+        frame.render_widget(Paragraph::new(shown), column(body, col.width));
+        let choosing = self.choosing_minutes.then(|| time_box_choices(col.width));
+        frame.render_widget(
+            Paragraph::new(notice_line(
+                ctx,
+                choosing.as_deref().or(self.error.as_deref()),
+            )),
+            column(notice, col.width),
+        );
+        frame.render_widget(
+            Paragraph::new(footer(commands, col.width)),
+            column(foot, col.width),
+        );
+    }
+
+    /// The head row: the title (or the filter being typed) on the left, today's standing on the right.
+    fn draw_head(&self, ctx: &Context, frame: &mut Frame, head: Rect) {
         let heading = ctx.styles.heading[0];
+        let width = head.width;
         let title = if self.filtering || !self.filter.is_empty() {
             Line::from(vec![
                 Span::styled("morsel  ", heading),
@@ -309,47 +332,30 @@ impl Library {
         } else {
             Line::from(vec![
                 Span::styled("morsel  ", heading),
-                Span::styled(if col.width >= 60 { "your courses" } else { "" }, dim()),
+                Span::styled(if width >= 60 { "your courses" } else { "" }, dim()),
             ])
         };
-        let head_row = Rect {
-            height: 1,
-            ..column(head, col.width)
-        };
+        let head_row = Rect { height: 1, ..head };
         frame.render_widget(Paragraph::new(title), head_row);
-        let label = if self.filtering || !self.filter.is_empty() || col.width >= 60 {
+        let label = if self.filtering || !self.filter.is_empty() || width >= 60 {
             24
         } else {
             9
         };
-        let standing = today_line(&self.today, col.width.saturating_sub(label));
+        let standing = today_line(&self.today, width.saturating_sub(label));
         frame.render_widget(
             Paragraph::new(Line::styled(standing, dim())).alignment(Alignment::Right),
             head_row,
         );
+    }
 
+    /// The body, two lines a row: what to do when nothing is listed, the review row, then each course.
+    fn lines(&self, ctx: &Context, width: u16) -> Vec<Line<'static>> {
+        let heading = ctx.styles.heading[0];
         let visible = self.visible();
         let mut lines: Vec<Line> = Vec::new();
         if visible.is_empty() {
-            if self.filter.is_empty() {
-                let looked: Vec<String> = ctx
-                    .paths
-                    .courses
-                    .iter()
-                    .map(|p| sanitize(&p.display().to_string()).into_owned())
-                    .collect();
-                lines.push(Line::raw(format!(
-                    "No courses found in {}.",
-                    looked.join(", ")
-                )));
-                lines.push(Line::styled(
-                    "Add a pack there, or start morsel with --courses DIR.",
-                    dim(),
-                ));
-            } else {
-                lines.push(Line::raw("No course matches the filter."));
-                lines.push(Line::styled("Esc clears it.", dim()));
-            }
+            lines.extend(self.nothing_listed(ctx));
         }
         let skip = usize::from(self.review_row());
         if self.review_row() {
@@ -362,7 +368,7 @@ impl Library {
                 ),
             ]));
             lines.push(Line::styled(
-                if col.width >= 64 {
+                if width >= 64 {
                     "    cards and questions of every course, the weakest first"
                 } else {
                     "    the weakest first"
@@ -383,57 +389,75 @@ impl Library {
                     },
                 ),
             ]));
-            let twin = self
+            lines.push(self.course_detail(ctx, c, width));
+        }
+        lines
+    }
+
+    /// Why no course is listed, and what to do: where courses were looked for, or that the filter hides them all.
+    fn nothing_listed(&self, ctx: &Context) -> [Line<'static>; 2] {
+        if self.filter.is_empty() {
+            let looked: Vec<String> = ctx
+                .paths
                 .courses
                 .iter()
-                .position(|x| std::ptr::eq(x, *c))
-                .and_then(|i| self.duplicate_of.get(i).copied().flatten())
-                .and_then(|j| self.courses.get(j));
-            lines.push(match twin {
-                Some(first) => Line::styled(
-                    format!(
-                        "    ! same id as another pack, so they share progress: {}",
-                        sanitize(&first.path.display().to_string())
-                    ),
-                    ctx.styles.strong,
-                ),
-                None => detail(ctx, c, self.due.get(&c.id).copied().unwrap_or(0), col.width),
-            });
-        }
-        // Keep the selection on screen: two lines a course.
-        let first = (self.selected * 2 + 2).saturating_sub(body.height as usize);
-        let shown: Vec<Line> = lines.into_iter().skip(first).collect();
-        frame.render_widget(Paragraph::new(shown), column(body, col.width));
-        let choosing = self.choosing_minutes.then(|| {
-            let choices: Vec<String> = timebox::CHOICES
-                .iter()
-                .enumerate()
-                .map(|(i, m)| format!("{} {m} min", i + 1))
+                .map(|p| sanitize(&p.display().to_string()).into_owned())
                 .collect();
-            let full = format!("Time box: {}", choices.join(" · "));
-            if full.chars().count() <= usize::from(col.width) {
-                full
-            } else {
-                // Narrow: the minutes alone, after their keys.
-                let short: Vec<String> = timebox::CHOICES
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| format!("{} {m}", i + 1))
-                    .collect();
-                format!("Minutes: {}", short.join(" · "))
-            }
-        });
-        frame.render_widget(
-            Paragraph::new(notice_line(
-                ctx,
-                choosing.as_deref().or(self.error.as_deref()),
-            )),
-            column(notice, col.width),
-        );
-        frame.render_widget(
-            Paragraph::new(footer(commands, col.width)),
-            column(foot, col.width),
-        );
+            [
+                Line::raw(format!("No courses found in {}.", looked.join(", "))),
+                Line::styled(
+                    "Add a pack there, or start morsel with --courses DIR.",
+                    dim(),
+                ),
+            ]
+        } else {
+            [
+                Line::raw("No course matches the filter."),
+                Line::styled("Esc clears it.", dim()),
+            ]
+        }
+    }
+
+    /// A course's second line: its progress, or a warning that it shares its id (and so its progress) with a pack
+    /// listed before it.
+    fn course_detail(&self, ctx: &Context, c: &CourseOverview, width: u16) -> Line<'static> {
+        let twin = self
+            .courses
+            .iter()
+            .position(|x| std::ptr::eq(x, c))
+            .and_then(|i| self.duplicate_of.get(i).copied().flatten())
+            .and_then(|j| self.courses.get(j));
+        match twin {
+            Some(first) => Line::styled(
+                format!(
+                    "    ! same id as another pack, so they share progress: {}",
+                    sanitize(&first.path.display().to_string())
+                ),
+                ctx.styles.strong,
+            ),
+            None => detail(ctx, c, self.due.get(&c.id).copied().unwrap_or(0), width),
+        }
+    }
+}
+
+/// The time box's choices of minutes, each after its key; the minutes alone when the full line does not fit.
+fn time_box_choices(width: u16) -> String {
+    let choices: Vec<String> = timebox::CHOICES
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{} {m} min", i + 1))
+        .collect();
+    let full = format!("Time box: {}", choices.join(" · "));
+    if full.chars().count() <= usize::from(width) {
+        full
+    } else {
+        // Narrow: the minutes alone, after their keys.
+        let short: Vec<String> = timebox::CHOICES
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!("{} {m}", i + 1))
+            .collect();
+        format!("Minutes: {}", short.join(" · "))
     }
 }
 
