@@ -155,84 +155,28 @@ fn verb(name: &str) -> Value {
 /// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
 /// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`.
 pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
-    let mut out = Vec::new();
-    let make =
-        |identity: String, verb_name: &str, object: Value, parent: Option<Value>, at: i64| {
-            let id = Uuid::new_v5(
-                &namespace(),
-                format!("{}|{}|{identity}", actor.key(), course.id).as_bytes(),
-            )
-            .to_string();
-            let mut activities = json!({ "grouping": [course.activity()] });
-            if let Some(parent) = parent {
-                activities["parent"] = json!([parent]);
-            }
-            let json = json!({
-                "id": id,
-                "actor": actor.json(),
-                "verb": verb(verb_name),
-                "object": object,
-                "context": { "contextActivities": activities, "platform": "morsel" },
-                "timestamp": timestamp(at),
-                "version": VERSION,
-            });
-            Statement { id, json }
-        };
-    let lesson_activity = |lesson: &str| {
-        json!({
-            "objectType": "Activity",
-            "id": course.lesson_iri(lesson),
-            "definition": { "type": "http://adlnet.gov/expapi/activities/lesson" },
-        })
-    };
-    for fact in facts {
+    let maker = Maker { actor, course };
+    facts.iter().flat_map(|fact| maker.of(fact)).collect()
+}
+
+/// Makes the statements of one actor in one course.
+struct Maker<'a> {
+    actor: &'a Actor,
+    course: &'a Course,
+}
+
+impl Maker<'_> {
+    /// The statements of one fact: none, one, or (a lesson done) two.
+    fn of(&self, fact: &Fact) -> Vec<Statement> {
         match fact {
-            Fact::BiteSeen { lesson, bite, at } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
-                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
-                });
-                out.push(make(
-                    format!("bite|{lesson}|{bite}"),
-                    "experienced",
-                    object,
-                    Some(lesson_activity(lesson)),
-                    *at,
-                ));
-            }
-            Fact::Answer {
-                key,
-                lesson,
-                question,
-                kind,
-                response,
-                correct,
-                duration_ms,
-                at,
-            } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/question/{}", course.iri, crate::text::percent::segment(question)),
-                    "definition": {
-                        "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                        "interactionType": interaction_type(kind),
-                    },
-                });
-                let mut s = make(
-                    key.clone(),
-                    "answered",
-                    object,
-                    Some(lesson_activity(lesson)),
-                    *at,
-                );
-                s.json["result"] = json!({
-                    "response": interaction_response(kind, response),
-                    "success": correct,
-                    "duration": duration(*duration_ms),
-                });
-                out.push(s);
-            }
+            Fact::BiteSeen { lesson, bite, at } => vec![self.make(
+                format!("bite|{lesson}|{bite}"),
+                "experienced",
+                self.bite_activity(lesson, *bite),
+                Some(self.lesson_activity(lesson)),
+                *at,
+            )],
+            Fact::Answer { .. } => self.answer(fact),
             Fact::Note {
                 lesson,
                 bite,
@@ -240,97 +184,185 @@ pub fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Stateme
                 question,
                 at,
             } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
-                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
-                });
-                let mut statement = make(
+                let mut statement = self.make(
                     format!("note|{lesson}|{bite}|{at}"),
                     if *question { "asked" } else { "commented" },
-                    object,
-                    Some(lesson_activity(lesson)),
+                    self.bite_activity(lesson, *bite),
+                    Some(self.lesson_activity(lesson)),
                     *at,
                 );
                 statement.json["result"] = json!({ "response": text });
-                out.push(statement);
+                vec![statement]
             }
-            Fact::Rated {
-                lesson,
-                bite,
-                clear,
-                comment,
-                at,
-            } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
-                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
-                });
-                let rating = if *clear { "clear" } else { "unclear" };
-                let response = if comment.is_empty() {
-                    rating.to_string()
-                } else {
-                    format!("{rating}: {comment}")
-                };
-                let mut statement = make(
-                    format!("rated|{lesson}|{bite}|{at}|{comment}"),
-                    "commented",
-                    object,
-                    Some(lesson_activity(lesson)),
-                    *at,
-                );
-                statement.json["result"] = json!({ "response": response });
-                out.push(statement);
-            }
+            Fact::Rated { .. } => self.rated(fact),
             Fact::Suspended { lesson, at } | Fact::Resumed { lesson, at } => {
                 let name = if matches!(fact, Fact::Suspended { .. }) {
                     "suspended"
                 } else {
                     "resumed"
                 };
-                out.push(make(
+                vec![self.make(
                     format!("{name}|{lesson}|{at}"),
                     name,
-                    lesson_activity(lesson),
+                    self.lesson_activity(lesson),
                     None,
                     *at,
-                ));
+                )]
             }
-            Fact::LessonDone {
-                lesson,
-                known,
-                questions,
-                pass_mark,
-                at,
-            }
-            | Fact::LessonScored {
-                lesson,
-                known,
-                questions,
-                pass_mark,
-                at,
-            } => {
-                if matches!(fact, Fact::LessonDone { .. }) {
-                    out.push(make(
-                        format!("completed|{lesson}"),
-                        "completed",
-                        lesson_activity(lesson),
-                        None,
-                        *at,
-                    ));
-                }
-                if let Some((identity, verb_name, result)) =
-                    score(lesson, *known, *questions, *pass_mark)
-                {
-                    let mut s = make(identity, verb_name, lesson_activity(lesson), None, *at);
-                    s.json["result"] = result;
-                    out.push(s);
-                }
-            }
+            Fact::LessonDone { .. } | Fact::LessonScored { .. } => self.lesson(fact),
         }
     }
-    out
+
+    /// A statement: its id a UUID v5 of the actor, the course and the record's `identity`.
+    fn make(
+        &self,
+        identity: String,
+        verb_name: &str,
+        object: Value,
+        parent: Option<Value>,
+        at: i64,
+    ) -> Statement {
+        let (actor, course) = (self.actor, self.course);
+        let id = Uuid::new_v5(
+            &namespace(),
+            format!("{}|{}|{identity}", actor.key(), course.id).as_bytes(),
+        )
+        .to_string();
+        let mut activities = json!({ "grouping": [course.activity()] });
+        if let Some(parent) = parent {
+            activities["parent"] = json!([parent]);
+        }
+        let json = json!({
+            "id": id,
+            "actor": actor.json(),
+            "verb": verb(verb_name),
+            "object": object,
+            "context": { "contextActivities": activities, "platform": "morsel" },
+            "timestamp": timestamp(at),
+            "version": VERSION,
+        });
+        Statement { id, json }
+    }
+
+    fn lesson_activity(&self, lesson: &str) -> Value {
+        json!({
+            "objectType": "Activity",
+            "id": self.course.lesson_iri(lesson),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/lesson" },
+        })
+    }
+
+    fn bite_activity(&self, lesson: &str, bite: impl std::fmt::Display) -> Value {
+        json!({
+            "objectType": "Activity",
+            "id": format!("{}/bite/{bite}", self.course.lesson_iri(lesson)),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
+        })
+    }
+
+    /// `answered` a question: a `cmi.interaction` with its type, the response, success and duration.
+    fn answer(&self, fact: &Fact) -> Vec<Statement> {
+        let Fact::Answer {
+            key,
+            lesson,
+            question,
+            kind,
+            response,
+            correct,
+            duration_ms,
+            at,
+        } = fact
+        else {
+            return Vec::new();
+        };
+        let object = json!({
+            "objectType": "Activity",
+            "id": format!("{}/question/{}", self.course.iri, crate::text::percent::segment(question)),
+            "definition": {
+                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                "interactionType": interaction_type(kind),
+            },
+        });
+        let mut s = self.make(
+            key.clone(),
+            "answered",
+            object,
+            Some(self.lesson_activity(lesson)),
+            *at,
+        );
+        s.json["result"] = json!({
+            "response": interaction_response(kind, response),
+            "success": correct,
+            "duration": duration(*duration_ms),
+        });
+        vec![s]
+    }
+
+    /// `commented` a bite as clear or unclear, with the learner's comment.
+    fn rated(&self, fact: &Fact) -> Vec<Statement> {
+        let Fact::Rated {
+            lesson,
+            bite,
+            clear,
+            comment,
+            at,
+        } = fact
+        else {
+            return Vec::new();
+        };
+        let rating = if *clear { "clear" } else { "unclear" };
+        let response = if comment.is_empty() {
+            rating.to_string()
+        } else {
+            format!("{rating}: {comment}")
+        };
+        let mut statement = self.make(
+            format!("rated|{lesson}|{bite}|{at}|{comment}"),
+            "commented",
+            self.bite_activity(lesson, *bite),
+            Some(self.lesson_activity(lesson)),
+            *at,
+        );
+        statement.json["result"] = json!({ "response": response });
+        vec![statement]
+    }
+
+    /// A lesson done (`completed`, then `passed` or `failed`) or scored again later (`passed` or `failed`).
+    fn lesson(&self, fact: &Fact) -> Vec<Statement> {
+        let (Fact::LessonDone {
+            lesson,
+            known,
+            questions,
+            pass_mark,
+            at,
+        }
+        | Fact::LessonScored {
+            lesson,
+            known,
+            questions,
+            pass_mark,
+            at,
+        }) = fact
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if matches!(fact, Fact::LessonDone { .. }) {
+            out.push(self.make(
+                format!("completed|{lesson}"),
+                "completed",
+                self.lesson_activity(lesson),
+                None,
+                *at,
+            ));
+        }
+        if let Some((identity, verb_name, result)) = score(lesson, *known, *questions, *pass_mark) {
+            let mut s = self.make(identity, verb_name, self.lesson_activity(lesson), None, *at);
+            s.json["result"] = result;
+            out.push(s);
+        }
+        out
+    }
 }
 
 /// A lesson's `passed` or `failed`: its identity (the verdict and the score, so the same score stated again is the
