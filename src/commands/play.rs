@@ -162,7 +162,8 @@ fn plain(
     mut store: Store,
 ) -> anyhow::Result<ExitCode> {
     let now = super::now();
-    let offset = crate::store::status::local_offset_minutes(now)?;
+    let zone = crate::learn::clock::Zone::learner()?;
+    let offset = zone.offset_minutes(now);
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let stdout = io::stdout();
@@ -172,9 +173,7 @@ fn plain(
         return super::done(out, ExitCode::from(1));
     }
     let heartbeat = store.heartbeat();
-    let clock = Rc::new(LocalClock {
-        utc_offset_min: offset,
-    });
+    let clock = Rc::new(LocalClock { zone });
     let retention = settings.config.desired_retention;
     let mut session = open::session(pack, &mut store, clock, options, retention)?;
     let history = |store: &Store, session: &Session| {

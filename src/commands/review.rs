@@ -59,7 +59,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         return super::done(out, ExitCode::SUCCESS);
     }
     let clock = Rc::new(LocalClock {
-        utc_offset_min: crate::store::status::local_offset_minutes(now)?,
+        zone: crate::learn::clock::Zone::learner()?,
     });
     let (scheduler, items) = overview::review_queue(
         &settings.paths,

@@ -324,16 +324,16 @@ pub(crate) fn write_learning(
     spans: &[crate::learn::streak::Span],
     key_results: &[(String, f64)],
     now: i64,
-    utc_offset_min: i32,
+    zone: &crate::learn::clock::Zone,
     goal_minutes: u32,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let minutes: std::collections::BTreeMap<i64, i64> =
-        crate::learn::streak::active_ms_per_day(spans, now, utc_offset_min)
+        crate::learn::streak::active_ms_per_day(spans, now, zone)
             .into_iter()
             .map(|(day, ms)| (day, crate::learn::streak::whole_minutes(ms)))
             .collect();
-    let today = crate::learn::streak::local_day(now, utc_offset_min);
+    let today = crate::learn::streak::local_day(now, zone);
     writeln!(
         out,
         "\nStudy days, last 26 weeks (· none, ░ some, ▒ half the goal, █ the goal)"
@@ -509,7 +509,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     if let Some(store) = &store
         && !stats.courses.is_empty()
     {
-        let offset = crate::store::status::local_offset_minutes(now)?;
+        let zone = crate::learn::clock::Zone::learner()?;
         let spans = store.active_spans(now)?;
         let ids: Vec<&str> = stats
             .courses
@@ -521,7 +521,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             &spans,
             &key_results,
             now,
-            offset,
+            &zone,
             config.daily_minutes,
             &mut lines,
         )?;

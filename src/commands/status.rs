@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::app::config::Config;
 use crate::app::paths::Paths;
+use crate::learn::clock::Zone;
 use crate::store::Store;
-use crate::store::status::{DailyStatus, local_offset_minutes};
+use crate::store::status::DailyStatus;
 use std::process::ExitCode;
 
 use super::{Format, Global};
@@ -29,10 +30,10 @@ pub(crate) fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<DailyS
         return Ok(None);
     };
     let config = Config::load(&paths.config)?;
-    let offset = local_offset_minutes(now_ms)?;
+    let zone = Zone::learner()?;
     Ok(Some(store.daily_status(
         now_ms,
-        offset,
+        &zone,
         config.daily_minutes,
     )?))
 }

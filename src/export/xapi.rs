@@ -66,8 +66,8 @@ impl Actor {
 /// A course as the statements name it: its id, title, and the IRI its activities hang under.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Course {
-    pub id: String,
-    pub title: String,
+    pub(crate) id: String,
+    pub(crate) title: String,
     /// `urn:morsel:ID` unless the pack gives a base.
     pub(crate) iri: String,
 }
@@ -155,84 +155,28 @@ fn verb(name: &str) -> Value {
 /// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
 /// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`.
 pub(crate) fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
-    let mut out = Vec::new();
-    let make =
-        |identity: String, verb_name: &str, object: Value, parent: Option<Value>, at: i64| {
-            let id = Uuid::new_v5(
-                &namespace(),
-                format!("{}|{}|{identity}", actor.key(), course.id).as_bytes(),
-            )
-            .to_string();
-            let mut activities = json!({ "grouping": [course.activity()] });
-            if let Some(parent) = parent {
-                activities["parent"] = json!([parent]);
-            }
-            let json = json!({
-                "id": id,
-                "actor": actor.json(),
-                "verb": verb(verb_name),
-                "object": object,
-                "context": { "contextActivities": activities, "platform": "morsel" },
-                "timestamp": timestamp(at),
-                "version": VERSION,
-            });
-            Statement { id, json }
-        };
-    let lesson_activity = |lesson: &str| {
-        json!({
-            "objectType": "Activity",
-            "id": course.lesson_iri(lesson),
-            "definition": { "type": "http://adlnet.gov/expapi/activities/lesson" },
-        })
-    };
-    for fact in facts {
+    let maker = Maker { actor, course };
+    facts.iter().flat_map(|fact| maker.of(fact)).collect()
+}
+
+/// Makes the statements of one actor in one course.
+struct Maker<'a> {
+    actor: &'a Actor,
+    course: &'a Course,
+}
+
+impl Maker<'_> {
+    /// The statements of one fact: none, one, or (a lesson done) two.
+    fn of(&self, fact: &Fact) -> Vec<Statement> {
         match fact {
-            Fact::BiteSeen { lesson, bite, at } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
-                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
-                });
-                out.push(make(
-                    format!("bite|{lesson}|{bite}"),
-                    "experienced",
-                    object,
-                    Some(lesson_activity(lesson)),
-                    *at,
-                ));
-            }
-            Fact::Answer {
-                key,
-                lesson,
-                question,
-                kind,
-                response,
-                correct,
-                duration_ms,
-                at,
-            } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/question/{}", course.iri, crate::text::percent::segment(question)),
-                    "definition": {
-                        "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                        "interactionType": interaction_type(kind),
-                    },
-                });
-                let mut s = make(
-                    key.clone(),
-                    "answered",
-                    object,
-                    Some(lesson_activity(lesson)),
-                    *at,
-                );
-                s.json["result"] = json!({
-                    "response": interaction_response(kind, response),
-                    "success": correct,
-                    "duration": duration(*duration_ms),
-                });
-                out.push(s);
-            }
+            Fact::BiteSeen { lesson, bite, at } => vec![self.make(
+                format!("bite|{lesson}|{bite}"),
+                "experienced",
+                self.bite_activity(lesson, *bite),
+                Some(self.lesson_activity(lesson)),
+                *at,
+            )],
+            Fact::Answer { .. } => self.answer(fact),
             Fact::Note {
                 lesson,
                 bite,
@@ -240,97 +184,185 @@ pub(crate) fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<
                 question,
                 at,
             } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
-                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
-                });
-                let mut statement = make(
+                let mut statement = self.make(
                     format!("note|{lesson}|{bite}|{at}"),
                     if *question { "asked" } else { "commented" },
-                    object,
-                    Some(lesson_activity(lesson)),
+                    self.bite_activity(lesson, *bite),
+                    Some(self.lesson_activity(lesson)),
                     *at,
                 );
                 statement.json["result"] = json!({ "response": text });
-                out.push(statement);
+                vec![statement]
             }
-            Fact::Rated {
-                lesson,
-                bite,
-                clear,
-                comment,
-                at,
-            } => {
-                let object = json!({
-                    "objectType": "Activity",
-                    "id": format!("{}/bite/{bite}", course.lesson_iri(lesson)),
-                    "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
-                });
-                let rating = if *clear { "clear" } else { "unclear" };
-                let response = if comment.is_empty() {
-                    rating.to_string()
-                } else {
-                    format!("{rating}: {comment}")
-                };
-                let mut statement = make(
-                    format!("rated|{lesson}|{bite}|{at}|{comment}"),
-                    "commented",
-                    object,
-                    Some(lesson_activity(lesson)),
-                    *at,
-                );
-                statement.json["result"] = json!({ "response": response });
-                out.push(statement);
-            }
+            Fact::Rated { .. } => self.rated(fact),
             Fact::Suspended { lesson, at } | Fact::Resumed { lesson, at } => {
                 let name = if matches!(fact, Fact::Suspended { .. }) {
                     "suspended"
                 } else {
                     "resumed"
                 };
-                out.push(make(
+                vec![self.make(
                     format!("{name}|{lesson}|{at}"),
                     name,
-                    lesson_activity(lesson),
+                    self.lesson_activity(lesson),
                     None,
                     *at,
-                ));
+                )]
             }
-            Fact::LessonDone {
-                lesson,
-                known,
-                questions,
-                pass_mark,
-                at,
-            }
-            | Fact::LessonScored {
-                lesson,
-                known,
-                questions,
-                pass_mark,
-                at,
-            } => {
-                if matches!(fact, Fact::LessonDone { .. }) {
-                    out.push(make(
-                        format!("completed|{lesson}"),
-                        "completed",
-                        lesson_activity(lesson),
-                        None,
-                        *at,
-                    ));
-                }
-                if let Some((identity, verb_name, result)) =
-                    score(lesson, *known, *questions, *pass_mark)
-                {
-                    let mut s = make(identity, verb_name, lesson_activity(lesson), None, *at);
-                    s.json["result"] = result;
-                    out.push(s);
-                }
-            }
+            Fact::LessonDone { .. } | Fact::LessonScored { .. } => self.lesson(fact),
         }
     }
-    out
+
+    /// A statement: its id a UUID v5 of the actor, the course and the record's `identity`.
+    fn make(
+        &self,
+        identity: String,
+        verb_name: &str,
+        object: Value,
+        parent: Option<Value>,
+        at: i64,
+    ) -> Statement {
+        let (actor, course) = (self.actor, self.course);
+        let id = Uuid::new_v5(
+            &namespace(),
+            format!("{}|{}|{identity}", actor.key(), course.id).as_bytes(),
+        )
+        .to_string();
+        let mut activities = json!({ "grouping": [course.activity()] });
+        if let Some(parent) = parent {
+            activities["parent"] = json!([parent]);
+        }
+        let json = json!({
+            "id": id,
+            "actor": actor.json(),
+            "verb": verb(verb_name),
+            "object": object,
+            "context": { "contextActivities": activities, "platform": "morsel" },
+            "timestamp": timestamp(at),
+            "version": VERSION,
+        });
+        Statement { id, json }
+    }
+
+    fn lesson_activity(&self, lesson: &str) -> Value {
+        json!({
+            "objectType": "Activity",
+            "id": self.course.lesson_iri(lesson),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/lesson" },
+        })
+    }
+
+    fn bite_activity(&self, lesson: &str, bite: impl std::fmt::Display) -> Value {
+        json!({
+            "objectType": "Activity",
+            "id": format!("{}/bite/{bite}", self.course.lesson_iri(lesson)),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/module" },
+        })
+    }
+
+    /// `answered` a question: a `cmi.interaction` with its type, the response, success and duration.
+    fn answer(&self, fact: &Fact) -> Vec<Statement> {
+        let Fact::Answer {
+            key,
+            lesson,
+            question,
+            kind,
+            response,
+            correct,
+            duration_ms,
+            at,
+        } = fact
+        else {
+            return Vec::new();
+        };
+        let object = json!({
+            "objectType": "Activity",
+            "id": format!("{}/question/{}", self.course.iri, crate::text::percent::segment(question)),
+            "definition": {
+                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                "interactionType": interaction_type(kind),
+            },
+        });
+        let mut s = self.make(
+            key.clone(),
+            "answered",
+            object,
+            Some(self.lesson_activity(lesson)),
+            *at,
+        );
+        s.json["result"] = json!({
+            "response": interaction_response(kind, response),
+            "success": correct,
+            "duration": duration(*duration_ms),
+        });
+        vec![s]
+    }
+
+    /// `commented` a bite as clear or unclear, with the learner's comment.
+    fn rated(&self, fact: &Fact) -> Vec<Statement> {
+        let Fact::Rated {
+            lesson,
+            bite,
+            clear,
+            comment,
+            at,
+        } = fact
+        else {
+            return Vec::new();
+        };
+        let rating = if *clear { "clear" } else { "unclear" };
+        let response = if comment.is_empty() {
+            rating.to_string()
+        } else {
+            format!("{rating}: {comment}")
+        };
+        let mut statement = self.make(
+            format!("rated|{lesson}|{bite}|{at}|{comment}"),
+            "commented",
+            self.bite_activity(lesson, *bite),
+            Some(self.lesson_activity(lesson)),
+            *at,
+        );
+        statement.json["result"] = json!({ "response": response });
+        vec![statement]
+    }
+
+    /// A lesson done (`completed`, then `passed` or `failed`) or scored again later (`passed` or `failed`).
+    fn lesson(&self, fact: &Fact) -> Vec<Statement> {
+        let (Fact::LessonDone {
+            lesson,
+            known,
+            questions,
+            pass_mark,
+            at,
+        }
+        | Fact::LessonScored {
+            lesson,
+            known,
+            questions,
+            pass_mark,
+            at,
+        }) = fact
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if matches!(fact, Fact::LessonDone { .. }) {
+            out.push(self.make(
+                format!("completed|{lesson}"),
+                "completed",
+                self.lesson_activity(lesson),
+                None,
+                *at,
+            ));
+        }
+        if let Some((identity, verb_name, result)) = score(lesson, *known, *questions, *pass_mark) {
+            let mut s = self.make(identity, verb_name, self.lesson_activity(lesson), None, *at);
+            s.json["result"] = result;
+            out.push(s);
+        }
+        out
+    }
 }
 
 /// A lesson's `passed` or `failed`: its identity (the verdict and the score, so the same score stated again is the
@@ -387,33 +419,15 @@ pub(crate) fn duration(ms: i64) -> String {
     format!("PT{}.{:02}S", cs / 100, cs % 100)
 }
 
-/// UTC milliseconds as an ISO 8601 timestamp: `2026-11-23T10:00:00.000Z`.
+/// UTC milliseconds as an ISO 8601 timestamp: `2026-11-23T10:00:00.000Z` (jiff's, to the millisecond; an instant
+/// beyond jiff's years -9999 to 9999 is held at the nearest it can say).
 pub(crate) fn timestamp(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let milli = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// Days since 1970-01-01 as a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let at = jiff::Timestamp::from_millisecond(ms).unwrap_or(if ms < 0 {
+        jiff::Timestamp::MIN
+    } else {
+        jiff::Timestamp::MAX
+    });
+    format!("{at:.3}")
 }
 
 #[cfg(test)]

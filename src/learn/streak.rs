@@ -1,11 +1,13 @@
 //! The daily goal and the streak, in the learner's local day: active minutes per day from time-on-task spans,
 //! today's minutes against the goal, and the run of consecutive days whose goal was met. Pure: "now" and the
-//! learner's offset from UTC are given, never read here.
+//! learner's time zone are given, never read here. Each instant is read in its own offset from UTC, so a day on
+//! the far side of a daylight-saving change keeps its own midnight.
 
 use std::collections::BTreeMap;
 
+use crate::learn::clock::Zone;
+
 const MINUTE_MS: i64 = 60_000;
-const DAY_MS: i64 = 86_400_000;
 
 /// Active time in whole minutes, rounded down: the one rounding of time spent, on every screen and in every
 /// command (`status`, `stats`, `list`, the library, the dashboard, the time box), so that they agree, and a day
@@ -42,19 +44,14 @@ impl Daily {
 }
 
 /// The local day of an instant: days since 1970-01-01 in the learner's local time.
-pub(crate) fn local_day(at_ms: i64, utc_offset_min: i32) -> i64 {
-    (at_ms + i64::from(utc_offset_min) * MINUTE_MS).div_euclid(DAY_MS)
+pub(crate) fn local_day(at_ms: i64, zone: &Zone) -> i64 {
+    zone.day(at_ms)
 }
 
 /// Active milliseconds per local day. Spans are cut at `now_ms` (time not yet lived does not count), a span crossing
 /// local midnight is split between its days, and time covered by overlapping spans (two terminals at once) counts
 /// once.
-pub(crate) fn active_ms_per_day(
-    spans: &[Span],
-    now_ms: i64,
-    utc_offset_min: i32,
-) -> BTreeMap<i64, i64> {
-    let offset_ms = i64::from(utc_offset_min) * MINUTE_MS;
+pub(crate) fn active_ms_per_day(spans: &[Span], now_ms: i64, zone: &Zone) -> BTreeMap<i64, i64> {
     let mut clipped: Vec<(i64, i64)> = spans
         .iter()
         .map(|s| (s.started_at, s.ended_at.min(now_ms)))
@@ -71,11 +68,12 @@ pub(crate) fn active_ms_per_day(
     }
     let mut days = BTreeMap::new();
     for (start, end) in union {
-        // In local time, so that days start at local midnight.
-        let (mut from, to) = (start + offset_ms, end + offset_ms);
-        while from < to {
-            let day = from.div_euclid(DAY_MS);
-            let until = to.min((day + 1) * DAY_MS);
+        // Cut at each local midnight, in the offset of that midnight.
+        let mut from = start;
+        while from < end {
+            let day = zone.day(from);
+            // A next midnight not after `from` (a clock set back over midnight) cannot stall the loop.
+            let until = end.min(zone.day_start(day + 1).max(from + 1));
             *days.entry(day).or_insert(0) += until - from;
             from = until;
         }
@@ -84,9 +82,9 @@ pub(crate) fn active_ms_per_day(
 }
 
 /// Today's minutes against the goal, and the streak, as of `now_ms`. Every day is judged by today's goal.
-pub(crate) fn daily(spans: &[Span], now_ms: i64, utc_offset_min: i32, goal_minutes: u32) -> Daily {
-    let days = active_ms_per_day(spans, now_ms, utc_offset_min);
-    let today = local_day(now_ms, utc_offset_min);
+pub(crate) fn daily(spans: &[Span], now_ms: i64, zone: &Zone, goal_minutes: u32) -> Daily {
+    let days = active_ms_per_day(spans, now_ms, zone);
+    let today = local_day(now_ms, zone);
     let today_ms = days.get(&today).copied().unwrap_or(0);
     let today_minutes = u32::try_from(whole_minutes(today_ms)).unwrap_or(u32::MAX);
     if goal_minutes == 0 {
@@ -163,7 +161,13 @@ pub(crate) fn sparkline(minutes: &BTreeMap<i64, i64>, today: i64, days: i64) -> 
 mod tests {
     use super::*;
 
+    /// A fixed offset, minutes east of UTC.
+    fn tz(minutes: i32) -> Zone {
+        Zone::fixed(minutes)
+    }
+
     const HOUR_MS: i64 = 3_600_000;
+    const DAY_MS: i64 = 86_400_000;
     /// 2026-11-23 00:00 UTC.
     const MIDNIGHT_UTC: i64 = 1_795_392_000_000;
 
@@ -197,8 +201,8 @@ mod tests {
     fn the_constant_is_a_utc_midnight() {
         assert_eq!(MIDNIGHT_UTC % DAY_MS, 0);
         assert_eq!(
-            local_day(MIDNIGHT_UTC, 0),
-            local_day(MIDNIGHT_UTC - 1, 0) + 1
+            local_day(MIDNIGHT_UTC, &tz(0)),
+            local_day(MIDNIGHT_UTC - 1, &tz(0)) + 1
         );
     }
 
@@ -208,8 +212,8 @@ mod tests {
         let offset = 14 * 60;
         let local_midnight = MIDNIGHT_UTC - 14 * HOUR_MS;
         let spans = [span(local_midnight - 10 * MINUTE_MS, 25)];
-        let days = active_ms_per_day(&spans, local_midnight + HOUR_MS, offset);
-        let today = local_day(local_midnight, offset);
+        let days = active_ms_per_day(&spans, local_midnight + HOUR_MS, &tz(offset));
+        let today = local_day(local_midnight, &tz(offset));
         assert_eq!(days.get(&(today - 1)), Some(&(10 * MINUTE_MS)));
         assert_eq!(days.get(&today), Some(&(15 * MINUTE_MS)));
         assert_eq!(days.len(), 2);
@@ -221,7 +225,7 @@ mod tests {
         // D in UTC.
         let spans = [span(MIDNIGHT_UTC + 9 * HOUR_MS + 50 * MINUTE_MS, 20)];
         let now = MIDNIGHT_UTC + 12 * HOUR_MS;
-        let d = local_day(MIDNIGHT_UTC, 0);
+        let d = local_day(MIDNIGHT_UTC, &tz(0));
         let ten = 10 * MINUTE_MS;
         let expected = [
             (14 * 60, vec![(d, ten), (d + 1, ten)]),
@@ -229,7 +233,9 @@ mod tests {
             (0, vec![(d, 2 * ten)]),
         ];
         for (offset, days) in expected {
-            let got: Vec<(i64, i64)> = active_ms_per_day(&spans, now, offset).into_iter().collect();
+            let got: Vec<(i64, i64)> = active_ms_per_day(&spans, now, &tz(offset))
+                .into_iter()
+                .collect();
             assert_eq!(got, days, "offset {offset}");
         }
         // At 12:00 UTC it is 02:00 in UTC+14 and in UTC-10 (10 minutes today), 12:00 in UTC (20 minutes), and
@@ -241,7 +247,7 @@ mod tests {
             (0, 20, 1),
             (12 * 60, 0, 1),
         ] {
-            let got = daily(&spans, now, offset, 10);
+            let got = daily(&spans, now, &tz(offset), 10);
             assert_eq!(
                 (got.today_minutes, got.streak),
                 (today, streak),
@@ -258,10 +264,10 @@ mod tests {
             span(MIDNIGHT_UTC + 11 * HOUR_MS, 10),
         ];
         let now = MIDNIGHT_UTC + 12 * HOUR_MS;
-        assert_eq!(daily(&spans, now, -10 * 60, 10).streak, 2);
+        assert_eq!(daily(&spans, now, &tz(-10 * 60), 10).streak, 2);
         // In UTC both are today: one day, and 20 minutes of it.
         assert_eq!(
-            daily(&spans, now, 0, 10),
+            daily(&spans, now, &tz(0), 10),
             Daily {
                 today_minutes: 20,
                 goal_minutes: 10,
@@ -269,13 +275,13 @@ mod tests {
             }
         );
         // In UTC+14 (23:00 and 01:00 again, a day later by the calendar) it is two days as well.
-        assert_eq!(daily(&spans, now, 14 * 60, 10).streak, 2);
+        assert_eq!(daily(&spans, now, &tz(14 * 60), 10).streak, 2);
     }
 
     /// Spans of `minutes[i]` minutes at 12:00 local time, `i` days before the local day of `now`.
     fn days_back(now: i64, offset: i32, minutes: &[i64]) -> Vec<Span> {
         let offset_ms = i64::from(offset) * MINUTE_MS;
-        let local_noon = local_day(now, offset) * DAY_MS + 12 * HOUR_MS - offset_ms;
+        let local_noon = local_day(now, &tz(offset)) * DAY_MS + 12 * HOUR_MS - offset_ms;
         minutes
             .iter()
             .enumerate()
@@ -291,7 +297,7 @@ mod tests {
             let now = MIDNIGHT_UTC + 20 * HOUR_MS - i64::from(offset) * MINUTE_MS;
             // Today 12 min, then 10, 15, 10, then a 9-minute day that breaks the run.
             let spans = days_back(now, offset, &[12, 10, 15, 10, 9, 30]);
-            let d = daily(&spans, now, offset, 10);
+            let d = daily(&spans, now, &tz(offset), 10);
             assert_eq!(
                 d,
                 Daily {
@@ -304,7 +310,7 @@ mod tests {
             assert!(d.goal_met());
             // Today only 4 minutes so far: the streak of the three days before still stands.
             let spans = days_back(now, offset, &[4, 10, 15, 10, 9]);
-            let d = daily(&spans, now, offset, 10);
+            let d = daily(&spans, now, &tz(offset), 10);
             assert_eq!(
                 d,
                 Daily {
@@ -317,7 +323,11 @@ mod tests {
             assert!(!d.goal_met());
             // Yesterday missed: no streak, whatever came before.
             let spans = days_back(now, offset, &[4, 0, 15, 10]);
-            assert_eq!(daily(&spans, now, offset, 10).streak, 0, "offset {offset}");
+            assert_eq!(
+                daily(&spans, now, &tz(offset), 10).streak,
+                0,
+                "offset {offset}"
+            );
         }
     }
 
@@ -328,9 +338,9 @@ mod tests {
         let local_midnight = MIDNIGHT_UTC - 14 * HOUR_MS;
         let spans = [span(local_midnight - 5 * MINUTE_MS, 20)];
         let now = local_midnight + 30 * MINUTE_MS;
-        let d = daily(&spans, now, offset, 10);
+        let d = daily(&spans, now, &tz(offset), 10);
         assert_eq!((d.today_minutes, d.streak), (15, 1));
-        let d = daily(&spans, now, offset, 5);
+        let d = daily(&spans, now, &tz(offset), 5);
         assert_eq!((d.today_minutes, d.streak), (15, 2));
     }
 
@@ -345,7 +355,7 @@ mod tests {
             span(now - 5 * MINUTE_MS, 10),
             span(now + MINUTE_MS, 30),
         ];
-        assert_eq!(daily(&spans, now, 0, 10).today_minutes, 15);
+        assert_eq!(daily(&spans, now, &tz(0), 10).today_minutes, 15);
     }
 
     #[test]
@@ -355,7 +365,7 @@ mod tests {
             started_at: start,
             ended_at: start + 10 * MINUTE_MS - 1,
         }];
-        let d = daily(&spans, start + HOUR_MS, 0, 10);
+        let d = daily(&spans, start + HOUR_MS, &tz(0), 10);
         assert_eq!((d.today_minutes, d.streak, d.goal_met()), (9, 0, false));
     }
 
@@ -363,7 +373,7 @@ mod tests {
     fn a_goal_of_zero_is_off_no_streak_but_minutes_still_count() {
         let now = MIDNIGHT_UTC + 20 * HOUR_MS;
         let spans = days_back(now, 0, &[12, 10, 15]);
-        let d = daily(&spans, now, 0, 0);
+        let d = daily(&spans, now, &tz(0), 0);
         assert_eq!(
             d,
             Daily {
@@ -379,9 +389,9 @@ mod tests {
     fn a_year_of_daily_goals_is_a_streak_of_365() {
         let now = MIDNIGHT_UTC + 20 * HOUR_MS;
         let spans = days_back(now, 60, &[10; 365]);
-        assert_eq!(daily(&spans, now, 60, 10).streak, 365);
+        assert_eq!(daily(&spans, now, &tz(60), 10).streak, 365);
         assert_eq!(
-            daily(&[], now, 60, 10),
+            daily(&[], now, &tz(60), 10),
             Daily {
                 today_minutes: 0,
                 goal_minutes: 10,
@@ -390,10 +400,79 @@ mod tests {
         );
     }
 
+    /// 25 minutes from 23:30 Berlin time on each of the 26th to the 31st of March 2026: the clocks went forward
+    /// an hour at 02:00 on the 29th (UTC+1 to UTC+2), so 23:30 is 22:30 UTC before and 21:30 UTC after.
+    fn berlin_evenings() -> (Zone, Vec<Span>) {
+        let zone = Zone::named("Europe/Berlin")
+            .expect("the tz database (system or bundled) has Europe/Berlin");
+        let spans = (26..=31)
+            .map(|day| {
+                let at = jiff::civil::date(2026, 3, day)
+                    .at(23, 30, 0, 0)
+                    .in_tz("Europe/Berlin")
+                    .unwrap();
+                span(at.timestamp().as_millisecond(), 25)
+            })
+            .collect();
+        (zone, spans)
+    }
+
+    #[test]
+    fn each_evening_counts_on_its_own_day_across_a_daylight_saving_change() {
+        let (zone, spans) = berlin_evenings();
+        // The 31st at 23:58 Berlin time (UTC+2): after the last span.
+        let now = spans[5].ended_at + 3 * MINUTE_MS;
+        let days = active_ms_per_day(&spans, now, &zone);
+        let dates: Vec<(String, i64)> = days
+            .iter()
+            .map(|(&day, &ms)| (Zone::date_of_day(day), whole_minutes(ms)))
+            .collect();
+        let expected: Vec<(String, i64)> =
+            (26..=31).map(|d| (format!("2026-03-{d}"), 25)).collect();
+        assert_eq!(dates, expected, "25 minutes on each evening's own date");
+        let d = daily(&spans, now, &zone, 20);
+        assert_eq!(
+            d,
+            Daily {
+                today_minutes: 25,
+                goal_minutes: 20,
+                streak: 6
+            },
+            "six evenings in a row, the change of clocks in the middle"
+        );
+        // On the morning of the change (before 02:00, still UTC+1), the evenings before it are their own days too.
+        let morning = spans[2].ended_at + 60 * MINUTE_MS;
+        let d = daily(&spans, morning, &zone, 20);
+        assert_eq!((d.today_minutes, d.streak), (0, 3));
+    }
+
+    #[test]
+    fn a_span_across_midnight_on_the_night_of_the_change_is_split_at_local_midnight() {
+        // 23:50 on the 28th (UTC+1) to 00:20 on the 29th: the clocks change at 02:00, after it.
+        let zone = Zone::named("Europe/Berlin").expect("Europe/Berlin");
+        let at = jiff::civil::date(2026, 3, 28)
+            .at(23, 50, 0, 0)
+            .in_tz("Europe/Berlin")
+            .unwrap();
+        let spans = [span(at.timestamp().as_millisecond(), 30)];
+        let days = active_ms_per_day(&spans, spans[0].ended_at, &zone);
+        let got: Vec<(String, i64)> = days
+            .iter()
+            .map(|(&day, &ms)| (Zone::date_of_day(day), whole_minutes(ms)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2026-03-28".to_string(), 10),
+                ("2026-03-29".to_string(), 20)
+            ]
+        );
+    }
+
     #[test]
     fn local_days_before_the_epoch_are_counted_down() {
-        assert_eq!(local_day(-1, 0), -1);
-        assert_eq!(local_day(0, -60), -1);
-        assert_eq!(local_day(0, 60), 0);
+        assert_eq!(local_day(-1, &tz(0)), -1);
+        assert_eq!(local_day(0, &tz(-60)), -1);
+        assert_eq!(local_day(0, &tz(60)), 0);
     }
 }

@@ -233,9 +233,8 @@ pub(crate) fn run_stdio(
         course,
         reviews_only,
     };
-    let now = crate::learn::clock::SystemClock.now_ms();
     let clock = Rc::new(crate::learn::clock::LocalClock {
-        utc_offset_min: crate::store::status::local_offset_minutes(now)?,
+        zone: crate::learn::clock::Zone::learner()?,
     });
     let env = Env {
         paths,

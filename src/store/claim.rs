@@ -325,15 +325,17 @@ fn process_exists(pid: u32) -> bool {
     }
 }
 
-/// This computer's name, to tell a claim from this host (whose process can be looked up) from another's.
+/// This computer's name, to tell a claim from this host (whose process can be looked up) from another's: the
+/// system's, from the `gethostname` crate (`gethostname(2)` on Unix, `GetComputerNameExW` on Windows).
 pub(crate) fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "this computer".to_string())
+    let name = gethostname::gethostname();
+    let name = name.to_string_lossy();
+    let name = name.trim();
+    if name.is_empty() {
+        "this computer".to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 /// 128 random bits as hex: this player's claim, told apart from every other.

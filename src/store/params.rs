@@ -76,9 +76,7 @@ impl Store {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT parameters, reviews, fitted_at,
-                        strftime('%Y-%m-%d', fitted_at / 1000, 'unixepoch', 'localtime')
-                 FROM fsrs_parameters WHERE id = 1",
+                "SELECT parameters, reviews, fitted_at FROM fsrs_parameters WHERE id = 1",
             )
             .and_then(|mut stmt| {
                 stmt.query_row([], |r| {
@@ -86,15 +84,18 @@ impl Store {
                         r.get::<_, String>(0)?,
                         r.get::<_, i64>(1)?,
                         r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
                     ))
                 })
                 .optional()
             })
             .map_err(|e| self.error(e))?;
-        let Some((json, reviews, fitted_at, fitted_on)) = row else {
+        let Some((json, reviews, fitted_at)) = row else {
             return Ok(None);
         };
+        // The learner's local date (an invalid MORSEL_UTC_OFFSET, refused by the commands that read it, aside).
+        let zone = crate::learn::clock::Zone::learner()
+            .unwrap_or_else(|_| crate::learn::clock::Zone::system());
+        let fitted_on = zone.date(fitted_at);
         let parameters: Vec<f32> = serde_json::from_str(&json)
             .ok()
             .filter(|p: &Vec<f32>| !p.is_empty() && p.iter().all(|w| w.is_finite()))

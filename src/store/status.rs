@@ -1,18 +1,11 @@
 //! Read-only queries for `morsel status` and the library header: items due, the spans of active time, and the
-//! day's standing they make (`Store::daily_status`); and the learner's offset from UTC (`local_offset_minutes`),
-//! asked of SQLite's `localtime`, the rule `stats` already uses for "today".
+//! day's standing they make (`Store::daily_status`), in the learner's time zone (`learn::clock::Zone`).
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::{Store, StoreError};
+use crate::learn::clock::{OffsetError, Zone};
 use crate::learn::streak::{self, Daily, Span};
-
-/// Overrides the learner's offset from UTC, in minutes east of UTC (`60` for UTC+1, `-300` for UTC-5): for a machine
-/// whose time zone is not the learner's, and for tests.
-pub(crate) const UTC_OFFSET_OVERRIDE: &str = "MORSEL_UTC_OFFSET";
-
-/// The farthest an offset may be from UTC, in minutes: 18 hours, as ISO 8601 and the tz database allow.
-const MAX_OFFSET_MINUTES: i32 = 18 * 60;
 
 /// Where the learner stands today: items due, today's active minutes against the goal, and the streak.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,44 +15,10 @@ pub(crate) struct DailyStatus {
     pub(crate) day: Daily,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum OffsetError {
-    #[error(
-        "{UTC_OFFSET_OVERRIDE}={value}: expected minutes east of UTC, a whole number from -{MAX_OFFSET_MINUTES} to {MAX_OFFSET_MINUTES} (60 for UTC+1, -300 for UTC-5)"
-    )]
-    Invalid { value: String },
-}
-
-/// The learner's offset from UTC at `now_ms`, in minutes east of UTC: `MORSEL_UTC_OFFSET` when set, else the local
-/// time zone (`TZ`, or `/etc/localtime`) as SQLite's `localtime` reads it, the same rule by which `stats` counts
-/// "today"; 0 (UTC) if SQLite cannot say. For the daily goal, the streak and the review log's `utc_offset_min`.
+/// The learner's offset from UTC at `now_ms`, in minutes east of UTC: `MORSEL_UTC_OFFSET` when set, else the
+/// system's time zone (`TZ`, or `/etc/localtime`) at that instant. For the claim's "since 14:02".
 pub(crate) fn local_offset_minutes(now_ms: i64) -> Result<i32, OffsetError> {
-    if let Some(value) = std::env::var_os(UTC_OFFSET_OVERRIDE) {
-        let value = value.to_string_lossy().into_owned();
-        return value
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|m| m.abs() <= MAX_OFFSET_MINUTES)
-            .ok_or(OffsetError::Invalid { value });
-    }
-    Ok(zone_offset_minutes(now_ms).unwrap_or(0))
-}
-
-/// The local time zone's offset at `now_ms`, from SQLite (which asks the C library's `localtime_r`): no unsafe code
-/// here and no time-zone crate, and the same answer as the `localtime` of every other query.
-fn zone_offset_minutes(now_ms: i64) -> rusqlite::Result<i32> {
-    let conn = Connection::open_in_memory()?;
-    let seconds: i64 = conn.query_row(
-        "SELECT CAST(strftime('%s', ?1, 'unixepoch', 'localtime') AS INTEGER) - ?1",
-        [now_ms.div_euclid(1000)],
-        |r| r.get(0),
-    )?;
-    let minutes = seconds.div_euclid(60);
-    Ok(minutes.clamp(
-        -i64::from(MAX_OFFSET_MINUTES),
-        i64::from(MAX_OFFSET_MINUTES),
-    ) as i32)
+    Ok(Zone::learner()?.offset_minutes(now_ms))
 }
 
 impl Store {
@@ -91,19 +50,18 @@ impl Store {
     }
 
     /// Items due, today's active minutes against `goal_minutes`, and the streak, as of `now_ms` in the learner's
-    /// local day (`utc_offset_min`, from [`local_offset_minutes`]): `morsel status` and the library header. Past
-    /// days are read in today's offset, so after a daylight-saving change a span within an hour of midnight may
-    /// count toward the neighbouring day.
+    /// time zone: `morsel status` and the library header. Each span is read in its own instant's offset, so a
+    /// daylight-saving change moves no day's minutes to its neighbour.
     pub(crate) fn daily_status(
         &self,
         now_ms: i64,
-        utc_offset_min: i32,
+        zone: &Zone,
         goal_minutes: u32,
     ) -> Result<DailyStatus, StoreError> {
         let spans = self.active_spans(now_ms)?;
         Ok(DailyStatus {
             due: self.due_count(now_ms)?,
-            day: streak::daily(&spans, now_ms, utc_offset_min, goal_minutes),
+            day: streak::daily(&spans, now_ms, zone, goal_minutes),
         })
     }
 }
@@ -167,7 +125,7 @@ mod tests {
                 )
                 .unwrap();
         }
-        let status = store.daily_status(now, 0, 10).unwrap();
+        let status = store.daily_status(now, &Zone::utc(), 10).unwrap();
         assert_eq!(
             status,
             DailyStatus {
@@ -179,13 +137,21 @@ mod tests {
                 }
             }
         );
-        assert_eq!(store.daily_status(now + 1000, 0, 10).unwrap().due, 3);
+        assert_eq!(
+            store
+                .daily_status(now + 1000, &Zone::utc(), 10)
+                .unwrap()
+                .due,
+            3
+        );
     }
 
     #[test]
     fn an_empty_database_has_nothing_due_and_no_streak() {
         let (_dir, store) = store();
-        let status = store.daily_status(MIDNIGHT_UTC, 60, 10).unwrap();
+        let status = store
+            .daily_status(MIDNIGHT_UTC, &Zone::fixed(60), 10)
+            .unwrap();
         assert_eq!(
             status,
             DailyStatus {

@@ -19,7 +19,7 @@ use crossterm::event::{self as ct, Event as CtEvent};
 pub use app::{App, Start, draw};
 pub use context::{Effect, Event, Settings};
 
-use crate::learn::clock::{Clock, LocalClock, SystemClock};
+use crate::learn::clock::LocalClock;
 use crate::store::Store;
 
 /// Runs the player until the learner quits or the process is told to stop.
@@ -27,7 +27,7 @@ pub(crate) fn run(start: Start, settings: Settings, store: Store) -> anyhow::Res
     install_panic_log(&settings.paths.data_dir);
     // The learner's offset from UTC, found once: the local day of reviews and of the daily goal.
     let clock = LocalClock {
-        utc_offset_min: crate::store::status::local_offset_minutes(SystemClock.now_ms())?,
+        zone: crate::learn::clock::Zone::learner()?,
     };
     let (tx, rx) = mpsc::channel::<Event>();
     // The first frame must not wait for syntax highlighting to load: code shows plain until it has, then redraws.

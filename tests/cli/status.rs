@@ -131,6 +131,47 @@ fn status_reads_the_time_zone_when_no_offset_is_given() {
 }
 
 #[test]
+fn a_streak_and_daily_minutes_hold_across_a_daylight_saving_change() {
+    // 25 minutes from 23:30 Berlin time on each evening from the 26th to the 31st of March 2026. The clocks went
+    // forward at 02:00 on the 29th: 23:30 is 22:30 UTC before the change and 21:30 UTC after it.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("progress.db");
+    let mut store = Store::open(&db).unwrap();
+    let mut records = vec![Record::CourseOpened {
+        course_id: "c".into(),
+        title: "C".into(),
+        pack_path: "/nowhere".into(),
+        version: None,
+        at: 1,
+    }];
+    let mut last_end = 0;
+    for day in 26..=31 {
+        let started_at = jiff::civil::date(2026, 3, day)
+            .at(23, 30, 0, 0)
+            .in_tz("Europe/Berlin")
+            .unwrap()
+            .timestamp()
+            .as_millisecond();
+        last_end = started_at + 25 * MINUTE_MS;
+        records.push(Record::Active {
+            course_id: "c".into(),
+            lesson_id: "l".into(),
+            started_at,
+            ended_at: last_end,
+        });
+    }
+    store.record(&records).unwrap();
+    drop(store);
+    // The 31st at 23:58: 25 minutes today, and six evenings in a row, each on its own day.
+    let line = stdout(
+        status(&db)
+            .env("MORSEL_NOW_MS", (last_end + 3 * MINUTE_MS).to_string())
+            .env("TZ", "Europe/Berlin"),
+    );
+    assert_eq!(line, "morsel: 25 today/10 min · streak 6\n");
+}
+
+#[test]
 fn status_as_json_has_every_field_even_when_zero() {
     let dir = tempfile::tempdir().unwrap();
     let db = played(dir.path());

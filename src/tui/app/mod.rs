@@ -600,7 +600,7 @@ impl App {
     /// The dashboard over the screen on show, from the store and the packs of the played courses.
     fn open_dashboard(&mut self) {
         let now = self.ctx.clock.now_ms();
-        let offset = self.ctx.clock.utc_offset_min(now);
+        let zone = self.ctx.clock.zone();
         let result = self.ctx.store.active_spans(now).and_then(|spans| {
             let stats = crate::app::stats::gather(
                 &self.ctx.paths,
@@ -610,7 +610,7 @@ impl App {
                 now,
             )?;
             let mut dashboard =
-                Dashboard::new(&spans, &stats, now, offset, self.ctx.config.daily_minutes);
+                Dashboard::new(&spans, &stats, now, &zone, self.ctx.config.daily_minutes);
             dashboard.key_results = stats
                 .courses
                 .iter()

@@ -55,10 +55,10 @@ impl Dashboard {
         spans: &[ActiveSpan],
         stats: &Stats,
         now: i64,
-        utc_offset_min: i32,
+        zone: &crate::learn::clock::Zone,
         goal_minutes: u32,
     ) -> Self {
-        let minutes = active_ms_per_day(spans, now, utc_offset_min)
+        let minutes = active_ms_per_day(spans, now, zone)
             .into_iter()
             .map(|(day, ms)| (day, crate::learn::streak::whole_minutes(ms)))
             .collect();
@@ -77,7 +77,7 @@ impl Dashboard {
             .collect();
         Self {
             minutes,
-            today: local_day(now, utc_offset_min),
+            today: local_day(now, zone),
             goal_minutes,
             forecast: stats.review.forecast.iter().map(|&n| n as u64).collect(),
             lessons,

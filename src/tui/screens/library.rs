@@ -101,10 +101,9 @@ impl Library {
         courses.sort_by_key(|c| {
             std::cmp::Reverse(c.played.as_ref().map_or(i64::MIN, |p| p.last_played_at))
         });
-        let offset = ctx.clock.utc_offset_min(now);
         let today = ctx
             .store
-            .daily_status(now, offset, ctx.config.daily_minutes)
+            .daily_status(now, &ctx.clock.zone(), ctx.config.daily_minutes)
             .unwrap_or_default();
         let due = ctx
             .store
