@@ -1,3 +1,4 @@
+#![allow(clippy::too_many_lines)] // A test is one scenario read top to bottom; the 100-line limit is for the library.
 //! End-to-end tests of the `morsel` binary against fixture packs. One test binary, several modules.
 
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
