@@ -46,34 +46,46 @@ pub(crate) use crate::text::words::{minutes, plural};
 use crate::tui::context::Settings;
 use crate::tui::keymap::Keymap;
 
-/// Options that every command takes, before or after its name.
+/// Options that every command takes, before or after its name. Each falls back to an environment variable, read
+/// here rather than by clap: a value clap takes from the environment counts as given, and its usage lines would
+/// then show `--db <PATH>` as if the learner had typed it.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub(crate) struct Global {
-    /// The progress database [default: $XDG_DATA_HOME/morsel/progress.db]
-    #[arg(long, global = true, env = "MORSEL_DB", value_name = "PATH")]
-    pub(crate) db: Option<PathBuf>,
-    /// Where to look for courses, in order; `:`-separated in MORSEL_COURSES [default: ./courses, then
-    /// $XDG_DATA_HOME/morsel/courses]
-    #[arg(
-        long,
-        global = true,
-        env = "MORSEL_COURSES",
-        value_name = "DIR",
-        value_delimiter = ':'
-    )]
-    pub(crate) courses: Vec<PathBuf>,
-    /// The config file [default: $XDG_CONFIG_HOME/morsel/config.toml]
-    #[arg(long, global = true, env = "MORSEL_CONFIG", value_name = "PATH")]
-    pub(crate) config: Option<PathBuf>,
+pub struct Global {
+    /// The progress database [env: MORSEL_DB] [default: $XDG_DATA_HOME/morsel/progress.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Where to look for courses, in order; `:`-separated in MORSEL_COURSES [env: MORSEL_COURSES] [default:
+    /// ./courses, then $XDG_DATA_HOME/morsel/courses]
+    #[arg(long, global = true, value_name = "DIR", value_delimiter = ':')]
+    pub courses: Vec<PathBuf>,
+    /// The config file [env: MORSEL_CONFIG] [default: $XDG_CONFIG_HOME/morsel/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// A path from the environment variable `name`, unless it is unset or empty.
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 impl Global {
-    /// Where things are, from the flags, the environment and the XDG defaults.
-    pub(crate) fn paths(&self) -> anyhow::Result<Paths> {
+    /// Where things are: the flags, else the environment (`MORSEL_DB`, `MORSEL_CONFIG`, `MORSEL_COURSES`), else the
+    /// XDG defaults.
+    pub fn paths(&self) -> anyhow::Result<Paths> {
+        let courses = if self.courses.is_empty() {
+            std::env::var_os("MORSEL_COURSES")
+                .filter(|v| !v.is_empty())
+                .map(|v| std::env::split_paths(&v).collect())
+                .unwrap_or_default()
+        } else {
+            self.courses.clone()
+        };
         Ok(Paths::resolve(
-            self.db.clone(),
-            self.config.clone(),
-            self.courses.clone(),
+            self.db.clone().or_else(|| env_path("MORSEL_DB")),
+            self.config.clone().or_else(|| env_path("MORSEL_CONFIG")),
+            courses,
         )?)
     }
 
