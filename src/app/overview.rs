@@ -232,16 +232,40 @@ pub(crate) fn overview(
 }
 
 /// Every pack on the course path, in course-path order; a broken pack is listed with its first error.
+/// After them, the courses played from a folder off the course path whose folder still holds them: a course
+/// played with `morsel play FOLDER` stays in the library and in `list`.
 pub(crate) fn on_course_path(
     paths: &Paths,
     store: Option<&Store>,
     now: i64,
 ) -> Result<Vec<CourseOverview>, StoreError> {
-    paths
+    let mut courses: Vec<CourseOverview> = paths
         .packs()
         .iter()
         .map(|path| overview(&load_indexed(paths, path), path, store, now))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    for path in played_elsewhere(store, &courses)? {
+        courses.push(overview(&load_indexed(paths, &path), &path, store, now)?);
+    }
+    Ok(courses)
+}
+
+/// The folders of played courses that no course listed has the id of, where those folders still hold them.
+fn played_elsewhere(
+    store: Option<&Store>,
+    listed: &[CourseOverview],
+) -> Result<Vec<PathBuf>, StoreError> {
+    let Some(store) = store else {
+        return Ok(Vec::new());
+    };
+    Ok(store
+        .courses()?
+        .into_iter()
+        .filter(|row| !listed.iter().any(|c| c.id == row.id))
+        .map(|row| (PathBuf::from(&row.pack_path), row.id))
+        .filter(|(path, id)| pack::glance::course(path).is_some_and(|c| &c.id == id))
+        .map(|(path, _)| path)
+        .collect())
 }
 
 /// For each course, the index of an earlier course on the course path with the same id, if there is one: two

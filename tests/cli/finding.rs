@@ -92,3 +92,23 @@ fn a_usage_error_shows_only_what_was_typed_not_the_environment() {
     assert!(err.contains("cannot be used with"), "{err}");
     assert!(!err.contains("--db"), "MORSEL_DB was not typed: {err}");
 }
+
+#[test]
+fn a_course_played_from_a_folder_off_the_course_path_stays_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = fixture("valid/every-construct");
+    let (_, out, _) = run(dir.path(), &["list"], "");
+    assert!(
+        !out.contains("Every construct"),
+        "not played yet, not listed:\n{out}"
+    );
+    let (ok, _, err) = run(
+        dir.path(),
+        &["play", "--plain", pack.to_str().unwrap()],
+        "quit\n",
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(dir.path(), &["list"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("Every construct"), "{out}");
+}
