@@ -138,6 +138,32 @@ pub(crate) fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     render(&all, false)
 }
 
+/// The notice row of a screen that reads or answers: the screen's own notice first, else the time box's 80% note,
+/// else the cues (`cues`, then in a time box how much of it is used, as every screen says it, then "↓ more below"
+/// when there is more below).
+pub(crate) fn draw_notice(
+    frame: &mut Frame,
+    ctx: &Context,
+    (area, width): (Rect, u16),
+    own: Option<&str>,
+    mut cues: Vec<String>,
+    below: bool,
+) {
+    if let Some(timebox) = &ctx.timebox {
+        cues.push(timebox.cue());
+    }
+    if below {
+        cues.push("↓ more below".to_string());
+    }
+    let cue = cues.join("  ·  ");
+    let cue = (!cue.is_empty()).then_some(cue.as_str());
+    let box_note = ctx.box_note();
+    frame.render_widget(
+        Paragraph::new(notice_line(ctx, own.or(box_note.as_deref()).or(cue))),
+        column(area, width),
+    );
+}
+
 /// The notice row: a problem saving progress first, else the screen's own notice.
 pub(crate) fn notice_line(ctx: &Context, notice: Option<&str>) -> Line<'static> {
     match (&ctx.error, notice) {

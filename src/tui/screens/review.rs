@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::exercise::{self, AnswerInput};
-use super::{Next, column, dim, draw_body, footer, frame_rows, notice_line, verdict_scroll};
+use super::{Next, column, dim, draw_body, footer, frame_rows, verdict_scroll};
 use crate::learn::sitting::{Reviewing, comes_back};
 use crate::render;
 use crate::text::sanitize;
@@ -230,21 +230,8 @@ impl ReviewScreen {
         let body_col = column(body, width);
         let view = self.view(ctx, width);
         let below = draw_body(frame, body_col, view.lines, self.view_scroll, view.pinned);
-        // In a time box, how much of it is used, as the player says it.
-        let mut cues: Vec<String> = ctx.timebox.iter().map(|tb| tb.cue()).collect();
-        if below {
-            cues.push("↓ more below".to_string());
-        }
-        let cue = cues.join("  ·  ");
-        let cue = (!cue.is_empty()).then_some(cue.as_str());
-        let box_note = ctx.box_note();
-        frame.render_widget(
-            Paragraph::new(notice_line(
-                ctx,
-                self.ans.notice.as_deref().or(box_note.as_deref()).or(cue),
-            )),
-            column(notice, width),
-        );
+        let own = self.ans.notice.as_deref();
+        super::draw_notice(frame, ctx, (notice, width), own, Vec::new(), below);
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
     }
 

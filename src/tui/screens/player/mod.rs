@@ -19,7 +19,7 @@ use preview::Preview;
 use super::exercise::AnswerInput;
 use super::{
     Next, bold, column, dim, draw_body, exercise, footer, frame_rows, header_row, max_scroll,
-    notice_line, verdict_scroll,
+    verdict_scroll,
 };
 use crate::app::summary::{course_key_results, lesson_key_results};
 use crate::learn::outcomes::{self, Inputs, Snapshot};
@@ -499,22 +499,8 @@ impl Player {
                 time
             });
         }
-        if let Some(timebox) = &ctx.timebox {
-            cues.push(timebox.cue());
-        }
-        if below {
-            cues.push("↓ more below".to_string());
-        }
-        let cue = cues.join("  ·  ");
-        let cue = (!cue.is_empty()).then_some(cue.as_str());
-        let box_note = ctx.box_note();
-        frame.render_widget(
-            Paragraph::new(notice_line(
-                ctx,
-                self.ans.notice.as_deref().or(box_note.as_deref()).or(cue),
-            )),
-            column(notice, width),
-        );
+        let own = self.ans.notice.as_deref();
+        super::draw_notice(frame, ctx, (notice, width), own, cues, below);
         note::draw(self, ctx, frame, body_col, column(notice, width));
         frame.render_widget(Paragraph::new(footer(commands, width)), column(foot, width));
     }
