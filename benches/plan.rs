@@ -153,23 +153,58 @@ fn database(path: &std::path::Path, items: &[(DueItem, ItemState)]) -> Store {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut rng = fastrand::Rng::with_seed(9);
+    let bench = Bench::new();
+    bench_planner(&bench);
+    bench_ordering(&bench);
+    bench_from_database(&bench);
+}
 
-    let pack_dir = dir.path().join("pack");
-    synth::write_pack(
-        &pack_dir,
-        Shape {
-            lessons: 10_000,
-            ..Shape::default()
-        },
-    )
-    .unwrap();
-    let pack = morsel::pack::load(&pack_dir)
-        .into_pack()
-        .map_err(|r| r.diagnostics.len())
+/// What every measurement reads: the temporary folder, a 10,000-lesson pack resumed halfway, the due items, their
+/// queue and the missed questions.
+struct Bench {
+    dir: tempfile::TempDir,
+    pack: morsel::pack::Pack,
+    progress: Progress,
+    items: Vec<(DueItem, ItemState)>,
+    queue: Vec<DueItem>,
+    missed: Vec<DueItem>,
+}
+
+impl Bench {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = fastrand::Rng::with_seed(9);
+
+        let pack_dir = dir.path().join("pack");
+        synth::write_pack(
+            &pack_dir,
+            Shape {
+                lessons: 10_000,
+                ..Shape::default()
+            },
+        )
         .unwrap();
-    // Resumed halfway, with a few questions missed on the way.
+        let pack = morsel::pack::load(&pack_dir)
+            .into_pack()
+            .map_err(|r| r.diagnostics.len())
+            .unwrap();
+        let progress = resumed_halfway(&pack);
+        let items = due_items(&mut rng);
+        let queue = plan::by_retrievability(items.clone(), NOW);
+        let missed = plan::missed_questions(&pack, &progress);
+        Self {
+            dir,
+            pack,
+            progress,
+            items,
+            queue,
+            missed,
+        }
+    }
+}
+
+/// Resumed halfway, with a few questions missed on the way.
+fn resumed_halfway(pack: &morsel::pack::Pack) -> Progress {
     let mut progress = Progress {
         position: Some(SavedPosition {
             lesson: pack.lessons[5000].id.clone(),
@@ -193,20 +228,27 @@ fn main() {
             );
         }
     }
-    let items = due_items(&mut rng);
-    let queue = plan::by_retrievability(items.clone(), NOW);
-    let missed = plan::missed_questions(&pack, &progress);
-    let pace = Pace::DEFAULT;
+    progress
+}
 
-    // 1. The planner, given the queue.
+/// 1. The planner, given the queue; then new bites only; then finding the missed questions.
+fn bench_planner(bench: &Bench) {
+    let Bench {
+        pack,
+        progress,
+        queue,
+        missed,
+        ..
+    } = bench;
+    let pace = Pace::DEFAULT;
     for minutes in [10, 25, 120] {
         let mut planned = 0;
         let t = time(200, || {
             let p = plan::plan(
                 minutes,
-                &queue,
-                &missed,
-                plan::new_bites(&pack, &progress),
+                queue,
+                missed,
+                plan::new_bites(pack, progress),
                 &pace,
             );
             planned = p.items.len();
@@ -226,7 +268,7 @@ fn main() {
             25,
             &[],
             &[],
-            plan::new_bites(&pack, &progress),
+            plan::new_bites(pack, progress),
             &pace,
         ));
     });
@@ -236,18 +278,20 @@ fn main() {
         verdict(t, 10)
     );
     let missed_time = time(50, || {
-        std::hint::black_box(plan::missed_questions(&pack, &progress));
+        std::hint::black_box(plan::missed_questions(pack, progress));
     });
     println!(
         "missed questions of a 10,000-lesson pack: median {:.3} ms",
         ms(missed_time)
     );
+}
 
-    // 2. Ordering the due items.
+/// 2. Ordering the due items.
+fn bench_ordering(bench: &Bench) {
     let t = median(
         (0..20)
             .map(|_| {
-                let copy = items.clone();
+                let copy = bench.items.clone();
                 let start = Instant::now();
                 std::hint::black_box(plan::by_retrievability(copy, NOW));
                 start.elapsed()
@@ -258,50 +302,18 @@ fn main() {
         "order {DUE} due items by retrievability: median {:.3} ms",
         ms(t)
     );
+}
 
-    // 3. From the database, as `morsel plan` does once the packs are loaded.
-    let store = database(&dir.path().join("plan.db"), &items);
+/// 3. From the database, as `morsel plan` does once the packs are loaded.
+fn bench_from_database(bench: &Bench) {
+    let store = database(&bench.dir.path().join("plan.db"), &bench.items);
     let read = time(20, || {
         std::hint::black_box(store.due_with_state(NOW, None).unwrap());
     });
     let samples = time(20, || {
         std::hint::black_box(store.pace_samples(HISTORY_SAMPLES).unwrap());
     });
-    // As `morsel plan` reads the queue (`Store::due_for_box`): per kind only as many as the box can hold.
-    let plan_from_store = |minutes: u32| {
-        let history = store
-            .pace_samples(HISTORY_SAMPLES)
-            .unwrap()
-            .into_history(|_, _, _| Some(120));
-        let pace = Pace::from_history(&history);
-        let (queue, _) = store
-            .due_for_box(NOW, None, minutes * 60, &pace, Some)
-            .unwrap();
-        plan::plan(
-            minutes,
-            &queue,
-            &missed,
-            plan::new_bites(&pack, &progress),
-            &pace,
-        )
-    };
-    // The same plan as from the whole queue in memory.
-    let whole_queue = plan::by_retrievability(store.due_with_state(NOW, None).unwrap(), NOW);
-    let history = store
-        .pace_samples(HISTORY_SAMPLES)
-        .unwrap()
-        .into_history(|_, _, _| Some(120));
-    let pace = Pace::from_history(&history);
-    assert_eq!(
-        plan_from_store(25),
-        plan::plan(
-            25,
-            &whole_queue,
-            &missed,
-            plan::new_bites(&pack, &progress),
-            &pace
-        )
-    );
+    check_plan_from_store(bench, &store);
     let page = time(20, || {
         std::hint::black_box(
             store
@@ -310,7 +322,7 @@ fn main() {
         );
     });
     let whole = time(20, || {
-        std::hint::black_box(plan_from_store(25));
+        std::hint::black_box(plan_from_store(bench, &store, 25));
     });
     println!(
         "read all {DUE} due items from the database: median {:.3} ms; the 75 least retrievable questions \
@@ -324,5 +336,45 @@ fn main() {
          {:.3} ms  [target: < 10 ms] {}",
         ms(whole),
         verdict(whole, 10)
+    );
+}
+
+/// The pace from the store's samples, each bite taken as 120 seconds.
+fn pace_from_store(store: &Store) -> Pace {
+    let history = store
+        .pace_samples(HISTORY_SAMPLES)
+        .unwrap()
+        .into_history(|_, _, _| Some(120));
+    Pace::from_history(&history)
+}
+
+/// As `morsel plan` reads the queue (`Store::due_for_box`): per kind only as many as the box can hold.
+fn plan_from_store(bench: &Bench, store: &Store, minutes: u32) -> plan::Plan {
+    let pace = pace_from_store(store);
+    let (queue, _) = store
+        .due_for_box(NOW, None, minutes * 60, &pace, Some)
+        .unwrap();
+    plan::plan(
+        minutes,
+        &queue,
+        &bench.missed,
+        plan::new_bites(&bench.pack, &bench.progress),
+        &pace,
+    )
+}
+
+/// The same plan from the store as from the whole queue in memory.
+fn check_plan_from_store(bench: &Bench, store: &Store) {
+    let whole_queue = plan::by_retrievability(store.due_with_state(NOW, None).unwrap(), NOW);
+    let pace = pace_from_store(store);
+    assert_eq!(
+        plan_from_store(bench, store, 25),
+        plan::plan(
+            25,
+            &whole_queue,
+            &bench.missed,
+            plan::new_bites(&bench.pack, &bench.progress),
+            &pace
+        )
     );
 }

@@ -79,6 +79,36 @@ fn main() {
 
     // 1. One typical bite (prose, a code block, a list) rendered and drawn at 80×24.
     let small = app(&git, &courses, &dir.path().join("small.db"));
+    let frame_small = bench_small_frame(&small);
+    // The same frame with a 10,000-lesson pack: no cost may grow with the lessons.
+    let big_pack = bench_big_frame(dir.path(), frame_small);
+
+    // 2. Peak memory of the real binary playing the 10,000-lesson pack (plain mode, waiting at its prompt).
+    report_peak_rss(&big_pack, &dir.path().join("rss.db"));
+
+    // 3. Start to first frame, in-process: paths, store, pack, session, one draw.
+    bench_first_frame_in_process(dir.path(), &courses, &git);
+
+    // And as the real binary in a pseudo-terminal of 80×24 made by `script`: from process start until the first
+    // frame shows, as the minimum and the median of many runs (one run swings with the machine's load).
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!(
+            "process start to first frame in a pty: skipped (`script` is missing; it is in util-linux)"
+        );
+        return;
+    }
+    let cache = dir.path().join("cache");
+    bench_pty_bundled(dir.path(), &courses, &cache);
+    bench_pty_by_size(dir.path(), &cache);
+    bench_pty_code(dir.path(), &cache);
+}
+
+/// Rendering the first bite of git-in-bites and drawing its frame; returns the frame's median.
+fn bench_small_frame(small: &App) -> Duration {
     let morsel::tui::app::Screen::Player(player) = &small.screen else {
         panic!("git-in-bites opens in the player")
     };
@@ -94,7 +124,7 @@ fn main() {
             })
             .collect(),
     );
-    let frame_small = frame_time(&small);
+    let frame_small = frame_time(small);
     println!(
         "render one bite (git-in-bites 1#1) at width 76: median {:.3} ms",
         ms(bite)
@@ -108,9 +138,12 @@ fn main() {
             "OVER TARGET"
         }
     );
+    frame_small
+}
 
-    // The same frame with a 10,000-lesson pack: no cost may grow with the lessons.
-    let big_pack = dir.path().join("big/pack");
+/// Drawing the frame of a 10,000-lesson pack, against `frame_small`; returns the pack's folder.
+fn bench_big_frame(dir: &Path, frame_small: Duration) -> PathBuf {
+    let big_pack = dir.join("big/pack");
     synth::write_pack(
         &big_pack,
         Shape {
@@ -119,21 +152,18 @@ fn main() {
         },
     )
     .unwrap();
-    let big = app(
-        &big_pack,
-        &dir.path().join("big"),
-        &dir.path().join("big.db"),
-    );
+    let big = app(&big_pack, &dir.join("big"), &dir.join("big.db"));
     let frame_big = frame_time(&big);
     println!(
         "draw a full 80×24 frame, 10,000-lesson pack: median {:.3} ms ({:.2}× the 7-lesson pack)",
         ms(frame_big),
         frame_big.as_secs_f64() / frame_small.as_secs_f64()
     );
-    drop(big);
+    big_pack
+}
 
-    // 2. Peak memory of the real binary playing the 10,000-lesson pack (plain mode, waiting at its prompt).
-    if let Some(peak) = peak_rss_playing(&big_pack, &dir.path().join("rss.db")) {
+fn report_peak_rss(pack: &Path, db: &Path) {
+    if let Some(peak) = peak_rss_playing(pack, db) {
         println!(
             "peak RSS of `morsel play --plain` with the 10,000-lesson pack loaded: {:.1} MB  [target: < 60 MB] {}",
             peak as f64 / 1024.0,
@@ -144,13 +174,14 @@ fn main() {
             }
         );
     }
+}
 
-    // 3. Start to first frame, in-process: paths, store, pack, session, one draw.
+fn bench_first_frame_in_process(dir: &Path, courses: &Path, git: &Path) {
     let first_frame = median(
         (0..20)
             .map(|i| {
                 let start = Instant::now();
-                let app = app(&git, &courses, &dir.path().join(format!("start{i}.db")));
+                let app = app(git, courses, &dir.join(format!("start{i}.db")));
                 let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
                 terminal.draw(|f| draw(&app, f)).unwrap();
                 start.elapsed()
@@ -161,32 +192,24 @@ fn main() {
         "start to first frame in-process (fresh database each time): median {:.1} ms",
         ms(first_frame)
     );
+}
 
-    // And as the real binary in a pseudo-terminal of 80×24 made by `script`: from process start until the first
-    // frame shows, as the minimum and the median of many runs (one run swings with the machine's load).
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        println!(
-            "process start to first frame in a pty: skipped (`script` is missing; it is in util-linux)"
-        );
-        return;
-    }
-    let cache = dir.path().join("cache");
+/// The bundled course git-in-bites in a pty.
+fn bench_pty_bundled(dir: &Path, courses: &Path, cache: &Path) {
     let git_frames = pty_first_frames(
-        &courses,
+        courses,
         "git-in-bites",
-        &dir.path().join("pty.db"),
-        &cache,
+        &dir.join("pty.db"),
+        cache,
         "three areas",
     );
     report_frames("git-in-bites (89 bites)", &git_frames, Some(50.0));
+}
 
-    // The same shape of pack at 1 and at 10,000 lessons. The large one is opened once first, so that its lesson
-    // index exists (as it does from the second start on): the first frame then waits for one lesson, not 10,000.
-    let one = dir.path().join("one");
+/// The same shape of pack at 1 and at 10,000 lessons. The large one is opened once first, so that its lesson
+/// index exists (as it does from the second start on): the first frame then waits for one lesson, not 10,000.
+fn bench_pty_by_size(dir: &Path, cache: &Path) {
+    let one = dir.join("one");
     synth::write_pack(
         &one.join("pack"),
         Shape {
@@ -195,27 +218,21 @@ fn main() {
         },
     )
     .unwrap();
-    let one_frames = pty_first_frames(
-        &one,
-        "synthetic-1",
-        &dir.path().join("one.db"),
-        &cache,
-        "Lesson 1",
-    );
-    let big_db = dir.path().join("big-pty.db");
+    let one_frames = pty_first_frames(&one, "synthetic-1", &dir.join("one.db"), cache, "Lesson 1");
+    let big_db = dir.join("big-pty.db");
     let cold = pty_first_frames_n(
         1,
-        &dir.path().join("big"),
+        &dir.join("big"),
         "synthetic-10000",
         &big_db,
-        &cache,
+        cache,
         "Lesson 1",
     );
     let big_frames = pty_first_frames(
-        &dir.path().join("big"),
+        &dir.join("big"),
         "synthetic-10000",
         &big_db,
-        &cache,
+        cache,
         "Lesson 1",
     );
     report_frames("1-lesson pack", &one_frames, None);
@@ -233,14 +250,16 @@ fn main() {
             if ratio <= 2.0 { "ok" } else { "OVER TARGET" }
         );
     }
+}
 
-    // A first bite with code: the frame shows it plain at once, then in colour once the highlighter has loaded on
-    // its thread (syntect's colours are the only 24-bit ones morsel writes).
-    let code = dir.path().join("code");
+/// A first bite with code: the frame shows it plain at once, then in colour once the highlighter has loaded on
+/// its thread (syntect's colours are the only 24-bit ones morsel writes).
+fn bench_pty_code(dir: &Path, cache: &Path) {
+    let code = dir.join("code");
     write_code_pack(&code.join("pack"));
-    let db = dir.path().join("code.db");
-    let plain = pty_first_frames(&code, "code-first", &db, &cache, "Code first");
-    let coloured = pty_first_frames(&code, "code-first", &db, &cache, "\x1b[38;2;");
+    let db = dir.join("code.db");
+    let plain = pty_first_frames(&code, "code-first", &db, cache, "Code first");
+    let coloured = pty_first_frames(&code, "code-first", &db, cache, "\x1b[38;2;");
     report_frames("first bite with a code block, shown", &plain, None);
     report_frames("first bite with a code block, highlighted", &coloured, None);
 }

@@ -106,28 +106,58 @@ fn database(path: &std::path::Path, scheduled: &[Scheduled]) -> Store {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut rng = fastrand::Rng::with_seed(9);
-    let shape = Shape {
-        lessons: ITEMS / COURSES / 10,
-        questions_per_lesson: 10,
-        ..Shape::default()
-    };
-    let pack_dir = dir.path().join("pack");
-    synth::write_pack(&pack_dir, shape).unwrap();
-    let pack = morsel::pack::load(&pack_dir)
-        .into_pack()
-        .map_err(|r| r.diagnostics.len())
-        .unwrap();
-    let packs: HashMap<String, Pack> = (0..COURSES).map(|c| (course(c), pack.clone())).collect();
-    let scheduled = schedule(&pack, &mut rng);
-    assert_eq!(scheduled.len(), ITEMS);
-    let scheduler = Scheduler::default();
+    let bench = Bench::new();
+    let first = bench_next_due(&bench);
+    bench_queue(&bench, first);
+    bench_database(&bench);
+}
 
-    // 1. The next due item.
-    let first = sitting::most_urgent(&scheduled, &scheduler, NOW).unwrap();
+/// What every measurement reads: the temporary folder, the pack under each course id, and its schedule.
+struct Bench {
+    dir: tempfile::TempDir,
+    packs: HashMap<String, Pack>,
+    scheduled: Vec<Scheduled>,
+    scheduler: Scheduler,
+}
+
+impl Bench {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = fastrand::Rng::with_seed(9);
+        let shape = Shape {
+            lessons: ITEMS / COURSES / 10,
+            questions_per_lesson: 10,
+            ..Shape::default()
+        };
+        let pack_dir = dir.path().join("pack");
+        synth::write_pack(&pack_dir, shape).unwrap();
+        let pack = morsel::pack::load(&pack_dir)
+            .into_pack()
+            .map_err(|r| r.diagnostics.len())
+            .unwrap();
+        let packs: HashMap<String, Pack> =
+            (0..COURSES).map(|c| (course(c), pack.clone())).collect();
+        let scheduled = schedule(&pack, &mut rng);
+        assert_eq!(scheduled.len(), ITEMS);
+        Self {
+            dir,
+            packs,
+            scheduled,
+            scheduler: Scheduler::default(),
+        }
+    }
+}
+
+/// 1. The next due item, and how much of it is the forgetting curve; returns that item.
+fn bench_next_due(bench: &Bench) -> &Scheduled {
+    let Bench {
+        scheduled,
+        scheduler,
+        ..
+    } = bench;
+    let first = sitting::most_urgent(scheduled, scheduler, NOW).unwrap();
     let t = time(50, || {
-        std::hint::black_box(sitting::most_urgent(&scheduled, &scheduler, NOW));
+        std::hint::black_box(sitting::most_urgent(scheduled, scheduler, NOW));
     });
     // Nearly all of it: one call of the crate's forgetting curve (a powf) per item.
     let curve = time(50, || {
@@ -144,32 +174,25 @@ fn main() {
         ms(curve),
         verdict(t, 5)
     );
+    first
+}
 
-    // 2. The queue: 20 of them, and all of them.
-    let twenty = sitting::queue(scheduled.clone(), &packs, &scheduler, NOW, false, Some(20));
-    assert_eq!(twenty.len(), 20);
-    assert_eq!(
-        (twenty[0].course_id.as_str(), review_id(&twenty[0])),
-        (first.course_id.as_str(), first.item_id.as_str()),
-        "the queue starts with the most urgent item"
-    );
-    let whole = sitting::queue(scheduled.clone(), &packs, &scheduler, NOW, false, None);
-    assert_eq!(whole.len(), ITEMS);
-    assert_eq!(
-        whole[..20],
-        twenty[..],
-        "a limited queue is the whole queue's head"
-    );
-    drop(whole);
+/// 2. The queue: 20 of them, and all of them (checked to start with `first`, the most urgent item).
+fn bench_queue(bench: &Bench, first: &Scheduled) {
+    check_queue(bench, first);
+    let Bench {
+        packs,
+        scheduled,
+        scheduler,
+        ..
+    } = bench;
     let queue_time = |limit: Option<usize>, ahead: bool, runs: usize| {
         median(
             (0..runs)
                 .map(|_| {
                     let copy = scheduled.clone();
                     let start = Instant::now();
-                    std::hint::black_box(sitting::queue(
-                        copy, &packs, &scheduler, NOW, ahead, limit,
-                    ));
+                    std::hint::black_box(sitting::queue(copy, packs, scheduler, NOW, ahead, limit));
                     start.elapsed()
                 })
                 .collect(),
@@ -198,9 +221,41 @@ fn main() {
         ms(ahead),
         ms(all)
     );
+}
 
-    // 3. From a database file.
-    let store = database(&dir.path().join("review.db"), &scheduled);
+/// A queue of 20 starts with the most urgent item and is the whole queue's head.
+fn check_queue(bench: &Bench, first: &Scheduled) {
+    let Bench {
+        packs,
+        scheduled,
+        scheduler,
+        ..
+    } = bench;
+    let twenty = sitting::queue(scheduled.clone(), packs, scheduler, NOW, false, Some(20));
+    assert_eq!(twenty.len(), 20);
+    assert_eq!(
+        (twenty[0].course_id.as_str(), review_id(&twenty[0])),
+        (first.course_id.as_str(), first.item_id.as_str()),
+        "the queue starts with the most urgent item"
+    );
+    let whole = sitting::queue(scheduled.clone(), packs, scheduler, NOW, false, None);
+    assert_eq!(whole.len(), ITEMS);
+    assert_eq!(
+        whole[..20],
+        twenty[..],
+        "a limited queue is the whole queue's head"
+    );
+}
+
+/// 3. From a database file.
+fn bench_database(bench: &Bench) {
+    let Bench {
+        dir,
+        packs,
+        scheduled,
+        scheduler,
+    } = bench;
+    let store = database(&dir.path().join("review.db"), scheduled);
     assert_eq!(store.scheduled(None, Some(NOW)).unwrap().len(), ITEMS);
     let read = time(10, || {
         std::hint::black_box(store.scheduled(None, Some(NOW)).unwrap());
@@ -210,14 +265,7 @@ fn main() {
     });
     let sitting = time(10, || {
         let rows = store.scheduled(None, Some(NOW)).unwrap();
-        std::hint::black_box(sitting::queue(
-            rows,
-            &packs,
-            &scheduler,
-            NOW,
-            false,
-            Some(20),
-        ));
+        std::hint::black_box(sitting::queue(rows, packs, scheduler, NOW, false, Some(20)));
     });
     println!(
         "read {ITEMS} due rows from a database file (Store::scheduled): median {:.3} ms; one course's {}: median \
