@@ -22,7 +22,7 @@
 //!
 //! Pack text in the typed values (a title, a prompt's line) is Markdown as the pack has it: render it with
 //! `render::inline`, which also sanitises it. Every line from `lines()` and the `*_line` methods is plain text that
-//! has been through the renderer or `render::sanitize` already.
+//! has been through the renderer or `text::sanitize` already.
 
 use crate::learn::outcomes::Change;
 use crate::learn::progress::LessonStatus;

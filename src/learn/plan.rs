@@ -19,7 +19,7 @@
 //! question. Every estimate is whole seconds, rounded up, at least one.
 //!
 //! For the player (`play --minutes N`, `review --minutes N`, the library's `t`), with the pack loaded, the
-//! learner's `Progress` and the store (`commands::plan::gather` does the same for `morsel plan`):
+//! learner's `Progress` and the store (`app::plan::gather` does the same for `morsel plan`):
 //!
 //! ```text
 //! let history = store.pace_samples(HISTORY_SAMPLES)?       // bite times, card and answer durations

@@ -1,5 +1,5 @@
 //! What can go wrong with the progress database, in words a learner can act on. Each message names the file
-//! (through `render::sanitize`), says its cause once (no `#[source]` chain that `{:#}` would print a second time,
+//! (through `text::sanitize`), says its cause once (no `#[source]` chain that `{:#}` would print a second time,
 //! and never SQL text), and claims the file was left untouched only when it was.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! "I have N minutes" in the player: a planned session (`commands::plan::gather`: due reviews, then missed
+//! "I have N minutes" in the player: a planned session (`app::plan::plan`: due reviews, then missed
 //! questions, then the bites of the current course that fit), the active time it has used (pauses and idle gaps do
 //! not count), a notice at 80% of the box, and at the end what was done against what was planned.
 
