@@ -4,46 +4,75 @@
 /// One thing a learner did, or where they are. Times are UTC milliseconds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
+    /// The learner opened a course.
     CourseOpened {
+        /// Id of the course, from its course.toml.
         course_id: String,
+        /// The course's title, as shown in the library.
         title: String,
+        /// Where the pack was opened from.
         pack_path: String,
+        /// The pack's `version` from course.toml, if it sets one.
         version: Option<String>,
+        /// When it was opened.
         at: i64,
     },
     /// The learner is at this bite and scroll offset; the bite counts as seen.
     Position {
+        /// Id of the course.
         course_id: String,
+        /// Id of the lesson the bite is in.
         lesson_id: String,
+        /// The bite, 1-based within its lesson.
         bite: usize,
+        /// Lines scrolled down within the bite.
         scroll: u16,
+        /// When the learner got there.
         at: i64,
     },
     /// What the saved bite shows: one of its exercises (a question or card id), or its text (`None`), so that
     /// the learner comes back to it. A `Position` shows the bite's text.
     Showing {
+        /// Id of the course.
         course_id: String,
+        /// The question or card id shown, or `None` for the bite's text.
         exercise: Option<String>,
+        /// When it was shown.
         at: i64,
     },
+    /// An answer to a question, or a skip.
     Answer(AnswerRecord),
+    /// A card rated in a lesson.
     CardRated {
+        /// Id of the course.
         course_id: String,
+        /// Id of the lesson the card is in.
         lesson_id: String,
+        /// Id of the card.
         card_id: String,
+        /// How well the learner recalled it.
         rating: Rating,
+        /// When it was rated.
         at: i64,
+        /// Time from showing the card to rating it.
         duration_ms: i64,
     },
     /// Time on task, from `started_at` to `ended_at`; a later record with the same start extends it.
     Active {
+        /// Id of the course.
         course_id: String,
+        /// Id of the lesson being played.
         lesson_id: String,
+        /// When the stretch of activity began.
         started_at: i64,
+        /// When it last saw activity.
         ended_at: i64,
     },
+    /// The learner reached the end of the course.
     CourseFinished {
+        /// Id of the course.
         course_id: String,
+        /// When it was finished.
         at: i64,
     },
     /// A review of a card or a question: graded (the item's schedule moves to `state`) or practice (`state` is
@@ -89,18 +118,27 @@ pub struct FeedbackRecord {
 /// One review of an item, as the review log keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRecord {
+    /// Id of the course.
     pub course_id: String,
+    /// Id of the lesson the item is in.
     pub lesson_id: String,
+    /// Id of the card or question reviewed.
     pub item_id: String,
+    /// Card or question.
     pub kind: ItemKind,
+    /// How well the learner recalled it.
     pub rating: Rating,
     /// A question's answer as given (empty for a skip or a card).
     pub response: String,
+    /// Learn, scheduled, early or practice.
     pub review_kind: ReviewKind,
+    /// When the review was made.
     pub at: i64,
     /// The learner's offset from UTC at `at`, in minutes.
     pub utc_offset_min: i32,
+    /// Time from showing the item to the rating.
     pub duration_ms: i64,
+    /// Hash of the item's content when reviewed, to tell an edited item.
     pub content_hash: String,
     /// The optimizer's `review_state` before the review (`ItemState::optimizer_state`).
     pub state_before: u8,
@@ -114,32 +152,44 @@ use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 /// One answer attempt, or a skip.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnswerRecord {
+    /// Id of the course.
     pub course_id: String,
+    /// Id of the lesson the question is in.
     pub lesson_id: String,
+    /// Id of the question.
     pub question_id: String,
+    /// The question's kind, as written in the pack (`choice`, `truefalse`, `text`, `order`).
     pub kind: &'static str,
     /// The response as given, in the author's words (empty for a skip).
     pub response: String,
+    /// Whether the answer was right.
     pub correct: bool,
+    /// Whether the learner skipped the question.
     pub skipped: bool,
     /// 1 for the first pass, +1 for each retry of missed questions.
     pub round: u32,
     /// 1-based attempt within the round.
     pub attempt: u32,
+    /// Whether the learner asked for the hint first.
     pub hint_used: bool,
+    /// When the question was shown.
     pub shown_at: i64,
+    /// When it was answered or skipped.
     pub answered_at: i64,
 }
 
 /// Keeps records durably. `record` returns only once all of `records` are kept, together or not at all.
 pub trait Journal {
+    /// Why keeping records failed.
     type Error;
+    /// Keeps all of `records`, or none of them.
     fn record(&mut self, records: &[Record]) -> Result<(), Self::Error>;
 }
 
 /// A journal in memory, for tests and dry runs.
 #[derive(Debug, Default)]
 pub struct MemoryJournal {
+    /// Every record kept, in order.
     pub records: Vec<Record>,
 }
 
@@ -152,6 +202,7 @@ impl Journal for MemoryJournal {
 }
 
 impl MemoryJournal {
+    /// The answer records kept, in order.
     pub fn answers(&self) -> impl Iterator<Item = &AnswerRecord> {
         self.records.iter().filter_map(|r| match r {
             Record::Answer(a) => Some(a),

@@ -10,11 +10,14 @@ use super::source::{Position, SourceFile};
 /// How bad a problem is: an error stops the pack from being played; a warning does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Worth fixing; the pack still plays.
     Warning,
+    /// The pack cannot be played until it is fixed.
     Error,
 }
 
 impl Severity {
+    /// The word for it in a message: `warning` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -25,7 +28,7 @@ impl Severity {
 
 /// What is wrong. Each message says what was expected; the position says where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Problem {
+pub(crate) enum Problem {
     #[error("`{0}` is not a directory holding a pack")]
     NotADirectory(String),
     #[error("no course.toml: a pack is a directory holding course.toml and its lessons")]
@@ -255,6 +258,7 @@ pub enum Problem {
 pub struct Site {
     /// Path relative to the pack's root.
     pub file: PathBuf,
+    /// Line and column in the file, 1-based.
     pub position: Position,
     /// The source line and the part of it to point at; `None` for a problem with a file as a whole.
     pub(crate) excerpt: Option<Excerpt>,
@@ -317,7 +321,9 @@ impl std::fmt::Display for Site {
 /// One problem at one place in one file of a pack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Whether it is an error or a warning.
     pub severity: Severity,
+    /// Where it was found.
     pub site: Site,
     pub(crate) problem: Problem,
 }
@@ -343,6 +349,7 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// What is wrong, in words, without where.
     pub fn message(&self) -> String {
         self.problem.to_string()
     }

@@ -20,7 +20,9 @@ pub struct LoadReport {
     pub root: PathBuf,
     /// `None` when `course.toml` is missing or unusable.
     pub course: Option<Course>,
+    /// The lessons that could be read, in playing order.
     pub lessons: Vec<Lesson>,
+    /// Every problem found, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
     /// Where `course.toml` gives the course id, for a problem with the id as a whole (two packs with one id).
     pub(crate) course_id_site: Option<Site>,
@@ -29,10 +31,12 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
+    /// Whether any problem is an error, so the pack cannot be played.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The problems that are errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }

@@ -20,7 +20,8 @@ pub mod synth;
 
 use std::path::PathBuf;
 
-pub use diagnostic::{Diagnostic, Problem, Severity, Site};
+pub(crate) use diagnostic::Problem;
+pub use diagnostic::{Diagnostic, Severity, Site};
 pub use fields::closest as closest_key;
 pub use links::{is_local, markdown_options, percent_decoded};
 pub use load::{LoadReport, load, load_outline};
@@ -55,7 +56,9 @@ pub(crate) const MAX_LESSON_MINUTES: f64 = 15.0;
 pub struct Pack {
     /// The pack's directory, as given.
     pub root: PathBuf,
+    /// What `course.toml` says about the course.
     pub course: Course,
+    /// The lessons, in playing order.
     pub lessons: Vec<Lesson>,
 }
 
@@ -63,17 +66,21 @@ pub struct Pack {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Course {
     pub(crate) format: i64,
+    /// The course's id: progress is kept under it.
     pub id: String,
+    /// The course's title.
     pub title: String,
     pub(crate) version: Option<String>,
     pub(crate) summary: Option<String>,
     /// Where the course lives on the web (`homepage`), and the base of its xAPI activity ids (`iri_base`, else the
     /// homepage, else `urn:morsel:ID`).
     pub(crate) homepage: Option<String>,
+    /// Base of the course's xAPI activity ids, if `course.toml` sets `iri_base`.
     pub iri_base: Option<String>,
     pub(crate) authors: Vec<String>,
     pub(crate) language: String,
     pub(crate) tags: Vec<String>,
+    /// The share of a lesson's questions to get right to master it, above 0 and at most 1.
     pub pass_mark: f64,
     /// What the course means to lead to (`[[objectives]]`), in the order written.
     pub objectives: Vec<Objective>,
@@ -97,6 +104,7 @@ pub struct KeyResult {
     /// The id of its objective.
     pub(crate) objective: String,
     pub(crate) text: String,
+    /// What it measures.
     pub measure: Measure,
     /// A share from 0 to 1, or minutes for [`Measure::PracticeMinutes`].
     pub(crate) target: f64,
@@ -130,6 +138,7 @@ impl Measure {
         "reviews_on_time",
     ];
 
+    /// The name as `course.toml` writes it.
     pub fn name(self) -> &'static str {
         match self {
             Measure::Mastery => "mastery",
@@ -159,22 +168,28 @@ impl Measure {
     }
 }
 
+/// One lesson file of a pack: its bites in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lesson {
+    /// The lesson's id, unique in the pack: from the front matter, else the file stem.
     pub id: String,
+    /// The lesson's title.
     pub title: String,
     /// Path relative to the pack's root.
     pub(crate) file: PathBuf,
     /// Estimated minutes: given in the front matter, or computed from reading time and questions.
     pub minutes: f64,
+    /// The bites, in order.
     pub bites: Vec<Bite>,
 }
 
 impl Lesson {
+    /// The lesson's questions, bite by bite.
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.bites.iter().flat_map(Bite::questions)
     }
 
+    /// The lesson's cards, bite by bite.
     pub fn cards(&self) -> impl Iterator<Item = &Card> {
         self.bites.iter().flat_map(Bite::cards)
     }
@@ -189,12 +204,14 @@ pub struct Bite {
     pub markdown: String,
     /// The line in the lesson file where the bite starts.
     pub(crate) line: usize,
+    /// Words in the bite, for its reading time.
     pub words: usize,
     /// Questions and cards in the order they stand in the bite.
     pub exercises: Vec<Exercise>,
 }
 
 impl Bite {
+    /// The bite's questions, in order.
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.exercises.iter().filter_map(|e| match e {
             Exercise::Question(q) => Some(q),
@@ -202,6 +219,7 @@ impl Bite {
         })
     }
 
+    /// The bite's cards, in order.
     pub fn cards(&self) -> impl Iterator<Item = &Card> {
         self.exercises.iter().filter_map(|e| match e {
             Exercise::Card(c) => Some(c),
@@ -210,45 +228,63 @@ impl Bite {
     }
 }
 
+/// A question or a card in a bite.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Exercise {
+    /// A question, graded on its answer (a `quiz` block).
     Question(Question),
+    /// A card, rated by the learner on recall (a `card` block).
     Card(Card),
 }
 
+/// A question from a `quiz` block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     /// Stable id, unique in the pack: given by the author, or derived from the lesson id and the prompt.
     pub id: String,
+    /// The question as asked, in Markdown.
     pub prompt: String,
+    /// What kind of answer it takes, and the right one.
     pub kind: QuestionKind,
+    /// Why the answer is right, shown after answering.
     pub explain: Option<String>,
+    /// A hint the learner can ask for before answering.
     pub hint: Option<String>,
     /// The line of the block's opening fence in the lesson file.
     pub(crate) line: usize,
 }
 
+/// How a question is answered, with its right answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuestionKind {
     /// Pick one, or, when more than one choice is correct, pick all that apply.
     Choice {
+        /// The choices, in the order written.
         choices: Vec<Choice>,
+        /// Whether the choices are shown in a random order.
         shuffle: bool,
     },
+    /// True or false.
     TrueFalse {
+        /// The right answer.
         answer: bool,
     },
+    /// A typed answer.
     Text {
+        /// The accepted answers.
         answers: Vec<String>,
+        /// Whether an answer must match the case of an accepted one.
         case_sensitive: bool,
     },
     /// Items in their right order; shown shuffled.
     Order {
+        /// The items, in their right order.
         items: Vec<String>,
     },
 }
 
 impl QuestionKind {
+    /// The kind as a pack writes it: `choice`, `truefalse`, `text` or `order`.
     pub fn name(&self) -> &'static str {
         match self {
             QuestionKind::Choice { .. } => "choice",
@@ -259,17 +295,25 @@ impl QuestionKind {
     }
 }
 
+/// One choice of a choice question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
+    /// The choice as shown, in Markdown.
     pub text: String,
+    /// Whether picking it is right.
     pub correct: bool,
+    /// Feedback on this choice, shown after answering.
     pub feedback: Option<String>,
 }
 
+/// A flashcard from a `card` block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
+    /// Stable id, unique in the pack, like a question's.
     pub id: String,
+    /// The front: the prompt to recall from.
     pub front: String,
+    /// The back: what to recall.
     pub back: String,
     pub(crate) line: usize,
 }

@@ -11,7 +11,7 @@ use crate::learn::journal::Rating;
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub(crate) enum Command {
     /// An action of the keymap (next, back, scroll, pause, help, quit, hint, skip, retry, filter).
     Action(Action),
     /// A character typed into a field (an answer or the library's filter).

@@ -346,7 +346,7 @@ impl App {
     }
 
     /// Applies a command, if the screen offers it now; anything else changes nothing.
-    pub fn update(&mut self, command: Command) -> Effect {
+    pub(crate) fn update(&mut self, command: Command) -> Effect {
         if command == Command::Action(Action::Quit) {
             return self.quit();
         }
