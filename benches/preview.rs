@@ -58,8 +58,11 @@ fn main() {
         (80, 24),
     );
     let (tx, rx) = mpsc::channel();
-    morsel::app::watch::PackWatcher::new(&root)
-        .spawn(Duration::from_millis(50), move || tx.send(()).is_ok());
+    let _how = morsel::app::watch::spawn(
+        std::slice::from_ref(&root),
+        Duration::from_millis(50),
+        move || tx.send(()).is_ok(),
+    );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut times = Vec::new();
     for n in 1..=20 {

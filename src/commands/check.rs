@@ -9,6 +9,7 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use super::plural;
+use crate::app::watch::Watching;
 use crate::pack::{self, Diagnostic, LoadReport, Problem, Severity};
 use crate::text::sanitize;
 use std::process::ExitCode;
@@ -283,35 +284,23 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     )
 }
 
-/// Runs `check_once` after every save under any of `paths`, until interrupted.
+/// Runs `check_once` after every save under any of `paths`, until interrupted. Waiting costs nothing: the thread
+/// sleeps until the watch reports a save.
 fn watch(
     paths: &[PathBuf],
     out: &mut dyn Write,
     check_once: impl Fn(&mut dyn Write) -> anyhow::Result<bool>,
 ) -> anyhow::Result<()> {
-    let mut watchers: Vec<_> = paths
-        .iter()
-        .map(|p| crate::app::watch::PackWatcher::new(p))
-        .collect();
-    // Every watcher is asked each time (no short cut), so that each keeps its folder's latest state.
-    let mut saved = || {
-        watchers
-            .iter_mut()
-            .map(|w| w.changed())
-            .filter(|c| *c)
-            .count()
-            > 0
-    };
-    loop {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        if saved() {
-            // An editor's save may be several writes: wait until the folder is quiet.
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            while saved() {
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            writeln!(out, "\n── saved; checking again ──")?;
-            let _ = check_once(out)?;
-        }
+    let (saved, saves) = std::sync::mpsc::channel();
+    let quiet = std::time::Duration::from_millis(100);
+    if let Watching::Polling(why) =
+        crate::app::watch::spawn(paths, quiet, move || saved.send(()).is_ok())
+    {
+        eprintln!("morsel: {why}");
     }
+    for () in saves {
+        writeln!(out, "\n── saved; checking again ──")?;
+        let _ = check_once(out)?;
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::import::toml_string;
 use crate::pack::is_valid_id;
 use std::process::ExitCode;
 
@@ -136,22 +137,6 @@ pub(crate) fn write(
         title,
         files: files.iter().map(|(name, _)| *name).collect(),
     })
-}
-
-/// A TOML basic string: quotes, backslashes and control characters escaped.
-fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 const LESSON_1: &str = r#"+++

@@ -400,23 +400,13 @@ fn quiz_toml(quiz: &Quiz) -> String {
     out
 }
 
-/// A TOML basic string on one line: quotes, backslashes and control characters escaped.
+/// A TOML basic string on one line, written by `toml_writer` (the `toml` crate's own writer): one line, so that no
+/// line of it can be read as the end of a front matter or a block.
 pub(crate) fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    use toml_writer::ToTomlValue as _;
+    toml_writer::TomlStringBuilder::new(text)
+        .as_basic()
+        .to_toml_value()
 }
 
 #[cfg(test)]
@@ -454,6 +444,26 @@ mod tests {
         let text = block(&card);
         assert!(text.starts_with("````card\n"), "{text}");
         assert!(text.ends_with("\n````\n"), "{text}");
+    }
+
+    #[test]
+    fn titles_of_any_text_come_back_from_the_written_pack_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let hostile = "Say \"hi\" \\ 'o' '''\"\"\"\n+++\n```\ttab\r\u{1b}\u{7f} Été 日本 🦀";
+        let lesson = Lesson {
+            id: "a".to_string(),
+            title: format!("Lesson: {hostile}"),
+            bites: vec![Bite {
+                markdown: "Text.".to_string(),
+                items: Vec::new(),
+            }],
+        };
+        write_pack(dir.path(), "c", &format!("Course: {hostile}"), &[lesson]).unwrap();
+        let report = crate::pack::load(dir.path());
+        let course = report.course.as_ref().unwrap();
+        assert_eq!(course.title, format!("Course: {hostile}"));
+        assert_eq!(report.lessons.len(), 1, "{:?}", report.diagnostics);
+        assert_eq!(report.lessons[0].title, format!("Lesson: {hostile}"));
     }
 
     #[test]

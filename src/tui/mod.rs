@@ -39,9 +39,14 @@ pub(crate) fn run(start: Start, settings: Settings, store: Store) -> anyhow::Res
     });
     if let Start::Preview { path, .. } = &start {
         let saved = tx.clone();
-        crate::app::watch::PackWatcher::new(path).spawn(Duration::from_millis(50), move || {
+        let quiet = Duration::from_millis(50);
+        let how = crate::app::watch::spawn(std::slice::from_ref(path), quiet, move || {
             saved.send(Event::PackChanged).is_ok()
         });
+        // Said before the screen is taken, so that it stays in view behind it and after.
+        if let crate::app::watch::Watching::Polling(why) = how {
+            eprintln!("morsel: {why}");
+        }
     }
     spawn_ticks(tx.clone());
     spawn_signals(tx.clone())?;
