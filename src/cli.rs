@@ -16,6 +16,7 @@ use crate::commands::{
     version,
     about = "A terminal micro-course player: learn in small bites, offline."
 )]
+/// The command line: the global flags and the subcommand (none opens the player).
 pub struct Cli {
     #[command(flatten)]
     pub(crate) global: Global,

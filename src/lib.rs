@@ -5,6 +5,8 @@
 //! learning domain), `store` (SQLite), `import` and `export` (other formats), `app` (opening courses for every front
 //! end), the front ends `tui` and `plain`, `commands` (one module per subcommand) and `cli` (dispatch).
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod cli;
 pub mod commands;

@@ -23,6 +23,7 @@ pub(crate) enum ThemeName {
     HighContrast,
 }
 
+/// The settings read from the config file; a missing key takes its default.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {

@@ -22,6 +22,7 @@ pub struct Paths {
     pub(crate) courses: Vec<PathBuf>,
 }
 
+/// No home directory to put the default locations under.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot find your home directory to place morsel's files; set --db and --courses, or HOME")]
 pub struct NoHome;

@@ -58,6 +58,7 @@ pub struct PackWatcher {
 }
 
 impl PackWatcher {
+    /// Watches the pack folder `root`.
     pub fn new(root: &Path) -> Self {
         Self::of(&[root.to_path_buf()])
     }

@@ -22,9 +22,13 @@ const MIN_BESIDE: usize = 12;
 /// The indent of text put below its label.
 const BELOW: &str = "  ";
 
+/// How the lessons are printed.
 pub struct Options {
+    /// The widest a line may be, in columns.
     pub width: u16,
+    /// Show each question's answer (`--answers`).
     pub answers: bool,
+    /// Style the text with ANSI escapes.
     pub ansi: bool,
 }
 
@@ -126,6 +130,7 @@ fn marked(mut lines: Vec<Line<'static>>, mark: &str) -> Vec<Line<'static>> {
     lines
 }
 
+/// Prints `lessons` of `pack` to `out` as plain (or ANSI-styled) text.
 pub fn write(
     pack: &Pack,
     lessons: &[&Lesson],

@@ -10,6 +10,7 @@ use jiff::tz::{Offset, TimeZone};
 
 /// Milliseconds since the Unix epoch, UTC; and the learner's time zone, for their local day.
 pub trait Clock {
+    /// The time now, in milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
 
     /// The learner's time zone (UTC unless the clock knows better).
@@ -187,10 +188,12 @@ impl Clock for SystemClock {
 pub struct ManualClock(Rc<Cell<i64>>);
 
 impl ManualClock {
+    /// A clock stopped at `ms`.
     pub fn at(ms: i64) -> Self {
         Self(Rc::new(Cell::new(ms)))
     }
 
+    /// Moves the clock on by `secs` seconds.
     pub fn advance_secs(&self, secs: i64) {
         self.0.set(self.0.get() + secs * 1000);
     }

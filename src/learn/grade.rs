@@ -62,6 +62,7 @@ pub(crate) struct Feedback {
 /// The result of an answer, a skip or a card's rating, with everything a screen needs to say why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
+    /// The answer was right.
     pub correct: bool,
     pub(crate) skipped: bool,
     /// The learner's answer; `None` for a skip and for a card.
@@ -194,7 +195,9 @@ fn number_of(shown: &[usize], index: usize) -> usize {
 pub enum Response {
     /// The picked choices.
     Choices(Vec<usize>),
+    /// True or false.
     Bool(bool),
+    /// The typed answer.
     Text(String),
     /// The items, in the order the learner put them.
     Order(Vec<usize>),
@@ -266,14 +269,19 @@ pub(crate) use crate::text::same_text;
 /// Why typed input could not be read as an answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
+    /// A choice number past the last choice (the number of choices).
     #[error("type the number of a choice, from 1 to {0}")]
     ChoiceOutOfRange(usize),
+    /// More than one choice for a single-answer question.
     #[error("pick one choice: this question has a single right answer")]
     OneChoiceOnly,
+    /// Neither t nor f.
     #[error("type t for true or f for false")]
     NotTrueFalse,
+    /// Not each item's number once (an example of a right order).
     #[error("type each item's number once, in order, e.g. {0}")]
     BadOrder(String),
+    /// Nothing typed.
     #[error("type an answer first")]
     Empty,
 }

@@ -237,9 +237,13 @@ fn whole_seconds(seconds: f64) -> u32 {
 /// A card or question to review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueItem {
+    /// The course's id.
     pub course: String,
+    /// The item's id.
     pub item: String,
+    /// A card or a question.
     pub kind: ItemKind,
+    /// The id of the lesson it comes from.
     pub lesson: String,
 }
 
@@ -288,6 +292,7 @@ pub struct Planned {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub(crate) minutes: u32,
+    /// The steps, in the order they are played.
     pub items: Vec<Planned>,
     pub(crate) estimate_seconds: u32,
 }

@@ -13,9 +13,13 @@ use crate::pack::{Exercise, Lesson};
 /// question or card id; `None` for the bite's text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedPosition {
+    /// The lesson's id.
     pub lesson: String,
+    /// The bite's number in the lesson.
     pub bite: usize,
+    /// How far the bite's text is scrolled, in lines.
     pub scroll: u16,
+    /// The exercise that was showing, if one was.
     pub exercise: Option<String>,
 }
 
@@ -23,6 +27,7 @@ pub struct SavedPosition {
 /// whether the learner knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuestionProgress {
+    /// The latest round: 1 for the first pass, +1 for each retry.
     pub round: u32,
     /// The first attempt of the latest round was right (a skip is not).
     pub first_try_right: bool,
@@ -38,6 +43,7 @@ pub struct QuestionProgress {
 /// Everything saved about one course.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
+    /// Where the learner was last.
     pub position: Option<SavedPosition>,
     /// `(lesson id, bite number)` of every bite reached.
     pub bites_seen: HashSet<(String, usize)>,
@@ -187,6 +193,7 @@ impl Progress {
         }
     }
 
+    /// How far `lesson` is done, with `pass_mark` the share of questions to get right.
     pub fn lesson_status(&self, lesson: &Lesson, pass_mark: f64) -> LessonStatus {
         let numbers: Vec<usize> = lesson.bites.iter().map(|b| b.number).collect();
         let exercises = lesson.bites.iter().flat_map(|b| &b.exercises);

@@ -15,9 +15,13 @@ use crate::pack::{Exercise, QuestionKind};
 /// How well a card's back was remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rating {
+    /// Forgotten.
     Again,
+    /// Remembered, with effort.
     Hard,
+    /// Remembered.
     Good,
+    /// Remembered at once.
     Easy,
 }
 
@@ -65,7 +69,9 @@ pub(crate) const DEFAULT_RETENTION: f32 = 0.9;
 /// What an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemKind {
+    /// A flashcard.
     Card,
+    /// A question.
     Question,
 }
 
@@ -133,9 +139,13 @@ impl ReviewKind {
 /// Where an item stands in the schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ItemState {
+    /// Days until the chance of recall falls to 90% (FSRS stability).
     pub stability: f32,
+    /// How hard the item is, from 1 to 10 (FSRS difficulty).
     pub difficulty: f32,
+    /// When the next review is due, in milliseconds since the Unix epoch.
     pub due_at: i64,
+    /// When it was last reviewed, in milliseconds since the Unix epoch.
     pub last_review_at: i64,
     /// Graded reviews so far.
     pub reps: u32,

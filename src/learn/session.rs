@@ -32,12 +32,16 @@ pub struct OpenOptions {
     pub bite: Option<usize>,
 }
 
+/// Why a course cannot be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError<E> {
+    /// No lesson has this id.
     #[error("this course has no lesson `{0}`")]
     NoSuchLesson(String),
+    /// The course has no lessons.
     #[error("this course has no lessons")]
     Empty,
+    /// The journal could not be read.
     #[error(transparent)]
     Journal(E),
 }
@@ -67,7 +71,9 @@ pub enum Back {
     /// From an exercise or a summary back to the bite's text (for a bite with no text, from a summary to its
     /// exercise still waiting).
     ToText,
+    /// Back to the previous bite.
     PreviousBite,
+    /// Back to the last bite of the previous lesson.
     PreviousLesson,
     /// Already at the first bite of the course: nothing moved.
     AtStart,
@@ -76,9 +82,13 @@ pub enum Back {
 /// What is on screen, as far as the domain cares.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stage {
+    /// Reading the bite's text.
     Reading,
+    /// Doing an exercise.
     Exercise(ExerciseState),
+    /// The lesson's summary.
     Summary(LessonStatus),
+    /// Past the last lesson: the course's summary.
     CourseDone,
 }
 
@@ -94,6 +104,7 @@ pub struct ExerciseState {
     pub(crate) hint_used: bool,
     pub(crate) attempt: u32,
     pub(crate) round: u32,
+    /// How the last answer was graded, once there is one.
     pub verdict: Option<Verdict>,
     /// For a card: the back is showing.
     pub(crate) revealed: bool,
@@ -137,6 +148,7 @@ struct At {
     timer: Timer,
 }
 
+/// A course being played: where the learner is, what they did, and the clock.
 pub struct Session {
     pack: Pack,
     progress: Progress,
@@ -270,6 +282,7 @@ impl Session {
         &self.scheduler
     }
 
+    /// The course being played.
     pub fn pack(&self) -> &Pack {
         &self.pack
     }
@@ -278,10 +291,12 @@ impl Session {
         &self.progress
     }
 
+    /// The lesson on screen.
     pub fn lesson(&self) -> &Lesson {
         &self.pack.lessons[self.at.lesson]
     }
 
+    /// The index of the lesson on screen in the pack.
     pub fn lesson_index(&self) -> usize {
         self.at.lesson
     }
@@ -299,6 +314,7 @@ impl Session {
         self.at.scroll
     }
 
+    /// What is on screen in the bite.
     pub fn stage(&self) -> &Stage {
         &self.at.stage
     }
@@ -315,6 +331,7 @@ impl Session {
         }
     }
 
+    /// The learner is retrying the questions they missed.
     pub fn in_retry(&self) -> bool {
         self.at.retry.is_some()
     }

@@ -19,12 +19,14 @@ use crate::pack::{Bite, Exercise, Lesson, Pack, QuestionKind};
 /// One item to review, with what is needed to show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewItem {
+    /// The id of the item's course.
     pub course_id: String,
     pub(crate) course_title: String,
     pub(crate) lesson_id: String,
     pub(crate) lesson_title: String,
     /// The bite the item comes from, to show on request.
     pub(crate) bite_markdown: String,
+    /// The card or question.
     pub exercise: Exercise,
     pub(crate) state: ItemState,
 }
@@ -32,9 +34,13 @@ pub struct ReviewItem {
 /// An item of the schedule as the store keeps it, before it is matched with its pack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scheduled {
+    /// The course's id.
     pub course_id: String,
+    /// The item's id.
     pub item_id: String,
+    /// A card or a question.
     pub kind: ItemKind,
+    /// Where it stands in the schedule.
     pub state: ItemState,
 }
 
@@ -166,6 +172,7 @@ pub(crate) struct Tally {
     pub(crate) remembered: usize,
 }
 
+/// A review sitting: the due items in turn, each graded and rescheduled.
 pub struct Reviewing {
     items: Vec<ReviewItem>,
     at: usize,
@@ -189,6 +196,7 @@ impl std::fmt::Debug for Reviewing {
 }
 
 impl Reviewing {
+    /// A sitting over `items`, rescheduled by `scheduler` at `clock`'s time.
     pub fn new(items: Vec<ReviewItem>, scheduler: Scheduler, clock: Rc<dyn Clock>) -> Self {
         let now = clock.now_ms();
         let mut reviewing = Self {

@@ -7,10 +7,13 @@ use std::path::Path;
 /// The shape of a synthetic pack.
 #[derive(Debug, Clone, Copy)]
 pub struct Shape {
+    /// Lessons in the pack.
     pub lessons: usize,
+    /// Bites per lesson.
     pub bites_per_lesson: usize,
     /// Questions per lesson, placed in the last bites.
     pub questions_per_lesson: usize,
+    /// Words of text per lesson, about.
     pub words_per_lesson: usize,
 }
 

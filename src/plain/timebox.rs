@@ -22,6 +22,7 @@ use crate::text::sanitize;
 
 /// What the box is asked for.
 pub struct BoxStart {
+    /// The length of the box, in minutes.
     pub minutes: u32,
     /// The course whose bites it reads (else the one played last).
     pub course: Option<PathBuf>,
@@ -31,8 +32,11 @@ pub struct BoxStart {
 
 /// Where the box finds courses, its settings, and its clock.
 pub struct Env<'a> {
+    /// Where the database, config and courses are.
     pub paths: &'a Paths,
+    /// The settings from the config file.
     pub config: &'a Config,
+    /// The clock the box runs on.
     pub clock: Rc<dyn Clock>,
 }
 

@@ -47,6 +47,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// How long to wait for another morsel that holds the write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The SQLite database of progress, reviews and journal, and the claim on the course being played.
 pub struct Store {
     conn: Connection,
     path: PathBuf,

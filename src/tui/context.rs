@@ -18,7 +18,9 @@ use crate::store::{Store, StoreError};
 /// Everything the loop feeds the app.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A key pressed.
     Key(KeyEvent),
+    /// The terminal's new size, in columns and rows.
     Resize(u16, u16),
     /// Once a second: the idle pause.
     Tick,
@@ -38,23 +40,31 @@ pub enum Event {
 pub enum Effect {
     /// Nothing on screen changed.
     Unchanged,
+    /// Draw the screen again.
     Redraw,
+    /// Leave the app.
     Quit,
 }
 
 /// What the app is set up with, from the command line and the config file.
 pub struct Settings {
+    /// The settings from the config file.
     pub config: Config,
+    /// Which key does what.
     pub keymap: Keymap,
+    /// The colours and styles of the theme.
     pub styles: Styles,
+    /// Where the database, config and courses are.
     pub paths: Paths,
 }
 
 /// What every screen works with.
 pub struct Context {
     pub(crate) keymap: Keymap,
+    /// The colours and styles of the theme.
     pub styles: Styles,
     pub(crate) config: Config,
+    /// Where the database, config and courses are.
     pub paths: Paths,
     pub(crate) store: Store,
     pub(crate) clock: Rc<dyn Clock>,

@@ -104,39 +104,63 @@ impl Action {
 
 type Key = (KeyCode, KeyModifiers);
 
+/// Which key does what: the keys of each action, default or from `[keys]`.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     keys: HashMap<Key, Action>,
     names: BTreeMap<Action, Vec<String>>,
 }
 
+/// A `[keys]` table that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
+    /// No action has this name.
     #[error("[keys]: unknown action `{name}`{}", suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     UnknownAction {
+        /// The name given.
         name: String,
+        /// The nearest action name, if one is close.
         suggestion: Option<&'static str>,
     },
     #[error(
         "[keys] {action}: `{key}` is not a key name (try \"x\", \"Enter\", \"Ctrl-c\", \"PageDown\")"
     )]
-    BadKey { action: String, key: String },
+    /// A key name that names no key.
+    BadKey {
+        /// The action.
+        action: String,
+        /// The key name given.
+        key: String,
+    },
     #[error(
         "[keys] {action}: `{key}` is kept for answers (digits, t, Esc, Tab, Backspace) and cannot be bound"
     )]
-    Reserved { action: &'static str, key: String },
+    /// A key kept for answers.
+    Reserved {
+        /// The action.
+        action: &'static str,
+        /// The key given.
+        key: String,
+    },
     #[error(
         "[keys] {action}: an action needs a key; give at least one (by default {}), or leave `{action}` out to keep its default",
         defaults.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
     )]
+    /// An action left with no key.
     NoKey {
+        /// The action.
         action: &'static str,
+        /// Its default keys.
         defaults: &'static [&'static str],
     },
+    /// A key bound to two actions.
     #[error("[keys]: `{key}` is bound to both {first} and {second}")]
     Clash {
+        /// The key.
         key: String,
+        /// The first action.
         first: &'static str,
+        /// The second action.
         second: &'static str,
     },
 }

@@ -33,43 +33,59 @@ use crate::store::Store;
 /// How the player was started.
 #[derive(Debug)]
 pub enum Start {
+    /// The library of courses.
     Library,
     /// A pack directory or a course id on the course path.
     Course {
+        /// The pack folder or course id.
         target: String,
+        /// How to open it.
         options: OpenOptions,
     },
     /// The pack in this folder.
     Pack {
+        /// The pack's folder.
         path: PathBuf,
+        /// How to open it.
         options: OpenOptions,
     },
     /// A pack the command line has loaded already (and checked the lesson asked for).
     Loaded {
+        /// The loaded pack.
         report: Box<LoadReport>,
+        /// How to open it.
         options: OpenOptions,
     },
     /// A review sitting the command line has built.
     Review(Box<Reviewing>),
     /// Preview of the pack at `path`: nothing saved, reloaded on every save.
     Preview {
+        /// The pack's folder.
         path: PathBuf,
+        /// How to open it.
         options: OpenOptions,
     },
     /// A time box of `minutes`: reviews, then the bites of `course` (the one played last when `None`) that fit;
     /// reviews only with `reviews_only`.
     TimeBox {
+        /// The length of the box.
         minutes: u32,
+        /// The course to go on to after the reviews.
         course: Option<PathBuf>,
+        /// Reviews only.
         reviews_only: bool,
     },
 }
 
+/// What is on screen.
 pub enum Screen {
+    /// The list of courses.
     Library(Library),
+    /// A course being played.
     Player(Box<Player>),
     /// A pack that does not load: its problems, and the way back.
     Broken(Broken),
+    /// A review sitting.
     Review(Box<ReviewScreen>),
     /// The end of a time box.
     TimeboxDone(Box<TimeboxDone>),
@@ -79,8 +95,11 @@ pub enum Screen {
     TakeOver(Box<TakeOver>),
 }
 
+/// The app: the screen on show and what every screen works with.
 pub struct App {
+    /// The screen on show.
     pub screen: Screen,
+    /// What every screen works with.
     pub ctx: Context,
     /// The help overlay is open, scrolled this far.
     pub(crate) help: Option<u16>,
@@ -186,6 +205,7 @@ impl App {
         app
     }
 
+    /// Applies `event` and says what the loop must do next.
     pub fn handle(&mut self, event: Event) -> Effect {
         match event {
             Event::Resize(w, h) => {
@@ -421,6 +441,7 @@ impl App {
         self.ctx.saved(result);
     }
 
+    /// Closes the course and shows the library.
     pub fn show_library(&mut self) {
         self.close_session();
         self.screen = Screen::Library(Library::load(&self.ctx));
