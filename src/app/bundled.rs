@@ -211,8 +211,10 @@ impl Marker {
         format!(
             "# Installed by morsel from its bundled courses. While the files here are as installed, a newer morsel\n\
              # replaces them with its own version; once you edit any of them, morsel never touches this folder again.\n\
-             id = {:?}\nmorsel = {:?}\nhash = {:?}\n",
-            self.id, self.morsel, self.hash
+             id = {}\nmorsel = {}\nhash = {}\n",
+            toml_string(&self.id),
+            toml_string(&self.morsel),
+            toml_string(&self.hash)
         )
     }
 
@@ -231,6 +233,14 @@ impl Marker {
 pub(crate) fn installed_id(pack: &Path) -> Option<String> {
     let text = std::fs::read_to_string(pack.join(MARKER)).ok()?;
     Marker::parse(&text).map(|m| m.id)
+}
+
+/// `text` as a TOML basic string, quoted and escaped by the toml crate's own writer.
+fn toml_string(text: &str) -> String {
+    use toml_writer::ToTomlValue as _;
+    toml_writer::TomlStringBuilder::new(text)
+        .as_basic()
+        .to_toml_value()
 }
 
 /// The `id` in a `course.toml`'s text, read without the pack loader (the course path's listing must stay cheap).

@@ -133,3 +133,17 @@ fn versions_compare_by_number() {
     assert!(!newer("0.1.0", "0.1.0"));
     assert!(!newer("0.1.0", "1.0.0"));
 }
+
+#[test]
+fn the_marker_is_toml_that_reads_back_what_was_written() {
+    // Rust's `{:?}` writes a combining accent as `\u{301}` and a NUL as `\0`, neither of which TOML reads.
+    let marker = Marker {
+        id: "cafe\u{301} \"quoted\" \\ back".to_string(),
+        morsel: "0.1.0\u{0}".to_string(),
+        hash: "tab\there".to_string(),
+    };
+    let read = Marker::parse(&marker.to_text()).expect("the marker parses as TOML");
+    assert_eq!(read.id, marker.id);
+    assert_eq!(read.morsel, marker.morsel);
+    assert_eq!(read.hash, marker.hash);
+}
