@@ -189,20 +189,16 @@ pub(crate) fn plan(
     minutes: u32,
     reviews_only: bool,
     now: i64,
-) -> anyhow::Result<Planned> {
+) -> Result<Planned, PlanError> {
     let current = course.and_then(|path| crate::pack::load(path).into_pack().ok());
-    let report = gather(paths, Some(store), current, minutes, now)
-        .map_err(|e| anyhow::anyhow!("the session could not be planned: {e:#}"))?;
+    let report = gather(paths, Some(store), current, minutes, now).map_err(PlanError::Gather)?;
     let mut plan = report.plan;
     if reviews_only {
         plan.items.retain(|p| !matches!(p.step, Step::Bite(_)));
         plan.estimate_seconds = plan.items.iter().map(|p| p.estimate_seconds).sum();
     }
     if plan.items.is_empty() {
-        anyhow::bail!(
-            "nothing to do fits in {}",
-            crate::text::words::plural(minutes as usize, "minute")
-        );
+        return Err(PlanError::NothingFits { minutes });
     }
     let timebox = Timebox::new(plan, now);
     let course = report
@@ -215,6 +211,16 @@ pub(crate) fn plan(
         })
         .filter(|_| timebox.last_bite.is_some());
     Ok(Planned { timebox, course })
+}
+
+/// Why no time box could be planned.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PlanError {
+    /// Nothing due and nothing new fits in the box: not a failure, a thing to say.
+    #[error("nothing to do fits in {}", crate::text::words::plural(*minutes as usize, "minute"))]
+    NothingFits { minutes: u32 },
+    #[error("the session could not be planned: {0:#}")]
+    Gather(anyhow::Error),
 }
 
 /// The box's reviews as a review queue, in the plan's order (due reviews first, then missed questions).

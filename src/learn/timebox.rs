@@ -7,7 +7,7 @@ use crate::learn::plan::{Plan, Step};
 use crate::learn::session::Session;
 use crate::learn::sitting::comes_back;
 use crate::pack::Pack;
-use crate::text::words::duration;
+use crate::text::words::{duration, plural};
 
 /// A time-boxed session under way.
 #[derive(Debug, Clone)]
@@ -159,11 +159,7 @@ impl Timebox {
 
     /// The heading of the box's end: `10 minutes: done`.
     pub(crate) fn done_heading(&self) -> String {
-        format!(
-            "{} minute{}: done",
-            self.plan.minutes,
-            if self.plan.minutes == 1 { "" } else { "s" }
-        )
+        format!("{}: done", plural(self.plan.minutes as usize, "minute"))
     }
 
     /// The box's end in words: time used against the box and the plan, and what was done.
@@ -176,11 +172,9 @@ impl Timebox {
                 duration(self.plan.estimate_seconds)
             ),
             format!(
-                "Done: {} review{}, {} bite{} read.",
-                self.reviewed,
-                if self.reviewed == 1 { "" } else { "s" },
-                self.bites_read,
-                if self.bites_read == 1 { "" } else { "s" }
+                "Done: {}, {} read.",
+                plural(self.reviewed, "review"),
+                plural(self.bites_read, "bite")
             ),
         ]
     }

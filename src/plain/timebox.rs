@@ -11,7 +11,7 @@ use super::review::{self, Ended};
 use super::takeover::{self, Claimed, Watched};
 use crate::app::config::Config;
 use crate::app::paths::Paths;
-use crate::app::plan::{plan, planned_reviews};
+use crate::app::plan::{PlanError, plan, planned_reviews};
 use crate::learn::clock::Clock;
 use crate::learn::session::{OpenOptions, Session, Stage};
 use crate::learn::sitting::Reviewing;
@@ -57,15 +57,12 @@ pub fn run(
     let course = start.course.as_deref();
     let planned = match plan(paths, store, course, start.minutes, start.reviews_only, now) {
         Ok(planned) => planned,
-        Err(e) if e.to_string().starts_with("nothing to do") => {
-            writeln!(
-                out,
-                "Nothing to do fits in {}.",
-                crate::text::words::plural(start.minutes as usize, "minute")
-            )?;
+        Err(PlanError::NothingFits { minutes }) => {
+            let minutes = crate::text::words::plural(minutes as usize, "minute");
+            writeln!(out, "Nothing to do fits in {minutes}.")?;
             return Ok(());
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let mut timebox = planned.timebox;
     writeln!(out, "{}", intro(&timebox))?;
@@ -99,7 +96,7 @@ pub fn run(
 /// The plan in one line: `Time box: 10 min. Planned: 2 reviews, 3 bites, about 7 min.`
 fn intro(timebox: &Timebox) -> String {
     let (reviews, missed, bites) = timebox.plan.counts();
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    use crate::text::words::plural;
     let mut parts = Vec::new();
     if reviews > 0 {
         parts.push(plural(reviews, "review"));

@@ -57,6 +57,26 @@ pub fn morsel() -> assert_cmd::Command {
     cmd
 }
 
+/// `morsel ARGS` at a fixed time (`MORSEL_NOW_MS`, UTC), with its own database in `dir`, no config and no course
+/// path from the environment, reading `stdin`: whether it succeeded, its stdout and its stderr.
+pub fn at(dir: &std::path::Path, now: i64, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let output = morsel()
+        .env("MORSEL_DB", dir.join("progress.db"))
+        .env("MORSEL_CONFIG", dir.join("none.toml"))
+        .env("MORSEL_NOW_MS", now.to_string())
+        .env("MORSEL_UTC_OFFSET", "0")
+        .env_remove("MORSEL_COURSES")
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 pub fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

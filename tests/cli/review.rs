@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::morsel;
+use crate::at;
 
 const T0: i64 = 1_795_000_000_000;
 const DAY: i64 = 86_400_000;
@@ -27,25 +27,6 @@ fn pack(dir: &Path) -> PathBuf {
     )
     .unwrap();
     root
-}
-
-/// morsel at a fixed time, with its own database and no config.
-fn at(dir: &Path, now: i64, args: &[&str], stdin: &str) -> (bool, String, String) {
-    let output = morsel()
-        .env("MORSEL_DB", dir.join("progress.db"))
-        .env("MORSEL_CONFIG", dir.join("none.toml"))
-        .env("MORSEL_NOW_MS", now.to_string())
-        .env("MORSEL_UTC_OFFSET", "0")
-        .env_remove("MORSEL_COURSES")
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 fn due_dates(dir: &Path) -> Vec<(String, i64)> {

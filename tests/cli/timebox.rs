@@ -187,7 +187,6 @@ mod plain {
     //! The time box in `--plain`: the same plan, notices and summary as plain lines.
 
     use std::io::{BufRead, Read};
-    use std::path::Path;
     use std::rc::Rc;
 
     use morsel::app::config::Config;
@@ -196,28 +195,10 @@ mod plain {
     use morsel::plain::timebox::{BoxStart, Env, run};
     use morsel::store::Store;
 
-    use crate::{fixture, morsel};
+    use crate::{at, fixture};
 
     const T0: i64 = 1_795_000_000_000;
     const DAY: i64 = 86_400_000;
-
-    fn at(dir: &Path, now: i64, args: &[&str], stdin: &str) -> (bool, String, String) {
-        let output = morsel()
-            .env("MORSEL_DB", dir.join("progress.db"))
-            .env("MORSEL_CONFIG", dir.join("none.toml"))
-            .env("MORSEL_NOW_MS", now.to_string())
-            .env("MORSEL_UTC_OFFSET", "0")
-            .env_remove("MORSEL_COURSES")
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap();
-        (
-            output.status.success(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    }
 
     #[test]
     fn play_plain_minutes_reads_the_bites_that_fit_and_ends_with_the_box_summary() {
