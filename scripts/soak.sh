@@ -32,8 +32,10 @@ trap 'rm -rf "$scratch"' EXIT
 # The output of each failing run, and the lines sent to it, are kept here.
 keep="${CARGO_TARGET_DIR:-target}/soak-failures/$seed"
 rm -rf "$keep"
-python3 - "$bin" "$runs" "$seed" "$scratch" "$PWD/courses" "$keep" <<'PY'
-import json, os, random, re, select, shutil, signal, subprocess, sys, time
+PYTHONPATH="$PWD/scripts/lib" python3 - "$bin" "$runs" "$seed" "$scratch" "$PWD/courses" "$keep" <<'PY'
+import json, os, random, re, shutil, subprocess, sys, time
+
+from plain_driver import PLACE, VERDICTS, Run, choose as choose_with, output_lines, places, recorded_verdicts
 
 binary, runs, seed, scratch, courses, keep = (sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4],
                                               sys.argv[5], sys.argv[6])
@@ -73,109 +75,6 @@ else:
             return [[str(v) for v in row] for row in conn.execute(sql).fetchall()]
     how = "python3 sqlite3 module"
 
-PLACE = re.compile(r"^.*, lesson (\d+) of \d+: .*\. Bite (\d+) of \d+\.$")
-VERDICTS = {"Right.": ("1", "0"), "Not quite.": ("0", "0"), "Skipped.": ("0", "1")}
-QUESTION = ("Type the number of your choice.", "Type the numbers of your choices", "Type true or false.",
-            "Type your answer.", "Put these in order")
-WORDS = ["main", "git add", "HEAD", "yes", "commit", "*", "\\d+", "no idea", "rebase", "a.*b"]
-
-class Run:
-    """One morsel process, fed a line at a time after each prompt."""
-
-    def __init__(self, course):
-        self.proc = subprocess.Popen([binary, "play", course, "--plain"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        self.out = b""
-
-    def read_until_prompt(self, timeout=20.0):
-        """Output up to the next prompt; None when the process ended first."""
-        fd = self.proc.stdout.fileno()
-        start = len(self.out)
-        deadline = time.time() + timeout
-        while True:
-            text = self.out[start:]
-            if text.endswith(b"\n> ") or text == b"> " or (text.endswith(b"> ") and b"\n" not in text):
-                return text.decode("utf-8", "replace")
-            left = deadline - time.time()
-            if left <= 0:
-                raise RuntimeError("no prompt within %.0f s" % timeout)
-            ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    return None
-                self.out += chunk
-
-    def send(self, line):
-        sent.append(line)
-        self.proc.stdin.write(line.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        self.out += self.proc.stdout.read()
-        return self.proc.stderr.read().decode("utf-8", "replace")
-
-def output_lines(text):
-    """Lines of output, without the prompts ("> ") that start them."""
-    return [re.sub(r"^(> )+", "", l) for l in text.splitlines()]
-
-def choose(response, state):
-    """The next line to type, from what the last response showed."""
-    lines = output_lines(response)
-    if any(l.startswith(("Right.", "Not quite.", "Skipped.", "Card:", "(next: ")) or PLACE.match(l) for l in lines):
-        state["question"] = None
-    if any(l.startswith(QUESTION) for l in lines):
-        state["question"] = lines
-    r = rng.random()
-    if state["question"]:
-        lines = state["question"]
-        numbered = [l for l in lines if re.match(r"^\d+\. ", l)]
-        if r < 0.08:
-            return ":skip"
-        if r < 0.12:
-            return rng.choice([":hint", ":back", ":pause", ":help"])
-        if any(l.startswith("Type true or false.") for l in lines):
-            return rng.choice(["true", "false"])
-        if any(l.startswith("Type your answer.") for l in lines):
-            return rng.choice(WORDS)
-        n = max(1, len(numbered))
-        if any(l.startswith("Put these in order") for l in lines):
-            order = list(range(1, n + 1))
-            rng.shuffle(order)
-            return " ".join(map(str, order))
-        if any(l.startswith("Type the numbers of your choices") for l in lines):
-            return " ".join(map(str, sorted(rng.sample(range(1, n + 1), rng.randint(1, n)))))
-        return str(rng.randint(1, n))
-    if any(l.startswith("How well did you remember?") for l in lines):
-        return rng.choice(["1", "2", "3", "4", "good", "again"])
-    if any(l.startswith("Type quit to leave.") for l in lines):
-        return rng.choice(["quit", "back", "next"])
-    if any(l.startswith("Type retry") for l in lines) and r < 0.3:
-        return "retry"
-    if r < 0.06:
-        return "back"
-    if r < 0.08:
-        return rng.choice(["help", "pause", "hint", "bogus"])
-    return "next"
-
-def places(text):
-    return [(int(m.group(1)), int(m.group(2))) for m in map(PLACE.match, output_lines(text)) if m]
-
-def recorded_verdicts(text):
-    """The verdicts the output gave as answers were recorded; not those shown again after a pause."""
-    verdicts, again = [], False
-    for raw in text.splitlines():
-        if raw.startswith("> "):
-            again = False
-        line = re.sub(r"^(> )+", "", raw)
-        if line == "Resumed.":
-            again = True
-        elif line in VERDICTS and not again:
-            verdicts.append(VERDICTS[line])
-    return verdicts
-
 def last_place(text):
     """The last place the output showed as a move's destination. During a retry of missed questions the place
     shown again after a pause is the retried question's bite; the saved position stays at the lesson's end."""
@@ -211,13 +110,12 @@ def fail(number, what):
     print("soak: FAIL run %d: %s" % (number, what), file=sys.stderr)
     os.makedirs(keep, exist_ok=True)
     with open(os.path.join(keep, "run-%d.txt" % number), "wb") as f:
-        f.write(b"%s\n\n" % what.encode() + b"".join(b"< %s\n" % l.encode() for l in sent) + b"\n" + run.out)
+        f.write(b"%s\n\n" % what.encode() + b"".join(b"< %s\n" % l.encode() for l in run.sent) + b"\n" + run.out)
 
 for n in range(1, runs + 1):
     course = rng.choice(course_ids)
     before = max_answer_id() if os.path.exists(db) else 0
-    run = Run(course)
-    sent = []
+    run = Run([binary, "play", course, "--plain"], env)
     state = {"question": None}
     in_flight = True  # opening the course is a move too
     exchanges = rng.randint(0, 60)
@@ -233,7 +131,7 @@ for n in range(1, runs + 1):
             in_flight = False
             first = (places(response) or [None])[0]
             for _ in range(exchanges):
-                line = choose(response, state)
+                line = choose_with(rng, response, state)
                 run.send(line)
                 response = run.read_until_prompt()
                 if response is None:
@@ -242,7 +140,7 @@ for n in range(1, runs + 1):
             if not ended:
                 # Kill while waiting for input, or while the next line is being handled.
                 if rng.random() < 0.7:
-                    run.send(choose(response, state))
+                    run.send(choose_with(rng, response, state))
                     in_flight = True
                     time.sleep(rng.choice([0, rng.uniform(0, 0.004), rng.uniform(0, 0.03)]))
     if ended:
