@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod import_mdbook;
 mod install;
+mod killed;
 mod large;
 mod library;
 mod lints;
