@@ -1,9 +1,10 @@
 //! Two terminals on one course: the heartbeat row. A player claims the course it opens (`claims`: pid, host, a
 //! random token, when it started and its last beat), beats every few seconds and releases it when it closes. A
-//! claim whose beat is older than `STALE_AFTER_MS`, or whose process is gone from this host, is stale and taken
-//! silently; a live one is the learner's to take over or leave. Once another player has taken the course over,
-//! every write of this one is refused (`Store::record` checks the token in the write's own transaction), so the
-//! newer position is never overwritten. The domain knows nothing of this: only the store and the apps do.
+//! claim whose beat is older than `STALE_AFTER_MS`, or whose process is gone from this host (or is a zombie), is
+//! stale and taken silently; a live one is the learner's to take over or leave. Once another player has taken the
+//! course over, every write of this one is refused (`Store::record` checks the token in the write's own
+//! transaction), so the newer position is never overwritten. The domain knows nothing of this: only the store and
+//! the apps do.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -316,13 +317,24 @@ fn is_live(holder: &Holder, now: i64) -> bool {
     true
 }
 
-/// Whether a process runs on this host. Where that cannot be told, it is taken to run (the beat decides).
+/// Whether a process runs on this host. A zombie (state `Z`: killed, and not yet reaped by its parent) or a dead
+/// one (`X`) does not: a player killed with `kill -9` holds nothing from the moment it dies. Where that cannot be
+/// told, it is taken to run (the beat decides).
 fn process_exists(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
+    if !cfg!(target_os = "linux") {
+        return true;
     }
+    let dir = std::path::Path::new("/proc").join(pid.to_string());
+    match std::fs::read_to_string(dir.join("stat")) {
+        Ok(stat) => !matches!(stat_state(&stat), Some('Z' | 'X')),
+        Err(_) => dir.exists(),
+    }
+}
+
+/// The state letter of a `/proc/PID/stat` line: the first field after the command name, which is in parentheses
+/// and may itself hold spaces and parentheses (`1234 (a) b) Z 1 …`), so it is found after the last `)`.
+fn stat_state(stat: &str) -> Option<char> {
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
 /// This computer's name, to tell a claim from this host (whose process can be looked up) from another's: the

@@ -101,6 +101,37 @@ pub enum StoreError {
         sanitize(by)
     )]
     TakenOver { course: String, by: String },
+    /// The database path, or a folder above it, is a symbolic link that leads nowhere (to a drive not mounted yet,
+    /// say): refused before anything is made, and the link is kept.
+    #[error(
+        "{}: {} points at {}, {why}; nothing was created or removed",
+        shown(path),
+        link_named(path, link),
+        shown(target)
+    )]
+    DanglingLink {
+        path: PathBuf,
+        /// The link: the path itself, or one of its folders.
+        link: PathBuf,
+        /// Where the link (or the last of a chain of links) points.
+        target: PathBuf,
+        /// "which does not exist; …", or why it cannot be reached.
+        why: String,
+    },
+    /// The database path, or a `-wal`, `-shm` or `-journal` beside it, is not a regular file (a folder, a FIFO, a
+    /// device, a socket): refused before it is opened, which for a FIFO would wait forever.
+    #[error(
+        "{}: {} {kind}, not a regular file; --db names the database file (or where to make one). Nothing was opened",
+        shown(path),
+        what_named(path, what)
+    )]
+    NotAFile {
+        path: PathBuf,
+        /// The path, or the file beside it that is not a regular file.
+        what: PathBuf,
+        /// "a folder", "a named pipe (FIFO)", "a device", "a socket".
+        kind: &'static str,
+    },
     #[error("{}: {detail}{state}", shown(path))]
     Sqlite {
         path: PathBuf,
@@ -111,6 +142,24 @@ pub enum StoreError {
 
 fn shown(path: &Path) -> String {
     sanitize(&path.display().to_string()).into_owned()
+}
+
+/// "the link", or "its folder X, a link,".
+fn link_named(path: &Path, link: &Path) -> String {
+    if link == path {
+        "the link".to_string()
+    } else {
+        format!("its folder {}, a link,", shown(link))
+    }
+}
+
+/// "it is", or "X beside it is".
+fn what_named(path: &Path, what: &Path) -> String {
+    if what == path {
+        "it is".to_string()
+    } else {
+        format!("{} beside it is", shown(what))
+    }
 }
 
 /// `the file is read-only`, or the file beside it or the folder that is.

@@ -1,7 +1,8 @@
 //! The SQLite store: one file per learner holding progress, every answer, card ratings and time on task. Each
 //! `record` call is one short transaction, committed (and synced) before it returns. The schema comes from ordered
 //! migrations embedded in the binary, tracked with `PRAGMA user_version`; `open` checks a file before writing to it
-//! (and opens read-only for the commands that only read), `error` says what went wrong.
+//! (and opens read-only for the commands that only read), `place` refuses a path that is not a regular file or a
+//! link to one, `error` says what went wrong.
 
 pub(crate) mod claim;
 mod error;
@@ -9,6 +10,7 @@ mod notes;
 mod open;
 mod outcomes;
 mod params;
+mod place;
 mod plan;
 mod review;
 mod stats;

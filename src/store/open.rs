@@ -2,7 +2,8 @@
 //! whole, so that nothing half-made (an empty file, a `-wal` or `-shm`) is ever seen under the real name or left
 //! behind, and many morsels starting at once never see each other's schema half-written. An existing one is checked
 //! (`PRAGMA quick_check`) before anything is written to it, then its version is read and its migrations applied in
-//! one `BEGIN IMMEDIATE` transaction. Read-only commands open it read-only and create no file beside it.
+//! one `BEGIN IMMEDIATE` transaction. Read-only commands open it read-only and create no file beside it. Before any
+//! of that, `place` looks at the path: a link to nothing, a folder or a FIFO is refused, and nothing made or removed.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use super::error::{FileState, StoreError, classify, read_only};
+use super::place::{self, Place, SIDECARS, sibling};
 use super::{BUSY_TIMEOUT, MIGRATIONS, SCHEMA_VERSION, Store};
 
 /// Applied to every connection before it reads or writes; tests use it to make the disk look full.
@@ -19,15 +21,6 @@ pub(super) type Tune<'a> = &'a dyn Fn(&Connection) -> rusqlite::Result<()>;
 fn no_tuning(_: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
-
-/// `path` with `suffix` appended to its file name: `progress.db-wal`.
-pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-const SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
 
 /// Size and modification time: if both are as before, the file was not written.
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -43,19 +36,14 @@ impl Store {
     }
 
     pub(super) fn open_with(path: &Path, tune: Tune) -> Result<Self, StoreError> {
-        if path.is_dir() {
-            return Err(StoreError::Sqlite {
-                path: path.to_path_buf(),
-                detail: "it is a folder; --db names the database file".to_string(),
-                state: FileState::InUse,
-            });
-        }
+        // Refused before anything is made: a link to nothing, a folder, a FIFO (which would wait forever).
+        let place = place::look(path)?;
         let made = make_parent(path)?;
-        let mut result = Ok(true);
-        if !path.exists() {
-            result = create(path, tune);
-        }
-        let result = result.and_then(|linked| open_checked(path, !linked, tune));
+        let (result, real) = match place {
+            Place::Absent => (create(path, tune), path.to_path_buf()),
+            Place::File { real } => (Ok(true), real),
+        };
+        let result = result.and_then(|linked| open_checked(path, &real, !linked, tune));
         if result.is_err() {
             // Folders made for a database that could not be made go again (only while empty).
             for dir in made.iter().rev() {
@@ -90,19 +78,13 @@ impl Store {
     /// Opens the database read-only if the file exists; `None` if it does not, or holds no morsel data yet, so
     /// that `stats` and `list` create, change and leave behind nothing, and work in a folder they cannot write.
     pub(crate) fn open_read_only(path: &Path) -> Result<Option<Self>, StoreError> {
-        if !path.exists() {
-            return Ok(None);
-        }
-        if path.is_dir() {
-            return Err(StoreError::Sqlite {
-                path: path.to_path_buf(),
-                detail: "it is a folder; --db names the database file".to_string(),
-                state: FileState::InUse,
-            });
-        }
+        let real = match place::look(path)? {
+            Place::Absent => return Ok(None),
+            Place::File { real } => real,
+        };
         let error = |e: rusqlite::Error| classify(path, FileState::Untouched, &e);
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = if SIDECARS.iter().any(|s| sibling(path, s).exists()) {
+        let conn = if SIDECARS.iter().any(|s| sibling(&real, s).exists()) {
             // A morsel is running, or stopped without closing: SQLite reads through the files already there.
             Connection::open_with_flags(path, flags).map_err(error)?
         } else {
@@ -193,9 +175,11 @@ fn build(path: &Path, tune: Tune) -> rusqlite::Result<()> {
 
 /// Opens an existing database read-write: reads the schema version, checks the file and migrates it in one
 /// `BEGIN IMMEDIATE` transaction, then turns WAL on if it is not. With `in_place`, the file may be created here.
-fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreError> {
-    let before = stamp(path);
-    let sidecars_before: Vec<bool> = SIDECARS.iter().map(|s| sibling(path, s).exists()).collect();
+/// `real` is the file itself, through any links, beside which SQLite keeps its `-wal` and `-shm`: a refused start
+/// looks there, and removes only what it made.
+fn open_checked(path: &Path, real: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreError> {
+    let before = stamp(real);
+    let sidecars_before: Vec<bool> = SIDECARS.iter().map(|s| sibling(real, s).exists()).collect();
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if in_place {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -220,7 +204,7 @@ fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreE
             // The connection is closed, and SQLite has removed the -wal and -shm it made unless it could not (a full
             // disk) or another morsel uses them. Neither existed when this morsel came, so no morsel was using the
             // database then; an empty -wal holds nothing committed, and a -shm without its -wal serves nobody.
-            let (wal, shm) = (sibling(path, "-wal"), sibling(path, "-shm"));
+            let (wal, shm) = (sibling(real, "-wal"), sibling(real, "-shm"));
             if !sidecars_before[0] && !sidecars_before[1] {
                 if std::fs::metadata(&wal).is_ok_and(|m| m.len() == 0) {
                     let _ = std::fs::remove_file(&wal);
@@ -229,12 +213,15 @@ fn open_checked(path: &Path, in_place: bool, tune: Tune) -> Result<Store, StoreE
                     let _ = std::fs::remove_file(&shm);
                 }
             }
-            let after = stamp(path);
+            let after = stamp(real);
             let state = if before.is_some() && after == before {
                 FileState::Untouched
-            } else if before.is_none() && after.is_none_or(|(len, _)| len == 0) {
-                // Created in place (no hard links) and refused: an empty file is nobody's data.
-                let _ = std::fs::remove_file(path);
+            } else if in_place && before.is_none() && after.is_none_or(|(len, _)| len == 0) {
+                // Created in place (no hard links) and refused: an empty file is nobody's data. Only a file this
+                // start made goes: never a link, or anything that was there before.
+                if std::fs::symlink_metadata(real).is_ok_and(|m| m.file_type().is_file()) {
+                    let _ = std::fs::remove_file(real);
+                }
                 FileState::NotCreated
             } else {
                 FileState::Changed
@@ -396,7 +383,9 @@ impl StoreError {
             | StoreError::Sqlite { state, .. } => *state = new,
             StoreError::TooOld { .. }
             | StoreError::CreateDir { .. }
-            | StoreError::TakenOver { .. } => {}
+            | StoreError::TakenOver { .. }
+            | StoreError::DanglingLink { .. }
+            | StoreError::NotAFile { .. } => {}
         }
     }
 }

@@ -386,7 +386,7 @@ fn closed_database(path: &Path) {
         .record(&[opened("c", 1), answer("c", "q1", 1, 1, true, 2)])
         .unwrap();
     drop(store);
-    assert!(!open::sibling(path, "-wal").exists());
+    assert!(!place::sibling(path, "-wal").exists());
 }
 
 #[test]
@@ -754,5 +754,115 @@ fn notes_load_as_applying_them_does_and_a_comment_joins_its_rating() {
             .map(|f| (f.clear, f.comment.as_str(), f.rated_at))
             .collect::<Vec<_>>(),
         [(false, "too terse", 7), (true, "", 8)]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_nothing_is_refused_and_kept_and_nothing_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("dl");
+    let target = dir.path().join("usb/progress.db");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for _ in 0..2 {
+        let err = Store::open(&link).err().expect("refused");
+        assert!(matches!(err, StoreError::DanglingLink { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: the link points at {}, which does not exist; mount it or fix the link; nothing was created or \
+                 removed",
+                link.display(),
+                target.display()
+            )
+        );
+        let err = Store::open_read_only(&link).err().expect("refused");
+        assert!(matches!(err, StoreError::DanglingLink { .. }), "{err}");
+        assert_eq!(std::fs::read_link(&link).unwrap(), target);
+        assert_eq!(files_in(dir.path()), ["dl"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_chain_of_links_names_its_last_target_and_a_loop_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    std::os::unix::fs::symlink("second", &first).unwrap();
+    std::os::unix::fs::symlink("/no/such/drive/progress.db", &second).unwrap();
+    let message = Store::open(&first).err().expect("refused").to_string();
+    assert!(
+        message.contains("the link points at /no/such/drive/progress.db, which does not exist"),
+        "{message}"
+    );
+
+    let looped = dir.path().join("loop");
+    std::os::unix::fs::symlink("loop", &looped).unwrap();
+    let message = Store::open(&looped).err().expect("refused").to_string();
+    assert!(
+        message.contains("which cannot be reached (") && message.contains("fix the link"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_link(&looped).unwrap(), Path::new("loop"));
+    assert_eq!(files_in(dir.path()), ["first", "loop", "second"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn through_a_link_a_reader_sees_what_a_running_morsel_has_committed() {
+    let (dir, path) = temp_db();
+    closed_database(&path);
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    // A morsel playing through the real path keeps its latest answers in the WAL beside the real file.
+    let mut writer = Store::open(&path).unwrap();
+    writer.record(&[answer("c", "q2", 1, 1, true, 3)]).unwrap();
+    let reader = Store::open_read_only(&link).unwrap().expect("a database");
+    assert_eq!(reader.progress("c").unwrap().questions.len(), 2);
+    drop((reader, writer));
+    // Played through the link, the database and its WAL are beside the real file, and the link stays a link.
+    let mut player = Store::open(&link).unwrap();
+    player.record(&[answer("c", "q3", 1, 1, true, 4)]).unwrap();
+    assert!(place::sibling(&path, "-wal").exists());
+    drop(player);
+    assert!(link.is_symlink());
+    assert_eq!(files_in(dir.path()), ["link.db", "sub"]);
+    assert_eq!(files_in(path.parent().unwrap()), ["progress.db"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_folder_is_refused_without_being_opened() {
+    let (_dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Opening it would wait for a writer: returning at all shows it was not opened.
+    for err in [
+        Store::open(&path).err().expect("refused"),
+        Store::open_read_only(&path).err().expect("refused"),
+    ] {
+        assert!(
+            matches!(
+                err,
+                StoreError::NotAFile {
+                    kind: "a named pipe (FIFO)",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+    let folder = path.parent().unwrap();
+    let message = Store::open(folder).err().expect("refused").to_string();
+    assert!(
+        message.ends_with(
+            "dir: it is a folder, not a regular file; --db names the database file (or where to make one). \
+             Nothing was opened"
+        ),
+        "{message}"
     );
 }

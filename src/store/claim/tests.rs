@@ -241,3 +241,46 @@ fn claiming_another_course_gives_up_the_one_held() {
         .collect();
     assert_eq!(held, ["d"]);
 }
+
+/// The state letter of `pid` in `/proc/PID/stat`, if it runs.
+#[cfg(target_os = "linux")]
+fn proc_state(pid: u32) -> Option<char> {
+    stat_state(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_player_not_yet_reaped_counts_as_gone() {
+    // A child that has exited, and that this process has not waited for: a zombie, as a player killed with
+    // `kill -9` is until its parent reaps it. Its /proc entry is still there.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    wait_until("the child becoming a zombie", || {
+        proc_state(pid) == Some('Z')
+    });
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists());
+    assert!(!process_exists(pid), "a zombie is gone");
+
+    let (_dir, path) = temp_db();
+    let mut first = Store::open(&path).unwrap();
+    let mut second = Store::open(&path).unwrap();
+    let _ = first.claim("c", NOW, false).unwrap();
+    as_if_another_process(&first, pid, &host_name(), NOW);
+    assert_eq!(
+        second.claim("c", NOW + 1_000, false).unwrap(),
+        Claim::Held,
+        "its claim is taken without asking"
+    );
+    child.wait().unwrap();
+    assert!(!process_exists(pid));
+
+    // A process that runs, this test's own, is not gone.
+    assert!(process_exists(std::process::id()));
+}
+
+#[test]
+fn the_state_is_read_after_the_last_parenthesis_of_the_command_name() {
+    assert_eq!(stat_state("1234 (morsel) Z 1 1234 1234"), Some('Z'));
+    assert_eq!(stat_state("1234 (a) Z b) S 1 1234"), Some('S'));
+    assert_eq!(stat_state("1234 (x)"), None);
+}
