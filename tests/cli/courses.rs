@@ -21,11 +21,11 @@ fn load(dir: &Path) -> Pack {
         .unwrap()
 }
 
-fn pack(id: &str) -> Pack {
+pub(crate) fn pack(id: &str) -> Pack {
     load(&courses().join(id))
 }
 
-fn bundled() -> Vec<Pack> {
+pub(crate) fn bundled() -> Vec<Pack> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(courses())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -35,7 +35,7 @@ fn bundled() -> Vec<Pack> {
     dirs.iter().map(|d| load(d)).collect()
 }
 
-fn question(pack: &Pack, id: &str) -> Question {
+pub(crate) fn question(pack: &Pack, id: &str) -> Question {
     pack.lessons
         .iter()
         .flat_map(|l| l.questions())
@@ -45,7 +45,7 @@ fn question(pack: &Pack, id: &str) -> Question {
 }
 
 /// Asserts how typed answers to a text question are graded.
-fn assert_text(pack: &str, id: &str, right: &[&str], wrong: &[&str]) {
+pub(crate) fn assert_text(pack: &str, id: &str, right: &[&str], wrong: &[&str]) {
     let q = question(&self::pack(pack), id);
     assert_eq!(q.kind.name(), "text", "{id}");
     for answer in right {
