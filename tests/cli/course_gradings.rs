@@ -98,3 +98,25 @@ fn fetch_without_changing_anything_has_no_working_distractor() {
         "a fresh clone also shows the new commits without changing a branch, so it cannot be graded wrong"
     );
 }
+
+/// writing-packs teaches that a miss counts once a spaced review gets it right (issue 22, item 11): its pass-mark
+/// question must not grade that rule wrong, and its right choice must not leave it out.
+#[test]
+fn pass_mark_question_grades_the_spaced_review_rule_the_bite_teaches() {
+    let q = question(&pack("writing-packs"), "pass-mark-meaning");
+    let QuestionKind::Choice { choices, .. } = &q.kind else {
+        panic!("pass-mark-meaning is a choice question");
+    };
+    for choice in choices {
+        let text = choice.text.to_lowercase();
+        if choice.correct {
+            assert!(text.contains("review"), "{}", choice.text);
+        } else {
+            assert!(
+                !text.contains("eventually"),
+                "`{}` is right under the spaced-review rule",
+                choice.text
+            );
+        }
+    }
+}

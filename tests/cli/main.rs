@@ -7,6 +7,7 @@ mod bound;
 mod bundled;
 mod check;
 mod commands;
+mod course_facts;
 mod course_gradings;
 mod courses;
 mod finding;
