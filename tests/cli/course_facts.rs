@@ -105,3 +105,98 @@ fn the_layout_drawing_shows_every_lesson_file() {
         );
     }
 }
+
+/// The statements issue 22 (items 12-22) found misleading, each with the words its fix added and the words it
+/// dropped: a lesson that loses the qualifier, or brings the old claim back, fails here.
+const QUALIFIED: &[(&str, &str, &str, &str)] = &[
+    // 12: stash pop restores staged changes as unstaged ones, unless --index.
+    (
+        "git-in-bites",
+        "07-stash-and-worktrees.md",
+        "git stash pop --index",
+        "",
+    ),
+    // 13: branch -d checks the deleted branch's own upstream, else HEAD.
+    (
+        "git-in-bites",
+        "02-branches-are-pointers.md",
+        "the deleted branch's own upstream",
+        "merged into your current branch (or its upstream)",
+    ),
+    // 14: the 30 days are for entries the ref no longer reaches, and gc prunes.
+    (
+        "git-in-bites",
+        "04-undoing-things-safely.md",
+        "When `git gc` runs",
+        "or 30 for commits no longer on any branch",
+    ),
+    // 15: git switch review needs origin/review, made by a fetch.
+    ("git-in-bites", "05-remotes.md", "once a `git fetch`", ""),
+    // 16: the suggestion comes only for a near miss.
+    (
+        "writing-packs",
+        "01-what-is-a-pack.md",
+        "without a suggestion",
+        "and the closest known key",
+    ),
+    // 17: questions and cards share one namespace, and cards carry history.
+    (
+        "writing-packs",
+        "06-flashcards-and-ids.md",
+        "Questions and cards share one",
+        "and so must question ids",
+    ),
+    // 18: an info string that starts with the word quiz.
+    (
+        "writing-packs",
+        "04-choice-and-truefalse.md",
+        "starts with the word",
+        "whose info string is `quiz`",
+    ),
+    // 19: course is null also without id/title or for a newer format.
+    (
+        "writing-packs",
+        "07-checking-your-pack.md",
+        "lacks `id` or",
+        "",
+    ),
+    // 20: only a .. that climbs out of the pack is an error.
+    (
+        "writing-packs",
+        "01-what-is-a-pack.md",
+        "`drafts/../intro.md`, is fine",
+        "",
+    ),
+    // 21: ] and } are ordinary outside a bracket or an interval.
+    (
+        "regex-in-bites",
+        "01-literals-and-the-dot.md",
+        "`]` and `}` are special only",
+        ".  [  ]  (  )  {  }",
+    ),
+    // 22: two order items always warn.
+    (
+        "writing-packs",
+        "05-text-and-order.md",
+        "two always get a",
+        "",
+    ),
+];
+
+#[test]
+fn the_misleading_statements_keep_their_qualifiers() {
+    let courses = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses");
+    // Prose is wrapped at any word: compare with white space folded.
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut problems = Vec::new();
+    for (course, file, added, dropped) in QUALIFIED {
+        let text = fold(&read(courses.join(course).join("lessons").join(file)));
+        if !text.contains(&fold(added)) {
+            problems.push(format!("{course}/{file} does not say `{added}`"));
+        }
+        if !dropped.is_empty() && text.contains(&fold(dropped)) {
+            problems.push(format!("{course}/{file} says `{dropped}`"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
