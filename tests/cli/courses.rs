@@ -21,11 +21,11 @@ fn load(dir: &Path) -> Pack {
         .unwrap()
 }
 
-fn pack(id: &str) -> Pack {
+pub(crate) fn pack(id: &str) -> Pack {
     load(&courses().join(id))
 }
 
-fn bundled() -> Vec<Pack> {
+pub(crate) fn bundled() -> Vec<Pack> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(courses())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -35,7 +35,7 @@ fn bundled() -> Vec<Pack> {
     dirs.iter().map(|d| load(d)).collect()
 }
 
-fn question(pack: &Pack, id: &str) -> Question {
+pub(crate) fn question(pack: &Pack, id: &str) -> Question {
     pack.lessons
         .iter()
         .flat_map(|l| l.questions())
@@ -45,7 +45,7 @@ fn question(pack: &Pack, id: &str) -> Question {
 }
 
 /// Asserts how typed answers to a text question are graded.
-fn assert_text(pack: &str, id: &str, right: &[&str], wrong: &[&str]) {
+pub(crate) fn assert_text(pack: &str, id: &str, right: &[&str], wrong: &[&str]) {
     let q = question(&self::pack(pack), id);
     assert_eq!(q.kind.name(), "text", "{id}");
     for answer in right {
@@ -89,23 +89,40 @@ fn escaped_dot_question_accepts_anchored_answers() {
     );
 }
 
-#[test]
-fn only_matching_question_accepts_the_option_with_grep_before_it() {
-    assert_text(
-        "regex-in-bites",
-        "grep-only-matching",
-        &["-o", "grep -o", "--only-matching", "grep --only-matching"],
-        &["-v", "grep -v", "-O"],
-    );
+/// The texts of a choice question's right choices, and the feedback of each wrong one by its text.
+fn choices(pack: &str, id: &str) -> (Vec<String>, BTreeMap<String, String>) {
+    let q = question(&self::pack(pack), id);
+    let QuestionKind::Choice { choices, .. } = &q.kind else {
+        panic!("{pack}/{id} is a choice question");
+    };
+    let right = choices
+        .iter()
+        .filter(|c| c.correct)
+        .map(|c| c.text.clone())
+        .collect();
+    let feedback = choices
+        .iter()
+        .filter(|c| !c.correct)
+        .map(|c| (c.text.clone(), c.feedback.clone().unwrap_or_default()))
+        .collect();
+    (right, feedback)
 }
 
 #[test]
-fn backreference_question_accepts_the_group_number() {
-    assert_text(
-        "regex-in-bites",
-        "backref-number",
-        &["\\2", "2"],
-        &["\\1", "1", "\\3"],
+fn extracting_versions_is_answered_by_only_matching() {
+    let (right, wrong) = choices("regex-in-bites", "grep-extract-versions");
+    assert_eq!(right, ["Add `-o`"]);
+    assert!(wrong.contains_key("Add `-w`"), "{wrong:?}");
+}
+
+#[test]
+fn backreference_question_is_the_group_number_and_explains_dollar_two() {
+    let (right, wrong) = choices("regex-in-bites", "backref-number");
+    assert_eq!(right, ["`\\2`"]);
+    let dollar = &wrong["`$2`"];
+    assert!(
+        dollar.contains("replacement") && dollar.contains("end-of-line"),
+        "`$2` gets feedback on where it does work: {dollar}"
     );
 }
 

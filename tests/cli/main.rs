@@ -7,6 +7,8 @@ mod bound;
 mod bundled;
 mod check;
 mod commands;
+mod course_facts;
+mod course_gradings;
 mod courses;
 mod db_path;
 mod finding;

@@ -443,7 +443,7 @@ fn the_library_filters_and_opens_the_most_recent_course_first() {
     let selected = again.lines().find(|l| l.contains('▸')).unwrap();
     assert!(selected.contains("Regular expressions in bites"), "{again}");
     assert!(
-        again.contains("0/6 complete · 0 mastered · 21 min to read · 0 min studied · last "),
+        again.contains("0/6 complete · 0 mastered · 23 min to read · 0 min studied · last "),
         "{again}"
     );
 }
