@@ -233,7 +233,8 @@ impl Response {
 /// - choice: exactly the set of correct choices (one, or all that apply);
 /// - truefalse: the answer;
 /// - text: equal to an accepted answer once both are trimmed and runs of white space folded to one space, compared
-///   with full Unicode case folding (`STRASSE` = `straße`) unless `case_sensitive`;
+///   with full Unicode case folding (`STRASSE` = `straße`) unless `case_sensitive`; or, for a question with
+///   example lines, a pattern that matches every line of `matches` and none of `rejects` (see [`does_right`]);
 /// - order: exactly the right sequence.
 pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
     match (kind, response) {
@@ -248,13 +249,17 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
             QuestionKind::Text {
                 answers,
                 case_sensitive,
+                examples,
             },
             Response::Text(given),
         ) => {
             !fold_space(given).is_empty()
-                && answers
-                    .iter()
-                    .any(|accepted| same_text(accepted, given, *case_sensitive))
+                && match examples {
+                    Some(examples) => does_right(examples, answers, given),
+                    None => answers
+                        .iter()
+                        .any(|accepted| same_text(accepted, given, *case_sensitive)),
+                }
         }
         (QuestionKind::Order { items }, Response::Order(order)) => {
             order.len() == items.len() && order.iter().enumerate().all(|(i, &item)| i == item)
@@ -263,7 +268,29 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
     }
 }
 
+/// Whether a typed pattern does what a question's example lines ask, in the question's flavour, with the quotes a
+/// shell command would put around it dropped. A pattern the examples cannot try (a back-reference, which the
+/// `regex` crate lacks) is right only when it is, quotes aside, an accepted answer as written; an invalid pattern,
+/// one the tool would refuse, is wrong.
+fn does_right(examples: &Examples, answers: &[String], given: &str) -> bool {
+    let pattern = unquote(given);
+    match behaviour(
+        pattern,
+        examples.flavour,
+        &examples.matches,
+        &examples.rejects,
+    ) {
+        Ok(fares) => fares == Behaviour::Right,
+        Err(PatternError::Backreference { .. }) => {
+            answers.iter().any(|accepted| unquote(accepted) == pattern)
+        }
+        Err(PatternError::Invalid { .. }) => false,
+    }
+}
+
+use crate::pack::Examples;
 use crate::text::fold_space;
+use crate::text::pattern::{Behaviour, PatternError, behaviour, unquote};
 pub(crate) use crate::text::same_text;
 
 /// Why typed input could not be read as an answer.
