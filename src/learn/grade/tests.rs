@@ -363,3 +363,28 @@ fn a_skip_states_the_right_answer_and_nothing_given() {
     assert_eq!(v.given, None);
     assert_eq!(v.right, Some(Stated::Choices(vec![shown(2, 0, "c0")])));
 }
+
+#[test]
+fn a_wrong_pattern_is_told_the_line_it_fails() {
+    let colour = pattern(
+        &["colou?r"],
+        Flavour::GrepE,
+        &["color", "colour"],
+        &["colouur"],
+    );
+    let why = |answer: &str| verdict(&colour, &[], &Response::Text(answer.into())).why;
+    assert_eq!(
+        why("colour").as_deref(),
+        Some("Your pattern does not match `color`, which it must.")
+    );
+    assert_eq!(
+        why("'colou*r'").as_deref(),
+        Some("Your pattern also matches `colouur`, which it must not.")
+    );
+    assert!(why("colo(u?r").is_some_and(|w| w.starts_with("grep -E would refuse that pattern: ")));
+    assert_eq!(why("colou?r"), None);
+    assert_eq!(
+        skipped(&colour, &[]).why.as_deref(),
+        Some("Right: any grep -E pattern that matches `color` and `colour`, and not `colouur`.")
+    );
+}

@@ -27,7 +27,10 @@ pub(super) fn parse(
     if let (Some(matches), Some(rejects)) = (&matches, &rejects) {
         for line in rejects {
             if matches.iter().any(|m| m.get_ref() == line.get_ref()) {
-                sink.error(line.span(), Problem::ExampleBothWays(line.get_ref().clone()));
+                sink.error(
+                    line.span(),
+                    Problem::ExampleBothWays(line.get_ref().clone()),
+                );
                 ok = false;
             }
         }
