@@ -195,3 +195,256 @@ fn regex_examples_print_what_the_lessons_show() {
     assert!(run >= 15, "only {run} regex examples were run");
     report(&failures);
 }
+
+/// The repository every scene starts from, built in `app/` with a bare `origin.git/` beside it: a project with
+/// `src/client.rs` (70 lines), `src/config.rs` (which holds `MAX_RETRIES`), `docs/guide.md`, `app.py`,
+/// `notes.txt`; tag `v1.4` on the first commit, `v2.1` later; the last two commits "Parse config from TOML" and
+/// "Add retry to the HTTP client"; branches `old` (merged) and `review`; `main` tracks `origin/main`.
+const BASE: &str = r#"
+set -e
+git init -q -b main app
+cd app
+mkdir src docs
+seq 1 70 | sed 's/^/line /' > src/client.rs
+echo 'MAX_RETRIES = 3' > src/config.rs
+echo '# Guide' > docs/guide.md
+echo 'print("app")' > app.py
+echo 'notes' > notes.txt
+git add .
+git commit -qm 'Start the project'
+git tag v1.4
+for i in 1 2 3 4 5 6; do echo "step $i" >> notes.txt; git commit -qam "Note $i"; done
+git tag v2.1
+echo 'MAX_RETRIES = 5' > src/config.rs
+git commit -qam 'Parse config from TOML'
+echo 'retry' >> src/client.rs
+git commit -qam 'Add retry to the HTTP client'
+git branch old HEAD~1
+git branch review
+git clone -q --bare . ../origin.git
+git remote add origin ../origin.git
+git fetch -q origin
+git branch -q -u origin/main main
+"#;
+
+/// `(name, script run in app/ after BASE)`: the state a walkthrough starts from.
+const SCENES: &[(&str, &str)] = &[
+    ("project", ""),
+    ("staged", "echo 'retry()' >> app.py && git add app.py"),
+    (
+        "edited",
+        "echo 'a = 1' >> app.py && git add app.py && echo 'b = 2' >> app.py",
+    ),
+    ("forgot", "echo 'x = 1' > forgotten.py"),
+    ("reset", "git reset -q --hard HEAD~1"),
+    (
+        "github",
+        "git remote set-url origin git@github.com:acme/app.git",
+    ),
+    // origin/feature exists, no local feature; `git switch -` goes back to review.
+    (
+        "clone",
+        "git switch -qc feature && echo 'form' > login.py && git add login.py && git commit -qm 'Add login form' \
+         && git push -q origin feature && git switch -q review && git switch -q main && git branch -qD feature \
+         && git fetch -q origin",
+    ),
+    // feature and main have both moved on since feature started; they touch different files.
+    (
+        "feature",
+        "git switch -qc feature HEAD~2 && echo 'form' > login.py && git add login.py \
+         && git commit -qm 'Add login form' && git switch -q main",
+    ),
+    // On feature, two commits ahead of origin/feature, the last one "Add login form".
+    (
+        "ahead",
+        "git switch -qc feature && git push -q -u origin feature && echo 'a' > login.py && git add login.py \
+         && git commit -qm 'Start the login form' && echo 'b' >> login.py && git commit -qam 'Add login form'",
+    ),
+    // origin/main has a commit this clone has not fetched.
+    (
+        "behind",
+        "git clone -q ../origin.git ../other && cd ../other && echo 'more' >> notes.txt \
+         && git commit -qam 'More notes' && git push -q origin main",
+    ),
+    // On feature with an edit not yet committed.
+    (
+        "wip",
+        "git switch -qc feature && echo 'form' > login.py && git add login.py && git commit -qm 'Add login form' \
+         && echo 'half' >> login.py",
+    ),
+    // stash@{1} made on main after "Fix typo", stash@{0} on feature with a message.
+    (
+        "stashes",
+        "echo 'typo fixed' >> docs/guide.md && git commit -qam 'Fix typo' && echo 'wip' >> notes.txt \
+         && git stash -q && git switch -qc feature && echo 'form' >> app.py \
+         && git stash push -q -m 'half-done login form'",
+    ),
+    ("worktree", "git worktree add -q -b hotfix ../app-hotfix main"),
+];
+
+/// Builds a scene in `dir`; returns the repository's path.
+fn build(name: &str, dir: &Path) -> Result<PathBuf, String> {
+    let script = SCENES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+        .ok_or_else(|| format!("no scene `{name}`"))?;
+    let (ok, _, err) = sh(dir, dir, BASE);
+    if !ok {
+        return Err(format!("the base repository fails: {err}"));
+    }
+    let app = dir.join("app");
+    let (ok, _, err) = sh(&app, dir, script);
+    if !ok {
+        return Err(format!("scene `{name}` fails: {err}"));
+    }
+    Ok(app)
+}
+
+/// Scenes built once each and copied for every use (`cp -a`: the remote is a relative path, so a copy works). A
+/// worktree records absolute paths, so that scene is built afresh every time.
+struct Scenes {
+    built: tempfile::TempDir,
+}
+
+impl Scenes {
+    fn new() -> Self {
+        Self {
+            built: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A fresh copy of a scene in a new temporary folder: (the folder, the repository in it).
+    fn fresh(&self, name: &str) -> Result<(tempfile::TempDir, PathBuf), String> {
+        let dir = tempfile::tempdir().unwrap();
+        if name == "worktree" {
+            let app = build(name, dir.path())?;
+            return Ok((dir, app));
+        }
+        let template = self.built.path().join(name);
+        if !template.exists() {
+            std::fs::create_dir(&template).unwrap();
+            build(name, &template)?;
+        }
+        let copy = format!(
+            "cp -a {}/. {}/",
+            template.display(),
+            dir.path().display()
+        );
+        let (ok, _, err) = sh(dir.path(), dir.path(), &copy);
+        if !ok {
+            return Err(format!("copying scene `{name}` fails: {err}"));
+        }
+        let app = dir.path().join("app");
+        Ok((dir, app))
+    }
+}
+
+/// A commit id in a lesson is made up: a command names the commit by its message instead, and output compares
+/// ids as `<id>`.
+const MADE_UP_IDS: &[(&str, &str)] = &[("3f9a2c1", "$(git rev-parse --short ':/^Add retry to the HTTP client')")];
+
+fn normalise(line: &str) -> String {
+    line.split_whitespace()
+        .map(|word| {
+            let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if bare.len() >= 7 && bare.chars().all(|c| c.is_ascii_hexdigit()) && bare.chars().any(|c| c.is_ascii_digit()) {
+                word.replace(bare, "<id>")
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A command line of a git block and the `# ` lines after it.
+struct Step {
+    number: usize,
+    command: String,
+    output: Vec<String>,
+}
+
+fn steps(block: &Block) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    for (number, line) in &block.lines {
+        let trimmed = line.trim();
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            if let Some(step) = steps.last_mut() {
+                step.output.push(comment.strip_prefix(' ').unwrap_or(comment).to_string());
+            }
+        } else if !trimmed.is_empty() {
+            let command = match trimmed.find(" #") {
+                Some(at) => &trimmed[..at],
+                None => trimmed,
+            };
+            let command = MADE_UP_IDS
+                .iter()
+                .fold(command.trim().to_string(), |c, (id, by)| c.replace(id, by));
+            steps.push(Step {
+                number: *number,
+                command,
+                output: Vec::new(),
+            });
+        }
+    }
+    steps
+}
+
+/// Runs a step in `app`; a failure as a message naming its file:line.
+fn replay(file: &str, step: &Step, app: &Path, home: &Path, output: bool) -> Result<(), String> {
+    let (ok, stdout, stderr) = sh(app, home, &step.command);
+    let at = format!("{file}:{}", step.number);
+    if !ok {
+        return Err(format!("{at}: `{}` fails: {}", step.command, stderr.trim()));
+    }
+    if output && !step.output.is_empty() {
+        let printed: Vec<String> = stdout.lines().map(normalise).collect();
+        let shown: Vec<String> = step.output.iter().map(|l| normalise(l)).collect();
+        if !printed.starts_with(&shown) {
+            return Err(format!(
+                "{at}: `{}` prints {printed:?}, the lesson shows {shown:?}",
+                step.command
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn git_walkthroughs_replay_in_a_scratch_repository() {
+    if !installed("git") {
+        skip("git-in-bites' walkthroughs: `git` is not installed");
+        return;
+    }
+    let mut failures = Vec::new();
+    let scenes = Scenes::new();
+    let blocks = sh_blocks("git-in-bites");
+    assert!(blocks.len() >= 25, "only {} sh blocks", blocks.len());
+    for block in &blocks {
+        let file = block.at.split(':').next().unwrap_or_default();
+        let name = block.attribute("scene").unwrap_or("project");
+        let (output, each) = (block.has("output"), block.has("each"));
+        let steps = steps(block);
+        let mut current = None;
+        for step in &steps {
+            if each || current.is_none() {
+                current = match scenes.fresh(name) {
+                    Ok(scene) => Some(scene),
+                    Err(e) => {
+                        failures.push(format!("{}: {e}", block.at));
+                        break;
+                    }
+                };
+            }
+            let Some((dir, app)) = &current else { break };
+            if let Err(e) = replay(file, step, app, dir.path(), output) {
+                failures.push(e);
+                if !each {
+                    break;
+                }
+            }
+        }
+    }
+    report(&failures);
+}
