@@ -279,7 +279,10 @@ const SCENES: &[(&str, &str)] = &[
          && git stash -q && git switch -qc feature && echo 'form' >> app.py \
          && git stash push -q -m 'half-done login form'",
     ),
-    ("worktree", "git worktree add -q -b hotfix ../app-hotfix main"),
+    (
+        "worktree",
+        "git worktree add -q -b hotfix ../app-hotfix main",
+    ),
 ];
 
 /// Builds a scene in `dir`; returns the repository's path.
@@ -326,11 +329,7 @@ impl Scenes {
             std::fs::create_dir(&template).unwrap();
             build(name, &template)?;
         }
-        let copy = format!(
-            "cp -a {}/. {}/",
-            template.display(),
-            dir.path().display()
-        );
+        let copy = format!("cp -a {}/. {}/", template.display(), dir.path().display());
         let (ok, _, err) = sh(dir.path(), dir.path(), &copy);
         if !ok {
             return Err(format!("copying scene `{name}` fails: {err}"));
@@ -342,13 +341,19 @@ impl Scenes {
 
 /// A commit id in a lesson is made up: a command names the commit by its message instead, and output compares
 /// ids as `<id>`.
-const MADE_UP_IDS: &[(&str, &str)] = &[("3f9a2c1", "$(git rev-parse --short ':/^Add retry to the HTTP client')")];
+const MADE_UP_IDS: &[(&str, &str)] = &[(
+    "3f9a2c1",
+    "$(git rev-parse --short ':/^Add retry to the HTTP client')",
+)];
 
 fn normalise(line: &str) -> String {
     line.split_whitespace()
         .map(|word| {
             let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-            if bare.len() >= 7 && bare.chars().all(|c| c.is_ascii_hexdigit()) && bare.chars().any(|c| c.is_ascii_digit()) {
+            if bare.len() >= 7
+                && bare.chars().all(|c| c.is_ascii_hexdigit())
+                && bare.chars().any(|c| c.is_ascii_digit())
+            {
                 word.replace(bare, "<id>")
             } else {
                 word.to_string()
@@ -371,7 +376,8 @@ fn steps(block: &Block) -> Vec<Step> {
         let trimmed = line.trim();
         if let Some(comment) = trimmed.strip_prefix('#') {
             if let Some(step) = steps.last_mut() {
-                step.output.push(comment.strip_prefix(' ').unwrap_or(comment).to_string());
+                step.output
+                    .push(comment.strip_prefix(' ').unwrap_or(comment).to_string());
             }
         } else if !trimmed.is_empty() {
             let command = match trimmed.find(" #") {
@@ -446,5 +452,103 @@ fn git_walkthroughs_replay_in_a_scratch_repository() {
             }
         }
     }
+    report(&failures);
+}
+
+/// `(question id, scene, what to do first, what must hold after the answer)`: every accepted answer of a git
+/// command question runs in the scene, must succeed, and must leave the check true. The check reads the
+/// answer's output in `../answer.out`. Text questions of git-in-bites not listed here are reported as skipped.
+const ANSWER_CHECKS: &[(&str, &str, &str, &str)] = &[
+    (
+        "branches-create-and-switch",
+        "project",
+        "",
+        "test \"$(git branch --show-current)\" = feature && test \"$(git rev-parse feature)\" = \"$(git rev-parse main)\"",
+    ),
+    (
+        "undo-unstage",
+        "project",
+        "echo 'an edit' >> notes.txt && git add notes.txt",
+        "git diff --cached --quiet && ! git diff --quiet -- notes.txt",
+    ),
+    (
+        "remotes-first-push",
+        "project",
+        "git switch -qc feature && echo 'form' > login.py && git add login.py && git commit -qm 'Add login form'",
+        "git ls-remote --exit-code origin refs/heads/feature >/dev/null \
+         && test \"$(git rev-parse --abbrev-ref 'feature@{upstream}')\" = origin/feature",
+    ),
+    (
+        "worktree-list-command",
+        "worktree",
+        "",
+        "grep -q 'app-hotfix .*\\[hotfix\\]' ../answer.out && grep -q '/app .*\\[main\\]' ../answer.out",
+    ),
+];
+
+/// `FILE:LINE` of the line `id = "ID"` in a lesson of git-in-bites, or the lesson's id when not found.
+fn place(pack: &Path, lesson: &str, id: &str) -> String {
+    let file = format!("courses/git-in-bites/lessons/{lesson}.md");
+    let text = std::fs::read_to_string(pack.join("lessons").join(format!("{lesson}.md")))
+        .unwrap_or_default();
+    let needle = format!("id = \"{id}\"");
+    match text.lines().position(|l| l.trim() == needle) {
+        Some(n) => format!("{file}:{}", n + 1),
+        None => format!("lesson {lesson}"),
+    }
+}
+
+#[test]
+fn accepted_git_answers_do_what_their_questions_ask() {
+    if !installed("git") {
+        skip("git-in-bites' accepted answers: `git` is not installed");
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses/git-in-bites");
+    let pack = morsel::pack::load(&root)
+        .into_pack()
+        .map_err(|r| r.diagnostics)
+        .unwrap();
+    let scenes = Scenes::new();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for lesson in &pack.lessons {
+        for q in lesson.questions() {
+            let QuestionKind::Text { answers, .. } = &q.kind else {
+                continue;
+            };
+            let at = place(&root, &lesson.id, &q.id);
+            let Some(&(_, scene, setup, check)) = ANSWER_CHECKS.iter().find(|(id, ..)| *id == q.id)
+            else {
+                skip(&format!(
+                    "{at}: `{}`: no check of its answers in tests/courses.rs",
+                    q.id
+                ));
+                continue;
+            };
+            for answer in answers {
+                assert!(
+                    is_correct(&q.kind, &Response::Text(answer.clone())),
+                    "{at}: `{answer}`"
+                );
+                checked += 1;
+                let result = scenes.fresh(scene).and_then(|(dir, app)| {
+                    let run = |what: &str, script: &str| {
+                        let (ok, stdout, stderr) = sh(&app, dir.path(), script);
+                        ok.then_some(stdout)
+                            .ok_or_else(|| format!("{what} `{script}` fails: {}", stderr.trim()))
+                    };
+                    run("the setup", setup)?;
+                    let out = run("the answer", answer)?;
+                    std::fs::write(dir.path().join("answer.out"), out).unwrap();
+                    run("the check", check).map(|_| ())
+                });
+                if let Err(e) = result {
+                    failures.push(format!("{at}: `{}`: accepted answer `{answer}`: {e}", q.id));
+                }
+            }
+        }
+    }
+    assert!(checked >= 4, "only {checked} answers checked");
     report(&failures);
 }
