@@ -285,54 +285,81 @@ const SCENES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Builds a scene in `dir`; returns the repository's path.
-fn build(name: &str, dir: &Path) -> Result<PathBuf, String> {
-    let script = SCENES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, s)| *s)
-        .ok_or_else(|| format!("no scene `{name}`"))?;
-    let (ok, _, err) = sh(dir, dir, BASE);
-    if !ok {
-        return Err(format!("the base repository fails: {err}"));
-    }
-    let app = dir.join("app");
-    let (ok, _, err) = sh(&app, dir, script);
-    if !ok {
-        return Err(format!("scene `{name}` fails: {err}"));
-    }
-    Ok(app)
+/// Copies the folder `from` (a scene's `app/`, `origin.git/`…) into `to`.
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    let command = format!("cp -a '{}/.' '{}/'", from.display(), to.display());
+    let (ok, _, err) = sh(to, to, &command);
+    ok.then_some(())
+        .ok_or_else(|| format!("copying a scene fails: {err}"))
 }
 
-/// Scenes built once each and copied for every use (`cp -a`: the remote is a relative path, so a copy works). A
-/// worktree records absolute paths, so that scene is built afresh every time.
+/// Scenes built once each from one base and copied for every use (`cp -a`: the remote is a relative path, so a
+/// copy works). A worktree records absolute paths, so that scene's script runs afresh on each copy.
 struct Scenes {
     built: tempfile::TempDir,
+    /// Held while the base or a template is built, so that two threads never build one at once.
+    building: std::sync::Mutex<()>,
 }
 
 impl Scenes {
     fn new() -> Self {
         Self {
             built: tempfile::tempdir().unwrap(),
+            building: std::sync::Mutex::new(()),
         }
+    }
+
+    /// The base repository, built on first use.
+    fn base(&self) -> Result<PathBuf, String> {
+        let base = self.built.path().join("base");
+        if !base.exists() {
+            std::fs::create_dir(&base).unwrap();
+            let (ok, _, err) = sh(&base, &base, BASE);
+            if !ok {
+                return Err(format!("the base repository fails: {err}"));
+            }
+        }
+        Ok(base)
+    }
+
+    /// The base, built under the lock when another thread may be building too.
+    fn base_locked(&self) -> Result<PathBuf, String> {
+        let _building = self.building.lock().unwrap();
+        self.base()
+    }
+
+    /// Runs scene `name`'s script in a copy of the base in `dir`.
+    fn build(&self, name: &str, dir: &Path) -> Result<(), String> {
+        let script = SCENES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+            .ok_or_else(|| format!("no scene `{name}`"))?;
+        copy(&self.base()?, dir)?;
+        let (ok, _, err) = sh(&dir.join("app"), dir, script);
+        ok.then_some(())
+            .ok_or_else(|| format!("scene `{name}` fails: {err}"))
     }
 
     /// A fresh copy of a scene in a new temporary folder: (the folder, the repository in it).
     fn fresh(&self, name: &str) -> Result<(tempfile::TempDir, PathBuf), String> {
         let dir = tempfile::tempdir().unwrap();
         if name == "worktree" {
-            let app = build(name, dir.path())?;
-            return Ok((dir, app));
-        }
-        let template = self.built.path().join(name);
-        if !template.exists() {
-            std::fs::create_dir(&template).unwrap();
-            build(name, &template)?;
-        }
-        let copy = format!("cp -a {}/. {}/", template.display(), dir.path().display());
-        let (ok, _, err) = sh(dir.path(), dir.path(), &copy);
-        if !ok {
-            return Err(format!("copying scene `{name}` fails: {err}"));
+            drop(self.base_locked()?);
+            self.build(name, dir.path())?;
+        } else {
+            let template = self.built.path().join(name);
+            {
+                let _building = self.building.lock().unwrap();
+                if !template.exists() {
+                    std::fs::create_dir(&template).unwrap();
+                    if let Err(e) = self.build(name, &template) {
+                        let _ = std::fs::remove_dir_all(&template);
+                        return Err(e);
+                    }
+                }
+            }
+            copy(&template, dir.path())?;
         }
         let app = dir.path().join("app");
         Ok((dir, app))
@@ -423,36 +450,51 @@ fn git_walkthroughs_replay_in_a_scratch_repository() {
         skip("git-in-bites' walkthroughs: `git` is not installed");
         return;
     }
-    let mut failures = Vec::new();
     let scenes = Scenes::new();
     let blocks = sh_blocks("git-in-bites");
     assert!(blocks.len() >= 25, "only {} sh blocks", blocks.len());
-    for block in &blocks {
-        let file = block.at.split(':').next().unwrap_or_default();
-        let name = block.attribute("scene").unwrap_or("project");
-        let (output, each) = (block.has("output"), block.has("each"));
-        let steps = steps(block);
-        let mut current = None;
-        for step in &steps {
-            if each || current.is_none() {
-                current = match scenes.fresh(name) {
-                    Ok(scene) => Some(scene),
-                    Err(e) => {
-                        failures.push(format!("{}: {e}", block.at));
-                        break;
-                    }
-                };
-            }
-            let Some((dir, app)) = &current else { break };
-            if let Err(e) = replay(file, step, app, dir.path(), output) {
-                failures.push(e);
-                if !each {
+    // Two threads: the work is mostly waiting for git processes.
+    let (even, odd): (Vec<_>, Vec<_>) = blocks.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let halves = [even, odd].map(|half| {
+            let scenes = &scenes;
+            s.spawn(move || {
+                half.iter()
+                    .flat_map(|(_, block)| replay_block(block, scenes))
+                    .collect::<Vec<_>>()
+            })
+        });
+        halves.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    report(&failures);
+}
+
+/// Replays one block in its scene; its failures.
+fn replay_block(block: &Block, scenes: &Scenes) -> Vec<String> {
+    let mut failures = Vec::new();
+    let file = block.at.split(':').next().unwrap_or_default();
+    let name = block.attribute("scene").unwrap_or("project");
+    let (output, each) = (block.has("output"), block.has("each"));
+    let mut current = None;
+    for step in &steps(block) {
+        if each || current.is_none() {
+            current = match scenes.fresh(name) {
+                Ok(scene) => Some(scene),
+                Err(e) => {
+                    failures.push(format!("{}: {e}", block.at));
                     break;
                 }
+            };
+        }
+        let Some((dir, app)) = &current else { break };
+        if let Err(e) = replay(file, step, app, dir.path(), output) {
+            failures.push(e);
+            if !each {
+                break;
             }
         }
     }
-    report(&failures);
+    failures
 }
 
 /// `(question id, scene, what to do first, what must hold after the answer)`: every accepted answer of a git
