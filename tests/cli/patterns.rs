@@ -112,3 +112,48 @@ fn print_answers_and_plain_play_grade_by_behaviour() {
         "a GNU interval in quotes is right: {out}"
     );
 }
+
+#[test]
+fn preview_answers_say_what_any_right_pattern_does() {
+    use morsel::app::config::Config;
+    use morsel::app::paths::Paths;
+    use morsel::learn::clock::ManualClock;
+    use morsel::learn::session::OpenOptions;
+    use morsel::render::Styles;
+    use morsel::store::Store;
+    use morsel::tui::app::{App, Settings, Start};
+    use morsel::tui::keymap::Keymap;
+
+    let dir = tempfile::tempdir().unwrap();
+    pack(dir.path(), "colo(u)?r", "grep -E");
+    let settings = Settings {
+        config: Config::default(),
+        keymap: Keymap::default(),
+        styles: Styles::dark().without_color(),
+        paths: Paths::resolve(
+            Some(dir.path().join("never.db")),
+            Some(dir.path().join("none.toml")),
+            vec![],
+        )
+        .unwrap(),
+    };
+    let mut app = App::new(
+        Start::Preview {
+            path: dir.path().to_path_buf(),
+            options: OpenOptions::default(),
+        },
+        settings,
+        Store::in_memory().unwrap(),
+        std::rc::Rc::new(ManualClock::at(1_795_000_000_000)),
+        (80, 24),
+    );
+    crate::player::press(&mut app, "a");
+    crate::player::press_until(&mut app, "<Right>", "Match color");
+    let text = crate::player::screen(&app);
+    assert!(
+        text.contains("Accepted answers: colou?r, colo(u)?r")
+            && text.contains("and any grep -E pattern that matches color and colour, and not")
+            && text.contains("colouur."),
+        "{text}"
+    );
+}
