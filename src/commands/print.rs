@@ -217,10 +217,16 @@ fn question_body(printer: &Printer, kind: &QuestionKind, answers: bool) -> Vec<L
             lines.extend(printer.labelled("  Answer: ", |w| printer.plain(&answer.to_string(), w)));
         }
         QuestionKind::Text {
-            answers: accepted, ..
+            answers: accepted,
+            examples,
+            ..
         } if answers => {
             let list = accepted.join(" | ");
             lines.extend(printer.labelled("  Accepted: ", |w| printer.plain(&list, w)));
+            if let Some(examples) = examples {
+                let note = format!("and {}.", crate::learn::grade::examples_note(examples));
+                lines.extend(printer.labelled("  ", |w| printer.markdown(&note, w)));
+            }
         }
         _ => {}
     }

@@ -73,6 +73,9 @@ pub struct Verdict {
     pub(crate) feedback: Vec<Feedback>,
     /// The right choices not picked, in the order shown (empty unless the answer was a wrong or partial pick).
     pub(crate) missed: Vec<Shown>,
+    /// For a pattern graded by example lines, in Markdown: after a wrong answer, the line it fails (or why the
+    /// pattern is invalid); after a skip, what a right pattern does. `None` otherwise.
+    pub(crate) why: Option<String>,
 }
 
 impl Verdict {
@@ -85,6 +88,7 @@ impl Verdict {
             right: None,
             feedback: Vec::new(),
             missed: Vec::new(),
+            why: None,
         }
     }
 }
@@ -136,7 +140,16 @@ pub(crate) fn verdict(kind: &QuestionKind, shown: &[usize], response: &Response)
             ));
         }
         (_, Response::Bool(b)) => verdict.given = Some(Stated::Bool(*b)),
-        (_, Response::Text(t)) => verdict.given = Some(Stated::Text(t.clone())),
+        (_, Response::Text(t)) => {
+            verdict.why = match kind {
+                QuestionKind::Text {
+                    examples: Some(examples),
+                    ..
+                } if !verdict.correct => why_wrong(examples, t),
+                _ => None,
+            };
+            verdict.given = Some(Stated::Text(t.clone()));
+        }
         _ => {}
     }
     verdict
@@ -171,9 +184,86 @@ pub(crate) fn skipped(kind: &QuestionKind, shown: &[usize]) -> Verdict {
                 .collect(),
         ),
     };
+    let why = match kind {
+        QuestionKind::Text {
+            examples: Some(examples),
+            ..
+        } => Some(format!("Right: {}.", examples_note(examples))),
+        _ => None,
+    };
     Verdict {
         right: Some(right),
+        why,
         ..Verdict::bare(false, true)
+    }
+}
+
+/// What a right pattern does, in Markdown: "any grep -E pattern that matches `a` and `b`, and not `c`". Shown with
+/// the accepted answers (preview, `print --answers`) and after a skip.
+pub(crate) fn examples_note(examples: &Examples) -> String {
+    let list = |lines: &[String]| {
+        let lines: Vec<String> = lines.iter().map(|l| code(l)).collect();
+        match lines.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    let mut note = format!(
+        "any {} pattern that matches {}",
+        examples.flavour.name(),
+        list(&examples.matches)
+    );
+    match examples.rejects.as_slice() {
+        [] => {}
+        [one] => note.push_str(&format!(", and not {}", code(one))),
+        _ => {
+            let none: Vec<String> = examples.rejects.iter().map(|l| code(l)).collect();
+            note.push_str(&format!(", and none of {}", none.join(", ")));
+        }
+    }
+    note
+}
+
+/// A line as a Markdown code span, whatever backticks and spaces it holds; an empty line in words.
+fn code(line: &str) -> String {
+    if line.is_empty() {
+        return "an empty line".to_string();
+    }
+    let mut ticks = "`".to_string();
+    while line.contains(ticks.as_str()) {
+        ticks.push('`');
+    }
+    let pad = if line.starts_with('`') || line.ends_with('`') || line.starts_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{line}{pad}{ticks}")
+}
+
+/// Why a wrong pattern is wrong, in Markdown: the first example line it fails, or why it is not a pattern.
+fn why_wrong(examples: &Examples, given: &str) -> Option<String> {
+    let pattern = unquote(given);
+    match behaviour(
+        pattern,
+        examples.flavour,
+        &examples.matches,
+        &examples.rejects,
+    ) {
+        Ok(Behaviour::Misses(line)) => Some(format!(
+            "Your pattern does not match {}, which it must.",
+            code(&line)
+        )),
+        Ok(Behaviour::Takes(line)) => Some(format!(
+            "Your pattern also matches {}, which it must not.",
+            code(&line)
+        )),
+        Err(PatternError::Invalid { why, .. }) => Some(format!(
+            "{} would refuse that pattern: {why}.",
+            examples.flavour.name()
+        )),
+        Ok(Behaviour::Right) | Err(PatternError::Backreference { .. }) => None,
     }
 }
 
@@ -233,7 +323,8 @@ impl Response {
 /// - choice: exactly the set of correct choices (one, or all that apply);
 /// - truefalse: the answer;
 /// - text: equal to an accepted answer once both are trimmed and runs of white space folded to one space, compared
-///   with full Unicode case folding (`STRASSE` = `straße`) unless `case_sensitive`;
+///   with full Unicode case folding (`STRASSE` = `straße`) unless `case_sensitive`; or, for a question with
+///   example lines, a pattern that matches every line of `matches` and none of `rejects` (see [`does_right`]);
 /// - order: exactly the right sequence.
 pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
     match (kind, response) {
@@ -248,13 +339,17 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
             QuestionKind::Text {
                 answers,
                 case_sensitive,
+                examples,
             },
             Response::Text(given),
         ) => {
             !fold_space(given).is_empty()
-                && answers
-                    .iter()
-                    .any(|accepted| same_text(accepted, given, *case_sensitive))
+                && match examples {
+                    Some(examples) => does_right(examples, answers, given),
+                    None => answers
+                        .iter()
+                        .any(|accepted| same_text(accepted, given, *case_sensitive)),
+                }
         }
         (QuestionKind::Order { items }, Response::Order(order)) => {
             order.len() == items.len() && order.iter().enumerate().all(|(i, &item)| i == item)
@@ -263,7 +358,29 @@ pub fn is_correct(kind: &QuestionKind, response: &Response) -> bool {
     }
 }
 
+/// Whether a typed pattern does what a question's example lines ask, in the question's flavour, with the quotes a
+/// shell command would put around it dropped. A pattern the examples cannot try (a back-reference, which the
+/// `regex` crate lacks) is right only when it is, quotes aside, an accepted answer as written; an invalid pattern,
+/// one the tool would refuse, is wrong.
+fn does_right(examples: &Examples, answers: &[String], given: &str) -> bool {
+    let pattern = unquote(given);
+    match behaviour(
+        pattern,
+        examples.flavour,
+        &examples.matches,
+        &examples.rejects,
+    ) {
+        Ok(fares) => fares == Behaviour::Right,
+        Err(PatternError::Backreference { .. }) => {
+            answers.iter().any(|accepted| unquote(accepted) == pattern)
+        }
+        Err(PatternError::Invalid { .. }) => false,
+    }
+}
+
+use crate::pack::Examples;
 use crate::text::fold_space;
+use crate::text::pattern::{Behaviour, PatternError, behaviour, unquote};
 pub(crate) use crate::text::same_text;
 
 /// Why typed input could not be read as an answer.

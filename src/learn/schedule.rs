@@ -210,6 +210,7 @@ pub fn item_hash(exercise: &Exercise) -> String {
                 QuestionKind::Text {
                     answers,
                     case_sensitive,
+                    examples,
                 } => {
                     parts.push(if *case_sensitive {
                         "case-sensitive"
@@ -217,6 +218,14 @@ pub fn item_hash(exercise: &Exercise) -> String {
                         "any-case"
                     });
                     parts.extend(answers.iter().map(String::as_str));
+                    // Only a question graded by examples hashes them, so the others keep their hash.
+                    if let Some(examples) = examples {
+                        parts.push(examples.flavour.name());
+                        parts.push("matches");
+                        parts.extend(examples.matches.iter().map(String::as_str));
+                        parts.push("rejects");
+                        parts.extend(examples.rejects.iter().map(String::as_str));
+                    }
                 }
                 QuestionKind::Order { items } => parts.extend(items.iter().map(String::as_str)),
             }

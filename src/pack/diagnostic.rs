@@ -155,6 +155,22 @@ pub(crate) enum Problem {
     NoAnswers,
     #[error("`{0}` must not be empty")]
     Empty(&'static str),
+    #[error("unknown regex flavour `{0}`; expected \"grep -E\" or \"rg\"")]
+    UnknownFlavour(String),
+    #[error(
+        "example line `{0}` holds a line break; each example is one line, as the tool reads it"
+    )]
+    ExampleNotOneLine(String),
+    #[error("example line `{0}` is in both `matches` and `rejects`; no pattern can be right")]
+    ExampleBothWays(String),
+    #[error("{0}")]
+    BadAnswerPattern(String),
+    #[error("accepted answer `{answer}` {why}; fix the answer or the example lines")]
+    AnswerFailsExample { answer: String, why: String },
+    #[error(
+        "no `rejects`: any pattern that matches the `matches` lines is right, even `.*`; add lines a right pattern must not match"
+    )]
+    NoRejects,
     #[error("this lesson has no content: a lesson needs at least one bite")]
     EmptyLesson,
     #[error("link target `{0}` does not exist in the pack")]

@@ -275,6 +275,8 @@ pub enum QuestionKind {
         answers: Vec<String>,
         /// Whether an answer must match the case of an accepted one.
         case_sensitive: bool,
+        /// Example lines that grade the answer as a regular expression, by what it does; `None` to grade by text.
+        examples: Option<Examples>,
     },
     /// Items in their right order; shown shuffled.
     Order {
@@ -293,6 +295,18 @@ impl QuestionKind {
             QuestionKind::Order { .. } => "order",
         }
     }
+}
+
+/// The example lines of a text question graded by behaviour: a typed pattern in `flavour` (quotes around it
+/// dropped) is right when it matches somewhere in every line of `matches` and nowhere in any line of `rejects`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Examples {
+    /// The regular-expression dialect the answer is written in.
+    pub flavour: crate::text::pattern::Flavour,
+    /// Lines a right pattern matches.
+    pub matches: Vec<String>,
+    /// Lines a right pattern does not match.
+    pub rejects: Vec<String>,
 }
 
 /// One choice of a choice question.

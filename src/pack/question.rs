@@ -10,11 +10,16 @@ use super::fields::{self, Fields, Origin};
 use super::links::{self, LinkTarget};
 use super::{Card, Choice, Exercise, Question, QuestionKind, is_valid_id};
 
+mod examples;
+
 const COMMON_KEYS: &[&str] = &["kind", "prompt", "id", "explain", "hint"];
 const KIND_KEYS: &[(&str, &[&str])] = &[
     ("choice", &["choices", "shuffle"]),
     ("truefalse", &["answer"]),
-    ("text", &["answers", "case_sensitive"]),
+    (
+        "text",
+        &["answers", "case_sensitive", "flavour", "matches", "rejects"],
+    ),
     ("order", &["items"]),
 ];
 const ALL_QUESTION_KEYS: &[&str] = &[
@@ -28,6 +33,9 @@ const ALL_QUESTION_KEYS: &[&str] = &[
     "answer",
     "answers",
     "case_sensitive",
+    "flavour",
+    "matches",
+    "rejects",
     "items",
 ];
 const CHOICE_KEYS: &[&str] = &["text", "correct", "feedback"];
@@ -240,6 +248,7 @@ fn parse_text(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<Qu
     let case_sensitive = f
         .boolean(sink, "case_sensitive")
         .is_some_and(Spanned::into_inner);
+    let examples = examples::parse(f, sink, fence.clone());
     if !f.has("answers") {
         sink.error(fence, Problem::NoAnswers);
         return None;
@@ -255,11 +264,17 @@ fn parse_text(f: &mut Fields, sink: &mut Sink, fence: Range<usize>) -> Option<Qu
         sink.error(span, Problem::NoAnswers);
         return None;
     }
-    check_answers(&answers, case_sensitive, sink);
+    let examples = examples.ok()?;
+    match &examples {
+        // Spellings are graded by what they do: variants need not be listed, and are not redundant.
+        Some(examples) => examples::check_answers(&answers, examples, sink),
+        None => check_answers(&answers, case_sensitive, sink),
+    }
     let answers = answers.into_iter().map(Spanned::into_inner).collect();
     Some(QuestionKind::Text {
         answers,
         case_sensitive,
+        examples,
     })
 }
 
@@ -592,7 +607,8 @@ mod tests {
             text.kind,
             QuestionKind::Text {
                 answers: vec!["a".into(), "b".into()],
-                case_sensitive: true
+                case_sensitive: true,
+                examples: None,
             }
         );
         let order = question(
@@ -845,6 +861,86 @@ mod tests {
             .collect();
         // The escaped quote moves the text, so the first is placed at its string; the second at its `[`.
         assert_eq!(places, [("a.md", 2, 9), ("b.md", 3, 9)]);
+    }
+
+    #[test]
+    fn example_lines_grade_a_text_question_by_behaviour() {
+        let q = question(
+            "kind = \"text\"\nprompt = \"P\"\nanswers = ['colou?r']\nflavour = \"grep -E\"\nmatches = [\"color\", \"colour\"]\nrejects = [\"colouur\"]\nexplain = \"E\"\n",
+        );
+        let QuestionKind::Text {
+            examples: Some(examples),
+            ..
+        } = q.kind
+        else {
+            panic!("examples")
+        };
+        assert_eq!(examples.flavour, crate::text::pattern::Flavour::GrepE);
+        assert_eq!(examples.matches, ["color", "colour"]);
+        assert_eq!(examples.rejects, ["colouur"]);
+    }
+
+    /// Errors of the example keys, each as `(line, column, message)`, the fence on line 1.
+    fn example_errors(keys: &str) -> Vec<(usize, usize, String)> {
+        let toml = format!("kind = \"text\"\nprompt = \"P\"\nexplain = \"E\"\n{keys}");
+        parse_block(BlockKind::Quiz, &toml)
+            .1
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|d| (d.site.position.line, d.site.position.column, d.message()))
+            .collect()
+    }
+
+    #[test]
+    fn example_mistakes_are_placed_where_they_are_written() {
+        let e = example_errors(
+            "answers = ['colou?r', 'colour']\nflavour = 'grep -E'\nmatches = ['color', 'colour']\nrejects = ['colouur']\n",
+        );
+        assert_eq!(
+            e,
+            [(
+                5,
+                23,
+                "accepted answer `colour` does not match the example line `color`; fix the answer or the example lines"
+                    .to_string()
+            )]
+        );
+        let e = example_errors(
+            "answers = ['colo(u?r']\nflavour = 'grep -E'\nmatches = ['color']\nrejects = ['colouur']\n",
+        );
+        assert_eq!((e[0].0, e[0].1), (5, 12), "{e:?}");
+        assert!(
+            e[0].2
+                .starts_with("`colo(u?r` is not a valid grep -E pattern: "),
+            "{e:?}"
+        );
+        let e = example_errors("answers = ['a']\nflavour = 'grep'\nmatches = ['a']\n");
+        assert_eq!(
+            e,
+            [(
+                6,
+                11,
+                "unknown regex flavour `grep`; expected \"grep -E\" or \"rg\"".to_string()
+            )]
+        );
+        let e = example_errors("answers = ['a']\nmatches = ['a']\nrejects = ['b', 'a']\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!((e[0].0, e[0].1), (7, 17), "{e:?}");
+        assert!(e[0].2.contains("in both `matches` and `rejects`"), "{e:?}");
+        assert!(e[1].2.contains("missing key `flavour`"), "{e:?}");
+        let e = example_errors("answers = ['a']\nflavour = 'rg'\nrejects = ['b']\n");
+        assert!(e[0].2.contains("missing key `matches`"), "{e:?}");
+        let e = example_errors("answers = ['a']\nflavour = 'rg'\nmatches = [\"a\\nb\"]\n");
+        assert!(e[0].2.contains("holds a line break"), "{e:?}");
+    }
+
+    #[test]
+    fn example_lines_without_rejects_warn() {
+        let w = warnings(
+            "kind = \"text\"\nprompt = \"P\"\nexplain = \"E\"\nanswers = ['3']\nflavour = 'rg'\nmatches = ['3']\n",
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("no `rejects`"), "{w:?}");
     }
 
     #[test]

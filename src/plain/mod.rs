@@ -396,6 +396,9 @@ pub(crate) fn verdict_lines(
             writeln!(out, "Missed: {}.", choices(&verdict.missed))?;
         }
     }
+    if let Some(why) = &verdict.why {
+        writeln!(out, "{}", plain(why, styles))?;
+    }
     for feedback in &verdict.feedback {
         writeln!(
             out,

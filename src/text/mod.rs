@@ -2,6 +2,7 @@
 
 mod answer;
 pub(crate) mod hash;
+pub mod pattern;
 pub(crate) mod percent;
 pub(crate) mod sanitize;
 pub mod words;

@@ -73,9 +73,16 @@ fn quantifier_question_accepts_anchored_and_grouped_answers() {
             "colo(u)?r",
             "colou{0,1}r",
             "^colo(u){0,1}r$",
+            // Issue 22, item 6: graded by what they match.
+            "colo[u]?r",
+            "colo(u?)r",
+            "colou{,1}r",
+            "^colou?r",
+            "\\bcolou?r\\b",
+            "'colou?r'",
         ],
         // `colou*r` also matches `colouur`, which the prompt rules out.
-        &["colou*r", "colour", "colou+r", "color|colour"],
+        &["colou*r", "colour", "colou+r", "colou{1,}r", "colo(u?r"],
     );
 }
 
@@ -84,8 +91,18 @@ fn escaped_dot_question_accepts_anchored_answers() {
     assert_text(
         "regex-in-bites",
         "escape-pi",
-        &["3\\.14", "^3\\.14$", "3[.]14", "^3[.]14$"],
-        &["3.14", "^3.14$", "3x14"],
+        &[
+            "3\\.14",
+            "^3\\.14$",
+            "3[.]14",
+            "^3[.]14$",
+            // Issue 22, item 5: graded by what they match, quotes dropped.
+            "^3\\.14",
+            "3\\.14$",
+            "\\b3\\.14\\b",
+            "'3\\.14'",
+        ],
+        &["3.14", "^3.14$", "3x14", "'3.14'"],
     );
 }
 

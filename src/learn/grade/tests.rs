@@ -1,5 +1,7 @@
 use super::*;
+use crate::pack::Examples;
 use crate::pack::{Choice, Question};
+use crate::text::pattern::Flavour;
 
 fn choice(correct: &[bool]) -> QuestionKind {
     QuestionKind::Choice {
@@ -20,7 +22,79 @@ fn text(answers: &[&str], case_sensitive: bool) -> QuestionKind {
     QuestionKind::Text {
         answers: answers.iter().map(|a| a.to_string()).collect(),
         case_sensitive,
+        examples: None,
     }
+}
+
+fn pattern(answers: &[&str], flavour: Flavour, matches: &[&str], rejects: &[&str]) -> QuestionKind {
+    let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+    QuestionKind::Text {
+        answers: answers.iter().map(|a| a.to_string()).collect(),
+        case_sensitive: false,
+        examples: Some(Examples {
+            flavour,
+            matches: lines(matches),
+            rejects: lines(rejects),
+        }),
+    }
+}
+
+fn graded(kind: &QuestionKind, answer: &str) -> bool {
+    is_correct(kind, &Response::Text(answer.into()))
+}
+
+#[test]
+fn a_pattern_is_right_by_what_it_matches() {
+    // Issue 22, items 5 and 6: working patterns were graded wrong.
+    let pi = pattern(&["3\\.14"], Flavour::GrepE, &["3.14"], &["3x14"]);
+    for right in [
+        "3\\.14",
+        "^3\\.14",
+        "3\\.14$",
+        "\\b3\\.14\\b",
+        "'3\\.14'",
+        "\"3[.]14\"",
+    ] {
+        assert!(graded(&pi, right), "{right}");
+    }
+    for wrong in ["3.14", "3x14", "'3.14'", "3\\.15", "", "3\\.14("] {
+        assert!(!graded(&pi, wrong), "{wrong}");
+    }
+    let colour = pattern(
+        &["colou?r"],
+        Flavour::GrepE,
+        &["color", "colour"],
+        &["colouur"],
+    );
+    for right in [
+        "colo[u]?r",
+        "colo(u?)r",
+        "colou{,1}r",
+        "^colou?r",
+        "\\bcolou?r\\b",
+        "colou{0,1}r",
+    ] {
+        assert!(graded(&colour, right), "{right}");
+    }
+    for wrong in ["colou*r", "colour", "colou+r", "COLOU?R", "colou{1,}r"] {
+        assert!(!graded(&colour, wrong), "{wrong}");
+    }
+}
+
+#[test]
+fn a_pattern_is_read_in_the_questions_flavour() {
+    let digits = |flavour| pattern(&["[0-9]+"], flavour, &["a1"], &["ab"]);
+    // `\d` is a digit in rg, the letter d in grep -E.
+    assert!(graded(&digits(Flavour::Rg), "\\d"));
+    assert!(!graded(&digits(Flavour::GrepE), "\\d"));
+    assert!(graded(&digits(Flavour::GrepE), "[[:digit:]]"));
+}
+
+#[test]
+fn a_back_reference_is_right_only_as_written() {
+    let twice = pattern(&["(a)\\1"], Flavour::GrepE, &["aa"], &["a"]);
+    assert!(graded(&twice, "'(a)\\1'"));
+    assert!(!graded(&twice, "(b)\\1"));
 }
 
 fn order(n: usize) -> QuestionKind {
@@ -288,4 +362,29 @@ fn a_skip_states_the_right_answer_and_nothing_given() {
     assert!(v.skipped && !v.correct);
     assert_eq!(v.given, None);
     assert_eq!(v.right, Some(Stated::Choices(vec![shown(2, 0, "c0")])));
+}
+
+#[test]
+fn a_wrong_pattern_is_told_the_line_it_fails() {
+    let colour = pattern(
+        &["colou?r"],
+        Flavour::GrepE,
+        &["color", "colour"],
+        &["colouur"],
+    );
+    let why = |answer: &str| verdict(&colour, &[], &Response::Text(answer.into())).why;
+    assert_eq!(
+        why("colour").as_deref(),
+        Some("Your pattern does not match `color`, which it must.")
+    );
+    assert_eq!(
+        why("'colou*r'").as_deref(),
+        Some("Your pattern also matches `colouur`, which it must not.")
+    );
+    assert!(why("colo(u?r").is_some_and(|w| w.starts_with("grep -E would refuse that pattern: ")));
+    assert_eq!(why("colou?r"), None);
+    assert_eq!(
+        skipped(&colour, &[]).why.as_deref(),
+        Some("Right: any grep -E pattern that matches `color` and `colour`, and not `colouur`.")
+    );
 }

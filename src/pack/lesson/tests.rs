@@ -177,7 +177,8 @@ fn crlf_and_bom_are_handled() {
         q.kind,
         QuestionKind::Text {
             answers: vec!["hi".into()],
-            case_sensitive: false
+            case_sensitive: false,
+            examples: None,
         }
     );
     assert_eq!(q.line, 8);

@@ -429,8 +429,10 @@ fn question_lines(
         lines.push(Line::default());
         lines.push(Line::styled("Answer (preview)", dim()));
         match &q.kind {
-            // Every accepted answer: the author checks them all.
-            QuestionKind::Text { answers, .. } if answers.len() > 1 => {
+            // Every accepted answer: the author checks them all; and what a pattern graded by examples must do.
+            QuestionKind::Text {
+                answers, examples, ..
+            } if answers.len() > 1 || examples.is_some() => {
                 let all: Vec<String> = answers
                     .iter()
                     .map(|a| format!("`{}`", a.replace('`', "")))
@@ -443,6 +445,10 @@ fn question_lines(
                     width,
                     ctx,
                 );
+                if let Some(examples) = examples {
+                    let note = format!("and {}.", grade::examples_note(examples));
+                    numbered(lines, "", &note, dim(), width, ctx);
+                }
             }
             _ => stated_lines(lines, &grade::skipped(&q.kind, &state.shown), width, ctx),
         }
@@ -476,6 +482,9 @@ fn verdict_lines(
     lines.push(Line::styled(text, style));
     if !verdict.correct {
         stated_lines(lines, verdict, width, ctx);
+    }
+    if let Some(why) = &verdict.why {
+        numbered(lines, "", why, dim(), width, ctx);
     }
     for feedback in &verdict.feedback {
         let lead = format!("{}: ", feedback.choice.number);
