@@ -19,6 +19,7 @@ mod library;
 mod lints;
 mod notes;
 mod objectives;
+mod paste;
 mod plain;
 mod plan;
 mod player;
