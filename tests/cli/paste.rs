@@ -74,7 +74,8 @@ fn pack(dir: &Path) -> PathBuf {
     .unwrap();
     std::fs::write(
         root.join("one.md"),
-        "+++\nid = \"one\"\ntitle = \"One\"\n+++\nA bite to paste a note on.\n",
+        "+++\nid = \"one\"\ntitle = \"One\"\n+++\nA bite to paste a note on.\n\n```quiz\nid = \"q\"\nkind = \"text\"\n\
+         prompt = \"Paste your answer.\"\nanswers = [\"short\"]\n```\n",
     )
     .unwrap();
     root
@@ -97,17 +98,12 @@ fn paste(tmux: &Tmux, dir: &Path, text: &str) {
     tmux.run(&["paste-buffer", "-t", "paste"]);
 }
 
-#[test]
-fn a_100_kb_paste_into_a_note_arrives_whole_up_to_the_cap_and_esc_acts_at_once() {
-    if !tmux_installed() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = pack(dir.path());
-    let db = dir.path().join("progress.db");
+/// The player in a tmux server of its own in `dir`, at 80×24, on the pack of `pack(dir)` and `dir/progress.db`,
+/// once its first bite shows.
+fn start(dir: &Path) -> Tmux {
+    let root = pack(dir);
     let tmux = Tmux {
-        socket: dir.path().join("tmux.sock"),
+        socket: dir.join("tmux.sock"),
     };
     let bin = assert_cmd::cargo::cargo_bin("morsel");
     let env = |k: &str, v: &Path| format!("{k}={}", v.display());
@@ -123,10 +119,10 @@ fn a_100_kb_paste_into_a_note_arrives_whole_up_to_the_cap_and_esc_acts_at_once()
         "env",
         "-u",
         "MORSEL_COURSES",
-        &env("MORSEL_DB", &db),
-        &env("MORSEL_CONFIG", &dir.path().join("none.toml")),
-        &env("XDG_DATA_HOME", &dir.path().join("data")),
-        &env("XDG_CACHE_HOME", &dir.path().join("cache")),
+        &env("MORSEL_DB", &dir.join("progress.db")),
+        &env("MORSEL_CONFIG", &dir.join("none.toml")),
+        &env("XDG_DATA_HOME", &dir.join("data")),
+        &env("XDG_CACHE_HOME", &dir.join("cache")),
         "TERM=xterm-256color",
         &bin.display().to_string(),
         "play",
@@ -137,6 +133,18 @@ fn a_100_kb_paste_into_a_note_arrives_whole_up_to_the_cap_and_esc_acts_at_once()
         HANG_GUARD,
         "the player starts",
     );
+    tmux
+}
+
+#[test]
+fn a_100_kb_paste_into_a_note_arrives_whole_up_to_the_cap_and_esc_acts_at_once() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("progress.db");
+    let tmux = start(dir.path());
     tmux.run(&["send-keys", "-t", "paste", "n"]);
     tmux.wait_for("Esc closes", HANG_GUARD, "the note opens");
 
@@ -185,4 +193,37 @@ fn a_100_kb_paste_into_a_note_arrives_whole_up_to_the_cap_and_esc_acts_at_once()
         saved == &text[..cap],
         "the note is the pastes' first 64 KiB"
     );
+}
+
+#[test]
+fn a_100_kb_paste_into_an_answer_field_arrives_whole() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("progress.db");
+    let tmux = start(dir.path());
+    tmux.run(&["send-keys", "-t", "paste", "Right"]);
+    tmux.wait_for("Paste your answer.", HANG_GUARD, "the question shows");
+    // One line of 102,400 bytes and an end mark, then Enter. (The field shows its start, so the screen cannot tell
+    // when the paste is all in; the note's test shows that it is without a key after it.)
+    let text = format!("{}THE END", pasted('C', 1600).replace('\n', " "));
+    paste(&tmux, dir.path(), &text);
+    tmux.run(&["send-keys", "-t", "paste", "Enter"]);
+    tmux.wait_for(
+        "r try again",
+        Duration::from_secs(20),
+        "the answer is graded",
+    );
+    tmux.run(&["send-keys", "-t", "paste", "q"]);
+    let out = crate::morsel()
+        .arg("--db")
+        .arg(&db)
+        .args(["export", "answers", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let response = json["answers"][0]["response"].as_str().unwrap_or_default();
+    assert_eq!(response.len(), text.len(), "the answer is the whole paste");
 }
