@@ -145,18 +145,17 @@ impl NoteDraft {
         self.edited = false;
         self.unsynced = false;
         self.written = 0;
-        if self.file.take().is_some()
-            && let Some(path) = &self.path
-        {
-            // Left behind, it is recognised as folded (its base is no longer the note) and removed at the next claim.
+        self.file = None;
+        if let Some(path) = &self.path {
+            // Also a file half made by an edit that failed. Left behind, it is recognised as folded (its base is no
+            // longer the note) and removed at the next claim.
             let _ = std::fs::remove_file(path);
         }
     }
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
-    if e.raw_os_error() == Some(28) {
-        // ENOSPC
+    if e.kind() == std::io::ErrorKind::StorageFull {
         return StoreError::DiskFull {
             path: path.to_path_buf(),
             state: FileState::InUse,
