@@ -28,7 +28,9 @@ use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
 pub(crate) use error::{FileState, StoreError};
-pub(crate) use notes::{AnswerRow, FeedbackRow, NoteRow};
+pub(crate) use notes::{
+    AnswerRow, FeedbackRow, NOTE_MAX_BYTES, NoteDraft, NoteKey, NoteRow, Splice,
+};
 pub(crate) use params::{FittedParameters, LogRow};
 pub(crate) use stats::{ActiveTime, CourseRow, DueItem};
 pub(crate) use xapi::Fact;

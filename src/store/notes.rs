@@ -1,12 +1,16 @@
 //! Notes and feedback per bite (tables `notes` and `feedback`): their writes, loading notes into `Progress`, and the
 //! read-only queries of `morsel notes`, `export feedback` and `export answers` (every attempt from `answers`, every
-//! review from `review_log`).
+//! review from `review_log`). A note being typed is saved by its draft (`draft`), folded into `notes` when it
+//! closes; readers here see a draft not folded yet.
+
+mod draft;
 
 use rusqlite::{Connection, Transaction, params};
 
 use super::{Store, StoreError};
 use crate::learn::journal::{FeedbackRecord, NoteRecord};
 use crate::learn::progress::Progress;
+pub(crate) use draft::{NOTE_MAX_BYTES, NoteDraft, NoteKey, Splice};
 
 /// One saved note.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +121,70 @@ pub(super) fn load(
             .notes
             .insert((lesson, bite.max(1) as usize), (text, question));
     }
+    if let Some(db) = draft::database_file(conn) {
+        overlay(&db, course_id, progress);
+    }
     Ok(())
+}
+
+/// The notes of `course_id` with the drafts beside the database at `db` replayed over them (a player killed while
+/// typing one), as `load` keeps them.
+fn overlay(db: &std::path::Path, course_id: &str, progress: &mut Progress) {
+    for (_, d) in draft::drafts_beside(db, Some(course_id)) {
+        let key = (d.key.lesson_id.clone(), d.key.bite);
+        let saved = progress.notes.get(&key).map_or("", |(t, _)| t.as_str());
+        match d.replay(saved) {
+            Some((text, _)) if text.is_empty() => {
+                progress.notes.remove(&key);
+            }
+            Some((text, _)) => {
+                let question = NoteRecord::is_question(&text);
+                progress.notes.insert(key, (text, question));
+            }
+            None => {}
+        }
+    }
+}
+
+/// `rows` (sorted by course, lesson and bite) with the drafts beside the database at `db` replayed over them.
+fn overlay_rows(db: &std::path::Path, course: Option<&str>, rows: &mut Vec<NoteRow>) {
+    for (_, d) in draft::drafts_beside(db, course) {
+        let k = &d.key;
+        let found = rows.binary_search_by(|r| {
+            (r.course_id.as_str(), r.lesson_id.as_str(), r.bite).cmp(&(
+                k.course_id.as_str(),
+                k.lesson_id.as_str(),
+                k.bite,
+            ))
+        });
+        let saved = found.map_or("", |i| rows[i].text.as_str());
+        let Some((text, at)) = d.replay(saved) else {
+            continue;
+        };
+        match found {
+            Ok(i) if text.is_empty() => {
+                rows.remove(i);
+            }
+            Ok(i) => {
+                rows[i].question = NoteRecord::is_question(&text);
+                rows[i].text = text;
+                rows[i].updated_at = at;
+            }
+            Err(_) if text.is_empty() => {}
+            Err(i) => rows.insert(
+                i,
+                NoteRow {
+                    course_id: k.course_id.clone(),
+                    lesson_id: k.lesson_id.clone(),
+                    bite: k.bite,
+                    question: NoteRecord::is_question(&text),
+                    text,
+                    created_at: at,
+                    updated_at: at,
+                },
+            ),
+        }
+    }
 }
 
 impl Store {
@@ -142,7 +209,11 @@ impl Store {
                 })?
                 .collect()
         };
-        run().map_err(|e| self.error(e))
+        let mut rows = run().map_err(|e| self.error(e))?;
+        if let Some(db) = draft::database_file(&self.conn) {
+            overlay_rows(&db, course, &mut rows);
+        }
+        Ok(rows)
     }
 
     /// Every rating of a bite (of every course, or of one), oldest first.

@@ -93,6 +93,8 @@ pub(crate) fn run(start: Start, settings: Settings, store: Store) -> anyhow::Res
     result
 }
 
+/// Keys and resizes, one `Event` each, read as they come. crossterm's `use-dev-tty` reader (Cargo.toml) polls the
+/// terminal level-triggered, so everything waiting is read, a 100 KB paste and the `Esc` after it included.
 fn spawn_input(tx: mpsc::Sender<Event>) {
     std::thread::spawn(move || {
         loop {

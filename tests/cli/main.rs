@@ -23,6 +23,7 @@ mod library;
 mod lints;
 mod notes;
 mod objectives;
+mod paste;
 mod patterns;
 mod plain;
 mod plan;

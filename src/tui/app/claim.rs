@@ -20,7 +20,10 @@ impl App {
     ) -> Option<Pack> {
         let now = self.ctx.clock.now_ms();
         match self.ctx.store.claim(&pack.course.id, now, false) {
-            Ok(Claim::Held) => Some(pack),
+            Ok(Claim::Held) => {
+                self.fold_drafts(&pack.course.id);
+                Some(pack)
+            }
             Ok(Claim::Busy(holder)) => {
                 let prompt = TakeOver {
                     title: pack.course.title.clone(),
@@ -107,6 +110,17 @@ impl App {
             holder: holder.map(|h| self.describe(&h)).unwrap_or_default(),
             kind: Kind::Lost,
         }));
+    }
+
+    /// The course is this player's now: notes a killed player was typing on it are saved in full
+    /// (`Store::fold_drafts`). If they cannot be, they still show (the store reads them over the saved notes) and
+    /// are tried again at the next start.
+    fn fold_drafts(&mut self, course_id: &str) {
+        if let Err(e) = self.ctx.store.fold_drafts(course_id) {
+            self.ctx.error = Some(format!(
+                "a note typed before morsel last stopped could not be saved yet: {e}"
+            ));
+        }
     }
 
     fn describe(&self, holder: &Holder) -> String {

@@ -221,10 +221,15 @@ impl App {
                 Effect::Redraw
             }
             Event::Tick if self.loading.is_some() => Effect::Unchanged,
-            Event::Tick => match self.beat() {
-                Effect::Unchanged => self.idle_pause(),
-                lost => lost,
-            },
+            Event::Tick => {
+                if let Screen::Player(p) = &mut self.screen {
+                    crate::tui::screens::player::note::tick(p, &mut self.ctx);
+                }
+                match self.beat() {
+                    Effect::Unchanged => self.idle_pause(),
+                    lost => lost,
+                }
+            }
             Event::HighlightingReady => {
                 if let Screen::Player(p) = &mut self.screen {
                     p.refresh_with(&self.ctx, true);
@@ -433,6 +438,7 @@ impl App {
             return;
         }
         if let Screen::Player(p) = &mut self.screen {
+            crate::tui::screens::player::note::close(p, &mut self.ctx);
             let result = p.session.close(&mut self.ctx.store);
             self.ctx.saved(result);
         }

@@ -318,7 +318,7 @@ impl Player {
         }
         match command {
             Command::Action(action @ (Action::Note | Action::Feedback)) => {
-                self.remark = note::open(self, action);
+                self.remark = note::open(self, action, ctx);
                 Next::Stay
             }
             Command::Action(Action::Pause) => {

@@ -1,9 +1,11 @@
 //! A note and a rating on the bite on screen, over the player. `n` opens the bite's note in a multi-line field
 //! (Enter a new line, Backspace and Delete erase at the cursor, Left, Right, Home and End move it, Ctrl-S or Esc
-//! closes); every keystroke that changes it is saved at once, so a
-//! crash loses at most the key being pressed. A note whose text starts with `?` is a question for the author. `f`
-//! rates the bite: `c` clear or `u` unclear (one key, saved at once), then an optional one-line comment (Enter
-//! saves it, Esc leaves it out).
+//! closes). Every keystroke that changes it goes to the note's draft (`store::NoteDraft`, a few bytes beside the
+//! database) before it shows, so a kill loses at most the key being pressed; the note is saved in full when it
+//! closes (and when its draft has grown large), and the draft is synced to disk on every tick. A note holds at most
+//! 64 KiB (`NOTE_MAX_BYTES`): keys beyond that are refused, and the screen says why. A note whose text starts with
+//! `?` is a question for the author. `f` rates the bite: `c` clear or `u` unclear (one key, saved at once), then an
+//! optional one-line comment (Enter saves it, Esc leaves it out).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,17 +13,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::Player;
+use crate::store::{NOTE_MAX_BYTES, NoteDraft, NoteKey, Splice};
 use crate::tui::command::{Binding, Command, Move};
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{Next, bold, dim, notice_line};
 
 /// A remark being made on the bite on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum Remark {
-    /// The bite's note, as saved after the last keystroke, and where the cursor is in it (a byte offset at a
-    /// character boundary).
-    Note { text: String, cursor: usize },
+    /// The bite's note as typed so far (every change in its draft), and where the cursor is in it (a byte offset
+    /// at a character boundary).
+    Note {
+        text: String,
+        cursor: usize,
+        draft: NoteDraft,
+    },
     /// `f` was pressed: `c` or `u` rates.
     Rating,
     /// Rated: a one-line comment being typed for the rating made at `rated_at`.
@@ -32,26 +39,48 @@ pub(crate) enum Remark {
     },
 }
 
+/// What the screen says when a key would make a note longer than it may be.
+pub(crate) const NOTE_FULL: &str = "This note is full: a note holds at most 64 KiB.";
+
 /// The longest comment, in characters: one line.
 const COMMENT_MAX: usize = 300;
 
-/// The note or rating opened by `action` on the bite on screen; `None` for other actions.
-pub(crate) fn open(p: &Player, action: Action) -> Option<Remark> {
+/// The note or rating opened by `action` on the bite on screen; `None` for other actions. A note shows as saved,
+/// with a draft a killed player left folded in (`Store::fold_drafts`, or read over it if that could not be saved);
+/// such a text is saved in full first, so that this note's draft starts from what the database holds.
+pub(crate) fn open(p: &mut Player, action: Action, ctx: &mut Context) -> Option<Remark> {
     match action {
         Action::Note => {
-            let key = (p.session.lesson().id.clone(), p.session.bite().number);
+            let key = note_key(p);
             let text = p
                 .session
                 .progress()
                 .notes
-                .get(&key)
+                .get(&(key.lesson_id.clone(), key.bite))
                 .map(|(text, _)| text.clone())
                 .unwrap_or_default();
+            if ctx.store.saved_note(&key).is_ok_and(|saved| saved != text) {
+                let result = p.session.note(&text, &mut ctx.store);
+                ctx.saved(result)?;
+            }
             let cursor = text.len();
-            Some(Remark::Note { text, cursor })
+            let draft = ctx.store.note_draft(key);
+            Some(Remark::Note {
+                text,
+                cursor,
+                draft,
+            })
         }
         Action::Feedback => Some(Remark::Rating),
         _ => None,
+    }
+}
+
+fn note_key(p: &Player) -> NoteKey {
+    NoteKey {
+        course_id: p.session.pack().course.id.clone(),
+        lesson_id: p.session.lesson().id.clone(),
+        bite: p.session.bite().number,
     }
 }
 
@@ -96,27 +125,11 @@ pub(crate) fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Nex
         return Next::Stay;
     };
     p.remark = match remark {
-        Remark::Note { text, cursor } => {
-            let (new, at) = edit(&text, cursor, command);
-            match (command, new) {
-                (Command::Leave, _) => {
-                    p.ans.notice = Some(closed_notice(&text));
-                    None
-                }
-                (_, Some(new)) => {
-                    let result = p.session.note(&new, &mut ctx.store);
-                    Some(if ctx.saved(result).is_some() {
-                        Remark::Note {
-                            text: new,
-                            cursor: at,
-                        }
-                    } else {
-                        Remark::Note { text, cursor }
-                    })
-                }
-                (_, None) => Some(Remark::Note { text, cursor: at }),
-            }
-        }
+        Remark::Note {
+            text,
+            cursor,
+            draft,
+        } => note_key_pressed(p, command, ctx, text, cursor, draft),
         Remark::Rating => match command {
             Command::Type(c @ ('c' | 'u' | '1' | '2')) => {
                 let clear = matches!(c, 'c' | '1');
@@ -182,31 +195,134 @@ pub(crate) fn update(p: &mut Player, command: Command, ctx: &mut Context) -> Nex
     Next::Stay
 }
 
-/// A key in the note editor: the new text when it changes, and where the cursor goes.
-fn edit(text: &str, cursor: usize, command: Command) -> (Option<String>, usize) {
+/// A key in an open note: each change recorded in the draft before it shows (or, when the draft cannot be written,
+/// the note saved in full); one that cannot be saved, or would make the note longer than `NOTE_MAX_BYTES`, does not
+/// happen. `Esc` saves the note in full and closes it.
+fn note_key_pressed(
+    p: &mut Player,
+    command: Command,
+    ctx: &mut Context,
+    mut text: String,
+    cursor: usize,
+    mut draft: NoteDraft,
+) -> Option<Remark> {
+    if command == Command::Leave {
+        if draft.edited() && !save_in_full(p, ctx, &text, &mut draft) {
+            return Some(Remark::Note {
+                text,
+                cursor,
+                draft,
+            });
+        }
+        p.ans.notice = Some(closed_notice(&text));
+        return None;
+    }
+    let (splice, at) = edit(&text, cursor, command);
+    let Some(splice) = splice else {
+        return Some(Remark::Note {
+            text,
+            cursor: at,
+            draft,
+        });
+    };
+    let mut cursor = cursor;
+    if splice.len_after(&text) > NOTE_MAX_BYTES {
+        p.ans.notice = Some(NOTE_FULL.to_string());
+    } else if draft.record(&text, &splice, ctx.clock.now_ms()).is_ok() {
+        splice.apply(&mut text);
+        cursor = at;
+        if draft.wants_fold() {
+            save_in_full(p, ctx, &text, &mut draft);
+        }
+    } else {
+        // No draft (a full disk, a folder turned read-only): the note is saved in full, or the key does not happen.
+        let mut new = text.clone();
+        splice.apply(&mut new);
+        if save_in_full(p, ctx, &new, &mut draft) {
+            text = new;
+            cursor = at;
+        }
+    }
+    Some(Remark::Note {
+        text,
+        cursor,
+        draft,
+    })
+}
+
+/// Saves the note as `text` in full (one synced transaction); its draft is then done with. `false`, with the
+/// reason on screen, when it could not be saved: the draft stays, and is folded in at the next start.
+fn save_in_full(p: &mut Player, ctx: &mut Context, text: &str, draft: &mut NoteDraft) -> bool {
+    let result = p.session.note(text, &mut ctx.store);
+    if ctx.saved(result).is_some() {
+        draft.saved();
+        true
+    } else {
+        false
+    }
+}
+
+/// On the tick: the draft of an open note is synced to disk; if that fails, the note is saved in full.
+pub(crate) fn tick(p: &mut Player, ctx: &mut Context) {
+    match p.remark.take() {
+        Some(Remark::Note {
+            text,
+            cursor,
+            mut draft,
+        }) => {
+            if draft.sync().is_err() {
+                save_in_full(p, ctx, &text, &mut draft);
+            }
+            p.remark = Some(Remark::Note {
+                text,
+                cursor,
+                draft,
+            });
+        }
+        other => p.remark = other,
+    }
+}
+
+/// The player is closing (quit, the library, the end of a time box): an open note is saved in full first. If it
+/// cannot be, its draft stays and is folded in when the course is next opened.
+pub(crate) fn close(p: &mut Player, ctx: &mut Context) {
+    if let Some(Remark::Note {
+        text, mut draft, ..
+    }) = p.remark.take()
+        && draft.edited()
+    {
+        save_in_full(p, ctx, &text, &mut draft);
+    }
+}
+
+/// A key in the note editor: the edit it makes, if any, and where the cursor goes.
+fn edit(text: &str, cursor: usize, command: Command) -> (Option<Splice>, usize) {
     let cursor = cursor.min(text.len());
     let before = text[..cursor].chars().next_back().map_or(0, char::len_utf8);
     let after = text[cursor..].chars().next().map_or(0, char::len_utf8);
     let line_start = text[..cursor].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[cursor..].find('\n').map_or(text.len(), |i| cursor + i);
     let insert = |s: &str| {
-        let mut t = text.to_string();
-        t.insert_str(cursor, s);
-        (Some(t), cursor + s.len())
+        let splice = Splice {
+            at: cursor,
+            delete: 0,
+            insert: s.to_string(),
+        };
+        (Some(splice), cursor + s.len())
+    };
+    let erase = |at: usize, delete: usize| {
+        let splice = Splice {
+            at,
+            delete,
+            insert: String::new(),
+        };
+        (Some(splice), at)
     };
     match command {
         Command::Type(c) => insert(c.encode_utf8(&mut [0; 4])),
         Command::Submit => insert("\n"),
-        Command::Erase if before > 0 => {
-            let mut t = text.to_string();
-            t.replace_range(cursor - before..cursor, "");
-            (Some(t), cursor - before)
-        }
-        Command::Delete if after > 0 => {
-            let mut t = text.to_string();
-            t.replace_range(cursor..cursor + after, "");
-            (Some(t), cursor)
-        }
+        Command::Erase if before > 0 => erase(cursor - before, before),
+        Command::Delete if after > 0 => erase(cursor, after),
         Command::Cursor(Move::Left) => (None, cursor - before),
         Command::Cursor(Move::Right) => (None, cursor + after),
         Command::Cursor(Move::Home) => (None, line_start),
@@ -248,12 +364,22 @@ fn closed_notice(text: &str) -> String {
     }
 }
 
-/// The header's mark for a bite with a note: `✎` for a note, `✎?` for a question for the author.
+/// The header's mark for a bite with a note: `✎` for a note, `✎?` for a question for the author (of the note
+/// being typed, when it is open).
 pub(crate) fn mark(p: &Player) -> &'static str {
-    let key = (p.session.lesson().id.clone(), p.session.bite().number);
-    match p.session.progress().notes.get(&key) {
-        Some((_, true)) => "✎? ",
-        Some((_, false)) => "✎ ",
+    let question = match &p.remark {
+        Some(Remark::Note { text, .. }) if text.is_empty() => None,
+        Some(Remark::Note { text, .. }) => {
+            Some(crate::learn::journal::NoteRecord::is_question(text))
+        }
+        _ => {
+            let key = (p.session.lesson().id.clone(), p.session.bite().number);
+            p.session.progress().notes.get(&key).map(|(_, q)| *q)
+        }
+    };
+    match question {
+        Some(true) => "✎? ",
+        Some(false) => "✎ ",
         None => "",
     }
 }
@@ -262,7 +388,7 @@ pub(crate) fn mark(p: &Player) -> &'static str {
 pub(crate) fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, notice: Rect) {
     match &p.remark {
         None => {}
-        Some(Remark::Note { text, cursor }) => {
+        Some(Remark::Note { text, cursor, .. }) => {
             let title = if crate::learn::journal::NoteRecord::is_question(text) {
                 " Question for the author "
             } else {
@@ -342,7 +468,18 @@ pub(crate) fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, not
 
 #[cfg(test)]
 mod tests {
-    use super::{Command, Move, edit, tail};
+    use super::{Command, Move, tail};
+
+    /// The note editor's key on `text`: the new text when it changes, and where the cursor goes.
+    fn edit(text: &str, cursor: usize, command: Command) -> (Option<String>, usize) {
+        let (splice, at) = super::edit(text, cursor, command);
+        let new = splice.map(|s| {
+            let mut t = text.to_string();
+            assert!(s.apply(&mut t));
+            t
+        });
+        (new, at)
+    }
 
     #[test]
     fn the_note_editor_edits_at_its_cursor() {
