@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::learn::journal::{Journal, NoteRecord, Record};
-use crate::store::open::sibling;
+use crate::store::place::sibling;
 use crate::store::{FileState, Store, StoreError};
 use crate::text::hash::{Fnv64, fnv32};
 
