@@ -12,6 +12,7 @@ mod finding;
 mod history;
 mod hostile;
 mod import;
+mod import_limits_mdbook;
 mod import_mdbook;
 mod install;
 mod large;
