@@ -155,7 +155,7 @@ fn read_chapter(
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let expanded = include::expand(text, &file, cx).map_err(|limit| {
         in_summary(format!(
-            "chapter `{path}` is {:.1} MiB, over {limit}; not imported",
+            "chapter `{path}` is not imported: at {:.1} MiB, {limit}",
             text.len() as f64 / f64::from(1 << 20)
         ))
     })?;

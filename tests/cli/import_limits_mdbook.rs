@@ -84,12 +84,12 @@ fn an_include_bomb_is_left_out_at_the_chapter_limit_and_the_rest_is_imported() {
     assert!(ok, "{stdout}{stderr}");
     for line in 5..=8 {
         let told = format!(
-            "src/bomb.md:{line}: `{{{{#include a.md}}}}` is left out: with what it includes, the text would pass the limit of 4 MiB for a chapter (crossed by the include at src/a.md:"
+            "src/bomb.md:{line}: `{{{{#include a.md}}}}` is left out: with what it includes, the chapter's text would pass the limit of 4 MiB for a chapter (crossed by the include at src/a.md:"
         );
         assert!(stdout.contains(&told), "{told}\n{stdout}");
     }
     assert!(
-        stdout.contains("src/bombs.md:302: `{{#include a.md}}` is left out: with what it includes, the text would pass the limit of 16 MiB of included text read for one chapter; the rest of the chapter is imported"),
+        stdout.contains("src/bombs.md:302: `{{#include a.md}}` is left out: with what it includes, the chapter's includes would read more than the limit of 16 MiB; the rest of the chapter is imported"),
         "{stdout}"
     );
     // One report for each include left out, none from inside what was left out.
@@ -126,7 +126,7 @@ fn a_chapter_larger_than_the_limit_is_not_imported_and_the_others_are() {
     assert!(ok, "{stdout}{stderr}");
     assert!(
         stdout.contains(
-            "src/SUMMARY.md:1: chapter `big.md` is 4.6 MiB, over the limit of 4 MiB for a chapter; not imported"
+            "src/SUMMARY.md:1: chapter `big.md` is not imported: at 4.6 MiB, the chapter's text would pass the limit of 4 MiB for a chapter"
         ),
         "{stdout}"
     );

@@ -48,26 +48,27 @@ pub(crate) enum Limit {
 }
 
 impl std::fmt::Display for Limit {
+    /// What crossing the limit means, as a clause: "the chapter's text would pass the limit of 4 MiB".
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Limit::Chapter => write!(
                 f,
-                "the limit of {} MiB for a chapter",
+                "the chapter's text would pass the limit of {} MiB for a chapter",
                 MAX_CHAPTER_BYTES >> 20
             ),
             Limit::Book => write!(
                 f,
-                "the limit of {} MiB for the whole book",
+                "the book's text would pass the limit of {} MiB for a book",
                 MAX_BOOK_BYTES >> 20
             ),
             Limit::ChapterRead => write!(
                 f,
-                "the limit of {} MiB of included text read for one chapter",
+                "the chapter's includes would read more than the limit of {} MiB",
                 MAX_CHAPTER_READ >> 20
             ),
             Limit::BookRead => write!(
                 f,
-                "the limit of {} MiB of included text read for the whole book",
+                "the book's includes would read more than the limit of {} MiB",
                 MAX_BOOK_READ >> 20
             ),
         }
@@ -245,7 +246,7 @@ fn overflowed(
         at.0,
         at.1,
         format!(
-            "`{shown}` is left out: with what it includes, the text would pass {}{crossed}; the rest of the chapter is imported",
+            "`{shown}` is left out: with what it includes, {}{crossed}; the rest of the chapter is imported",
             over.limit
         ),
     );
@@ -604,5 +605,36 @@ mod tests {
         assert_eq!(skipped.len(), 1);
         assert_eq!(skipped[0].line, 3);
         assert!(skipped[0].why.contains("gone.txt"), "{}", skipped[0].why);
+    }
+
+    #[test]
+    fn an_include_that_would_pass_the_book_limit_is_left_out_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.txt"), "x".repeat(100)).unwrap();
+        let mut skipped = Vec::new();
+        let mut cx = Context::new(&root, &mut skipped);
+        let text = "before\n{{#include a.txt}}\nafter";
+        cx.used.book = MAX_BOOK_BYTES - text.len() - 50;
+        let out = expand(text, &root.join("ch.md"), &mut cx).unwrap();
+        assert_eq!(out.text, "before\n\nafter");
+        // The next chapter may still use what is left.
+        assert!(matches!(
+            expand(&"y".repeat(51), &root.join("next.md"), &mut cx),
+            Err(Limit::Book)
+        ));
+        assert_eq!(
+            expand("z", &root.join("last.md"), &mut cx).unwrap().text,
+            "z"
+        );
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            (skipped[0].file.to_str(), skipped[0].line),
+            (Some("ch.md"), 2)
+        );
+        assert_eq!(
+            skipped[0].why,
+            "`{{#include a.txt}}` is left out: with what it includes, the book's text would pass the limit of 64 MiB for a book; the rest of the chapter is imported"
+        );
     }
 }
