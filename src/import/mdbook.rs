@@ -1,19 +1,24 @@
 //! `morsel import mdbook BOOK_DIR`: an mdBook as lessons. Each chapter of `SUMMARY.md` becomes a lesson, in its order
 //! and with its title (drafts are reported); mdBook's directives are expanded (`include`); links to other chapters
 //! become links to their lessons, images and linked files are copied; each chapter is cut into bites (`bites`).
+//! Nothing outside the book is read or looked at (`inside`); a chapter's text is bounded (`include`); what is named
+//! like a chapter but is no file is reported (`found`).
 
 mod bites;
+mod found;
 mod include;
+mod inside;
 mod summary;
 mod transform;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
 use super::book::{CopiedFile, Import, ImportedLesson, Skipped};
 use crate::pack::is_valid_id;
+use crate::pack::source::MAX_FILE_BYTES;
 
 /// Reads the book in `book_dir` (holding `book.toml`, or at least `src/SUMMARY.md`) into lessons.
 pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
@@ -24,10 +29,7 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
     let src = root.join(&book.src);
     let summary_path = src.join("SUMMARY.md");
     let mut skipped = Vec::new();
-    let mut cx = include::Context {
-        root: &root,
-        skipped: &mut skipped,
-    };
+    let mut cx = include::Context::new(&root, &mut skipped);
     let summary_text = match cx.read(&summary_path) {
         Ok((_, text)) => text,
         Err(why) => bail!(
@@ -44,7 +46,13 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
     // Pass 1: every chapter read and expanded, so that links know which chapters became lessons.
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut lesson_of: HashMap<String, String> = HashMap::new();
-    for entry in summary::parse(&summary_text) {
+    let entries = summary::parse(&summary_text);
+    let listed: HashSet<String> = entries
+        .iter()
+        .filter_map(|e| e.path.as_deref())
+        .filter_map(|p| normalise(Path::new(""), &crate::pack::percent_decoded(p)))
+        .collect();
+    for entry in entries {
         match read_chapter(entry, &summary_file, &src, &lesson_of, &mut cx) {
             Ok(chapter) => {
                 lesson_of.insert(chapter.key.clone(), chapter.id.clone());
@@ -52,6 +60,10 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
             }
             Err(skip) => cx.skipped.push(skip),
         }
+    }
+
+    if let Ok(real_src) = inside::resolve(&root, &src) {
+        found::report_non_files(&root, &real_src, &listed, cx.skipped);
     }
 
     // Pass 2: links, images and code; then bites.
@@ -65,7 +77,21 @@ pub fn import(book_dir: &Path) -> anyhow::Result<Import> {
             lesson_of: &lesson_of,
             files: &mut files,
         };
-        lessons.push(chapter_lesson(chapter, &mut links, &mut skipped));
+        let lesson = chapter_lesson(chapter, &mut links, &mut skipped);
+        if lesson.markdown.len() as u64 > MAX_FILE_BYTES {
+            // The limits on a chapter's text leave room for this; a pack whose lesson fails its own check is worse.
+            skipped.push(Skipped {
+                file: rel(&root, &src.join(&chapter.key)),
+                line: 1,
+                why: format!(
+                    "chapter `{}` makes a lesson over the limit of {} MiB for a file; not imported",
+                    chapter.title,
+                    MAX_FILE_BYTES >> 20
+                ),
+            });
+            continue;
+        }
+        lessons.push(lesson);
     }
     if lessons.is_empty() {
         bail!(
@@ -127,7 +153,12 @@ fn read_chapter(
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let expanded = include::expand(text, &file, cx);
+    let expanded = include::expand(text, &file, cx).map_err(|limit| {
+        in_summary(format!(
+            "chapter `{path}` is not imported: at {:.1} MiB, {limit}",
+            text.len() as f64 / f64::from(1 << 20)
+        ))
+    })?;
     if expanded.text.trim().is_empty() {
         return Err(Skipped {
             file: rel(cx.root, &file),
@@ -190,17 +221,21 @@ struct BookToml {
 }
 
 impl BookToml {
+    /// Reads `book.toml` as lesson files are read: a regular file inside the book, of at most 8 MiB. None is the
+    /// defaults; one that leads outside the book is refused unread.
     fn read(root: &Path) -> anyhow::Result<Self> {
         let path = root.join("book.toml");
         let mut book = BookToml {
             title: None,
             src: "src".to_string(),
         };
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(book);
+        let text = match inside::read(root, &path) {
+            Ok((_, text)) => text,
+            Err(inside::Refused::Absent) => return Ok(book),
+            Err(why) => bail!("book.toml cannot be read: {why}"),
         };
-        let table: toml::Table = toml::from_str(&text)
-            .with_context(|| format!("cannot read {} as TOML", path.display()))?;
+        let table: toml::Table =
+            toml::from_str(&text).with_context(|| "book.toml is not valid TOML".to_string())?;
         if let Some(section) = table.get("book").and_then(|b| b.as_table()) {
             book.title = section
                 .get("title")
@@ -212,7 +247,7 @@ impl BookToml {
             }
         }
         if normalise(Path::new(""), &book.src).is_none() {
-            bail!("{}: `src` leaves the book's folder", path.display());
+            bail!("book.toml: `src` leaves the book's folder");
         }
         Ok(book)
     }

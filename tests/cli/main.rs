@@ -15,6 +15,7 @@ mod finding;
 mod history;
 mod hostile;
 mod import;
+mod import_limits_mdbook;
 mod import_mdbook;
 mod install;
 mod killed;

@@ -3,16 +3,86 @@
 //! anchor (`:name`, the lines between `ANCHOR: name` and `ANCHOR_END: name`), `{{#playground PATH}}`, and
 //! `{{#title …}}` (dropped). Paths are relative to the file holding the directive; included text is expanded in its
 //! turn. `\{{#…}}` is an escape and stays as written, without its backslash. What cannot be resolved is left out and
-//! reported with its file and line.
+//! reported with its file and line. Files are read only inside the book (`inside`). The text is counted as it is
+//! included, before it is expanded, so that an include bomb stops as soon as it crosses a limit (a chapter's text,
+//! the book's, or what their includes read): that include is left out and reported, and the rest goes on.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::super::book::Skipped;
+use super::inside::{self, Refused};
 use super::summary::line_of;
-use crate::pack::source::read_regular;
+use crate::pack::source::MAX_FILE_BYTES;
 
 /// How deep included files may include others, as in mdBook.
 const MAX_DEPTH: usize = 10;
+
+/// The most text one chapter may grow to with what it includes: half the pack's limit for a lesson file
+/// (`MAX_FILE_BYTES`), so that the lesson written from it, with its links made longer and its bites separated,
+/// stays within that limit. Included text counts as read, its own directives included.
+pub(crate) const MAX_CHAPTER_BYTES: usize = (MAX_FILE_BYTES / 2) as usize;
+
+/// The most text the whole book may grow to, chapters and what they include: eight lesson files at the limit.
+pub(crate) const MAX_BOOK_BYTES: usize = 8 * MAX_FILE_BYTES as usize;
+
+/// How much text the includes of one chapter may read in all, counting what was read for an include left out for
+/// crossing a limit: four chapters at the limit. It bounds the time a chapter of many includes that each cross a
+/// limit can take.
+pub(crate) const MAX_CHAPTER_READ: usize = 4 * MAX_CHAPTER_BYTES;
+
+/// How much text the includes of the whole book may read in all: four books at the limit.
+pub(crate) const MAX_BOOK_READ: usize = 4 * MAX_BOOK_BYTES;
+
+/// How much of the included files is kept to be included again without reading them again.
+const MAX_CACHED_BYTES: usize = MAX_FILE_BYTES as usize;
+
+/// A limit on the text of a chapter or of the book, or on what their includes read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limit {
+    Chapter,
+    Book,
+    ChapterRead,
+    BookRead,
+}
+
+impl std::fmt::Display for Limit {
+    /// What crossing the limit means, as a clause: "the chapter's text would pass the limit of 4 MiB".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Chapter => write!(
+                f,
+                "the chapter's text would pass the limit of {} MiB for a chapter",
+                MAX_CHAPTER_BYTES >> 20
+            ),
+            Limit::Book => write!(
+                f,
+                "the book's text would pass the limit of {} MiB for a book",
+                MAX_BOOK_BYTES >> 20
+            ),
+            Limit::ChapterRead => write!(
+                f,
+                "the chapter's includes would read more than the limit of {} MiB",
+                MAX_CHAPTER_READ >> 20
+            ),
+            Limit::BookRead => write!(
+                f,
+                "the book's includes would read more than the limit of {} MiB",
+                MAX_BOOK_READ >> 20
+            ),
+        }
+    }
+}
+
+/// Where the text of a chapter crossed a limit: the include that crossed it.
+struct Overflow {
+    limit: Limit,
+    /// The file holding the directive, relative to the book.
+    file: PathBuf,
+    line: usize,
+    depth: usize,
+}
 
 /// A file's text with its directives expanded, and a map from offsets in it back to the file's own.
 pub(crate) struct Expanded {
@@ -34,38 +104,160 @@ impl Expanded {
     }
 }
 
-/// What the expansion needs to know: the book's real root (nothing outside it is read) and where to report.
+/// Text counted against the limits so far: the text kept (`chapter`, `book`), and all the text read for includes
+/// (`chapter_read`, `book_read`), which is never taken back.
+#[derive(Debug, Clone, Copy, Default)]
+struct Used {
+    chapter: usize,
+    book: usize,
+    chapter_read: usize,
+    book_read: usize,
+}
+
+/// A file read for an include: its real path and its text, or why it cannot be read.
+type Read = Result<(PathBuf, Rc<str>), String>;
+
+/// What the expansion needs to know: the book's real root (nothing outside it is read), where to report, and the
+/// text counted so far against the limits.
 pub(crate) struct Context<'a> {
     pub(crate) root: &'a Path,
     pub(crate) skipped: &'a mut Vec<Skipped>,
+    used: Used,
+    /// Included files by the path their directive gives, so that a file included many times is read once.
+    cache: HashMap<PathBuf, Read>,
+    cached_bytes: usize,
+    /// The reports made so far, each made once: a file included a thousand times has its problem told once.
+    told: HashSet<(PathBuf, usize, String)>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(root: &'a Path, skipped: &'a mut Vec<Skipped>) -> Self {
+        Self {
+            root,
+            skipped,
+            used: Used::default(),
+            cache: HashMap::new(),
+            cached_bytes: 0,
+            told: HashSet::new(),
+        }
+    }
 }
 
 impl Context<'_> {
     fn skip(&mut self, file: &Path, line: usize, why: String) {
         let file = file.strip_prefix(self.root).unwrap_or(file).to_path_buf();
-        self.skipped.push(Skipped { file, line, why });
-    }
-
-    /// Reads a file of the book as text, refusing one outside the book.
-    pub(crate) fn read(&self, path: &Path) -> Result<(PathBuf, String), String> {
-        let real = path
-            .canonicalize()
-            .map_err(|_| "it does not exist".to_string())?;
-        if !real.starts_with(self.root) {
-            return Err("it is outside the book's folder".to_string());
+        if self.told.insert((file.clone(), line, why.clone())) {
+            self.skipped.push(Skipped { file, line, why });
         }
-        let bytes = read_regular(&real).map_err(|e| format!("it is {e}"))?;
-        let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-        Ok((real, text))
+    }
+
+    /// Takes back the reports made after the first `len`: those about text that is left out after all.
+    fn untell(&mut self, len: usize) {
+        for taken in self.skipped.drain(len.min(self.skipped.len())..) {
+            self.told.remove(&(taken.file, taken.line, taken.why));
+        }
+    }
+
+    /// Reads a file of the book as text, refusing one outside the book (without looking at it), one that is not a
+    /// regular file and one over the pack's limit for a file.
+    pub(crate) fn read(&self, path: &Path) -> Result<(PathBuf, String), Refused> {
+        inside::read(self.root, path)
+    }
+
+    /// [`Context::read`] for an include, from the cache when the file was included before.
+    fn read_included(&mut self, path: &Path) -> Read {
+        if let Some(read) = self.cache.get(path) {
+            return read.clone();
+        }
+        let read: Read = self
+            .read(path)
+            .map(|(real, text)| (real, Rc::from(text)))
+            .map_err(|why| why.to_string());
+        let size = read.as_ref().map_or(0, |(_, text)| text.len());
+        if self.cached_bytes + size <= MAX_CACHED_BYTES {
+            self.cached_bytes += size;
+            self.cache.insert(path.to_path_buf(), read.clone());
+        }
+        read
+    }
+
+    /// Counts `len` bytes more of the chapter's text; which limit they would cross, if any (then nothing is counted).
+    fn charge(&mut self, len: usize) -> Result<(), Limit> {
+        let used = &mut self.used;
+        let over = [
+            (used.chapter_read, MAX_CHAPTER_READ, Limit::ChapterRead),
+            (used.book_read, MAX_BOOK_READ, Limit::BookRead),
+            (used.chapter, MAX_CHAPTER_BYTES, Limit::Chapter),
+            (used.book, MAX_BOOK_BYTES, Limit::Book),
+        ]
+        .into_iter()
+        .find(|&(used, max, _)| used + len > max);
+        if let Some((_, _, limit)) = over {
+            return Err(limit);
+        }
+        used.chapter += len;
+        used.book += len;
+        used.chapter_read += len;
+        used.book_read += len;
+        Ok(())
+    }
+
+    /// Takes back the text counted since `before` but the reading of it: its text was left out.
+    fn refund(&mut self, before: Used) {
+        self.used.chapter = before.chapter;
+        self.used.book = before.book;
     }
 }
 
-/// Expands the directives of `text`, the contents of the file `file` (an absolute path inside the book).
-pub(crate) fn expand(text: &str, file: &Path, cx: &mut Context) -> Expanded {
-    expand_at(text, file, cx, 0)
+/// Expands the directives of `text`, the contents of the chapter `file` (an absolute path inside the book), as
+/// the text of a new chapter. An include whose text would take the chapter or the book over its limit is left out
+/// and reported, and the rest expanded; the limit `text` itself would cross, if it is too large to import.
+pub(crate) fn expand(text: &str, file: &Path, cx: &mut Context) -> Result<Expanded, Limit> {
+    cx.used.chapter = 0;
+    cx.used.chapter_read = 0;
+    cx.charge(text.len())?;
+    // An overflow below the chapter's own text is caught at its directive, so this is the chapter's own text.
+    expand_at(text, file, cx, 0).map_err(|over| over.limit)
 }
 
-fn expand_at(text: &str, file: &Path, cx: &mut Context, depth: usize) -> Expanded {
+/// The text of a directive (at `line` of `file`) that overflowed a limit, left out, with the count of text and the
+/// reports back to what they were before it.
+fn overflowed(
+    cx: &mut Context,
+    at: (&Path, usize),
+    shown: &str,
+    over: &Overflow,
+    before: (Used, usize),
+) {
+    cx.refund(before.0);
+    cx.untell(before.1);
+    let file = at.0.strip_prefix(cx.root).unwrap_or(at.0);
+    let crossed = if over.file == file && over.line == at.1 {
+        String::new()
+    } else {
+        format!(
+            " (crossed by the include at {}:{}, {} includes deep)",
+            over.file.display(),
+            over.line,
+            over.depth
+        )
+    };
+    cx.skip(
+        at.0,
+        at.1,
+        format!(
+            "`{shown}` is left out: with what it includes, {}{crossed}; the rest of the chapter is imported",
+            over.limit
+        ),
+    );
+}
+
+fn expand_at(
+    text: &str,
+    file: &Path,
+    cx: &mut Context,
+    depth: usize,
+) -> Result<Expanded, Overflow> {
     let mut out = Expanded {
         text: String::with_capacity(text.len()),
         pieces: vec![(0, 0, true)],
@@ -93,15 +285,21 @@ fn expand_at(text: &str, file: &Path, cx: &mut Context, depth: usize) -> Expande
         out.pieces.push((out.text.len(), start, false));
         let line = line_of(text, start);
         let dir = file.parent().unwrap_or(Path::new(""));
-        if let Some(included) = directive.resolve(dir, file, line, cx, depth) {
-            out.text.push_str(&included);
+        let before = (cx.used, cx.skipped.len());
+        match directive.resolve(dir, file, line, cx, depth) {
+            Ok(Some(included)) => out.text.push_str(&included),
+            Ok(None) => {}
+            Err(over) if depth == 0 => {
+                overflowed(cx, (file, line), &directive.shown(), &over, before);
+            }
+            Err(over) => return Err(over),
         }
         out.pieces.push((out.text.len(), end, true));
         copied = end;
         search = end;
     }
     out.text.push_str(&text[copied..]);
-    out
+    Ok(out)
 }
 
 /// `{{#name args}}` as found in the text.
@@ -143,7 +341,13 @@ impl<'t> Directive<'t> {
         })
     }
 
-    /// The text the directive stands for; `None` (and a report) when it cannot be resolved.
+    /// The directive as shown in messages.
+    fn shown(&self) -> String {
+        format!("{{{{#{} {}}}}}", self.name, self.args)
+    }
+
+    /// The text the directive stands for; `None` (and a report) when it cannot be resolved; where a limit was
+    /// crossed, when the text it includes would cross one.
     fn resolve(
         &self,
         dir: &Path,
@@ -151,23 +355,64 @@ impl<'t> Directive<'t> {
         line: usize,
         cx: &mut Context,
         depth: usize,
-    ) -> Option<String> {
-        let shown = format!("{{{{#{} {}}}}}", self.name, self.args);
+    ) -> Result<Option<String>, Overflow> {
+        let shown = self.shown();
         let rustdoc = match self.name {
             "include" => false,
             "rustdoc_include" | "playground" | "playpen" => true,
-            "title" => return Some(String::new()),
+            "title" => return Ok(Some(String::new())),
             _ => {
                 cx.skip(
                     file,
                     line,
                     format!("`{shown}` is not a directive the import knows; left out"),
                 );
-                return None;
+                return Ok(None);
             }
         };
         let mut words = self.args.split_whitespace();
-        let Some(spec) = words.next() else {
+        let Some((real, lines)) = self.included(words.next(), rustdoc, dir, (file, line), cx)
+        else {
+            return Ok(None);
+        };
+        if let Err(limit) = cx.charge(lines.len()) {
+            return Err(Overflow {
+                limit,
+                file: file.strip_prefix(cx.root).unwrap_or(file).to_path_buf(),
+                line,
+                depth: depth + 1,
+            });
+        }
+        let lines = if depth < MAX_DEPTH {
+            expand_at(&lines, &real, cx, depth + 1)?.text
+        } else {
+            cx.skip(
+                file,
+                line,
+                format!("`{shown}`: includes nested more than {MAX_DEPTH} deep are not expanded"),
+            );
+            lines
+        };
+        if matches!(self.name, "playground" | "playpen") {
+            let attrs: String = words.map(|w| format!(",{w}")).collect();
+            return Ok(Some(format!("```rust{attrs}\n{lines}\n```\n")));
+        }
+        Ok(Some(lines))
+    }
+
+    /// The file `spec` names (with its part, `path:part`) and the lines of it to include, before their own
+    /// directives are expanded; `None` (and a report, at `at`) when there is none.
+    fn included(
+        &self,
+        spec: Option<&str>,
+        rustdoc: bool,
+        dir: &Path,
+        at: (&Path, usize),
+        cx: &mut Context,
+    ) -> Option<(PathBuf, String)> {
+        let (file, line) = at;
+        let shown = self.shown();
+        let Some(spec) = spec else {
             cx.skip(file, line, format!("`{shown}` names no file; left out"));
             return None;
         };
@@ -182,7 +427,7 @@ impl<'t> Directive<'t> {
                 return None;
             }
         };
-        let (real, contents) = match cx.read(&dir.join(path)) {
+        let (real, contents) = match cx.read_included(&dir.join(path)) {
             Ok(read) => read,
             Err(why) => {
                 cx.skip(
@@ -211,21 +456,7 @@ impl<'t> Directive<'t> {
                 format!("`{shown}` includes no text (the file has fewer lines?)"),
             );
         }
-        let lines = if depth < MAX_DEPTH {
-            expand_at(&lines, &real, cx, depth + 1).text
-        } else {
-            cx.skip(
-                file,
-                line,
-                format!("`{shown}`: includes nested more than {MAX_DEPTH} deep are not expanded"),
-            );
-            lines
-        };
-        if matches!(self.name, "playground" | "playpen") {
-            let attrs: String = words.map(|w| format!(",{w}")).collect();
-            return Some(format!("```rust{attrs}\n{lines}\n```\n"));
-        }
-        Some(lines)
+        Some((real, lines))
     }
 }
 
@@ -362,12 +593,9 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         std::fs::write(root.join("a.txt"), "one\ntwo\n").unwrap();
         let mut skipped = Vec::new();
-        let mut cx = Context {
-            root: &root,
-            skipped: &mut skipped,
-        };
+        let mut cx = Context::new(&root, &mut skipped);
         let text = "x\n{{#include a.txt}}\ny \\{{#include a.txt}} {{#include gone.txt}}\nz";
-        let out = expand(text, &root.join("ch.md"), &mut cx);
+        let out = expand(text, &root.join("ch.md"), &mut cx).unwrap();
         assert_eq!(out.text, "x\none\ntwo\ny {{#include a.txt}} \nz");
         assert_eq!(out.source_offset(out.text.find("two").unwrap()), 2);
         assert_eq!(
@@ -377,5 +605,36 @@ mod tests {
         assert_eq!(skipped.len(), 1);
         assert_eq!(skipped[0].line, 3);
         assert!(skipped[0].why.contains("gone.txt"), "{}", skipped[0].why);
+    }
+
+    #[test]
+    fn an_include_that_would_pass_the_book_limit_is_left_out_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.txt"), "x".repeat(100)).unwrap();
+        let mut skipped = Vec::new();
+        let mut cx = Context::new(&root, &mut skipped);
+        let text = "before\n{{#include a.txt}}\nafter";
+        cx.used.book = MAX_BOOK_BYTES - text.len() - 50;
+        let out = expand(text, &root.join("ch.md"), &mut cx).unwrap();
+        assert_eq!(out.text, "before\n\nafter");
+        // The next chapter may still use what is left.
+        assert!(matches!(
+            expand(&"y".repeat(51), &root.join("next.md"), &mut cx),
+            Err(Limit::Book)
+        ));
+        assert_eq!(
+            expand("z", &root.join("last.md"), &mut cx).unwrap().text,
+            "z"
+        );
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            (skipped[0].file.to_str(), skipped[0].line),
+            (Some("ch.md"), 2)
+        );
+        assert_eq!(
+            skipped[0].why,
+            "`{{#include a.txt}}` is left out: with what it includes, the book's text would pass the limit of 64 MiB for a book; the rest of the chapter is imported"
+        );
     }
 }

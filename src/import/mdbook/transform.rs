@@ -9,7 +9,7 @@ use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::{Files, normalise};
+use super::{Files, inside, normalise};
 use crate::pack::markdown_options;
 
 /// What resolving a link needs.
@@ -294,18 +294,16 @@ impl Links<'_> {
                 ));
             }
         }
-        let real = self
-            .root
-            .join(&in_book)
-            .canonicalize()
-            .ok()
-            .filter(|r| r.starts_with(self.root) && r.is_file());
-        let Some(real) = real else {
-            let what = if image { "image" } else { "link target" };
-            return Target::Gone(format!(
-                "{what} `{dest}` is not a file of the book; kept as text"
-            ));
+        let what = if image { "image" } else { "link target" };
+        let real = match inside::resolve(self.root, &self.root.join(&in_book)) {
+            Ok(real) => real,
+            Err(why) => return Target::Gone(format!("{what} `{dest}`: {why}; kept as text")),
         };
+        if let Some(kind) = inside::not_a_file(&real) {
+            return Target::Gone(format!(
+                "{what} `{dest}` is {kind}, not a file; kept as text"
+            ));
+        }
         let to = self.files.place(real, in_src.unwrap_or(&in_book));
         Target::To(format!("../{to}"))
     }
