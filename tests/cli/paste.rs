@@ -164,7 +164,7 @@ fn a_100_kb_paste_into_a_note_arrives_whole_up_to_the_cap_and_esc_acts_at_once()
     let text = format!("{first}{second}");
     let last_line = &text[..cap][text[..cap].rfind('\n').unwrap() + 1..];
     let screen = tmux.wait_for(
-        "at most 64 KiB",
+        "This note is full (64 KiB at most).",
         Duration::from_secs(20),
         "the second paste fills the note",
     );

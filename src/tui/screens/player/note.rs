@@ -40,7 +40,7 @@ pub(crate) enum Remark {
 }
 
 /// What the screen says when a key would make a note longer than it may be.
-pub(crate) const NOTE_FULL: &str = "This note is full: a note holds at most 64 KiB.";
+pub(crate) const NOTE_FULL: &str = "This note is full (64 KiB at most).";
 
 /// The longest comment, in characters: one line.
 const COMMENT_MAX: usize = 300;
