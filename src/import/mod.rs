@@ -5,6 +5,7 @@
 pub(crate) mod anki;
 pub mod book;
 pub(crate) mod gift;
+mod html;
 pub mod mdbook;
 
 use std::collections::HashSet;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::pack::is_valid_id;
+use crate::text::depth::MAX_DEPTH;
 
 /// What an importer made of its source: the lessons to write and everything it left out, never silently.
 #[derive(Debug, Default)]
@@ -70,6 +72,19 @@ impl fmt::Display for Skipped {
             self.what,
             self.why
         )
+    }
+}
+
+/// What is said of a text whose HTML nested deeper than the depth rule allows: where, and that its text is kept.
+pub(crate) fn too_deep(file: &Path, line: usize, what: &str) -> Skipped {
+    Skipped {
+        file: file.to_path_buf(),
+        line,
+        what: String::new(),
+        why: format!(
+            "the HTML of {what} nests deeper than {MAX_DEPTH} levels: the elements below that are left out, their \
+             text is kept"
+        ),
     }
 }
 

@@ -13,6 +13,7 @@ use super::question::{self, Block, BlockKind};
 use super::{
     Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, QuestionKind, is_valid_id,
 };
+use crate::text::depth::beyond;
 
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
 
@@ -202,6 +203,37 @@ struct OpenBlock {
     pieces: Vec<(usize, usize)>,
 }
 
+/// Block quotes and lists open (the depth rule's levels), and whether the limit was crossed since they were last
+/// within it: each crossing is warned of once, where it happens.
+#[derive(Default)]
+struct Nesting {
+    open: usize,
+    warned: bool,
+}
+
+impl Nesting {
+    fn start(&mut self, tag: &Tag<'_>, range: Range<usize>, sink: &mut Sink) {
+        if !matches!(tag, Tag::BlockQuote(_) | Tag::List(_)) {
+            return;
+        }
+        self.open += 1;
+        if beyond(self.open) && !self.warned {
+            self.warned = true;
+            sink.warn(range.start..range.start + 1, Problem::TooDeep);
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if !matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_)) {
+            return;
+        }
+        self.open = self.open.saturating_sub(1);
+        if !beyond(self.open) {
+            self.warned = false;
+        }
+    }
+}
+
 /// Cuts the body (from `body_start`) into bites and reads their blocks. Works on pulldown-cmark's flat event stream
 /// with a depth counter, so that nesting of any depth costs no recursion.
 fn cut(
@@ -220,6 +252,7 @@ fn cut(
     };
     let mut draft = Draft::default();
     let mut depth = 0usize;
+    let mut nesting = Nesting::default();
     let mut block: Option<OpenBlock> = None;
     let mut heading: Option<String> = None;
 
@@ -257,6 +290,7 @@ fn cut(
                     setext_rule(text, range.clone(), yaml_end, sink);
                 }
                 depth += 1;
+                nesting.start(tag, range.clone(), sink);
                 match tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
                         block = open_block(text, info, range.clone(), sink);
@@ -280,6 +314,7 @@ fn cut(
             }
             Event::End(tag) => {
                 depth = depth.saturating_sub(1);
+                nesting.end(*tag);
                 if matches!(tag, TagEnd::Heading(HeadingLevel::H1))
                     && let Some(h) = heading.take()
                 {

@@ -8,6 +8,7 @@ mod bundled;
 mod check;
 mod commands;
 mod courses;
+mod deep;
 mod finding;
 mod history;
 mod hostile;
