@@ -154,6 +154,7 @@ pub(crate) fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
         };
         note.add_to(&mut import, &mut ids);
     }
+    import.split_long_lessons(&mut ids.0, file);
     Ok(import)
 }
 

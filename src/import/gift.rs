@@ -78,6 +78,8 @@ impl Parser<'_> {
     fn finish(mut self) -> Import {
         self.close_lesson();
         self.import
+            .split_long_lessons(&mut self.lesson_ids, self.file);
+        self.import
     }
 
     fn close_lesson(&mut self) {

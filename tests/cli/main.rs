@@ -13,6 +13,7 @@ mod finding;
 mod history;
 mod hostile;
 mod import;
+mod import_limits;
 mod import_mdbook;
 mod install;
 mod large;
