@@ -203,33 +203,39 @@ struct OpenBlock {
     pieces: Vec<(usize, usize)>,
 }
 
-/// Block quotes and lists open (the depth rule's levels), and whether the limit was crossed since they were last
-/// within it: each crossing is warned of once, where it happens.
+/// How deep the walk is: in every element (a `---` cuts a bite only outside all of them), and in block quotes and
+/// lists, the depth rule's levels, with whether the limit was crossed since they were last within it: each crossing
+/// is warned of once, where it happens.
 #[derive(Default)]
 struct Nesting {
+    depth: usize,
     open: usize,
     warned: bool,
 }
 
 impl Nesting {
-    fn start(&mut self, tag: &Tag<'_>, range: Range<usize>, sink: &mut Sink) {
-        if !matches!(tag, Tag::BlockQuote(_) | Tag::List(_)) {
-            return;
-        }
-        self.open += 1;
-        if beyond(self.open) && !self.warned {
-            self.warned = true;
-            sink.warn(range.start..range.start + 1, Problem::TooDeep);
-        }
-    }
-
-    fn end(&mut self, tag: TagEnd) {
-        if !matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_)) {
-            return;
-        }
-        self.open = self.open.saturating_sub(1);
-        if !beyond(self.open) {
-            self.warned = false;
+    /// Follows what `event` (at `range`) opens or closes, warning where quotes and lists cross the limit.
+    fn see(&mut self, event: &Event<'_>, range: Range<usize>, sink: &mut Sink) {
+        match event {
+            Event::Start(tag) => {
+                self.depth += 1;
+                if !matches!(tag, Tag::BlockQuote(_) | Tag::List(_)) {
+                    return;
+                }
+                self.open += 1;
+                if beyond(self.open) && !self.warned {
+                    self.warned = true;
+                    sink.warn(range.start..range.start + 1, Problem::TooDeep);
+                }
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_)) {
+                    self.open = self.open.saturating_sub(1);
+                    self.warned &= beyond(self.open);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -251,7 +257,6 @@ fn cut(
         right_positions: Vec::new(),
     };
     let mut draft = Draft::default();
-    let mut depth = 0usize;
     let mut nesting = Nesting::default();
     let mut block: Option<OpenBlock> = None;
     let mut heading: Option<String> = None;
@@ -266,7 +271,7 @@ fn cut(
                     open.toml.push_str(&t);
                 }
                 Event::End(TagEnd::CodeBlock) => {
-                    depth -= 1;
+                    nesting.depth -= 1;
                     if let Some(open) = block.take() {
                         finish_block(open, lesson_id, sink, &mut draft, &mut body, links);
                     }
@@ -276,12 +281,12 @@ fn cut(
             continue;
         }
         match &event {
-            Event::Rule if depth == 0 => {
+            Event::Rule if nesting.depth == 0 => {
                 close_bite(&mut draft, text, &mut body.bites, sink);
                 continue;
             }
             Event::Start(tag) => {
-                if depth == 0
+                if nesting.depth == 0
                     && let Tag::Heading {
                         level: HeadingLevel::H2,
                         ..
@@ -289,8 +294,6 @@ fn cut(
                 {
                     setext_rule(text, range.clone(), yaml_end, sink);
                 }
-                depth += 1;
-                nesting.start(tag, range.clone(), sink);
                 match tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
                         block = open_block(text, info, range.clone(), sink);
@@ -313,8 +316,6 @@ fn cut(
                 }
             }
             Event::End(tag) => {
-                depth = depth.saturating_sub(1);
-                nesting.end(*tag);
                 if matches!(tag, TagEnd::Heading(HeadingLevel::H1))
                     && let Some(h) = heading.take()
                 {
@@ -329,6 +330,7 @@ fn cut(
             }
             _ => {}
         }
+        nesting.see(&event, range.clone(), sink);
         draft.start.get_or_insert(range.start);
         draft.end = draft.end.max(range.end);
     }

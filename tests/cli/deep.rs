@@ -107,6 +107,34 @@ fn deep_html_in_an_anki_field_is_flattened_and_reported_at_its_line() {
     }
 }
 
+#[test]
+fn deep_html_in_an_mdbook_chapter_is_kept_as_html_text() {
+    // mdBook's HTML goes through the mdBook importer's own flat scan (images, wrappers), not htmd; in the lesson it
+    // is an HTML block, shown as its text. The 10,000 quotes after it are check's warning, at their line.
+    let temp = tempfile::tempdir().unwrap();
+    let book = temp.path().join("book");
+    std::fs::create_dir_all(book.join("src")).unwrap();
+    std::fs::write(book.join("book.toml"), "[book]\ntitle = \"Deep\"\n").unwrap();
+    std::fs::write(
+        book.join("src/SUMMARY.md"),
+        "# Summary\n\n- [One](one.md)\n",
+    )
+    .unwrap();
+    let [(_, divs), (_, lists)] = deep_html();
+    std::fs::write(
+        book.join("src/one.md"),
+        format!(
+            "# One\n\n{divs}\n\nText {lists}\n\n{} quote\n",
+            ">".repeat(10_000)
+        ),
+    )
+    .unwrap();
+    let out = temp.path().join("pack");
+    let stdout = import("mdbook", &book, &out);
+    assert!(stdout.contains("check: 0 errors, 1 warning"), "{stdout}");
+    assert!(lesson_texts(&out).contains("deep"));
+}
+
 /// A pack whose one lesson has a shallow bite, then 10,000 nested quotes (line 7), then 5,000 nested lists
 /// (line 11) and 3,000 quotes each holding a list (line 15), each in its own bite.
 fn deep_markdown_pack(dir: &Path) {
