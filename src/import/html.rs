@@ -45,20 +45,62 @@ const RAW: &[&str] = &[
     "xmp",
 ];
 
-/// Elements that a start tag of the same name closes (`<li>a<li>b` are siblings).
-const SIBLINGS: &[&str] = &["dd", "dt", "li", "option", "p", "td", "th", "tr"];
+/// The elements open on top that a start tag closes: `<li>a<li>b` are siblings, as `<tr><td>a<tr>` are rows.
+fn closes(new: &str, top: &str) -> bool {
+    let cells = ["td", "th"];
+    match new {
+        "li" | "p" | "option" => top == new,
+        "dd" | "dt" => ["dd", "dt"].contains(&top),
+        "td" | "th" => cells.contains(&top),
+        "tr" => cells.contains(&top) || top == "tr",
+        "tbody" | "thead" | "tfoot" => {
+            cells.contains(&top) || ["tr", "tbody", "thead", "tfoot"].contains(&top)
+        }
+        _ => false,
+    }
+}
+
+/// The parts of a table, whose end tags look for their element through everything but a table.
+const TABLE_PARTS: &[&str] = &[
+    "caption", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+];
+
+/// Elements an end tag does not look through for its own (html5ever's scope): behind one of these it is ignored.
+const BOUNDARIES: &[&str] = &[
+    "annotation-xml",
+    "applet",
+    "button",
+    "caption",
+    "desc",
+    "foreignobject",
+    "html",
+    "marquee",
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "object",
+    "svg",
+    "table",
+    "td",
+    "template",
+    "th",
+];
 
 /// The document's own levels above the first element of a text: `html` and `body`.
 const DOCUMENT_LEVELS: usize = 2;
 
-/// `html` without the start and end tags nested deeper than the limit by a plain count of open elements (an end tag
-/// closes the innermost open one of its name, a void element opens nothing). One pass, and each tag looks at no
+/// `html` without the start and end tags nested deeper than the limit by a count that is never lower than the
+/// depth html5ever will build: an end tag closes the innermost open element of its name only where html5ever would
+/// (not through a table, a cell, `svg`…), a void element opens nothing, and inside a raw text element (`script`,
+/// `style`…) start tags still count while only its own end tag closes anything. One pass, and each tag looks at no
 /// more than the limit's number of open elements. Borrowed when nothing was taken out.
 fn prune(html: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut copied = 0;
-    let mut open: Vec<String> = Vec::new();
-    let mut excess = 0usize;
+    let mut pruner = Pruner::default();
     let mut at = 0;
     while let Some(found) = html[at..].find('<') {
         let start = at + found;
@@ -68,34 +110,10 @@ fn prune(html: &str) -> Cow<'_, str> {
         };
         let end = start + tag.len;
         at = end;
-        let keep = match (tag.closing, open.last()) {
-            (true, _) if excess > 0 => {
-                excess -= 1;
-                false
-            }
-            // Inside a raw text element, only its own end tag is a tag.
-            (_, Some(raw)) if RAW.contains(&raw.as_str()) && !(tag.closing && *raw == tag.name) => {
-                true
-            }
-            (true, _) => {
-                if let Some(i) = open.iter().rposition(|name| *name == tag.name) {
-                    open.truncate(i);
-                }
-                true
-            }
-            (false, _) if VOID.contains(&tag.name.as_str()) => true,
-            (false, last) => {
-                if SIBLINGS.contains(&tag.name.as_str()) && last == Some(&tag.name) {
-                    open.pop();
-                }
-                if beyond(open.len() + 1 + DOCUMENT_LEVELS) {
-                    excess += 1;
-                    false
-                } else {
-                    open.push(tag.name);
-                    true
-                }
-            }
+        let keep = if tag.closing {
+            pruner.close(&tag.name)
+        } else {
+            pruner.open(tag.name)
         };
         if !keep {
             out.push_str(&html[copied..start]);
@@ -107,6 +125,68 @@ fn prune(html: &str) -> Cow<'_, str> {
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
+}
+
+/// The count `prune` keeps: the elements open, how many more were taken out, and the raw text element open.
+#[derive(Default)]
+struct Pruner {
+    open: Vec<String>,
+    excess: usize,
+    raw: Option<String>,
+}
+
+impl Pruner {
+    /// A start tag: whether it is kept.
+    fn open(&mut self, name: String) -> bool {
+        if VOID.contains(&name.as_str()) {
+            return true;
+        }
+        if self.raw.is_none() && RAW.contains(&name.as_str()) {
+            self.raw = Some(name.clone());
+        }
+        while self.excess == 0
+            && let Some(top) = self.open.last()
+            && closes(&name, top)
+        {
+            self.open.pop();
+        }
+        if beyond(self.open.len() + self.excess + 1 + DOCUMENT_LEVELS) {
+            self.excess += 1;
+            return false;
+        }
+        self.open.push(name);
+        true
+    }
+
+    /// An end tag: whether it is kept.
+    fn close(&mut self, name: &str) -> bool {
+        match &self.raw {
+            Some(raw) if raw != name => return true,
+            Some(_) => self.raw = None,
+            None => {}
+        }
+        if self.excess > 0 {
+            self.excess -= 1;
+            return false;
+        }
+        let table_part = TABLE_PARTS.contains(&name);
+        for i in (0..self.open.len()).rev() {
+            let element = self.open[i].as_str();
+            if element == name {
+                self.open.truncate(i);
+                break;
+            }
+            let boundary = if table_part {
+                ["html", "table", "template"].contains(&element)
+            } else {
+                BOUNDARIES.contains(&element)
+            };
+            if boundary {
+                break;
+            }
+        }
+        true
+    }
 }
 
 /// A start or end tag at the start of a text: its name in lower case and its length up to its `>`.
@@ -227,17 +307,28 @@ mod tests {
     }
 
     #[test]
-    fn pruning_keeps_siblings_void_elements_and_raw_text() {
-        let many = "<li>item<br>".repeat(500);
-        let html = format!("<ul>{many}</ul><script>{}</script>", "<div>".repeat(500));
+    fn siblings_void_elements_and_rows_without_end_tags_are_not_pruned() {
+        let items = "<li>item<br>".repeat(500);
+        let rows = "<tr><td>a<td>b".repeat(500);
+        let html = format!("<ul>{items}</ul><table>{rows}</table><p>one<p>two");
         assert!(matches!(prune(&html), Cow::Borrowed(_)));
-        let (markdown, flattened) = to_markdown(&format!("<ul>{many}</ul>"));
+        let (markdown, flattened) = to_markdown(&format!("<ul>{items}</ul>"));
         assert!(!flattened);
-        assert_eq!(
-            markdown.lines().filter(|l| l.starts_with("*")).count(),
-            500,
-            "{markdown}"
-        );
+        assert_eq!(markdown.lines().filter(|l| l.starts_with('*')).count(), 500);
+    }
+
+    #[test]
+    fn end_tags_html5ever_ignores_close_nothing_in_the_count() {
+        // Inside `script`, `</div>` is text; behind a table, `</div>` is ignored: both nest divs in html5ever.
+        for unit in ["<div><script></div></script>", "<div><table></div>"] {
+            let html = unit.repeat(500);
+            assert!(matches!(prune(&html), Cow::Owned(_)), "{unit}");
+            let (_, flattened) = to_markdown(&html);
+            assert!(flattened, "{unit}");
+        }
+        // Inside `svg`, `style` is no raw text: its divs are counted all the same.
+        let html = format!("<svg><style>{}", "<div>".repeat(500));
+        assert!(matches!(prune(&html), Cow::Owned(_)));
     }
 
     #[test]

@@ -108,6 +108,31 @@ fn deep_html_in_an_anki_field_is_flattened_and_reported_at_its_line() {
 }
 
 #[test]
+fn html_nested_where_html5ever_keeps_elements_open_imports_too() {
+    // `</div>` behind a table and inside `script` closes nothing in html5ever, and `div` breaks out of `svg`: a
+    // plain count of tags would miss that these nest 100,000 deep (and html5ever would take hours over them).
+    for (name, html) in [
+        ("table", "<div><table></div>".repeat(100_000)),
+        ("script", "<div><script></div></script>".repeat(100_000)),
+        ("svg", format!("<svg><style>{}", "<div>".repeat(200_000))),
+    ] {
+        let temp = tempfile::tempdir().unwrap();
+        let source = temp.path().join(format!("{name}.txt"));
+        std::fs::write(
+            &source,
+            format!("#separator:tab\n#html:true\nfront\tback\nfront {html}\tthe back\n"),
+        )
+        .unwrap();
+        let stdout = import("anki", &source, &temp.path().join("pack"));
+        let expected = format!("{}:4: the HTML of note `front", source.display());
+        assert!(
+            stdout.contains(&expected),
+            "{name}: {expected}\nnot in\n{stdout}"
+        );
+    }
+}
+
+#[test]
 fn deep_html_in_an_mdbook_chapter_is_kept_as_html_text() {
     // mdBook's HTML goes through the mdBook importer's own flat scan (images, wrappers), not htmd; in the lesson it
     // is an HTML block, shown as its text. The 10,000 quotes after it are check's warning, at their line.
