@@ -2,8 +2,8 @@
 //! rule (`text::depth`): html5ever builds the tree without recursion, the tree is flattened below the limit, and
 //! only then does `htmd`, which walks it recursively, turn it into Markdown. 10,000 nested `<div>` are one `<div>`
 //! deep at the limit holding their text, not a stack overflow. Before html5ever sees the text, the tags nested too
-//! deep by a plain count are taken out (`prune`), since its tree builder looks through the open elements at most
-//! tags and would take quadratic time over a million nested ones.
+//! deep by a count that is never below the depth html5ever will build are taken out (`prune`), since its tree
+//! builder looks through the open elements at most tags and would take quadratic time over a million nested ones.
 
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -31,7 +31,8 @@ const VOID: &[&str] = &[
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
 
-/// Elements whose text is not read as tags: inside them only their own end tag counts.
+/// Elements whose text html5ever may read as text, not tags: inside them start tags still count (in `svg` they are
+/// tags), and only their own end tag closes anything.
 const RAW: &[&str] = &[
     "iframe",
     "noembed",
