@@ -124,12 +124,27 @@ pub(crate) fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
         let notetype = column(header.notetype)
             .or(header.notetype_name.as_deref())
             .unwrap_or("");
+        let mut flattened = false;
         let fields: Vec<String> = record
             .iter()
             .enumerate()
             .filter(|(i, _)| !special.contains(&Some(i + 1)))
-            .map(|(_, f)| to_markdown(f, html))
+            .map(|(_, f)| {
+                let (markdown, flat) = to_markdown(f, html);
+                flattened |= flat;
+                markdown
+            })
             .collect();
+        if flattened {
+            import.skipped.push(super::too_deep(
+                file,
+                line,
+                &format!(
+                    "note `{}`",
+                    excerpt(fields.first().map_or("", String::as_str))
+                ),
+            ));
+        }
         let note = Note {
             file,
             line,
@@ -139,6 +154,7 @@ pub(crate) fn parse(text: &str, file: &Path) -> anyhow::Result<Import> {
         };
         note.add_to(&mut import, &mut ids);
     }
+    import.split_long_lessons(&mut ids.0, file);
     Ok(import)
 }
 
@@ -261,14 +277,12 @@ fn separator(value: &str) -> Option<u8> {
     Some(byte)
 }
 
-fn to_markdown(field: &str, html: bool) -> String {
+/// The field as Markdown, and whether its HTML nested too deep (and was flattened).
+fn to_markdown(field: &str, html: bool) -> (String, bool) {
     if html {
-        htmd::convert(field)
-            .unwrap_or_else(|_| field.to_string())
-            .trim()
-            .to_string()
+        super::html::to_markdown(field)
     } else {
-        field.trim().to_string()
+        (field.trim().to_string(), false)
     }
 }
 

@@ -5,6 +5,7 @@
 //! `\` escapes and the `[html]`/`[markdown]`/`[plain]`/`[moodle]` text formats. Numerical, matching, essay and
 //! missing-word questions with text after the answers are reported and skipped.
 
+use std::cell::Cell;
 use std::path::Path;
 
 use anyhow::Context;
@@ -76,6 +77,8 @@ impl Parser<'_> {
 
     fn finish(mut self) -> Import {
         self.close_lesson();
+        self.import
+            .split_long_lessons(&mut self.lesson_ids, self.file);
         self.import
     }
 
@@ -155,7 +158,12 @@ impl Parser<'_> {
                 rest = trim(&rest[end + 1..]);
             }
         }
-        let convert = |toks: &[Tok]| text_of(toks, html);
+        let flattened = Cell::new(false);
+        let convert = |toks: &[Tok]| {
+            let (text, flat) = text_of(toks, html);
+            flattened.set(flattened.get() || flat);
+            text
+        };
         let before_answers = plain(&rest[..find(rest, "{", 0).unwrap_or(rest.len())]);
         let name = match &title {
             Some(t) if !t.is_empty() => format!("question `{t}`"),
@@ -214,6 +222,10 @@ impl Parser<'_> {
         }
         let id_source = title.clone().unwrap_or_else(|| plain(head));
         let kind = self.kind(body, line, &name, &mut explain, &convert)?;
+        if flattened.get() {
+            let deep = super::too_deep(self.file, line, &name);
+            self.import.skipped.push(deep);
+        }
         Ok(Quiz {
             id: self.item_ids.unique(&id_source, "question"),
             prompt,
@@ -465,13 +477,17 @@ fn plain(toks: &[Tok]) -> String {
     toks.iter().map(|t| t.0).collect()
 }
 
-/// The text, trimmed, with each line's indentation removed; HTML turned into Markdown.
-fn text_of(toks: &[Tok], html: bool) -> String {
+/// The text, trimmed, with each line's indentation removed; HTML turned into Markdown (and whether it nested too
+/// deep, so that it was flattened).
+fn text_of(toks: &[Tok], html: bool) -> (String, bool) {
     let raw = plain(trim(toks));
     if html {
-        return htmd::convert(&raw).unwrap_or(raw).trim().to_string();
+        return super::html::to_markdown(&raw);
     }
-    raw.lines().map(str::trim).collect::<Vec<_>>().join("\n")
+    (
+        raw.lines().map(str::trim).collect::<Vec<_>>().join("\n"),
+        false,
+    )
 }
 
 /// The first 40 characters of `text` on one line, for naming a question without a title.

@@ -5,6 +5,7 @@
 pub(crate) mod anki;
 pub mod book;
 pub(crate) mod gift;
+mod html;
 pub mod mdbook;
 
 use std::collections::HashSet;
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::pack::is_valid_id;
+use crate::pack::source::{MAX_FILE_BYTES, ReadError, read_regular};
+use crate::text::depth::MAX_DEPTH;
 
 /// What an importer made of its source: the lessons to write and everything it left out, never silently.
 #[derive(Debug, Default)]
@@ -58,18 +61,30 @@ pub(crate) struct Skipped {
 }
 
 impl fmt::Display for Skipped {
+    /// `FILE:LINE: skipped WHAT: WHY`; without `:LINE` when the whole file is meant (line 0), without `skipped
+    /// WHAT` when nothing is left out but something is changed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.what.is_empty() {
-            return write!(f, "{}:{}: {}", self.file.display(), self.line, self.why);
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
         }
-        write!(
-            f,
-            "{}:{}: skipped {}: {}",
-            self.file.display(),
-            self.line,
-            self.what,
-            self.why
-        )
+        if self.what.is_empty() {
+            return write!(f, ": {}", self.why);
+        }
+        write!(f, ": skipped {}: {}", self.what, self.why)
+    }
+}
+
+/// What is said of a text whose HTML nested deeper than the depth rule allows: where, and that its text is kept.
+pub(crate) fn too_deep(file: &Path, line: usize, what: &str) -> Skipped {
+    Skipped {
+        file: file.to_path_buf(),
+        line,
+        what: String::new(),
+        why: format!(
+            "the HTML of {what} nests deeper than {MAX_DEPTH} levels: the elements below that are left out, their \
+             text is kept"
+        ),
     }
 }
 
@@ -112,7 +127,115 @@ impl Import {
                 .collect(),
             reversed: 0,
         }
+        .without_unfit_assets()
     }
+
+    /// Leaves out the files to copy that are not regular files or are larger than a pack's files may be
+    /// ([`MAX_FILE_BYTES`]), each reported; a lesson's link to one is then a warning of `check` at the link.
+    fn without_unfit_assets(mut self) -> Self {
+        let mut kept = Vec::with_capacity(self.assets.len());
+        for (from, to) in std::mem::take(&mut self.assets) {
+            let why = match fs::metadata(&from) {
+                Ok(m) if !m.is_file() => "it is not a regular file".to_string(),
+                Ok(m) if m.len() > MAX_FILE_BYTES => format!(
+                    "it is larger than the limit of {} MiB for a file of a pack",
+                    MAX_FILE_BYTES >> 20
+                ),
+                Ok(_) => {
+                    kept.push((from, to));
+                    continue;
+                }
+                Err(e) => format!("it cannot be read: {e}"),
+            };
+            self.skipped.push(Skipped {
+                file: from,
+                line: 0,
+                what: format!("the copy `{}`", to.display()),
+                why: format!(
+                    "{why}; the links to it are left dangling (`morsel check` shows where)"
+                ),
+            });
+        }
+        self.assets = kept;
+        self
+    }
+}
+
+impl Import {
+    /// Cuts lessons longer than [`MAX_LESSON_BITES`] or larger than [`MAX_FILE_BYTES`] written out (see
+    /// [`split_long`]), with new lesson ids from `ids`; a single question or card too large for a lesson file is
+    /// reported as skipped from `file`.
+    pub(crate) fn split_long_lessons(&mut self, ids: &mut Ids, file: &Path) {
+        let lessons = std::mem::take(&mut self.lessons);
+        let max_bytes = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+        let (lessons, too_large) = split_long(lessons, ids, MAX_LESSON_BITES, max_bytes);
+        self.lessons = lessons;
+        for item in too_large.iter().flat_map(|b| &b.items) {
+            let what = match item {
+                Item::Quiz(quiz) => format!("question `{}`", quiz.id),
+                Item::Card(card) => format!("card `{}`", card.id),
+            };
+            self.skipped.push(Skipped {
+                file: file.to_path_buf(),
+                line: 0,
+                what,
+                why: format!(
+                    "written out it is larger than the limit of {} MiB for a lesson file",
+                    MAX_FILE_BYTES >> 20
+                ),
+            });
+        }
+    }
+}
+
+/// The most bites an imported lesson holds: a longer GIFT category or Anki deck goes on in a next lesson.
+pub(crate) const MAX_LESSON_BITES: usize = 1_000;
+
+/// `lessons` with each one longer than `max_bites` bites, or whose file would be larger than `max_bytes`, cut into
+/// lessons that are not: `Verbs`, `Verbs (2)`, `Verbs (3)`… with ids from `ids`. A bite larger than `max_bytes` on
+/// its own cannot be written as a lesson: it is left out, and named in what is returned.
+pub(crate) fn split_long(
+    lessons: Vec<Lesson>,
+    ids: &mut Ids,
+    max_bites: usize,
+    max_bytes: usize,
+) -> (Vec<Lesson>, Vec<Bite>) {
+    let mut out = Vec::with_capacity(lessons.len());
+    let mut too_large = Vec::new();
+    for lesson in lessons {
+        let Lesson { id, title, bites } = lesson;
+        let head = front_matter(&id, &title).len() + " (999999)".len() + 64;
+        let mut part = Lesson {
+            id: id.clone(),
+            title: title.clone(),
+            bites: Vec::new(),
+        };
+        let mut bytes = head;
+        let mut number = 1;
+        for bite in bites {
+            let size = bite_text(&bite).len() + BITE_BREAK.len();
+            if head + size > max_bytes {
+                too_large.push(bite);
+                continue;
+            }
+            if part.bites.len() == max_bites || bytes + size > max_bytes {
+                number += 1;
+                let next = Lesson {
+                    id: ids.unique(&format!("{id} {number}"), "questions"),
+                    title: format!("{title} ({number})"),
+                    bites: Vec::new(),
+                };
+                out.push(std::mem::replace(&mut part, next));
+                bytes = head;
+            }
+            bytes += size;
+            part.bites.push(bite);
+        }
+        if !part.bites.is_empty() {
+            out.push(part);
+        }
+    }
+    (out, too_large)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +361,8 @@ pub(crate) enum WriteError {
     NotAFolder(String),
     #[error("cannot write {path}: {error}")]
     Io { path: String, error: io::Error },
+    #[error("cannot copy {path}: {error}")]
+    Copy { path: String, error: ReadError },
     #[error("`{0}` is not a valid course id: use a-z, 0-9 and -, 64 at most (set one with --id)")]
     BadCourseId(String),
 }
@@ -299,39 +424,58 @@ pub(crate) fn write_pack(
     Ok(written)
 }
 
-/// Copies each asset into `dir`, making its folders.
+/// Copies each asset into `dir`, making its folders. Each is read as a pack's files are (a regular file of at most
+/// [`MAX_FILE_BYTES`]), so that one swapped for a FIFO or grown since it was listed is refused, not copied.
 pub(crate) fn copy_assets(dir: &Path, assets: &[(PathBuf, PathBuf)]) -> Result<(), WriteError> {
     for (from, to) in assets {
+        let bytes = read_regular(from).map_err(|error| WriteError::Copy {
+            path: from.display().to_string(),
+            error,
+        })?;
         let target = dir.join(to);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
-        fs::copy(from, &target).map_err(io_error(&target))?;
+        fs::write(&target, bytes).map_err(io_error(&target))?;
     }
     Ok(())
 }
 
+/// What separates two bites in a lesson file.
+const BITE_BREAK: &str = "\n---\n";
+
+fn front_matter(id: &str, title: &str) -> String {
+    format!(
+        "+++\nid = {}\ntitle = {}\n+++\n",
+        toml_string(id),
+        toml_string(title)
+    )
+}
+
 /// A lesson file: front matter, then the bites separated by thematic breaks with blank lines around them.
 pub(crate) fn lesson_text(lesson: &Lesson) -> String {
-    let mut out = format!(
-        "+++\nid = {}\ntitle = {}\n+++\n",
-        toml_string(&lesson.id),
-        toml_string(&lesson.title)
-    );
+    let mut out = front_matter(&lesson.id, &lesson.title);
     for (n, bite) in lesson.bites.iter().enumerate() {
         if n > 0 {
-            out.push_str("\n---\n");
+            out.push_str(BITE_BREAK);
         }
-        let markdown = bite.markdown.trim();
-        if !markdown.is_empty() {
-            out.push('\n');
-            out.push_str(markdown);
-            out.push('\n');
-        }
-        for item in &bite.items {
-            out.push('\n');
-            out.push_str(&block(item));
-        }
+        out.push_str(&bite_text(bite));
+    }
+    out
+}
+
+/// A bite as a lesson file holds it: its Markdown, then its `quiz` and `card` blocks.
+fn bite_text(bite: &Bite) -> String {
+    let mut out = String::new();
+    let markdown = bite.markdown.trim();
+    if !markdown.is_empty() {
+        out.push('\n');
+        out.push_str(markdown);
+        out.push('\n');
+    }
+    for item in &bite.items {
+        out.push('\n');
+        out.push_str(&block(item));
     }
     out
 }
@@ -464,6 +608,53 @@ mod tests {
         assert_eq!(course.title, format!("Course: {hostile}"));
         assert_eq!(report.lessons.len(), 1, "{:?}", report.diagnostics);
         assert_eq!(report.lessons[0].title, format!("Lesson: {hostile}"));
+    }
+
+    fn card_bite(id: &str, back: &str) -> Bite {
+        Bite {
+            markdown: String::new(),
+            items: vec![Item::Card(Card {
+                id: id.into(),
+                front: "F".into(),
+                back: back.into(),
+            })],
+        }
+    }
+
+    #[test]
+    fn long_lessons_are_cut_by_bites_and_by_bytes_and_an_oversized_bite_is_left_out() {
+        let lesson = Lesson {
+            id: "verbs".into(),
+            title: "Verbs".into(),
+            bites: (0..7).map(|i| card_bite(&format!("c{i}"), "b")).collect(),
+        };
+        let mut ids = Ids::default();
+        ids.unique("verbs", "x");
+        let (lessons, too_large) = split_long(vec![lesson.clone()], &mut ids, 3, 100_000);
+        let shape: Vec<_> = lessons
+            .iter()
+            .map(|l| (l.id.as_str(), l.title.as_str(), l.bites.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("verbs", "Verbs", 3),
+                ("verbs-2", "Verbs (2)", 3),
+                ("verbs-3", "Verbs (3)", 1)
+            ]
+        );
+        assert!(too_large.is_empty());
+
+        let mut lesson = lesson;
+        lesson.bites[1] = card_bite("huge", &"x".repeat(5_000));
+        let max_bytes = 300;
+        let (lessons, too_large) = split_long(vec![lesson], &mut Ids::default(), 100, max_bytes);
+        assert_eq!(too_large.len(), 1);
+        assert!(lessons.len() > 1, "cut by bytes: {lessons:?}");
+        assert_eq!(lessons.iter().map(|l| l.bites.len()).sum::<usize>(), 6);
+        for lesson in &lessons {
+            assert!(lesson_text(lesson).len() <= max_bytes, "{}", lesson.id);
+        }
     }
 
     #[test]

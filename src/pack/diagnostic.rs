@@ -200,6 +200,11 @@ pub(crate) enum Problem {
     )]
     SetextRule,
     #[error(
+        "block quotes and lists nested deeper than {} levels start here: what lies deeper is shown at that level, flattened",
+        crate::text::depth::MAX_DEPTH
+    )]
+    TooDeep,
+    #[error(
         "the right answer is choice {position} in {count} of the {of} choice questions with one right answer and no `shuffle`; learners pick up the pattern: vary its place or set `shuffle = true`"
     )]
     PositionBias {

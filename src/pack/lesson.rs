@@ -13,6 +13,7 @@ use super::question::{self, Block, BlockKind};
 use super::{
     Bite, Exercise, Lesson, MAX_BITE_MINUTES, MAX_LESSON_MINUTES, QuestionKind, is_valid_id,
 };
+use crate::text::depth::beyond;
 
 const FRONT_MATTER_KEYS: &[&str] = &["id", "title", "minutes"];
 
@@ -202,6 +203,43 @@ struct OpenBlock {
     pieces: Vec<(usize, usize)>,
 }
 
+/// How deep the walk is: in every element (a `---` cuts a bite only outside all of them), and in block quotes and
+/// lists, the depth rule's levels, with whether the limit was crossed since they were last within it: each crossing
+/// is warned of once, where it happens.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    open: usize,
+    warned: bool,
+}
+
+impl Nesting {
+    /// Follows what `event` (at `range`) opens or closes, warning where quotes and lists cross the limit.
+    fn see(&mut self, event: &Event<'_>, range: Range<usize>, sink: &mut Sink) {
+        match event {
+            Event::Start(tag) => {
+                self.depth += 1;
+                if !matches!(tag, Tag::BlockQuote(_) | Tag::List(_)) {
+                    return;
+                }
+                self.open += 1;
+                if beyond(self.open) && !self.warned {
+                    self.warned = true;
+                    sink.warn(range.start..range.start + 1, Problem::TooDeep);
+                }
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_)) {
+                    self.open = self.open.saturating_sub(1);
+                    self.warned &= beyond(self.open);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Cuts the body (from `body_start`) into bites and reads their blocks. Works on pulldown-cmark's flat event stream
 /// with a depth counter, so that nesting of any depth costs no recursion.
 fn cut(
@@ -219,7 +257,7 @@ fn cut(
         right_positions: Vec::new(),
     };
     let mut draft = Draft::default();
-    let mut depth = 0usize;
+    let mut nesting = Nesting::default();
     let mut block: Option<OpenBlock> = None;
     let mut heading: Option<String> = None;
 
@@ -233,7 +271,7 @@ fn cut(
                     open.toml.push_str(&t);
                 }
                 Event::End(TagEnd::CodeBlock) => {
-                    depth -= 1;
+                    nesting.depth -= 1;
                     if let Some(open) = block.take() {
                         finish_block(open, lesson_id, sink, &mut draft, &mut body, links);
                     }
@@ -243,12 +281,12 @@ fn cut(
             continue;
         }
         match &event {
-            Event::Rule if depth == 0 => {
+            Event::Rule if nesting.depth == 0 => {
                 close_bite(&mut draft, text, &mut body.bites, sink);
                 continue;
             }
             Event::Start(tag) => {
-                if depth == 0
+                if nesting.depth == 0
                     && let Tag::Heading {
                         level: HeadingLevel::H2,
                         ..
@@ -256,7 +294,6 @@ fn cut(
                 {
                     setext_rule(text, range.clone(), yaml_end, sink);
                 }
-                depth += 1;
                 match tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
                         block = open_block(text, info, range.clone(), sink);
@@ -279,7 +316,6 @@ fn cut(
                 }
             }
             Event::End(tag) => {
-                depth = depth.saturating_sub(1);
                 if matches!(tag, TagEnd::Heading(HeadingLevel::H1))
                     && let Some(h) = heading.take()
                 {
@@ -294,6 +330,7 @@ fn cut(
             }
             _ => {}
         }
+        nesting.see(&event, range.clone(), sink);
         draft.start.get_or_insert(range.start);
         draft.end = draft.end.max(range.end);
     }

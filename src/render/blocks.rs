@@ -18,6 +18,7 @@ use super::nesting::{Container, MIN_TEXT, Nesting, Which};
 use super::table::{Table, TableStyles};
 use super::wrap::{self, Run, Spans};
 use crate::pack;
+use crate::text::depth::beyond;
 use crate::text::sanitize::{self, Piece};
 
 /// How much of the Markdown's block structure is drawn.
@@ -69,6 +70,9 @@ struct Renderer<'s> {
     quote_depth: usize,
     /// How many lists are open: it picks the bullet.
     list_depth: usize,
+    /// How many quotes and lists are open, the depth rule's levels (`text::depth`): those past the limit open no
+    /// container, their content flattened into the last level.
+    levels: usize,
     /// The inline text of the paragraph, heading, item or table cell being gathered.
     inline: Vec<Run>,
     /// The inline style at each open span (emphasis, link, heading…), each on top of the one before.
@@ -120,6 +124,7 @@ fn render_with(
         pending_gap: false,
         quote_depth: 0,
         list_depth: 0,
+        levels: 0,
         inline: Vec::new(),
         style_stack: Vec::new(),
         links: Vec::new(),
@@ -375,6 +380,9 @@ impl Renderer<'_> {
 
     /// A block quote; an alert's label (`Note`, `Warning`…) on its first line in a document.
     fn start_quote(&mut self, kind: Option<BlockQuoteKind>) {
+        if self.enter_flattened() {
+            return;
+        }
         self.start_block();
         self.push_container(Container::Quote);
         self.quote_depth += 1;
@@ -392,6 +400,9 @@ impl Renderer<'_> {
 
     /// A list, numbered from `start` or with bullets.
     fn start_list(&mut self, start: Option<u64>) {
+        if self.enter_flattened() {
+            return;
+        }
         self.start_block();
         self.list_depth += 1;
         let depth = self.list_depth;
@@ -425,6 +436,10 @@ impl Renderer<'_> {
                 self.style_stack.pop();
                 self.pending_gap = tag != TagEnd::DefinitionListTitle;
             }
+            TagEnd::BlockQuote(_) if self.leave_level() => {
+                self.flush_inline();
+                self.pending_gap = true;
+            }
             TagEnd::BlockQuote(_) => {
                 self.end_container();
                 self.quote_depth = self.quote_depth.saturating_sub(1);
@@ -443,12 +458,17 @@ impl Renderer<'_> {
                 }
                 self.pending_gap = true;
             }
+            TagEnd::List(_) if self.leave_level() => {
+                self.flush_inline();
+                self.pending_gap = true;
+            }
             TagEnd::List(_) => {
                 self.flush_inline();
                 self.pop_container();
                 self.list_depth = self.list_depth.saturating_sub(1);
                 self.pending_gap = true;
             }
+            TagEnd::Item if beyond(self.levels) => self.flush_inline(),
             TagEnd::Item => self.end_container(),
             TagEnd::FootnoteDefinition => {
                 self.end_container();
@@ -500,7 +520,30 @@ impl Renderer<'_> {
         }
     }
 
+    /// Opens a quote or a list: whether it is past the limit, so that it opens no container and its blocks stand
+    /// at the last level.
+    fn enter_flattened(&mut self) -> bool {
+        self.levels += 1;
+        if !beyond(self.levels) {
+            return false;
+        }
+        self.start_block();
+        true
+    }
+
+    /// Closes a quote or a list: whether it was past the limit, so that it opened no container.
+    fn leave_level(&mut self) -> bool {
+        let flattened = beyond(self.levels);
+        self.levels = self.levels.saturating_sub(1);
+        flattened
+    }
+
+    /// An item of a list past the limit: its marker starts its text, at the last level.
     fn start_item(&mut self) {
+        if beyond(self.levels) {
+            // An item of a list past the limit: a block of its own at the last level, with no marker.
+            return self.start_block();
+        }
         let mut tight_follower = false;
         let marker = match self.nesting.innermost_mut() {
             Some(Container::List {

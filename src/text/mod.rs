@@ -1,6 +1,7 @@
 //! Rules for any text, at the bottom of the house: every layer may use them, and they use nothing of morsel's.
 
 mod answer;
+pub mod depth;
 pub(crate) mod hash;
 pub mod pattern;
 pub(crate) mod percent;

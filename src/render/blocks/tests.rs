@@ -390,9 +390,46 @@ fn deep_nesting_leaves_ten_columns_for_text() {
         .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
         .collect();
     for line in lines(&staircase, 40) {
-        let indent = line.find("item").map_or(0, |at| line[..at].width());
+        // Up to the item's marker: past the depth limit, the marker is part of the item's text.
+        let marker = line.find(['•', '◦', '▪']);
+        let indent = marker.map_or(0, |at| line[..at].width());
         assert!(indent <= 30, "{line}");
     }
+}
+
+#[test]
+fn nesting_past_the_depth_limit_is_flattened_into_its_last_level() {
+    use crate::text::depth::MAX_DEPTH;
+    // Wide enough that every level's bar would show: the limit, not the width, stops them.
+    let md = format!("{}x", "> ".repeat(MAX_DEPTH + 50));
+    let rendered = lines(&md, 1_000);
+    assert_eq!(rendered.len(), 1);
+    assert_eq!(
+        rendered[0].matches('│').count(),
+        MAX_DEPTH,
+        "{}",
+        rendered[0]
+    );
+    // Lists past the limit: their items stand one under another at the last level, without markers.
+    let lists = MAX_DEPTH + 10;
+    let md = format!(
+        "{}- a\n{}- b",
+        "- ".repeat(lists - 1),
+        " ".repeat(2 * (lists - 1))
+    );
+    let rendered = lines(&md, 1_000);
+    let markers = |line: &String| line.matches(['•', '◦', '▪']).count();
+    assert_eq!(rendered.len(), 2, "{rendered:?}");
+    assert_eq!(markers(&rendered[0]), MAX_DEPTH, "{rendered:?}");
+    assert!(rendered[0].ends_with(" a"), "{rendered:?}");
+    assert_eq!(markers(&rendered[1]), 0, "{rendered:?}");
+    assert!(rendered[1].ends_with(" b"), "{rendered:?}");
+    assert_eq!(rendered[0].width(), rendered[1].width(), "{rendered:?}");
+    // Mixed, and back within the limit afterwards: the text after the deep part is not indented.
+    let md = format!("{}deep\n\nafter", "> - ".repeat(MAX_DEPTH));
+    let rendered = lines(&md, 1_000);
+    assert_eq!(rendered.last().unwrap(), "after", "{rendered:?}");
+    assert!(rendered.iter().any(|l| l.ends_with("deep")));
 }
 
 #[test]
