@@ -109,10 +109,7 @@ fn state_of(course: &Course, path: &Path) -> State {
     if !path.exists() {
         return State::Missing;
     }
-    let Some(marker) = std::fs::read_to_string(path.join(MARKER))
-        .ok()
-        .and_then(|t| Marker::parse(&t))
-    else {
+    let Some(marker) = read_small(&path.join(MARKER)).and_then(|t| Marker::parse(&t)) else {
         return State::Own;
     };
     if hash_dir(path).as_deref() != Some(marker.hash.as_str()) {
@@ -231,8 +228,7 @@ impl Marker {
 
 /// The course id of an installed bundled copy at `pack`, if it is one.
 pub(crate) fn installed_id(pack: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(pack.join(MARKER)).ok()?;
-    Marker::parse(&text).map(|m| m.id)
+    Marker::parse(&read_small(&pack.join(MARKER))?).map(|m| m.id)
 }
 
 /// `text` as a TOML basic string, quoted and escaped by the toml crate's own writer.
@@ -251,7 +247,13 @@ pub(crate) fn id_in(course_toml: &str) -> Option<String> {
 
 /// The course id of the pack at `pack`, from its `course.toml`.
 pub(crate) fn pack_id(pack: &Path) -> Option<String> {
-    id_in(&std::fs::read_to_string(pack.join("course.toml")).ok()?)
+    id_in(&read_small(&pack.join("course.toml"))?)
+}
+
+/// A small text file of a course folder, read as the pack loader reads one: a regular file within the size limit, so
+/// that a FIFO or a device in its place is passed over at once instead of hanging the listing.
+fn read_small(path: &Path) -> Option<String> {
+    String::from_utf8(crate::pack::source::read_regular(path).ok()?).ok()
 }
 
 /// The installed bundled copies among `packs` that another pack among them has the id of: a folder on the course

@@ -114,6 +114,8 @@ impl Paths {
     }
 }
 
+/// A folder holding a `course.toml` of any kind: one that is not a regular file (a FIFO, a folder) makes a pack that
+/// is listed as broken, with the loader's reason, rather than left out without a word.
 fn is_pack(dir: &Path) -> bool {
-    dir.join("course.toml").is_file()
+    dir.join("course.toml").exists()
 }

@@ -2,6 +2,7 @@
 //! link to nothing (a drive not mounted yet) and anything that is not a regular file (a FIFO, a folder, a device)
 //! are refused at once, by every command, and nothing is created, removed or waited for.
 
+use crate::mkfifo;
 use std::path::Path;
 
 use crate::{fixture, morsel};
@@ -127,15 +128,6 @@ fn a_folder_of_the_database_that_is_a_dangling_symlink_is_named() {
     );
     assert_eq!(names_in(dir.path()), ["usb"]);
     assert!(mount.is_symlink());
-}
-
-#[cfg(unix)]
-fn mkfifo(path: &Path) {
-    let made = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(made.success(), "mkfifo {}", path.display());
 }
 
 #[cfg(unix)]

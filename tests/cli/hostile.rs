@@ -370,11 +370,7 @@ fn a_device_or_fifo_or_oversized_config_is_refused_unread() {
 
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("config.toml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    crate::mkfifo(&fifo);
     let (code, stderr) = play_with_config(&fifo);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("not a regular file"), "{stderr}");
@@ -393,16 +389,39 @@ fn a_device_or_fifo_or_oversized_config_is_refused_unread() {
 fn a_fifo_named_course_toml_is_refused_unread() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.md"), "Text\n").unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(dir.path().join("course.toml"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    crate::mkfifo(&dir.path().join("course.toml"));
     let (code, doc) = check_json(&[dir.path().to_path_buf()]);
     assert_eq!(code, Some(1));
     let d = &doc["packs"][0]["diagnostics"][0];
     assert_eq!(d["file"], "course.toml");
     assert_eq!(d["message"], "this path is not a regular file");
+}
+
+/// A course folder on the course path whose `course.toml` is a FIFO is listed as broken, with the reason, and the
+/// listing goes on: it was left out without a word before, and read as a course id it would hang.
+#[test]
+fn a_fifo_named_course_toml_on_the_course_path_is_listed_as_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let courses = dir.path().join("courses");
+    std::fs::create_dir_all(courses.join("piped")).unwrap();
+    crate::mkfifo(&courses.join("piped/course.toml"));
+    let out = crate::morsel()
+        .current_dir(dir.path())
+        .env("MORSEL_DB", dir.path().join("progress.db"))
+        .env("MORSEL_CONFIG", dir.path().join("none.toml"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env_remove("MORSEL_COURSES")
+        .arg("list")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("courses/piped  ! course.toml: error: this path is not a regular file"),
+        "{stdout}"
+    );
+    // The bundled courses are listed after it.
+    assert!(stdout.contains("git-in-bites"), "{stdout}");
 }
 
 /// Outside text with an ESC sequence, a BEL and a C1 CSI in it.

@@ -3,6 +3,7 @@
 //! file of at most 8 MiB), and a message never tells whether a path outside the book exists; what is named like a
 //! chapter but is no file (a FIFO, a folder) is reported.
 
+use crate::mkfifo;
 use std::path::Path;
 
 use super::morsel;
@@ -30,14 +31,6 @@ fn import(book: &Path, out: &Path) -> (bool, String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
-}
-
-fn mkfifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(status.success(), "mkfifo {}", path.display());
 }
 
 /// Every file under `dir`, in bytes.

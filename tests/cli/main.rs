@@ -47,6 +47,16 @@ mod verdicts;
 mod xapi;
 
 use std::path::PathBuf;
+/// Makes a FIFO at `path` (with the `mkfifo` program): reading one would wait for a writer forever, so a command that
+/// returns at all did not open it.
+#[cfg(unix)]
+pub fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
 
 pub fn morsel() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built");
