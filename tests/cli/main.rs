@@ -35,6 +35,7 @@ mod takeover;
 mod targets;
 mod timebox;
 mod verdicts;
+mod watch;
 mod xapi;
 
 use std::path::PathBuf;
