@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # How much of one core `morsel check --watch` and `morsel preview` take on a large pack while nobody saves: makes a
-# synthetic pack (10,000 lessons by default, `examples/synth_pack.rs`), starts each command on it, waits for it to
-# settle (check's first report printed; preview's first frame drawn and its lesson index written), then reads the
-# process's CPU time (utime + stime from /proc/PID/stat) at the start and the end of an idle window. Target: under 2%.
+# synthetic pack (10,000 lessons by default, `examples/synth_pack.rs`), with EXTRA other files beside its lessons if
+# asked (in assets/, 1,000 a folder: files no load reads, such as images or a build's output), starts each command
+# on it, waits for it to settle (check's first report printed; preview's first frame drawn and its lesson index
+# written), then reads the process's CPU time (utime + stime from /proc/PID/stat) at the start and the end of an idle
+# window. Target: under 2%.
 #
 #   scripts/watch-idle.sh                       # 10,000 lessons, 20 s idle each
 #   LESSONS=1000 SECONDS_IDLE=10 scripts/watch-idle.sh
-#   MORSEL=/tmp/old-morsel scripts/watch-idle.sh   # another build, e.g. before a change
+#   MORSEL=/tmp/old-morsel scripts/watch-idle.sh   # another build, e.g. before a change (nothing is built)
+#   SYNTH_PACK=/tmp/synth_pack ...                 # a synth_pack binary already built (nothing is built)
 #   MORSEL_WATCH=poll scripts/watch-idle.sh        # morsel's polling fallback
+#   LESSONS=10 EXTRA=60000 scripts/watch-idle.sh   # a small pack in a folder of 60,000 other files
 #
 # Linux only (/proc). Preview runs in a pseudo-terminal made by `script`. Exits 1 when a figure is over the target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lessons=${LESSONS:-10000}
+extra=${EXTRA:-0}
 idle=${SECONDS_IDLE:-20}
 settle=${SECONDS_SETTLE:-5}
 work=$(mktemp -d)
@@ -25,8 +30,16 @@ trap cleanup EXIT
 # Nothing of the learner's is read or written: data, config and the lesson index stay in the scratch folder.
 export XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache
 
-cargo build --release --quiet --bin morsel
-cargo run --release --quiet --features synth --example synth_pack -- "$work/pack" "$lessons"
+[ -n "${MORSEL:-}" ] || cargo build --release --quiet --bin morsel
+if [ -n "${SYNTH_PACK:-}" ]; then
+  "$SYNTH_PACK" "$work/pack" "$lessons"
+else
+  cargo run --release --quiet --features synth --example synth_pack -- "$work/pack" "$lessons"
+fi
+for ((i = 0; i < extra; i++)); do
+  ((i % 1000)) || mkdir -p "$work/pack/assets/$((i / 1000))"
+  : >"$work/pack/assets/$((i / 1000))/file-$i.bin"
+done
 morsel=${MORSEL:-${CARGO_TARGET_DIR:-target}/release/morsel}
 ticks=$(getconf CLK_TCK)
 
@@ -44,7 +57,7 @@ idle_cpu() {
 
 over=0
 report() {
-  echo "$1: $2% of one core over ${idle} s idle ($lessons lessons)"
+  echo "$1${MORSEL_WATCH:+ (MORSEL_WATCH=$MORSEL_WATCH)}: $2% of one core over ${idle} s idle ($lessons lessons, $extra other files)"
   awk -v p="$2" 'BEGIN { exit !(p >= 2) }' && over=1 || true
 }
 

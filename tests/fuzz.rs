@@ -237,12 +237,24 @@ impl Case {
 // ---------------------------------------------------------------------------------------------------------------
 // The grammar.
 
-/// Text that is hard on a renderer: wide, combining, zero-width, right-to-left, emoji sequences.
+/// Text that is hard on a renderer: wide, combining, zero-width, right-to-left, emoji sequences (variation
+/// selectors, keycaps, skin tones, ZWJ sequences).
 const UNICODE: &[&str] = &[
     "漢字",
     "é",
     "e\u{301}",
     "👩‍👩‍👧",
+    "*\u{fe0f}",
+    "#\u{fe0f}\u{20e3}",
+    "❤\u{fe0f}",
+    "❤\u{fe0e}",
+    "👨\u{200d}💻",
+    "🏳\u{fe0f}\u{200d}🌈",
+    "👍🏽",
+    "\u{200d}",
+    "\u{fe0e}",
+    "ｶﾞ",
+    "لا",
     "\u{200b}",
     "שלום",
     "Ａｂ",
@@ -326,6 +338,29 @@ const URLS: &[&str] = &[
     "\u{1b}[2J",
 ];
 
+/// Emoji bases inside markup, each to be followed outside it by what continues its cluster: the cluster is then cut
+/// between two styles (`*` in code, U+FE0F in prose), and must still be measured whole.
+const MARKED_BASES: &[&str] = &[
+    "`*`",
+    "**#**",
+    "*❤*",
+    "[👩](a.md)",
+    "~~1~~",
+    "`e`",
+    "<b>👍</b>",
+];
+
+/// What continues a cluster: variation selectors, a keycap, a ZWJ and the emoji it joins, a mark, a skin tone.
+const CLUSTER_TAILS: &[&str] = &[
+    "\u{fe0f}",
+    "\u{fe0e}",
+    "\u{fe0f}\u{20e3}",
+    "\u{200d}💻",
+    "\u{fe0f}\u{200d}🌈",
+    "\u{301}",
+    "\u{1f3fd}",
+];
+
 /// Inline Markdown: emphasis, code, links, images, footnote references, autolinks, HTML.
 fn inline() -> BoxedStrategy<String> {
     let url = pick(URLS);
@@ -341,6 +376,7 @@ fn inline() -> BoxedStrategy<String> {
         1 => (1u8..4).prop_map(|n| format!("[^{n}]")),
         1 => words(2).prop_map(|w| format!("<b>{w}</b>")),
         1 => Just("\\*not\\* &amp; &#27; &#x9b;".to_owned()),
+        1 => (pick(MARKED_BASES), pick(CLUSTER_TAILS)).prop_map(|(base, tail)| format!("{base}{tail}")),
     ]
     .boxed()
 }
@@ -1184,10 +1220,11 @@ fn without_sgr(text: &str) -> String {
 
 fn assert_lines(lines: &[Line], width: u16, what: &str) {
     for line in lines {
+        // Measured whole, by morsel's one rule: a cluster cut between two spans counts as the terminal shows it.
+        let shown = morsel::text::width(&line.to_string());
         assert!(
-            line.width() <= usize::from(width),
-            "{what}: a line of width {} at width {width}: {line:?}",
-            line.width()
+            shown <= usize::from(width),
+            "{what}: a line of width {shown} at width {width}: {line:?}"
         );
         for span in &line.spans {
             assert!(
@@ -1345,7 +1382,7 @@ fn check_print(pack: &Pack, case: &Case) {
         let width = usize::from(case.print_width.max(print::MIN_WIDTH));
         for line in plain.lines() {
             assert!(
-                unicode_width::UnicodeWidthStr::width(line) <= width,
+                morsel::text::width(line) <= width,
                 "print: a line wider than {width}: {line:?}"
             );
         }

@@ -1,9 +1,10 @@
 //! Watching pack folders for saves. The operating system tells of each change (`notify`: inotify, FSEvents,
 //! kqueue, ReadDirectoryChangesW), so a watch costs nothing while nobody saves, whatever the pack's size. Where it
 //! cannot (inotify's watch limit, a file system without events, or `MORSEL_WATCH=poll` for a network share whose
-//! remote saves raise none), every file's size and modification time is polled instead, as before. Either way an
-//! editor's save is seen however it is made: written in place, saved by rename (vim, VS Code), deleted then
-//! recreated. Hidden files (an editor's swap file) and `target` folders are not part of a pack.
+//! remote saves raise none), the size and modification time of each file a load reads (`course.toml`, the lessons,
+//! and the folders whose listing says which lessons there are) is polled instead, never the rest of the folder, at
+//! most a fiftieth of a core's time however many lessons there are. Either way an editor's save is seen however it
+//! is made: written in place, saved by rename (vim, VS Code), deleted then recreated. Hidden files (an editor's swap file) and `target` folders are not part of a pack.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -11,50 +12,99 @@ use std::time::{Duration, Instant, SystemTime};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-/// Every file under a folder with its size and modification time, sorted by path.
-pub(crate) type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+use crate::pack::glance::{self, Sources};
 
-/// Files at most this deep, and at most this many, so that a pack pointed at a huge folder stays cheap.
-const MAX_DEPTH: usize = 8;
-const MAX_FILES: usize = 20_000;
+/// A file's or folder's size and modification time; `None` when it is missing.
+type Stamp = Option<(u64, Option<SystemTime>)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+/// Polling takes about one part in this many of a core at most: after each look, the next waits this many times as
+/// long as the look took (and never less than the interval asked for).
+const POLL_SHARE: u32 = 50;
 
 /// Whether a file or folder of this name is left out of a pack.
 fn left_out(name: &str) -> bool {
     name.starts_with('.') || name == "target"
 }
 
-/// The fingerprint of the files under `root` now.
-pub(crate) fn fingerprint(root: &Path) -> Fingerprint {
-    let mut files = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), 0)];
-    while let Some((dir, depth)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if left_out(&entry.file_name().to_string_lossy()) {
-                continue;
-            }
-            let Ok(meta) = entry.metadata() else {
-                continue;
-            };
-            if meta.is_dir() {
-                if depth < MAX_DEPTH {
-                    stack.push((entry.path(), depth + 1));
-                }
-            } else if files.len() < MAX_FILES {
-                files.push((entry.path(), meta.len(), meta.modified().ok()));
-            }
-        }
-    }
-    files.sort();
-    files
+/// One pack folder polled: the files a load of it reads ([`glance::sources`]), not everything under it, so that a
+/// pack that shares its folder with any number of other files is polled at the cost of its own.
+struct Polled {
+    root: PathBuf,
+    sources: Sources,
+    /// The stamps of `sources.folders` when the sources were found.
+    folders: Vec<Stamp>,
+    /// The stamps of `sources.files` at the last look.
+    files: Vec<Stamp>,
 }
 
-/// Pack folders polled: what they looked like when last asked.
+impl Polled {
+    fn new(root: &Path) -> Self {
+        let mut polled = Self {
+            root: root.to_path_buf(),
+            sources: Sources {
+                files: Vec::new(),
+                folders: Vec::new(),
+            },
+            folders: Vec::new(),
+            files: Vec::new(),
+        };
+        polled.find_sources();
+        polled.files = polled.sources.files.iter().map(|f| stamp(f)).collect();
+        polled
+    }
+
+    /// Finds the pack's files again. The folders are stamped first, so that a change made meanwhile is seen next.
+    fn find_sources(&mut self) {
+        let before: Vec<Stamp> = self.sources.folders.iter().map(|f| stamp(f)).collect();
+        let sources = glance::sources(&self.root);
+        self.folders = if sources.folders == self.sources.folders {
+            before
+        } else {
+            sources.folders.iter().map(|f| stamp(f)).collect()
+        };
+        self.sources = sources;
+    }
+
+    /// Whether a file of the pack was saved, added or removed since the last look.
+    fn changed(&mut self) -> bool {
+        let folders: Vec<Stamp> = self.sources.folders.iter().map(|f| stamp(f)).collect();
+        // `course.toml` (always the first file) says which lessons there are; a folder's listing may too.
+        let course = self.sources.files.first().map(|f| stamp(f));
+        if folders != self.folders || course != self.files.first().copied() || fresh(&folders) {
+            let was = std::mem::take(&mut self.sources.files);
+            self.find_sources();
+            let files: Vec<Stamp> = self.sources.files.iter().map(|f| stamp(f)).collect();
+            let changed = was != self.sources.files || files != self.files;
+            self.files = files;
+            return changed;
+        }
+        let files: Vec<Stamp> = self.sources.files.iter().map(|f| stamp(f)).collect();
+        let changed = files != self.files;
+        self.files = files;
+        changed
+    }
+}
+
+/// A folder's clock may be coarse (two seconds on FAT): one changed this recently may change again without its
+/// modification time moving, so its listing is read again at every look until then.
+const COARSE_CLOCK: Duration = Duration::from_secs(2);
+
+/// Whether any of these folders changed within [`COARSE_CLOCK`] of now (or, by a skewed clock, after now).
+fn fresh(folders: &[Stamp]) -> bool {
+    let now = SystemTime::now();
+    folders.iter().flatten().any(|(_, modified)| {
+        modified.is_some_and(|m| now.duration_since(m).map_or(true, |age| age < COARSE_CLOCK))
+    })
+}
+
+/// Pack folders polled: what their files looked like when last asked.
 pub struct PackWatcher {
-    roots: Vec<PathBuf>,
-    last: Vec<Fingerprint>,
+    packs: Vec<Polled>,
 }
 
 impl PackWatcher {
@@ -66,28 +116,37 @@ impl PackWatcher {
     /// Several folders at once: a change in any is a change.
     pub(crate) fn of(roots: &[PathBuf]) -> Self {
         Self {
-            roots: roots.to_vec(),
-            last: roots.iter().map(|r| fingerprint(r)).collect(),
+            packs: roots.iter().map(|r| Polled::new(r)).collect(),
         }
     }
 
-    /// Whether any file was added, removed or saved since the last call.
+    /// Whether any file a pack reads was added, removed or saved since the last call.
     pub(crate) fn changed(&mut self) -> bool {
-        let now: Vec<Fingerprint> = self.roots.iter().map(|r| fingerprint(r)).collect();
-        let changed = now != self.last;
-        self.last = now;
+        // Every pack is looked at, so that each one's picture is current.
+        let mut changed = false;
+        for pack in &mut self.packs {
+            changed |= pack.changed();
+        }
         changed
     }
 
-    /// Polls every `interval`, calling `on_change` after each save once the folders have been quiet for one more
-    /// interval (an editor's save is often several writes). Returns when `on_change` returns false.
+    /// Polls every `interval` (or less often, when a look takes longer than a [`POLL_SHARE`]th of it), calling
+    /// `on_change` after each save once the files have been quiet for one more wait (an editor's save is often
+    /// several writes). Returns when `on_change` returns false.
     fn poll(mut self, interval: Duration, mut on_change: impl FnMut() -> bool) {
+        let mut wait = interval;
+        let look = |watcher: &mut Self, wait: &mut Duration| {
+            let started = Instant::now();
+            let changed = watcher.changed();
+            *wait = interval.max(started.elapsed() * POLL_SHARE);
+            changed
+        };
         loop {
-            std::thread::sleep(interval);
-            if self.changed() {
-                std::thread::sleep(interval);
-                while self.changed() {
-                    std::thread::sleep(interval);
+            std::thread::sleep(wait);
+            if look(&mut self, &mut wait) {
+                std::thread::sleep(wait);
+                while look(&mut self, &mut wait) {
+                    std::thread::sleep(wait);
                 }
                 if !on_change() {
                     return;
@@ -122,7 +181,7 @@ pub fn spawn(
     };
     let polling = |why: String| {
         format!(
-            "{why}: checking the pack's files for changes every {} ms instead",
+            "{why}: checking the pack's own files for changes every {} ms instead (less often in a large pack)",
             quiet.as_millis()
         )
     };
@@ -265,6 +324,43 @@ mod tests {
         // Hidden files (an editor's swap file) are not part of the pack.
         std::fs::write(dir.path().join(".a.md.swp"), "x").unwrap();
         assert!(!w.changed());
+    }
+
+    #[test]
+    fn polling_looks_at_the_files_the_pack_reads_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("lessons")).unwrap();
+        std::fs::write(root.join("course.toml"), "id = \"p\"\ntitle = \"P\"\n").unwrap();
+        std::fs::write(root.join("lessons/a.md"), "a").unwrap();
+        let mut w = PackWatcher::new(root);
+        // Files the pack never reads come and go unseen, in its folder and in lessons/.
+        later();
+        std::fs::write(root.join("data.json"), "{}").unwrap();
+        std::fs::write(root.join("lessons/notes.txt"), "x").unwrap();
+        std::fs::create_dir(root.join("assets")).unwrap();
+        std::fs::write(root.join("assets/big.bin"), "x").unwrap();
+        assert!(!w.changed(), "no file of the pack changed");
+        // A new lesson found by discovery, then a save of it.
+        std::fs::write(root.join("lessons/b.md"), "b").unwrap();
+        assert!(w.changed(), "a lesson added");
+        later();
+        std::fs::write(root.join("lessons/b.md"), "b, longer").unwrap();
+        assert!(w.changed(), "the new lesson saved");
+        // course.toml now lists lessons elsewhere: those are the pack's files, even before they exist.
+        std::fs::write(
+            root.join("course.toml"),
+            "id = \"p\"\ntitle = \"P\"\nlessons = [\"chapters/one.md\"]\n",
+        )
+        .unwrap();
+        assert!(w.changed(), "course.toml saved");
+        std::fs::write(root.join("lessons/a.md"), "a, no longer played").unwrap();
+        assert!(!w.changed(), "a lesson no longer listed");
+        std::fs::create_dir(root.join("chapters")).unwrap();
+        std::fs::write(root.join("chapters/one.md"), "one").unwrap();
+        assert!(w.changed(), "the listed lesson created");
+        std::fs::write(root.join("chapters/two.md"), "two").unwrap();
+        assert!(!w.changed(), "a file beside it that is not listed");
     }
 
     /// Starts a watch of a folder holding `lessons/a.md`; returns the folder and the channel its saves arrive on.

@@ -5,10 +5,10 @@
 use std::io::{self, Write};
 
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthStr;
 
 use crate::pack::{Exercise, Lesson, Pack, QuestionKind};
 use crate::render::{self, Styles};
+use crate::text;
 use std::process::ExitCode;
 
 use super::{ColorChoice, Global};
@@ -58,7 +58,7 @@ impl Printer {
         body: impl Fn(u16) -> Vec<Line<'static>>,
     ) -> Vec<Line<'static>> {
         let width = usize::from(self.width);
-        let label_width = label.width();
+        let label_width = text::width(label);
         if label_width + MIN_BESIDE <= width {
             let lines = body(narrower(self.width, label_width));
             if lines.is_empty() {
@@ -81,12 +81,12 @@ impl Printer {
         let text = label.trim_start();
         let lead = &label[..label.len() - text.len()];
         let mut lines: Vec<Line<'static>> = self
-            .plain(text.trim_end(), narrower(self.width, lead.width()))
+            .plain(text.trim_end(), narrower(self.width, text::width(lead)))
             .into_iter()
             .map(|l| prefixed(lead.to_owned(), l))
             .collect();
         let indent = format!("{lead}{BELOW}");
-        let below = body(narrower(self.width, indent.width()));
+        let below = body(narrower(self.width, text::width(&indent)));
         lines.extend(below.into_iter().map(|l| prefixed(indent.clone(), l)));
         lines
     }
@@ -96,7 +96,7 @@ impl Printer {
         let width = usize::from(self.width);
         let mut lines = self.labelled("── ", |w| self.plain(label, w.saturating_sub(1).max(1)));
         if let [line] = lines.as_mut_slice() {
-            let fill = width.saturating_sub(line.width() + 1);
+            let fill = width.saturating_sub(text::width(&line.to_string()) + 1);
             if fill > 0 {
                 line.spans.push(Span::raw(format!(" {}", "─".repeat(fill))));
             }
@@ -121,7 +121,10 @@ fn prefixed(lead: String, line: Line<'static>) -> Line<'static> {
 /// `lines` with `mark` after the last, or `lines` alone when there are none.
 fn marked(mut lines: Vec<Line<'static>>, mark: &str) -> Vec<Line<'static>> {
     // Trailing blank lines of a rendered block are dropped, so that the mark follows the text.
-    while lines.last().is_some_and(|l| l.width() == 0) {
+    while lines
+        .last()
+        .is_some_and(|l| text::width(&l.to_string()) == 0)
+    {
         lines.pop();
     }
     if let Some(last) = lines.last_mut() {
@@ -193,7 +196,7 @@ fn question_body(printer: &Printer, kind: &QuestionKind, answers: bool) -> Vec<L
     let mut numbered = |n: usize, text: &str, mark: &str| {
         let label = format!("  {}. ", n + 1);
         lines.extend(printer.labelled(&label, |w| {
-            marked(printer.markdown(text, narrower(w, mark.width())), mark)
+            marked(printer.markdown(text, narrower(w, text::width(mark))), mark)
         }));
     };
     match kind {

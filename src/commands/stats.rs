@@ -6,12 +6,11 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
 
 use super::{minutes, plural};
 use crate::app::overview::{self, CourseOverview};
 pub(crate) use crate::app::stats::{CourseReview, ReviewSummary, Stats, gather};
-use crate::text::sanitize;
+use crate::text::{self, sanitize};
 use std::process::ExitCode;
 
 use super::{Format, Global, SanitisedLines};
@@ -170,7 +169,7 @@ fn lesson_table(c: &CourseOverview, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let id_width = ids
         .iter()
-        .map(|id| id.width())
+        .map(|id| text::width(id))
         .max()
         .unwrap_or(0)
         .max("lesson".len());
@@ -208,7 +207,7 @@ fn lesson_table(c: &CourseOverview, out: &mut dyn Write) -> io::Result<()> {
             format!("{}/{}", s.bites_seen, s.bites),
             format!("{}/{}", s.answered, s.questions),
             overview::reading_minutes(l.minutes),
-            pad = id_width - id.width(),
+            pad = id_width - text::width(id),
         );
         writeln!(out, "{}", line.trim_end())?;
     }

@@ -66,6 +66,53 @@ pub(crate) fn lesson(root: &Path, relative: &Path) -> Option<Lesson> {
     (!out.iter().any(Diagnostic::is_error)).then_some(parsed.lesson)
 }
 
+/// What a load of a pack reads, found without reading a lesson: for a watch that polls rather than walk the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sources {
+    /// `course.toml` and the lesson files, those listed in `course.toml` whether they exist yet or not.
+    pub(crate) files: Vec<PathBuf>,
+    /// The folders whose listing decides which files those are: a lesson added, removed or renamed changes one.
+    pub(crate) folders: Vec<PathBuf>,
+}
+
+/// The [`Sources`] of the pack in `root`, as a load would find them now.
+pub(crate) fn sources(root: &Path) -> Sources {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let course_path = real_root.join("course.toml");
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let listed = read_source(&course_path, Path::new("course.toml"), &mut out).and_then(|source| {
+        course::parse(&mut Sink {
+            source: &source,
+            out: &mut out,
+        })
+        .lessons
+    });
+    let mut sources = Sources {
+        files: vec![course_path],
+        folders: vec![real_root.clone()],
+    };
+    match listed {
+        Some(entries) => {
+            for entry in entries {
+                // Only looked at, never read: a name that leaves the pack is the load's to refuse.
+                let file = real_root.join(entry.get_ref());
+                if let Some(folder) = file.parent() {
+                    sources.folders.push(folder.to_path_buf());
+                }
+                sources.files.push(file);
+            }
+        }
+        None => {
+            sources.folders.push(real_root.join("lessons"));
+            let found = discover::discovered(&real_root, &mut out);
+            sources.files.extend(found.into_iter().map(|f| f.real));
+        }
+    }
+    sources.folders.sort();
+    sources.folders.dedup();
+    sources
+}
+
 /// Each lesson of a pack as its last full load found it, in the pack's order: which file holds it, and its outline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LessonIndex {

@@ -259,7 +259,7 @@ pub(crate) fn plain(markdown: &str, styles: &Styles) -> String {
 
 /// `label` then pack Markdown, wrapped within the width, its continuation lines under the text: `Question: …`.
 pub(crate) fn labelled(label: &str, markdown: &str, styles: &Styles) -> String {
-    let indent = unicode_width::UnicodeWidthStr::width(label);
+    let indent = crate::text::width(label);
     let width = WIDTH.saturating_sub(indent as u16).max(20);
     let text = render::to_terminal_text(&render::markdown(markdown, width, styles), false);
     let mut out = String::new();

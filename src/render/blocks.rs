@@ -9,7 +9,6 @@ use pulldown_cmark::{
 };
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthStr;
 
 use super::Styles;
 use super::highlight::{self, Language, LineHighlighter};
@@ -421,7 +420,7 @@ impl Renderer<'_> {
         let gap = mem::take(&mut self.pending_gap);
         self.open_notes.push((number, self.out.len(), gap));
         let marker = format!("[{number}] ");
-        let indent = " ".repeat(marker.width());
+        let indent = " ".repeat(crate::text::width(&marker));
         self.push_container(Container::Footnote { marker, indent });
     }
 
@@ -569,7 +568,7 @@ impl Renderer<'_> {
             // Items of a tight list follow each other without blank lines, whatever they hold.
             self.pending_gap = false;
         }
-        let indent = " ".repeat(marker.width());
+        let indent = " ".repeat(crate::text::width(&marker));
         self.push_container(Container::Item { marker, indent });
     }
 
@@ -810,7 +809,9 @@ impl Renderer<'_> {
 
     /// The width lines of code or HTML are wrapped at, after `indent`.
     fn literal_width(&self, indent: &str) -> usize {
-        self.block_width().saturating_sub(indent.width()).max(1)
+        self.block_width()
+            .saturating_sub(crate::text::width(indent))
+            .max(1)
     }
 
     /// Puts out lines of code or HTML as they are, sanitised, each hard-wrapped with a continuation marker.

@@ -2,7 +2,6 @@
 //! nesting of any depth leaves room for the text.
 
 use ratatui::style::Style;
-use unicode_width::UnicodeWidthStr;
 
 use super::Styles;
 use super::wrap::{self, Spans};
@@ -138,7 +137,7 @@ impl Nesting {
             let Some((text, style)) = container.prefix(started, styles) else {
                 continue;
             };
-            let width = text.width();
+            let width = crate::text::width(text);
             if used + width > limit {
                 cut = true;
                 break;
@@ -147,7 +146,7 @@ impl Nesting {
             parts.push((text, style, width));
         }
         if cut {
-            let deeper = DEEPER.width();
+            let deeper = crate::text::width(DEEPER);
             while used + deeper > limit {
                 match parts.pop() {
                     Some((_, _, width)) => used -= width,
@@ -187,7 +186,7 @@ mod tests {
     fn item(marker: &str) -> Container {
         Container::Item {
             marker: marker.to_owned(),
-            indent: " ".repeat(marker.width()),
+            indent: " ".repeat(crate::text::width(marker)),
         }
     }
 

@@ -5,6 +5,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use super::wrap::{self, Run, Spans};
+use crate::text;
 
 /// A column is not shrunk below this many columns (or its natural width, if less).
 pub(crate) const MIN_COLUMN: usize = 6;
@@ -157,7 +158,7 @@ impl Table {
                     line.push(Span::styled(" │ ", border));
                 }
                 let content = cell.get(k).cloned().unwrap_or_default();
-                let used: usize = content.iter().map(Span::width).sum();
+                let used: usize = content.iter().map(|s| text::width(&s.content)).sum();
                 let pad = w.saturating_sub(used);
                 let (before, after) = match self.alignments.get(i) {
                     Some(Alignment::Right) => (pad, 0),
@@ -296,6 +297,28 @@ mod tests {
     }
 
     #[test]
+    fn an_emoji_split_between_styles_is_measured_whole() {
+        // `*` in code, then U+FE0F in prose: one emoji, two columns wide, as the fuzzer found.
+        let code = Style::default().add_modifier(Modifier::ITALIC);
+        let mut t = Table::new(vec![Alignment::None, Alignment::None]);
+        t.start_head();
+        t.push_cell(cell("h0"));
+        t.push_cell(cell("h1"));
+        t.end_head();
+        t.start_row();
+        t.push_cell(vec![
+            (code, "*".to_owned()),
+            (Style::default(), "\u{FE0F}".to_owned()),
+        ]);
+        t.push_cell(cell("b"));
+        let lines = texts(&t.render(63, styles()));
+        assert_eq!(lines[3], "│ *\u{FE0F} │ b  │");
+        for line in &lines {
+            assert_eq!(text::width(line), text::width(&lines[0]), "{lines:#?}");
+        }
+    }
+
+    #[test]
     fn columns_are_aligned() {
         let t = table(
             vec![Alignment::Left, Alignment::Center, Alignment::Right],
@@ -320,7 +343,7 @@ mod tests {
         assert!(
             lines
                 .iter()
-                .all(|l| l.iter().map(Span::width).sum::<usize>() <= 30)
+                .all(|l| l.iter().map(|s| text::width(&s.content)).sum::<usize>() <= 30)
         );
         assert_eq!(
             texts(&lines),

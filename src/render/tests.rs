@@ -84,7 +84,7 @@ fn no_line_is_wider_than_asked() {
                 .chain(&inline(&sample, width, &styles))
             {
                 assert!(
-                    line.width() <= usize::from(width),
+                    crate::text::width(&line.to_string()) <= usize::from(width),
                     "width {width}: {:?}",
                     texts(std::slice::from_ref(line))
                 );
@@ -154,7 +154,7 @@ fn random_documents_keep_every_line_within_the_width() {
         for lines in [markdown(&doc, width, &styles), inline(&doc, width, &styles)] {
             for line in &lines {
                 assert!(
-                    line.width() <= usize::from(width),
+                    crate::text::width(&line.to_string()) <= usize::from(width),
                     "{doc:?} at {width}: {:?}",
                     texts(&lines)
                 );

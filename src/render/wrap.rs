@@ -1,10 +1,14 @@
 //! Wrapping styled text by display width: grapheme clusters (unicode-segmentation; printable ASCII a byte a column)
-//! kept whole, prose broken at spaces, code hard-wrapped with a marker.
+//! kept whole, even where one begins in a run and ends in the next, each measured by [`text::cluster_width`]; prose
+//! broken at spaces, code hard-wrapped with a marker.
+
+use std::borrow::Cow;
 
 use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+
+use crate::text;
 
 /// A run of sanitised text in one style: what the block renderer hands to the wrapper.
 pub(crate) type Run = (Style, String);
@@ -50,10 +54,10 @@ impl<'a> Iterator for Clusters<'a> {
                 Some((cluster, usize::from(cluster != "\n")))
             }
             Self::Unicode(graphemes) => graphemes.next().map(|cluster| {
-                let width = match cluster.as_bytes() {
-                    b"\n" => 0,
-                    [b] if b.is_ascii_graphic() || *b == b' ' => 1,
-                    _ => cluster.width(),
+                let width = if cluster == "\n" {
+                    0
+                } else {
+                    text::cluster_width(cluster)
                 };
                 (cluster, width)
             }),
@@ -61,11 +65,57 @@ impl<'a> Iterator for Clusters<'a> {
     }
 }
 
+/// `runs` with no grapheme cluster cut between two of them: what continues a cluster begun in the run before (a
+/// variation selector, a combining mark, a ZWJ and the emoji it joins) moves into that run and its style. Measured
+/// apart, `*` in one run and U+FE0F in the next are 1 + 0 columns; on screen the pair is one emoji of 2.
+pub(crate) fn whole_clusters(runs: &[Run]) -> Cow<'_, [Run]> {
+    // Two printable ASCII characters (controls are made visible before wrapping) always have a cluster boundary
+    // between them: only a join with anything else can fall inside a cluster.
+    let unsure = |before: &str, after: &str| {
+        !before.chars().next_back().is_none_or(|c| c.is_ascii())
+            || !after.chars().next().is_none_or(|c| c.is_ascii())
+    };
+    let texts = runs
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .filter(|t| !t.is_empty());
+    if !texts
+        .clone()
+        .zip(texts.skip(1))
+        .any(|(before, after)| unsure(before, after))
+    {
+        return Cow::Borrowed(runs);
+    }
+    let all: String = runs.iter().map(|(_, t)| t.as_str()).collect();
+    let mut starts = Vec::with_capacity(runs.len());
+    let mut at = 0;
+    for (_, text) in runs {
+        starts.push(at);
+        at += text.len();
+    }
+    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
+    let mut run = 0;
+    let mut last_run = usize::MAX;
+    for (i, cluster) in all.grapheme_indices(true) {
+        // The run this cluster begins in (past any empty runs).
+        while starts.get(run + 1).is_some_and(|&start| start <= i) {
+            run += 1;
+        }
+        match out.last_mut() {
+            Some((_, text)) if last_run == run => text.push_str(cluster),
+            _ => out.push((runs[run].0, cluster.to_owned())),
+        }
+        last_run = run;
+    }
+    Cow::Owned(out)
+}
+
 /// The width of the widest line of `runs` (lines end at '\n').
 pub(crate) fn measure(runs: &[Run]) -> usize {
+    let runs = whole_clusters(runs);
     let mut widest = 0;
     let mut line = 0;
-    for (_, text) in runs {
+    for (_, text) in runs.iter() {
         for (cluster, w) in clusters(text) {
             if cluster == "\n" {
                 line = 0;
@@ -81,9 +131,10 @@ pub(crate) fn measure(runs: &[Run]) -> usize {
 /// The width of the widest word of `runs`: the least width at which [`wrap`] breaks no word. Words end at spaces and
 /// '\n', and a wide (CJK) character is a word of its own, as lines may break around it.
 pub(crate) fn longest_word(runs: &[Run]) -> usize {
+    let runs = whole_clusters(runs);
     let mut widest = 0;
     let mut word = 0;
-    for (_, text) in runs {
+    for (_, text) in runs.iter() {
         for (cluster, w) in clusters(text) {
             if cluster == " " || cluster == "\n" || w >= 2 {
                 word = 0;
@@ -282,6 +333,7 @@ impl Wrapper {
 /// Lines break at spaces (dropped at the break), before and after wide characters, and at '\n'; a word longer than a
 /// line is broken between clusters, and a cluster wider than a whole line is shown as '�'.
 pub(crate) fn wrap(runs: &[Run], first: usize, rest: usize) -> Vec<Spans> {
+    let runs = whole_clusters(runs);
     let mut wrapper = Wrapper {
         first,
         rest,
@@ -291,7 +343,7 @@ pub(crate) fn wrap(runs: &[Run], first: usize, rest: usize) -> Vec<Spans> {
         space: Pending::default(),
         word: Pending::default(),
     };
-    for (style, text) in runs {
+    for (style, text) in runs.iter() {
         if !simple(text) {
             for (cluster, width) in clusters(text) {
                 wrapper.cluster(*style, cluster, width);
@@ -334,6 +386,7 @@ pub(crate) fn wrap_code(
     marker_style: Style,
 ) -> Vec<Spans> {
     let width = width.max(1);
+    let runs = whole_clusters(runs);
     // Most lines of code are short and ASCII: one row, the runs as they are.
     if runs
         .iter()
@@ -341,7 +394,7 @@ pub(crate) fn wrap_code(
         && runs.iter().map(|(_, text)| text.len()).sum::<usize>() <= width
     {
         let mut line = Vec::with_capacity(runs.len());
-        for (style, text) in runs {
+        for (style, text) in runs.iter() {
             if !text.is_empty() {
                 push_span(&mut line, *style, text);
             }
@@ -414,7 +467,7 @@ pub(crate) fn wrap_code(
 
 /// The width given to the continuation marker: none when the line is too narrow to spare it.
 fn width_of_marker(marker: &str, width: usize) -> usize {
-    let marker_width = marker.width();
+    let marker_width = text::width(marker);
     if width >= 2 * marker_width + 3 {
         marker_width
     } else {
@@ -441,9 +494,75 @@ mod tests {
     fn widest(lines: &[Spans]) -> usize {
         lines
             .iter()
-            .map(|l| l.iter().map(|s| s.content.width()).sum::<usize>())
+            .map(|l| text::width(&l.iter().map(|s| s.content.as_ref()).collect::<String>()))
             .max()
             .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_cluster_begun_in_one_run_is_finished_in_it() {
+        let code = Style::default().add_modifier(Modifier::BOLD);
+        let runs = vec![
+            (code, "*".to_owned()),
+            (Style::default(), "\u{FE0F} b".to_owned()),
+        ];
+        assert_eq!(
+            whole_clusters(&runs).into_owned(),
+            vec![
+                (code, "*\u{FE0F}".to_owned()),
+                (Style::default(), " b".to_owned())
+            ]
+        );
+        // The emoji is two columns wide wherever it is measured, and a line holding it fits.
+        assert_eq!(measure(&runs), 4);
+        assert_eq!(longest_word(&runs), 2);
+        for width in 1..6 {
+            let lines = wrap(&runs, width, width);
+            assert!(widest(&lines) <= width.max(1), "{width}: {lines:?}");
+            let lines = wrap_code(&runs, width, "↪ ", Style::default());
+            assert!(widest(&lines) <= width.max(1), "{width}: {lines:?}");
+        }
+        // A ZWJ sequence cut between runs, and a run that is all continuation.
+        let runs = vec![
+            (code, "👩\u{200D}".to_owned()),
+            (Style::default(), "💻".to_owned()),
+            (Style::default(), String::new()),
+            (code, "\u{301}x".to_owned()),
+        ];
+        assert_eq!(
+            whole_clusters(&runs).into_owned(),
+            vec![
+                (code, "👩\u{200D}💻\u{301}".to_owned()),
+                (code, "x".to_owned())
+            ]
+        );
+        // Printable ASCII joins are left as they are.
+        let ascii = plain("a b");
+        assert!(matches!(whole_clusters(&ascii), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn widths_are_those_ratatui_lays_out() {
+        use ratatui::buffer::CellWidth;
+        for cluster in [
+            "a",
+            "*\u{FE0F}",
+            "❤\u{FE0E}",
+            "👩\u{200D}👩\u{200D}👧",
+            "🇩🇪",
+            "e\u{301}",
+            "漢",
+            "ｶﾞ",
+            "\u{644}",
+            "👍🏽",
+            "\u{200B}",
+        ] {
+            assert_eq!(
+                text::cluster_width(cluster),
+                usize::from(cluster.cell_width()),
+                "{cluster:?}"
+            );
+        }
     }
 
     #[test]

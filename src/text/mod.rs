@@ -6,7 +6,9 @@ pub(crate) mod hash;
 pub mod pattern;
 pub(crate) mod percent;
 pub(crate) mod sanitize;
+mod width;
 pub mod words;
 
 pub use answer::{fold_space, same_text};
 pub use sanitize::sanitize;
+pub use width::{cluster_width, fit, fit_end, width};

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use unicode_width::UnicodeWidthStr;
+use super::width::width;
 
 /// Tab stops are this many columns apart.
 pub(crate) const TAB_STOP: usize = 4;
@@ -73,8 +73,8 @@ pub(crate) fn visit<'a>(text: &'a str, column: usize, mut f: impl FnMut(Piece<'a
 /// The column after `text` (free of control characters but '\n') when it starts at `column`.
 fn advance(column: usize, text: &str) -> usize {
     match text.rfind('\n') {
-        Some(at) => text[at + 1..].width(),
-        None => column + text.width(),
+        Some(at) => width(&text[at + 1..]),
+        None => column + width(text),
     }
 }
 

@@ -232,10 +232,7 @@ fn print_and_plain_play_show_deep_markdown_within_the_width() {
     for word in ["deep quote", "deep item", "deep mix"] {
         assert!(text.contains(word), "{word}: {text}");
     }
-    assert!(
-        text.lines()
-            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60)
-    );
+    assert!(text.lines().all(|l| morsel::text::width(l) <= 60));
     let (ok, stdout, stderr) = crate::at(
         dir.path(),
         1_795_000_000_000,

@@ -44,6 +44,7 @@ mod takeover;
 mod targets;
 mod timebox;
 mod verdicts;
+mod watch;
 mod xapi;
 
 use std::path::PathBuf;

@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use unicode_width::UnicodeWidthStr;
-
 use crate::morsel;
 
 fn printed(pack: &Path, args: &[&str]) -> String {
@@ -31,7 +29,10 @@ fn every_line_of_every_bundled_course_fits_the_width() {
         for width in [40, 60] {
             let text = printed(course, &["--answers", "--width", &width.to_string()]);
             assert!(text.contains("Question ("), "{}", course.display());
-            let over: Vec<&str> = text.lines().filter(|l| l.width() > width).collect();
+            let over: Vec<&str> = text
+                .lines()
+                .filter(|l| morsel::text::width(l) > width)
+                .collect();
             assert!(
                 over.is_empty(),
                 "{} at {width}: {} lines too wide: {over:#?}",

@@ -475,7 +475,7 @@ fn plain_lines_of_a_long_question_wrap_within_80_columns_under_their_label() {
     assert!(ok, "{err}");
     for line in out.lines() {
         assert!(
-            unicode_width::UnicodeWidthStr::width(line) <= 80,
+            morsel::text::width(line) <= 80,
             "{line:?} is wider than 80 columns:\n{out}"
         );
     }

@@ -667,7 +667,7 @@ fn numbered(
     width: u16,
     ctx: &Context,
 ) {
-    let lead_width = unicode_width::UnicodeWidthStr::width(lead);
+    let lead_width = crate::text::width(lead);
     let indent = " ".repeat(lead_width);
     for (i, line) in render::inline(text, width.saturating_sub(lead_width as u16), &ctx.styles)
         .into_iter()

@@ -15,7 +15,7 @@ fn lines(ctx: &Context, commands: &[Binding], width: u16, wide: bool) -> Vec<Lin
     let inner = usize::from(width.saturating_sub(2));
     let keys_width = commands
         .iter()
-        .map(|b| unicode_width::UnicodeWidthStr::width(b.all_keys.as_str()))
+        .map(|b| crate::text::width(b.all_keys.as_str()))
         .max()
         .unwrap_or(0)
         .min(if wide { 24 } else { 12 });
@@ -25,7 +25,7 @@ fn lines(ctx: &Context, commands: &[Binding], width: u16, wide: bool) -> Vec<Lin
     }
     for b in commands {
         let keys = truncate(&b.all_keys, keys_width);
-        let pad = keys_width - unicode_width::UnicodeWidthStr::width(keys.as_str());
+        let pad = keys_width - crate::text::width(keys.as_str());
         let what = truncate(&b.help, inner.saturating_sub(keys_width + 1));
         lines.push(Line::from(vec![
             Span::styled(format!("{keys}{} ", " ".repeat(pad)), bold()),

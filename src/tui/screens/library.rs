@@ -447,7 +447,7 @@ fn time_box_choices(width: u16) -> String {
         .map(|(i, m)| format!("{} {m} min", i + 1))
         .collect();
     let full = format!("Time box: {}", choices.join(" · "));
-    if full.chars().count() <= usize::from(width) {
+    if crate::text::width(&full) <= usize::from(width) {
         full
     } else {
         // Narrow: the minutes alone, after their keys.
@@ -478,7 +478,7 @@ pub(crate) fn today_line(today: &DailyStatus, width: u16) -> String {
     (0..all.len())
         .rev()
         .map(|drop| all[..=drop].join(" · "))
-        .find(|line| unicode_width::UnicodeWidthStr::width(line.as_str()) <= usize::from(width))
+        .find(|line| crate::text::width(line.as_str()) <= usize::from(width))
         .unwrap_or_default()
 }
 
@@ -525,7 +525,7 @@ fn detail(ctx: &Context, c: &CourseOverview, due: usize, width: u16) -> Line<'st
             .collect::<Vec<_>>()
             .join(" · ")
     })
-    .find(|d| unicode_width::UnicodeWidthStr::width(d.as_str()) <= room)
+    .find(|d| crate::text::width(d.as_str()) <= room)
     .unwrap_or_else(|| {
         if due == "0 due" {
             format!("{}/{total} · {to_read} min", c.complete())

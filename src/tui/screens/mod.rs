@@ -19,7 +19,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_truncate::UnicodeTruncateStr;
 
 use super::command::{Binding, Command};
 use super::context::Context;
@@ -82,7 +81,7 @@ pub(crate) fn header_row(
     title: &str,
     right: Line<'static>,
 ) {
-    let right_width = (right.width() + 1) as u16;
+    let right_width = (crate::text::width(&right.to_string()) + 1) as u16;
     let [left, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)])
             .areas(Rect { height: 1, ..area });
@@ -117,7 +116,7 @@ pub(crate) fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     };
     let all: Vec<&Binding> = bindings.iter().filter(|b| b.footer).collect();
     let full = render(&all, true);
-    if full.width() <= width as usize {
+    if crate::text::width(&full.to_string()) <= width as usize {
         return full;
     }
     let mut kept = all.clone();
@@ -131,7 +130,7 @@ pub(crate) fn footer(bindings: &[Binding], width: u16) -> Line<'static> {
     while let Some(minor) = next_minor(&kept) {
         kept.remove(minor);
         let fewer = render(&kept, true);
-        if fewer.width() <= width as usize {
+        if crate::text::width(&fewer.to_string()) <= width as usize {
             return fewer;
         }
     }
@@ -178,11 +177,10 @@ pub(crate) fn notice_line(ctx: &Context, notice: Option<&str>) -> Line<'static> 
 
 /// `text` cut to `width` display columns, with `…` when something was cut.
 pub(crate) fn truncate(text: &str, width: usize) -> String {
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
+    if crate::text::width(text) <= width {
         return text.to_string();
     }
-    let (cut, _) = text.unicode_truncate(width.saturating_sub(1));
-    format!("{cut}…")
+    format!("{}…", crate::text::fit(text, width.saturating_sub(1)))
 }
 
 /// Text that is not Markdown (a path, a message) wrapped at `width`, sanitised like pack text: every ASCII
@@ -284,8 +282,6 @@ mod tests {
     fn truncate_counts_display_width_not_characters() {
         assert_eq!(truncate("日本語のタイトル", 7), "日本語…");
         assert_eq!(truncate("short", 10), "short");
-        assert!(
-            unicode_width::UnicodeWidthStr::width(truncate("日本語のタイトル", 8).as_str()) <= 8
-        );
+        assert!(crate::text::width(&truncate("日本語のタイトル", 8)) <= 8);
     }
 }

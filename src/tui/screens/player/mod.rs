@@ -525,7 +525,7 @@ fn header(p: &Player, ctx: &Context, frame: &mut Frame, head: Rect) {
         crate::text::sanitize(&lesson.title).into_owned()
     };
     let bar_width = if wide { 10 } else { 0 };
-    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let width = |s: &str| crate::text::width(s);
     let place = if p.preview.is_some() {
         preview::place(p, wide)
     } else if wide {

@@ -333,21 +333,10 @@ fn edit(text: &str, cursor: usize, command: Command) -> (Option<Splice>, usize) 
 
 /// The end of `text` within `width` display columns, with `…` in front when something was cut.
 fn tail(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
+    if crate::text::width(text) <= width {
         return text.to_string();
     }
-    let mut kept = Vec::new();
-    let mut used = 1;
-    for c in text.chars().rev() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        kept.push(c);
-    }
-    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+    format!("…{}", crate::text::fit_end(text, width.saturating_sub(1)))
 }
 
 fn word(clear: bool) -> &'static str {
@@ -451,7 +440,7 @@ pub(crate) fn draw(p: &Player, ctx: &Context, frame: &mut Frame, body: Rect, not
             let prompt = format!("Rated {}. Comment: ", word(*clear));
             // The end of a long comment stays in view, where the next key lands.
             let room = usize::from(notice.width)
-                .saturating_sub(prompt.chars().count() + 1)
+                .saturating_sub(crate::text::width(&prompt) + 1)
                 .max(1);
             let clean = crate::text::sanitize(text);
             let shown = tail(&clean, room);
