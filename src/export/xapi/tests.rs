@@ -8,10 +8,11 @@ fn actor(mbox: &str) -> Actor {
 }
 
 fn answer(key: &str, kind: &str, response: &str, correct: bool) -> Fact {
+    // The key names the question: answers to different questions.
     Fact::Answer {
-        key: key.into(),
+        review: None,
         lesson: "intro".into(),
-        question: "q-one".into(),
+        question: key.replace(':', "-"),
         kind: kind.into(),
         response: response.into(),
         correct,
@@ -82,7 +83,7 @@ fn answers_are_interactions_of_their_type_with_the_response_in_xapi_form() {
     );
     assert_eq!(
         s[0].json["object"]["id"],
-        json!("urn:morsel:git/question/q-one")
+        json!("urn:morsel:git/question/answer-1")
     );
     assert_eq!(
         s[0].json["context"]["contextActivities"]["grouping"][0]["id"],
