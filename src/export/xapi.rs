@@ -417,6 +417,8 @@ impl Maker<'_> {
             return Vec::new();
         };
         let described = self.course.questions.get(question);
+        // The pack knows the kind of a question only ever reviewed (the store guesses `text` for it).
+        let kind = described.map_or(kind.as_str(), |d| d.kind);
         let definition = described.map_or_else(
             || {
                 json!({

@@ -45,6 +45,7 @@ mod targets;
 mod timebox;
 mod verdicts;
 mod xapi;
+mod xapi_statements;
 
 use std::path::PathBuf;
 /// Makes a FIFO at `path` (with the `mkfifo` program): reading one would wait for a writer forever, so a command that

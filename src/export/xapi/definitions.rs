@@ -12,6 +12,8 @@ use crate::pack::{Exercise, Pack, QuestionKind};
 /// What the statements say of a question: its definition, and the ids of its choices or items by their text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Described {
+    /// The question's kind as a pack writes it (`choice`, `truefalse`, `text`, `order`).
+    pub(crate) kind: &'static str,
     pub(crate) definition: Value,
     ids: HashMap<String, String>,
 }
@@ -106,5 +108,9 @@ fn question(prompt: &str, kind: &QuestionKind, language: &str) -> Described {
             .collect(),
     };
     definition["correctResponsesPattern"] = json!(pattern);
-    Described { definition, ids }
+    Described {
+        kind: kind.name(),
+        definition,
+        ids,
+    }
 }
