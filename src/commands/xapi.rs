@@ -53,6 +53,8 @@ pub(crate) fn gather(
         }
         let mut facts = store.xapi_facts(&row.id)?;
         let mut course = xapi::Course::new(&row.id, &row.title);
+        // The course's own pack, when it loads: its key results are stated.
+        let mut described = None;
         match load_pack(Path::new(&row.pack_path)) {
             Loaded::Pack(pack) if pack.course.id == row.id => {
                 // The pack's own base for its activity ids, when it gives one.
@@ -87,6 +89,7 @@ pub(crate) fn gather(
                         ));
                     }
                 }
+                described = Some(pack);
             }
             _ => notes.push(format!(
                 "course `{}`: its pack at {} does not load, so its lessons' completed/passed/failed statements are left out",
@@ -96,6 +99,15 @@ pub(crate) fn gather(
         }
         let spans = store.xapi_spans(&row.id)?;
         facts.extend(xapi::sittings::sitting_facts(&spans, &facts, now));
+        if let Some(pack) = &described {
+            let scheduler = store.scheduler(crate::learn::schedule::DEFAULT_RETENTION)?;
+            let replay = xapi::key_results::Replay {
+                facts: &facts,
+                spans: &spans,
+                scheduler: &scheduler,
+            };
+            facts.extend(xapi::key_results::key_result_facts(pack, &replay));
+        }
         // Oldest first, lessons' outcomes and sittings among the rest (a stable sort: records of one moment keep
         // their order).
         facts.sort_by_key(Fact::at);

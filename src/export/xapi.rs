@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::store::{Fact, Review};
 
 mod definitions;
+pub(crate) mod key_results;
 pub(crate) mod sittings;
 
 pub(crate) use definitions::{Described, describe};
@@ -180,10 +181,10 @@ pub(crate) const PROFILE: &str = "urn:morsel:xapi:";
 
 /// A verb: ADL's where it has one, else morsel's (`reviewed`).
 fn verb(name: &str) -> Value {
-    let id = if name == "reviewed" {
-        format!("{PROFILE}verb:reviewed")
-    } else {
-        format!("{ADL}{name}")
+    let id = match name {
+        "reviewed" => format!("{PROFILE}verb:reviewed"),
+        "satisfied" => "https://w3id.org/xapi/adl/verbs/satisfied".to_string(),
+        _ => format!("{ADL}{name}"),
     };
     json!({ "id": id, "display": { "en-US": name } })
 }
@@ -315,6 +316,7 @@ impl Maker<'_> {
                     ext("active-minutes"): (*active_ms as f64 / 600.0).round() / 100.0,
                 },
             })),
+            Fact::KeyResult { .. } => return self.key_result(fact),
             Fact::LessonDone { .. } | Fact::LessonScored { .. } => return self.lesson(fact),
         };
         vec![self.make(said)]
@@ -451,6 +453,59 @@ impl Maker<'_> {
             Said::new("answered", object, Some(self.lesson_activity(lesson)), *at).result(result);
         said.content = Some(content.to_string());
         vec![self.make(said)]
+    }
+
+    /// A key result's new value (`progressed`) or its target met (`satisfied`), under its objective.
+    fn key_result(&self, fact: &Fact) -> Vec<Statement> {
+        let Fact::KeyResult {
+            objective,
+            key_result,
+            text,
+            measure,
+            value,
+            target,
+            met,
+            at,
+        } = fact
+        else {
+            return Vec::new();
+        };
+        let iri = |kind: &str, id: &str| {
+            format!(
+                "{}/{kind}/{}",
+                self.course.iri,
+                crate::text::percent::segment(id)
+            )
+        };
+        let object = json!({
+            "objectType": "Activity",
+            "id": iri("key-result", key_result),
+            "definition": {
+                "type": format!("{PROFILE}activity:key-result"),
+                "name": { self.course.language.as_str(): text },
+            },
+        });
+        let parent = json!({
+            "objectType": "Activity",
+            "id": iri("objective", objective),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/objective" },
+        });
+        let score = if *measure == "practice_minutes" {
+            json!({ "raw": value, "min": 0 })
+        } else {
+            json!({ "scaled": value, "raw": value, "min": 0, "max": 1 })
+        };
+        let result = json!({
+            "score": score,
+            "success": value + 1e-9 >= *target,
+            "extensions": {
+                ext("measure"): measure,
+                ext("value"): value,
+                ext("target"): target,
+            },
+        });
+        let verb = if *met { "satisfied" } else { "progressed" };
+        vec![self.make(Said::new(verb, object, Some(parent), *at).result(result))]
     }
 
     /// `commented` a bite as clear or unclear, with the learner's comment.

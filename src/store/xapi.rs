@@ -67,6 +67,19 @@ pub(crate) enum Fact {
         active_ms: i64,
         at: i64,
     },
+    /// A key result's value as of a sitting's end (`progressed`), or the first time it met its target (`met`:
+    /// `satisfied`).
+    KeyResult {
+        objective: String,
+        key_result: String,
+        text: String,
+        /// `mastery`, `retention`, `practice_minutes` or `reviews_on_time`.
+        measure: &'static str,
+        value: f64,
+        target: f64,
+        met: bool,
+        at: i64,
+    },
     /// Every bite seen and every question answered; `known` of `questions` known then, against the pass mark.
     LessonDone {
         lesson: String,
@@ -95,6 +108,7 @@ impl Fact {
             | Fact::CardReviewed { at, .. }
             | Fact::SittingStarted { at }
             | Fact::SittingEnded { at, .. }
+            | Fact::KeyResult { at, .. }
             | Fact::Note { at, .. }
             | Fact::Rated { at, .. }
             | Fact::Suspended { at, .. }

@@ -391,3 +391,88 @@ fn a_sitting_is_initialized_and_terminated_and_its_statements_share_a_registrati
         registration(ended[1])
     );
 }
+
+#[test]
+fn a_key_result_is_progressed_when_its_value_changes_and_satisfied_when_met() {
+    let learner = Learner::new();
+    std::fs::write(
+        learner.dir.path().join("pack/course.toml"),
+        "id = \"xs\"\ntitle = \"Statements\"\nlanguage = \"fr\"\n\n\
+         [[objectives]]\nid = \"all\"\ntext = \"Tout\"\nlessons = [\"basics\"]\n\n\
+         [[key_results]]\nid = \"time\"\nobjective = \"all\"\ntext = \"Cinq minutes\"\nmeasure = \"practice_minutes\"\ntarget = 5\n\n\
+         [[key_results]]\nid = \"mastered\"\nobjective = \"all\"\ntext = \"Maîtrisé\"\nmeasure = \"mastery\"\ntarget = 1\n",
+    )
+    .unwrap();
+    learner.record(&[
+        learner.opened("xs", T0),
+        span(T0, T0 + 3 * MIN),
+        span(T0 + 60 * MIN, T0 + 63 * MIN),
+    ]);
+    let statements = learner.export(T0 + 200 * MIN);
+    let said: Vec<(String, String, Value, String)> = statements
+        .iter()
+        .filter(|s| s["object"]["id"].as_str().unwrap().contains("/key-result/"))
+        .map(|s| {
+            (
+                s["verb"]["display"]["en-US"].as_str().unwrap().to_string(),
+                s["object"]["id"].as_str().unwrap().to_string(),
+                s["result"]["score"]["raw"].clone(),
+                s["timestamp"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let (time, mastered) = (
+        "urn:morsel:xs/key-result/time",
+        "urn:morsel:xs/key-result/mastered",
+    );
+    let first = by_verb(&statements, "terminated")[0]["timestamp"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = by_verb(&statements, "terminated")[1]["timestamp"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        said,
+        [
+            (
+                "progressed".into(),
+                time.into(),
+                serde_json::json!(3.0),
+                first.clone()
+            ),
+            (
+                "progressed".into(),
+                mastered.into(),
+                serde_json::json!(0.0),
+                first
+            ),
+            (
+                "progressed".into(),
+                time.into(),
+                serde_json::json!(6.0),
+                second.clone()
+            ),
+            (
+                "satisfied".into(),
+                time.into(),
+                serde_json::json!(6.0),
+                second
+            ),
+        ]
+    );
+    let satisfied = by_verb(&statements, "satisfied")[0];
+    assert_eq!(
+        satisfied["verb"]["id"],
+        "https://w3id.org/xapi/adl/verbs/satisfied"
+    );
+    assert_eq!(
+        satisfied["object"]["definition"]["name"]["fr"],
+        "Cinq minutes"
+    );
+    assert_eq!(
+        satisfied["context"]["contextActivities"]["parent"][0]["id"],
+        "urn:morsel:xs/objective/all"
+    );
+}
