@@ -56,7 +56,7 @@ pub(crate) fn describe(
 }
 
 /// One question's definition.
-fn question(prompt: &str, kind: &QuestionKind, language: &str) -> Described {
+pub(super) fn question(prompt: &str, kind: &QuestionKind, language: &str) -> Described {
     let text = |t: &str| json!({ language: t.trim() });
     let mut definition = json!({
         "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
