@@ -476,3 +476,38 @@ fn a_key_result_is_progressed_when_its_value_changes_and_satisfied_when_met() {
         "urn:morsel:xs/objective/all"
     );
 }
+
+/// Issue 18's "pauses that did not happen": a `play` and a `review` of one course at once. The review's item falls
+/// in what looks like a pause of the play's span, until the play's next key extends its span over it. Every
+/// statement of the first export is in the second, byte for byte.
+#[test]
+fn playing_and_reviewing_at_once_makes_no_pause_that_later_vanishes() {
+    let learner = Learner::new();
+    learner.record(&[learner.opened("xs", T0), span(T0, T0 + 3 * MIN)]);
+    learner.record(&[
+        reviewed(
+            "q-choice",
+            ItemKind::Question,
+            Rating::Good,
+            ReviewKind::Scheduled,
+            T0 + 4 * MIN,
+        ),
+        span(T0 + 3 * MIN + 15_000, T0 + 4 * MIN),
+    ]);
+    let first = learner.export(T0 + 4 * MIN);
+    // The play's next key, at 6 minutes: its span (same start) now ends there.
+    learner.record(&[span(T0, T0 + 6 * MIN)]);
+    let then = learner.export(T0 + 6 * MIN);
+    let later = learner.export(T0 + 100 * MIN);
+    for s in &first {
+        assert!(
+            then.contains(s) && later.contains(s),
+            "a statement vanished: {s}"
+        );
+    }
+    for s in &then {
+        assert!(later.contains(s), "a statement vanished: {s}");
+    }
+    assert!(by_verb(&later, "suspended").is_empty());
+    assert_eq!(by_verb(&later, "terminated").len(), 1);
+}
