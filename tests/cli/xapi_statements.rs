@@ -53,6 +53,10 @@ struct Learner {
 
 impl Learner {
     fn new() -> Self {
+        Self::with_mbox("ada@example.org")
+    }
+
+    fn with_mbox(mbox: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let pack = dir.path().join("pack");
         std::fs::create_dir_all(&pack).unwrap();
@@ -64,7 +68,7 @@ impl Learner {
         std::fs::write(pack.join("basics.md"), LESSON).unwrap();
         std::fs::write(
             dir.path().join("config.toml"),
-            "name = \"Ada\"\nmbox = \"ada@example.org\"\n",
+            format!("name = \"Ada\"\nmbox = \"{mbox}\"\n"),
         )
         .unwrap();
         Self { dir }
@@ -88,8 +92,23 @@ impl Learner {
         }
     }
 
-    /// `export xapi` at `now`.
+    /// `morsel` on this learner's database and config.
+    fn morsel(&self) -> assert_cmd::Command {
+        let mut cmd = crate::morsel();
+        cmd.args(["--db", self.db().to_str().unwrap()]).args([
+            "--config",
+            self.dir.path().join("config.toml").to_str().unwrap(),
+        ]);
+        cmd
+    }
+
+    /// `export xapi xs` at `now`.
     fn export(&self, now: i64) -> Vec<Value> {
+        self.export_of(now, &["xs"])
+    }
+
+    /// `export xapi` of `courses` (all of them: none) at `now`.
+    fn export_of(&self, now: i64, courses: &[&str]) -> Vec<Value> {
         let output = crate::morsel()
             .args(["--db", self.db().to_str().unwrap()])
             .args([
@@ -97,7 +116,8 @@ impl Learner {
                 self.dir.path().join("config.toml").to_str().unwrap(),
             ])
             .env("MORSEL_NOW_MS", now.to_string())
-            .args(["export", "xapi", "xs"])
+            .args(["export", "xapi"])
+            .args(courses)
             .output()
             .unwrap();
         assert!(output.status.success(), "{output:?}");
@@ -510,4 +530,88 @@ fn playing_and_reviewing_at_once_makes_no_pause_that_later_vanishes() {
     }
     assert!(by_verb(&later, "suspended").is_empty());
     assert_eq!(by_verb(&later, "terminated").len(), 1);
+}
+
+/// Issue 18's "one learner on two databases can never sync again", against the real Ralph (skipped without
+/// `MORSEL_RALPH_URL`): two machines of one learner, each with its own answers at the same moments and its own row
+/// ids, both sync; neither is refused, and the LRS holds every statement of both, each once.
+#[test]
+fn one_learner_on_two_databases_syncs_both_to_ralph() {
+    let Ok(url) = std::env::var("MORSEL_RALPH_URL") else {
+        eprintln!("skipped: MORSEL_RALPH_URL is unset (scripts/ralph.sh start prints it)");
+        return;
+    };
+    let user = std::env::var("MORSEL_RALPH_USER").unwrap_or_default();
+    let password = std::env::var("MORSEL_RALPH_PASSWORD").unwrap_or_default();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let mbox = format!("two-machines-{stamp}@example.org");
+    let (a, b) = (Learner::with_mbox(&mbox), Learner::with_mbox(&mbox));
+    a.record(&plays(&a));
+    b.record(&[
+        b.opened("other", T0 - 5_000),
+        answer("other", "q-x", "text", "x", T0 - 4_000),
+    ]);
+    let mut on_b = plays(&b);
+    on_b[2] = answer("xs", "q-choice", "choice", r#"["clone"]"#, T0 + 10_000);
+    b.record(&on_b);
+    let mut all: Vec<String> = ids(&a.export_of(T0 + 60 * MIN, &[]));
+    all.extend(ids(&b.export_of(T0 + 60 * MIN, &[])));
+    all.sort();
+    all.dedup();
+    for learner in [&a, &b] {
+        let output = learner
+            .morsel()
+            .env("MORSEL_NOW_MS", (T0 + 60 * MIN).to_string())
+            .env("MORSEL_LRS_USER", &user)
+            .env("MORSEL_LRS_PASSWORD", &password)
+            .args(["sync", "--lrs", &url])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    let auth = format!("{user}:{password}");
+    let agent = serde_json::json!({ "mbox": format!("mailto:{mbox}") }).to_string();
+    let query: String = agent
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let mut response = ureq::get(&format!("{url}/statements?limit=500&agent={query}"))
+        .header("X-Experience-API-Version", "1.0.3")
+        .header(
+            "Authorization",
+            &format!("Basic {}", base64(auth.as_bytes())),
+        )
+        .call()
+        .unwrap();
+    let page: Value = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    let mut stored = ids(page["statements"].as_array().unwrap());
+    stored.dedup();
+    assert_eq!(stored, all);
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                TABLE[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }
