@@ -18,26 +18,43 @@ pub(crate) const SITTING_GAP_MS: i64 = 30 * 60_000;
 /// A span whose end is this old (30 minutes, six times the players' idle pause) can no longer be extended.
 pub(crate) const SETTLED_MS: i64 = 30 * 60_000;
 
+/// What a moment of a sitting holds, for its kind: lesson work, or a due (or early) review.
+#[derive(Clone, Copy, PartialEq)]
+enum Work {
+    Lesson,
+    Due,
+}
+
+/// The work of each fact that tells a sitting's kind, by time.
+fn works(facts: &[Fact]) -> Vec<(i64, Work)> {
+    let mut works: Vec<(i64, Work)> = facts
+        .iter()
+        .filter_map(|fact| {
+            let review = match fact {
+                Fact::Answer { review, .. } => review.as_ref(),
+                Fact::CardReviewed { review, .. } => Some(review),
+                Fact::BiteSeen { at, .. } => return Some((*at, Work::Lesson)),
+                _ => return None,
+            };
+            match review.map(|r| r.review_kind.as_str()) {
+                Some("scheduled" | "early") => Some((fact.at(), Work::Due)),
+                Some("practice") => None,
+                _ => Some((fact.at(), Work::Lesson)),
+            }
+        })
+        .collect();
+    works.sort_by_key(|w| w.0);
+    works
+}
+
 /// What a sitting was, from what happened in it: `review` (due or early reviews only), `timebox` (due or early
 /// reviews and lesson work: only a time box mixes them), else `play`.
-fn kind(facts: &[Fact], from: i64, to: i64) -> &'static str {
-    let (mut lesson, mut due) = (false, false);
-    for fact in facts.iter().filter(|f| (from..=to).contains(&f.at())) {
-        let review = match fact {
-            Fact::Answer { review, .. } => review.as_ref(),
-            Fact::CardReviewed { review, .. } => Some(review),
-            Fact::BiteSeen { .. } => {
-                lesson = true;
-                continue;
-            }
-            _ => continue,
-        };
-        match review.map(|r| r.review_kind.as_str()) {
-            Some("scheduled" | "early") => due = true,
-            Some("practice") => {}
-            _ => lesson = true,
-        }
-    }
+fn kind(works: &[(i64, Work)], from: i64, to: i64) -> &'static str {
+    let first = works.partition_point(|w| w.0 < from);
+    let last = works.partition_point(|w| w.0 <= to);
+    let inside = &works[first..last.max(first)];
+    let due = inside.iter().any(|w| w.1 == Work::Due);
+    let lesson = inside.iter().any(|w| w.1 == Work::Lesson);
     match (due, lesson) {
         (true, false) => "review",
         (true, true) => "timebox",
@@ -48,6 +65,7 @@ fn kind(facts: &[Fact], from: i64, to: i64) -> &'static str {
 /// The sittings' starts and ends and the pauses inside them, as of `now`, from `spans` (any order) and the course's
 /// other `facts` (to tell a sitting's kind).
 pub(crate) fn sitting_facts(spans: &[Span], facts: &[Fact], now: i64) -> Vec<Fact> {
+    let works = works(facts);
     let mut spans: Vec<&Span> = spans.iter().collect();
     spans.sort_by_key(|s| s.start);
     let mut out = Vec::new();
@@ -80,7 +98,7 @@ pub(crate) fn sitting_facts(spans: &[Span], facts: &[Fact], now: i64) -> Vec<Fac
             }
             _ => {
                 if let Some((started, latest, _, active, _)) = open {
-                    out.push(ended(facts, started, latest, active));
+                    out.push(ended(&works, started, latest, active));
                 }
                 out.push(Fact::SittingStarted { at: span.start });
                 open = Some((span.start, end, &span.lesson, end - span.start, end));
@@ -90,15 +108,15 @@ pub(crate) fn sitting_facts(spans: &[Span], facts: &[Fact], now: i64) -> Vec<Fac
     if let Some((started, latest, _, active, _)) = open
         && latest + SITTING_GAP_MS.max(SETTLED_MS) <= now
     {
-        out.push(ended(facts, started, latest, active));
+        out.push(ended(&works, started, latest, active));
     }
     out
 }
 
-fn ended(facts: &[Fact], started: i64, at: i64, active_ms: i64) -> Fact {
+fn ended(works: &[(i64, Work)], started: i64, at: i64, active_ms: i64) -> Fact {
     Fact::SittingEnded {
         started,
-        kind: kind(facts, started, at),
+        kind: kind(works, started, at),
         active_ms,
         at,
     }
