@@ -562,14 +562,25 @@ fn one_learner_on_two_databases_syncs_both_to_ralph() {
     all.sort();
     all.dedup();
     for learner in [&a, &b] {
-        let output = learner
-            .morsel()
-            .env("MORSEL_NOW_MS", (T0 + 60 * MIN).to_string())
-            .env("MORSEL_LRS_USER", &user)
-            .env("MORSEL_LRS_PASSWORD", &password)
-            .args(["sync", "--lrs", &url])
-            .output()
-            .unwrap();
+        // Another test stops and restarts the shared Ralph for a moment: an unreachable LRS is tried again, for
+        // up to a minute; a refusal is not.
+        let mut tries = 0;
+        let output = loop {
+            let output = learner
+                .morsel()
+                .env("MORSEL_NOW_MS", (T0 + 60 * MIN).to_string())
+                .env("MORSEL_LRS_USER", &user)
+                .env("MORSEL_LRS_PASSWORD", &password)
+                .args(["sync", "--lrs", &url])
+                .output()
+                .unwrap();
+            let unreachable = String::from_utf8_lossy(&output.stderr).contains("cannot reach");
+            tries += 1;
+            if output.status.success() || !unreachable || tries == 120 {
+                break output;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        };
         assert!(output.status.success(), "{output:?}");
     }
     let auth = format!("{user}:{password}");
