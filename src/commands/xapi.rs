@@ -45,18 +45,23 @@ pub(crate) fn gather(
 ) -> Result<(Vec<Statement>, Vec<String>), StoreError> {
     let mut statements = Vec::new();
     let mut notes = Vec::new();
+    // Sittings end, and pauses are stated, only once nothing can extend them: as of now.
+    let now = crate::learn::clock::Clock::now_ms(&crate::learn::clock::SystemClock);
     for row in store.courses()? {
         if course.is_some_and(|c| c != row.id) {
             continue;
         }
         let mut facts = store.xapi_facts(&row.id)?;
         let mut course = xapi::Course::new(&row.id, &row.title);
+        // The course's own pack, when it loads: its key results are stated.
+        let mut described = None;
         match load_pack(Path::new(&row.pack_path)) {
             Loaded::Pack(pack) if pack.course.id == row.id => {
                 // The pack's own base for its activity ids, when it gives one.
                 if let Some(base) = pack.course.iri_base.as_ref().or(pack.course.homepage.as_ref()) {
                     course.iri = base.trim_end_matches('/').to_string();
                 }
+                course.describe(&pack);
                 let progress = store.progress(&row.id)?;
                 for lesson in &pack.lessons {
                     let status = progress.lesson_status(lesson, pack.course.pass_mark);
@@ -84,9 +89,7 @@ pub(crate) fn gather(
                         ));
                     }
                 }
-                // Oldest first, lessons' outcomes among the rest (a stable sort: records of one moment keep their
-                // order).
-                facts.sort_by_key(Fact::at);
+                described = Some(pack);
             }
             _ => notes.push(format!(
                 "course `{}`: its pack at {} does not load, so its lessons' completed/passed/failed statements are left out",
@@ -94,6 +97,20 @@ pub(crate) fn gather(
                 sanitize(&row.pack_path)
             )),
         }
+        let spans = store.xapi_spans(&row.id)?;
+        facts.extend(xapi::sittings::sitting_facts(&spans, &facts, now));
+        if let Some(pack) = &described {
+            let scheduler = store.scheduler(crate::learn::schedule::DEFAULT_RETENTION)?;
+            let replay = xapi::key_results::Replay {
+                facts: &facts,
+                spans: &spans,
+                scheduler: &scheduler,
+            };
+            facts.extend(xapi::key_results::key_result_facts(pack, &replay));
+        }
+        // Oldest first, lessons' outcomes and sittings among the rest (a stable sort: records of one moment keep
+        // their order).
+        facts.sort_by_key(Fact::at);
         statements.extend(xapi::statements(actor, &course, &facts));
     }
     Ok((statements, notes))

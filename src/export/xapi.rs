@@ -1,12 +1,25 @@
 //! xAPI 1.0.3 statements from what the store recorded, pure: `experienced` a bite, `answered` a question (a
-//! `cmi.interaction` with its type, response, success and duration), `completed` and `passed`/`failed` a lesson
-//! (`result.score.scaled` against the pass mark). Each statement's id is a UUID v5 of the actor and the record's
-//! identity, so the same record always gives the same statement and a retried sync never duplicates one.
+//! `cmi.interaction` with its type, response, success and duration, and when it was a review what a scheduler
+//! needs to replay it), `reviewed` a card, `completed` and `passed`/`failed` a lesson (`result.score.scaled`
+//! against the pass mark), `initialized`/`terminated` a sitting, `suspended`/`resumed` inside one. docs/xapi-profile.md
+//! says what each verb, activity type and extension means.
+//!
+//! A statement's id is a UUID v5 of the fact it states: the learner, the verb, the object, the fact's own time and
+//! its content. Never of a row id or of anything this database alone knows: the same fact on another machine, or
+//! in a restored backup, has the same id, and two different facts never share one.
+
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::store::Fact;
+use crate::store::{Fact, Review};
+
+mod definitions;
+pub(crate) mod key_results;
+pub(crate) mod sittings;
+
+pub(crate) use definitions::{Described, describe};
 
 /// The namespace of morsel's statement ids (a UUID v5 of the name "morsel" in the URL namespace).
 fn namespace() -> Uuid {
@@ -70,6 +83,12 @@ pub(crate) struct Course {
     pub(crate) title: String,
     /// `urn:morsel:ID` unless the pack gives a base.
     pub(crate) iri: String,
+    /// The pack's declared `language`, the key of every name and description (`und` when the pack is not at hand).
+    pub(crate) language: String,
+    /// The pack's questions by id, described (empty when the pack is not at hand).
+    pub(crate) questions: HashMap<String, Described>,
+    /// The pack's cards' fronts by id.
+    pub(crate) cards: HashMap<String, String>,
 }
 
 impl Course {
@@ -78,7 +97,16 @@ impl Course {
             id: id.to_string(),
             title: title.to_string(),
             iri: format!("urn:morsel:{}", crate::text::percent::segment(id)),
+            language: "und".to_string(),
+            questions: HashMap::new(),
+            cards: HashMap::new(),
         }
+    }
+
+    /// The names and definitions of `pack`, the course's own pack, in its declared language.
+    pub(crate) fn describe(&mut self, pack: &crate::pack::Pack) {
+        self.language = pack.course.language.clone();
+        (self.questions, self.cards) = describe(pack, &self.language);
     }
 
     fn lesson_iri(&self, lesson: &str) -> String {
@@ -95,7 +123,7 @@ impl Course {
             "id": self.iri,
             "definition": {
                 "type": "http://adlnet.gov/expapi/activities/course",
-                "name": { "und": self.title },
+                "name": { self.language.as_str(): self.title },
             },
         })
     }
@@ -148,14 +176,41 @@ pub(crate) struct Statement {
 
 const ADL: &str = "http://adlnet.gov/expapi/verbs/";
 
+/// The base of morsel's own IRIs: verbs, activity types and extensions (docs/xapi-profile.md).
+pub(crate) const PROFILE: &str = "urn:morsel:xapi:";
+
+/// A verb: ADL's where it has one, else morsel's (`reviewed`).
 fn verb(name: &str) -> Value {
-    json!({ "id": format!("{ADL}{name}"), "display": { "en-US": name } })
+    let id = match name {
+        "reviewed" => format!("{PROFILE}verb:reviewed"),
+        "satisfied" => "https://w3id.org/xapi/adl/verbs/satisfied".to_string(),
+        _ => format!("{ADL}{name}"),
+    };
+    json!({ "id": id, "display": { "en-US": name } })
+}
+
+/// An extension's IRI.
+fn ext(name: &str) -> String {
+    format!("{PROFILE}extension:{name}")
 }
 
 /// The statements of a course's facts, in the order given. A lesson done gives `completed`, and, when it has
-/// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`.
+/// questions, `passed` or `failed` with the score; a later score (`LessonScored`) a new `passed` or `failed`. Every
+/// statement of a sitting (from its `SittingStarted` fact on) carries the sitting's registration.
 pub(crate) fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<Statement> {
-    let maker = Maker { actor, course };
+    let mut sittings: Vec<i64> = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::SittingStarted { at } => Some(*at),
+            _ => None,
+        })
+        .collect();
+    sittings.sort_unstable();
+    let maker = Maker {
+        actor,
+        course,
+        sittings,
+    };
     facts.iter().flat_map(|fact| maker.of(fact)).collect()
 }
 
@@ -163,84 +218,159 @@ pub(crate) fn statements(actor: &Actor, course: &Course, facts: &[Fact]) -> Vec<
 struct Maker<'a> {
     actor: &'a Actor,
     course: &'a Course,
+    /// The starts of the course's sittings, in order.
+    sittings: Vec<i64>,
+}
+
+/// What a statement states: the verb, the object, the parent activity, when, and the result (none, or what the
+/// learner did). What the fact is, apart from the learner and the course, is these and `content`.
+struct Said {
+    verb: &'static str,
+    object: Value,
+    parent: Option<Value>,
+    at: i64,
+    result: Option<Value>,
+    /// The fact's content as recorded, when the result is rendered from the pack (a choice's id from its text):
+    /// the id stays a function of the fact, not of the pack's present wording.
+    content: Option<String>,
+}
+
+impl Said {
+    fn new(verb: &'static str, object: Value, parent: Option<Value>, at: i64) -> Self {
+        Self {
+            verb,
+            object,
+            parent,
+            at,
+            result: None,
+            content: None,
+        }
+    }
+
+    fn result(mut self, result: Value) -> Self {
+        self.result = Some(result);
+        self
+    }
 }
 
 impl Maker<'_> {
     /// The statements of one fact: none, one, or (a lesson done) two.
     fn of(&self, fact: &Fact) -> Vec<Statement> {
-        match fact {
-            Fact::BiteSeen { lesson, bite, at } => vec![self.make(
-                format!("bite|{lesson}|{bite}"),
+        let said = match fact {
+            Fact::BiteSeen { lesson, bite, at } => Said::new(
                 "experienced",
                 self.bite_activity(lesson, *bite),
                 Some(self.lesson_activity(lesson)),
                 *at,
-            )],
-            Fact::Answer { .. } => self.answer(fact),
+            ),
+            Fact::Answer { .. } => return self.answer(fact),
+            Fact::CardReviewed {
+                lesson,
+                card,
+                review,
+                duration_ms,
+                at,
+            } => Said::new(
+                "reviewed",
+                self.card_activity(card),
+                Some(self.lesson_activity(lesson)),
+                *at,
+            )
+            .result(json!({
+                "success": review.rating >= 2,
+                "duration": duration(*duration_ms),
+                "extensions": review_extensions(review),
+            })),
             Fact::Note {
                 lesson,
                 bite,
                 text,
                 question,
                 at,
-            } => {
-                let mut statement = self.make(
-                    format!("note|{lesson}|{bite}|{at}"),
-                    if *question { "asked" } else { "commented" },
-                    self.bite_activity(lesson, *bite),
-                    Some(self.lesson_activity(lesson)),
-                    *at,
-                );
-                statement.json["result"] = json!({ "response": text });
-                vec![statement]
+            } => Said::new(
+                if *question { "asked" } else { "commented" },
+                self.bite_activity(lesson, *bite),
+                Some(self.lesson_activity(lesson)),
+                *at,
+            )
+            .result(json!({ "response": text })),
+            Fact::Rated { .. } => return self.rated(fact),
+            Fact::Suspended { lesson, at } => {
+                Said::new("suspended", self.lesson_activity(lesson), None, *at)
             }
-            Fact::Rated { .. } => self.rated(fact),
-            Fact::Suspended { lesson, at } | Fact::Resumed { lesson, at } => {
-                let name = if matches!(fact, Fact::Suspended { .. }) {
-                    "suspended"
-                } else {
-                    "resumed"
-                };
-                vec![self.make(
-                    format!("{name}|{lesson}|{at}"),
-                    name,
-                    self.lesson_activity(lesson),
-                    None,
-                    *at,
-                )]
+            Fact::Resumed { lesson, at } => {
+                Said::new("resumed", self.lesson_activity(lesson), None, *at)
             }
-            Fact::LessonDone { .. } | Fact::LessonScored { .. } => self.lesson(fact),
-        }
+            Fact::SittingStarted { at } => {
+                Said::new("initialized", self.course.activity(), None, *at)
+            }
+            Fact::SittingEnded {
+                kind,
+                active_ms,
+                at,
+                ..
+            } => Said::new("terminated", self.course.activity(), None, *at).result(json!({
+                "duration": duration(*active_ms),
+                "extensions": {
+                    ext("sitting-kind"): kind,
+                    ext("active-minutes"): (*active_ms as f64 / 600.0).round() / 100.0,
+                },
+            })),
+            Fact::KeyResult { .. } => return self.key_result(fact),
+            Fact::LessonDone { .. } | Fact::LessonScored { .. } => return self.lesson(fact),
+        };
+        vec![self.make(said)]
     }
 
-    /// A statement: its id a UUID v5 of the actor, the course and the record's `identity`.
-    fn make(
-        &self,
-        identity: String,
-        verb_name: &str,
-        object: Value,
-        parent: Option<Value>,
-        at: i64,
-    ) -> Statement {
-        let (actor, course) = (self.actor, self.course);
-        let id = Uuid::new_v5(
-            &namespace(),
-            format!("{}|{}|{identity}", actor.key(), course.id).as_bytes(),
-        )
-        .to_string();
-        let mut activities = json!({ "grouping": [course.activity()] });
-        if let Some(parent) = parent {
+    /// The registration of the sitting a moment belongs to: the latest sitting begun by then (a UUID v5 of the
+    /// learner, the course and the sitting's start, which never changes).
+    fn registration(&self, at: i64) -> Option<String> {
+        let i = self.sittings.partition_point(|&s| s <= at);
+        let start = self.sittings.get(i.checked_sub(1)?)?;
+        let name = format!("{}|{}|sitting|{start}", self.actor.key(), self.course.id);
+        Some(Uuid::new_v5(&namespace(), name.as_bytes()).to_string())
+    }
+
+    /// A statement, its id a UUID v5 of the fact: the actor, the verb, the object, the time and the content.
+    fn make(&self, said: Said) -> Statement {
+        let verb = verb(said.verb);
+        let content = said.content.clone().unwrap_or_else(|| {
+            said.result
+                .as_ref()
+                .map(Value::to_string)
+                .unwrap_or_default()
+        });
+        let fact = format!(
+            "{}\n{}\n{}\n{}\n{content}",
+            self.actor.key(),
+            verb["id"].as_str().unwrap_or_default(),
+            said.object["id"].as_str().unwrap_or_default(),
+            said.at,
+        );
+        let id = Uuid::new_v5(&namespace(), fact.as_bytes()).to_string();
+        let mut activities = json!({ "grouping": [self.course.activity()] });
+        if let Some(parent) = said.parent {
             activities["parent"] = json!([parent]);
         }
-        let json = json!({
+        let mut context = json!({ "contextActivities": activities, "platform": "morsel" });
+        if self.course.language != "und" {
+            context["language"] = json!(self.course.language);
+        }
+        if let Some(registration) = self.registration(said.at) {
+            context["registration"] = json!(registration);
+        }
+        let mut json = json!({
             "id": id,
-            "actor": actor.json(),
-            "verb": verb(verb_name),
-            "object": object,
-            "context": { "contextActivities": activities, "platform": "morsel" },
-            "timestamp": timestamp(at),
+            "actor": self.actor.json(),
+            "verb": verb,
+            "object": said.object,
+            "context": context,
+            "timestamp": timestamp(said.at),
             "version": VERSION,
         });
+        if let Some(result) = said.result {
+            json["result"] = result;
+        }
         Statement { id, json }
     }
 
@@ -260,42 +390,122 @@ impl Maker<'_> {
         })
     }
 
-    /// `answered` a question: a `cmi.interaction` with its type, the response, success and duration.
+    fn card_activity(&self, card: &str) -> Value {
+        let mut definition = json!({ "type": format!("{PROFILE}activity:card") });
+        if let Some(front) = self.course.cards.get(card) {
+            definition["name"] = json!({ self.course.language.as_str(): front });
+        }
+        json!({
+            "objectType": "Activity",
+            "id": format!("{}/card/{}", self.course.iri, crate::text::percent::segment(card)),
+            "definition": definition,
+        })
+    }
+
+    /// `answered` a question: a `cmi.interaction` with its type, the response, success and duration; when it was
+    /// also a review, what a scheduler needs to replay it.
     fn answer(&self, fact: &Fact) -> Vec<Statement> {
         let Fact::Answer {
-            key,
             lesson,
             question,
             kind,
             response,
             correct,
             duration_ms,
+            review,
             at,
         } = fact
         else {
             return Vec::new();
         };
+        let described = self.course.questions.get(question);
+        // The pack knows the kind of a question only ever reviewed (the store guesses `text` for it).
+        let kind = described.map_or(kind.as_str(), |d| d.kind);
+        let definition = described.map_or_else(
+            || {
+                json!({
+                    "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                    "interactionType": interaction_type(kind),
+                })
+            },
+            |d| d.definition.clone(),
+        );
         let object = json!({
             "objectType": "Activity",
             "id": format!("{}/question/{}", self.course.iri, crate::text::percent::segment(question)),
-            "definition": {
-                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                "interactionType": interaction_type(kind),
-            },
+            "definition": definition,
         });
-        let mut s = self.make(
-            key.clone(),
-            "answered",
-            object,
-            Some(self.lesson_activity(lesson)),
-            *at,
-        );
-        s.json["result"] = json!({
-            "response": interaction_response(kind, response),
+        let mut result = json!({
+            "response": interaction_response(kind, response, described),
             "success": correct,
             "duration": duration(*duration_ms),
         });
-        vec![s]
+        if let Some(review) = review {
+            result["extensions"] = review_extensions(review);
+        }
+        let content = json!({
+            "response": response,
+            "success": correct,
+            "duration_ms": duration_ms,
+            "review": result["extensions"],
+        });
+        let mut said =
+            Said::new("answered", object, Some(self.lesson_activity(lesson)), *at).result(result);
+        said.content = Some(content.to_string());
+        vec![self.make(said)]
+    }
+
+    /// A key result's new value (`progressed`) or its target met (`satisfied`), under its objective.
+    fn key_result(&self, fact: &Fact) -> Vec<Statement> {
+        let Fact::KeyResult {
+            objective,
+            key_result,
+            text,
+            measure,
+            value,
+            target,
+            met,
+            at,
+        } = fact
+        else {
+            return Vec::new();
+        };
+        let iri = |kind: &str, id: &str| {
+            format!(
+                "{}/{kind}/{}",
+                self.course.iri,
+                crate::text::percent::segment(id)
+            )
+        };
+        let object = json!({
+            "objectType": "Activity",
+            "id": iri("key-result", key_result),
+            "definition": {
+                "type": format!("{PROFILE}activity:key-result"),
+                "name": { self.course.language.as_str(): text },
+            },
+        });
+        let parent = json!({
+            "objectType": "Activity",
+            "id": iri("objective", objective),
+            "definition": { "type": "http://adlnet.gov/expapi/activities/objective" },
+        });
+        let score = if *measure == "practice_minutes" {
+            json!({ "raw": value, "min": 0 })
+        } else {
+            json!({ "scaled": value, "raw": value, "min": 0, "max": 1 })
+        };
+        let result = json!({
+            "score": score,
+            "success": value + 1e-9 >= *target,
+            "extensions": {
+                ext("measure"): measure,
+                ext("value"): value,
+                ext("target"): target,
+            },
+        });
+        let verb = if *met { "satisfied" } else { "progressed" };
+        vec![self.make(Said::new(verb, object, Some(parent), *at).result(result))]
     }
 
     /// `commented` a bite as clear or unclear, with the learner's comment.
@@ -316,15 +526,17 @@ impl Maker<'_> {
         } else {
             format!("{rating}: {comment}")
         };
-        let mut statement = self.make(
-            format!("rated|{lesson}|{bite}|{at}|{comment}"),
-            "commented",
-            self.bite_activity(lesson, *bite),
-            Some(self.lesson_activity(lesson)),
-            *at,
-        );
-        statement.json["result"] = json!({ "response": response });
-        vec![statement]
+        vec![
+            self.make(
+                Said::new(
+                    "commented",
+                    self.bite_activity(lesson, *bite),
+                    Some(self.lesson_activity(lesson)),
+                    *at,
+                )
+                .result(json!({ "response": response })),
+            ),
+        ]
     }
 
     /// A lesson done (`completed`, then `passed` or `failed`) or scored again later (`passed` or `failed`).
@@ -348,31 +560,37 @@ impl Maker<'_> {
         };
         let mut out = Vec::new();
         if matches!(fact, Fact::LessonDone { .. }) {
-            out.push(self.make(
-                format!("completed|{lesson}"),
+            out.push(self.make(Said::new(
                 "completed",
                 self.lesson_activity(lesson),
                 None,
                 *at,
-            ));
+            )));
         }
-        if let Some((identity, verb_name, result)) = score(lesson, *known, *questions, *pass_mark) {
-            let mut s = self.make(identity, verb_name, self.lesson_activity(lesson), None, *at);
-            s.json["result"] = result;
-            out.push(s);
+        if let Some((verb_name, result)) = score(*known, *questions, *pass_mark) {
+            out.push(self.make(
+                Said::new(verb_name, self.lesson_activity(lesson), None, *at).result(result),
+            ));
         }
         out
     }
 }
 
-/// A lesson's `passed` or `failed`: its identity (the verdict and the score, so the same score stated again is the
-/// same statement), its verb and its result; `None` for a lesson without questions.
-fn score(
-    lesson: &str,
-    known: usize,
-    questions: usize,
-    pass_mark: f64,
-) -> Option<(String, &'static str, Value)> {
+/// A review's extensions: the item's kind, the rating, the review's kind, the content hash, the FSRS state before
+/// and the learner's UTC offset.
+fn review_extensions(review: &Review) -> Value {
+    json!({
+        ext("item-kind"): review.item_kind,
+        ext("rating"): review.rating,
+        ext("review-kind"): review.review_kind,
+        ext("content-hash"): review.content_hash,
+        ext("state-before"): review.state_before,
+        ext("utc-offset-minutes"): review.utc_offset_min,
+    })
+}
+
+/// A lesson's `passed` or `failed`: its verb and its result; `None` for a lesson without questions.
+fn score(known: usize, questions: usize, pass_mark: f64) -> Option<(&'static str, Value)> {
     if questions == 0 {
         return None;
     }
@@ -385,11 +603,7 @@ fn score(
         "success": passed,
         "completion": true,
     });
-    Some((
-        format!("{verb_name}|{lesson}|{known}/{questions}"),
-        verb_name,
-        result,
-    ))
+    Some((verb_name, result))
 }
 
 /// xAPI's interaction type of a question kind.
@@ -402,11 +616,15 @@ pub(crate) fn interaction_type(kind: &str) -> &'static str {
     }
 }
 
-/// The response in xAPI's form: several choices or items joined by `[,]`, true-false as `true`/`false`.
-fn interaction_response(kind: &str, response: &str) -> String {
+/// The response in xAPI's form: several choices or items joined by `[,]` (their ids when the pack describes the
+/// question, else their texts), true-false as `true`/`false`.
+fn interaction_response(kind: &str, response: &str, described: Option<&Described>) -> String {
     match kind {
         "choice" | "order" => match serde_json::from_str::<Vec<String>>(response) {
-            Ok(items) => items.join("[,]"),
+            Ok(items) => match described {
+                Some(d) => d.response(&items),
+                None => items.join("[,]"),
+            },
             Err(_) => response.to_string(),
         },
         _ => response.to_string(),

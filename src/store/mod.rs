@@ -33,7 +33,7 @@ pub(crate) use notes::{
 };
 pub(crate) use params::{FittedParameters, LogRow};
 pub(crate) use stats::{ActiveTime, CourseRow, DueItem};
-pub(crate) use xapi::Fact;
+pub(crate) use xapi::{Fact, Review, Span};
 
 /// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
 const MIGRATIONS: &[&str] = &[

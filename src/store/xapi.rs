@@ -1,5 +1,5 @@
-//! What xAPI statements are made of, read from the records (`bites_seen`, `answers`, `review_log`), and which
-//! statements each LRS accepted (`xapi_sent`).
+//! What xAPI statements are made of, read from the records (`bites_seen`, `answers`, `review_log`, `notes`,
+//! `feedback`, `active_spans`), and which statements each LRS accepted (`xapi_sent`).
 
 use std::collections::HashSet;
 
@@ -16,8 +16,6 @@ pub(crate) enum Fact {
         at: i64,
     },
     Answer {
-        /// What makes this answer unique in the store (`answer:ROWID`, `review:ROWID`).
-        key: String,
         lesson: String,
         question: String,
         /// The store's kind: choice, truefalse, text, order.
@@ -25,6 +23,17 @@ pub(crate) enum Fact {
         /// As the store keeps it: choices and orders as a JSON array of texts.
         response: String,
         correct: bool,
+        duration_ms: i64,
+        /// The review log's row of the same moment, when the answer was also a review (every answer in a review
+        /// sitting; a lesson's answer when it was graded as the item's first review).
+        review: Option<Review>,
+        at: i64,
+    },
+    /// A graded review of a card (`reviewed`): what a scheduler needs to replay it.
+    CardReviewed {
+        lesson: String,
+        card: String,
+        review: Review,
         duration_ms: i64,
         at: i64,
     },
@@ -44,10 +53,33 @@ pub(crate) enum Fact {
         comment: String,
         at: i64,
     },
-    /// Active time stopped (a pause, or leaving): `suspended`.
+    /// Active time stopped inside a sitting (a pause): `suspended`.
     Suspended { lesson: String, at: i64 },
-    /// Active time started again: `resumed`.
+    /// Active time started again inside a sitting: `resumed`.
     Resumed { lesson: String, at: i64 },
+    /// A sitting began (`initialized`): its start names it (`context.registration`).
+    SittingStarted { at: i64 },
+    /// A sitting ended (`terminated`), once nothing can extend it: its kind and its active time.
+    SittingEnded {
+        started: i64,
+        /// `play`, `review` or `timebox` (see `export::xapi::sittings`).
+        kind: &'static str,
+        active_ms: i64,
+        at: i64,
+    },
+    /// A key result's value as of a sitting's end (`progressed`), or the first time it met its target (`met`:
+    /// `satisfied`).
+    KeyResult {
+        objective: String,
+        key_result: String,
+        text: String,
+        /// `mastery`, `retention`, `practice_minutes` or `reviews_on_time`.
+        measure: &'static str,
+        value: f64,
+        target: f64,
+        met: bool,
+        at: i64,
+    },
     /// Every bite seen and every question answered; `known` of `questions` known then, against the pass mark.
     LessonDone {
         lesson: String,
@@ -73,6 +105,10 @@ impl Fact {
         match self {
             Fact::BiteSeen { at, .. }
             | Fact::Answer { at, .. }
+            | Fact::CardReviewed { at, .. }
+            | Fact::SittingStarted { at }
+            | Fact::SittingEnded { at, .. }
+            | Fact::KeyResult { at, .. }
             | Fact::Note { at, .. }
             | Fact::Rated { at, .. }
             | Fact::Suspended { at, .. }
@@ -81,6 +117,48 @@ impl Fact {
             | Fact::LessonScored { at, .. } => *at,
         }
     }
+}
+
+/// A review as the review log keeps it: what a scheduler needs to replay it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Review {
+    /// `card` or `question`.
+    pub(crate) item_kind: String,
+    /// 1 Again, 2 Hard, 3 Good, 4 Easy.
+    pub(crate) rating: u8,
+    /// `learn`, `scheduled`, `early` or `practice` (practice: recorded, not graded).
+    pub(crate) review_kind: String,
+    pub(crate) content_hash: String,
+    /// FSRS state before the review: 0 new, 1 learning, 2 review, 3 relearning.
+    pub(crate) state_before: u8,
+    /// The learner's offset from UTC then, in minutes (their local day).
+    pub(crate) utc_offset_min: i32,
+}
+
+impl Review {
+    /// The review of columns `first..first + 6` (rating, review_kind, content_hash, state_before, utc_offset_min,
+    /// item kind); `None` when the rating is NULL (no review at that moment).
+    fn read(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<Self>> {
+        let Some(rating) = r.get::<_, Option<u8>>(first)? else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            rating,
+            review_kind: r.get(first + 1)?,
+            content_hash: r.get(first + 2)?,
+            state_before: r.get(first + 3)?,
+            utc_offset_min: r.get(first + 4)?,
+            item_kind: r.get(first + 5)?,
+        }))
+    }
+}
+
+/// A span of active time as `active_spans` keeps it, UTC milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Span {
+    pub(crate) lesson: String,
+    pub(crate) start: i64,
+    pub(crate) end: i64,
 }
 
 /// When a lesson was done, and when each of its questions became known (`None`: not known yet).
@@ -102,8 +180,8 @@ impl Store {
     fn read_xapi_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
         let mut facts = self.bites_seen_facts(course_id)?;
         facts.extend(self.answer_facts(course_id)?);
+        facts.extend(self.card_review_facts(course_id)?);
         facts.extend(self.note_facts(course_id)?);
-        facts.extend(self.pause_facts(course_id)?);
         facts.sort_by_key(Fact::at);
         Ok(facts)
     }
@@ -134,31 +212,56 @@ impl Store {
         )
     }
 
-    /// Every answer given in a lesson (skips left out), and every question answered in a review sitting that is not
-    /// also a lesson's answer at the same moment.
+    /// Every answer given in a lesson (skips left out), with the review log's row of the same moment if any; and
+    /// every question answered (or skipped) in a review sitting that is not also a lesson's answer at that moment.
     fn answer_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
         self.query_facts(
-            "SELECT 'answer:' || id, lesson_id, question_id, kind, response, correct, duration_ms, answered_at
-             FROM answers WHERE course_id = ?1 AND skipped = 0
+            "SELECT a.lesson_id, a.question_id, a.kind, a.response, a.correct, a.duration_ms, a.answered_at,
+                 l.rating, l.review_kind, l.content_hash, l.state_before, l.utc_offset_min, l.kind
+             FROM answers a LEFT JOIN review_log l ON l.course_id = a.course_id AND l.item_id = a.question_id
+                 AND l.reviewed_at = a.answered_at AND l.kind = 'question'
+             WHERE a.course_id = ?1 AND a.skipped = 0
              UNION ALL
-             SELECT 'review:' || id, lesson_id, item_id, coalesce((SELECT a.kind FROM answers a
+             SELECT lesson_id, item_id, coalesce((SELECT a.kind FROM answers a
                      WHERE a.course_id = l.course_id AND a.question_id = l.item_id LIMIT 1), 'text'),
-                 response, rating >= 2, duration_ms, reviewed_at
-             FROM review_log l WHERE course_id = ?1 AND kind = 'question' AND response != ''
+                 response, rating >= 2, duration_ms, reviewed_at,
+                 rating, review_kind, content_hash, state_before, utc_offset_min, kind
+             FROM review_log l WHERE course_id = ?1 AND kind = 'question'
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.course_id = l.course_id
-                     AND a.question_id = l.item_id AND a.answered_at = l.reviewed_at)
-             ORDER BY 8, 1",
+                     AND a.question_id = l.item_id AND a.answered_at = l.reviewed_at AND a.skipped = 0)
+             ORDER BY 7, 2, 4",
             course_id,
             |r| {
                 Ok(Fact::Answer {
-                    key: r.get(0)?,
-                    lesson: r.get(1)?,
-                    question: r.get(2)?,
-                    kind: r.get(3)?,
-                    response: r.get(4)?,
-                    correct: r.get(5)?,
-                    duration_ms: r.get(6)?,
-                    at: r.get(7)?,
+                    lesson: r.get(0)?,
+                    question: r.get(1)?,
+                    kind: r.get(2)?,
+                    response: r.get(3)?,
+                    correct: r.get(4)?,
+                    duration_ms: r.get(5)?,
+                    at: r.get(6)?,
+                    review: Review::read(r, 7)?,
+                })
+            },
+        )
+    }
+
+    /// Every graded review of a card (practice left out: it moved no schedule).
+    fn card_review_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
+        self.query_facts(
+            "SELECT lesson_id, item_id, duration_ms, reviewed_at,
+                 rating, review_kind, content_hash, state_before, utc_offset_min, kind
+             FROM review_log WHERE course_id = ?1 AND kind = 'card' AND review_kind != 'practice'
+             ORDER BY reviewed_at, item_id",
+            course_id,
+            |r| {
+                let review = Review::read(r, 4)?.ok_or(rusqlite::Error::InvalidQuery)?;
+                Ok(Fact::CardReviewed {
+                    lesson: r.get(0)?,
+                    card: r.get(1)?,
+                    duration_ms: r.get(2)?,
+                    at: r.get(3)?,
+                    review,
                 })
             },
         )
@@ -195,29 +298,23 @@ impl Store {
         Ok(facts)
     }
 
-    /// Time on task comes in spans with pauses (or a quit) between them: each gap is a suspend and a resume.
-    fn pause_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT lesson_id, started_at, ended_at FROM active_spans WHERE course_id = ?1 ORDER BY started_at",
-        )?;
-        let spans: Vec<(String, i64, i64)> = stmt
-            .query_map([course_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut facts = Vec::new();
-        for pair in spans.windows(2) {
-            let ((lesson, _, ended), (next_lesson, started, _)) = (&pair[0], &pair[1]);
-            if started > ended {
-                facts.push(Fact::Suspended {
-                    lesson: lesson.clone(),
-                    at: *ended,
-                });
-                facts.push(Fact::Resumed {
-                    lesson: next_lesson.clone(),
-                    at: *started,
-                });
-            }
-        }
-        Ok(facts)
+    /// A course's spans of active time, by start (sittings and pauses are derived from them by
+    /// `export::xapi::sittings`).
+    pub(crate) fn xapi_spans(&self, course_id: &str) -> Result<Vec<Span>, StoreError> {
+        let read = || -> rusqlite::Result<Vec<Span>> {
+            let mut stmt = self.conn.prepare(
+                "SELECT lesson_id, started_at, ended_at FROM active_spans WHERE course_id = ?1 ORDER BY started_at",
+            )?;
+            stmt.query_map([course_id], |r| {
+                Ok(Span {
+                    lesson: r.get(0)?,
+                    start: r.get(1)?,
+                    end: r.get(2)?,
+                })
+            })?
+            .collect()
+        };
+        read().map_err(|e| self.error(e))
     }
 
     /// When a lesson was done and when each of its questions became known, from its records: done at the latest of

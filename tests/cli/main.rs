@@ -46,6 +46,7 @@ mod timebox;
 mod verdicts;
 mod watch;
 mod xapi;
+mod xapi_statements;
 
 use std::path::PathBuf;
 /// Makes a FIFO at `path` (with the `mkfifo` program): reading one would wait for a writer forever, so a command that

@@ -323,7 +323,8 @@ fn export_xapi_states_what_was_recorded_in_valid_statements() {
         .find(|s| s["verb"]["display"]["en-US"] == "answered")
         .unwrap();
     assert_eq!(first["object"]["id"], "urn:morsel:xgit/question/q-choice");
-    assert_eq!(first["result"]["response"], "clone");
+    // Responses are choice ids (issue 18): "clone" is the second choice.
+    assert_eq!(first["result"]["response"], "choice-2");
     assert_eq!(first["result"]["success"], false);
     assert_eq!(first["result"]["duration"], "PT4.25S");
     assert_eq!(first["timestamp"], "2026-11-18T11:07:10.000Z");
@@ -341,7 +342,7 @@ fn export_xapi_states_what_was_recorded_in_valid_statements() {
         order["object"]["definition"]["interactionType"],
         "sequencing"
     );
-    assert_eq!(order["result"]["response"], "add[,]commit");
+    assert_eq!(order["result"]["response"], "item-1[,]item-2");
     let passed = statements
         .iter()
         .find(|s| s["verb"]["display"]["en-US"] == "passed")

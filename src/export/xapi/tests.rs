@@ -8,10 +8,11 @@ fn actor(mbox: &str) -> Actor {
 }
 
 fn answer(key: &str, kind: &str, response: &str, correct: bool) -> Fact {
+    // The key names the question: answers to different questions.
     Fact::Answer {
-        key: key.into(),
+        review: None,
         lesson: "intro".into(),
-        question: "q-one".into(),
+        question: key.replace(':', "-"),
         kind: kind.into(),
         response: response.into(),
         correct,
@@ -82,7 +83,7 @@ fn answers_are_interactions_of_their_type_with_the_response_in_xapi_form() {
     );
     assert_eq!(
         s[0].json["object"]["id"],
-        json!("urn:morsel:git/question/q-one")
+        json!("urn:morsel:git/question/answer-1")
     );
     assert_eq!(
         s[0].json["context"]["contextActivities"]["grouping"][0]["id"],
@@ -232,4 +233,248 @@ fn a_lesson_is_done_once_and_scored_again_each_time_a_later_question_becomes_kno
     );
     // A lesson without questions: done, and nothing to score later.
     assert_eq!(lesson_facts("intro", 100, &[], 0.8).len(), 1);
+}
+
+/// One fact of every kind morsel states, for a course whose pack is at hand (questions described, in French), with
+/// a sitting around them.
+fn every_kind() -> (Course, Vec<Fact>) {
+    let t = 1_795_000_000_000;
+    let mut facts = learning_facts(t);
+    facts.extend(outcome_facts(t));
+    (described_course(), facts)
+}
+
+/// Course `git`, in French, with one question and one card described.
+fn described_course() -> Course {
+    let mut course = Course::new("git", "Git");
+    course.language = "fr".into();
+    course.questions.insert(
+        "q-pointer".into(),
+        definitions::question(
+            "Quel pointeur ?",
+            &crate::pack::QuestionKind::Choice {
+                choices: vec![
+                    crate::pack::Choice {
+                        text: "branch".into(),
+                        correct: true,
+                        feedback: None,
+                    },
+                    crate::pack::Choice {
+                        text: "clone".into(),
+                        correct: false,
+                        feedback: None,
+                    },
+                ],
+                shuffle: false,
+            },
+            "fr",
+        ),
+    );
+    course.cards.insert("c-head".into(), "HEAD".into());
+    course
+}
+
+/// A sitting begun, a bite seen, a question answered, a card reviewed, notes, a rating, a pause.
+fn learning_facts(t: i64) -> Vec<Fact> {
+    let review = |item_kind: &str, review_kind: &str| Review {
+        item_kind: item_kind.into(),
+        rating: 3,
+        review_kind: review_kind.into(),
+        content_hash: "9f2c4e1a".into(),
+        state_before: 2,
+        utc_offset_min: 60,
+    };
+    let lesson = || "intro".to_string();
+    vec![
+        Fact::SittingStarted { at: t },
+        Fact::BiteSeen {
+            lesson: lesson(),
+            bite: 1,
+            at: t + 1_000,
+        },
+        Fact::Answer {
+            lesson: lesson(),
+            question: "q-pointer".into(),
+            kind: "choice".into(),
+            response: r#"["branch"]"#.into(),
+            correct: true,
+            duration_ms: 4_250,
+            review: Some(review("question", "learn")),
+            at: t + 20_000,
+        },
+        Fact::CardReviewed {
+            lesson: lesson(),
+            card: "c-head".into(),
+            review: review("card", "scheduled"),
+            duration_ms: 3_000,
+            at: t + 30_000,
+        },
+        Fact::Note {
+            lesson: lesson(),
+            bite: 1,
+            text: "?why a pointer".into(),
+            question: true,
+            at: t + 40_000,
+        },
+        Fact::Note {
+            lesson: lesson(),
+            bite: 1,
+            text: "HEAD moves".into(),
+            question: false,
+            at: t + 41_000,
+        },
+        Fact::Rated {
+            lesson: lesson(),
+            bite: 1,
+            clear: false,
+            comment: "too terse".into(),
+            at: t + 50_000,
+        },
+        Fact::Suspended {
+            lesson: lesson(),
+            at: t + 60_000,
+        },
+        Fact::Resumed {
+            lesson: lesson(),
+            at: t + 120_000,
+        },
+    ]
+}
+
+/// A lesson done and scored again, the sitting ended, key results progressed and satisfied.
+fn outcome_facts(t: i64) -> Vec<Fact> {
+    let lesson = || "intro".to_string();
+    vec![
+        Fact::LessonDone {
+            lesson: lesson(),
+            known: 1,
+            questions: 1,
+            pass_mark: 0.8,
+            at: t + 130_000,
+        },
+        Fact::LessonScored {
+            lesson: lesson(),
+            known: 0,
+            questions: 1,
+            pass_mark: 0.8,
+            at: t + 131_000,
+        },
+        Fact::SittingEnded {
+            started: t,
+            kind: "play",
+            active_ms: 130_000,
+            at: t + 140_000,
+        },
+        Fact::KeyResult {
+            objective: "basics".into(),
+            key_result: "time".into(),
+            text: "Cinq minutes".into(),
+            measure: "practice_minutes",
+            value: 2.17,
+            target: 5.0,
+            met: false,
+            at: t + 140_000,
+        },
+        Fact::KeyResult {
+            objective: "basics".into(),
+            key_result: "mastered".into(),
+            text: "Tout maîtrisé".into(),
+            measure: "mastery",
+            value: 1.0,
+            target: 1.0,
+            met: true,
+            at: t + 140_000,
+        },
+    ]
+}
+
+/// Every IRI-keyed extension of a statement.
+fn extension_keys(s: &Value) -> Vec<String> {
+    let mut keys = Vec::new();
+    for place in [&s["result"]["extensions"], &s["context"]["extensions"]] {
+        if let Some(map) = place.as_object() {
+            keys.extend(map.keys().cloned());
+        }
+    }
+    keys
+}
+
+#[test]
+fn the_profile_names_every_verb_activity_type_and_extension_morsel_states() {
+    let profile = include_str!("../../../docs/xapi-profile.md");
+    let (course, facts) = every_kind();
+    let statements = statements(&actor("ada@example.org"), &course, &facts);
+    let mut verbs = std::collections::BTreeSet::new();
+    for s in &statements {
+        let verb = s.json["verb"]["id"].as_str().unwrap().to_string();
+        verbs.insert(
+            s.json["verb"]["display"]["en-US"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+        assert!(
+            profile.contains(&format!("`{verb}`")),
+            "verb {verb} is not in docs/xapi-profile.md"
+        );
+        let mut types = vec![s.json["object"]["definition"]["type"].clone()];
+        for list in ["parent", "grouping"] {
+            for a in s.json["context"]["contextActivities"][list]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                types.push(a["definition"]["type"].clone());
+            }
+        }
+        for t in types.iter().filter_map(Value::as_str) {
+            assert!(
+                profile.contains(&format!("`{t}`")),
+                "activity type {t} is not in the profile"
+            );
+        }
+        for key in extension_keys(&s.json) {
+            assert!(
+                profile.contains(&format!("`{key}`")),
+                "extension {key} is not in the profile"
+            );
+        }
+        // Each kind of statement has its example in the profile, under a heading naming its verb.
+        let name = s.json["verb"]["display"]["en-US"].as_str().unwrap();
+        assert!(
+            profile.contains(&format!("\"en-US\": \"{name}\"")),
+            "no example of `{name}`"
+        );
+    }
+    // Every verb morsel knows is among the kinds stated here.
+    assert_eq!(
+        verbs.into_iter().collect::<Vec<_>>(),
+        [
+            "answered",
+            "asked",
+            "commented",
+            "completed",
+            "experienced",
+            "failed",
+            "initialized",
+            "passed",
+            "progressed",
+            "resumed",
+            "reviewed",
+            "satisfied",
+            "suspended",
+            "terminated"
+        ]
+    );
+}
+
+/// Prints one example statement of each kind, as docs/xapi-profile.md shows them:
+/// `cargo test --lib profile_examples -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the profile's examples"]
+fn profile_examples() {
+    let (course, facts) = every_kind();
+    for s in statements(&actor("ada@example.org"), &course, &facts) {
+        println!("{}\n", serde_json::to_string_pretty(&s.json).unwrap());
+    }
 }
