@@ -102,7 +102,8 @@ fn escaped_dot_question_accepts_anchored_answers() {
             "\\b3\\.14\\b",
             "'3\\.14'",
         ],
-        &["3.14", "^3.14$", "3x14", "'3.14'"],
+        // Patterns that find 3.14 but do not ask for it: the example lines rule them out.
+        &["3.14", "^3.14$", "3x14", "'3.14'", "\\.", "3\\.1", "\\.14"],
     );
 }
 
