@@ -363,13 +363,19 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// The LRS holds the statement `id`: `GET statements?statementId=ID` answers it.
+    /// The LRS holds the statement `id`: `GET statements?statementId=ID` answers it, as the statement itself
+    /// (xAPI) or in a `statements` list (Ralph 5).
     fn holds(&self, id: &str) -> Result<bool, Stop> {
         let url = self.lrs.endpoint.statement(id);
         let answer = self.exchange(|| self.client.get(&url))?;
+        let names = |v: &serde_json::Value| v["id"].as_str() == Some(id);
         Ok(answer.status == 200
-            && serde_json::from_str::<serde_json::Value>(&answer.body)
-                .is_ok_and(|v| v["id"].as_str() == Some(id)))
+            && serde_json::from_str::<serde_json::Value>(&answer.body).is_ok_and(|v| {
+                names(&v)
+                    || v["statements"]
+                        .as_array()
+                        .is_some_and(|l| l.iter().any(names))
+            }))
     }
 }
 
