@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::process::Output;
 use std::time::Duration;
 
+use crate::bound::{Guarded, output_within, wait_within};
 use crate::fake_lrs::{Cue, FakeLrs};
 use crate::xapi::Learner;
 
@@ -17,19 +18,19 @@ fn sync(learner: &Learner, url: &str) -> Output {
 }
 
 /// `morsel sync` started in the background, as `Learner::morsel` runs it.
-fn spawn_sync(learner: &Learner, url: &str, batch: &str) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("morsel"))
-        .args(["--db", learner.db.to_str().unwrap()])
-        .args(["--config", learner.config.to_str().unwrap()])
-        .args(["sync", "--lrs", url, "--batch", batch])
-        .env_remove("MORSEL_LRS_USER")
-        .env_remove("MORSEL_LRS_PASSWORD")
-        .env("MORSEL_SYNC_BACKOFF_MS", "50")
-        .env("MORSEL_SYNC_TIMEOUT_MS", "1000")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
+fn spawn_sync(learner: &Learner, url: &str, batch: &str) -> Guarded {
+    Guarded::spawn(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("morsel"))
+            .args(["--db", learner.db.to_str().unwrap()])
+            .args(["--config", learner.config.to_str().unwrap()])
+            .args(["sync", "--lrs", url, "--batch", batch])
+            .env_remove("MORSEL_LRS_USER")
+            .env_remove("MORSEL_LRS_PASSWORD")
+            .env("MORSEL_SYNC_BACKOFF_MS", "50")
+            .env("MORSEL_SYNC_TIMEOUT_MS", "1000")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+    )
 }
 
 fn exported_ids(learner: &Learner) -> BTreeSet<String> {
@@ -402,8 +403,9 @@ fn two_syncs_at_once_send_each_statement_once() {
     lrs.with(|s| s.delay = Duration::from_millis(150));
     let learner = Learner::new("ada@example.org");
     let spawn = || spawn_sync(&learner, &lrs.url, "3");
-    let (a, b) = (spawn(), spawn());
-    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let (mut a, mut b) = (spawn(), spawn());
+    let a = output_within(&mut a, "the first sync");
+    let b = output_within(&mut b, "the second sync");
     assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
     let waited = [&a, &b]
         .iter()
@@ -429,10 +431,12 @@ fn a_sync_killed_at_any_moment_then_another_leaves_each_statement_in_the_lrs_onc
         rng_state ^= rng_state << 13;
         rng_state ^= rng_state >> 7;
         rng_state ^= rng_state << 17;
-        std::thread::sleep(Duration::from_millis(20 + rng_state % 120));
+        std::thread::sleep(Duration::from_millis(50 + rng_state % 500));
         child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        wait_within(&mut child, "a killed sync");
     }
+    // The kills fell while statements were on their way, not only before the first left.
+    assert!(!lrs.posts().is_empty());
     let output = sync(&learner, &lrs.url);
     assert!(output.status.success(), "{output:?}");
     let stored: BTreeSet<String> = lrs.stored_ids().into_keys().collect();
