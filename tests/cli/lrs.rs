@@ -474,6 +474,14 @@ fn status_says_how_many_wait_for_a_sync_after_a_day() {
     assert!(!status(t0 + 3_600_000).contains("to sync"));
     let later = t0 + 5 * 86_400_000;
     assert!(status(later).contains(" · 8 to sync"), "{}", status(later));
+    let json = learner
+        .morsel()
+        .env("MORSEL_NOW_MS", later.to_string())
+        .args(["status", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["to_sync"], 8);
     let output = learner
         .morsel()
         .env("MORSEL_NOW_MS", later.to_string())
