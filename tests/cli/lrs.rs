@@ -70,6 +70,23 @@ fn a_login_page_answering_200_marks_nothing_sent() {
 }
 
 #[test]
+fn an_empty_204_from_something_that_holds_nothing_marks_nothing_sent() {
+    let lrs = FakeLrs::start();
+    lrs.with(|s| s.always = Some(Cue::Answer(204, vec![], String::new())));
+    let learner = Learner::new("ada@example.org");
+    let output = sync(&learner, &lrs.url);
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "named 0 of the 3 statements sent as stored, and the others could not be found there"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(learner.sent_count(), 0);
+}
+
+#[test]
 fn a_redirect_is_an_error_and_nothing_follows_it() {
     let elsewhere = FakeLrs::start();
     let lrs = FakeLrs::start();
