@@ -51,6 +51,8 @@ pub struct Config {
     pub(crate) lrs: Option<String>,
     /// HTTP Basic credentials for the LRS; `MORSEL_LRS_USER` and `MORSEL_LRS_PASSWORD` take precedence.
     pub(crate) lrs_user: Option<String>,
+    /// Read as a secret: an error about it never shows the value.
+    #[serde(deserialize_with = "secret")]
     pub(crate) lrs_password: Option<String>,
 }
 
@@ -130,6 +132,23 @@ fn daily_minutes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u3
                 "daily_minutes must be whole minutes from 0 (no goal) to {MAX_DAILY_MINUTES}, not {minutes}"
             ))
         })
+}
+
+/// A string whose value an error must not show (a password written as a number, say).
+fn secret<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    struct Secret;
+    impl serde::de::Visitor<'_> for Secret {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string in quotes (the value is not shown)")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+    }
+    deserializer.deserialize_any(Secret).map_err(|_: D::Error| {
+        serde::de::Error::custom("lrs_password must be a string in quotes (its value is not shown)")
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +304,19 @@ mod tests {
             let e = Config::parse(text, "c.toml").unwrap_err().to_string();
             assert_eq!(e, says);
         }
+    }
+
+    #[test]
+    fn a_password_that_is_not_a_string_is_refused_without_being_shown() {
+        for value in ["918273645", "9182.73645", "true", "[\"918273645\"]"] {
+            let e = Config::parse(&format!("lrs_password = {value}\n"), "c.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains("918273645") && !e.contains("9182.73645"), "{e}");
+            assert!(e.contains("lrs_password must be a string in quotes"), "{e}");
+        }
+        let c = Config::parse("lrs_password = \"s3cret\"\n", "c.toml").unwrap();
+        assert_eq!(c.lrs_password.as_deref(), Some("s3cret"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::app::config::Config;
 use crate::app::paths::Paths;
+use crate::export::lrs::{self, Endpoint};
 use crate::learn::clock::Zone;
 use crate::store::Store;
 use crate::store::status::DailyStatus;
@@ -21,21 +22,32 @@ struct Document {
     today_minutes: u32,
     goal_minutes: u32,
     streak: u32,
+    /// Records waiting more than a day for `morsel sync` (0 without an `lrs` in the config).
+    to_sync: u64,
+}
+
+/// The day's standing, and how many records have waited more than a day for a sync.
+#[derive(Debug)]
+pub(crate) struct Standing {
+    pub(crate) daily: DailyStatus,
+    pub(crate) to_sync: u64,
 }
 
 /// The learner's standing at `now_ms`, or `None` when there is no database yet (nothing is created). The config is
 /// read only when there is a database, for its `daily_minutes`.
-pub(crate) fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<DailyStatus>> {
+pub(crate) fn gather(paths: &Paths, now_ms: i64) -> anyhow::Result<Option<Standing>> {
     let Some(store) = Store::open_read_only(&paths.db)? else {
         return Ok(None);
     };
     let config = Config::load(&paths.config)?;
     let zone = Zone::learner()?;
-    Ok(Some(store.daily_status(
-        now_ms,
-        &zone,
-        config.daily_minutes,
-    )?))
+    let daily = store.daily_status(now_ms, &zone, config.daily_minutes)?;
+    // Only with an LRS to sync with; an endpoint that does not parse is `sync`'s to report.
+    let to_sync = match config.lrs.as_deref().map(Endpoint::parse) {
+        Some(Ok(endpoint)) => lrs::overdue(&store, &endpoint, now_ms)?,
+        _ => 0,
+    };
+    Ok(Some(Standing { daily, to_sync }))
 }
 
 /// `morsel: 12 due · 4 today/10 min · streak 5`. The parts keep this order and form; a part that is zero is left
@@ -64,17 +76,24 @@ pub(crate) fn line(status: &DailyStatus) -> String {
     format!("morsel: {}", parts.join(" · "))
 }
 
-pub(crate) fn write_text(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}", line(status))
+/// The line, and ` · N to sync` when records have waited more than a day for a sync.
+pub(crate) fn write_text(standing: &Standing, out: &mut dyn Write) -> io::Result<()> {
+    let mut line = line(&standing.daily);
+    if standing.to_sync > 0 {
+        line.push_str(&format!(" · {} to sync", standing.to_sync));
+    }
+    writeln!(out, "{line}")
 }
 
-pub(crate) fn write_json(status: &DailyStatus, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(standing: &Standing, out: &mut dyn Write) -> io::Result<()> {
+    let status = &standing.daily;
     super::write_json(
         &Document {
             due: status.due,
             today_minutes: status.day.today_minutes,
             goal_minutes: status.day.goal_minutes,
             streak: status.day.streak,
+            to_sync: standing.to_sync,
         },
         out,
     )

@@ -1,13 +1,13 @@
-//! `morsel sync`: every xAPI statement the Learning Record Store has not accepted yet, sent in batches
-//! (`commands::xapi::sync`), and one line saying what was sent.
+//! `morsel sync`: every xAPI statement the Learning Record Store has not accepted yet, sent through `export::lrs`,
+//! and one line saying what was sent; `--status` says what waits, what was rejected and when the last sync ran.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use super::Global;
-use super::xapi::{self, Lrs};
+use super::xapi;
 use crate::app::config::Config;
-
+use crate::export::lrs::{self, Given, Lrs, count};
 use crate::store::Store;
 use crate::text::sanitize;
 
@@ -20,6 +20,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u16).range(1..=1000))]
     batch: u16,
+    /// Send the credentials over plain http:// to a host other than this machine (anyone on the way can read them)
+    #[arg(long)]
+    allow_http: bool,
+    /// Say what waits to be sent, what the LRS rejected and why, and when the last sync ran; send nothing
+    #[arg(long)]
+    status: bool,
 }
 
 pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
@@ -27,29 +33,117 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let paths = global.paths()?;
     let config = Config::load(&paths.config)?;
     let actor = xapi::actor(&config, &paths.config)?;
-    let lrs = Lrs::from(args.lrs, &config, &paths.config)?;
+    let Some(url) = args.lrs.or_else(|| config.lrs.clone()) else {
+        anyhow::bail!(
+            "no LRS to sync with: give `--lrs URL` (the LRS's xAPI endpoint) or set `lrs` in {}",
+            sanitize(&paths.config.display().to_string())
+        );
+    };
+    if args.status {
+        return status(&url, &paths.db, &actor);
+    }
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let lrs = Lrs::new(Given {
+        url,
+        env_user: env("MORSEL_LRS_USER"),
+        env_password: env("MORSEL_LRS_PASSWORD"),
+        config_user: config.lrs_user.clone(),
+        config_password: config.lrs_password.clone(),
+        config_path: paths.config.clone(),
+        allow_http: args.allow_http,
+    })?;
     let mut store = Store::open(&paths.db)?;
     let (statements, notes) = xapi::gather(&store, &actor, None)?;
     for note in notes {
         eprintln!("morsel: {note}");
     }
-    let synced = xapi::sync(&mut store, &statements, &lrs, usize::from(args.batch), now)?;
-    let endpoint = sanitize(&lrs.endpoint);
+    let synced = lrs::sync(
+        &mut store,
+        &paths.db,
+        &statements,
+        &lrs,
+        usize::from(args.batch),
+        now,
+        || {
+            eprintln!(
+                "morsel: another sync of this database is under way; waiting for it to finish"
+            )
+        },
+    )?;
+    let endpoint = sanitize(&lrs.key()).into_owned();
+    for r in &synced.rejected {
+        eprintln!(
+            "morsel: the LRS rejected statement {} (HTTP {}): {}; it is set aside (see `morsel sync --status`) and \
+             the others went on",
+            sanitize(&r.id),
+            r.status,
+            r.message
+        );
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    if synced.sent == 0 {
+    let rejected = match synced.rejected.len() {
+        0 => String::new(),
+        n => format!(", {n} rejected"),
+    };
+    if synced.sent == 0 && synced.rejected.is_empty() {
         writeln!(
             out,
             "nothing new to send to {endpoint}: all {} were sent before",
-            xapi::count(synced.already)
+            count(synced.already)
         )?;
     } else {
         writeln!(
             out,
-            "sent {} to {endpoint} ({} sent before)",
-            xapi::count(synced.sent),
+            "sent {} to {endpoint} ({} sent before{rejected})",
+            count(synced.sent),
             synced.already
         )?;
     }
+    super::done(out, ExitCode::SUCCESS)
+}
+
+/// `morsel sync --status`: read only, nothing sent.
+fn status(
+    url: &str,
+    db: &std::path::Path,
+    actor: &crate::export::xapi::Actor,
+) -> anyhow::Result<ExitCode> {
+    let endpoint = lrs::Endpoint::parse(url)?;
+    let store = Store::open_read_only(db)?;
+    let standing = match &store {
+        Some(store) => {
+            let (statements, _) = xapi::gather(store, actor, None)?;
+            lrs::standing(store, &statements, &endpoint)?
+        }
+        None => lrs::Standing::default(),
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "LRS: {}", sanitize(&endpoint.key()))?;
+    writeln!(out, "waiting: {}", count(standing.waiting))?;
+    writeln!(out, "rejected: {}", count(standing.rejected.len()))?;
+    for r in &standing.rejected {
+        writeln!(
+            out,
+            "  {} (HTTP {}, {}): {}",
+            sanitize(&r.id),
+            r.status,
+            lrs::when(r.at),
+            r.message
+        )?;
+    }
+    let last = match (standing.last.last_at, standing.last.complete_at) {
+        (None, _) => "never".to_string(),
+        (Some(last), Some(complete)) if complete == last => {
+            format!("{} (everything sent)", lrs::when(last))
+        }
+        (Some(last), complete) => format!(
+            "{} (stopped short; the last that sent everything: {})",
+            lrs::when(last),
+            complete.map_or("never".to_string(), lrs::when)
+        ),
+    };
+    writeln!(out, "last sync: {last}")?;
     super::done(out, ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod claim;
 mod error;
+mod lrs;
 mod notes;
 mod open;
 mod outcomes;
@@ -28,6 +29,7 @@ use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 
 use error::classify;
 pub(crate) use error::{FileState, StoreError};
+pub(crate) use lrs::{LastSync, Rejected};
 pub(crate) use notes::{
     AnswerRow, FeedbackRow, NOTE_MAX_BYTES, NoteDraft, NoteKey, NoteRow, Splice,
 };
@@ -43,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_notes.sql"),
     include_str!("migrations/0005_claims.sql"),
     include_str!("migrations/0006_resume.sql"),
+    include_str!("migrations/0007_sync.sql"),
 ];
 
 /// The schema version this morsel writes.

@@ -183,7 +183,7 @@ fn status_as_json_has_every_field_even_when_zero() {
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         doc,
-        serde_json::json!({"due": 2, "today_minutes": 7, "goal_minutes": 10, "streak": 3})
+        serde_json::json!({"due": 2, "today_minutes": 7, "goal_minutes": 10, "streak": 3, "to_sync": 0})
     );
     // A week later nothing is met any more, and every item is due.
     let text = stdout(
@@ -195,7 +195,7 @@ fn status_as_json_has_every_field_even_when_zero() {
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         doc,
-        serde_json::json!({"due": 3, "today_minutes": 0, "goal_minutes": 10, "streak": 0})
+        serde_json::json!({"due": 3, "today_minutes": 0, "goal_minutes": 10, "streak": 0, "to_sync": 0})
     );
 }
 
