@@ -167,6 +167,16 @@ pub(crate) fn playable(report: LoadReport) -> anyhow::Result<Pack> {
     })
 }
 
+/// The database, for a command that is about to write to it (`play`, `review`): read only when it is at this
+/// morsel's schema, else upgraded first, as the write would upgrade it; `None` when there is none yet. (A read-only
+/// open refuses an older schema, which kept `play` from ever upgrading the database it needed to read first.)
+pub(crate) fn open_to_write(db: &Path) -> anyhow::Result<Option<crate::store::Store>> {
+    match crate::store::Store::open_read_only(db) {
+        Err(crate::store::StoreError::TooOld { .. }) => Ok(Some(crate::store::Store::open(db)?)),
+        opened => Ok(opened?),
+    }
+}
+
 /// The course id of a pack folder or of an id (kept as given: progress is keyed by ids).
 pub(crate) fn course_id(target: &str) -> anyhow::Result<String> {
     if Path::new(target).is_dir() {

@@ -81,7 +81,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 
 /// The folder of the course asked for, or of the one played last.
 fn course(settings: &Settings, target: Option<&str>) -> anyhow::Result<PathBuf> {
-    let store = Store::open_read_only(&settings.paths.db)?;
+    let store = super::open_to_write(&settings.paths.db)?;
     match target {
         Some(target) => Ok(open::find_played(&settings.paths, store.as_ref(), target)?),
         None => match store

@@ -91,7 +91,7 @@ fn known_course(paths: &crate::app::paths::Paths, target: &str) -> anyhow::Resul
     if std::path::Path::new(target).is_dir() {
         return super::course_id(target);
     }
-    let store = Store::open_read_only(&paths.db)?;
+    let store = super::open_to_write(&paths.db)?;
     if let Some(store) = &store
         && store.course(target)?.is_some()
     {

@@ -172,6 +172,10 @@ pub(crate) fn lesson_facts(
 pub(crate) struct Statement {
     pub(crate) id: String,
     pub(crate) json: Value,
+    /// The id the same statement had before ids were made from facts (morsel 0.1 made them from the record's row and
+    /// its own wording): an LRS that accepted it under that id holds it already, so a sync does not send it again.
+    /// `None` for statements morsel did not make then.
+    pub(crate) was: Option<String>,
 }
 
 const ADL: &str = "http://adlnet.gov/expapi/verbs/";
@@ -233,6 +237,8 @@ struct Said {
     /// The fact's content as recorded, when the result is rendered from the pack (a choice's id from its text):
     /// the id stays a function of the fact, not of the pack's present wording.
     content: Option<String>,
+    /// The statement's identity before ids were made from facts (see [`Statement::was`]).
+    was: Option<String>,
 }
 
 impl Said {
@@ -244,11 +250,17 @@ impl Said {
             at,
             result: None,
             content: None,
+            was: None,
         }
     }
 
     fn result(mut self, result: Value) -> Self {
         self.result = Some(result);
+        self
+    }
+
+    fn was(mut self, identity: String) -> Self {
+        self.was = Some(identity);
         self
     }
 }
@@ -262,7 +274,8 @@ impl Maker<'_> {
                 self.bite_activity(lesson, *bite),
                 Some(self.lesson_activity(lesson)),
                 *at,
-            ),
+            )
+            .was(format!("bite|{lesson}|{bite}")),
             Fact::Answer { .. } => return self.answer(fact),
             Fact::CardReviewed {
                 lesson,
@@ -293,13 +306,16 @@ impl Maker<'_> {
                 Some(self.lesson_activity(lesson)),
                 *at,
             )
-            .result(json!({ "response": text })),
+            .result(json!({ "response": text }))
+            .was(format!("note|{lesson}|{bite}|{at}")),
             Fact::Rated { .. } => return self.rated(fact),
             Fact::Suspended { lesson, at } => {
                 Said::new("suspended", self.lesson_activity(lesson), None, *at)
+                    .was(format!("suspended|{lesson}|{at}"))
             }
             Fact::Resumed { lesson, at } => {
                 Said::new("resumed", self.lesson_activity(lesson), None, *at)
+                    .was(format!("resumed|{lesson}|{at}"))
             }
             Fact::SittingStarted { at } => {
                 Said::new("initialized", self.course.activity(), None, *at)
@@ -371,7 +387,12 @@ impl Maker<'_> {
         if let Some(result) = said.result {
             json["result"] = result;
         }
-        Statement { id, json }
+        // As morsel 0.1 made ids: a UUID v5 of the actor, the course and the record's identity.
+        let was = said.was.map(|identity| {
+            let name = format!("{}|{}|{identity}", self.actor.key(), self.course.id);
+            Uuid::new_v5(&namespace(), name.as_bytes()).to_string()
+        });
+        Statement { id, json, was }
     }
 
     fn lesson_activity(&self, lesson: &str) -> Value {
@@ -413,6 +434,7 @@ impl Maker<'_> {
             correct,
             duration_ms,
             review,
+            row,
             at,
         } = fact
         else {
@@ -452,6 +474,7 @@ impl Maker<'_> {
         let mut said =
             Said::new("answered", object, Some(self.lesson_activity(lesson)), *at).result(result);
         said.content = Some(content.to_string());
+        said.was.clone_from(row);
         vec![self.make(said)]
     }
 
@@ -534,7 +557,8 @@ impl Maker<'_> {
                     Some(self.lesson_activity(lesson)),
                     *at,
                 )
-                .result(json!({ "response": response })),
+                .result(json!({ "response": response }))
+                .was(format!("rated|{lesson}|{bite}|{at}|{comment}")),
             ),
         ]
     }
@@ -560,17 +584,21 @@ impl Maker<'_> {
         };
         let mut out = Vec::new();
         if matches!(fact, Fact::LessonDone { .. }) {
-            out.push(self.make(Said::new(
-                "completed",
-                self.lesson_activity(lesson),
-                None,
-                *at,
-            )));
+            out.push(
+                self.make(
+                    Said::new("completed", self.lesson_activity(lesson), None, *at)
+                        .was(format!("completed|{lesson}")),
+                ),
+            );
         }
         if let Some((verb_name, result)) = score(*known, *questions, *pass_mark) {
-            out.push(self.make(
-                Said::new(verb_name, self.lesson_activity(lesson), None, *at).result(result),
-            ));
+            out.push(
+                self.make(
+                    Said::new(verb_name, self.lesson_activity(lesson), None, *at)
+                        .result(result)
+                        .was(format!("{verb_name}|{lesson}|{known}/{questions}")),
+                ),
+            );
         }
         out
     }

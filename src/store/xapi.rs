@@ -27,6 +27,9 @@ pub(crate) enum Fact {
         /// The review log's row of the same moment, when the answer was also a review (every answer in a review
         /// sitting; a lesson's answer when it was graded as the item's first review).
         review: Option<Review>,
+        /// The row it came from as morsel 0.1 named it (`answer:ID` or `review:ID`), for the id it had then; `None`
+        /// for a skip in a review, which morsel 0.1 did not state.
+        row: Option<String>,
         at: i64,
     },
     /// A graded review of a card (`reviewed`): what a scheduler needs to replay it.
@@ -217,7 +220,8 @@ impl Store {
     fn answer_facts(&self, course_id: &str) -> rusqlite::Result<Vec<Fact>> {
         self.query_facts(
             "SELECT a.lesson_id, a.question_id, a.kind, a.response, a.correct, a.duration_ms, a.answered_at,
-                 l.rating, l.review_kind, l.content_hash, l.state_before, l.utc_offset_min, l.kind
+                 l.rating, l.review_kind, l.content_hash, l.state_before, l.utc_offset_min, l.kind,
+                 'answer:' || a.id
              FROM answers a LEFT JOIN review_log l ON l.course_id = a.course_id AND l.item_id = a.question_id
                  AND l.reviewed_at = a.answered_at AND l.kind = 'question'
              WHERE a.course_id = ?1 AND a.skipped = 0
@@ -225,7 +229,8 @@ impl Store {
              SELECT lesson_id, item_id, coalesce((SELECT a.kind FROM answers a
                      WHERE a.course_id = l.course_id AND a.question_id = l.item_id LIMIT 1), 'text'),
                  response, rating >= 2, duration_ms, reviewed_at,
-                 rating, review_kind, content_hash, state_before, utc_offset_min, kind
+                 rating, review_kind, content_hash, state_before, utc_offset_min, kind,
+                 CASE WHEN response != '' THEN 'review:' || id END
              FROM review_log l WHERE course_id = ?1 AND kind = 'question'
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.course_id = l.course_id
                      AND a.question_id = l.item_id AND a.answered_at = l.reviewed_at AND a.skipped = 0)
@@ -241,6 +246,7 @@ impl Store {
                     duration_ms: r.get(5)?,
                     at: r.get(6)?,
                     review: Review::read(r, 7)?,
+                    row: r.get(13)?,
                 })
             },
         )

@@ -23,6 +23,7 @@ mod import_mdbook;
 mod install;
 mod killed;
 mod large;
+mod legacy_ids;
 mod library;
 mod lints;
 mod lrs;

@@ -142,6 +142,29 @@ pub(crate) fn normalise_keys(store: &mut crate::store::Store, lrs: &Lrs) -> Resu
     Ok(())
 }
 
+/// Marks as sent, under their ids of now, the statements this LRS accepted under the ids morsel 0.1 gave them
+/// ([`Statement::was`]): the LRS holds them already, and sending them again under new ids would store each twice.
+/// Idempotent: once carried over, a statement's id of now is in `xapi_sent` and nothing is done again.
+pub(crate) fn carry_over(
+    store: &mut crate::store::Store,
+    lrs: &Lrs,
+    statements: &[Statement],
+    now: i64,
+) -> Result<(), SyncError> {
+    let key = lrs.key();
+    let sent = store.xapi_sent(&key)?;
+    let carried: Vec<&str> = statements
+        .iter()
+        .filter(|s| !sent.contains(&s.id))
+        .filter(|s| s.was.as_ref().is_some_and(|was| sent.contains(was)))
+        .map(|s| s.id.as_str())
+        .collect();
+    if !carried.is_empty() {
+        store.mark_xapi_sent(&key, &carried, now)?;
+    }
+    Ok(())
+}
+
 /// The ids this LRS accepted or rejected: nothing more to send of them.
 pub(crate) fn settled(
     store: &crate::store::Store,
@@ -196,6 +219,7 @@ pub(crate) fn standing(
     standing.waiting = statements
         .iter()
         .filter(|s| !done.contains(&s.id))
+        .filter(|s| !s.was.as_ref().is_some_and(|was| done.contains(was)))
         .map(|s| s.id.as_str())
         .collect::<HashSet<_>>()
         .len();

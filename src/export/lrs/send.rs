@@ -148,6 +148,7 @@ pub(crate) fn sync(
 ) -> Result<Synced, SyncError> {
     let _lock = lock::take(db, waiting)?;
     super::normalise_keys(store, lrs)?;
+    super::carry_over(store, lrs, statements, now)?;
     let done = super::settled(store, lrs)?;
     let mut seen = HashSet::new();
     let pending: Vec<&Statement> = statements
@@ -462,6 +463,7 @@ mod tests {
             .map(|i| Statement {
                 id: format!("s{i}"),
                 json: serde_json::json!({}),
+                was: None,
             })
             .collect();
         let all: Vec<&Statement> = statements.iter().collect();

@@ -11,6 +11,7 @@ fn answer(key: &str, kind: &str, response: &str, correct: bool) -> Fact {
     // The key names the question: answers to different questions.
     Fact::Answer {
         review: None,
+        row: Some(format!("answer:{key}")),
         lesson: "intro".into(),
         question: key.replace(':', "-"),
         kind: kind.into(),
@@ -293,6 +294,7 @@ fn learning_facts(t: i64) -> Vec<Fact> {
             at: t + 1_000,
         },
         Fact::Answer {
+            row: None,
             lesson: lesson(),
             question: "q-pointer".into(),
             kind: "choice".into(),
