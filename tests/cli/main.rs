@@ -42,6 +42,7 @@ mod status;
 mod store;
 mod takeover;
 mod targets;
+mod team;
 mod timebox;
 mod verdicts;
 mod watch;

@@ -1,0 +1,236 @@
+//! Statements in: a JSON array, NDJSON, several arrays one after another (exports concatenated) or an LRS's
+//! `{"statements": [...]}` answer, each statement read into the few fields `team` counts. A statement about
+//! another course is left out; one without an actor, verb, object or timestamp is counted as skipped.
+
+use serde_json::Value;
+
+/// Where the input is not JSON.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}, column {column}: not a JSON statement, array or NDJSON line: {message}")]
+pub(crate) struct InputError {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// One statement, as `team` reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct Event {
+    /// Who: `mbox:ADDRESS`, `account:HOMEPAGE|NAME`, `sha1:…` or `openid:…`.
+    pub(crate) learner: String,
+    /// The verb's IRI.
+    pub(crate) verb: String,
+    pub(crate) object: String,
+    /// The object's definition, as given.
+    pub(crate) definition: Value,
+    /// The first `parent` activity's id (a bite's, question's or card's lesson).
+    pub(crate) parent: Option<String>,
+    /// UTC milliseconds.
+    pub(crate) at: i64,
+    pub(crate) result: Value,
+}
+
+impl Event {
+    /// A `result.extensions` value under morsel's profile, e.g. `rating`.
+    pub(crate) fn extension(&self, name: &str) -> Option<&Value> {
+        self.result
+            .get("extensions")?
+            .get(format!("{}extension:{name}", crate::export::xapi::PROFILE))
+    }
+
+    /// `result.success`.
+    pub(crate) fn success(&self) -> Option<bool> {
+        self.result.get("success").and_then(Value::as_bool)
+    }
+}
+
+/// What was read: the course's statements, and how many statements were left out as unreadable.
+#[derive(Debug, Default)]
+pub(crate) struct Read {
+    pub(crate) events: Vec<Event>,
+    pub(crate) skipped: usize,
+    pub(crate) other_courses: usize,
+}
+
+/// Reads every statement in `text` about the course whose activity IRI is `course` (its own statements, and any
+/// with it in `context.contextActivities.grouping`), from `since` (UTC ms) on.
+pub(crate) fn read(text: &str, course: &str, since: Option<i64>) -> Result<Read, InputError> {
+    let mut read = Read::default();
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    for value in stream {
+        let value = value.map_err(|e| InputError {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        match value {
+            Value::Array(items) => items.iter().for_each(|s| read.add(s, course, since)),
+            Value::Object(ref map) if map.contains_key("statements") => {
+                if let Some(items) = map.get("statements").and_then(Value::as_array) {
+                    items.iter().for_each(|s| read.add(s, course, since));
+                }
+            }
+            other => read.add(&other, course, since),
+        }
+    }
+    Ok(read)
+}
+
+impl Read {
+    fn add(&mut self, statement: &Value, course: &str, since: Option<i64>) {
+        let Some(event) = event(statement) else {
+            self.skipped += 1;
+            return;
+        };
+        if !about(statement, &event.object, course) {
+            self.other_courses += 1;
+            return;
+        }
+        if since.is_some_and(|s| event.at < s) {
+            return;
+        }
+        self.events.push(event);
+    }
+}
+
+/// Whether the statement is about `course`: the course itself, an activity under it, or with it as grouping.
+fn about(statement: &Value, object: &str, course: &str) -> bool {
+    if object == course
+        || object
+            .strip_prefix(course)
+            .is_some_and(|r| r.starts_with('/'))
+    {
+        return true;
+    }
+    statement
+        .pointer("/context/contextActivities/grouping")
+        .and_then(Value::as_array)
+        .is_some_and(|g| {
+            g.iter()
+                .any(|a| a.get("id").and_then(Value::as_str) == Some(course))
+        })
+}
+
+fn event(s: &Value) -> Option<Event> {
+    let text = |p: &str| s.pointer(p).and_then(Value::as_str);
+    let at = jiff::Timestamp::from_str_lenient(text("/timestamp")?)?;
+    Some(Event {
+        learner: learner(s.get("actor")?)?,
+        verb: text("/verb/id")?.to_string(),
+        object: text("/object/id")?.to_string(),
+        definition: s
+            .pointer("/object/definition")
+            .cloned()
+            .unwrap_or(Value::Null),
+        parent: text("/context/contextActivities/parent/0/id").map(str::to_string),
+        at,
+        result: s.get("result").cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// A stable key for the actor's inverse functional identifier.
+fn learner(actor: &Value) -> Option<String> {
+    let text = |k: &str| actor.get(k).and_then(Value::as_str);
+    if let Some(mbox) = text("mbox") {
+        return Some(format!("mbox:{}", mbox.trim_start_matches("mailto:")));
+    }
+    if let Some(account) = actor.get("account") {
+        let part = |k: &str| account.get(k).and_then(Value::as_str).unwrap_or("");
+        return Some(format!("account:{}|{}", part("homePage"), part("name")));
+    }
+    text("mbox_sha1sum")
+        .map(|h| format!("sha1:{h}"))
+        .or_else(|| text("openid").map(|o| format!("openid:{o}")))
+}
+
+/// A timestamp in any form xAPI allows (RFC 3339 with an offset, or none meaning UTC), in UTC milliseconds.
+trait Lenient {
+    fn from_str_lenient(text: &str) -> Option<i64>;
+}
+
+impl Lenient for jiff::Timestamp {
+    fn from_str_lenient(text: &str) -> Option<i64> {
+        if let Ok(t) = text.parse::<jiff::Timestamp>() {
+            return Some(t.as_millisecond());
+        }
+        let civil: jiff::civil::DateTime = text.parse().ok()?;
+        civil
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp().as_millisecond())
+    }
+}
+
+/// A date (`2026-11-18`, midnight UTC) or a timestamp, in UTC milliseconds.
+pub(crate) fn since(text: &str) -> Option<i64> {
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return date
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp().as_millisecond());
+    }
+    jiff::Timestamp::from_str_lenient(text)
+}
+
+/// An xAPI duration (`PT4.25S`, `PT1M3S`, `PT1H`, `P1DT2H`) in seconds.
+pub(crate) fn seconds(duration: &str) -> Option<f64> {
+    let rest = duration.strip_prefix('P')?;
+    let (days, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, t),
+        None => (rest, ""),
+    };
+    let mut total = 0.0;
+    for (part, units) in [
+        (days, &[('W', 604_800.0), ('D', 86_400.0)][..]),
+        (time, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)][..]),
+    ] {
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+            } else {
+                let unit = units.iter().find(|(u, _)| *u == c)?.1;
+                total += number.parse::<f64>().ok()? * unit;
+                number.clear();
+            }
+        }
+        if !number.is_empty() {
+            return None;
+        }
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_every_unit() {
+        assert_eq!(seconds("PT4.25S"), Some(4.25));
+        assert_eq!(seconds("PT1M3S"), Some(63.0));
+        assert_eq!(seconds("P1DT1H"), Some(90_000.0));
+        assert_eq!(seconds("4 s"), None);
+    }
+
+    #[test]
+    fn arrays_ndjson_and_concatenated_exports_all_read() {
+        let one = r#"{"actor":{"mbox":"mailto:a@x"},"verb":{"id":"v"},"object":{"id":"urn:morsel:c/lesson/l"},"timestamp":"2026-01-01T00:00:00Z"}"#;
+        let text = format!("[{one}]\n[{one},{one}]\n{one}\n");
+        let read = read(&text, "urn:morsel:c", None).unwrap();
+        assert_eq!(read.events.len(), 4);
+        assert_eq!(read.events[0].learner, "mbox:a@x");
+        let other = read_other(one);
+        assert_eq!(other.other_courses, 1);
+    }
+
+    fn read_other(one: &str) -> Read {
+        read(one, "urn:morsel:d", None).unwrap()
+    }
+
+    #[test]
+    fn bad_json_names_its_line_and_column() {
+        let err = read("[]\n{oops", "urn:morsel:c", None).unwrap_err();
+        assert!(err.to_string().starts_with("line 2, column 2"), "{err}");
+    }
+}
