@@ -1,5 +1,8 @@
-//! `morsel team COURSE --input FILE`: a course's statements from every learner (an LRS's export, or several
-//! learners' `morsel export xapi`), read across the team by `export::team`, printed as text or one JSON document.
+//! `morsel team COURSE --input FILE | --lrs URL`: a course's statements from every learner (a file: an LRS's
+//! export, or several learners' `morsel export xapi`; or the LRS itself, `lrs`), read across the team by
+//! `export::team`, printed as text or one JSON document.
+
+mod lrs;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -21,8 +24,20 @@ pub(crate) struct Args {
     course: String,
     /// Statements to read: a JSON array, NDJSON, several exports one after another, or an LRS's
     /// `{"statements": [...]}`; `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    input: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "lrs",
+        conflicts_with = "lrs"
+    )]
+    input: Option<PathBuf>,
+    /// Read the statements from this LRS's xAPI endpoint (every learner's, about the course); credentials from
+    /// MORSEL_LRS_USER and MORSEL_LRS_PASSWORD, or lrs_user and lrs_password in the config.
+    #[arg(long, value_name = "URL")]
+    lrs: Option<String>,
+    /// Send credentials over plain http to a host other than this machine (they travel in clear).
+    #[arg(long, requires = "lrs")]
+    allow_http: bool,
     /// Only statements from this date (`2026-11-18`, UTC) or timestamp on.
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
@@ -43,10 +58,21 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let (iri, names) = course(&paths, &args.course);
-    let text = read_input(&args.input)?;
-    let read = parse::read(&text, &iri, since)
-        .with_context(|| format!("{}", sanitize(&args.input.display().to_string())))?;
-    say_what_was_left(&read, &iri, &args.input);
+    let (read, source) = match (&args.input, &args.lrs) {
+        (Some(input), _) => {
+            let text = read_input(input)?;
+            let source = sanitize(&input.display().to_string()).into_owned();
+            let read = parse::read(&text, &iri, since).with_context(|| source.clone())?;
+            (read, source)
+        }
+        (None, Some(url)) => {
+            let config = crate::app::config::Config::load(&paths.config)?;
+            let lrs = lrs::Lrs::new(url, &config, args.allow_http)?;
+            (lrs.statements(&iri, since)?, "the LRS".to_string())
+        }
+        (None, None) => anyhow::bail!("give --input FILE or --lrs URL"),
+    };
+    say_what_was_left(&read, &iri, &source);
     let report = team::analyse(read.events, &iri, &names, now);
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -103,8 +129,7 @@ fn read_input(path: &Path) -> anyhow::Result<String> {
 }
 
 /// On stderr: statements that could not be read, and a course with no statement at all.
-fn say_what_was_left(read: &parse::Read, iri: &str, input: &Path) {
-    let input = sanitize(&input.display().to_string()).into_owned();
+fn say_what_was_left(read: &parse::Read, iri: &str, input: &str) {
     if read.skipped > 0 {
         eprintln!(
             "{input}: {} left out: no actor, verb, object id or timestamp",

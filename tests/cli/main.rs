@@ -43,6 +43,7 @@ mod store;
 mod takeover;
 mod targets;
 mod team;
+mod team_lrs;
 mod timebox;
 mod verdicts;
 mod watch;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-const T0: i64 = 1_790_000_000_000;
-const HOUR: i64 = 3_600_000;
+pub const T0: i64 = 1_790_000_000_000;
+pub const HOUR: i64 = 3_600_000;
 
 const LESSON: &str = r#"+++
 id = "a"
@@ -57,7 +57,7 @@ target = 1.0
 "#;
 
 /// A course path holding the `tf` pack.
-fn course_path(dir: &Path) -> std::path::PathBuf {
+pub fn course_path(dir: &Path) -> std::path::PathBuf {
     let courses = dir.join("courses");
     std::fs::create_dir_all(courses.join("tf/lessons")).unwrap();
     std::fs::write(courses.join("tf/course.toml"), COURSE).unwrap();
@@ -103,7 +103,7 @@ fn learner(root: &Path, name: &str, answers: [&str; 3]) -> String {
 }
 
 /// Four learners' exports, concatenated as they come (three arrays and one as NDJSON).
-fn team_input(root: &Path) -> std::path::PathBuf {
+pub fn team_input(root: &Path) -> std::path::PathBuf {
     let mut text = String::new();
     text += &learner(root, "l1", ["true", "false", "1"]);
     text += &learner(root, "l2", ["true", "false", "2"]);

@@ -76,6 +76,29 @@ pub(crate) fn read(text: &str, course: &str, since: Option<i64>) -> Result<Read,
     Ok(read)
 }
 
+/// Reads one page of an LRS's answer: its statements about `course`, and its `more` link (empty or absent at the
+/// end).
+pub(crate) fn read_page(
+    text: &str,
+    course: &str,
+    since: Option<i64>,
+    into: &mut Read,
+) -> Result<Option<String>, InputError> {
+    let page: Value = serde_json::from_str(text).map_err(|e| InputError {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if let Some(items) = page.get("statements").and_then(Value::as_array) {
+        items.iter().for_each(|s| into.add(s, course, since));
+    }
+    Ok(page
+        .get("more")
+        .and_then(Value::as_str)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string))
+}
+
 impl Read {
     fn add(&mut self, statement: &Value, course: &str, since: Option<i64>) {
         let Some(event) = event(statement) else {
