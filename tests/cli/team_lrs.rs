@@ -175,3 +175,103 @@ fn team_sends_no_credentials_in_clear_to_another_host() {
         "{err}"
     );
 }
+
+/// Against the real Ralph (MORSEL_RALPH_URL, as `scripts/ralph.sh start` prints it): four learners sync their
+/// records of a course with an id of its own, and `team --lrs` reads them all back.
+#[test]
+fn team_reads_back_what_four_learners_synced_to_ralph() {
+    let Ok(url) = std::env::var("MORSEL_RALPH_URL") else {
+        eprintln!("skipped: MORSEL_RALPH_URL is unset (scripts/ralph.sh start prints it)");
+        return;
+    };
+    let user = std::env::var("MORSEL_RALPH_USER").unwrap_or_default();
+    let password = std::env::var("MORSEL_RALPH_PASSWORD").unwrap_or_default();
+    let root = tempfile::tempdir().unwrap();
+    let courses = super::team::course_path(root.path());
+    // A course id no other run has used: Ralph keeps every statement of every run.
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let id = format!("tf-{}-{stamp}", std::process::id());
+    let toml = courses.join("tf/course.toml");
+    let course = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        course.replace("id = \"tf\"", &format!("id = \"{id}\"")),
+    )
+    .unwrap();
+    super::team::team_input(root.path());
+    for name in ["l1", "l2", "l3", "l4"] {
+        let dir = root.path().join(name);
+        let output = crate::morsel()
+            .env("MORSEL_DB", dir.join("progress.db"))
+            .env("MORSEL_CONFIG", dir.join("config.toml"))
+            .env(
+                "MORSEL_NOW_MS",
+                (super::team::T0 + super::team::HOUR).to_string(),
+            )
+            .env("MORSEL_LRS_USER", &user)
+            .env("MORSEL_LRS_PASSWORD", &password)
+            .args(["sync", "--lrs", &url])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{name}: {output:?}");
+    }
+    let output = crate::morsel()
+        .env(
+            "MORSEL_NOW_MS",
+            (super::team::T0 + super::team::HOUR).to_string(),
+        )
+        .env("MORSEL_DB", root.path().join("lead.db"))
+        .env("MORSEL_CONFIG", root.path().join("none.toml"))
+        .env("MORSEL_COURSES", &courses)
+        .env("MORSEL_LRS_USER", &user)
+        .env("MORSEL_LRS_PASSWORD", &password)
+        .args(["team", &id, "--lrs", &url, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(doc["learners"]["count"], 4, "{doc}");
+    assert_eq!(doc["lessons"][0]["passed"], 2, "{doc}");
+    let pick = doc["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "pick")
+        .unwrap();
+    assert_eq!(pick["prompt"], "Which is a colour?");
+    assert_eq!(pick["learners"], 4);
+}
+
+/// An LRS that does not filter by activity (Ralph 5.1's filesystem backend) answers none: `team` asks again for
+/// every statement and keeps the course's.
+#[test]
+fn an_lrs_that_finds_nothing_by_activity_is_asked_for_everything() {
+    let root = tempfile::tempdir().unwrap();
+    let courses = super::team::course_path(root.path());
+    let text = std::fs::read_to_string(super::team::team_input(root.path())).unwrap();
+    let all: Vec<Value> = serde_json::Deserializer::from_str(&text)
+        .into_iter::<Value>()
+        .flat_map(|v| match v.unwrap() {
+            Value::Array(items) => items,
+            one => vec![one],
+        })
+        .collect();
+    let (url, requests) = fake_lrs(vec![
+        answer(r#"{"statements": []}"#.into()),
+        answer(serde_json::json!({ "statements": all }).to_string()),
+    ]);
+    let (ok, out, err) = run(&["tf", "--lrs", &url, "--format", "json"], &courses);
+    assert!(ok, "{err}");
+    assert!(err.contains("reading every statement"), "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["learners"]["count"], 4);
+    requests.recv().unwrap();
+    let again = requests.recv().unwrap();
+    assert!(
+        again.starts_with("GET /xAPI/statements HTTP/1.1"),
+        "{again}"
+    );
+}

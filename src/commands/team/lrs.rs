@@ -117,7 +117,10 @@ impl Lrs {
         })
     }
 
-    /// The statements about the course `iri` (its activity id), from `since` on, page after page.
+    /// The statements about the course `iri` (its activity id), from `since` on, page after page. An LRS that
+    /// gives none for the course as `activity` is asked again without it, and the statements are filtered here:
+    /// some do not filter by activity (Ralph 5.1's filesystem backend compares the parsed IRI with a string and
+    /// never matches); said on stderr.
     pub(crate) fn statements(&self, iri: &str, since: Option<i64>) -> Result<Read, LrsError> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -126,19 +129,43 @@ impl Lrs {
             .timeout_global(Some(Duration::from_secs(120)))
             .build()
             .into();
-        let mut url = format!(
-            "{}/statements?activity={}&related_activities=true",
+        let since_query = since.map_or_else(String::new, |since| {
+            let at = crate::export::xapi::timestamp(since);
+            format!("&since={}", component(&at))
+        });
+        let url = format!(
+            "{}/statements?activity={}&related_activities=true{since_query}",
             self.endpoint,
             component(iri)
         );
-        if let Some(since) = since {
-            let at = crate::export::xapi::timestamp(since);
-            url.push_str(&format!("&since={}", component(&at)));
+        let read = self.pages(&agent, url, iri, since)?;
+        if !read.events.is_empty() || read.skipped > 0 || read.other_courses > 0 {
+            return Ok(read);
         }
+        eprintln!(
+            "the LRS gave no statement with {} as activity: reading every statement and keeping the course's here",
+            sanitize(iri)
+        );
+        let url = format!(
+            "{}/statements?{}",
+            self.endpoint,
+            since_query.trim_start_matches('&')
+        );
+        self.pages(&agent, url.trim_end_matches('?').to_string(), iri, since)
+    }
+
+    /// Every page from `url` on, following `more`.
+    fn pages(
+        &self,
+        agent: &ureq::Agent,
+        mut url: String,
+        iri: &str,
+        since: Option<i64>,
+    ) -> Result<Read, LrsError> {
         let mut read = Read::default();
         let mut seen = HashSet::new();
         while seen.insert(url.clone()) {
-            let body = self.get(&agent, &url)?;
+            let body = self.get(agent, &url)?;
             let more = parse::read_page(&body, iri, since, &mut read).map_err(|e| {
                 LrsError::NotStatements {
                     url: self.shown(),
