@@ -57,7 +57,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         })?),
         None => None,
     };
-    let (iri, names) = course(&paths, &args.course);
+    let (iri, mut names) = course(&paths, &args.course);
     let (read, source) = match (&args.input, &args.lrs) {
         (Some(input), _) => {
             let text = read_input(input)?;
@@ -73,6 +73,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         (None, None) => anyhow::bail!("give --input FILE or --lrs URL"),
     };
     say_what_was_left(&read, &iri, &source);
+    names.definitions = read.definitions;
     let report = team::analyse(read.events, &iri, &names, now);
     let stdout = io::stdout();
     let mut out = stdout.lock();

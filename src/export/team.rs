@@ -27,6 +27,8 @@ pub(crate) struct Names {
     pub(crate) by_iri: HashMap<String, String>,
     /// Each question's place in the pack, by IRI.
     pub(crate) order: HashMap<String, usize>,
+    /// The activity definitions the statements gave (the first for each activity), by IRI.
+    pub(crate) definitions: HashMap<String, Value>,
 }
 
 impl Names {
@@ -51,11 +53,16 @@ impl Names {
     }
 
     /// The pack's name of `iri`, else its definition's (`name`, in whichever language comes first).
-    fn of(&self, iri: &str, definition: &Value) -> Option<String> {
+    fn of(&self, iri: &str) -> Option<String> {
         self.by_iri
             .get(iri)
             .cloned()
-            .or_else(|| first_language(definition.get("name")))
+            .or_else(|| first_language(self.definition(iri).get("name")))
+    }
+
+    /// The definition the statements gave `iri`, or `null`.
+    fn definition(&self, iri: &str) -> &Value {
+        self.definitions.get(iri).unwrap_or(&Value::Null)
     }
 }
 
@@ -301,7 +308,7 @@ fn key_results(events: &[Event], names: &Names) -> Vec<KeyResult> {
             let any = learners.values().last().map(|l| l.event);
             KeyResult {
                 id: iri.rsplit('/').next().unwrap_or(iri).to_string(),
-                name: any.and_then(|e| names.of(iri, &e.definition)),
+                name: names.of(iri),
                 measure: any
                     .and_then(|e| e.extension("measure"))
                     .and_then(Value::as_str)

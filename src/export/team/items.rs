@@ -76,7 +76,6 @@ pub(crate) struct Card {
 struct Gathered<'a> {
     lesson: String,
     attempts: usize,
-    definition: Option<&'a Value>,
     /// Per learner: their first try.
     first: HashMap<&'a str, &'a Event>,
     lapses: HashMap<&'a str, usize>,
@@ -96,9 +95,6 @@ pub(crate) fn questions(events: &[Event], names: &Names, prefix: &str) -> Vec<Qu
             }
         });
         g.attempts += 1;
-        if e.definition.get("interactionType").is_some() {
-            g.definition = Some(&e.definition);
-        }
         g.first.entry(&e.learner).or_insert(e);
         if spaced_review(e) == Some(false) {
             *g.lapses.entry(&e.learner).or_default() += 1;
@@ -160,7 +156,7 @@ fn question(
                 .and_then(seconds)
         })
         .collect();
-    let definition = g.definition.unwrap_or(&Value::Null);
+    let definition = names.definition(iri);
     let distractors = distractors(definition, g);
     let mut flags = Vec::new();
     if first_try_right.is_some_and(|d| d > super::items::TOO_EASY) {
@@ -178,7 +174,7 @@ fn question(
     Question {
         id: iri.rsplit('/').next().unwrap_or(iri).to_string(),
         lesson: g.lesson.clone(),
-        prompt: names.of(iri, definition),
+        prompt: names.of(iri),
         kind: definition
             .get("interactionType")
             .and_then(Value::as_str)
@@ -235,27 +231,26 @@ fn distractors(definition: &Value, g: &Gathered<'_>) -> Vec<Distractor> {
         .collect()
 }
 
-/// A card's last statement, its graded spaced reviews, how many were recalled, and each learner's lapses.
-type Reviews<'a> = (Option<&'a Event>, usize, usize, HashMap<&'a str, usize>);
+/// A card's graded spaced reviews, how many were recalled, and each learner's lapses.
+type Reviews<'a> = (usize, usize, HashMap<&'a str, usize>);
 
 /// Every card reviewed, in id order.
 pub(crate) fn cards(events: &[Event], names: &Names) -> Vec<Card> {
     let mut per: BTreeMap<&str, Reviews<'_>> = BTreeMap::new();
     for e in events.iter().filter(|e| e.verb == REVIEWED) {
         let c = per.entry(&e.object).or_default();
-        c.0 = Some(e);
         if let Some(recalled) = spaced_review(e) {
-            c.1 += 1;
-            c.2 += usize::from(recalled);
+            c.0 += 1;
+            c.1 += usize::from(recalled);
             if !recalled {
-                *c.3.entry(&e.learner).or_default() += 1;
+                *c.2.entry(&e.learner).or_default() += 1;
             }
         }
     }
     per.into_iter()
-        .map(|(iri, (e, reviews, recalled, lapses))| Card {
+        .map(|(iri, (reviews, recalled, lapses))| Card {
             id: iri.rsplit('/').next().unwrap_or(iri).to_string(),
-            name: e.and_then(|e| names.of(iri, &e.definition)),
+            name: names.of(iri),
             reviews,
             recalled_share: (reviews > 0).then(|| round(recalled as f64 / reviews as f64)),
             leeches: lapses.values().filter(|&&n| n >= LEECH_LAPSES).count(),

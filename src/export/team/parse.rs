@@ -2,6 +2,9 @@
 //! `{"statements": [...]}` answer, each statement read into the few fields `team` counts. A statement about
 //! another course is left out; one without an actor, verb, object or timestamp is counted as skipped.
 
+use std::collections::HashMap;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// Where the input is not JSON.
@@ -21,8 +24,8 @@ pub(crate) struct Event {
     /// The verb's IRI.
     pub(crate) verb: String,
     pub(crate) object: String,
-    /// The object's definition, as given.
-    pub(crate) definition: Value,
+    /// The first `context.contextActivities.grouping` activity's id (morsel's course).
+    pub(crate) grouping: Option<String>,
     /// The first `parent` activity's id (a bite's, question's or card's lesson).
     pub(crate) parent: Option<String>,
     /// UTC milliseconds.
@@ -44,34 +47,69 @@ impl Event {
     }
 }
 
-/// What was read: the course's statements, and how many statements were left out as unreadable.
+/// What was read: the course's statements, how many were left out (unreadable, or about other courses), and the
+/// definition first given for each activity.
 #[derive(Debug, Default)]
 pub(crate) struct Read {
     pub(crate) events: Vec<Event>,
     pub(crate) skipped: usize,
     pub(crate) other_courses: usize,
+    pub(crate) definitions: HashMap<String, Value>,
+}
+
+/// The statements of one JSON value of the input (an array, a statement result, or one statement), read one by one
+/// as they are parsed: a large array is never held whole.
+#[derive(Default)]
+struct Batch(Read);
+
+impl<'de> Deserialize<'de> for Batch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BatchVisitor)
+    }
+}
+
+struct BatchVisitor;
+
+impl<'de> Visitor<'de> for BatchVisitor {
+    type Value = Batch;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a statement, an array of statements or a statement result")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Batch, A::Error> {
+        let mut batch = Batch::default();
+        while let Some(statement) = seq.next_element::<Value>()? {
+            batch.0.add(&statement);
+        }
+        Ok(batch)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Batch, A::Error> {
+        let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        let mut batch = Batch::default();
+        match value.get("statements").and_then(Value::as_array) {
+            Some(items) => items.iter().for_each(|s| batch.0.add(s)),
+            None => batch.0.add(&value),
+        }
+        Ok(batch)
+    }
+}
+
+fn input_error(e: &serde_json::Error) -> InputError {
+    InputError {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
 }
 
 /// Reads every statement in `text` about the course whose activity IRI is `course` (its own statements, and any
 /// with it in `context.contextActivities.grouping`), from `since` (UTC ms) on.
 pub(crate) fn read(text: &str, course: &str, since: Option<i64>) -> Result<Read, InputError> {
     let mut read = Read::default();
-    let stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-    for value in stream {
-        let value = value.map_err(|e| InputError {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
-        match value {
-            Value::Array(items) => items.iter().for_each(|s| read.add(s, course, since)),
-            Value::Object(ref map) if map.contains_key("statements") => {
-                if let Some(items) = map.get("statements").and_then(Value::as_array) {
-                    items.iter().for_each(|s| read.add(s, course, since));
-                }
-            }
-            other => read.add(&other, course, since),
-        }
+    for batch in serde_json::Deserializer::from_str(text).into_iter::<Batch>() {
+        read.merge(batch.map_err(|e| input_error(&e))?.0, course, since);
     }
     Ok(read)
 }
@@ -84,14 +122,18 @@ pub(crate) fn read_page(
     since: Option<i64>,
     into: &mut Read,
 ) -> Result<Option<String>, InputError> {
-    let page: Value = serde_json::from_str(text).map_err(|e| InputError {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    let page: Value = serde_json::from_str(text).map_err(|e| input_error(&e))?;
+    let mut batch = Read::default();
     if let Some(items) = page.get("statements").and_then(Value::as_array) {
-        items.iter().for_each(|s| into.add(s, course, since));
+        items.iter().for_each(|s| batch.add(s));
+    } else {
+        return Err(InputError {
+            line: 1,
+            column: 1,
+            message: "no `statements` array".to_string(),
+        });
     }
+    into.merge(batch, course, since);
     Ok(page
         .get("more")
         .and_then(Value::as_str)
@@ -100,38 +142,46 @@ pub(crate) fn read_page(
 }
 
 impl Read {
-    fn add(&mut self, statement: &Value, course: &str, since: Option<i64>) {
+    /// Adds a statement, whatever its course (`merge` keeps the course's).
+    fn add(&mut self, statement: &Value) {
         let Some(event) = event(statement) else {
             self.skipped += 1;
             return;
         };
-        if !about(statement, &event.object, course) {
-            self.other_courses += 1;
-            return;
-        }
-        if since.is_some_and(|s| event.at < s) {
-            return;
+        if let Some(definition) = statement.pointer("/object/definition")
+            && !self.definitions.contains_key(&event.object)
+        {
+            self.definitions
+                .insert(event.object.clone(), definition.clone());
         }
         self.events.push(event);
+    }
+
+    /// Takes `other`'s statements about `course` from `since` on.
+    fn merge(&mut self, other: Read, course: &str, since: Option<i64>) {
+        self.skipped += other.skipped;
+        self.other_courses += other.other_courses;
+        for event in other.events {
+            if !about(&event, course) {
+                self.other_courses += 1;
+            } else if since.is_none_or(|s| event.at >= s) {
+                self.events.push(event);
+            }
+        }
+        for (id, definition) in other.definitions {
+            self.definitions.entry(id).or_insert(definition);
+        }
     }
 }
 
 /// Whether the statement is about `course`: the course itself, an activity under it, or with it as grouping.
-fn about(statement: &Value, object: &str, course: &str) -> bool {
-    if object == course
+fn about(event: &Event, course: &str) -> bool {
+    let object = event.object.as_str();
+    object == course
         || object
             .strip_prefix(course)
             .is_some_and(|r| r.starts_with('/'))
-    {
-        return true;
-    }
-    statement
-        .pointer("/context/contextActivities/grouping")
-        .and_then(Value::as_array)
-        .is_some_and(|g| {
-            g.iter()
-                .any(|a| a.get("id").and_then(Value::as_str) == Some(course))
-        })
+        || event.grouping.as_deref() == Some(course)
 }
 
 fn event(s: &Value) -> Option<Event> {
@@ -141,10 +191,7 @@ fn event(s: &Value) -> Option<Event> {
         learner: learner(s.get("actor")?)?,
         verb: text("/verb/id")?.to_string(),
         object: text("/object/id")?.to_string(),
-        definition: s
-            .pointer("/object/definition")
-            .cloned()
-            .unwrap_or(Value::Null),
+        grouping: text("/context/contextActivities/grouping/0/id").map(str::to_string),
         parent: text("/context/contextActivities/parent/0/id").map(str::to_string),
         at,
         result: s.get("result").cloned().unwrap_or(Value::Null),

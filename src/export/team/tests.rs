@@ -43,7 +43,11 @@ fn review(learner: &str, card: &str, ms: i64, rating: u8) -> Value {
 fn report(statements: &[Value]) -> super::Report {
     let text = Value::Array(statements.to_vec()).to_string();
     let read = parse::read(&text, C, None).unwrap();
-    analyse(read.events, C, &Names::default(), NOW)
+    let names = Names {
+        definitions: read.definitions,
+        ..Names::default()
+    };
+    analyse(read.events, C, &names, NOW)
 }
 
 #[test]
