@@ -7,7 +7,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
     self, Global, check, completions, export, import, library, list, man, new, notes, paths, plan,
-    play, preview, print, review, stats, status, sync,
+    play, preview, print, review, stats, status, sync, team,
 };
 
 #[derive(Debug, Parser)]
@@ -66,6 +66,9 @@ pub(crate) enum Command {
     /// Send your learning records as xAPI statements to a Learning Record Store: every statement it has not
     /// accepted yet, in batches; credentials from MORSEL_LRS_USER and MORSEL_LRS_PASSWORD or the config.
     Sync(sync::Args),
+    /// Read a course's outcomes across a team from its learners' xAPI statements (an LRS's export, or several
+    /// learners' `morsel export xapi`): learners, lessons, key results, retention, and item analysis for the author.
+    Team(team::Args),
     /// Print a shell completion script: e.g. `morsel completions bash > ~/.local/share/bash-completion/completions/morsel`.
     Completions(completions::Args),
     /// Print the manual page (roff), or write one page per command into a folder: e.g.
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Import { from }) => import::run(from),
         Some(Command::Plan(args)) => plan::run(args, global),
         Some(Command::Sync(args)) => sync::run(args, global),
+        Some(Command::Team(args)) => team::run(args, global),
         Some(Command::Completions(args)) => completions::run(args, Cli::command()),
         Some(Command::Man(args)) => man::run(args, Cli::command()),
     }

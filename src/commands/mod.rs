@@ -23,6 +23,7 @@ pub(crate) mod review;
 pub(crate) mod stats;
 pub(crate) mod status;
 pub(crate) mod sync;
+pub(crate) mod team;
 pub(crate) mod xapi;
 
 /// Review histories written through SQL, shared with the end-to-end tests.

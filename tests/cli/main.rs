@@ -45,6 +45,8 @@ mod status;
 mod store;
 mod takeover;
 mod targets;
+mod team;
+mod team_lrs;
 mod timebox;
 mod verdicts;
 mod watch;
