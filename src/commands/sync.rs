@@ -42,16 +42,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     if args.status {
         return status(&url, &paths.db, &actor);
     }
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let lrs = Lrs::new(Given {
-        url,
-        env_user: env("MORSEL_LRS_USER"),
-        env_password: env("MORSEL_LRS_PASSWORD"),
-        config_user: config.lrs_user.clone(),
-        config_password: config.lrs_password.clone(),
-        config_path: paths.config.clone(),
-        allow_http: args.allow_http,
-    })?;
+    let lrs = lrs_of(url, &config, &paths.config, args.allow_http)?;
     let mut store = Store::open(&paths.db)?;
     let (statements, notes) = xapi::gather(&store, &actor, None)?;
     for note in notes {
@@ -146,4 +137,24 @@ fn status(
     };
     writeln!(out, "last sync: {last}")?;
     super::done(out, ExitCode::SUCCESS)
+}
+
+/// The LRS at `url`, with the credentials from the environment, the URL or the config (in that order), as `sync`
+/// and `team --lrs` both reach it.
+pub(crate) fn lrs_of(
+    url: String,
+    config: &Config,
+    config_path: &std::path::Path,
+    allow_http: bool,
+) -> Result<Lrs, lrs::SyncError> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Lrs::new(Given {
+        url,
+        env_user: env("MORSEL_LRS_USER"),
+        env_password: env("MORSEL_LRS_PASSWORD"),
+        config_user: config.lrs_user.clone(),
+        config_password: config.lrs_password.clone(),
+        config_path: config_path.to_path_buf(),
+        allow_http,
+    })
 }

@@ -1,8 +1,6 @@
 //! `morsel team COURSE --input FILE | --lrs URL`: a course's statements from every learner (a file: an LRS's
-//! export, or several learners' `morsel export xapi`; or the LRS itself, `lrs`), read across the team by
+//! export, or several learners' `morsel export xapi`; or the LRS itself, through `export::lrs::read`), read across the team by
 //! `export::team`, printed as text or one JSON document.
-
-mod lrs;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -67,8 +65,9 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         }
         (None, Some(url)) => {
             let config = crate::app::config::Config::load(&paths.config)?;
-            let lrs = lrs::Lrs::new(url, &config, args.allow_http)?;
-            (lrs.statements(&iri, since)?, "the LRS".to_string())
+            let lrs = super::sync::lrs_of(url.clone(), &config, &paths.config, args.allow_http)?;
+            let reader = crate::export::lrs::read::Lrs(lrs);
+            (reader.statements(&iri, since)?, "the LRS".to_string())
         }
         (None, None) => anyhow::bail!("give --input FILE or --lrs URL"),
     };

@@ -171,7 +171,7 @@ fn team_sends_no_credentials_in_clear_to_another_host() {
     let (ok, _, err) = run(&["tf", "--lrs", "http://lrs.example.org/xAPI"], &courses);
     assert!(!ok);
     assert!(
-        err.contains("not sending credentials in clear to http://lrs.example.org"),
+        err.contains("not sending the LRS credentials to lrs.example.org over plain http://"),
         "{err}"
     );
 }

@@ -124,7 +124,7 @@ impl Endpoint {
                 .is_ok_and(|ip| ip.is_loopback())
     }
 
-    fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         match self.port {
             Some(port) => format!("{}://{}:{port}", self.scheme, self.host),
             None => format!("{}://{}", self.scheme, self.host),
