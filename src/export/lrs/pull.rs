@@ -20,7 +20,9 @@ use crate::text::percent::segment as component;
 pub(crate) struct Pulled {
     /// Every statement of the learner the LRS gave, in its order.
     pub(crate) statements: Vec<Value>,
-    /// The latest `stored` time among them: where the next pull starts.
+    /// The latest `stored` time among them less a second: where the next pull starts (`since` is exclusive, and a
+    /// statement stored in the same instant after this page was read must not be missed; one read twice changes
+    /// nothing).
     pub(crate) stored: Option<String>,
 }
 
@@ -69,6 +71,9 @@ pub(crate) fn pull(lrs: &Lrs, actor: &Actor, since: Option<&str>) -> Result<Pull
             _ => break,
         }
     }
+    pulled.stored = pulled
+        .stored
+        .map(|s| millis(&s).map_or(s, |ms| crate::export::xapi::timestamp(ms - 1000)));
     Ok(pulled)
 }
 
