@@ -1,6 +1,7 @@
 //! `morsel sync`: every xAPI statement the Learning Record Store has not accepted yet, sent through `export::lrs`,
 //! and one line saying what was sent; `--status` says what waits, what was rejected and when the last sync ran.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -26,6 +27,9 @@ pub(crate) struct Args {
     /// Say what waits to be sent, what the LRS rejected and why, and when the last sync ran; send nothing
     #[arg(long)]
     status: bool,
+    /// Only send: do not bring in this learner's statements made on other machines
+    #[arg(long)]
+    send_only: bool,
 }
 
 pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
@@ -48,6 +52,7 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     for note in notes {
         eprintln!("morsel: {note}");
     }
+    let own: HashSet<String> = statements.iter().map(|s| s.id.clone()).collect();
     let synced = lrs::sync(
         &mut store,
         &paths.db,
@@ -91,7 +96,61 @@ pub(crate) fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             synced.already
         )?;
     }
+    if !args.send_only {
+        let followed = follow(&mut store, &lrs, &actor, &config, &own, now)?;
+        if let Some(merged) = followed.filter(|m| m.merged > 0) {
+            writeln!(
+                out,
+                "brought in {} from {endpoint} made on other machines ({} here already)",
+                count(merged.merged),
+                merged.known
+            )?;
+        }
+    }
     super::done(out, ExitCode::SUCCESS)
+}
+
+/// Brings in this learner's statements made on other machines and merges them here; `own` are the ids of the
+/// statements this database makes itself (its own, coming back, change nothing). `None` when the LRS could not be
+/// read (said on stderr: what was sent stands).
+fn follow(
+    store: &mut Store,
+    lrs: &Lrs,
+    actor: &crate::export::xapi::Actor,
+    config: &Config,
+    own: &HashSet<String>,
+    now: i64,
+) -> anyhow::Result<Option<crate::store::Merged>> {
+    let key = lrs.key();
+    let since = store.pull_since(&key)?;
+    let reader = lrs::read::Lrs(lrs.clone());
+    let pulled = match lrs::pull::pull(&reader, actor, since.as_deref()) {
+        Ok(pulled) => pulled,
+        Err(e) => {
+            eprintln!(
+                "morsel: could not bring in statements made on other machines: {e}; what was sent stands"
+            );
+            return Ok(None);
+        }
+    };
+    let incoming = lrs::pull::incoming(&pulled.statements, actor);
+    let scheduler = store.scheduler(config.desired_retention)?;
+    let merged = store.merge(&key, &incoming, own, &scheduler, now)?;
+    // What this database now states from the records merged was stated by the machine that made them: not sent back.
+    let (after, _) = xapi::gather(store, actor, None)?;
+    let mut held: Vec<&str> = after
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| !own.contains(*id))
+        .collect();
+    // Every statement of this learner the LRS holds (a lesson's `completed` too, which nothing here reads back):
+    // made again here once the pack is at hand, it is not sent again.
+    held.extend(lrs::pull::ids(&pulled.statements, actor));
+    store.mark_xapi_sent(&key, &held, now)?;
+    if let Some(stored) = pulled.stored {
+        store.set_pull_since(&key, &stored)?;
+    }
+    Ok(Some(merged))
 }
 
 /// `morsel sync --status`: read only, nothing sent.

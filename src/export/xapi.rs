@@ -46,7 +46,8 @@ pub(crate) enum Ifi {
 }
 
 impl Actor {
-    fn json(&self) -> Value {
+    /// The actor as statements give it.
+    pub(crate) fn json(&self) -> Value {
         let mut actor = json!({ "objectType": "Agent" });
         if let Some(name) = &self.name {
             actor["name"] = json!(name);

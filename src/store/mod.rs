@@ -7,6 +7,7 @@
 pub(crate) mod claim;
 mod error;
 mod lrs;
+mod merge;
 mod notes;
 mod open;
 mod outcomes;
@@ -30,6 +31,7 @@ use crate::learn::schedule::{ItemKind, ItemState, ReviewKind};
 use error::classify;
 pub(crate) use error::{FileState, StoreError};
 pub(crate) use lrs::{LastSync, Rejected};
+pub(crate) use merge::{Graded, Incoming, Merged, What};
 pub(crate) use notes::{
     AnswerRow, FeedbackRow, NOTE_MAX_BYTES, NoteDraft, NoteKey, NoteRow, Splice,
 };
@@ -46,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_claims.sql"),
     include_str!("migrations/0006_resume.sql"),
     include_str!("migrations/0007_sync.sql"),
+    include_str!("migrations/0008_follow.sql"),
 ];
 
 /// The schema version this morsel writes.

@@ -51,6 +51,10 @@ pub struct State {
     pub delay: Duration,
     /// Answer every request with this, after the cues.
     pub always: Option<Cue>,
+    /// The ids stored, in the order they were (a statement's `stored` time is its place here).
+    pub order: Vec<String>,
+    /// Statements per page of `GET ?agent=` (50 when unset); the rest behind a `more` link.
+    pub page: Option<usize>,
 }
 
 pub struct FakeLrs {
@@ -173,6 +177,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 /// What a Ralph-like LRS answers.
 fn behave(state: &Mutex<State>, method: &str, target: &str, batch: &[Value]) -> (u16, String) {
     let mut s = state.lock().unwrap();
+    if method == "GET" && target.contains("agent=") {
+        return agent_page(&s, target);
+    }
     if method == "GET" {
         let id = target.split("statementId=").nth(1).unwrap_or_default();
         let id = id.split('&').next().unwrap_or_default().replace("%2D", "-");
@@ -206,6 +213,7 @@ fn behave(state: &Mutex<State>, method: &str, target: &str, batch: &[Value]) -> 
         let id = statement["id"].as_str().unwrap_or_default().to_string();
         if !s.stored.contains_key(&id) {
             s.stored.insert(id.clone(), statement.clone());
+            s.order.push(id.clone());
             named.push(id);
         }
     }
@@ -214,6 +222,79 @@ fn behave(state: &Mutex<State>, method: &str, target: &str, batch: &[Value]) -> 
     } else {
         (200, serde_json::to_string(&named).unwrap())
     }
+}
+
+/// `GET statements?agent=…[&since=…][&at=N]`: the agent's statements in the order stored, each with its `stored`
+/// time (one second apart from 2027-01-01), from `since` (exclusive), a page at a time with a `more` link.
+fn agent_page(s: &State, target: &str) -> (u16, String) {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|p| p.strip_prefix(&format!("{name}=")))
+            .map(decode)
+    };
+    let agent: Value =
+        serde_json::from_str(&param("agent").unwrap_or_default()).unwrap_or_default();
+    let since = param("since");
+    let from: usize = param("at").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let stored = |i: usize| {
+        format!(
+            "2027-01-01T{:02}:{:02}:{:02}.000Z",
+            i / 3600,
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    let mine: Vec<Value> = s
+        .order
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| since.as_ref().is_none_or(|since| stored(*i) > *since))
+        .filter_map(|(i, id)| {
+            let mut statement = s.stored[id].clone();
+            let who = &statement["actor"];
+            let same = (agent["mbox"].is_string() && who["mbox"] == agent["mbox"])
+                || (agent["account"].is_object() && who["account"] == agent["account"]);
+            statement["stored"] = Value::from(stored(i));
+            same.then_some(statement)
+        })
+        .collect();
+    let size = s.page.unwrap_or(50);
+    let page: Vec<Value> = mine.iter().skip(from).take(size).cloned().collect();
+    let more = if from + size < mine.len() {
+        let path = target
+            .split('&')
+            .filter(|p| !p.starts_with("at="))
+            .collect::<Vec<_>>()
+            .join("&");
+        format!("{path}&at={}", from + size)
+    } else {
+        String::new()
+    };
+    (
+        200,
+        serde_json::json!({ "statements": page, "more": more }).to_string(),
+    )
+}
+
+/// A percent-encoded query value decoded.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(Ok(b)) = text.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn answer(

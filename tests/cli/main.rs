@@ -14,6 +14,7 @@ mod db_path;
 mod deep;
 mod fake_lrs;
 mod finding;
+mod follow;
 mod history;
 mod hostile;
 mod import;

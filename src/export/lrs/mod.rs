@@ -10,6 +10,7 @@
 pub(crate) mod endpoint;
 mod http;
 mod lock;
+pub(crate) mod pull;
 pub(crate) mod read;
 pub(crate) mod retry;
 mod send;

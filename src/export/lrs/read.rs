@@ -54,7 +54,7 @@ pub(crate) struct Lrs(pub(crate) super::Lrs);
 
 impl Lrs {
     /// `GET` the Statements resource with `params` after any query string the endpoint has.
-    fn query(&self, params: &str) -> String {
+    pub(super) fn query(&self, params: &str) -> String {
         let base = self.0.endpoint.statements();
         match (base.contains('?'), params.is_empty()) {
             (_, true) => base,
@@ -122,7 +122,7 @@ impl Lrs {
     }
 
     /// A `more` link: relative to the endpoint's origin (as xAPI says), or absolute on that same origin.
-    fn follow(&self, more: &str) -> Result<String, LrsError> {
+    pub(super) fn follow(&self, more: &str) -> Result<String, LrsError> {
         let origin = self.0.endpoint.origin();
         if more.starts_with('/') && !more.starts_with("//") {
             return Ok(format!("{origin}{more}"));
@@ -141,7 +141,7 @@ impl Lrs {
         }
     }
 
-    fn get(&self, agent: &ureq::Agent, url: &str) -> Result<String, LrsError> {
+    pub(super) fn get(&self, agent: &ureq::Agent, url: &str) -> Result<String, LrsError> {
         let mut request = agent
             .get(url)
             .header("X-Experience-API-Version", crate::export::xapi::VERSION)
