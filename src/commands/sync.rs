@@ -133,7 +133,10 @@ fn follow(
             return Ok(None);
         }
     };
-    let incoming = lrs::pull::incoming(&pulled.statements, actor);
+    // An id the LRS rejected holds another statement there: neither merged nor marked sent, it stays rejected.
+    let rejected = store.xapi_rejected_ids(&key)?;
+    let mut incoming = lrs::pull::incoming(&pulled.statements, actor);
+    incoming.retain(|i| !rejected.contains(&i.id));
     let scheduler = store.scheduler(config.desired_retention)?;
     let merged = store.merge(&key, &incoming, own, &scheduler, now)?;
     // What this database now states from the records merged was stated by the machine that made them: not sent back.
@@ -146,6 +149,7 @@ fn follow(
     // Every statement of this learner the LRS holds (a lesson's `completed` too, which nothing here reads back):
     // made again here once the pack is at hand, it is not sent again.
     held.extend(lrs::pull::ids(&pulled.statements, actor));
+    held.retain(|id| !rejected.contains(*id));
     store.mark_xapi_sent(&key, &held, now)?;
     if let Some(stored) = pulled.stored {
         store.set_pull_since(&key, &stored)?;

@@ -66,6 +66,15 @@ pub fn mkfifo(path: &std::path::Path) {
     assert!(made.success(), "mkfifo {}", path.display());
 }
 
+/// Taken by every test that talks to the real Ralph: one of them stops and restarts it, and another test's requests
+/// meanwhile would find no LRS.
+pub fn ralph_lock() -> std::sync::MutexGuard<'static, ()> {
+    static RALPH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    RALPH
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub fn morsel() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("morsel").expect("the morsel binary is built");
     // A hang guard: a run that hangs is killed, and its assertion fails, instead of hanging the suite.

@@ -184,6 +184,7 @@ fn team_reads_back_what_four_learners_synced_to_ralph() {
         eprintln!("skipped: MORSEL_RALPH_URL is unset (scripts/ralph.sh start prints it)");
         return;
     };
+    let _ralph = crate::ralph_lock();
     let user = std::env::var("MORSEL_RALPH_USER").unwrap_or_default();
     let password = std::env::var("MORSEL_RALPH_PASSWORD").unwrap_or_default();
     let root = tempfile::tempdir().unwrap();

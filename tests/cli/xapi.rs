@@ -520,6 +520,7 @@ fn sync_round_trip_through_ralph_with_a_retry_after_it_stopped() {
     let Some((url, user, password)) = ralph() else {
         return;
     };
+    let _ralph = crate::ralph_lock();
     // A learner of its own for each run, so that runs against the same LRS do not meet.
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

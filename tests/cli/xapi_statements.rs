@@ -541,6 +541,7 @@ fn one_learner_on_two_databases_syncs_both_to_ralph() {
         eprintln!("skipped: MORSEL_RALPH_URL is unset (scripts/ralph.sh start prints it)");
         return;
     };
+    let _ralph = crate::ralph_lock();
     let user = std::env::var("MORSEL_RALPH_USER").unwrap_or_default();
     let password = std::env::var("MORSEL_RALPH_PASSWORD").unwrap_or_default();
     let stamp = std::time::SystemTime::now()
