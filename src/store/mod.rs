@@ -16,6 +16,7 @@ mod plan;
 mod review;
 mod stats;
 pub(crate) mod status;
+mod timebox;
 mod xapi;
 
 use std::path::PathBuf;
@@ -35,9 +36,11 @@ pub(crate) use notes::{
 };
 pub(crate) use params::{FittedParameters, LogRow};
 pub(crate) use stats::{ActiveTime, CourseRow, DueItem};
+pub(crate) use timebox::BoxStarted;
 pub(crate) use xapi::{Fact, Review, Span};
 
-/// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
+/// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`. (0008 is
+/// another branch's; 0009 depends on no other, so it may stand before or after it.)
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_review.sql"),
@@ -46,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_claims.sql"),
     include_str!("migrations/0006_resume.sql"),
     include_str!("migrations/0007_sync.sql"),
+    include_str!("migrations/0009_timebox.sql"),
 ];
 
 /// The schema version this morsel writes.
