@@ -118,21 +118,23 @@ stored=$(cat "$RALPH_DIR"/statements/* 2>/dev/null | wc -l)
 lrs_bytes=$(cat "$RALPH_DIR"/statements/* 2>/dev/null | wc -c)
 
 t2=$(date +%s.%N)
-MORSEL_NOW_MS=$NOW "$MORSEL" team git-in-bites --courses "$ROOT/courses" --lrs "$URL" --format json \
+MORSEL_NOW_MS=$NOW /usr/bin/time -f '%U %S' -o "$WORK/team.time" "$MORSEL" team git-in-bites --courses "$ROOT/courses" --lrs "$URL" --format json \
     --config "$WORK/l1/config.toml" >"$WORK/team.json"
 t3=$(date +%s.%N)
 
-python3 - "$LEARNERS" "$DAYS" "$JOBS" "$stored" "$bytes" "$lrs_bytes" "$t0" "$t1" "$t2" "$t3" "$cpu" "$WORK/team.json" <<'PY'
+python3 - "$LEARNERS" "$DAYS" "$JOBS" "$stored" "$bytes" "$lrs_bytes" "$t0" "$t1" "$t2" "$t3" "$cpu" "$WORK/team.json" "$(awk '{print $1 + $2}' "$WORK/team.time")" <<'PY'
 import json, sys
 n, days, jobs, stored, nbytes, lrs_bytes = map(int, sys.argv[1:7])
 t0, t1, t2, t3, cpu = map(float, sys.argv[7:12])
 team = json.load(open(sys.argv[12]))
+team_cpu = float(sys.argv[13])
 sync, read = t1 - t0, t3 - t2
 print(f"learners {n} x {days} days, {jobs} syncs at once")
 print(f"statements in the LRS: {stored}")
 print(f"sync: {sync:.1f} s wall, {stored / sync:.0f} statements/s; morsel's CPU {cpu:.1f} s = {cpu / sync:.0%} of the wall time")
 learners = team.get("learners", {})
-print(f"team --lrs: {read:.1f} s, {stored / read:.0f} statements/s read; learners seen: {learners.get('count', learners)}")
+print(f"team --lrs: {read:.1f} s, {stored / read:.0f} statements/s read, morsel's CPU {team_cpu:.1f} s; "
+      f"learners seen: {learners.get('count', learners)}")
 print(f"statements per learner per day: {stored / (n * days):.1f}")
 year = 365 / days / n / 1e6
 print(f"per learner per year: {nbytes * year:.2f} MB of statements as compact JSON, {lrs_bytes * year:.2f} MB in Ralph's log")
