@@ -181,10 +181,11 @@ pub struct Planned {
 
 /// Plans a time box of `minutes` at `now` (`gather`: due reviews, then missed questions, then the
 /// bites of `course`, or of the course played last, that fit), for every front end. `reviews_only` leaves the
-/// bites out. An error says why nothing can be planned.
+/// bites out. The box's start and its minutes are recorded for each course it plans work from (the sitting's
+/// `terminated` statement states them). An error says why nothing can be planned or the start not saved.
 pub(crate) fn plan(
     paths: &Paths,
-    store: &Store,
+    store: &mut Store,
     course: Option<&Path>,
     minutes: u32,
     reviews_only: bool,
@@ -201,6 +202,9 @@ pub(crate) fn plan(
         return Err(PlanError::NothingFits { minutes });
     }
     let timebox = Timebox::new(plan, now);
+    store
+        .record_timebox(&timebox.courses(), now, minutes, reviews_only)
+        .map_err(PlanError::Record)?;
     let course = report
         .course
         .as_ref()
@@ -221,6 +225,8 @@ pub(crate) enum PlanError {
     NothingFits { minutes: u32 },
     #[error("the session could not be planned: {0:#}")]
     Gather(anyhow::Error),
+    #[error("the time box's start could not be saved: {0}")]
+    Record(StoreError),
 }
 
 /// The box's reviews as a review queue, in the plan's order (due reviews first, then missed questions).

@@ -93,7 +93,8 @@ pub(crate) fn gather(
             )),
         }
         let spans = store.xapi_spans(&row.id)?;
-        facts.extend(xapi::sittings::sitting_facts(&spans, &facts, now));
+        let boxes = store.timeboxes(&row.id)?;
+        facts.extend(xapi::sittings::sitting_facts(&spans, &facts, &boxes, now));
         if let Some(pack) = &described {
             let scheduler = store.scheduler(crate::learn::schedule::DEFAULT_RETENTION)?;
             let replay = xapi::key_results::Replay {

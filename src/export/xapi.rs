@@ -324,15 +324,22 @@ impl Maker<'_> {
             Fact::SittingEnded {
                 kind,
                 active_ms,
+                planned_minutes,
                 at,
                 ..
-            } => Said::new("terminated", self.course.activity(), None, *at).result(json!({
-                "duration": duration(*active_ms),
-                "extensions": {
+            } => {
+                let mut extensions = json!({
                     ext("sitting-kind"): kind,
                     ext("active-minutes"): (*active_ms as f64 / 600.0).round() / 100.0,
-                },
-            })),
+                });
+                if let (Some(planned), Some(map)) = (planned_minutes, extensions.as_object_mut()) {
+                    map.insert(ext("planned-minutes"), json!(planned));
+                }
+                Said::new("terminated", self.course.activity(), None, *at).result(json!({
+                    "duration": duration(*active_ms),
+                    "extensions": extensions,
+                }))
+            }
             Fact::KeyResult { .. } => return self.key_result(fact),
             Fact::LessonDone { .. } | Fact::LessonScored { .. } => return self.lesson(fact),
         };

@@ -34,6 +34,18 @@ pub struct Timebox {
 }
 
 impl Timebox {
+    /// The courses the box plans work from (its reviews' and its bites'), each once, in plan order.
+    pub(crate) fn courses(&self) -> Vec<&str> {
+        let mut courses: Vec<&str> = Vec::new();
+        let reviews = self.reviews.iter().map(|(course, _)| course.as_str());
+        for course in reviews.chain(self.last_bite.iter().map(|b| b.0.as_str())) {
+            if !courses.contains(&course) {
+                courses.push(course);
+            }
+        }
+        courses
+    }
+
     pub(crate) fn new(plan: Plan, now: i64) -> Self {
         let reviews = plan
             .items

@@ -17,6 +17,7 @@ mod plan;
 mod review;
 mod stats;
 pub(crate) mod status;
+mod timebox;
 mod xapi;
 
 use std::path::PathBuf;
@@ -37,9 +38,11 @@ pub(crate) use notes::{
 };
 pub(crate) use params::{FittedParameters, LogRow};
 pub(crate) use stats::{ActiveTime, CourseRow, DueItem};
+pub(crate) use timebox::BoxStarted;
 pub(crate) use xapi::{Fact, Review, Span};
 
-/// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`.
+/// The migrations, in order: migration `n` (1-based) takes the schema from version `n - 1` to `n`. (0008 is
+/// another branch's; 0009 depends on no other, so it may stand before or after it.)
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_review.sql"),
@@ -49,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_resume.sql"),
     include_str!("migrations/0007_sync.sql"),
     include_str!("migrations/0008_follow.sql"),
+    include_str!("migrations/0009_timebox.sql"),
 ];
 
 /// The schema version this morsel writes.

@@ -68,6 +68,8 @@ pub(crate) enum Fact {
         /// `play`, `review` or `timebox` (see `export::xapi::sittings`).
         kind: &'static str,
         active_ms: i64,
+        /// The minutes planned by the time boxes started in the sitting (`None`: no time box).
+        planned_minutes: Option<u32>,
         at: i64,
     },
     /// A key result's value as of a sitting's end (`progressed`), or the first time it met its target (`met`:

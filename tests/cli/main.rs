@@ -49,6 +49,7 @@ mod targets;
 mod team;
 mod team_lrs;
 mod timebox;
+mod timebox_xapi;
 mod verdicts;
 mod watch;
 mod xapi;

@@ -10,7 +10,7 @@
 //! 5 minutes without a key, and a span is only extended by activity), and a span's start, which never changes.
 //! A sitting's start (and so its registration) is known at once; its pauses and its end once settled.
 
-use crate::store::{Fact, Span};
+use crate::store::{BoxStarted, Fact, Span};
 
 /// A gap of at least this long between spans (30 minutes) ends a sitting.
 pub(crate) const SITTING_GAP_MS: i64 = 30 * 60_000;
@@ -48,7 +48,7 @@ fn works(facts: &[Fact]) -> Vec<(i64, Work)> {
 }
 
 /// What a sitting was, from what happened in it: `review` (due or early reviews only), `timebox` (due or early
-/// reviews and lesson work: only a time box mixes them), else `play`.
+/// reviews and lesson work: only a time box mixes them; or a time box was started in it), else `play`.
 fn kind(works: &[(i64, Work)], from: i64, to: i64) -> &'static str {
     let first = works.partition_point(|w| w.0 < from);
     let last = works.partition_point(|w| w.0 <= to);
@@ -62,10 +62,37 @@ fn kind(works: &[(i64, Work)], from: i64, to: i64) -> &'static str {
     }
 }
 
-/// The sittings' starts and ends and the pauses inside them, as of `now`, from `spans` (any order) and the course's
-/// other `facts` (to tell a sitting's kind).
-pub(crate) fn sitting_facts(spans: &[Span], facts: &[Fact], now: i64) -> Vec<Fact> {
+/// The sittings' starts and ends and the pauses inside them, as of `now`, from `spans` (any order), the course's
+/// other `facts` (to tell a sitting's kind) and the time boxes started on the course (`boxes`, any order: a box
+/// belongs to the sitting it was started in, or to the one its first span starts, and its planned minutes are
+/// stated at that sitting's end).
+pub(crate) fn sitting_facts(
+    spans: &[Span],
+    facts: &[Fact],
+    boxes: &[BoxStarted],
+    now: i64,
+) -> Vec<Fact> {
     let works = works(facts);
+    let ended = |after: i64, started: i64, at: i64, active_ms: i64| {
+        let planned = boxes
+            .iter()
+            .filter(|b| after < b.at && b.at <= at && started - b.at < SITTING_GAP_MS)
+            .map(|b| b.minutes)
+            .reduce(u32::saturating_add);
+        let kind = match planned {
+            Some(_) => "timebox",
+            None => kind(&works, started, at),
+        };
+        Fact::SittingEnded {
+            started,
+            kind,
+            active_ms,
+            planned_minutes: planned,
+            at,
+        }
+    };
+    // The end of the last sitting closed: a box started before it belongs to that one or an earlier one.
+    let mut closed = i64::MIN;
     let mut spans: Vec<&Span> = spans.iter().collect();
     spans.sort_by_key(|s| s.start);
     let mut out = Vec::new();
@@ -98,7 +125,8 @@ pub(crate) fn sitting_facts(spans: &[Span], facts: &[Fact], now: i64) -> Vec<Fac
             }
             _ => {
                 if let Some((started, latest, _, active, _)) = open {
-                    out.push(ended(&works, started, latest, active));
+                    out.push(ended(closed, started, latest, active));
+                    closed = latest;
                 }
                 out.push(Fact::SittingStarted { at: span.start });
                 open = Some((span.start, end, &span.lesson, end - span.start, end));
@@ -108,18 +136,9 @@ pub(crate) fn sitting_facts(spans: &[Span], facts: &[Fact], now: i64) -> Vec<Fac
     if let Some((started, latest, _, active, _)) = open
         && latest + SITTING_GAP_MS.max(SETTLED_MS) <= now
     {
-        out.push(ended(&works, started, latest, active));
+        out.push(ended(closed, started, latest, active));
     }
     out
-}
-
-fn ended(works: &[(i64, Work)], started: i64, at: i64, active_ms: i64) -> Fact {
-    Fact::SittingEnded {
-        started,
-        kind: kind(works, started, at),
-        active_ms,
-        at,
-    }
 }
 
 #[cfg(test)]
@@ -158,10 +177,10 @@ mod tests {
     fn a_sitting_starts_at_once_and_its_pauses_and_end_once_settled() {
         let spans = [span("a", 0, 10 * MIN), span("a", 15 * MIN, 20 * MIN)];
         assert_eq!(
-            names(&sitting_facts(&spans, &[], 21 * MIN)),
+            names(&sitting_facts(&spans, &[], &[], 21 * MIN)),
             [("started".to_string(), 0)]
         );
-        let later = sitting_facts(&spans, &[], 20 * MIN + SETTLED_MS);
+        let later = sitting_facts(&spans, &[], &[], 20 * MIN + SETTLED_MS);
         assert_eq!(
             names(&later),
             [
@@ -174,7 +193,7 @@ mod tests {
         // An hour later another sitting.
         let mut spans = spans.to_vec();
         spans.push(span("b", 90 * MIN, 95 * MIN));
-        let names = names(&sitting_facts(&spans, &[], 96 * MIN));
+        let names = names(&sitting_facts(&spans, &[], &[], 96 * MIN));
         assert_eq!(names[3], ("ended play 15".to_string(), 20 * MIN));
         assert_eq!(names[4], ("started".to_string(), 90 * MIN));
         assert_eq!(names.len(), 5);
@@ -196,7 +215,7 @@ mod tests {
         for now in (MIN..=200 * MIN).step_by(MIN as usize / 4) {
             let mut spans = vec![span("a", 0, play_end(now))];
             spans.extend(review.iter().filter(|s| s.end <= now).cloned());
-            let facts = names(&sitting_facts(&spans, &[], now));
+            let facts = names(&sitting_facts(&spans, &[], &[], now));
             for earlier in &made {
                 assert!(facts.contains(earlier), "{earlier:?} vanished at {now}");
             }
@@ -209,5 +228,25 @@ mod tests {
                 ("ended play 39".to_string(), 39 * MIN)
             ]
         );
+    }
+
+    #[test]
+    fn a_time_box_states_its_planned_minutes_at_its_sittings_end() {
+        let spans = [span("a", MIN, 8 * MIN), span("a", 90 * MIN, 95 * MIN)];
+        let boxes = [BoxStarted { at: 0, minutes: 10 }];
+        let facts = sitting_facts(&spans, &[], &boxes, 200 * MIN);
+        let ends: Vec<_> = facts
+            .iter()
+            .filter_map(|f| match f {
+                Fact::SittingEnded {
+                    kind,
+                    planned_minutes,
+                    active_ms,
+                    ..
+                } => Some((*kind, *planned_minutes, active_ms / MIN)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ends, [("timebox", Some(10), 7), ("play", None, 5)]);
     }
 }

@@ -363,8 +363,9 @@ fn outcome_facts(t: i64) -> Vec<Fact> {
         },
         Fact::SittingEnded {
             started: t,
-            kind: "play",
+            kind: "timebox",
             active_ms: 130_000,
+            planned_minutes: Some(5),
             at: t + 140_000,
         },
         Fact::KeyResult {

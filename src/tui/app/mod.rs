@@ -687,7 +687,7 @@ impl App {
         from_library: bool,
     ) {
         let now = self.ctx.clock.now_ms();
-        let (paths, store) = (&self.ctx.paths, &self.ctx.store);
+        let (paths, store) = (&self.ctx.paths, &mut self.ctx.store);
         let planned =
             crate::app::plan::plan(paths, store, course.as_deref(), minutes, reviews_only, now);
         let crate::app::plan::Planned {
