@@ -15,13 +15,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 seed=${2:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "concurrency: seed $seed, $seconds s (replay the choices with: scripts/concurrency.sh $seconds $seed)"
-if [ "${CONCURRENCY_PROFILE:-release}" = debug ]; then
-  cargo build --quiet --bin morsel
-  bin="${CARGO_TARGET_DIR:-target}/debug/morsel"
-else
-  cargo build --release --quiet --bin morsel
-  bin="${CARGO_TARGET_DIR:-target}/release/morsel"
-fi
+. scripts/lib/morsel-bin.sh
+bin=$(morsel_bin "${CONCURRENCY_PROFILE:-release}")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 PYTHONPATH="$PWD/scripts/lib" python3 - "$bin" "$seconds" "$seed" "$scratch" "$PWD/courses" <<'PY'
@@ -114,7 +109,9 @@ def syncer(rng):
         time.sleep(0.2)
 
 with open(env["MORSEL_CONFIG"], "w") as f:
-    f.write('name = "Concurrency"\nmbox = "concurrency@example.org"\n')
+    # A learner of its own for each run: `sync` also brings in this learner's statements from other machines, and
+    # an LRS that kept an earlier run's would add answers this database never showed.
+    f.write('name = "Concurrency"\nmbox = "concurrency-%d-%d@example.org"\n' % (os.getpid(), time.time_ns()))
 # The database exists before the crowd arrives, as it does for a learner.
 subprocess.run([binary, "status"], capture_output=True, env=env, check=True)
 rng = random.Random(seed)

@@ -19,13 +19,8 @@ runs=${1:-20}
 seed=${2:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "soak: seed $seed, $runs runs (replay with: scripts/soak.sh $runs $seed)"
 # SOAK_PROFILE=debug soaks the debug build (CI: the one `cargo test` has just made, so no second build).
-if [ "${SOAK_PROFILE:-release}" = debug ]; then
-  cargo build --quiet --bin morsel
-  bin="${CARGO_TARGET_DIR:-target}/debug/morsel"
-else
-  cargo build --release --quiet --bin morsel
-  bin="${CARGO_TARGET_DIR:-target}/release/morsel"
-fi
+. scripts/lib/morsel-bin.sh
+bin=$(morsel_bin "${SOAK_PROFILE:-release}")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 

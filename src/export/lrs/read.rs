@@ -8,14 +8,13 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use super::endpoint::redact;
+use super::send::short;
 use crate::export::team::parse::{self, Read};
 use crate::text::percent::segment as component;
 use crate::text::sanitize;
 
 /// The most one page's body may hold.
 const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
-/// The most of an LRS's message shown in an error.
-const MAX_MESSAGE_CHARS: usize = 300;
 
 /// Why the statements could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -202,19 +201,6 @@ impl Lrs {
     fn shown(&self) -> String {
         sanitize(&self.0.key()).into_owned()
     }
-}
-
-/// The LRS's message, sanitised and cut to a readable length.
-fn short(text: &str) -> String {
-    let text = text.trim();
-    if text.is_empty() {
-        return "no message".to_string();
-    }
-    let mut cut: String = text.chars().take(MAX_MESSAGE_CHARS).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
-    sanitize(&cut).into_owned()
 }
 
 #[cfg(test)]

@@ -422,8 +422,8 @@ fn describe(answer: &Answer) -> String {
 }
 
 /// The LRS's message, sanitised and cut to a readable length: the `detail` or `message` of a JSON answer, else its
-/// text.
-fn short(text: &str) -> String {
+/// text. (`read` says a refusal with it too.)
+pub(super) fn short(text: &str) -> String {
     let json = serde_json::from_str::<serde_json::Value>(text).ok();
     let detail = json.as_ref().and_then(|v| {
         ["detail", "message", "error"]
